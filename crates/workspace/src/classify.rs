@@ -1,0 +1,342 @@
+//! Classifies a file once, by name and location (content sniffing for YAML roles happens after
+//! parsing, in `lib.rs`).
+
+/// Programming languages recognised by extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Lang {
+    Python,
+    JavaScript,
+    TypeScript,
+    Go,
+    Rust,
+    Java,
+    Kotlin,
+    Ruby,
+    Php,
+    CSharp,
+}
+
+impl Lang {
+    pub fn name(self) -> &'static str {
+        match self {
+            Lang::Python => "Python",
+            Lang::JavaScript => "JavaScript",
+            Lang::TypeScript => "TypeScript",
+            Lang::Go => "Go",
+            Lang::Rust => "Rust",
+            Lang::Java => "Java",
+            Lang::Kotlin => "Kotlin",
+            Lang::Ruby => "Ruby",
+            Lang::Php => "PHP",
+            Lang::CSharp => "C#",
+        }
+    }
+}
+
+/// Dependency ecosystems of manifests and lock files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Ecosystem {
+    Python,
+    Npm,
+    Go,
+    Cargo,
+    Maven,
+    Gradle,
+}
+
+/// CI systems recognised by file location.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CiSystem {
+    GithubActions,
+    GitlabCi,
+    CircleCi,
+    AzurePipelines,
+    Jenkins,
+    Buildkite,
+    Bitbucket,
+    Travis,
+}
+
+impl CiSystem {
+    pub fn name(self) -> &'static str {
+        match self {
+            CiSystem::GithubActions => "GitHub Actions",
+            CiSystem::GitlabCi => "GitLab CI",
+            CiSystem::CircleCi => "CircleCI",
+            CiSystem::AzurePipelines => "Azure Pipelines",
+            CiSystem::Jenkins => "Jenkins",
+            CiSystem::Buildkite => "Buildkite",
+            CiSystem::Bitbucket => "Bitbucket Pipelines",
+            CiSystem::Travis => "Travis CI",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FileKind {
+    Dockerfile,
+    DockerIgnore,
+    Yaml,
+    Json,
+    Toml,
+    Markdown,
+    /// `.env`, `.env.production`, `app.env` (templates are `EnvTemplate`).
+    EnvFile,
+    /// `.env.example`, `.env.sample`, `.env.template`, `env.example`.
+    EnvTemplate,
+    Manifest(Ecosystem),
+    LockFile(Ecosystem),
+    Jenkinsfile,
+    Source(Lang),
+    Shell,
+    Terraform,
+    GitIgnore,
+    Other,
+}
+
+impl FileKind {
+    /// Kinds whose text the workspace keeps in memory (configuration, small and read by checks).
+    pub fn keeps_text(self) -> bool {
+        !matches!(
+            self,
+            FileKind::Source(_) | FileKind::Other | FileKind::LockFile(_)
+        )
+    }
+}
+
+/// Classifies by path (relative, `/`-separated).
+pub fn classify(rel: &str) -> FileKind {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let lower = name.to_ascii_lowercase();
+    let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+
+    if is_dockerfile_name(&lower) {
+        return FileKind::Dockerfile;
+    }
+    match lower.as_str() {
+        ".dockerignore" => return FileKind::DockerIgnore,
+        ".gitignore" => return FileKind::GitIgnore,
+        "jenkinsfile" => return FileKind::Jenkinsfile,
+        "requirements.txt" | "pyproject.toml" | "pipfile" | "setup.cfg" | "setup.py" => {
+            return FileKind::Manifest(Ecosystem::Python);
+        }
+        "package.json" => return FileKind::Manifest(Ecosystem::Npm),
+        "go.mod" => return FileKind::Manifest(Ecosystem::Go),
+        "cargo.toml" => return FileKind::Manifest(Ecosystem::Cargo),
+        "pom.xml" => return FileKind::Manifest(Ecosystem::Maven),
+        "build.gradle" | "build.gradle.kts" => return FileKind::Manifest(Ecosystem::Gradle),
+        "pipfile.lock" | "poetry.lock" | "uv.lock" | "pdm.lock" => {
+            return FileKind::LockFile(Ecosystem::Python);
+        }
+        "package-lock.json"
+        | "yarn.lock"
+        | "pnpm-lock.yaml"
+        | "npm-shrinkwrap.json"
+        | "bun.lockb"
+        | "bun.lock" => {
+            return FileKind::LockFile(Ecosystem::Npm);
+        }
+        "go.sum" => return FileKind::LockFile(Ecosystem::Go),
+        "cargo.lock" => return FileKind::LockFile(Ecosystem::Cargo),
+        "gradle.lockfile" => return FileKind::LockFile(Ecosystem::Gradle),
+        _ => {}
+    }
+    if lower.starts_with("requirements") && (ext == "txt" || ext == "in") {
+        return FileKind::Manifest(Ecosystem::Python);
+    }
+    if let Some(kind) = classify_env_name(&lower) {
+        return kind;
+    }
+    match ext {
+        "yml" | "yaml" => FileKind::Yaml,
+        "json" => FileKind::Json,
+        "toml" => FileKind::Toml,
+        "md" | "markdown" => FileKind::Markdown,
+        "sh" | "bash" => FileKind::Shell,
+        "tf" | "hcl" => FileKind::Terraform,
+        "py" => FileKind::Source(Lang::Python),
+        "js" | "mjs" | "cjs" | "jsx" => FileKind::Source(Lang::JavaScript),
+        "ts" | "tsx" | "mts" | "cts" => FileKind::Source(Lang::TypeScript),
+        "go" => FileKind::Source(Lang::Go),
+        "rs" => FileKind::Source(Lang::Rust),
+        "java" => FileKind::Source(Lang::Java),
+        "kt" | "kts" => FileKind::Source(Lang::Kotlin),
+        "rb" => FileKind::Source(Lang::Ruby),
+        "php" => FileKind::Source(Lang::Php),
+        "cs" => FileKind::Source(Lang::CSharp),
+        _ => FileKind::Other,
+    }
+}
+
+fn is_dockerfile_name(lower: &str) -> bool {
+    lower == "dockerfile"
+        || lower == "containerfile"
+        || lower.starts_with("dockerfile.")
+        || lower.ends_with(".dockerfile")
+        || lower.starts_with("containerfile.")
+}
+
+const TEMPLATE_WORDS: [&str; 6] = ["example", "sample", "template", "dist", "tmpl", "defaults"];
+
+fn classify_env_name(lower: &str) -> Option<FileKind> {
+    let is_env = lower == ".env"
+        || lower.starts_with(".env.")
+        || lower.ends_with(".env")
+        || lower == "env.example"
+        || lower == "env.sample";
+    if !is_env || lower.ends_with(".py") || lower.ends_with(".sh") {
+        return None;
+    }
+    if TEMPLATE_WORDS.iter().any(|w| lower.contains(w)) {
+        Some(FileKind::EnvTemplate)
+    } else {
+        Some(FileKind::EnvFile)
+    }
+}
+
+/// CI system of a pipeline file, by location.
+pub fn ci_system(rel: &str) -> Option<CiSystem> {
+    let lower = rel.to_ascii_lowercase();
+    let name = lower.rsplit('/').next().unwrap_or(&lower);
+    let yaml = name.ends_with(".yml") || name.ends_with(".yaml");
+    if lower.starts_with(".github/workflows/")
+        && yaml
+        && !lower["./github/workflows/".len() - 1..].contains('/')
+    {
+        return Some(CiSystem::GithubActions);
+    }
+    if lower == ".gitlab-ci.yml"
+        || (lower.starts_with(".gitlab/ci/") && yaml)
+        || lower.ends_with(".gitlab-ci.yml")
+    {
+        return Some(CiSystem::GitlabCi);
+    }
+    if lower == ".circleci/config.yml" || lower == ".circleci/config.yaml" {
+        return Some(CiSystem::CircleCi);
+    }
+    if (name == "azure-pipelines.yml" || name == "azure-pipelines.yaml")
+        || (lower.starts_with(".azure-pipelines/") && yaml)
+    {
+        return Some(CiSystem::AzurePipelines);
+    }
+    if name == "jenkinsfile" || name.starts_with("jenkinsfile.") {
+        return Some(CiSystem::Jenkins);
+    }
+    if lower.starts_with(".buildkite/") && yaml && name.starts_with("pipeline") {
+        return Some(CiSystem::Buildkite);
+    }
+    if lower == "bitbucket-pipelines.yml" {
+        return Some(CiSystem::Bitbucket);
+    }
+    if lower == ".travis.yml" {
+        return Some(CiSystem::Travis);
+    }
+    None
+}
+
+/// Whether a path is test-only code or test data (tests/, testdata/, fixtures, `*_test.go`,
+/// `test_*.py`, `*.spec.ts`, ...). Used to keep test fixtures out of production findings.
+pub fn is_test_path(rel: &str) -> bool {
+    let lower = rel.to_ascii_lowercase();
+    let mut parts = lower.split('/').peekable();
+    let mut name = "";
+    while let Some(part) = parts.next() {
+        if parts.peek().is_none() {
+            name = part;
+            break;
+        }
+        if matches!(
+            part,
+            "test"
+                | "tests"
+                | "__tests__"
+                | "testdata"
+                | "test-data"
+                | "test_data"
+                | "fixtures"
+                | "__fixtures__"
+                | "spec"
+                | "specs"
+                | "e2e"
+                | "testing"
+                | "__mocks__"
+                | "mocks"
+        ) {
+            return true;
+        }
+    }
+    let stem = name.split('.').next().unwrap_or(name);
+    let original_name = rel.rsplit('/').next().unwrap_or(rel);
+    let original_stem = original_name.split('.').next().unwrap_or(original_name);
+    let jvm = name.ends_with(".java") || name.ends_with(".kt");
+    name.starts_with("test_")
+        || stem.ends_with("_test")
+        || stem.ends_with("_tests")
+        || name.contains(".test.")
+        || name.contains(".spec.")
+        || name == "conftest.py"
+        || jvm
+            && (original_stem.ends_with("Test")
+                || original_stem.ends_with("Tests")
+                || original_stem.ends_with("IT"))
+}
+
+/// Whether a path is documentation or an example (docs/, examples/, README, *.md).
+pub fn is_docs_or_example_path(rel: &str) -> bool {
+    let lower = rel.to_ascii_lowercase();
+    lower.split('/').any(|p| {
+        matches!(
+            p,
+            "docs" | "doc" | "documentation" | "examples" | "example" | "samples" | "sample"
+        )
+    }) || lower.ends_with(".md")
+        || lower.ends_with(".rst")
+        || lower.ends_with(".adoc")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert_eq!(classify("svc/Dockerfile"), FileKind::Dockerfile);
+        assert_eq!(classify("Dockerfile.prod"), FileKind::Dockerfile);
+        assert_eq!(classify("api.Dockerfile"), FileKind::Dockerfile);
+        assert_eq!(classify(".env"), FileKind::EnvFile);
+        assert_eq!(classify("config/.env.production"), FileKind::EnvFile);
+        assert_eq!(classify(".env.example"), FileKind::EnvTemplate);
+        assert_eq!(
+            classify("requirements-dev.txt"),
+            FileKind::Manifest(Ecosystem::Python)
+        );
+        assert_eq!(
+            classify("web/package-lock.json"),
+            FileKind::LockFile(Ecosystem::Npm)
+        );
+        assert_eq!(classify("a/b.tsx"), FileKind::Source(Lang::TypeScript));
+        assert_eq!(classify("settings.env.py"), FileKind::Source(Lang::Python));
+    }
+
+    #[test]
+    fn ci_locations() {
+        assert_eq!(
+            ci_system(".github/workflows/ci.yml"),
+            Some(CiSystem::GithubActions)
+        );
+        assert_eq!(ci_system(".github/workflows/sub/ci.yml"), None);
+        assert_eq!(ci_system(".gitlab-ci.yml"), Some(CiSystem::GitlabCi));
+        assert_eq!(ci_system("Jenkinsfile"), Some(CiSystem::Jenkins));
+        assert_eq!(ci_system("deploy/app.yml"), None);
+    }
+
+    #[test]
+    fn test_paths() {
+        assert!(is_test_path("tests/unit/test_api.py"));
+        assert!(is_test_path("pkg/server_test.go"));
+        assert!(is_test_path("web/src/app.spec.ts"));
+        assert!(is_test_path("src/test/java/com/x/ApiTest.java"));
+        assert!(!is_test_path("src/api/server.go"));
+        assert!(!is_test_path("src/latest.py"));
+    }
+}

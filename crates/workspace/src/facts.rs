@@ -1,0 +1,209 @@
+//! Facts gathered in the one pass that reads every text file: merge-conflict markers, private
+//! key blocks, and reads of environment variables. One Aho-Corasick automaton finds all the
+//! needles in a single scan; lines are only computed around a hit.
+
+use crate::classify::FileKind;
+use aho_corasick::AhoCorasick;
+use std::sync::LazyLock;
+
+/// A hit in a file: where, and the (trimmed, truncated) line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TextHit {
+    pub path: String,
+    pub line: u32,
+    pub column: u32,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Facts {
+    /// Start (`<<<<<<<`) of each complete conflict block (`<<<<<<<`, `=======`, `>>>>>>>`).
+    pub conflict_markers: Vec<TextHit>,
+    /// `-----BEGIN ... PRIVATE KEY-----` headers followed by a key body.
+    pub private_keys: Vec<TextHit>,
+    /// First read of an environment variable in each source file.
+    pub env_reads: Vec<TextHit>,
+}
+
+impl Facts {
+    pub fn merge(&mut self, other: Facts) {
+        self.conflict_markers.extend(other.conflict_markers);
+        self.private_keys.extend(other.private_keys);
+        self.env_reads.extend(other.env_reads);
+    }
+
+    pub fn sort(&mut self) {
+        for v in [
+            &mut self.conflict_markers,
+            &mut self.private_keys,
+            &mut self.env_reads,
+        ] {
+            v.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+        }
+    }
+}
+
+const CONFLICT: usize = 0;
+const PRIVATE_KEY: usize = 1;
+const ENV_READ_PATTERNS: [&str; 9] = [
+    "os.environ",
+    "os.getenv(",
+    "process.env",
+    "os.Getenv(",
+    "os.LookupEnv(",
+    "env::var(",
+    "System.getenv(",
+    "ENV[",
+    "Deno.env",
+];
+
+static NEEDLES: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    let mut patterns = vec!["<<<<<<<", "PRIVATE KEY"];
+    patterns.extend(ENV_READ_PATTERNS);
+    AhoCorasick::new(patterns).expect("static patterns")
+});
+
+/// Scans one file's bytes.
+pub fn scan(path: &str, kind: FileKind, bytes: &[u8]) -> Facts {
+    let mut facts = Facts::default();
+    let is_source = matches!(kind, FileKind::Source(_));
+    let mut conflict_checked = false;
+    for m in NEEDLES.find_iter(bytes) {
+        match m.pattern().as_usize() {
+            CONFLICT if !conflict_checked => {
+                conflict_checked = true;
+                facts.conflict_markers = conflict_blocks(path, bytes);
+            }
+            PRIVATE_KEY => {
+                if let Some(hit) = private_key_at(path, bytes, m.start()) {
+                    facts.private_keys.push(hit);
+                }
+            }
+            p if p >= 2 && is_source && facts.env_reads.is_empty() => {
+                facts.env_reads.push(hit_at(path, bytes, m.start()));
+            }
+            _ => {}
+        }
+    }
+    facts
+}
+
+fn hit_at(path: &str, bytes: &[u8], offset: usize) -> TextHit {
+    let line_start = memchr::memrchr(b'\n', &bytes[..offset])
+        .map(|i| i + 1)
+        .unwrap_or(0);
+    let line_end = memchr::memchr(b'\n', &bytes[offset..])
+        .map(|i| offset + i)
+        .unwrap_or(bytes.len());
+    let line = memchr::memchr_iter(b'\n', &bytes[..line_start]).count() as u32 + 1;
+    let text = String::from_utf8_lossy(&bytes[line_start..line_end]);
+    let column = String::from_utf8_lossy(&bytes[line_start..offset])
+        .chars()
+        .count() as u32
+        + 1;
+    TextHit {
+        path: path.to_string(),
+        line,
+        column,
+        text: truncate(text.trim()),
+    }
+}
+
+fn truncate(s: &str) -> String {
+    s.chars().take(200).collect()
+}
+
+/// Complete conflict blocks only, so `=======` heading underlines and `<<<<<<<` in prose do not count.
+fn conflict_blocks(path: &str, bytes: &[u8]) -> Vec<TextHit> {
+    let mut hits = Vec::new();
+    let mut open: Option<(usize, usize)> = None; // (offset, stage: 1 after <<<, 2 after ===)
+    let mut offset = 0;
+    for raw in bytes.split(|b| *b == b'\n') {
+        let line = raw.strip_suffix(b"\r").unwrap_or(raw);
+        let marker = |m: &[u8]| line.starts_with(m) && (line.len() == 7 || line[7] == b' ');
+        if marker(b"<<<<<<<") {
+            open = Some((offset, 1));
+        } else if let Some((start, stage)) = open {
+            if stage == 1 && line == b"=======" {
+                open = Some((start, 2));
+            } else if stage == 2 && marker(b">>>>>>>") {
+                hits.push(hit_at(path, bytes, start));
+                open = None;
+            }
+        }
+        offset += raw.len() + 1;
+    }
+    hits
+}
+
+/// A `-----BEGIN <type> PRIVATE KEY-----` header whose next line looks like key material
+/// (not `...`, not a placeholder).
+fn private_key_at(path: &str, bytes: &[u8], offset: usize) -> Option<TextHit> {
+    let line_start = memchr::memrchr(b'\n', &bytes[..offset])
+        .map(|i| i + 1)
+        .unwrap_or(0);
+    let line_end = memchr::memchr(b'\n', &bytes[offset..])
+        .map(|i| offset + i)
+        .unwrap_or(bytes.len());
+    let line = &bytes[line_start..line_end];
+    let begin = memchr::memmem::find(line, b"-----BEGIN ")?;
+    if !line[begin..].ends_with(b"-----") && !line[begin..].ends_with(b"-----\r") {
+        return None;
+    }
+    let rest = bytes.get(line_end + 1..)?;
+    let next_line = rest.split(|b| *b == b'\n').find(|l| {
+        let t = l.trim_ascii();
+        !t.is_empty() && !t.contains(&b':')
+    })?;
+    let body = next_line.trim_ascii();
+    let base64ish = body.len() >= 40
+        && body
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=' | b'\\'))
+        && body.iter().filter(|b| b.is_ascii_digit()).count() >= 2;
+    let mut hit = hit_at(path, bytes, line_start + begin);
+    hit.text = String::from_utf8_lossy(&line[begin..]).trim().to_string();
+    base64ish.then_some(hit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classify::Lang;
+
+    #[test]
+    fn conflict_block_found_heading_underline_ignored() {
+        let text = b"Title\n=======\n\nx\n<<<<<<< HEAD\na\n=======\nb\n>>>>>>> feature\n";
+        let f = scan("a.md", FileKind::Markdown, text);
+        assert_eq!(f.conflict_markers.len(), 1);
+        assert_eq!(f.conflict_markers[0].line, 5);
+        let prose = b"use <<<<<<< to mark\n=======\n";
+        assert!(
+            scan("b.md", FileKind::Markdown, prose)
+                .conflict_markers
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn private_key_needs_a_body() {
+        let key = b"x\n-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA0Z3VS5JJcds3xfn/ygWyF8PbnGy0AHB7MhgHcTz6sE2I2yPB\n";
+        let f = scan("k.pem", FileKind::Other, key);
+        assert_eq!(f.private_keys.len(), 1);
+        assert_eq!(f.private_keys[0].line, 2);
+        let doc = b"-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----\n";
+        assert!(
+            scan("d.md", FileKind::Markdown, doc)
+                .private_keys
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn env_reads_only_in_source() {
+        let py = b"import os\nDB = os.environ['DB_URL']\n";
+        let f = scan("app.py", FileKind::Source(Lang::Python), py);
+        assert_eq!(f.env_reads[0].line, 2);
+        assert!(scan("a.md", FileKind::Markdown, py).env_reads.is_empty());
+    }
+}

@@ -1,0 +1,243 @@
+//! The input layer: walk the tree once (in parallel), ask git what is tracked, classify every
+//! file, read and parse each interesting file once. Parse failures are data, never an abort.
+
+pub mod classify;
+pub mod dockerfile;
+pub mod facts;
+pub mod git;
+pub mod manifests;
+pub mod source;
+mod walk;
+pub mod yaml;
+
+pub use classify::{
+    CiSystem, Ecosystem, FileKind, Lang, ci_system, classify, is_docs_or_example_path, is_test_path,
+};
+pub use dockerfile::{Dockerfile, DockerfileError, Instruction, Stage};
+pub use facts::{Facts, TextHit};
+pub use git::GitInfo;
+pub use manifests::Dependency;
+pub use source::SourceText;
+pub use walk::{LoadError, LoadOptions, load};
+pub use yaml::{Node, Value, YamlDoc, YamlError};
+
+use std::any::{Any, TypeId};
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+use vouch_core::report::InputError;
+
+/// Files larger than this are not read at all (listed in `input_errors`).
+pub const MAX_READ_BYTES: u64 = 32 * 1024 * 1024;
+/// Configuration files larger than this are not parsed.
+pub const MAX_PARSE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// One discovered file.
+#[derive(Clone, Debug)]
+pub struct FileEntry {
+    /// Relative to the audited root, `/`-separated.
+    pub rel: String,
+    pub kind: FileKind,
+    pub size: u64,
+    /// Some(true/false) inside a git work tree, None without git.
+    pub tracked: Option<bool>,
+    /// Contains NUL bytes near the start: not text.
+    pub binary: bool,
+    /// Kept for configuration kinds (see [`FileKind::keeps_text`]).
+    pub text: Option<Arc<SourceText>>,
+}
+
+/// Role of a YAML file, from its location and shape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum YamlRole {
+    Compose,
+    Ci(CiSystem),
+    HelmChart,
+    HelmValues,
+    /// A Helm template: Go templating makes it invalid YAML; `docs` is empty, use `text`.
+    HelmTemplate,
+    Kustomization,
+    Dependabot,
+    /// Anything else (Kubernetes manifests, Prometheus rules, Alertmanager, OpenAPI, ...).
+    Other,
+}
+
+#[derive(Clone, Debug)]
+pub struct YamlFile {
+    pub path: String,
+    pub role: YamlRole,
+    pub text: Arc<SourceText>,
+    pub docs: Result<Vec<YamlDoc>, YamlError>,
+}
+
+impl YamlFile {
+    /// Parsed documents, or an empty slice when the file did not parse.
+    pub fn docs(&self) -> &[YamlDoc] {
+        self.docs.as_deref().unwrap_or(&[])
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct DockerfileEntry {
+    pub path: String,
+    pub text: Arc<SourceText>,
+    pub parsed: Result<Dockerfile, DockerfileError>,
+}
+
+/// A Kubernetes object: a YAML document with `apiVersion` and `kind`.
+#[derive(Clone, Copy, Debug)]
+pub struct K8sDoc<'a> {
+    pub file: &'a YamlFile,
+    pub root: &'a Node,
+    pub kind: &'a str,
+    pub api_version: &'a str,
+}
+
+impl K8sDoc<'_> {
+    pub fn name(&self) -> Option<&str> {
+        self.root.path(&["metadata", "name"]).and_then(Node::as_str)
+    }
+    pub fn namespace(&self) -> Option<&str> {
+        self.root
+            .path(&["metadata", "namespace"])
+            .and_then(Node::as_str)
+    }
+}
+
+/// Everything the checks read, built once per audit.
+pub struct Workspace {
+    pub root: PathBuf,
+    /// Sorted by path.
+    pub files: Vec<FileEntry>,
+    pub git: Option<GitInfo>,
+    pub dockerfiles: Vec<DockerfileEntry>,
+    pub yaml: Vec<YamlFile>,
+    pub dependencies: Vec<Dependency>,
+    pub facts: Facts,
+    /// Unreadable, oversized or unparsable inputs (besides per-format parse errors above).
+    pub input_errors: Vec<InputError>,
+    index: HashMap<String, usize>,
+    cache: Mutex<HashMap<TypeId, Arc<OnceLock<Arc<dyn Any + Send + Sync>>>>>,
+}
+
+impl Workspace {
+    pub(crate) fn assemble(
+        root: PathBuf,
+        mut files: Vec<FileEntry>,
+        git: Option<GitInfo>,
+        mut dockerfiles: Vec<DockerfileEntry>,
+        mut yaml: Vec<YamlFile>,
+        mut dependencies: Vec<Dependency>,
+        mut facts: Facts,
+        mut input_errors: Vec<InputError>,
+    ) -> Workspace {
+        files.sort_by(|a, b| a.rel.cmp(&b.rel));
+        dockerfiles.sort_by(|a, b| a.path.cmp(&b.path));
+        yaml.sort_by(|a, b| a.path.cmp(&b.path));
+        dependencies.sort_by(|a, b| (&a.path, a.line, &a.name).cmp(&(&b.path, b.line, &b.name)));
+        facts.sort();
+        input_errors.sort_by(|a, b| a.path.cmp(&b.path));
+        let index = files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.rel.clone(), i))
+            .collect();
+        Workspace {
+            root,
+            files,
+            git,
+            dockerfiles,
+            yaml,
+            dependencies,
+            facts,
+            input_errors,
+            index,
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn file(&self, rel: &str) -> Option<&FileEntry> {
+        self.index.get(rel).map(|&i| &self.files[i])
+    }
+
+    pub fn files_of(&self, kind: FileKind) -> impl Iterator<Item = &FileEntry> {
+        self.files.iter().filter(move |f| f.kind == kind)
+    }
+
+    /// Text of a file: kept in memory for configuration kinds, else read from disk (not cached).
+    pub fn text(&self, rel: &str) -> Option<Arc<SourceText>> {
+        let entry = self.file(rel)?;
+        if let Some(text) = &entry.text {
+            return Some(text.clone());
+        }
+        if entry.binary || entry.size > MAX_READ_BYTES {
+            return None;
+        }
+        let bytes = std::fs::read(self.root.join(rel)).ok()?;
+        Some(SourceText::from_bytes(rel, &bytes))
+    }
+
+    /// Some(true) when git tracks the file, Some(false) when it does not, None without git.
+    pub fn is_tracked(&self, rel: &str) -> Option<bool> {
+        self.git.as_ref().map(|g| g.tracked.contains(rel))
+    }
+
+    /// YAML files with `role`.
+    pub fn yaml_with_role(&self, role: YamlRole) -> impl Iterator<Item = &YamlFile> {
+        self.yaml.iter().filter(move |y| y.role == role)
+    }
+
+    /// Every Kubernetes object in plain manifests (Helm templates are not included: see
+    /// the Kubernetes checks' Helm rendering).
+    pub fn k8s_docs(&self) -> impl Iterator<Item = K8sDoc<'_>> {
+        self.yaml
+            .iter()
+            .filter(|y| matches!(y.role, YamlRole::Other | YamlRole::Kustomization))
+            .flat_map(|file| file.docs().iter().map(move |d| (file, &d.root)))
+            .filter_map(|(file, root)| {
+                let kind = root.get("kind")?.as_str()?;
+                let api_version = root.get("apiVersion")?.as_str()?;
+                Some(K8sDoc {
+                    file,
+                    root,
+                    kind,
+                    api_version,
+                })
+            })
+    }
+
+    /// Non-test source files per language.
+    pub fn languages(&self) -> BTreeMap<Lang, usize> {
+        let mut out = BTreeMap::new();
+        for f in &self.files {
+            if let FileKind::Source(lang) = f.kind {
+                if !is_test_path(&f.rel) {
+                    *out.entry(lang).or_insert(0) += 1;
+                }
+            }
+        }
+        out
+    }
+
+    /// The first dependency (any ecosystem) whose normalised name is in `names`.
+    pub fn find_dependency(&self, names: &[&str]) -> Option<&Dependency> {
+        self.dependencies
+            .iter()
+            .find(|d| names.contains(&d.name.as_str()))
+    }
+
+    /// A value derived from the workspace once and shared by every check that asks for it
+    /// (the compose model, the Kubernetes object graph, ...). Keyed by the value's type.
+    pub fn cached<T: Any + Send + Sync>(&self, build: impl FnOnce(&Workspace) -> T) -> Arc<T> {
+        let cell = {
+            let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+            cache.entry(TypeId::of::<T>()).or_default().clone()
+        };
+        let value = cell
+            .get_or_init(|| Arc::new(build(self)) as Arc<dyn Any + Send + Sync>)
+            .clone();
+        value
+            .downcast::<T>()
+            .unwrap_or_else(|_| unreachable!("cache entries are keyed by their type"))
+    }
+}

@@ -1,0 +1,479 @@
+//! Discovery and the single read of every file, in parallel.
+
+use crate::classify::{FileKind, ci_system, classify};
+use crate::{
+    DockerfileEntry, FileEntry, MAX_PARSE_BYTES, MAX_READ_BYTES, Workspace, YamlFile, YamlRole,
+    dockerfile, facts, git, manifests, source::SourceText, yaml,
+};
+use rayon::prelude::*;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use vouch_core::config::PathPattern;
+use vouch_core::report::InputError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{0}: no such file or directory")]
+    NotFound(String),
+    #[error("{0}: not a directory")]
+    NotADirectory(String),
+    #[error("{path}: {message}")]
+    Io { path: String, message: String },
+}
+
+pub struct LoadOptions<'a> {
+    pub excludes: &'a [PathPattern],
+    /// Worker threads for the walk (0 = one per core).
+    pub jobs: usize,
+    /// Called once per file read (for progress display).
+    pub on_file: Option<&'a (dyn Fn() + Sync)>,
+}
+
+impl Default for LoadOptions<'_> {
+    fn default() -> Self {
+        LoadOptions {
+            excludes: &[],
+            jobs: 0,
+            on_file: None,
+        }
+    }
+}
+
+/// What reading one file produced.
+#[derive(Default)]
+struct Collected {
+    files: Vec<FileEntry>,
+    dockerfiles: Vec<DockerfileEntry>,
+    yaml: Vec<YamlFile>,
+    dependencies: Vec<crate::Dependency>,
+    facts: facts::Facts,
+    errors: Vec<InputError>,
+}
+
+impl Collected {
+    fn absorb(&mut self, other: Collected) {
+        self.files.extend(other.files);
+        self.dockerfiles.extend(other.dockerfiles);
+        self.yaml.extend(other.yaml);
+        self.dependencies.extend(other.dependencies);
+        self.facts.merge(other.facts);
+        self.errors.extend(other.errors);
+    }
+}
+
+pub fn load(root: &Path, options: &LoadOptions<'_>) -> Result<Workspace, LoadError> {
+    let shown = root.display().to_string();
+    let meta = std::fs::metadata(root).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => LoadError::NotFound(shown.clone()),
+        _ => LoadError::Io {
+            path: shown.clone(),
+            message: e.to_string(),
+        },
+    })?;
+    if !meta.is_dir() {
+        return Err(LoadError::NotADirectory(shown));
+    }
+    let root = root.canonicalize().map_err(|e| LoadError::Io {
+        path: shown,
+        message: e.to_string(),
+    })?;
+    let git = git::discover(&root);
+
+    let collected = Mutex::new(Collected::default());
+    let seen = Mutex::new(HashSet::new());
+    let threads = if options.jobs == 0 {
+        std::thread::available_parallelism().map_or(2, |n| n.get())
+    } else {
+        options.jobs
+    };
+
+    let walker = ignore::WalkBuilder::new(&root)
+        .hidden(false)
+        .git_ignore(true)
+        .git_exclude(true)
+        .git_global(false)
+        .require_git(false)
+        .parents(false)
+        .follow_links(false)
+        .threads(threads)
+        .filter_entry(|e| e.file_name() != ".git")
+        .build_parallel();
+
+    let mut builder = VisitorBuilder {
+        root: &root,
+        options,
+        collected: &collected,
+        seen: &seen,
+    };
+    walker.visit(&mut builder);
+
+    let mut collected = collected.into_inner().unwrap_or_else(|e| e.into_inner());
+    let seen = seen.into_inner().unwrap_or_else(|e| e.into_inner());
+
+    // Tracked files hidden by .gitignore are still part of the repository: audit them too.
+    if let Some(g) = &git {
+        let hidden: Vec<&String> = g
+            .tracked
+            .iter()
+            .filter(|p| !seen.contains(*p) && !options.excludes.iter().any(|x| x.matches(p)))
+            .filter(|p| root.join(p).symlink_metadata().is_ok_and(|m| m.is_file()))
+            .collect();
+        let extra: Vec<Collected> = hidden
+            .par_iter()
+            .map(|rel| read_one(&root, rel, options))
+            .collect();
+        for c in extra {
+            collected.absorb(c);
+        }
+    }
+
+    if let Some(g) = &git {
+        for f in &mut collected.files {
+            f.tracked = Some(g.tracked.contains(&f.rel));
+        }
+    }
+    assign_helm_roles(&mut collected.yaml);
+
+    Ok(Workspace::assemble(
+        root,
+        collected.files,
+        git,
+        collected.dockerfiles,
+        collected.yaml,
+        collected.dependencies,
+        collected.facts,
+        collected.errors,
+    ))
+}
+
+/// Reads, classifies and parses one file.
+fn read_one(root: &Path, rel: &str, options: &LoadOptions<'_>) -> Collected {
+    let mut out = Collected::default();
+    if let Some(on_file) = options.on_file {
+        on_file();
+    }
+    let kind = classify(rel);
+    let abs = root.join(rel);
+    let size = match std::fs::metadata(&abs) {
+        Ok(m) => m.len(),
+        Err(e) => {
+            out.errors.push(InputError {
+                path: rel.to_string(),
+                message: io_message(&e),
+            });
+            return out;
+        }
+    };
+    let mut entry = FileEntry {
+        rel: rel.to_string(),
+        kind,
+        size,
+        tracked: None,
+        binary: false,
+        text: None,
+    };
+    if size > MAX_READ_BYTES {
+        out.errors.push(InputError {
+            path: rel.to_string(),
+            message: format!(
+                "not scanned: {size} bytes is over the {} MiB limit",
+                MAX_READ_BYTES >> 20
+            ),
+        });
+        out.files.push(entry);
+        return out;
+    }
+    let bytes = match std::fs::read(&abs) {
+        Ok(b) => b,
+        Err(e) => {
+            out.errors.push(InputError {
+                path: rel.to_string(),
+                message: io_message(&e),
+            });
+            out.files.push(entry);
+            return out;
+        }
+    };
+    entry.binary = is_binary(&bytes);
+    if entry.binary {
+        out.files.push(entry);
+        return out;
+    }
+    out.facts = facts::scan(rel, kind, &bytes);
+    if kind.keeps_text() && size <= MAX_PARSE_BYTES {
+        let text = SourceText::from_bytes(rel, &bytes);
+        parse_config(rel, kind, &text, &mut out);
+        if keeps_text_after_parse(kind, &out) {
+            entry.text = Some(text);
+        }
+    }
+    out.files.push(entry);
+    out
+}
+
+fn keeps_text_after_parse(kind: FileKind, out: &Collected) -> bool {
+    match kind {
+        FileKind::Yaml => !out.yaml.is_empty(),
+        _ => true,
+    }
+}
+
+fn parse_config(rel: &str, kind: FileKind, text: &std::sync::Arc<SourceText>, out: &mut Collected) {
+    match kind {
+        FileKind::Dockerfile => out.dockerfiles.push(DockerfileEntry {
+            path: rel.to_string(),
+            text: text.clone(),
+            parsed: dockerfile::parse(text),
+        }),
+        FileKind::Yaml => {
+            let role = yaml_role(rel);
+            let docs = yaml::parse_str(&text.text);
+            let keep = role != YamlRole::Other
+                || docs
+                    .as_ref()
+                    .map_or(true, |d| d.iter().any(|d| interesting(&d.root)));
+            let role = match (&docs, role) {
+                (Ok(d), YamlRole::Other) if d.iter().any(|d| looks_like_compose(&d.root)) => {
+                    YamlRole::Compose
+                }
+                _ => role,
+            };
+            if keep {
+                out.yaml.push(YamlFile {
+                    path: rel.to_string(),
+                    role,
+                    text: text.clone(),
+                    docs,
+                });
+            }
+        }
+        FileKind::Manifest(eco) => match manifests::parse(eco, text) {
+            Ok(deps) => out.dependencies.extend(deps),
+            Err(message) => out.errors.push(InputError {
+                path: rel.to_string(),
+                message,
+            }),
+        },
+        _ => {}
+    }
+}
+
+/// Role by location and name; compose-by-shape and Helm templates are decided later.
+fn yaml_role(rel: &str) -> YamlRole {
+    if let Some(ci) = ci_system(rel) {
+        return YamlRole::Ci(ci);
+    }
+    let name = rel.rsplit('/').next().unwrap_or(rel).to_ascii_lowercase();
+    let stem = name.trim_end_matches(".yml").trim_end_matches(".yaml");
+    if stem == "chart" && name.starts_with("Chart")
+        || rel.ends_with("/Chart.yaml")
+        || rel == "Chart.yaml"
+    {
+        return YamlRole::HelmChart;
+    }
+    if stem.starts_with("docker-compose")
+        || stem.starts_with("compose")
+        || stem.ends_with(".compose")
+    {
+        return YamlRole::Compose;
+    }
+    if stem == "kustomization" {
+        return YamlRole::Kustomization;
+    }
+    if rel.eq_ignore_ascii_case(".github/dependabot.yml")
+        || rel.eq_ignore_ascii_case(".github/dependabot.yaml")
+    {
+        return YamlRole::Dependabot;
+    }
+    YamlRole::Other
+}
+
+/// Top-level keys that make an unclassified YAML document worth keeping.
+fn interesting(root: &yaml::Node) -> bool {
+    const KEYS: [&str; 10] = [
+        "apiVersion",
+        "kind",
+        "services",
+        "groups",
+        "route",
+        "receivers",
+        "openapi",
+        "swagger",
+        "scrape_configs",
+        "rule_files",
+    ];
+    root.entries().any(|(k, _)| KEYS.contains(&k))
+}
+
+fn looks_like_compose(root: &yaml::Node) -> bool {
+    if root.get("apiVersion").is_some() {
+        return false;
+    }
+    let Some(services) = root.get("services") else {
+        return false;
+    };
+    let entries: Vec<_> = services.entries().collect();
+    !entries.is_empty()
+        && entries
+            .iter()
+            .all(|(_, svc)| svc.get("image").is_some() || svc.get("build").is_some())
+}
+
+/// Files under `<chart>/templates/` of a directory holding Chart.yaml are Helm templates;
+/// `values*.yaml` beside Chart.yaml are values.
+fn assign_helm_roles(yaml: &mut [YamlFile]) {
+    let charts: Vec<String> = yaml
+        .iter()
+        .filter(|y| y.role == YamlRole::HelmChart)
+        .map(|y| {
+            y.path
+                .rsplit_once('/')
+                .map(|(d, _)| format!("{d}/"))
+                .unwrap_or_default()
+        })
+        .collect();
+    for y in yaml.iter_mut() {
+        for chart in &charts {
+            let Some(inner) = y.path.strip_prefix(chart.as_str()) else {
+                continue;
+            };
+            if inner.starts_with("templates/") {
+                y.role = YamlRole::HelmTemplate;
+                y.docs = Ok(Vec::new());
+            } else if !inner.contains('/') && inner.starts_with("values") {
+                y.role = YamlRole::HelmValues;
+            }
+        }
+    }
+}
+
+fn is_binary(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(8192)];
+    memchr::memchr(0, head).is_some() && encoding_rs::Encoding::for_bom(bytes).is_none()
+}
+
+fn relative(root: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(root).ok()?;
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    Some(parts.join("/"))
+}
+
+fn err_path(root: &Path, err: &ignore::Error) -> String {
+    fn find(err: &ignore::Error) -> Option<PathBuf> {
+        match err {
+            ignore::Error::WithPath { path, .. } => Some(path.clone()),
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                find(err)
+            }
+            ignore::Error::Loop { child, .. } => Some(child.clone()),
+            _ => None,
+        }
+    }
+    find(err)
+        .and_then(|p| relative(root, &p))
+        .unwrap_or_else(|| ".".into())
+}
+
+fn err_message(err: &ignore::Error) -> String {
+    match err {
+        ignore::Error::WithPath { err, .. } | ignore::Error::WithDepth { err, .. } => {
+            err_message(err)
+        }
+        ignore::Error::Io(e) => io_message(e),
+        ignore::Error::Loop { .. } => "symbolic link loop".into(),
+        other => other.to_string(),
+    }
+}
+
+fn io_message(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "unreadable: permission denied".into(),
+        _ => format!("unreadable: {e}"),
+    }
+}
+
+struct VisitorBuilder<'s> {
+    root: &'s Path,
+    options: &'s LoadOptions<'s>,
+    collected: &'s Mutex<Collected>,
+    seen: &'s Mutex<HashSet<String>>,
+}
+
+impl<'s> ignore::ParallelVisitorBuilder<'s> for VisitorBuilder<'s> {
+    fn build(&mut self) -> Box<dyn ignore::ParallelVisitor + 's> {
+        Box::new(Visitor {
+            root: self.root,
+            options: self.options,
+            collected: self.collected,
+            seen: self.seen,
+            local: Collected::default(),
+            local_seen: Vec::new(),
+        })
+    }
+}
+
+/// One walker thread: collects locally, flushes into the shared result when dropped.
+struct Visitor<'s> {
+    root: &'s Path,
+    options: &'s LoadOptions<'s>,
+    collected: &'s Mutex<Collected>,
+    seen: &'s Mutex<HashSet<String>>,
+    local: Collected,
+    local_seen: Vec<String>,
+}
+
+impl ignore::ParallelVisitor for Visitor<'_> {
+    fn visit(&mut self, entry: Result<ignore::DirEntry, ignore::Error>) -> ignore::WalkState {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                let path = err_path(self.root, &err);
+                self.local.errors.push(InputError {
+                    path,
+                    message: err_message(&err),
+                });
+                return ignore::WalkState::Continue;
+            }
+        };
+        let Some(rel) = relative(self.root, entry.path()) else {
+            return ignore::WalkState::Continue;
+        };
+        let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+        if !rel.is_empty() && self.options.excludes.iter().any(|p| p.matches(&rel)) {
+            return if is_dir {
+                ignore::WalkState::Skip
+            } else {
+                ignore::WalkState::Continue
+            };
+        }
+        let ft = entry.file_type();
+        if ft.is_some_and(|t| t.is_symlink()) {
+            self.local.errors.push(InputError {
+                path: rel.clone(),
+                message: "symbolic link not followed".into(),
+            });
+            self.local_seen.push(rel);
+        } else if ft.is_some_and(|t| t.is_file()) {
+            self.local.absorb(read_one(self.root, &rel, self.options));
+            self.local_seen.push(rel);
+        }
+        ignore::WalkState::Continue
+    }
+}
+
+impl Drop for Visitor<'_> {
+    fn drop(&mut self) {
+        self.collected
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .absorb(std::mem::take(&mut self.local));
+        self.seen
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(self.local_seen.drain(..));
+    }
+}
