@@ -172,3 +172,11 @@ mod tests {
         assert!(INLINE.captures("# vouch:ignore DKR001").is_none());
     }
 }
+
+/// Sizes the global thread pool the checks run on (call once, before the first audit).
+pub fn set_threads(n: usize) -> Result<(), String> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .build_global()
+        .map_err(|e| e.to_string())
+}

@@ -155,8 +155,7 @@ fn resolve(df: &Dockerfile, stage: &Stage, value: &str) -> String {
                 .split_once('=')
                 .map(|(k, v)| (k.trim().to_string(), v.trim().trim_matches('"').to_string()))
         })
-        .filter(|(k, _)| k == name)
-        .last()
+        .rfind(|(k, _)| k == name)
         .map(|(_, v)| v)
         .unwrap_or_else(|| value.to_string())
 }
