@@ -5,6 +5,7 @@ pub mod classify;
 pub mod dockerfile;
 pub mod facts;
 pub mod git;
+pub mod libraries;
 pub mod manifests;
 pub mod source;
 mod walk;
@@ -16,6 +17,7 @@ pub use classify::{
 pub use dockerfile::{Dockerfile, DockerfileError, Instruction, Stage};
 pub use facts::{Facts, TextHit};
 pub use git::GitInfo;
+pub use libraries::Capability;
 pub use manifests::Dependency;
 pub use source::SourceText;
 pub use walk::{LoadError, LoadOptions, load};
@@ -230,6 +232,11 @@ impl Workspace {
         self.dependencies
             .iter()
             .find(|d| names.contains(&d.name.as_str()))
+    }
+
+    /// Declared dependencies that provide `capability` (a rate limiter, a metrics client, ...).
+    pub fn uses(&self, capability: Capability) -> Vec<&Dependency> {
+        libraries::providers(&self.dependencies, capability).collect()
     }
 
     /// A value derived from the workspace once and shared by every check that asks for it
