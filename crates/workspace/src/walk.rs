@@ -189,6 +189,17 @@ fn read_one(root: &Path, rel: &str, options: &LoadOptions<'_>) -> Collected {
         return out;
     }
     out.facts = facts::scan(rel, kind, &bytes);
+    let kind = if kind == FileKind::Other
+        && size <= MAX_PARSE_BYTES
+        && crate::classify::looks_like_dockerfile(
+            rel,
+            &String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]),
+        ) {
+        entry.kind = FileKind::Dockerfile;
+        FileKind::Dockerfile
+    } else {
+        kind
+    };
     if kind.keeps_text() && size <= MAX_PARSE_BYTES {
         let text = SourceText::from_bytes(rel, &bytes);
         parse_config(rel, kind, &text, &mut out);
