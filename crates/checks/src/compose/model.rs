@@ -1,0 +1,681 @@
+//! The compose model: compose files grouped into projects the way `docker compose` reads them,
+//! merged, interpolated, with every value's source location. Built once per audit
+//! (`ws.cached(ComposeModel::build)`) and shared by every compose control.
+//!
+//! Grouping (per directory):
+//! - the default project is the base file (`compose.yaml`, `compose.yml`, `docker-compose.yaml`,
+//!   `docker-compose.yml`, first found, as compose picks it) merged with its override file
+//!   (`compose.override.yml`, `docker-compose.override.yml`, ...), which `docker compose up`
+//!   merges automatically;
+//! - every other compose file of the directory (`docker-compose.prod.yml`, a `stack.yml`
+//!   recognised by shape) is an *overlay* when it cannot stand alone (one of its services has
+//!   neither `image` nor `build`: it only adds to the base), giving the project
+//!   `base + overlay` (`docker compose -f base -f overlay`, which does not read the override),
+//!   and a standalone project otherwise;
+//! - files only referenced through `extends.file` or `include` are libraries, not projects.
+//!
+//! Purpose (which projects are deployments): names with `dev`, `local`, `debug` (or a
+//! `.devcontainer` folder) are development, `test`, `ci`, `e2e`, `integration` are tests;
+//! neither is evaluated. When a directory has a production overlay (`prod`, `production`,
+//! `live`, `release`, `deploy`, `stack`, `swarm`, `staging`), that overlay is the deployment
+//! and the default project is taken as the developers' setup. Files under test or docs/example
+//! paths are not part of the model at all.
+//!
+//! Services with `profiles:` are not started by `docker compose up` unless the profile is
+//! listed in `COMPOSE_PROFILES` of the project's `.env`; `Service::default` says which run.
+
+use super::interpolate::{EnvFile, EnvVar};
+use super::tree::{CNode, CValue, Entry, Pos, merge, normalise_service};
+use std::collections::BTreeMap;
+use vouch_workspace::{Workspace, YamlFile, YamlRole, is_docs_or_example_path, is_test_path};
+
+const BASE_NAMES: [&str; 4] = [
+    "compose.yaml",
+    "compose.yml",
+    "docker-compose.yaml",
+    "docker-compose.yml",
+];
+const OVERRIDE_NAMES: [&str; 4] = [
+    "compose.override.yaml",
+    "compose.override.yml",
+    "docker-compose.override.yaml",
+    "docker-compose.override.yml",
+];
+const MAX_EXTENDS_DEPTH: usize = 8;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    /// Base + override: what `docker compose up` runs.
+    Default,
+    /// An explicitly production-named file.
+    Production,
+    /// Any other compose file (`docker-compose.monitoring.yml`): taken as deployed.
+    Other,
+    Development,
+    Test,
+}
+
+pub struct ComposeModel {
+    pub projects: Vec<Project>,
+}
+
+pub struct Project {
+    pub dir: String,
+    /// Files in merge order.
+    pub files: Vec<String>,
+    pub purpose: Purpose,
+    pub services: Vec<Service>,
+    /// Top-level `secrets:` entries.
+    pub secrets: Vec<Entry>,
+    /// The `.env` next to the compose file (interpolation values).
+    pub dotenv: Option<EnvFile>,
+    /// Why part of the project cannot be seen (a file that does not parse).
+    pub problems: Vec<String>,
+}
+
+pub struct Service {
+    pub name: String,
+    /// The service's key where it is first declared.
+    pub at: Pos,
+    /// The merged definition (overrides and `extends` applied).
+    pub body: CNode,
+    /// Started by a plain `docker compose up` (no profile, or an active one).
+    pub default: bool,
+    pub env_files: Vec<EnvFileRef>,
+    /// An `extends` that could not be followed: the definition is incomplete.
+    pub problem: Option<String>,
+}
+
+/// One `env_file:` entry of a service.
+pub struct EnvFileRef {
+    /// As written.
+    pub written: String,
+    pub at: Pos,
+    /// Repository path, when the entry points inside the repository.
+    pub rel: Option<String>,
+    /// Parsed content, when the file is in the audited tree.
+    pub file: Option<EnvFile>,
+    /// `required: false` entries may be absent.
+    pub required: bool,
+}
+
+/// What a service's environment says about a variable.
+pub enum EnvValue<'a> {
+    /// Set under `environment:` (a null value passes the deploying shell's value through).
+    Inline(&'a Entry),
+    /// Set by an env file.
+    File(&'a EnvFile, &'a EnvVar),
+    /// Not set in what can be seen, but an `env_file` outside the audited tree may set it.
+    Unknown(&'a str),
+    Unset,
+}
+
+impl Purpose {
+    pub fn deployed(self) -> bool {
+        matches!(
+            self,
+            Purpose::Default | Purpose::Production | Purpose::Other
+        )
+    }
+}
+
+impl Project {
+    /// `docker-compose.yml + docker-compose.override.yml`.
+    pub fn label(&self) -> String {
+        self.files.join(" + ")
+    }
+
+    pub fn service(&self, name: &str) -> Option<&Service> {
+        self.services.iter().find(|s| s.name == name)
+    }
+
+    /// Services started by a plain `docker compose up`.
+    pub fn default_services(&self) -> impl Iterator<Item = &Service> {
+        self.services.iter().filter(|s| s.default)
+    }
+
+    /// A one-shot job (a migration, a bucket set-up): not restarted, and either awaited by
+    /// another service with `condition: service_completed_successfully`, or explicitly
+    /// `restart: "no"` with a task-like name (`migrate`, `init`, `seed`, ...).
+    pub fn is_one_shot(&self, svc: &Service) -> bool {
+        let restart = svc.restart_value();
+        if matches!(
+            restart.as_deref(),
+            Some("always" | "unless-stopped" | "any")
+        ) {
+            return false;
+        }
+        let awaited = self.services.iter().any(|other| {
+            other
+                .body
+                .path(&["depends_on", &svc.name, "condition"])
+                .and_then(CNode::text)
+                == Some("service_completed_successfully")
+        });
+        let explicit_no = matches!(restart.as_deref(), Some("no" | "none"));
+        awaited || explicit_no && task_like(&svc.name)
+    }
+}
+
+fn task_like(name: &str) -> bool {
+    const WORDS: [&str; 14] = [
+        "migrate",
+        "migration",
+        "migrations",
+        "migrator",
+        "init",
+        "setup",
+        "seed",
+        "seeder",
+        "bootstrap",
+        "provision",
+        "createbuckets",
+        "createbucket",
+        "job",
+        "oneshot",
+    ];
+    name.to_ascii_lowercase()
+        .split(['-', '_', '.'])
+        .any(|w| WORDS.contains(&w))
+}
+
+impl Service {
+    pub fn get(&self, key: &str) -> Option<&CNode> {
+        self.body.get(key)
+    }
+
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        self.body.entry(key)
+    }
+
+    pub fn has_build(&self) -> bool {
+        self.get("build").is_some_and(|b| !b.is_null())
+    }
+
+    /// The restart policy in force: `restart:` or `deploy.restart_policy.condition`
+    /// (lower-cased, `on-failure:3` kept as written).
+    pub fn restart_value(&self) -> Option<String> {
+        self.get("restart")
+            .or_else(|| self.body.path(&["deploy", "restart_policy", "condition"]))
+            .and_then(CNode::text)
+            .map(|t| t.trim().to_ascii_lowercase())
+    }
+
+    /// The image reference (interpolated), when the service names one.
+    pub fn image(&self) -> Option<&CNode> {
+        self.get("image").filter(|n| n.text().is_some())
+    }
+
+    /// `environment:` wins over env files; later env files win over earlier ones.
+    pub fn env(&self, name: &str) -> EnvValue<'_> {
+        if let Some(e) = self.get("environment").and_then(|e| e.entry(name)) {
+            return EnvValue::Inline(e);
+        }
+        for f in self.env_files.iter().rev() {
+            if let Some(file) = &f.file {
+                if let Some(var) = file.get(name) {
+                    return EnvValue::File(file, var);
+                }
+            }
+        }
+        match self.env_files.iter().find(|f| f.file.is_none()) {
+            Some(missing) => EnvValue::Unknown(&missing.written),
+            None => EnvValue::Unset,
+        }
+    }
+
+    /// The text of a variable when it is known (inline or from an env file); None when unset,
+    /// passed through from the shell, or unresolved.
+    pub fn env_text(&self, name: &str) -> Option<String> {
+        match self.env(name) {
+            EnvValue::Inline(e) => {
+                let s = e.value.scalar()?;
+                (!s.value.has_unresolved()).then(|| s.text().to_string())
+            }
+            EnvValue::File(_, var) => Some(var.value.clone()),
+            EnvValue::Unknown(_) | EnvValue::Unset => None,
+        }
+    }
+
+    /// `command:` as one string (list items joined with spaces).
+    pub fn command_line(&self) -> Option<String> {
+        self.get("command").map(|c| c.strings().join(" "))
+    }
+}
+
+/// Joins `written` (relative to the folder of `from_file`) into a repository path; None for
+/// absolute paths, home paths and paths leaving the repository.
+pub fn resolve_path(from_file: &str, written: &str) -> Option<String> {
+    if written.starts_with('/') || written.starts_with('~') || written.contains('$') {
+        return None;
+    }
+    let mut parts: Vec<&str> = from_file.split('/').collect();
+    parts.pop();
+    for piece in written.split('/') {
+        match piece {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+fn dir_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+fn name_of(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+fn in_dir(dir: &str, name: &str) -> String {
+    if dir.is_empty() {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
+/// Purpose from the words of a file name and its folders.
+fn purpose_of(path: &str) -> Purpose {
+    let dir_words: Vec<String> = dir_of(path)
+        .split('/')
+        .map(str::to_ascii_lowercase)
+        .collect();
+    if dir_words.iter().any(|d| {
+        matches!(
+            d.as_str(),
+            ".devcontainer" | "dev" | "development" | "local"
+        )
+    }) {
+        return Purpose::Development;
+    }
+    if dir_words.iter().any(|d| d == "ci") {
+        return Purpose::Test;
+    }
+    let name = name_of(path).to_ascii_lowercase();
+    let stem = name
+        .trim_end_matches(".yml")
+        .trim_end_matches(".yaml")
+        .to_string();
+    let words: Vec<&str> = stem.split(['.', '-', '_']).collect();
+    let has = |list: &[&str]| words.iter().any(|w| list.contains(w));
+    if has(&["dev", "development", "local", "debug", "devcontainer"]) {
+        Purpose::Development
+    } else if has(&["test", "tests", "testing", "ci", "e2e", "integration", "it"]) {
+        Purpose::Test
+    } else if has(&[
+        "prod",
+        "production",
+        "live",
+        "release",
+        "deploy",
+        "deployment",
+        "stack",
+        "swarm",
+        "staging",
+    ]) {
+        Purpose::Production
+    } else {
+        Purpose::Other
+    }
+}
+
+impl ComposeModel {
+    pub fn build(ws: &Workspace) -> ComposeModel {
+        let files: Vec<&YamlFile> = ws
+            .yaml_with_role(YamlRole::Compose)
+            .filter(|f| !is_test_path(&f.path) && !is_docs_or_example_path(&f.path))
+            .collect();
+        let libraries = referenced_files(&files);
+        let mut by_dir: BTreeMap<&str, Vec<&YamlFile>> = BTreeMap::new();
+        for f in &files {
+            by_dir.entry(dir_of(&f.path)).or_default().push(f);
+        }
+        let mut projects = Vec::new();
+        for (dir, group) in by_dir {
+            projects.extend(projects_of_dir(ws, dir, &group, &libraries));
+        }
+        ComposeModel { projects }
+    }
+
+    /// Projects that are deployments (see the module docs).
+    pub fn deployed(&self) -> impl Iterator<Item = &Project> {
+        self.projects.iter().filter(|p| p.purpose.deployed())
+    }
+}
+
+fn find_named<'a>(group: &[&'a YamlFile], names: &[&str]) -> Option<&'a YamlFile> {
+    names
+        .iter()
+        .find_map(|n| group.iter().find(|f| name_of(&f.path) == *n).copied())
+}
+
+fn projects_of_dir(
+    ws: &Workspace,
+    dir: &str,
+    group: &[&YamlFile],
+    libraries: &[String],
+) -> Vec<Project> {
+    let dotenv = ws.text(&in_dir(dir, ".env")).map(EnvFile::parse);
+    let base = find_named(group, &BASE_NAMES);
+    let over = find_named(group, &OVERRIDE_NAMES);
+    let mut out = Vec::new();
+    match (base, over) {
+        (Some(b), o) => {
+            let files: Vec<&YamlFile> = std::iter::once(b).chain(o).collect();
+            out.push(build_project(ws, dir, &files, Purpose::Default, &dotenv));
+        }
+        (None, Some(o)) => out.push(build_project(ws, dir, &[o], Purpose::Default, &dotenv)),
+        (None, None) => {}
+    }
+    let dir_purpose = purpose_of(&in_dir(dir, "x.yml"));
+    let mut production_overlay = false;
+    for f in group {
+        let is_default =
+            base.is_some_and(|b| b.path == f.path) || over.is_some_and(|o| o.path == f.path);
+        if is_default || libraries.contains(&f.path) {
+            continue;
+        }
+        let purpose = purpose_of(&f.path);
+        match base.filter(|_| is_overlay(f)) {
+            Some(b) => {
+                production_overlay |= purpose == Purpose::Production;
+                out.push(build_project(ws, dir, &[b, f], purpose, &dotenv));
+            }
+            None => out.push(build_project(ws, dir, &[f], purpose, &dotenv)),
+        }
+    }
+    for p in &mut out {
+        if p.purpose == Purpose::Default && production_overlay {
+            p.purpose = Purpose::Development;
+        }
+        if matches!(dir_purpose, Purpose::Development | Purpose::Test) {
+            p.purpose = dir_purpose;
+        }
+    }
+    out
+}
+
+/// A file that only adds to a base: some service has neither `image`, `build` nor `extends`,
+/// or it has no `services` at all.
+fn is_overlay(f: &YamlFile) -> bool {
+    let Some(root) = f.docs().first().map(|d| &d.root) else {
+        return false;
+    };
+    match root.get("services") {
+        None => true,
+        Some(services) => services.entries().any(|(_, svc)| {
+            svc.get("image").is_none() && svc.get("build").is_none() && svc.get("extends").is_none()
+        }),
+    }
+}
+
+/// Files named by `extends.file` or `include` in other compose files.
+fn referenced_files(files: &[&YamlFile]) -> Vec<String> {
+    let mut out = Vec::new();
+    for f in files {
+        let Some(root) = f.docs().first().map(|d| &d.root) else {
+            continue;
+        };
+        for (_, svc) in root
+            .get("services")
+            .map(|s| s.entries())
+            .into_iter()
+            .flatten()
+        {
+            if let Some(file) = svc.path(&["extends", "file"]).and_then(|n| n.as_str()) {
+                out.extend(resolve_path(&f.path, file));
+            }
+        }
+        for inc in root.get("include").map(|i| i.items()).unwrap_or(&[]) {
+            let written = inc
+                .as_str()
+                .or_else(|| inc.get("path").and_then(|p| p.as_str()));
+            out.extend(written.and_then(|w| resolve_path(&f.path, w)));
+        }
+    }
+    out
+}
+
+fn build_project(
+    ws: &Workspace,
+    dir: &str,
+    files: &[&YamlFile],
+    purpose: Purpose,
+    dotenv: &Option<EnvFile>,
+) -> Project {
+    let mut problems = Vec::new();
+    let mut root: Option<CNode> = None;
+    for f in files {
+        let doc = match &f.docs {
+            Err(e) => {
+                problems.push(format!(
+                    "{}:{}: does not parse ({})",
+                    f.path, e.line, e.message
+                ));
+                continue;
+            }
+            Ok(docs) => match docs.first() {
+                Some(d) => d,
+                None => continue,
+            },
+        };
+        let node = normalise_file(CNode::from_yaml(&doc.root, &f.text, dotenv.as_ref()));
+        root = Some(match root {
+            None => node,
+            Some(base) => merge(base, node, &mut Vec::new()),
+        });
+    }
+    let mut project = Project {
+        dir: dir.to_string(),
+        files: files.iter().map(|f| f.path.clone()).collect(),
+        purpose,
+        services: Vec::new(),
+        secrets: Vec::new(),
+        dotenv: dotenv.clone(),
+        problems,
+    };
+    let Some(root) = root else {
+        return project;
+    };
+    project.secrets = root
+        .get("secrets")
+        .map_or(Vec::new(), |s| s.entries().to_vec());
+    let active = active_profiles(dotenv.as_ref());
+    let declared = root.get("services").map_or(&[][..], |s| s.entries());
+    for entry in declared {
+        let (body, problem) = match resolve_extends(ws, declared, entry, dotenv.as_ref(), 0) {
+            Ok(body) => (body, None),
+            Err(why) => (entry.value.clone(), Some(why)),
+        };
+        let profiles: Vec<&str> = body
+            .get("profiles")
+            .map(|p| p.strings())
+            .unwrap_or_default();
+        let default =
+            profiles.is_empty() || profiles.iter().any(|p| active.contains(&p.to_string()));
+        let env_files = env_files(ws, &body);
+        project.services.push(Service {
+            name: entry.key.clone(),
+            at: entry.at.clone(),
+            body,
+            default,
+            env_files,
+            problem,
+        });
+    }
+    project
+}
+
+/// Normalises every service of one file (see [`normalise_service`]).
+fn normalise_file(mut root: CNode) -> CNode {
+    if let CValue::Map(entries) = &mut root.value {
+        for e in entries.iter_mut().filter(|e| e.key == "services") {
+            if let CValue::Map(services) = &mut e.value.value {
+                for s in services.iter_mut() {
+                    s.value = normalise_service(s.value.clone());
+                }
+            }
+        }
+    }
+    root
+}
+
+fn active_profiles(dotenv: Option<&EnvFile>) -> Vec<String> {
+    dotenv
+        .and_then(|d| d.get("COMPOSE_PROFILES"))
+        .map(|v| {
+            v.value
+                .split(',')
+                .map(|p| p.trim().to_string())
+                .filter(|p| !p.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The service definition with its `extends` chain applied (same project, or another file).
+fn resolve_extends(
+    ws: &Workspace,
+    siblings: &[Entry],
+    entry: &Entry,
+    dotenv: Option<&EnvFile>,
+    depth: usize,
+) -> Result<CNode, String> {
+    let body = &entry.value;
+    let Some(ext) = body.get("extends") else {
+        return Ok(body.clone());
+    };
+    if depth >= MAX_EXTENDS_DEPTH {
+        return Err(format!("`extends` of `{}` nests too deeply", entry.key));
+    }
+    let (parent_name, file) = match ext.text() {
+        Some(name) => (name.to_string(), None),
+        None => (
+            ext.get("service")
+                .and_then(CNode::text)
+                .unwrap_or_default()
+                .to_string(),
+            ext.get("file").and_then(CNode::text).map(str::to_string),
+        ),
+    };
+    let parent = match file {
+        None => {
+            let sibling = siblings
+                .iter()
+                .find(|e| e.key == parent_name)
+                .ok_or_else(|| {
+                    format!("`{}` extends unknown service `{parent_name}`", entry.key)
+                })?;
+            resolve_extends(ws, siblings, sibling, dotenv, depth + 1)?
+        }
+        Some(file) => {
+            let path = resolve_path(ext.pos.path(), &file).ok_or_else(|| {
+                format!(
+                    "`{}` extends a service of `{file}`, outside the repository",
+                    entry.key
+                )
+            })?;
+            let yaml = ws.yaml.iter().find(|y| y.path == path).ok_or_else(|| {
+                format!(
+                    "`{}` extends `{path}`, which is not readable here",
+                    entry.key
+                )
+            })?;
+            let doc = yaml
+                .docs()
+                .first()
+                .ok_or_else(|| format!("`{path}` (extended by `{}`) does not parse", entry.key))?;
+            let root = normalise_file(CNode::from_yaml(&doc.root, &yaml.text, dotenv));
+            let others = root.get("services").map_or(&[][..], |s| s.entries());
+            let sibling = others
+                .iter()
+                .find(|e| e.key == parent_name)
+                .ok_or_else(|| {
+                    format!(
+                        "`{}` extends `{parent_name}`, not found in `{path}`",
+                        entry.key
+                    )
+                })?;
+            resolve_extends(ws, others, sibling, dotenv, depth + 1)?
+        }
+    };
+    let mut own = body.clone();
+    if let CValue::Map(entries) = &mut own.value {
+        entries.retain(|e| e.key != "extends");
+    }
+    Ok(merge(parent, own, &mut Vec::new()))
+}
+
+fn env_files(ws: &Workspace, body: &CNode) -> Vec<EnvFileRef> {
+    let Some(list) = body.get("env_file") else {
+        return Vec::new();
+    };
+    list.items()
+        .iter()
+        .filter_map(|item| {
+            let (written, required) = match item.text() {
+                Some(t) => (t.to_string(), true),
+                None => (
+                    item.get("path")?.text()?.to_string(),
+                    item.get("required")
+                        .and_then(CNode::as_bool)
+                        .unwrap_or(true),
+                ),
+            };
+            let rel = resolve_path(item.pos.path(), &written);
+            let file = rel.as_deref().and_then(|r| ws.text(r)).map(EnvFile::parse);
+            Some(EnvFileRef {
+                written,
+                at: item.pos.clone(),
+                rel,
+                file,
+                required,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_resolve_inside_the_repository() {
+        assert_eq!(
+            resolve_path("deploy/docker-compose.yml", "./env/db.env").as_deref(),
+            Some("deploy/env/db.env")
+        );
+        assert_eq!(
+            resolve_path("deploy/docker-compose.yml", "../.env").as_deref(),
+            Some(".env")
+        );
+        assert_eq!(resolve_path("docker-compose.yml", "../x.env"), None);
+        assert_eq!(resolve_path("docker-compose.yml", "/etc/app.env"), None);
+    }
+
+    #[test]
+    fn purposes_from_names() {
+        assert_eq!(purpose_of("docker-compose.yml"), Purpose::Other);
+        assert_eq!(purpose_of("docker-compose.prod.yml"), Purpose::Production);
+        assert_eq!(purpose_of("compose.dev.yaml"), Purpose::Development);
+        assert_eq!(purpose_of("docker-compose.ci.yml"), Purpose::Test);
+        assert_eq!(
+            purpose_of(".devcontainer/docker-compose.yml"),
+            Purpose::Development
+        );
+        assert_eq!(purpose_of("ops/stack.yml"), Purpose::Production);
+    }
+
+    #[test]
+    fn task_names() {
+        assert!(task_like("db-migrate"));
+        assert!(task_like("minio_createbuckets"));
+        assert!(!task_like("web"));
+        assert!(!task_like("initiator"));
+    }
+}
