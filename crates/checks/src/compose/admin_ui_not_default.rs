@@ -93,8 +93,13 @@ impl Check for AdminUiByDefault {
                 };
                 let name = &svc.name;
                 if svc.default {
+                    let why = if svc.entry("profiles").is_some() {
+                        " (its profile is enabled by COMPOSE_PROFILES in `.env`)"
+                    } else {
+                        ""
+                    };
                     v.fail(image.pos.finding(format!(
-                        "service `{name}` runs {ui} in the default deployment"
+                        "service `{name}` runs {ui} in the default deployment{why}"
                     )));
                 } else {
                     let at = svc.entry("profiles").map_or(&svc.at, |e| &e.at);

@@ -85,12 +85,13 @@ impl Check for ComposeFilesParse {
         let (mut findings, mut evidence) = (Vec::new(), Vec::new());
         for file in files {
             let before = findings.len();
-            for hit in ws
+            let markers: Vec<_> = ws
                 .facts
                 .conflict_markers
                 .iter()
                 .filter(|h| h.path == file.path)
-            {
+                .collect();
+            for hit in &markers {
                 findings.push(finding_at(
                     &file.text,
                     hit.line,
@@ -99,6 +100,8 @@ impl Check for ComposeFilesParse {
                 ));
             }
             match &file.docs {
+                // The markers are why it does not parse; the parser's message adds nothing.
+                Err(_) if !markers.is_empty() => {}
                 Err(e) => findings.push(finding_at(
                     &file.text,
                     e.line.max(1),

@@ -91,14 +91,14 @@ impl Check for PublicDatastorePort {
                 return;
             };
             let (name, kind) = (&svc.name, store.name());
-            if let Some(mode) = svc.get("network_mode") {
-                if mode.text() == Some("host") {
-                    v.fail(mode.pos.finding(format!(
-                        "{kind} service `{name}` uses the host network: every port it opens is \
-                         on every interface"
-                    )));
-                    return;
-                }
+            if let Some(mode) = svc.get("network_mode")
+                && mode.text() == Some("host")
+            {
+                v.fail(mode.pos.finding(format!(
+                    "{kind} service `{name}` uses the host network: every port it opens is on \
+                     every interface"
+                )));
+                return;
             }
             let ports = svc.get("ports").map(|p| p.items()).unwrap_or(&[]);
             if ports.is_empty() {

@@ -136,9 +136,9 @@ pub(crate) fn evaluate_services(
     })
 }
 
-/// The same service seen through several projects (base + override, base + prod overlay)
-/// gives the same finding at the same place: keep one.
+/// One finding per place: the same service seen through several projects (base + override,
+/// base + prod overlay), or an `x-` block merged into several services, is fixed in one spot.
 fn dedup(findings: &mut Vec<Finding>) {
     let mut seen = std::collections::HashSet::new();
-    findings.retain(|f| seen.insert((f.location.clone(), f.message.clone())));
+    findings.retain(|f| seen.insert(f.location.clone()));
 }

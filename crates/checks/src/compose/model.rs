@@ -153,12 +153,21 @@ impl Project {
                 == Some("service_completed_successfully")
         });
         let explicit_no = matches!(restart.as_deref(), Some("no" | "none"));
-        awaited || explicit_no && task_like(&svc.name)
+        let command = svc.command_line().unwrap_or_default();
+        awaited || explicit_no && (task_like(&svc.name) || task_like(&command))
     }
 }
 
-fn task_like(name: &str) -> bool {
-    const WORDS: [&str; 14] = [
+/// Whether a service name or command reads like a one-off task (`db-migrate`,
+/// `python manage.py migrate`, `catalog reindex --all`, `alembic upgrade head`).
+fn task_like(text: &str) -> bool {
+    const WORDS: [&str; 20] = [
+        "reindex",
+        "backfill",
+        "alembic",
+        "flyway",
+        "liquibase",
+        "collectstatic",
         "migrate",
         "migration",
         "migrations",
@@ -174,8 +183,8 @@ fn task_like(name: &str) -> bool {
         "job",
         "oneshot",
     ];
-    name.to_ascii_lowercase()
-        .split(['-', '_', '.'])
+    text.to_ascii_lowercase()
+        .split(['-', '_', '.', ':', '/', ' '])
         .any(|w| WORDS.contains(&w))
 }
 
@@ -212,10 +221,10 @@ impl Service {
             return EnvValue::Inline(e);
         }
         for f in self.env_files.iter().rev() {
-            if let Some(file) = &f.file {
-                if let Some(var) = file.get(name) {
-                    return EnvValue::File(file, var);
-                }
+            if let Some(file) = &f.file
+                && let Some(var) = file.get(name)
+            {
+                return EnvValue::File(file, var);
             }
         }
         match self.env_files.iter().find(|f| f.file.is_none()) {
@@ -363,34 +372,43 @@ fn projects_of_dir(
     let dotenv = ws.text(&in_dir(dir, ".env")).map(EnvFile::parse);
     let base = find_named(group, &BASE_NAMES);
     let over = find_named(group, &OVERRIDE_NAMES);
+    // `COMPOSE_FILE` in `.env` replaces the default file list (and the automatic override).
+    let from_env = compose_file_setting(dir, group, dotenv.as_ref());
+    let default_files: Vec<&YamlFile> = match &from_env {
+        Some(files) => files.clone(),
+        None => base.into_iter().chain(over).collect(),
+    };
     let mut out = Vec::new();
-    match (base, over) {
-        (Some(b), o) => {
-            let files: Vec<&YamlFile> = std::iter::once(b).chain(o).collect();
-            out.push(build_project(ws, dir, &files, Purpose::Default, &dotenv));
-        }
-        (None, Some(o)) => out.push(build_project(ws, dir, &[o], Purpose::Default, &dotenv)),
-        (None, None) => {}
+    if !default_files.is_empty() {
+        out.push(build_project(
+            ws,
+            dir,
+            &default_files,
+            Purpose::Default,
+            &dotenv,
+        ));
     }
     let dir_purpose = purpose_of(&in_dir(dir, "x.yml"));
-    let mut production_overlay = false;
+    let mut has_production = false;
     for f in group {
-        let is_default =
-            base.is_some_and(|b| b.path == f.path) || over.is_some_and(|o| o.path == f.path);
-        if is_default || libraries.contains(&f.path) {
+        let used = default_files.iter().any(|d| d.path == f.path)
+            || base.is_some_and(|b| b.path == f.path)
+            || over.is_some_and(|o| o.path == f.path);
+        if used || libraries.contains(&f.path) {
             continue;
         }
         let purpose = purpose_of(&f.path);
-        match base.filter(|_| is_overlay(f)) {
-            Some(b) => {
-                production_overlay |= purpose == Purpose::Production;
-                out.push(build_project(ws, dir, &[b, f], purpose, &dotenv));
-            }
-            None => out.push(build_project(ws, dir, &[f], purpose, &dotenv)),
-        }
+        has_production |= purpose == Purpose::Production;
+        let files: Vec<&YamlFile> = match base.filter(|_| is_overlay(f)) {
+            Some(b) => vec![b, f],
+            None => vec![f],
+        };
+        out.push(build_project(ws, dir, &files, purpose, &dotenv));
     }
     for p in &mut out {
-        if p.purpose == Purpose::Default && production_overlay {
+        // A production file next to the default pair makes the default pair the developers'
+        // setup (unless `.env` explicitly chose the default files).
+        if p.purpose == Purpose::Default && has_production && from_env.is_none() {
             p.purpose = Purpose::Development;
         }
         if matches!(dir_purpose, Purpose::Development | Purpose::Test) {
@@ -398,6 +416,28 @@ fn projects_of_dir(
         }
     }
     out
+}
+
+/// The files named by `COMPOSE_FILE` in the project's `.env` (separated by `:` or by
+/// `COMPOSE_PATH_SEPARATOR`), as far as they are compose files of this directory.
+fn compose_file_setting<'a>(
+    dir: &str,
+    group: &[&'a YamlFile],
+    dotenv: Option<&EnvFile>,
+) -> Option<Vec<&'a YamlFile>> {
+    let dotenv = dotenv?;
+    let list = &dotenv.get("COMPOSE_FILE")?.value;
+    let separator = dotenv
+        .get("COMPOSE_PATH_SEPARATOR")
+        .and_then(|v| v.value.chars().next())
+        .unwrap_or(':');
+    let anchor = in_dir(dir, ".env");
+    let files: Vec<&YamlFile> = list
+        .split(separator)
+        .filter_map(|written| resolve_path(&anchor, written.trim()))
+        .filter_map(|rel| group.iter().find(|f| f.path == rel).copied())
+        .collect();
+    (!files.is_empty()).then_some(files)
 }
 
 /// A file that only adds to a base: some service has neither `image`, `build` nor `extends`,
@@ -409,7 +449,10 @@ fn is_overlay(f: &YamlFile) -> bool {
     match root.get("services") {
         None => true,
         Some(services) => services.entries().any(|(_, svc)| {
-            svc.get("image").is_none() && svc.get("build").is_none() && svc.get("extends").is_none()
+            svc.as_map().is_some()
+                && svc.get("image").is_none()
+                && svc.get("build").is_none()
+                && svc.get("extends").is_none()
         }),
     }
 }
@@ -486,8 +529,28 @@ fn build_project(
         .get("secrets")
         .map_or(Vec::new(), |s| s.entries().to_vec());
     let active = active_profiles(dotenv.as_ref());
-    let declared = root.get("services").map_or(&[][..], |s| s.entries());
+    let declared = match root.get("services") {
+        Some(s) if !s.is_map() && !s.is_null() => {
+            project.problems.push(format!(
+                "{}:{}: `services` is not a mapping",
+                s.pos.path(),
+                s.pos.line
+            ));
+            &[][..]
+        }
+        Some(s) => s.entries(),
+        None => &[][..],
+    };
     for entry in declared {
+        if !entry.value.is_map() {
+            project.problems.push(format!(
+                "{}:{}: service `{}` is not a mapping",
+                entry.at.path(),
+                entry.at.line,
+                entry.key
+            ));
+            continue;
+        }
         let (body, problem) = match resolve_extends(ws, declared, entry, dotenv.as_ref(), 0) {
             Ok(body) => (body, None),
             Err(why) => (entry.value.clone(), Some(why)),
@@ -677,5 +740,8 @@ mod tests {
         assert!(task_like("minio_createbuckets"));
         assert!(!task_like("web"));
         assert!(!task_like("initiator"));
+        assert!(task_like("bundle exec rails db:migrate"));
+        assert!(task_like("catalog reindex --all"));
+        assert!(!task_like("celery -A tasks worker --loglevel=info"));
     }
 }

@@ -79,7 +79,8 @@ impl Check for DockerSocketMount {
         super::evaluate_services(ws, None, |_, svc, v| {
             for volume in svc.get("volumes").map(|c| c.items()).unwrap_or(&[]) {
                 if let Some(source) = mount_source(volume).filter(|s| is_engine_socket(s)) {
-                    v.fail(volume.pos.finding(format!(
+                    let at = volume.get("source").map_or(&volume.pos, |s| &s.pos);
+                    v.fail(at.finding(format!(
                         "service `{}` mounts the container engine socket `{source}`: that is root \
                          on the host",
                         svc.name

@@ -101,9 +101,9 @@ impl Check for MissingResourceLimits {
                     );
                     return;
                 }
-                (None, Some(_)) => "a memory limit",
-                (Some(_), None) => "a CPU limit",
-                (None, None) => "CPU and memory limits",
+                (None, Some(_)) => "memory limit",
+                (Some(_), None) => "CPU limit",
+                (None, None) => "CPU or memory limit",
             };
             let at = svc
                 .body

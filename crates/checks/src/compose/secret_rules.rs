@@ -137,8 +137,12 @@ pub fn classify_literal(text: &str) -> SecretValue {
     }
 }
 
+/// Values that cannot be a working credential: template markers, and the example keys of the
+/// AWS documentation.
 fn is_marker(t: &str) -> bool {
     (t.starts_with('<') && t.ends_with('>'))
+        || t == "AKIAIOSFODNN7EXAMPLE"
+        || t == "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
         || (t.starts_with("{{") && t.ends_with("}}"))
         || t.chars().all(|c| matches!(c, '.' | '…' | '*'))
 }

@@ -123,15 +123,15 @@ impl Check for TrackedSecretFiles {
                         }
                     }
                 }
-                if let Some(dotenv) = &project.dotenv {
-                    if seen.insert(dotenv.src.path.clone()) {
-                        let at = Pos {
-                            src: dotenv.src.clone(),
-                            line: 1,
-                            column: 1,
-                        };
-                        check_env_file(ws, dotenv, &at, v);
-                    }
+                if let Some(dotenv) = &project.dotenv
+                    && seen.insert(dotenv.src.path.clone())
+                {
+                    let at = Pos {
+                        src: dotenv.src.clone(),
+                        line: 1,
+                        column: 1,
+                    };
+                    check_env_file(ws, dotenv, &at, v);
                 }
                 check_secret_files(ws, project, v);
             },

@@ -102,15 +102,15 @@ impl Check for MissingHealthcheck {
                 }
                 return;
             };
-            if let Some(disable) = hc.value.entry("disable") {
-                if disable.value.as_bool() == Some(true) {
-                    v.fail(
-                        disable
-                            .at
-                            .finding(format!("service `{name}` disables its healthcheck")),
-                    );
-                    return;
-                }
+            if let Some(disable) = hc.value.entry("disable")
+                && disable.value.as_bool() == Some(true)
+            {
+                v.fail(
+                    disable
+                        .at
+                        .finding(format!("service `{name}` disables its healthcheck")),
+                );
+                return;
             }
             match hc.value.get("test") {
                 Some(test) if is_none_test(test) => v.fail(test.pos.finding(format!(
