@@ -38,8 +38,9 @@ Decision: a profile-gated admin UI (`profiles: ["debug"]`) and one in an explici
 file (`docker-compose.dev.yml`, `compose.local.yaml`) pass. One in
 `docker-compose.override.yml` fails: `docker compose up` merges the override automatically,
 so on a server it is deployed unless the operator remembers `-f`. (When the directory has a
-production overlay such as `docker-compose.prod.yml`, that overlay is the deployment and the
-override is treated as the developers' setup.)
+production file such as `docker-compose.prod.yml`, or its `.env` sets `COMPOSE_FILE`, that is
+the deployment and the override is treated as the developers' setup.) A profile enabled by
+`COMPOSE_PROFILES` in the project's `.env` counts as default.
 
 ## Why it matters in production
 

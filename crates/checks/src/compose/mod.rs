@@ -125,15 +125,23 @@ pub(crate) fn evaluate_services(
     nothing_seen: Option<&str>,
     mut inspect: impl FnMut(&Project, &Service, &mut Verdict),
 ) -> Outcome {
-    evaluate(ws, nothing_seen, |project, v| {
+    let mut services = 0;
+    let outcome = evaluate(ws, nothing_seen, |project, v| {
         for svc in project.default_services() {
+            services += 1;
             if let Some(problem) = &svc.problem {
                 v.unknown(problem.clone());
                 continue;
             }
             inspect(project, svc, v);
         }
-    })
+    });
+    match outcome {
+        Outcome::Pass { .. } if services == 0 => {
+            Outcome::not_applicable("the compose files start no service by default")
+        }
+        other => other,
+    }
 }
 
 /// One finding per place: the same service seen through several projects (base + override,

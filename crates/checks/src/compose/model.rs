@@ -16,10 +16,16 @@
 //!
 //! Purpose (which projects are deployments): names with `dev`, `local`, `debug` (or a
 //! `.devcontainer` folder) are development, `test`, `ci`, `e2e`, `integration` are tests;
-//! neither is evaluated. When a directory has a production overlay (`prod`, `production`,
-//! `live`, `release`, `deploy`, `stack`, `swarm`, `staging`), that overlay is the deployment
-//! and the default project is taken as the developers' setup. Files under test or docs/example
-//! paths are not part of the model at all.
+//! neither is evaluated. When a directory has a production file (`prod`, `production`,
+//! `live`, `release`, `deploy`, `stack`, `swarm`, `staging`; overlay or standalone), that file
+//! is the deployment and the default project is taken as the developers' setup, unless the
+//! directory's `.env` names the default files with `COMPOSE_FILE` (which then replaces base +
+//! override). Files under test or docs/example paths are not part of the model at all.
+//!
+//! `include:` brings the included files' services into the project; `extends:` is resolved
+//! (same project or another file). Not modelled: `!reset`/`!override` tags (the YAML layer
+//! drops tags), per-file `env_file`/`project_directory` of `include` entries, and the
+//! deploying shell's environment (unset variables stay references).
 //!
 //! Services with `profiles:` are not started by `docker compose up` unless the profile is
 //! listed in `COMPOSE_PROFILES` of the project's `.env`; `Service::default` says which run.
@@ -475,10 +481,17 @@ fn referenced_files(files: &[&YamlFile]) -> Vec<String> {
             }
         }
         for inc in root.get("include").map(|i| i.items()).unwrap_or(&[]) {
-            let written = inc
-                .as_str()
-                .or_else(|| inc.get("path").and_then(|p| p.as_str()));
-            out.extend(written.and_then(|w| resolve_path(&f.path, w)));
+            let written: Vec<&str> = match inc.as_str() {
+                Some(p) => vec![p],
+                None => match inc.get("path") {
+                    Some(p) => p
+                        .as_str()
+                        .map(|s| vec![s])
+                        .unwrap_or_else(|| p.items().iter().filter_map(|n| n.as_str()).collect()),
+                    None => Vec::new(),
+                },
+            };
+            out.extend(written.iter().filter_map(|w| resolve_path(&f.path, w)));
         }
     }
     out
@@ -513,6 +526,7 @@ fn build_project(
             Some(base) => merge(base, node, &mut Vec::new()),
         });
     }
+    let root = root.map(|r| add_includes(ws, r, &mut problems, 0));
     let mut project = Project {
         dir: dir.to_string(),
         files: files.iter().map(|f| f.path.clone()).collect(),
@@ -572,6 +586,52 @@ fn build_project(
         });
     }
     project
+}
+
+/// Files named by `include:` bring their services and secrets into the project (with their
+/// own folder's `.env`); the including project's definitions win on a name clash (which
+/// compose itself rejects).
+fn add_includes(ws: &Workspace, root: CNode, problems: &mut Vec<String>, depth: usize) -> CNode {
+    let mut wanted: Vec<(String, Pos)> = Vec::new();
+    for item in root.get("include").map_or(&[][..], |i| i.items()) {
+        let paths = match item.text() {
+            Some(t) => vec![t],
+            None => item.get("path").map(|p| p.strings()).unwrap_or_default(),
+        };
+        wanted.extend(paths.into_iter().map(|p| (p.to_string(), item.pos.clone())));
+    }
+    let mut root = root;
+    for (written, pos) in wanted {
+        let where_ = format!("{}:{}", pos.path(), pos.line);
+        let Some(rel) = resolve_path(pos.path(), &written) else {
+            problems.push(format!(
+                "{where_}: includes `{written}`, outside the repository"
+            ));
+            continue;
+        };
+        let Some(doc) = ws
+            .yaml
+            .iter()
+            .find(|y| y.path == rel)
+            .and_then(|y| y.docs().first().map(|d| (y, d)))
+        else {
+            problems.push(format!(
+                "{where_}: includes `{rel}`, which cannot be read or parsed"
+            ));
+            continue;
+        };
+        let (yaml, doc) = doc;
+        let env = ws.text(&in_dir(dir_of(&rel), ".env")).map(EnvFile::parse);
+        let mut included = normalise_file(CNode::from_yaml(&doc.root, &yaml.text, env.as_ref()));
+        if depth < MAX_EXTENDS_DEPTH {
+            included = add_includes(ws, included, problems, depth + 1);
+        }
+        if let CValue::Map(entries) = &mut included.value {
+            entries.retain(|e| e.key == "services" || e.key == "secrets");
+        }
+        root = merge(included, root, &mut Vec::new());
+    }
+    root
 }
 
 /// Normalises every service of one file (see [`normalise_service`]).
@@ -706,6 +766,118 @@ fn env_files(ws: &Workspace, body: &CNode) -> Vec<EnvFileRef> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Loads a throw-away repository made of `files` (no git).
+    fn model_of(files: &[(&str, &str)]) -> ComposeModel {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for (path, text) in files {
+            let full = dir.path().join(path);
+            std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
+            std::fs::write(full, text).expect("write");
+        }
+        let ws = vouch_workspace::load(dir.path(), &Default::default()).expect("load");
+        ComposeModel::build(&ws)
+    }
+
+    #[test]
+    fn groups_base_override_and_overlays() {
+        let model = model_of(&[
+            (
+                "docker-compose.yml",
+                "services:\n  web:\n    image: app:1\n    ports: [\"80:80\"]\n",
+            ),
+            (
+                "docker-compose.override.yml",
+                "services:\n  web:\n    ports: [\"9229:9229\"]\n  admin:\n    image: adminer:4\n    profiles: [tools]\n",
+            ),
+            (
+                "docker-compose.prod.yml",
+                "services:\n  web:\n    restart: always\n",
+            ),
+            (
+                "docker-compose.ci.yml",
+                "services:\n  db:\n    image: postgres:16\n",
+            ),
+            (
+                "examples/docker-compose.yml",
+                "services:\n  x:\n    image: x\n",
+            ),
+        ]);
+        let labels: Vec<(String, Purpose)> = model
+            .projects
+            .iter()
+            .map(|p| (p.label(), p.purpose))
+            .collect();
+        assert_eq!(
+            labels,
+            vec![
+                (
+                    "docker-compose.yml + docker-compose.override.yml".to_string(),
+                    Purpose::Development
+                ),
+                ("docker-compose.ci.yml".to_string(), Purpose::Test),
+                (
+                    "docker-compose.yml + docker-compose.prod.yml".to_string(),
+                    Purpose::Production
+                ),
+            ]
+        );
+        let default = &model.projects[0];
+        let web = default.service("web").expect("web");
+        assert_eq!(web.get("ports").expect("ports").items().len(), 2);
+        assert!(!default.service("admin").expect("admin").default);
+        let prod = model.deployed().next().expect("prod");
+        let restart = prod
+            .service("web")
+            .and_then(|s| s.get("restart"))
+            .expect("restart");
+        assert_eq!(restart.pos.path(), "docker-compose.prod.yml");
+    }
+
+    #[test]
+    fn dotenv_interpolation_profiles_and_compose_file() {
+        let model = model_of(&[
+            (
+                "deploy/compose.yaml",
+                "services:\n  db:\n    image: postgres:${PG:-15}\n  ui:\n    image: adminer:4\n    profiles: [tools]\n",
+            ),
+            (
+                "deploy/compose.override.yaml",
+                "services:\n  dbg:\n    image: busybox:1\n",
+            ),
+            (
+                "deploy/.env",
+                "PG=16.3\nCOMPOSE_PROFILES=tools\nCOMPOSE_FILE=compose.yaml\n",
+            ),
+        ]);
+        assert_eq!(model.projects.len(), 1);
+        let p = &model.projects[0];
+        assert_eq!(p.files, vec!["deploy/compose.yaml".to_string()]);
+        let image = p.service("db").and_then(Service::image).expect("image");
+        assert_eq!(image.text(), Some("postgres:16.3"));
+        assert!(p.service("ui").expect("ui").default);
+        assert!(p.service("dbg").is_none());
+    }
+
+    #[test]
+    fn include_and_extends_bring_services_with_their_positions() {
+        let model = model_of(&[
+            (
+                "compose.yaml",
+                "include:\n  - infra/db.yaml\nservices:\n  api:\n    extends:\n      file: common.yml\n      service: base\n    command: [serve]\n",
+            ),
+            (
+                "common.yml",
+                "services:\n  base:\n    image: app:2\n    restart: always\n",
+            ),
+            ("infra/db.yaml", "services:\n  db:\n    image: redis:7\n"),
+        ]);
+        assert_eq!(model.projects.len(), 1, "libraries are not projects");
+        let p = &model.projects[0];
+        let api = p.service("api").expect("api");
+        assert_eq!(api.get("restart").map(|r| r.pos.path()), Some("common.yml"));
+        assert_eq!(p.service("db").map(|d| d.at.path()), Some("infra/db.yaml"));
+    }
 
     #[test]
     fn paths_resolve_inside_the_repository() {

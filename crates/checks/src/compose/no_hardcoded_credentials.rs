@@ -46,7 +46,8 @@ Not reported: references (`${POSTGRES_PASSWORD}`, `${TOKEN:?required}`,
 `${PW:-}`), variables passed through from the shell (`- API_TOKEN` without a value), empty
 values, the `_FILE` variants (`POSTGRES_PASSWORD_FILE: /run/secrets/db_password`), names
 that only describe a secret (`PASSWORD_MIN_LENGTH`, `TOKEN_TTL`, `AWS_ACCESS_KEY_ID`), and
-template markers that cannot be a working credential (`<your-token>`, `{{ .token }}`).
+template markers that cannot be a working credential (`<your-token>`, `{{ .token }}`), and
+file paths (`JWT_PRIVATE_KEY: /run/secrets/jwt_private_key`).
 
 Decision on placeholders: `changeme`, `example`, `postgres`, `secret` in a deployed compose
 file are the password the container really gets, so they are reported (as well-known weak

@@ -78,7 +78,8 @@ impl Check for MissingRestartPolicy {
             let name = &svc.name;
             let node = svc
                 .get("restart")
-                .or_else(|| svc.body.path(&["deploy", "restart_policy", "condition"]));
+                .or_else(|| svc.body.path(&["deploy", "restart_policy", "condition"]))
+                .filter(|n| !n.is_null());
             let Some(node) = node else {
                 v.fail(svc.at.finding(format!(
                     "service `{name}` has no restart policy: it stays down after a crash or a \

@@ -75,7 +75,7 @@ pub enum SecretValue {
     Reference,
     /// `${VAR:-literal}`: a reference that falls back to a literal written in the file.
     Fallback(String),
-    /// A template marker such as `<your-token>`: not a working credential.
+    /// A template marker such as `<your-token>`, or a file path: not a working credential.
     Marker,
     /// A literal that is a well-known weak password (`changeme`, `example`, `postgres`).
     Weak(String),
@@ -127,7 +127,7 @@ pub fn classify_literal(text: &str) -> SecretValue {
     {
         return SecretValue::Empty;
     }
-    if is_marker(t) {
+    if is_marker(t) || is_file_path(t) {
         return SecretValue::Marker;
     }
     if is_weak(t) {
@@ -177,6 +177,13 @@ fn is_weak(t: &str) -> bool {
         "replaceme",
     ];
     WEAK.contains(&t.to_ascii_lowercase().as_str())
+}
+
+/// `/run/secrets/jwt_key`, `./keys/private.pem`: where a key lives, not the key.
+fn is_file_path(t: &str) -> bool {
+    (t.starts_with('/') || t.starts_with("./") || t.starts_with("../"))
+        && t[1..].contains('/')
+        && !t.contains(char::is_whitespace)
 }
 
 static URL_CREDENTIALS: LazyLock<Regex> = LazyLock::new(|| {
@@ -261,6 +268,10 @@ mod tests {
         );
         assert_eq!(classify(&scalar("")), SecretValue::Empty);
         assert_eq!(classify(&scalar("<your-token>")), SecretValue::Marker);
+        assert_eq!(
+            classify(&scalar("/run/secrets/jwt_private_key")),
+            SecretValue::Marker
+        );
         assert_eq!(
             classify(&scalar("changeme")),
             SecretValue::Weak("changeme".into())

@@ -266,7 +266,8 @@ fn key_value_list_to_map(node: &mut CNode) {
             };
             let mut value_pos = item.pos.clone();
             if raw_value.is_some() {
-                value_pos.column += raw_key.chars().count() as u32 + 1;
+                let quote = u32::from(s.quoted);
+                value_pos.column += raw_key.chars().count() as u32 + 1 + quote;
             }
             Some(Entry {
                 key,
