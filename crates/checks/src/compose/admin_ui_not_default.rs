@@ -27,7 +27,8 @@ static META: ControlMeta = ControlMeta {
         "pgadmin",
     ],
     since: "0.1.0",
-    doc: r#"## What it checks
+    doc: concat!(
+        r#"## What it checks
 
 No service started by a plain `docker compose up` in a deployed project runs a database or
 infrastructure admin UI: mongo-express, Adminer, pgAdmin, phpMyAdmin, Redis Commander,
@@ -42,6 +43,9 @@ production file such as `docker-compose.prod.yml`, or its `.env` sets `COMPOSE_F
 the deployment and the override is treated as the developers' setup.) A profile enabled by
 `COMPOSE_PROFILES` in the project's `.env` counts as default.
 
+"#,
+        deployed_projects_note!(),
+        r#"
 ## Why it matters in production
 
 Admin UIs hand full read and write access to the data to whoever reaches their port, often
@@ -75,7 +79,8 @@ services:
 - Docker docs: using profiles with Compose
 - OWASP Top 10 A05: Security Misconfiguration
 - OWASP Docker Security Cheat Sheet
-"#,
+"#
+    ),
 };
 
 impl Check for AdminUiByDefault {

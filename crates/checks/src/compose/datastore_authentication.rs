@@ -35,7 +35,8 @@ static META: ControlMeta = ControlMeta {
         "trust authentication",
     ],
     since: "0.1.0",
-    doc: r#"## What it checks
+    doc: concat!(
+        r#"## What it checks
 
 Datastore services started by `docker compose up` in a deployed project must require
 authentication. Per image (official and Bitnami images):
@@ -62,6 +63,9 @@ repository, or comes from an unset variable, the answer is unknown. Memcached, C
 Kafka, ZooKeeper, etcd, NATS and others are not covered (their images have no standard
 switch to check). Not applicable when no covered datastore is deployed.
 
+"#,
+        deployed_projects_note!(),
+        r#"
 ## Why it matters in production
 
 An unauthenticated datastore trusts the network, and the network is larger than it looks:
@@ -104,7 +108,8 @@ services:
 - Elasticsearch minimal security setup
 - RabbitMQ access control (the guest user)
 - OWASP Top 10 A07: Identification and Authentication Failures
-"#,
+"#
+    ),
 };
 
 impl Check for UnauthenticatedDatastore {

@@ -28,7 +28,8 @@ static META: ControlMeta = ControlMeta {
         "attack surface",
     ],
     since: "0.1.0",
-    doc: r#"## What it checks
+    doc: concat!(
+        r#"## What it checks
 
 Services of a deployed project that run a datastore (PostgreSQL, MySQL/MariaDB, MongoDB,
 Redis/Valkey, Memcached, Elasticsearch/OpenSearch, RabbitMQ, Cassandra/Scylla, Neo4j,
@@ -39,6 +40,9 @@ without `host_ip` fail, as does `network_mode: host`. `"127.0.0.1:5432:5432"`,
 `"[::1]:6379:6379"`, a specific interface address, and `expose:` pass. Not applicable when no
 datastore is deployed.
 
+"#,
+        deployed_projects_note!(),
+        r#"
 ## Why it matters in production
 
 A published port is reachable from every network the host is on, and Docker's own iptables
@@ -74,7 +78,8 @@ services:
 - Compose file reference: `ports`
 - Docker docs: packet filtering and firewalls (published ports bypass ufw)
 - CIS Docker Benchmark 5.14 "Ensure that incoming container traffic is bound to a specific host interface"
-"#,
+"#
+    ),
 };
 
 impl Check for PublicDatastorePort {

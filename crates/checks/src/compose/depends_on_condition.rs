@@ -25,7 +25,8 @@ static META: ControlMeta = ControlMeta {
         "readiness",
     ],
     since: "0.1.0",
-    doc: r#"## What it checks
+    doc: concat!(
+        r#"## What it checks
 
 Every `depends_on` entry of a service started by `docker compose up` in a deployed project
 must carry `condition: service_healthy` or `condition: service_completed_successfully`.
@@ -33,6 +34,9 @@ The short list form (`depends_on: [db]`) and `condition: service_started` only w
 dependency's container to be created, so they fail. Not applicable when no service declares
 dependencies.
 
+"#,
+        deployed_projects_note!(),
+        r#"
 ## Why it matters in production
 
 "Started" is not "ready": PostgreSQL needs seconds to accept connections, Elasticsearch
@@ -68,7 +72,8 @@ services:
 
 - Docker docs: control startup and shutdown order in Compose
 - Compose file reference: `depends_on`
-"#,
+"#
+    ),
 };
 
 impl Check for UnconditionalDependsOn {

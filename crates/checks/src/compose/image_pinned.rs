@@ -27,7 +27,8 @@ static META: ControlMeta = ControlMeta {
         "image digest",
     ],
     since: "0.1.0",
-    doc: r#"## What it checks
+    doc: concat!(
+        r#"## What it checks
 
 Every service started by `docker compose up` in a deployed project that pulls an image must
 name a tag other than `latest`, or a digest. An image without a tag (`redis`) is `latest`.
@@ -36,6 +37,9 @@ at deploy time by a variable without a default (`ghcr.io/acme/web:${TAG}`) passe
 falls back to `latest` (`${TAG:-latest}`) fails; an image name that is entirely a variable
 is unknown.
 
+"#,
+        deployed_projects_note!(),
+        r#"
 ## Why it matters in production
 
 `latest` is whatever was pushed last: a `docker compose pull` on a Tuesday can bring a new
@@ -70,7 +74,8 @@ services:
 - Compose file reference: `image`
 - Docker build best practices: pin base image versions
 - OWASP Docker Security Cheat Sheet
-"#,
+"#
+    ),
 };
 
 impl Check for UnpinnedImage {

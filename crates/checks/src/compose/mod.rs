@@ -8,6 +8,20 @@ use std::sync::Arc;
 use vouch_core::{Finding, Outcome};
 use vouch_workspace::Workspace;
 
+/// The paragraph every compose control's documentation ends "What it checks" with.
+macro_rules! deployed_projects_note {
+    () => {
+        "Which files count: a deployed project is what `docker compose up` runs (the base compose file
+merged with `docker-compose.override.yml`, or the files `COMPOSE_FILE` in `.env` names), a
+production file (`docker-compose.prod.yml`, overlay or standalone; when present, it is the
+deployment and base + override is taken as the developers' setup) and any other compose
+file. Files named `dev`, `local`, `debug`, `test`, `ci`, `e2e`, `.devcontainer` folders, and
+files under test, docs or example folders are not deployments.
+"
+    };
+}
+pub(crate) use deployed_projects_note;
+
 pub mod images;
 pub mod interpolate;
 pub mod model;

@@ -26,7 +26,8 @@ static META: ControlMeta = ControlMeta {
         "daemon socket",
     ],
     since: "0.1.0",
-    doc: r#"## What it checks
+    doc: concat!(
+        r#"## What it checks
 
 No service started by `docker compose up` in a deployed project mounts the Docker (or
 Podman, containerd) API socket: a volume whose source is `/var/run/docker.sock`,
@@ -34,6 +35,9 @@ Podman, containerd) API socket: a volume whose source is `/var/run/docker.sock`,
 in short (`/var/run/docker.sock:/var/run/docker.sock:ro`) or long (`source:`) syntax. A
 read-only (`:ro`) mount fails too: it only protects the socket file, not the API behind it.
 
+"#,
+        deployed_projects_note!(),
+        r#"
 ## Why it matters in production
 
 Whoever talks to the Docker socket can start a privileged container that mounts the host's
@@ -67,7 +71,8 @@ services:
 - Docker docs: Docker daemon attack surface
 - OWASP Docker Security Cheat Sheet, rule 1 "Do not expose the Docker daemon socket"
 - CIS Docker Benchmark 5.31 "Ensure that the Docker socket is not mounted inside any containers"
-"#,
+"#
+    ),
 };
 
 impl Check for DockerSocketMount {

@@ -31,7 +31,8 @@ static META: ControlMeta = ControlMeta {
         "default password",
     ],
     since: "0.1.0",
-    doc: r#"## What it checks
+    doc: concat!(
+        r#"## What it checks
 
 In deployed compose projects (every service, including those behind a profile, since the
 file itself carries the value), a variable whose name denotes a secret (`*_PASSWORD`,
@@ -53,6 +54,9 @@ Decision on placeholders: `changeme`, `example`, `postgres`, `secret` in a deplo
 file are the password the container really gets, so they are reported (as well-known weak
 passwords). Values are never shown: snippets are redacted.
 
+"#,
+        deployed_projects_note!(),
+        r#"
 ## Why it matters in production
 
 A credential in a compose file is in every clone, fork, CI log and backup of the repository,
@@ -98,7 +102,8 @@ secrets:
 - Docker docs: variable interpolation
 - OWASP Secrets Management Cheat Sheet
 - CWE-798: Use of Hard-coded Credentials
-"#,
+"#
+    ),
 };
 
 impl Check for HardcodedCredentials {

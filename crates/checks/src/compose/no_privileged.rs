@@ -25,12 +25,16 @@ static META: ControlMeta = ControlMeta {
         "container escape",
     ],
     since: "0.1.0",
-    doc: r#"## What it checks
+    doc: concat!(
+        r#"## What it checks
 
 No service started by `docker compose up` in a deployed project sets `privileged: true` or
 adds every capability with `cap_add: [ALL]` (the same power under another name). Services
 behind an inactive profile are not part of the deployment and are not checked.
 
+"#,
+        deployed_projects_note!(),
+        r#"
 ## Why it matters in production
 
 A privileged container has every capability, every device of the host and no seccomp or
@@ -64,7 +68,8 @@ services:
 - Docker docs: runtime privilege and Linux capabilities
 - CIS Docker Benchmark 5.4 "Ensure that privileged containers are not used"
 - OWASP Docker Security Cheat Sheet, rule 3
-"#,
+"#
+    ),
 };
 
 impl Check for PrivilegedContainer {

@@ -26,7 +26,8 @@ static META: ControlMeta = ControlMeta {
         "oom",
     ],
     since: "0.1.0",
-    doc: r#"## What it checks
+    doc: concat!(
+        r#"## What it checks
 
 Every long-running service that `docker compose up` starts in a deployed project must limit
 both memory (`deploy.resources.limits.memory` or `mem_limit`) and CPU
@@ -34,6 +35,9 @@ both memory (`deploy.resources.limits.memory` or `mem_limit`) and CPU
 not a limit. Values from variables (`${API_MEMORY:-512M}`) count. One-shot jobs and
 inactive profiles are exempt.
 
+"#,
+        deployed_projects_note!(),
+        r#"
 ## Why it matters in production
 
 Compose stacks usually share one host. Without limits a memory leak in one worker grows
@@ -68,7 +72,8 @@ services:
 - Compose deploy specification: `resources`
 - Docker docs: runtime options with memory, CPUs
 - CIS Docker Benchmark 5.10 and 5.11 (memory and CPU limits)
-"#,
+"#
+    ),
 };
 
 impl Check for MissingResourceLimits {

@@ -24,7 +24,8 @@ static META: ControlMeta = ControlMeta {
         "restart: unless-stopped",
     ],
     since: "0.1.0",
-    doc: r#"## What it checks
+    doc: concat!(
+        r#"## What it checks
 
 Every long-running service that `docker compose up` starts in a deployed project must have
 `restart: always`, `unless-stopped` or `on-failure[:N]`, or a
@@ -33,6 +34,9 @@ default is `"no"`) and an explicit `restart: "no"` fail. One-shot jobs (migratio
 `service_completed_successfully`, `restart: "no"` tasks such as `migrate`) and inactive
 profiles are exempt.
 
+"#,
+        deployed_projects_note!(),
+        r#"
 ## Why it matters in production
 
 Without a restart policy a container that crashes once (an out-of-memory kill, a lost
@@ -62,7 +66,8 @@ services:
 
 - Compose file reference: `restart` and `deploy.restart_policy`
 - Docker docs: start containers automatically
-"#,
+"#
+    ),
 };
 
 impl Check for MissingRestartPolicy {

@@ -32,7 +32,8 @@ static META: ControlMeta = ControlMeta {
         "credentials in git",
     ],
     since: "0.1.0",
-    doc: r#"## What it checks
+    doc: concat!(
+        r#"## What it checks
 
 For deployed compose projects, the files that feed secrets to services must not be committed
 with real values:
@@ -50,6 +51,9 @@ compose does not read (`.env.example`) are not this control's business. As in CM
 weak value such as `changeme` in a file compose really reads is reported. Without git the
 answer is unknown. Not applicable when the projects use no env file and no secrets.
 
+"#,
+        deployed_projects_note!(),
+        r#"
 ## Why it matters in production
 
 An env file is where teams put the real passwords precisely because it is "not code"; once
@@ -88,7 +92,8 @@ secrets:
 - Docker docs: set environment variables (env files)
 - OWASP Secrets Management Cheat Sheet
 - CWE-540: Inclusion of Sensitive Information in Source Code
-"#,
+"#
+    ),
 };
 
 impl Check for TrackedSecretFiles {

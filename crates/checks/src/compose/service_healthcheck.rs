@@ -28,7 +28,8 @@ static META: ControlMeta = ControlMeta {
         "self-healing",
     ],
     since: "0.1.0",
-    doc: r#"## What it checks
+    doc: concat!(
+        r#"## What it checks
 
 Every service that `docker compose up` starts in a deployed compose project (base file plus
 `docker-compose.override.yml`, or a production overlay) must define a `healthcheck` with a
@@ -43,6 +44,9 @@ A `HEALTHCHECK` baked into a third-party image cannot be seen from the repositor
 services fail unless the compose file states the healthcheck (which also documents it). A
 `healthcheck:` that sets only timings relies on the image's test and is reported as unknown.
 
+"#,
+        deployed_projects_note!(),
+        r#"
 ## Why it matters in production
 
 Without a healthcheck Docker only knows whether the process exists, not whether it serves:
@@ -78,7 +82,8 @@ services:
 - Compose file reference: `healthcheck`
 - Dockerfile reference: `HEALTHCHECK`
 - Docker docs: control startup order
-"#,
+"#
+    ),
 };
 
 impl Check for MissingHealthcheck {
