@@ -20,7 +20,6 @@ files under test, docs or example folders are not deployments.
 "
     };
 }
-pub(crate) use deployed_projects_note;
 
 pub mod images;
 pub mod interpolate;
