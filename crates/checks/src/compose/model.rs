@@ -239,19 +239,6 @@ impl Service {
         }
     }
 
-    /// The text of a variable when it is known (inline or from an env file); None when unset,
-    /// passed through from the shell, or unresolved.
-    pub fn env_text(&self, name: &str) -> Option<String> {
-        match self.env(name) {
-            EnvValue::Inline(e) => {
-                let s = e.value.scalar()?;
-                (!s.value.has_unresolved()).then(|| s.text().to_string())
-            }
-            EnvValue::File(_, var) => Some(var.value.clone()),
-            EnvValue::Unknown(_) | EnvValue::Unset => None,
-        }
-    }
-
     /// `command:` as one string (list items joined with spaces).
     pub fn command_line(&self) -> Option<String> {
         self.get("command").map(|c| c.strings().join(" "))

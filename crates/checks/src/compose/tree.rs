@@ -183,10 +183,6 @@ impl CNode {
         matches!(self.value, CValue::Map(_))
     }
 
-    pub fn is_seq(&self) -> bool {
-        matches!(self.value, CValue::Seq(_))
-    }
-
     /// Compose booleans: `true`/`false` and the YAML 1.1 words compose still accepts.
     pub fn as_bool(&self) -> Option<bool> {
         match self.text()?.trim().to_ascii_lowercase().as_str() {
