@@ -85,7 +85,7 @@ impl Check for UnpinnedBaseImage {
         super::each_dockerfile(ws, |df, src, review| {
             for stage in &df.stages {
                 let instr = &df.stage_instructions(stage)[0];
-                check_reference(df, src, instr, &stage.base, stage.index, "FROM", review);
+                check_reference(df, src, instr, &stage.base, stage.index, "FROM ", review);
             }
             for (index, stage) in df.stages.iter().enumerate() {
                 for instr in df.stage_instructions(stage) {
@@ -95,7 +95,7 @@ impl Check for UnpinnedBaseImage {
                     if let Some(from) = instr.flag("from") {
                         let is_index = from.chars().all(|c| c.is_ascii_digit());
                         if !is_index {
-                            check_reference(df, src, instr, from, index, "COPY --from", review);
+                            check_reference(df, src, instr, from, index, "COPY --from=", review);
                         }
                     }
                 }
@@ -120,7 +120,7 @@ fn check_reference(
         Ok(r) => r,
         Err(arg) => {
             review.unknown(format!(
-                "{}:{}: `{what} {reference}` uses build argument `{arg}`, which has no default",
+                "{}:{}: `{what}{reference}` uses build argument `{arg}`, which has no default",
                 src.path, instr.line
             ));
             return;
@@ -130,9 +130,9 @@ fn check_reference(
         return;
     }
     let shown = if resolved == reference {
-        format!("`{what} {reference}`")
+        format!("`{what}{reference}`")
     } else {
-        format!("`{what} {reference}` (`{resolved}`)")
+        format!("`{what}{reference}` (`{resolved}`)")
     };
     let image = ImageRef::parse(&resolved);
     let at = |msg: String| finding_at(src, instr.line, 1, msg);

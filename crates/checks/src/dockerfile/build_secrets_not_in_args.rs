@@ -80,6 +80,7 @@ impl Check for BuildSecretInArg {
         super::each_dockerfile(ws, |df, src, review| {
             let chain = super::final_chain(df);
             for instr in super::chain_instructions(df, &chain) {
+                let note = super::inherited_note(df, &chain, instr);
                 match instr.keyword.as_str() {
                     "ARG" | "ENV" => {
                         for (key, value) in instr.key_values() {
@@ -91,29 +92,28 @@ impl Check for BuildSecretInArg {
                             let message = match (instr.keyword.as_str(), literal, from_variable) {
                                 (_, true, _) => continue,
                                 ("ARG", false, _) => format!(
-                                    "build argument `{key}` is in scope of the final image: its value is recorded in the image history"
+                                    "build argument `{key}` is in scope of the final image{note}: its value is recorded in the image history"
                                 ),
                                 ("ENV", false, true) => format!(
-                                    "ENV `{key}` copies a build-time secret into the image's environment"
+                                    "ENV `{key}` copies a build-time secret into the image's environment{note}"
                                 ),
                                 _ => continue,
                             };
                             review.fail(super::finding_in(src, instr, &key, message));
                         }
                     }
-                    "RUN" => {
+                    "RUN"
                         if instr
                             .flags
                             .iter()
-                            .any(|f| f.starts_with("--mount=") && f.contains("type=secret"))
-                        {
-                            review.pass(finding_at(
-                                src,
-                                instr.line,
-                                1,
-                                "build secret is read from a secret mount",
-                            ));
-                        }
+                            .any(|f| f.starts_with("--mount=") && f.contains("type=secret")) =>
+                    {
+                        review.pass(finding_at(
+                            src,
+                            instr.line,
+                            1,
+                            "build secret is read from a secret mount",
+                        ));
                     }
                     _ => {}
                 }

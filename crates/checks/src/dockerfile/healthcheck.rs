@@ -143,12 +143,23 @@ impl Check for MissingHealthcheck {
                     "{}: no HEALTHCHECK; the Helm chart `{chart}` declares probes but vouch cannot tell whether they apply to this image",
                     src.path
                 )),
-                _ => review.fail(finding_at(
-                    src,
-                    stage.line,
-                    1,
-                    "the final image has no HEALTHCHECK and no compose healthcheck or Kubernetes probe covers it",
-                )),
+                _ => {
+                    let services: Vec<&str> = usage
+                        .builds
+                        .iter()
+                        .filter(|b| b.dockerfile == src.path)
+                        .map(|b| b.service.as_str())
+                        .collect();
+                    let message = if services.is_empty() {
+                        "the final image has no HEALTHCHECK and no compose healthcheck or Kubernetes probe covers it".to_string()
+                    } else {
+                        format!(
+                            "the final image has no HEALTHCHECK, and compose service `{}` builds it without a healthcheck",
+                            services.join("`, `")
+                        )
+                    };
+                    review.fail(finding_at(src, stage.line, 1, message))
+                }
             }
         })
     }

@@ -122,8 +122,7 @@ pub(crate) fn resolve_from(df: &Dockerfile, reference: &str) -> Result<String, S
         df.global_args
             .iter()
             .flat_map(|i| i.key_values())
-            .filter(|(k, _)| k == name)
-            .last()
+            .rfind(|(k, _)| k == name)
             .and_then(|(_, v)| v)
     };
     substitute(reference, &lookup)

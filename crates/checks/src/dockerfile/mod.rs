@@ -240,6 +240,31 @@ pub(crate) fn finding_in(
     finding_at(src, line_of(src, instr, needle), 1, message)
 }
 
+/// For an instruction of the final image that sits in an ancestor stage:
+/// ` (in stage `base`, which the final stage is built FROM)`; else "".
+pub(crate) fn inherited_note(df: &Dockerfile, chain: &[&Stage], instr: &Instruction) -> String {
+    let Some((last, ancestors)) = chain.split_last() else {
+        return String::new();
+    };
+    if df
+        .stage_instructions(last)
+        .iter()
+        .any(|i| std::ptr::eq(i, instr))
+    {
+        return String::new();
+    }
+    ancestors
+        .iter()
+        .find(|s| {
+            df.stage_instructions(s)
+                .iter()
+                .any(|i| std::ptr::eq(i, instr))
+        })
+        .and_then(|s| s.name.as_deref())
+        .map(|name| format!(" (in stage `{name}`, which the final stage is built FROM)"))
+        .unwrap_or_default()
+}
+
 /// Shortens an instruction for messages: `RUN apt-get install -y gcc ...`.
 pub(crate) fn short(instr: &Instruction) -> String {
     let mut text = format!("{} {}", instr.keyword, instr.args);

@@ -92,6 +92,7 @@ impl Check for ToolchainInFinalImage {
                 if instr.keyword != "RUN" {
                     continue;
                 }
+                let note = super::inherited_note(df, &chain, instr);
                 let vars = super::variables(df, &instructions[..at]);
                 let run = packages::of_run(instr, &vars);
                 let (removed, apt_all) = run.removed(&vars);
@@ -119,7 +120,7 @@ impl Check for ToolchainInFinalImage {
                             instr,
                             first,
                             format!(
-                                "the final image installs the build toolchain `{}` and keeps it",
+                                "the final image installs the build toolchain `{}` and keeps it{note}",
                                 names.join("`, `")
                             ),
                         ));
@@ -129,7 +130,7 @@ impl Check for ToolchainInFinalImage {
                             src,
                             instr,
                             "install",
-                            "the final image installs a development package group",
+                            format!("the final image installs a development package group{note}"),
                         ));
                     }
                 }
@@ -140,7 +141,7 @@ impl Check for ToolchainInFinalImage {
                         instr,
                         &needle,
                         format!(
-                            "the final stage compiles (`{build}`): build in an earlier stage and copy the artifact"
+                            "the final image compiles (`{build}`){note}: build in an earlier stage and copy the artifact"
                         ),
                     ));
                 }
@@ -257,8 +258,22 @@ fn compile_command(c: &Command) -> Option<(String, String)> {
         "tsc" | "javac" => true,
         _ => false,
     };
-    hit.then(|| {
-        let shown: Vec<&str> = words.iter().take(3).map(String::as_str).collect();
-        (shown.join(" "), shown[..shown.len().min(2)].join(" "))
-    })
+    if !hit {
+        return None;
+    }
+    // `mvn -B package -DskipTests` is shown as `mvn package`.
+    let shown: Vec<&str> = words
+        .iter()
+        .map(String::as_str)
+        .filter(|w| !w.starts_with('-'))
+        .take(
+            if matches!(program, "npm" | "yarn" | "pnpm" | "bun") && sub == "run" {
+                3
+            } else {
+                2
+            },
+        )
+        .collect();
+    let needle = words[..2.min(words.len())].join(" ");
+    Some((shown.join(" "), needle))
 }

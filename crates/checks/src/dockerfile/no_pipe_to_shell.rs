@@ -110,10 +110,21 @@ impl Check for PipeToShell {
                     }
                 }
                 if let Some((downloader, interpreter)) = found {
-                    review.fail(super::finding_in(
+                    let line = (instr.line..=instr.end_line)
+                        .find(|&n| {
+                            let l = src.line(n as usize);
+                            l.contains(&downloader) && l.contains('|')
+                        })
+                        .or_else(|| {
+                            (instr.line..=instr.end_line).find(|&n| {
+                                src.line(n as usize).contains(&format!("| {interpreter}"))
+                            })
+                        })
+                        .unwrap_or_else(|| super::line_of(src, instr, &downloader));
+                    review.fail(finding_at(
                         src,
-                        instr,
-                        &downloader,
+                        line,
+                        1,
                         format!("`{downloader}` output is piped into `{interpreter}`: the build runs an unverified remote script"),
                     ));
                 } else if let Some(m) = SUBSTITUTED.find(&script) {

@@ -82,6 +82,7 @@ impl Check for UnpinnedPackages {
                         continue;
                     }
                     let vars = super::variables(df, &instrs[..at]);
+                    let mut pinned_by = Vec::new();
                     for install in packages::of_run(instr, &vars).installs {
                         let loose: Vec<&str> = install
                             .packages
@@ -107,14 +108,22 @@ impl Check for UnpinnedPackages {
                                     shown.join("`, `")
                                 ),
                             ));
-                        } else if !install.packages.is_empty() || !install.files.is_empty() {
-                            review.pass(super::finding_in(
-                                src,
-                                instr,
-                                "install",
-                                format!("`{}` installs pinned versions", install.program),
-                            ));
+                        } else if (!install.packages.is_empty() || !install.files.is_empty())
+                            && !pinned_by.contains(&install.program)
+                        {
+                            pinned_by.push(install.program.clone());
                         }
+                    }
+                    if !pinned_by.is_empty() {
+                        review.pass(finding_at(
+                            src,
+                            instr.line,
+                            1,
+                            format!(
+                                "RUN installs pinned versions with `{}`",
+                                pinned_by.join("`, `")
+                            ),
+                        ));
                     }
                 }
             }

@@ -135,13 +135,13 @@ fn unguarded_pipe(cmds: &[Command]) -> Option<(String, String)> {
         while end + 1 < cmds.len() && cmds[end + 1].piped {
             end += 1;
         }
-        if end > i && !pipefail {
-            if let Some(risky) = cmds[i..end]
+        if end > i
+            && !pipefail
+            && let Some(risky) = cmds[i..end]
                 .iter()
                 .find(|c| !HARMLESS.contains(&c.program()))
-            {
-                return Some((risky.program().to_string(), cmds[end].program().to_string()));
-            }
+        {
+            return Some((risky.program().to_string(), cmds[end].program().to_string()));
         }
         i = end + 1;
     }
