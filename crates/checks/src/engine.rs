@@ -154,6 +154,14 @@ fn inline_suppression(ws: &Workspace, id: &str, f: &Finding) -> Option<AppliedSu
         })
 }
 
+/// Sizes the global thread pool the checks run on (call once, before the first audit).
+pub fn set_threads(n: usize) -> Result<(), String> {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(n)
+        .build_global()
+        .map_err(|e| e.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,7 +15,7 @@ pub mod dockerfile;
 pub mod kubernetes;
 pub mod repo;
 
-pub use engine::{EngineOptions, RunOutput, run};
+pub use engine::{EngineOptions, RunOutput, run, set_threads};
 pub use registry::{Check, all_checks, domain_dir, find};
 
 /// What a control file needs.

@@ -1,1 +1,41 @@
-fn main() {}
+//! `vouch`: production-readiness reviews backed by evidence.
+
+mod cmd;
+mod progress;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "vouch", version, about = "Production-readiness reviews backed by evidence", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Audit a repository: Dockerfiles, compose, Kubernetes/Helm, CI, manifests and hygiene.
+    Audit(cmd::audit::AuditArgs),
+    /// List every control with its metadata.
+    Controls(cmd::controls::ControlsArgs),
+    /// Print a control's documentation.
+    Explain(cmd::explain::ExplainArgs),
+}
+
+/// Exit codes: 0 clear, 1 gate failed, 2 usage or tool error.
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Audit(args) => cmd::audit::run(args),
+        Command::Controls(args) => cmd::controls::run(args),
+        Command::Explain(args) => cmd::explain::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}

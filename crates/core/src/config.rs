@@ -2,7 +2,7 @@
 //! Errors point at the file and line. Overrides are applied by the engine in one place.
 
 use crate::{Area, ControlMeta, Severity};
-use globset::{Glob, GlobMatcher};
+use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -75,22 +75,20 @@ impl Selector {
 #[derive(Debug, Clone)]
 pub struct PathPattern {
     pub raw: String,
-    matcher: GlobMatcher,
+    matcher: GlobSet,
 }
 
 impl PathPattern {
     pub fn new(raw: &str) -> Result<Self, String> {
         let trimmed = raw.trim_start_matches("./").trim_end_matches('/');
-        // A bare directory name excludes what is under it, as in .gitignore.
-        let pattern = if trimmed.contains('*') || trimmed.contains('?') || trimmed.contains('[') {
-            trimmed.to_string()
-        } else {
-            format!("{trimmed}{{,/**}}")
-        };
-        let glob = Glob::new(&pattern).map_err(|e| format!("invalid path pattern `{raw}`: {e}"))?;
+        let invalid = |e: globset::Error| format!("invalid path pattern `{raw}`: {e}");
+        // A pattern also covers what is under it, as in .gitignore (`vendor` excludes vendor/a.go).
+        let mut set = GlobSetBuilder::new();
+        set.add(Glob::new(trimmed).map_err(invalid)?);
+        set.add(Glob::new(&format!("{trimmed}/**")).map_err(invalid)?);
         Ok(PathPattern {
             raw: raw.to_string(),
-            matcher: glob.compile_matcher(),
+            matcher: set.build().map_err(invalid)?,
         })
     }
 
@@ -316,6 +314,7 @@ expires = 2020-01-01
         let c = Config::parse(text, "vouch.toml").unwrap();
         assert_eq!(c.select.len(), 2);
         assert!(c.is_excluded("vendor/x/y.go"));
+        assert!(c.is_excluded("vendor"));
         assert!(c.is_excluded("web/app.min.js"));
         assert!(!c.is_excluded("vendored.txt"));
         assert_eq!(c.severity["DKR001"], Severity::Low);

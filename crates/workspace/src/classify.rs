@@ -172,6 +172,8 @@ fn is_dockerfile_name(lower: &str) -> bool {
     lower == "dockerfile"
         || lower == "containerfile"
         || lower.starts_with("dockerfile.")
+        || lower.starts_with("dockerfile-")
+        || lower.starts_with("dockerfile_")
         || lower.ends_with(".dockerfile")
         || lower.starts_with("containerfile.")
 }
@@ -192,6 +194,39 @@ fn classify_env_name(lower: &str) -> Option<FileKind> {
     } else {
         Some(FileKind::EnvFile)
     }
+}
+
+/// Content sniffing for files whose name says nothing (`build/app.docker`, `images/base`):
+/// a Dockerfile's first instruction (after comments and ARGs) is `FROM image`, followed by
+/// other Dockerfile instructions.
+pub fn looks_like_dockerfile(rel: &str, text: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel).to_ascii_lowercase();
+    if name.contains('.') && !name.ends_with(".docker") {
+        return false;
+    }
+    let mut lines = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .skip_while(|l| l.to_ascii_uppercase().starts_with("ARG "));
+    let Some(first) = lines.next() else {
+        return false;
+    };
+    let from = first.len() > 5 && first[..5].eq_ignore_ascii_case("FROM ");
+    const NEXT: [&str; 8] = [
+        "RUN ",
+        "COPY ",
+        "CMD ",
+        "ENTRYPOINT ",
+        "USER ",
+        "WORKDIR ",
+        "ENV ",
+        "ADD ",
+    ];
+    from && lines.take(20).any(|l| {
+        NEXT.iter()
+            .any(|k| l.len() > k.len() && l[..k.len()].eq_ignore_ascii_case(k))
+    })
 }
 
 /// CI system of a pipeline file, by location.
@@ -316,6 +351,24 @@ mod tests {
         );
         assert_eq!(classify("a/b.tsx"), FileKind::Source(Lang::TypeScript));
         assert_eq!(classify("settings.env.py"), FileKind::Source(Lang::Python));
+        assert_eq!(classify("Dockerfile-prod"), FileKind::Dockerfile);
+    }
+
+    #[test]
+    fn dockerfile_by_content() {
+        assert!(looks_like_dockerfile(
+            "images/base",
+            "# base image\nARG V=1\nFROM debian:12\nRUN apt-get update\n"
+        ));
+        assert!(looks_like_dockerfile(
+            "build/app.docker",
+            "FROM alpine:3.20\nCOPY app /app\n"
+        ));
+        assert!(!looks_like_dockerfile(
+            "notes",
+            "FROM the start we knew\nit would rain\n"
+        ));
+        assert!(!looks_like_dockerfile("README.md", "FROM a\nRUN b\n"));
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod classify;
 pub mod dockerfile;
 pub mod facts;
 pub mod git;
+pub mod libraries;
 pub mod manifests;
 pub mod source;
 mod walk;
@@ -16,6 +17,7 @@ pub use classify::{
 pub use dockerfile::{Dockerfile, DockerfileError, Instruction, Stage};
 pub use facts::{Facts, TextHit};
 pub use git::GitInfo;
+pub use libraries::Capability;
 pub use manifests::Dependency;
 pub use source::SourceText;
 pub use walk::{LoadError, LoadOptions, load};
@@ -104,6 +106,9 @@ impl K8sDoc<'_> {
     }
 }
 
+/// A value derived once from the workspace (see [`Workspace::cached`]).
+type Derived = Arc<dyn Any + Send + Sync>;
+
 /// Everything the checks read, built once per audit.
 pub struct Workspace {
     pub root: PathBuf,
@@ -117,20 +122,23 @@ pub struct Workspace {
     /// Unreadable, oversized or unparsable inputs (besides per-format parse errors above).
     pub input_errors: Vec<InputError>,
     index: HashMap<String, usize>,
-    cache: Mutex<HashMap<TypeId, Arc<OnceLock<Arc<dyn Any + Send + Sync>>>>>,
+    cache: Mutex<HashMap<TypeId, Arc<OnceLock<Derived>>>>,
 }
 
 impl Workspace {
     pub(crate) fn assemble(
         root: PathBuf,
-        mut files: Vec<FileEntry>,
         git: Option<GitInfo>,
-        mut dockerfiles: Vec<DockerfileEntry>,
-        mut yaml: Vec<YamlFile>,
-        mut dependencies: Vec<Dependency>,
-        mut facts: Facts,
-        mut input_errors: Vec<InputError>,
+        parts: walk::Collected,
     ) -> Workspace {
+        let walk::Collected {
+            mut files,
+            mut dockerfiles,
+            mut yaml,
+            mut dependencies,
+            mut facts,
+            errors: mut input_errors,
+        } = parts;
         files.sort_by(|a, b| a.rel.cmp(&b.rel));
         dockerfiles.sort_by(|a, b| a.path.cmp(&b.path));
         yaml.sort_by(|a, b| a.path.cmp(&b.path));
@@ -210,10 +218,10 @@ impl Workspace {
     pub fn languages(&self) -> BTreeMap<Lang, usize> {
         let mut out = BTreeMap::new();
         for f in &self.files {
-            if let FileKind::Source(lang) = f.kind {
-                if !is_test_path(&f.rel) {
-                    *out.entry(lang).or_insert(0) += 1;
-                }
+            if let FileKind::Source(lang) = f.kind
+                && !is_test_path(&f.rel)
+            {
+                *out.entry(lang).or_insert(0) += 1;
             }
         }
         out
@@ -224,6 +232,11 @@ impl Workspace {
         self.dependencies
             .iter()
             .find(|d| names.contains(&d.name.as_str()))
+    }
+
+    /// Declared dependencies that provide `capability` (a rate limiter, a metrics client, ...).
+    pub fn uses(&self, capability: Capability) -> Vec<&Dependency> {
+        libraries::providers(&self.dependencies, capability).collect()
     }
 
     /// A value derived from the workspace once and shared by every check that asks for it

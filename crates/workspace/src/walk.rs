@@ -22,6 +22,7 @@ pub enum LoadError {
     Io { path: String, message: String },
 }
 
+#[derive(Default)]
 pub struct LoadOptions<'a> {
     pub excludes: &'a [PathPattern],
     /// Worker threads for the walk (0 = one per core).
@@ -30,25 +31,15 @@ pub struct LoadOptions<'a> {
     pub on_file: Option<&'a (dyn Fn() + Sync)>,
 }
 
-impl Default for LoadOptions<'_> {
-    fn default() -> Self {
-        LoadOptions {
-            excludes: &[],
-            jobs: 0,
-            on_file: None,
-        }
-    }
-}
-
 /// What reading one file produced.
 #[derive(Default)]
-struct Collected {
-    files: Vec<FileEntry>,
-    dockerfiles: Vec<DockerfileEntry>,
-    yaml: Vec<YamlFile>,
-    dependencies: Vec<crate::Dependency>,
-    facts: facts::Facts,
-    errors: Vec<InputError>,
+pub(crate) struct Collected {
+    pub(crate) files: Vec<FileEntry>,
+    pub(crate) dockerfiles: Vec<DockerfileEntry>,
+    pub(crate) yaml: Vec<YamlFile>,
+    pub(crate) dependencies: Vec<crate::Dependency>,
+    pub(crate) facts: facts::Facts,
+    pub(crate) errors: Vec<InputError>,
 }
 
 impl Collected {
@@ -135,16 +126,7 @@ pub fn load(root: &Path, options: &LoadOptions<'_>) -> Result<Workspace, LoadErr
     }
     assign_helm_roles(&mut collected.yaml);
 
-    Ok(Workspace::assemble(
-        root,
-        collected.files,
-        git,
-        collected.dockerfiles,
-        collected.yaml,
-        collected.dependencies,
-        collected.facts,
-        collected.errors,
-    ))
+    Ok(Workspace::assemble(root, git, collected))
 }
 
 /// Reads, classifies and parses one file.
@@ -197,10 +179,27 @@ fn read_one(root: &Path, rel: &str, options: &LoadOptions<'_>) -> Collected {
     };
     entry.binary = is_binary(&bytes);
     if entry.binary {
+        if kind.keeps_text() {
+            out.errors.push(InputError {
+                path: rel.to_string(),
+                message: "binary file, not parsed".into(),
+            });
+        }
         out.files.push(entry);
         return out;
     }
     out.facts = facts::scan(rel, kind, &bytes);
+    let kind = if kind == FileKind::Other
+        && size <= MAX_PARSE_BYTES
+        && crate::classify::looks_like_dockerfile(
+            rel,
+            &String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]),
+        ) {
+        entry.kind = FileKind::Dockerfile;
+        FileKind::Dockerfile
+    } else {
+        kind
+    };
     if kind.keeps_text() && size <= MAX_PARSE_BYTES {
         let text = SourceText::from_bytes(rel, &bytes);
         parse_config(rel, kind, &text, &mut out);
@@ -219,8 +218,12 @@ fn keeps_text_after_parse(kind: FileKind, out: &Collected) -> bool {
     }
 }
 
+/// Test data (tests/, testdata/, fixtures, `docker-compose.test.yml`) is not deployment
+/// configuration: its Dockerfiles and manifests are not audited as such. CI files always are.
 fn parse_config(rel: &str, kind: FileKind, text: &std::sync::Arc<SourceText>, out: &mut Collected) {
+    let test_only = crate::is_test_path(rel) && ci_system(rel).is_none();
     match kind {
+        FileKind::Dockerfile | FileKind::Yaml if test_only => {}
         FileKind::Dockerfile => out.dockerfiles.push(DockerfileEntry {
             path: rel.to_string(),
             text: text.clone(),

@@ -1,0 +1,153 @@
+use super::Format;
+use crate::progress::Progress;
+use anyhow::{Context, Result};
+use clap::Args;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+use vouch_checks::EngineOptions;
+use vouch_core::config::Selector;
+use vouch_core::report::{Gate, REPORT_SCHEMA};
+use vouch_core::{Config, Counts, Report, Score, Severity, Target, Tool};
+
+#[derive(Args)]
+pub struct AuditArgs {
+    /// Repository to audit.
+    #[arg(default_value = ".")]
+    path: PathBuf,
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+    /// Exit 1 when a control at or above this severity fails.
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+    fail_on: Option<Severity>,
+    /// Only these controls: IDs, ID prefixes (DKR) or areas (security). Replaces the config's.
+    #[arg(long, value_delimiter = ',', value_name = "SELECTOR")]
+    select: Vec<String>,
+    /// Skip these controls: IDs, prefixes or areas. Adds to the config's.
+    #[arg(long, value_delimiter = ',', value_name = "SELECTOR")]
+    ignore: Vec<String>,
+    /// Configuration file (default: vouch.toml at the audited root, when present).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Never show the progress bar.
+    #[arg(long)]
+    no_progress: bool,
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 0)]
+    jobs: usize,
+    /// Table output: also list passing controls and their evidence.
+    #[arg(long, short = 'v')]
+    verbose: bool,
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    s.parse()
+}
+
+pub fn run(args: AuditArgs) -> Result<ExitCode> {
+    let started = Instant::now();
+    let config = load_config(&args)?;
+    if args.jobs > 0 {
+        // Checks run on rayon's global pool; size it once, before any parallel work.
+        let _ = rayon_pool(args.jobs);
+    }
+
+    let progress = Progress::new(!args.no_progress);
+    progress.stage("reading files", None);
+    let on_file = || progress.tick();
+    let options = vouch_workspace::LoadOptions {
+        excludes: &config.exclude,
+        jobs: args.jobs,
+        on_file: Some(&on_file),
+    };
+    let ws = vouch_workspace::load(&args.path, &options).map_err(|e| anyhow::anyhow!("{e}"))?;
+
+    let checks = vouch_checks::all_checks();
+    progress.stage("checking", Some(checks.len() as u64));
+    let on_check = || progress.tick();
+    let today = time::OffsetDateTime::now_utc().date();
+    let engine = EngineOptions {
+        config: &config,
+        today,
+        on_check_done: Some(&on_check),
+    };
+    let output = vouch_checks::run(&ws, &checks, &engine);
+    progress.finish();
+
+    let failed = Report::gate_fails(&output.results, args.fail_on);
+    let report = Report {
+        schema: REPORT_SCHEMA.to_string(),
+        tool: Tool {
+            name: "vouch".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        target: Target {
+            path: args.path.display().to_string(),
+            commit: ws.git.as_ref().and_then(|g| g.commit.clone()),
+        },
+        score: Score::compute(&output.results),
+        counts: Counts::tally(&output.results),
+        gate: Gate {
+            fail_on: args.fail_on,
+            failed,
+        },
+        results: output.results,
+        expired_suppressions: output.expired_suppressions,
+        input_errors: ws.input_errors.clone(),
+        files_scanned: ws.files.len(),
+        duration_ms: started.elapsed().as_millis() as u64,
+    };
+
+    let rendered = match args.format {
+        Format::Json => vouch_report::render_json(&report),
+        Format::Table => {
+            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            vouch_report::render_table(
+                &report,
+                &vouch_report::TableOptions {
+                    color,
+                    verbose: args.verbose,
+                },
+            )
+        }
+    };
+    print!("{rendered}");
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `--config FILE`, else `vouch.toml` at the audited root; CLI selectors applied on top.
+fn load_config(args: &AuditArgs) -> Result<Config> {
+    let mut config = match &args.config {
+        Some(path) => Config::load(path)?,
+        None => {
+            let default = args.path.join("vouch.toml");
+            if default.is_file() {
+                Config::load(&default)?
+            } else {
+                Config::default()
+            }
+        }
+    };
+    let parse = |items: &[String]| -> Result<Vec<Selector>> {
+        items
+            .iter()
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| Selector::parse(s).map_err(anyhow::Error::msg))
+            .collect::<Result<Vec<_>>>()
+            .context("invalid selector")
+    };
+    if !args.select.is_empty() {
+        config.select = parse(&args.select)?;
+    }
+    config.ignore.extend(parse(&args.ignore)?);
+    Ok(config)
+}
+
+fn rayon_pool(jobs: usize) -> Result<(), String> {
+    vouch_checks::set_threads(jobs)
+}

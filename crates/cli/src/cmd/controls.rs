@@ -1,0 +1,46 @@
+use super::Format;
+use anyhow::Result;
+use clap::Args;
+use serde_json::json;
+use std::process::ExitCode;
+
+#[derive(Args)]
+pub struct ControlsArgs {
+    #[arg(long, value_enum, default_value = "table")]
+    format: Format,
+}
+
+pub fn run(args: ControlsArgs) -> Result<ExitCode> {
+    let checks = vouch_checks::all_checks();
+    match args.format {
+        Format::Json => {
+            let list: Vec<_> = checks
+                .iter()
+                .map(|c| {
+                    let m = c.meta();
+                    json!({
+                        "id": m.id, "slug": m.slug, "title": m.title, "area": m.area,
+                        "severity": m.severity, "remediation": m.remediation,
+                        "references": m.references, "concepts": m.concepts, "since": m.since,
+                    })
+                })
+                .collect();
+            println!("{}", serde_json::to_string_pretty(&list)?);
+        }
+        Format::Table => {
+            println!("{:<8} {:<9} {:<14} TITLE", "ID", "SEVERITY", "AREA");
+            for c in &checks {
+                let m = c.meta();
+                println!(
+                    "{:<8} {:<9} {:<14} {}",
+                    m.id,
+                    m.severity.as_str(),
+                    m.area.as_str(),
+                    m.title
+                );
+            }
+            println!("\n{} controls", checks.len());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

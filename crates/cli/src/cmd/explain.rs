@@ -1,0 +1,17 @@
+use anyhow::{Result, bail};
+use clap::Args;
+use std::process::ExitCode;
+
+#[derive(Args)]
+pub struct ExplainArgs {
+    /// Control ID, e.g. DKR001.
+    id: String,
+}
+
+pub fn run(args: ExplainArgs) -> Result<ExitCode> {
+    let Some(check) = vouch_checks::find(&args.id) else {
+        bail!("unknown control `{}` (see `vouch controls`)", args.id);
+    };
+    print!("{}", vouch_checks::registry::render_doc(check.meta()));
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,11 @@
+pub mod audit;
+pub mod controls;
+pub mod explain;
+
+use clap::ValueEnum;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it. Idempotent; needs only cargo and git.
+# (Later issues add the services their tests need here: PostgreSQL, nginx, Chromium.)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+command -v git >/dev/null || { echo "test.sh: git is required (apt-get install git)" >&2; exit 2; }
+
+# Snapshot tests must never rewrite snapshots in CI.
+export INSTA_UPDATE=${INSTA_UPDATE:-no}
+if cargo nextest --version >/dev/null 2>&1; then
+  cargo nextest run --workspace --no-fail-fast
+  # nextest does not run doctests
+  cargo test --workspace --doc --quiet
+else
+  cargo test --workspace --no-fail-fast
+fi
