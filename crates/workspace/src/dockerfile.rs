@@ -354,7 +354,11 @@ fn heredoc_delimiters(args: &str) -> Vec<String> {
             Some(_) => {}
             None if c == b'"' || c == b'\'' => quote = Some(c),
             None if c == b'<' && bytes.get(i + 1) == Some(&b'<') => {
-                if bytes.get(i + 2) == Some(&b'<') || (i > 0 && bytes[i - 1] == b'<') {
+                // BuildKit only reads `<<` at the start of a word (after an optional fd number):
+                // `$((1<<N))` and `cat<<EOF` are not heredocs for it.
+                let before = args[..i].trim_end_matches(|c: char| c.is_ascii_digit());
+                let word_start = before.is_empty() || before.ends_with(char::is_whitespace);
+                if bytes.get(i + 2) == Some(&b'<') || !word_start {
                     i += 3;
                     continue;
                 }
@@ -489,6 +493,10 @@ mod tests {
         assert_eq!(d.instructions[1].heredoc.as_deref(), Some("a\nb"));
         assert_eq!(d.instructions[2].heredoc, None);
         assert_eq!(d.instructions[3].heredoc, None);
+        let d =
+            df("FROM a:1\nRUN echo $((1<<SHIFT))\nRUN python3 - 3<<PY\nprint(1)\nPY\n").unwrap();
+        assert_eq!(d.instructions[1].heredoc, None);
+        assert_eq!(d.instructions[2].heredoc.as_deref(), Some("print(1)"));
     }
 
     #[test]

@@ -120,7 +120,7 @@ fn check_reference(
         Ok(r) => r,
         Err(arg) => {
             review.unknown(format!(
-                "{}:{}: `{what}{reference}` uses build argument `{arg}`, which has no default",
+                "{}:{}: `{what}{reference}` depends on `{arg}`, which has no default value",
                 src.path, instr.line
             ));
             return;

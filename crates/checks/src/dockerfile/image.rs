@@ -115,6 +115,13 @@ fn expand(body: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Result<String,
 /// The image a `FROM` (or `COPY --from`) names once global build arguments are substituted
 /// with their defaults. Err(name) when an argument has no default.
 pub(crate) fn resolve_from(df: &Dockerfile, reference: &str) -> Result<String, String> {
+    // A template placeholder (`ruby:{base_image_tag}`, `<image>`) is filled in by a generator.
+    if let Some(start) = reference
+        .find(['{', '<'])
+        .filter(|&i| !reference[..i].ends_with('$'))
+    {
+        return Err(reference[start..].to_string());
+    }
     if !reference.contains('$') {
         return Ok(reference.to_string());
     }

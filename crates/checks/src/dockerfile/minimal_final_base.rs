@@ -94,7 +94,7 @@ impl Check for FullFinalBase {
                 Ok(b) => b,
                 Err(arg) => {
                     review.unknown(format!(
-                        "{}:{}: the final base image comes from build argument `{arg}`, which has no default",
+                        "{}:{}: the final base image depends on `{arg}`, which has no default value",
                         src.path, root.line
                     ));
                     return;
