@@ -41,7 +41,7 @@ must come with a health check, in any of these places:
 - a Kubernetes container with a `livenessProbe` or `readinessProbe` whose image name matches
   the Dockerfile (its folder name, its `Dockerfile.<name>` suffix, or the compose `image:` of
   the service that builds it), or any probed project image when the repository has a single
-  Dockerfile.
+  Dockerfile (official, vendor and compose-pulled images do not count).
 
 `HEALTHCHECK NONE` fails: it switches off the check a base image may provide. When the only
 probes are in a Helm chart and the repository has several Dockerfiles, vouch cannot tell which
@@ -199,7 +199,7 @@ fn probe_for(entry: &DockerfileEntry, usage: &Usage, single: bool, root: Option<
     for c in &usage.probed {
         let image = ImageRef::parse(&c.image);
         let matches =
-            names.iter().any(|n| n == image.basename()) || single && !image.is_official_library();
+            names.iter().any(|n| n == image.basename()) || single && !third_party(&image, usage);
         if matches {
             return Probe::Found(Finding::new(
                 Location::at(&c.path, c.line, 1),
@@ -215,6 +215,47 @@ fn probe_for(entry: &DockerfileEntry, usage: &Usage, single: bool, root: Option<
         Some(chart) => Probe::Ambiguous(chart.clone()),
         None => Probe::None,
     }
+}
+
+/// Vendor namespaces whose images a project deploys but does not build.
+const VENDORS: [&str; 16] = [
+    "bitnami",
+    "grafana",
+    "prom",
+    "prometheus",
+    "jaegertracing",
+    "otel",
+    "openzipkin",
+    "confluentinc",
+    "elastic",
+    "hashicorp",
+    "minio",
+    "nginxinc",
+    "envoyproxy",
+    "istio",
+    "library",
+    "docker",
+];
+
+/// An image the repository runs but does not build: a Docker Hub official image, a known
+/// vendor's image, or an image a compose service pulls instead of building.
+fn third_party(image: &ImageRef, usage: &Usage) -> bool {
+    let namespace = image.repo.split('/').next().unwrap_or("");
+    image.is_official_library()
+        || VENDORS.contains(&namespace)
+        || image.registry.as_deref().is_some_and(|r| {
+            [
+                "quay.io",
+                "docker.elastic.co",
+                "registry.k8s.io",
+                "mcr.microsoft.com",
+            ]
+            .contains(&r)
+        })
+        || usage
+            .pulled
+            .iter()
+            .any(|p| ImageRef::parse(p).repo == image.repo)
 }
 
 /// Names an image built from this Dockerfile is likely to carry: its folder

@@ -28,6 +28,8 @@ pub(crate) struct ProbedContainer {
 
 pub(crate) struct Usage {
     pub builds: Vec<ComposeBuild>,
+    /// Images compose services pull rather than build (datastores, brokers, ...).
+    pub pulled: Vec<String>,
     pub probed: Vec<ProbedContainer>,
     /// Helm charts that mention probes (templates or values), with the file.
     pub helm_probes: Vec<String>,
@@ -36,6 +38,7 @@ pub(crate) struct Usage {
 pub(crate) fn usage(ws: &Workspace) -> std::sync::Arc<Usage> {
     ws.cached(|ws| Usage {
         builds: compose_builds(ws),
+        pulled: pulled_images(ws),
         probed: probed_containers(ws),
         helm_probes: ws
             .yaml
@@ -105,6 +108,17 @@ fn compose_builds(ws: &Workspace) -> Vec<ComposeBuild> {
     merged
         .into_values()
         .filter(|b| !b.dockerfile.is_empty())
+        .collect()
+}
+
+fn pulled_images(ws: &Workspace) -> Vec<String> {
+    ws.yaml_with_role(YamlRole::Compose)
+        .flat_map(|f| f.docs())
+        .filter_map(|d| d.root.get("services"))
+        .flat_map(|services| services.entries().map(|(_, svc)| svc))
+        .filter(|svc| svc.get("build").is_none())
+        .filter_map(|svc| svc.get("image").and_then(Node::as_str))
+        .map(str::to_string)
         .collect()
 }
 
