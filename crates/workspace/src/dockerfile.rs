@@ -47,6 +47,35 @@ impl Instruction {
         a.starts_with('[') && a.ends_with(']') && serde_json::from_str::<Vec<String>>(a).is_ok()
     }
 
+    /// The JSON array of an exec-form instruction.
+    pub fn exec_args(&self) -> Option<Vec<String>> {
+        let a = self.args.trim();
+        if a.starts_with('[') && a.ends_with(']') {
+            serde_json::from_str::<Vec<String>>(a).ok()
+        } else {
+            None
+        }
+    }
+
+    /// `KEY=value` pairs of ENV, ARG and LABEL (quotes removed). The legacy `ENV KEY value`
+    /// form gives one pair; `ARG NAME` without a default gives `(NAME, None)`.
+    pub fn key_values(&self) -> Vec<(String, Option<String>)> {
+        let words = split_words(&self.args);
+        let legacy = self.keyword != "ARG" && words.first().is_some_and(|w| !w.contains('='));
+        if legacy {
+            let (key, rest) = split_word(&self.args);
+            let value = split_words(rest).join(" ");
+            return vec![(key.to_string(), Some(value))];
+        }
+        words
+            .into_iter()
+            .map(|w| match w.split_once('=') {
+                Some((k, v)) => (k.to_string(), Some(v.to_string())),
+                None => (w, None),
+            })
+            .collect()
+    }
+
     /// Value of a flag such as `--from` (`--from=build` gives `build`).
     pub fn flag(&self, name: &str) -> Option<&str> {
         self.flags.iter().find_map(|f| {
@@ -122,10 +151,17 @@ pub fn parse(src: &SourceText) -> Result<Dockerfile, DockerfileError> {
         let line_no = i as u32 + 1;
         let line = lines[i];
         let trimmed = line.trim_start();
-        if line.starts_with("<<<<<<<") || line.starts_with(">>>>>>>") || line == "=======" {
+        if line.starts_with("<<<<<<<")
+            || line.starts_with(">>>>>>>")
+            || line.starts_with("|||||||")
+            || line == "======="
+        {
             return Err(DockerfileError {
                 line: line_no,
-                message: "merge-conflict marker".into(),
+                message: format!(
+                    "merge-conflict marker `{}`: the file cannot be built",
+                    &line[..7]
+                ),
             });
         }
         if trimmed.is_empty() || trimmed.starts_with('#') {
@@ -178,8 +214,15 @@ pub fn parse(src: &SourceText) -> Result<Dockerfile, DockerfileError> {
             line: line_no,
             end_line: end as u32 + 1,
         };
-        // Heredocs: `<<EOF` / `<<-EOF` / `<<"EOF"` take the following lines up to the delimiter.
-        if let Some(delim) = heredoc_delimiter(&instruction.args) {
+        // Heredocs (RUN, COPY, ADD): `<<EOF` / `<<-EOF` / `<<"EOF"` take the following lines up
+        // to the delimiter; several heredocs on one instruction follow each other.
+        let delimiters = if matches!(instruction.keyword.as_str(), "RUN" | "COPY" | "ADD") {
+            heredoc_delimiters(&instruction.args)
+        } else {
+            Vec::new()
+        };
+        let mut bodies = Vec::new();
+        for delim in delimiters {
             let mut body = Vec::new();
             let mut j = end + 1;
             while j < lines.len() && lines[j].trim() != delim {
@@ -192,9 +235,18 @@ pub fn parse(src: &SourceText) -> Result<Dockerfile, DockerfileError> {
                     message: format!("heredoc `{delim}` is never closed"),
                 });
             }
-            instruction.heredoc = Some(body.join("\n"));
+            bodies.push(body.join("\n"));
             instruction.end_line = j as u32 + 1;
             end = j;
+        }
+        if !bodies.is_empty() {
+            instruction.heredoc = Some(bodies.join("\n"));
+        }
+        if let Some(message) = arity_error(&instruction) {
+            return Err(DockerfileError {
+                line: line_no,
+                message,
+            });
         }
         if instruction.keyword == "FROM" {
             if let Some(prev) = stages.last_mut() {
@@ -289,19 +341,118 @@ fn parse_from(args: &str) -> (String, Option<String>) {
     (base, name)
 }
 
-fn heredoc_delimiter(args: &str) -> Option<String> {
-    let idx = args.find("<<")?;
-    let rest = args[idx + 2..].trim_start_matches('-');
-    let word: String = rest
-        .trim_matches(|c| c == '"' || c == '\'')
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
-        .collect();
-    (!word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit()))
-    .then_some(word)
+/// Delimiters of the heredocs an instruction opens (`<<EOF`, `<<-EOF`, `<<"EOF"`), in order.
+/// `<<` inside quotes and here-strings (`<<<`) are not heredocs.
+fn heredoc_delimiters(args: &str) -> Vec<String> {
+    let bytes = args.as_bytes();
+    let mut out = Vec::new();
+    let (mut i, mut quote) = (0, None::<u8>);
+    while i < bytes.len() {
+        let c = bytes[i];
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == b'"' || c == b'\'' => quote = Some(c),
+            None if c == b'<' && bytes.get(i + 1) == Some(&b'<') => {
+                // BuildKit only reads `<<` at the start of a word (after an optional fd number):
+                // `$((1<<N))` and `cat<<EOF` are not heredocs for it.
+                let before = args[..i].trim_end_matches(|c: char| c.is_ascii_digit());
+                let word_start = before.is_empty() || before.ends_with(char::is_whitespace);
+                if bytes.get(i + 2) == Some(&b'<') || !word_start {
+                    i += 3;
+                    continue;
+                }
+                let rest = args[i + 2..].trim_start_matches('-');
+                let unquoted = rest.trim_start_matches(['"', '\'']);
+                let word: String = unquoted
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if word
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                {
+                    i += 2 + (args.len() - i - 2 - unquoted.len()) + word.len();
+                    if matches!(bytes.get(i), Some(b'"' | b'\'')) {
+                        i += 1;
+                    }
+                    out.push(word);
+                    continue;
+                }
+            }
+            None => {}
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Argument-count errors BuildKit reports at parse time.
+fn arity_error(i: &Instruction) -> Option<String> {
+    let words = i.args.split_whitespace().count();
+    let k = i.keyword.as_str();
+    match k {
+        "FROM"
+            if !(words == 1
+                || words == 3
+                    && i.args
+                        .split_whitespace()
+                        .nth(1)
+                        .is_some_and(|w| w.eq_ignore_ascii_case("as"))) =>
+        {
+            Some("FROM requires either one or three arguments (`FROM image [AS name]`)".into())
+        }
+        "COPY" | "ADD" if i.heredoc.is_none() && words < 2 => Some(format!(
+            "{k} requires at least two arguments (source and destination)"
+        )),
+        "ENV" | "ARG" | "LABEL" | "EXPOSE" | "VOLUME" | "WORKDIR" | "USER" | "STOPSIGNAL"
+        | "MAINTAINER" | "HEALTHCHECK" | "SHELL" | "ONBUILD"
+            if words == 0 =>
+        {
+            Some(format!("{k} requires at least one argument"))
+        }
+        _ => None,
+    }
+}
+
+/// A Dockerfile argument list split into words: unquoted whitespace separates, quotes are
+/// removed, a backslash escapes the next character.
+pub fn split_words(args: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let (mut quote, mut started) = (None::<char>, false);
+    let mut chars = args.chars();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some('"') | None, '\\') => {
+                if let Some(next) = chars.next() {
+                    current.push(next);
+                }
+                started = true;
+            }
+            (Some(_), c) => current.push(c),
+            (None, '"' | '\'') => {
+                quote = Some(c);
+                started = true;
+            }
+            (None, c) if c.is_whitespace() => {
+                if started {
+                    words.push(std::mem::take(&mut current));
+                    started = false;
+                }
+            }
+            (None, c) => {
+                current.push(c);
+                started = true;
+            }
+        }
+    }
+    if started {
+        words.push(current);
+    }
+    words
 }
 
 #[cfg(test)]
@@ -334,6 +485,52 @@ mod tests {
             Some("set -e\napk add curl")
         );
         assert_eq!(d.instructions[2].keyword, "USER");
+    }
+
+    #[test]
+    fn heredocs_only_where_buildkit_reads_them() {
+        let d = df("FROM alpine:3.20\nCOPY <<one <<'two' /etc/\na\none\nb\ntwo\nRUN echo \"x << y\" && cat <<<\"$z\"\nENV A=\"<<B\"\n").unwrap();
+        assert_eq!(d.instructions[1].heredoc.as_deref(), Some("a\nb"));
+        assert_eq!(d.instructions[2].heredoc, None);
+        assert_eq!(d.instructions[3].heredoc, None);
+        let d =
+            df("FROM a:1\nRUN echo $((1<<SHIFT))\nRUN python3 - 3<<PY\nprint(1)\nPY\n").unwrap();
+        assert_eq!(d.instructions[1].heredoc, None);
+        assert_eq!(d.instructions[2].heredoc.as_deref(), Some("print(1)"));
+    }
+
+    #[test]
+    fn key_values_of_env_and_arg() {
+        let d = df(
+            "FROM a:1\nENV A=1 B=\"two words\" C='x'\nENV LEGACY some value\nARG NAME\nARG V=1.2\n",
+        )
+        .unwrap();
+        let kv = |i: usize| d.instructions[i].key_values();
+        assert_eq!(
+            kv(1),
+            vec![
+                ("A".into(), Some("1".into())),
+                ("B".into(), Some("two words".into())),
+                ("C".into(), Some("x".into()))
+            ]
+        );
+        assert_eq!(kv(2), vec![("LEGACY".into(), Some("some value".into()))]);
+        assert_eq!(kv(3), vec![("NAME".into(), None)]);
+        assert_eq!(kv(4), vec![("V".into(), Some("1.2".into()))]);
+    }
+
+    #[test]
+    fn escape_directive_and_arity() {
+        let d = df("# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN dir `\n  c:\\\nCOPY app c:\\app\\\n").unwrap();
+        assert_eq!(d.instructions[1].args, "dir c:\\");
+        assert!(df("FROM a:1 b\n").unwrap_err().message.contains("FROM"));
+        assert!(
+            df("FROM a:1\nCOPY onlyone\n")
+                .unwrap_err()
+                .message
+                .contains("two")
+        );
+        assert_eq!(df("FROM a:1\n|||||||\n").unwrap_err().line, 2);
     }
 
     #[test]

@@ -29,8 +29,9 @@ static META: ControlMeta = ControlMeta {
 
 The final stage of every Dockerfile must switch to a user other than root: its last `USER`
 instruction (inherited through `FROM <earlier stage>`) names a user other than `root`/`0`, or the
-base image is a `:nonroot` distroless image. A `USER` taken from a build argument is resolved
-from the argument's default when it has one.
+base image runs as a non-root user by default (distroless `:nonroot`, Chainguard, Bitnami,
+`nginxinc/nginx-unprivileged`). A `USER` taken from a build argument is resolved from the
+argument's default; without a default the answer is Unknown.
 
 ## Why it matters in production
 
@@ -73,91 +74,82 @@ impl Check for NonRootUser {
     }
 
     fn run(&self, ws: &Workspace) -> Outcome {
-        super::each_dockerfile(ws, |df, src, findings, evidence| {
+        super::each_dockerfile(ws, |df, src, review| {
             let Some(stage) = df.final_stage() else {
                 return;
             };
             match effective_user(df, stage) {
-                Some((user, line)) if !is_root(&user) => {
-                    evidence.push(finding_at(
+                Some((Err(arg), line)) => review.unknown(format!(
+                    "{}:{line}: USER comes from build argument `{arg}`, which has no default",
+                    src.path
+                )),
+                Some((Ok(user), line)) if !is_root(&user) => {
+                    review.pass(finding_at(
                         src,
                         line,
                         1,
                         format!("final stage runs as `{user}`"),
                     ));
                 }
-                Some((user, line)) => {
-                    findings.push(finding_at(
-                        src,
-                        line,
-                        1,
-                        format!(
-                            "the final stage's last USER is `{user}`: the container runs as root"
-                        ),
-                    ));
-                }
-                None if stage.base.contains(":nonroot") || stage.base.contains("-nonroot") => {
-                    evidence.push(finding_at(
-                        src,
-                        stage.line,
-                        1,
-                        "base image runs as a non-root user",
-                    ));
-                }
-                None => findings.push(finding_at(
+                Some((Ok(user), line)) => review.fail(finding_at(
                     src,
-                    stage.line,
+                    line,
                     1,
-                    "final stage has no USER instruction, so the container runs as root",
+                    format!("the final stage's last USER is `{user}`: the container runs as root"),
                 )),
+                None => {
+                    let chain = super::stage_chain(df, stage);
+                    let root = chain[0];
+                    let base = super::image::resolve_from(df, &root.base)
+                        .unwrap_or_else(|_| root.base.clone());
+                    if nonroot_base(&base) {
+                        review.pass(finding_at(
+                            src,
+                            root.line,
+                            1,
+                            format!("base image `{base}` runs as a non-root user"),
+                        ));
+                    } else {
+                        review.fail(finding_at(
+                            src,
+                            stage.line,
+                            1,
+                            "final stage has no USER instruction, so the container runs as root",
+                        ));
+                    }
+                }
             }
         })
     }
 }
 
-/// The user the stage ends with, following `FROM <earlier stage>` chains; with the line of the
-/// USER instruction. Build-argument references are resolved from ARG/ENV defaults.
-fn effective_user(df: &Dockerfile, stage: &Stage) -> Option<(String, u32)> {
-    let mut current = Some(stage);
-    let mut hops = 0;
-    while let Some(s) = current {
-        let instructions = df.stage_instructions(s);
-        if let Some(user) = instructions.iter().rev().find(|i| i.keyword == "USER") {
-            let raw = user
-                .args
-                .split_whitespace()
-                .next()
-                .unwrap_or("")
-                .to_string();
-            return Some((resolve(df, s, &raw), user.line));
-        }
-        hops += 1;
-        current = df
-            .stage_by_ref(&s.base)
-            .filter(|p| p.index < s.index && hops < 64);
-    }
-    None
+/// Base images whose default user is not root: distroless `:nonroot`, Chainguard images,
+/// Bitnami images (uid 1001) and nginx-unprivileged.
+fn nonroot_base(base: &str) -> bool {
+    let image = super::image::ImageRef::parse(base);
+    let tag = image.tag.as_deref().unwrap_or("");
+    tag.contains("nonroot")
+        || image.repo.ends_with("-nonroot")
+        || image.registry.as_deref() == Some("cgr.dev")
+        || image.repo.starts_with("bitnami/")
+        || image.repo == "nginxinc/nginx-unprivileged"
 }
 
-fn resolve(df: &Dockerfile, stage: &Stage, value: &str) -> String {
-    let Some(name) = value.strip_prefix('$') else {
-        return value.to_string();
-    };
-    let name = name.trim_matches(|c| c == '{' || c == '}');
-    let defaults = df
-        .global_args
+/// The user the stage ends with, following `FROM <earlier stage>` chains; with the line of the
+/// USER instruction. Build-argument references are resolved from ARG/ENV defaults
+/// (Err(name) when the argument has no default).
+fn effective_user(df: &Dockerfile, stage: &Stage) -> Option<(Result<String, String>, u32)> {
+    let chain = super::stage_chain(df, stage);
+    let instructions = super::chain_instructions(df, &chain);
+    let (at, user) = instructions
         .iter()
-        .chain(df.stage_instructions(stage))
-        .filter(|i| i.keyword == "ARG" || i.keyword == "ENV");
-    defaults
-        .filter_map(|i| {
-            i.args
-                .split_once('=')
-                .map(|(k, v)| (k.trim().to_string(), v.trim().trim_matches('"').to_string()))
-        })
-        .rfind(|(k, _)| k == name)
-        .map(|(_, v)| v)
-        .unwrap_or_else(|| value.to_string())
+        .enumerate()
+        .rev()
+        .find(|(_, i)| i.keyword == "USER")?;
+    let raw = user.args.split_whitespace().next().unwrap_or("");
+    let vars = super::variables(df, &instructions[..at]);
+    let resolved = super::image::substitute(raw, &|n| vars.get(n).cloned());
+    Some((resolved, user.line))
 }
 
 fn is_root(user: &str) -> bool {
