@@ -110,11 +110,13 @@ pub fn classify(rel: &str) -> FileKind {
     let lower = name.to_ascii_lowercase();
     let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
 
+    if lower.ends_with(".dockerignore") {
+        return FileKind::DockerIgnore;
+    }
     if is_dockerfile_name(&lower) {
         return FileKind::Dockerfile;
     }
     match lower.as_str() {
-        ".dockerignore" => return FileKind::DockerIgnore,
         ".gitignore" => return FileKind::GitIgnore,
         "jenkinsfile" => return FileKind::Jenkinsfile,
         "requirements.txt" | "pyproject.toml" | "pipfile" | "setup.cfg" | "setup.py" => {
@@ -168,7 +170,25 @@ pub fn classify(rel: &str) -> FileKind {
     }
 }
 
+/// Suffixes of templates and backups of Dockerfiles: not built as they are.
+const NOT_BUILT_SUFFIXES: [&str; 11] = [
+    ".j2",
+    ".jinja",
+    ".tmpl",
+    ".tpl",
+    ".template",
+    ".erb",
+    ".in",
+    ".orig",
+    ".bak",
+    ".example",
+    ".sample",
+];
+
 fn is_dockerfile_name(lower: &str) -> bool {
+    if NOT_BUILT_SUFFIXES.iter().any(|s| lower.ends_with(s)) {
+        return false;
+    }
     lower == "dockerfile"
         || lower == "containerfile"
         || lower.starts_with("dockerfile.")
@@ -352,6 +372,11 @@ mod tests {
         assert_eq!(classify("a/b.tsx"), FileKind::Source(Lang::TypeScript));
         assert_eq!(classify("settings.env.py"), FileKind::Source(Lang::Python));
         assert_eq!(classify("Dockerfile-prod"), FileKind::Dockerfile);
+        assert_eq!(classify("Dockerfile.j2"), FileKind::Other);
+        assert_eq!(
+            classify("api/Dockerfile.dockerignore"),
+            FileKind::DockerIgnore
+        );
     }
 
     #[test]

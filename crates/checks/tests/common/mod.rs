@@ -1,6 +1,8 @@
 //! Shared by the fixture tests: load a fixture repository as a real git repository and run
 //! one control on it.
 
+#![allow(dead_code)]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use vouch_checks::{Check, EngineOptions};
