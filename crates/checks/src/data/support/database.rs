@@ -1,0 +1,929 @@
+//! Which databases and other backing services the project uses, with the evidence for each.
+//!
+//! Sources, most concrete first: database images in compose and Kubernetes, database
+//! operators' custom resources, Helm chart dependencies, managed databases in Terraform,
+//! versioned migrations, declared dependencies (and, while those are not parsed, the manifest
+//! text itself), and finally driver imports at the top of the source files.
+
+use super::migrations::Migrations;
+use super::paths::{file_name, is_product_path, is_vendored};
+use super::terraform::Terraform;
+use super::text::{column_of, read_head};
+use crate::prelude::*;
+use regex::Regex;
+use std::sync::{Arc, LazyLock};
+use vouch_workspace::{Ecosystem, FileKind, YamlRole};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ServiceKind {
+    Relational,
+    Document,
+    Graph,
+    WideColumn,
+    KeyValue,
+    Cache,
+    Queue,
+    Search,
+    ObjectStore,
+}
+
+impl ServiceKind {
+    pub fn is_database(self) -> bool {
+        matches!(
+            self,
+            ServiceKind::Relational
+                | ServiceKind::Document
+                | ServiceKind::Graph
+                | ServiceKind::WideColumn
+                | ServiceKind::KeyValue
+        )
+    }
+}
+
+use ServiceKind::*;
+
+/// One piece of evidence that the project uses a backing service.
+#[derive(Clone, Debug)]
+pub struct Backing {
+    pub kind: ServiceKind,
+    pub engine: &'static str,
+    pub finding: Finding,
+}
+
+pub struct BackingServices {
+    pub found: Vec<Backing>,
+    /// Why absence cannot be concluded (a scan budget ran out).
+    pub incomplete: Option<String>,
+}
+
+/// Source files whose heads are scanned for driver imports, at most.
+const MAX_SCANNED_SOURCES: usize = 4000;
+const SOURCE_HEAD_BYTES: u64 = 8 * 1024;
+
+impl BackingServices {
+    pub fn get(ws: &Workspace) -> Arc<BackingServices> {
+        ws.cached(build)
+    }
+
+    pub fn databases(&self) -> impl Iterator<Item = &Backing> {
+        self.found.iter().filter(|b| b.kind.is_database())
+    }
+
+    /// The first database evidence, or the outcome to return when there is none.
+    pub fn database_premise(&self) -> Result<&Backing, Outcome> {
+        self.databases()
+            .next()
+            .ok_or_else(|| self.absent("database"))
+    }
+
+    /// The first relational database evidence; NotApplicable when only schemaless stores are
+    /// used.
+    pub fn relational_premise(&self) -> Result<&Backing, Outcome> {
+        if let Some(b) = self.found.iter().find(|b| b.kind == Relational) {
+            return Ok(b);
+        }
+        if let Some(other) = self.databases().next() {
+            return Err(Outcome::not_applicable(format!(
+                "no relational database: the only database found is {} ({}), which has no fixed schema to migrate",
+                other.engine,
+                other.finding.location.display()
+            )));
+        }
+        Err(self.absent("database"))
+    }
+
+    fn absent(&self, what: &str) -> Outcome {
+        match &self.incomplete {
+            Some(why) => Outcome::unknown(format!(
+                "could not tell whether the service uses a {what}: {why}"
+            )),
+            None => Outcome::not_applicable(format!(
+                "no {what} found: no database image in compose or Kubernetes, no database operator, \
+                 no managed database in Terraform, no migrations, no database driver among the \
+                 dependencies or source imports"
+            )),
+        }
+    }
+}
+
+/// Container images: the last path segment of the repository (tag removed).
+const IMAGES: &[(&str, &str, ServiceKind)] = &[
+    ("postgres", "PostgreSQL", Relational),
+    ("postgresql", "PostgreSQL", Relational),
+    ("postgresql-repmgr", "PostgreSQL", Relational),
+    ("postgis", "PostgreSQL", Relational),
+    ("pgvector", "PostgreSQL", Relational),
+    ("timescaledb", "PostgreSQL", Relational),
+    ("timescaledb-ha", "PostgreSQL", Relational),
+    ("cockroach", "CockroachDB", Relational),
+    ("yugabyte", "YugabyteDB", Relational),
+    ("mysql", "MySQL", Relational),
+    ("mysql-server", "MySQL", Relational),
+    ("mariadb", "MariaDB", Relational),
+    ("percona-server", "MySQL", Relational),
+    ("oracle-xe", "Oracle", Relational),
+    ("oracle-free", "Oracle", Relational),
+    ("clickhouse-server", "ClickHouse", Relational),
+    ("mongo", "MongoDB", Document),
+    ("mongodb", "MongoDB", Document),
+    ("mongodb-community-server", "MongoDB", Document),
+    ("couchdb", "CouchDB", Document),
+    ("arangodb", "ArangoDB", Document),
+    ("neo4j", "Neo4j", Graph),
+    ("cassandra", "Cassandra", WideColumn),
+    ("scylla", "ScyllaDB", WideColumn),
+    ("dynamodb-local", "DynamoDB", KeyValue),
+    ("redis", "Redis", Cache),
+    ("valkey", "Valkey", Cache),
+    ("memcached", "Memcached", Cache),
+    ("rabbitmq", "RabbitMQ", Queue),
+    ("kafka", "Kafka", Queue),
+    ("cp-kafka", "Kafka", Queue),
+    ("redpanda", "Redpanda", Queue),
+    ("nats", "NATS", Queue),
+    ("pulsar", "Pulsar", Queue),
+    ("elasticsearch", "Elasticsearch", Search),
+    ("opensearch", "OpenSearch", Search),
+    ("minio", "MinIO", ObjectStore),
+    ("localstack", "LocalStack", ObjectStore),
+];
+
+/// `(engine, kind)` of a container image reference.
+pub fn image_engine(image: &str) -> Option<(&'static str, ServiceKind)> {
+    let image = image.split('@').next().unwrap_or(image);
+    let last = image.rsplit('/').next().unwrap_or(image);
+    let repo_last = last.split(':').next().unwrap_or(last).to_ascii_lowercase();
+    if image.contains("mssql/server") {
+        return Some(("SQL Server", Relational));
+    }
+    IMAGES
+        .iter()
+        .find(|(name, _, _)| *name == repo_last)
+        .map(|&(_, engine, kind)| (engine, kind))
+}
+
+/// Custom resources of database operators: (apiVersion group suffix, kind, engine, kind).
+const OPERATOR_KINDS: &[(&str, &str, &str, ServiceKind)] = &[
+    ("postgresql.cnpg.io", "Cluster", "PostgreSQL", Relational),
+    ("acid.zalan.do", "postgresql", "PostgreSQL", Relational),
+    (
+        "postgres-operator.crunchydata.com",
+        "PostgresCluster",
+        "PostgreSQL",
+        Relational,
+    ),
+    (
+        "pxc.percona.com",
+        "PerconaXtraDBCluster",
+        "MySQL",
+        Relational,
+    ),
+    ("ps.percona.com", "PerconaServerMySQL", "MySQL", Relational),
+    ("k8s.mariadb.com", "MariaDB", "MariaDB", Relational),
+    ("mysql.oracle.com", "InnoDBCluster", "MySQL", Relational),
+    (
+        "psmdb.percona.com",
+        "PerconaServerMongoDB",
+        "MongoDB",
+        Document,
+    ),
+    (
+        "mongodbcommunity.mongodb.com",
+        "MongoDBCommunity",
+        "MongoDB",
+        Document,
+    ),
+    (
+        "rds.services.k8s.aws",
+        "DBInstance",
+        "Amazon RDS",
+        Relational,
+    ),
+    (
+        "rds.services.k8s.aws",
+        "DBCluster",
+        "Amazon RDS",
+        Relational,
+    ),
+];
+
+/// Helm chart dependencies and Terraform resource types.
+const CHARTS: &[(&str, &str, ServiceKind)] = &[
+    ("postgresql", "PostgreSQL", Relational),
+    ("postgresql-ha", "PostgreSQL", Relational),
+    ("mysql", "MySQL", Relational),
+    ("mariadb", "MariaDB", Relational),
+    ("mongodb", "MongoDB", Document),
+    ("neo4j", "Neo4j", Graph),
+    ("cassandra", "Cassandra", WideColumn),
+    ("redis", "Redis", Cache),
+    ("rabbitmq", "RabbitMQ", Queue),
+    ("kafka", "Kafka", Queue),
+    ("elasticsearch", "Elasticsearch", Search),
+];
+
+pub const TF_DATABASES: &[(&str, &str, ServiceKind)] = &[
+    ("aws_db_instance", "Amazon RDS", Relational),
+    ("aws_rds_cluster", "Amazon Aurora", Relational),
+    ("aws_docdb_cluster", "Amazon DocumentDB", Document),
+    ("aws_neptune_cluster", "Amazon Neptune", Graph),
+    ("aws_dynamodb_table", "DynamoDB", KeyValue),
+    ("aws_keyspaces_table", "Amazon Keyspaces", WideColumn),
+    ("google_sql_database_instance", "Cloud SQL", Relational),
+    ("google_spanner_instance", "Cloud Spanner", Relational),
+    ("google_alloydb_cluster", "AlloyDB", Relational),
+    ("google_firestore_database", "Firestore", Document),
+    (
+        "azurerm_postgresql_flexible_server",
+        "Azure Database for PostgreSQL",
+        Relational,
+    ),
+    (
+        "azurerm_postgresql_server",
+        "Azure Database for PostgreSQL",
+        Relational,
+    ),
+    (
+        "azurerm_mysql_flexible_server",
+        "Azure Database for MySQL",
+        Relational,
+    ),
+    (
+        "azurerm_mysql_server",
+        "Azure Database for MySQL",
+        Relational,
+    ),
+    ("azurerm_mssql_database", "Azure SQL Database", Relational),
+    ("azurerm_cosmosdb_account", "Cosmos DB", Document),
+    ("mongodbatlas_cluster", "MongoDB Atlas", Document),
+    ("mongodbatlas_advanced_cluster", "MongoDB Atlas", Document),
+    (
+        "digitalocean_database_cluster",
+        "DigitalOcean database",
+        Relational,
+    ),
+    ("aws_elasticache_cluster", "ElastiCache", Cache),
+    ("aws_elasticache_replication_group", "ElastiCache", Cache),
+    ("aws_msk_cluster", "Amazon MSK", Queue),
+    ("aws_sqs_queue", "Amazon SQS", Queue),
+    ("aws_opensearch_domain", "OpenSearch", Search),
+];
+
+/// Declared library names (normalised as the workspace does) per ecosystem family.
+const LIBRARIES: &[(&str, &str, ServiceKind)] = &[
+    // Python
+    ("psycopg2", "PostgreSQL", Relational),
+    ("psycopg2-binary", "PostgreSQL", Relational),
+    ("psycopg", "PostgreSQL", Relational),
+    ("psycopg-binary", "PostgreSQL", Relational),
+    ("asyncpg", "PostgreSQL", Relational),
+    ("aiopg", "PostgreSQL", Relational),
+    ("pymysql", "MySQL", Relational),
+    ("mysqlclient", "MySQL", Relational),
+    ("mysql-connector-python", "MySQL", Relational),
+    ("aiomysql", "MySQL", Relational),
+    ("sqlalchemy", "SQL database", Relational),
+    ("sqlmodel", "SQL database", Relational),
+    ("django", "SQL database (Django ORM)", Relational),
+    ("peewee", "SQL database", Relational),
+    ("tortoise-orm", "SQL database", Relational),
+    ("pyodbc", "SQL database", Relational),
+    ("pymssql", "SQL Server", Relational),
+    ("cx-oracle", "Oracle", Relational),
+    ("oracledb", "Oracle", Relational),
+    ("pymongo", "MongoDB", Document),
+    ("motor", "MongoDB", Document),
+    ("mongoengine", "MongoDB", Document),
+    ("beanie", "MongoDB", Document),
+    ("neo4j", "Neo4j", Graph),
+    ("cassandra-driver", "Cassandra", WideColumn),
+    ("redis", "Redis", Cache),
+    ("celery", "Celery broker", Queue),
+    ("kafka-python", "Kafka", Queue),
+    ("confluent-kafka", "Kafka", Queue),
+    ("aiokafka", "Kafka", Queue),
+    ("pika", "RabbitMQ", Queue),
+    ("aio-pika", "RabbitMQ", Queue),
+    ("elasticsearch", "Elasticsearch", Search),
+    // npm
+    ("pg", "PostgreSQL", Relational),
+    ("pg-promise", "PostgreSQL", Relational),
+    ("postgres", "PostgreSQL", Relational),
+    ("mysql", "MySQL", Relational),
+    ("mysql2", "MySQL", Relational),
+    ("@prisma/client", "SQL database (Prisma)", Relational),
+    ("typeorm", "SQL database", Relational),
+    ("sequelize", "SQL database", Relational),
+    ("knex", "SQL database", Relational),
+    ("drizzle-orm", "SQL database", Relational),
+    ("kysely", "SQL database", Relational),
+    ("@mikro-orm/core", "SQL database", Relational),
+    ("mssql", "SQL Server", Relational),
+    ("mongodb", "MongoDB", Document),
+    ("mongoose", "MongoDB", Document),
+    ("neo4j-driver", "Neo4j", Graph),
+    ("ioredis", "Redis", Cache),
+    ("kafkajs", "Kafka", Queue),
+    ("amqplib", "RabbitMQ", Queue),
+    ("bullmq", "Redis", Queue),
+    ("@elastic/elasticsearch", "Elasticsearch", Search),
+    // Go (module path prefixes)
+    ("github.com/lib/pq", "PostgreSQL", Relational),
+    ("github.com/jackc/pgx", "PostgreSQL", Relational),
+    ("gorm.io/gorm", "SQL database", Relational),
+    ("github.com/go-sql-driver/mysql", "MySQL", Relational),
+    ("github.com/jmoiron/sqlx", "SQL database", Relational),
+    ("entgo.io/ent", "SQL database", Relational),
+    ("github.com/uptrace/bun", "SQL database", Relational),
+    ("go.mongodb.org/mongo-driver", "MongoDB", Document),
+    ("github.com/neo4j/neo4j-go-driver", "Neo4j", Graph),
+    ("github.com/gocql/gocql", "Cassandra", WideColumn),
+    ("github.com/redis/go-redis", "Redis", Cache),
+    ("github.com/go-redis/redis", "Redis", Cache),
+    ("github.com/segmentio/kafka-go", "Kafka", Queue),
+    ("github.com/ibm/sarama", "Kafka", Queue),
+    ("github.com/rabbitmq/amqp091-go", "RabbitMQ", Queue),
+    ("github.com/nats-io/nats.go", "NATS", Queue),
+    // Rust
+    ("sqlx", "SQL database", Relational),
+    ("diesel", "SQL database", Relational),
+    ("tokio-postgres", "PostgreSQL", Relational),
+    ("deadpool-postgres", "PostgreSQL", Relational),
+    ("sea-orm", "SQL database", Relational),
+    ("mysql_async", "MySQL", Relational),
+    ("neo4rs", "Neo4j", Graph),
+    ("scylla", "ScyllaDB", WideColumn),
+    ("rdkafka", "Kafka", Queue),
+    ("lapin", "RabbitMQ", Queue),
+    // Maven / Gradle (artifact ids)
+    ("postgresql", "PostgreSQL", Relational),
+    ("mysql-connector-java", "MySQL", Relational),
+    ("mysql-connector-j", "MySQL", Relational),
+    ("mariadb-java-client", "MariaDB", Relational),
+    (
+        "spring-boot-starter-data-jpa",
+        "SQL database (JPA)",
+        Relational,
+    ),
+    (
+        "spring-boot-starter-jdbc",
+        "SQL database (JDBC)",
+        Relational,
+    ),
+    ("hibernate-core", "SQL database (Hibernate)", Relational),
+    ("mssql-jdbc", "SQL Server", Relational),
+    ("ojdbc11", "Oracle", Relational),
+    ("ojdbc8", "Oracle", Relational),
+    ("spring-boot-starter-data-mongodb", "MongoDB", Document),
+    ("mongodb-driver-sync", "MongoDB", Document),
+    ("spring-kafka", "Kafka", Queue),
+    ("spring-boot-starter-amqp", "RabbitMQ", Queue),
+    ("spring-boot-starter-data-redis", "Redis", Cache),
+    // Ruby gems, Composer, NuGet
+    ("activerecord", "SQL database (Active Record)", Relational),
+    ("rails", "SQL database (Active Record)", Relational),
+    ("mongoid", "MongoDB", Document),
+    ("doctrine/orm", "SQL database (Doctrine)", Relational),
+    ("doctrine/dbal", "SQL database (Doctrine)", Relational),
+    ("illuminate/database", "SQL database (Eloquent)", Relational),
+    ("laravel/framework", "SQL database (Eloquent)", Relational),
+    ("npgsql", "PostgreSQL", Relational),
+    (
+        "npgsql.entityframeworkcore.postgresql",
+        "PostgreSQL",
+        Relational,
+    ),
+    (
+        "microsoft.entityframeworkcore",
+        "SQL database (EF Core)",
+        Relational,
+    ),
+    (
+        "microsoft.entityframeworkcore.sqlserver",
+        "SQL Server",
+        Relational,
+    ),
+    ("microsoft.data.sqlclient", "SQL Server", Relational),
+    ("pomelo.entityframeworkcore.mysql", "MySQL", Relational),
+    ("dapper", "SQL database", Relational),
+    ("mongodb.driver", "MongoDB", Document),
+];
+
+fn library(name: &str) -> Option<(&'static str, ServiceKind)> {
+    let lower = name.to_ascii_lowercase();
+    let artifact = lower.rsplit(':').next().unwrap_or(&lower);
+    LIBRARIES
+        .iter()
+        .find(|(lib, _, _)| {
+            *lib == lower
+                || *lib == artifact
+                || (lib.contains('/')
+                    && lib.contains('.')
+                    && lower.starts_with(lib)
+                    && lower[lib.len()..].chars().next().is_none_or(|c| c == '/'))
+        })
+        .map(|&(_, engine, kind)| (engine, kind))
+}
+
+/// Driver imports: substrings of source lines.
+const IMPORTS: &[(&str, &str, ServiceKind)] = &[
+    ("import psycopg", "PostgreSQL", Relational),
+    ("from psycopg", "PostgreSQL", Relational),
+    ("import asyncpg", "PostgreSQL", Relational),
+    ("import pymysql", "MySQL", Relational),
+    ("import MySQLdb", "MySQL", Relational),
+    ("from sqlalchemy", "SQL database", Relational),
+    ("import sqlalchemy", "SQL database", Relational),
+    ("from sqlmodel", "SQL database", Relational),
+    ("from django.db import", "SQL database", Relational),
+    ("from peewee", "SQL database", Relational),
+    ("from tortoise", "SQL database", Relational),
+    ("import pymongo", "MongoDB", Document),
+    ("from pymongo", "MongoDB", Document),
+    ("from motor", "MongoDB", Document),
+    ("from mongoengine", "MongoDB", Document),
+    ("from neo4j import", "Neo4j", Graph),
+    ("from cassandra.cluster", "Cassandra", WideColumn),
+    ("import redis", "Redis", Cache),
+    ("from kafka import", "Kafka", Queue),
+    ("import pika", "RabbitMQ", Queue),
+    ("\"database/sql\"", "SQL database", Relational),
+    ("\"github.com/lib/pq\"", "PostgreSQL", Relational),
+    ("\"github.com/jackc/pgx", "PostgreSQL", Relational),
+    ("\"gorm.io/gorm\"", "SQL database", Relational),
+    ("\"github.com/go-sql-driver/mysql\"", "MySQL", Relational),
+    ("\"github.com/jmoiron/sqlx\"", "SQL database", Relational),
+    ("\"go.mongodb.org/mongo-driver", "MongoDB", Document),
+    ("\"github.com/neo4j/neo4j-go-driver", "Neo4j", Graph),
+    ("\"github.com/redis/go-redis", "Redis", Cache),
+    ("\"github.com/segmentio/kafka-go\"", "Kafka", Queue),
+    ("use sqlx", "SQL database", Relational),
+    ("sqlx::", "SQL database", Relational),
+    ("use diesel", "SQL database", Relational),
+    ("tokio_postgres", "PostgreSQL", Relational),
+    ("sea_orm", "SQL database", Relational),
+    ("import java.sql.", "SQL database", Relational),
+    (
+        "import javax.persistence.",
+        "SQL database (JPA)",
+        Relational,
+    ),
+    (
+        "import jakarta.persistence.",
+        "SQL database (JPA)",
+        Relational,
+    ),
+    (
+        "import org.springframework.data.jpa",
+        "SQL database (JPA)",
+        Relational,
+    ),
+    (
+        "import org.springframework.jdbc",
+        "SQL database (JDBC)",
+        Relational,
+    ),
+    ("import org.jooq", "SQL database", Relational),
+    ("import com.mongodb", "MongoDB", Document),
+    (
+        "import org.springframework.data.mongodb",
+        "MongoDB",
+        Document,
+    ),
+    ("ActiveRecord::", "SQL database (Active Record)", Relational),
+    ("new PDO(", "SQL database", Relational),
+    (
+        "Illuminate\\Database",
+        "SQL database (Eloquent)",
+        Relational,
+    ),
+    ("Doctrine\\ORM", "SQL database (Doctrine)", Relational),
+    ("using Npgsql", "PostgreSQL", Relational),
+    (
+        "using Microsoft.EntityFrameworkCore",
+        "SQL database (EF Core)",
+        Relational,
+    ),
+    ("using Microsoft.Data.SqlClient", "SQL Server", Relational),
+    ("using System.Data.SqlClient", "SQL Server", Relational),
+    ("using MongoDB.Driver", "MongoDB", Document),
+];
+
+/// JavaScript/TypeScript module names whose import means a backing service.
+const JS_MODULES: &[(&str, &str, ServiceKind)] = &[
+    ("pg", "PostgreSQL", Relational),
+    ("postgres", "PostgreSQL", Relational),
+    ("mysql2", "MySQL", Relational),
+    ("mysql", "MySQL", Relational),
+    ("@prisma/client", "SQL database (Prisma)", Relational),
+    ("typeorm", "SQL database", Relational),
+    ("sequelize", "SQL database", Relational),
+    ("knex", "SQL database", Relational),
+    ("drizzle-orm", "SQL database", Relational),
+    ("kysely", "SQL database", Relational),
+    ("mongodb", "MongoDB", Document),
+    ("mongoose", "MongoDB", Document),
+    ("neo4j-driver", "Neo4j", Graph),
+    ("ioredis", "Redis", Cache),
+    ("redis", "Redis", Cache),
+    ("kafkajs", "Kafka", Queue),
+    ("amqplib", "RabbitMQ", Queue),
+];
+
+static JS_IMPORT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?:from\s+|require\(\s*|import\s+)["']([@\w./-]+)["']"#).unwrap()
+});
+
+fn build(ws: &Workspace) -> BackingServices {
+    let mut found = Vec::new();
+    from_compose(ws, &mut found);
+    from_kubernetes(ws, &mut found);
+    from_helm(ws, &mut found);
+    from_terraform(ws, &mut found);
+    for set in &Migrations::get(ws).sets {
+        found.push(Backing {
+            kind: Relational,
+            engine: "SQL database",
+            finding: set.evidence(),
+        });
+    }
+    from_dependencies(ws, &mut found);
+    from_manifest_text(ws, &mut found);
+    let incomplete = if found.iter().any(|b| b.kind.is_database()) {
+        None
+    } else {
+        from_imports(ws, &mut found)
+    };
+    BackingServices { found, incomplete }
+}
+
+fn push(found: &mut Vec<Backing>, engine: &'static str, kind: ServiceKind, finding: Finding) {
+    found.push(Backing {
+        kind,
+        engine,
+        finding,
+    });
+}
+
+fn from_compose(ws: &Workspace, found: &mut Vec<Backing>) {
+    for file in ws.yaml_with_role(YamlRole::Compose) {
+        if is_vendored(&file.path) {
+            continue;
+        }
+        for doc in file.docs() {
+            let Some(services) = doc.root.get("services") else {
+                continue;
+            };
+            for (name, svc) in services.entries() {
+                let Some(image) = svc.get("image") else {
+                    continue;
+                };
+                if let Some((engine, kind)) = image.as_str().and_then(image_engine) {
+                    let msg = format!(
+                        "compose service `{name}` runs {engine} (`{}`)",
+                        image.as_str().unwrap_or_default()
+                    );
+                    push(found, engine, kind, finding_node(&file.text, image, msg));
+                }
+            }
+        }
+    }
+}
+
+fn from_kubernetes(ws: &Workspace, found: &mut Vec<Backing>) {
+    for doc in ws.k8s_docs() {
+        if !is_product_path(&doc.file.path) {
+            continue;
+        }
+        let group = doc.api_version.split('/').next().unwrap_or("");
+        if let Some(&(_, _, engine, kind)) = OPERATOR_KINDS
+            .iter()
+            .find(|(g, k, _, _)| *g == group && *k == doc.kind)
+        {
+            let node = doc.root.get("kind").unwrap_or(doc.root);
+            let msg = format!(
+                "{} `{}` ({}) runs {engine}",
+                doc.kind,
+                doc.name().unwrap_or("?"),
+                doc.api_version
+            );
+            push(found, engine, kind, finding_node(&doc.file.text, node, msg));
+            continue;
+        }
+        for container in pod_containers(doc.root) {
+            let Some(image) = container.get("image") else {
+                continue;
+            };
+            if let Some((engine, kind)) = image.as_str().and_then(image_engine) {
+                let msg = format!(
+                    "{} `{}` runs {engine} (`{}`)",
+                    doc.kind,
+                    doc.name().unwrap_or("?"),
+                    image.as_str().unwrap_or_default()
+                );
+                push(
+                    found,
+                    engine,
+                    kind,
+                    finding_node(&doc.file.text, image, msg),
+                );
+            }
+        }
+    }
+}
+
+/// Containers of a workload object (Deployment, StatefulSet, Job, CronJob, Pod, ...).
+pub fn pod_containers(root: &Node) -> Vec<&Node> {
+    let spec = root
+        .path(&["spec", "jobTemplate", "spec", "template", "spec"])
+        .or_else(|| root.path(&["spec", "template", "spec"]))
+        .or_else(|| root.get("spec"));
+    let Some(spec) = spec else {
+        return Vec::new();
+    };
+    spec.get("initContainers")
+        .into_iter()
+        .chain(spec.get("containers"))
+        .flat_map(|n| n.items())
+        .collect()
+}
+
+fn from_helm(ws: &Workspace, found: &mut Vec<Backing>) {
+    for file in ws.yaml_with_role(YamlRole::HelmChart) {
+        if is_vendored(&file.path) {
+            continue;
+        }
+        for doc in file.docs() {
+            for dep in doc.root.get("dependencies").map_or(&[][..], Node::items) {
+                let Some(name) = dep.get("name").and_then(Node::as_str) else {
+                    continue;
+                };
+                if let Some(&(_, engine, kind)) = CHARTS.iter().find(|(c, _, _)| *c == name) {
+                    let node = dep.get("name").unwrap_or(dep);
+                    let msg = format!("Helm chart depends on the `{name}` chart ({engine})");
+                    push(found, engine, kind, finding_node(&file.text, node, msg));
+                }
+            }
+        }
+    }
+}
+
+fn from_terraform(ws: &Workspace, found: &mut Vec<Backing>) {
+    let types: Vec<&str> = TF_DATABASES.iter().map(|(t, _, _)| *t).collect();
+    for block in Terraform::get(ws).resources(&types) {
+        let &(_, engine, kind) = TF_DATABASES
+            .iter()
+            .find(|(t, _, _)| *t == block.rtype)
+            .expect("filtered by type");
+        let msg = format!(
+            "Terraform resource `{}.{}` is a managed {engine}",
+            block.rtype, block.name
+        );
+        push(
+            found,
+            engine,
+            kind,
+            finding_at(&block.src, block.line, 1, msg),
+        );
+    }
+}
+
+fn from_dependencies(ws: &Workspace, found: &mut Vec<Backing>) {
+    for dep in &ws.dependencies {
+        if dep.dev || is_vendored(&dep.path) {
+            continue;
+        }
+        if let Some((engine, kind)) = library(&dep.name) {
+            let msg = format!("dependency `{}` ({engine})", dep.name);
+            let finding = match ws.text(&dep.path) {
+                Some(src) if dep.line > 0 => finding_at(&src, dep.line, 1, msg),
+                _ => finding_file(&dep.path, msg),
+            };
+            push(found, engine, kind, finding);
+        }
+    }
+}
+
+static QUOTED_OR_KEY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?:["']([@A-Za-z0-9][\w.@/-]*?)(?:\[[^\]]*\])?\s*(?:[<>=!~^;,]|["']\s*:|["']|$))|(?m:^\s*([A-Za-z0-9][\w.-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;]|$))|<artifactId>([\w.-]+)</artifactId>|Include="([\w.-]+)""#)
+        .unwrap()
+});
+
+/// Manifest text, for when declared dependencies have not been parsed (or in files the
+/// workspace does not parse: Gemfile, composer.json, *.csproj).
+fn from_manifest_text(ws: &Workspace, found: &mut Vec<Backing>) {
+    for f in &ws.files {
+        let name = file_name(&f.rel);
+        let manifest = matches!(f.kind, FileKind::Manifest(_))
+            || name == "Gemfile"
+            || name == "composer.json"
+            || name.ends_with(".csproj");
+        if !manifest || !is_product_path(&f.rel) {
+            continue;
+        }
+        if ws.dependencies.iter().any(|d| d.path == f.rel) {
+            continue;
+        }
+        let Some(src) = ws.text(&f.rel) else {
+            continue;
+        };
+        let go = f.kind == FileKind::Manifest(Ecosystem::Go);
+        let mut section = String::new();
+        for (n, line) in src.lines() {
+            let t = line.trim();
+            if t.starts_with('[') && t.ends_with(']') {
+                section = t.to_ascii_lowercase();
+            }
+            if t.starts_with('#') || t.starts_with("//") || is_dev_line(t, &section) {
+                continue;
+            }
+            let names: Vec<(String, usize)> = if go {
+                t.trim_start_matches("require")
+                    .trim()
+                    .split_whitespace()
+                    .next()
+                    .map(|m| (m.to_string(), line.find(m).unwrap_or(0)))
+                    .into_iter()
+                    .collect()
+            } else if name == "Gemfile" {
+                gem_name(t)
+                    .map(|g| (g.to_string(), line.find(g).unwrap_or(0)))
+                    .into_iter()
+                    .collect()
+            } else {
+                QUOTED_OR_KEY
+                    .captures_iter(line)
+                    .filter_map(|c| (1..=4).find_map(|i| c.get(i)))
+                    .map(|m| (m.as_str().to_string(), m.start()))
+                    .collect()
+            };
+            for (candidate, at) in names {
+                let normalised = candidate.replace('_', "-");
+                let hit = library(&candidate).or_else(|| library(&normalised));
+                if let Some((engine, kind)) = hit {
+                    let msg = format!("{} declares `{candidate}` ({engine})", f.rel);
+                    push(
+                        found,
+                        engine,
+                        kind,
+                        finding_at(&src, n as u32, column_of(line, at), msg),
+                    );
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Development/test-only declarations: dev sections, test scopes.
+fn is_dev_line(line: &str, section: &str) -> bool {
+    section.contains("dev-dependencies")
+        || section.contains("dev-packages")
+        || section.contains("test")
+        || line.starts_with("testImplementation")
+        || line.starts_with("testRuntimeOnly")
+        || line.contains("<scope>test</scope>")
+}
+
+fn gem_name(line: &str) -> Option<&str> {
+    let rest = line.strip_prefix("gem ")?.trim_start();
+    let quote = rest.chars().next().filter(|c| *c == '\'' || *c == '"')?;
+    rest[1..].split(quote).next()
+}
+
+/// Driver imports at the top of non-test source files; returns why absence cannot be
+/// concluded when the budget runs out.
+fn from_imports(ws: &Workspace, found: &mut Vec<Backing>) -> Option<String> {
+    let sources: Vec<&str> = ws
+        .files
+        .iter()
+        .filter(|f| matches!(f.kind, FileKind::Source(_)) && is_product_path(&f.rel))
+        .map(|f| f.rel.as_str())
+        .collect();
+    for (i, rel) in sources.iter().enumerate() {
+        if i >= MAX_SCANNED_SOURCES {
+            return Some(format!(
+                "no database evidence in manifests or infrastructure files, and only the first \
+                 {MAX_SCANNED_SOURCES} of {} source files were scanned for driver imports",
+                sources.len()
+            ));
+        }
+        let Some(head) = read_head(ws, rel, SOURCE_HEAD_BYTES) else {
+            continue;
+        };
+        if let Some((engine, kind, line, col)) = import_in(rel, &head) {
+            let msg = format!("{rel} imports a {engine} driver");
+            let finding = match ws.text(rel) {
+                Some(src) => finding_at(&src, line, col, msg),
+                None => finding_file(rel, msg),
+            };
+            push(found, engine, kind, finding);
+            if kind.is_database() {
+                return None;
+            }
+        }
+    }
+    None
+}
+
+fn import_in(rel: &str, head: &str) -> Option<(&'static str, ServiceKind, u32, u32)> {
+    let js = [".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".mts", ".cts"]
+        .iter()
+        .any(|e| rel.ends_with(e));
+    for (n, line) in head.lines().enumerate() {
+        let t = line.trim_start();
+        if t.starts_with('#') && !rel.ends_with(".cs") || t.starts_with("//") {
+            continue;
+        }
+        if js {
+            for c in JS_IMPORT.captures_iter(line) {
+                let m = c.get(1).expect("group 1");
+                let module = m.as_str();
+                let base = if module.starts_with('@') {
+                    module
+                } else {
+                    module.split('/').next().unwrap_or(module)
+                };
+                if let Some(&(_, engine, kind)) =
+                    JS_MODULES.iter().find(|(name, _, _)| *name == base)
+                {
+                    return Some((engine, kind, n as u32 + 1, column_of(line, m.start())));
+                }
+            }
+            continue;
+        }
+        for &(needle, engine, kind) in IMPORTS {
+            if let Some(at) = line.find(needle) {
+                return Some((engine, kind, n as u32 + 1, column_of(line, at)));
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn images() {
+        assert_eq!(image_engine("postgres:16-alpine").unwrap().0, "PostgreSQL");
+        assert_eq!(
+            image_engine("docker.io/bitnami/postgresql:16").unwrap().0,
+            "PostgreSQL"
+        );
+        assert_eq!(
+            image_engine("mcr.microsoft.com/mssql/server:2022-latest")
+                .unwrap()
+                .0,
+            "SQL Server"
+        );
+        assert!(image_engine("prometheuscommunity/postgres-exporter:v0.15.0").is_none());
+        assert!(image_engine("prodrigestivill/postgres-backup-local:16").is_none());
+        assert_eq!(image_engine("mongo@sha256:abc").unwrap().1, Document);
+    }
+
+    #[test]
+    fn libraries() {
+        assert_eq!(library("psycopg2-binary").unwrap().1, Relational);
+        assert_eq!(library("github.com/jackc/pgx/v5").unwrap().0, "PostgreSQL");
+        assert!(library("github.com/jackc/pgxmock").is_none());
+        assert_eq!(
+            library("org.postgresql:postgresql").unwrap().0,
+            "PostgreSQL"
+        );
+        assert!(library("flask").is_none());
+    }
+
+    #[test]
+    fn imports() {
+        let (engine, _, line, _) = import_in(
+            "app/db.py",
+            "\"\"\"db\"\"\"\nimport os\nfrom sqlalchemy import create_engine\n",
+        )
+        .unwrap();
+        assert_eq!((engine, line), ("SQL database", 3));
+        assert!(import_in("app/x.py", "# import psycopg2\nimport os\n").is_none());
+        let (engine, ..) = import_in("web/db.ts", "import { Pool } from 'pg';\n").unwrap();
+        assert_eq!(engine, "PostgreSQL");
+        assert!(import_in("web/x.ts", "import pgp from 'pgp-lite';\n").is_none());
+        let (engine, ..) = import_in(
+            "svc/db.go",
+            "import (\n\t\"github.com/jackc/pgx/v5/pgxpool\"\n)\n",
+        )
+        .unwrap();
+        assert_eq!(engine, "PostgreSQL");
+    }
+
+    #[test]
+    fn manifest_tokens() {
+        let caps: Vec<String> = QUOTED_OR_KEY
+            .captures_iter("psycopg2-binary==2.9.9\n\"sqlalchemy>=2\",\n  \"pg\": \"^8.11.0\",\n<artifactId>postgresql</artifactId>\n")
+            .filter_map(|c| (1..=4).find_map(|i| c.get(i)).map(|m| m.as_str().to_string()))
+            .collect();
+        assert!(caps.contains(&"psycopg2-binary".to_string()), "{caps:?}");
+        assert!(caps.contains(&"sqlalchemy".to_string()), "{caps:?}");
+        assert!(caps.contains(&"pg".to_string()), "{caps:?}");
+        assert!(caps.contains(&"postgresql".to_string()), "{caps:?}");
+    }
+}
