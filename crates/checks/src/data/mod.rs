@@ -4,8 +4,10 @@
 
 use crate::registry::Check;
 
+mod docs;
 mod safety;
 mod support;
+mod testing;
 
 pub fn checks() -> Vec<&'static dyn Check> {
     vec![
@@ -13,5 +15,14 @@ pub fn checks() -> Vec<&'static dyn Check> {
         &safety::automated_backups::AutomatedBackups,
         &safety::restore_procedure::RestoreProcedure,
         &safety::restore_drill::RestoreDrill,
+        &docs::runbooks::Runbooks,
+        &docs::slo_definitions::SloDefinitions,
+        &docs::troubleshooting_guide::TroubleshootingGuide,
+        &docs::infrastructure_as_code::InfrastructureAsCode,
+        &testing::tests_per_language::TestsPerLanguage,
+        &testing::integration_tests::IntegrationTests,
+        &testing::end_to_end_tests::EndToEndTests,
+        &testing::load_test_scripts::LoadTestScripts,
+        &testing::chaos_tests::ChaosTests,
     ]
 }

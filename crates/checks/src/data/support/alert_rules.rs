@@ -18,6 +18,8 @@ pub struct AlertRule {
     /// `summary` or `description` annotation.
     pub summary: Option<String>,
     pub for_: Option<(String, u32, u32)>,
+    /// `runbook_url` annotation with its line.
+    pub runbook_url: Option<(String, u32)>,
 }
 
 impl AlertRule {
@@ -203,6 +205,9 @@ fn read_rule(src: &Arc<SourceText>, group: &str, rule: &Node, out: &mut AlertRul
         for_: rule
             .get("for")
             .and_then(|f| Some((f.as_str()?.to_string(), f.line, f.column))),
+        runbook_url: annotations
+            .and_then(|a| a.get("runbook_url").or_else(|| a.get("runbook")))
+            .and_then(|u| Some((u.as_str()?.trim().to_string(), u.line))),
     });
 }
 

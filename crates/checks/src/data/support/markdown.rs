@@ -128,6 +128,21 @@ pub fn substantive_lines<'s>(src: &'s SourceText, section: &Section) -> Vec<(u32
         .collect()
 }
 
+/// Lines of the whole document that say something (headings excluded).
+pub fn content_lines(src: &SourceText) -> Vec<(u32, &str)> {
+    let heads: Vec<u32> = sections(src).iter().map(|s| s.line).collect();
+    let whole = Section {
+        title: String::new(),
+        level: 0,
+        line: 0,
+        body: (1, src.line_count() as u32 + 1),
+    };
+    substantive_lines(src, &whole)
+        .into_iter()
+        .filter(|(n, _)| !heads.contains(n))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -10,6 +10,7 @@ pub mod migrations;
 pub mod paths;
 pub mod restore;
 pub mod terraform;
+pub mod test_files;
 pub mod text;
 pub mod yaml_files;
 

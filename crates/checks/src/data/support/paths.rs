@@ -27,6 +27,11 @@ pub fn is_product_path(rel: &str) -> bool {
     !is_vendored(rel) && !is_test_path(rel) && !is_docs_or_example_path(rel)
 }
 
+/// Documentation or example path (`docs/`, `examples/`, Markdown).
+pub fn is_docs_or_example(rel: &str) -> bool {
+    is_docs_or_example_path(rel)
+}
+
 /// Not vendored and not an example (documentation folders are allowed: runbooks live there).
 pub fn is_project_doc_path(rel: &str) -> bool {
     !is_vendored(rel)

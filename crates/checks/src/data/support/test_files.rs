@@ -1,0 +1,269 @@
+//! Test files of the project, read once: which language family they test, whether they hold
+//! test cases, and which notable libraries they use (Testcontainers, Playwright, Toxiproxy...).
+
+use super::paths::{file_name, is_docs_or_example, is_vendored};
+use super::text::{column_of, read_head};
+use crate::prelude::*;
+use std::sync::Arc;
+use vouch_workspace::{FileKind, Lang, SourceText, is_test_path};
+
+/// Test file heads read (test cases and imports sit near the top).
+const HEAD_BYTES: u64 = 16 * 1024;
+
+/// Language families whose tests cover each other (a TypeScript test covers JavaScript code).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Family {
+    Python,
+    JavaScript,
+    Go,
+    Rust,
+    Jvm,
+    Ruby,
+    Php,
+    CSharp,
+}
+
+impl Family {
+    pub fn of(lang: Lang) -> Family {
+        match lang {
+            Lang::Python => Family::Python,
+            Lang::JavaScript | Lang::TypeScript => Family::JavaScript,
+            Lang::Go => Family::Go,
+            Lang::Rust => Family::Rust,
+            Lang::Java | Lang::Kotlin => Family::Jvm,
+            Lang::Ruby => Family::Ruby,
+            Lang::Php => Family::Php,
+            Lang::CSharp => Family::CSharp,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::Python => "Python",
+            Family::JavaScript => "JavaScript/TypeScript",
+            Family::Go => "Go",
+            Family::Rust => "Rust",
+            Family::Jvm => "Java/Kotlin",
+            Family::Ruby => "Ruby",
+            Family::Php => "PHP",
+            Family::CSharp => "C#",
+        }
+    }
+
+    /// Markers of a test case in a file of this family.
+    fn test_markers(self) -> &'static [&'static str] {
+        match self {
+            Family::Python => &[
+                "def test",
+                "class Test",
+                "(unittest.TestCase)",
+                "(TestCase)",
+            ],
+            Family::JavaScript => &[
+                "describe(",
+                "it(",
+                "test(",
+                "test.describe(",
+                "Deno.test(",
+                "it.each(",
+                "test.each(",
+                "context(",
+            ],
+            Family::Go => &["func Test", "func Benchmark", "func Fuzz", "func Example"],
+            Family::Rust => &["#[test]", "#[tokio::test", "#[rstest", "#[test_case"],
+            Family::Jvm => &[
+                "@Test",
+                "@ParameterizedTest",
+                "StringSpec",
+                "FunSpec",
+                "DescribeSpec",
+            ],
+            Family::Ruby => &[
+                "describe ",
+                "it '",
+                "it \"",
+                "def test_",
+                "< Minitest::Test",
+            ],
+            Family::Php => &["function test", "@test", "#[Test]", "it(", "test("],
+            Family::CSharp => &["[Fact]", "[Theory]", "[Test]", "[TestMethod]", "[TestCase"],
+        }
+    }
+}
+
+/// Notable things a test file uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Marker {
+    /// Starts real services (Testcontainers, dockertest, gnomock, pytest-docker, ...).
+    RealServices(&'static str),
+    /// Drives a browser or the deployed API end to end.
+    EndToEnd(&'static str),
+    /// Injects faults (Toxiproxy, failpoints).
+    Fault(&'static str),
+}
+
+const MARKERS: &[(&str, Marker)] = &[
+    ("testcontainers", Marker::RealServices("Testcontainers")),
+    ("Testcontainers", Marker::RealServices("Testcontainers")),
+    (
+        "github.com/ory/dockertest",
+        Marker::RealServices("dockertest"),
+    ),
+    (
+        "github.com/orlangure/gnomock",
+        Marker::RealServices("gnomock"),
+    ),
+    ("docker_services", Marker::RealServices("pytest-docker")),
+    (
+        "pytest_postgresql",
+        Marker::RealServices("pytest-postgresql"),
+    ),
+    (
+        "EmbeddedPostgres",
+        Marker::RealServices("embedded-postgres"),
+    ),
+    ("@playwright/test", Marker::EndToEnd("Playwright")),
+    ("from playwright", Marker::EndToEnd("Playwright")),
+    ("cy.visit(", Marker::EndToEnd("Cypress")),
+    ("cy.request(", Marker::EndToEnd("Cypress")),
+    ("from selenium", Marker::EndToEnd("Selenium")),
+    ("org.openqa.selenium", Marker::EndToEnd("Selenium")),
+    ("selenium-webdriver", Marker::EndToEnd("Selenium")),
+    ("puppeteer", Marker::EndToEnd("Puppeteer")),
+    ("@wdio/", Marker::EndToEnd("WebdriverIO")),
+    ("toxiproxy", Marker::Fault("Toxiproxy")),
+    ("Toxiproxy", Marker::Fault("Toxiproxy")),
+    ("pingcap/failpoint", Marker::Fault("failpoint")),
+    ("fail_point!", Marker::Fault("fail crate failpoints")),
+];
+
+#[derive(Clone, Debug)]
+pub struct TestFile {
+    pub rel: String,
+    pub family: Option<Family>,
+    /// Line and column of the first test case.
+    pub first_test: Option<(u32, u32)>,
+    pub markers: Vec<(Marker, u32, u32)>,
+    pub src: Arc<SourceText>,
+}
+
+impl TestFile {
+    pub fn finding(&self, line: u32, column: u32, message: impl Into<String>) -> Finding {
+        finding_at(&self.src, line, column, message)
+    }
+}
+
+pub struct TestFiles {
+    pub files: Vec<TestFile>,
+}
+
+impl TestFiles {
+    pub fn get(ws: &Workspace) -> Arc<TestFiles> {
+        ws.cached(build)
+    }
+
+    /// Test files holding at least one test case.
+    pub fn with_tests(&self) -> impl Iterator<Item = &TestFile> {
+        self.files.iter().filter(|f| f.first_test.is_some())
+    }
+}
+
+/// Whether a path is a test file (or a file under an end-to-end folder).
+pub fn is_test_like(rel: &str) -> bool {
+    let lower = rel.to_ascii_lowercase();
+    let name = file_name(&lower);
+    is_test_path(rel)
+        || lower.split('/').any(|d| {
+            matches!(
+                d,
+                "e2e" | "end-to-end" | "e2e-tests" | "acceptance" | "cypress" | "playwright"
+            )
+        })
+        || name.contains(".cy.")
+        || name.ends_with("tests.cs")
+        || name.ends_with("test.cs")
+        || name.ends_with("_spec.rb")
+        || name.ends_with("test.php")
+}
+
+fn build(ws: &Workspace) -> TestFiles {
+    let mut files = Vec::new();
+    for f in &ws.files {
+        let FileKind::Source(lang) = f.kind else {
+            continue;
+        };
+        if f.binary || is_vendored(&f.rel) || is_docs_or_example(&f.rel) || !is_test_like(&f.rel) {
+            continue;
+        }
+        let Some(head) = read_head(ws, &f.rel, HEAD_BYTES) else {
+            continue;
+        };
+        let src = SourceText::new(f.rel.clone(), head);
+        let family = Family::of(lang);
+        let name = file_name(&f.rel);
+        let skip_tests = name == "conftest.py" || name == "__init__.py";
+        let mut first_test = None;
+        let mut markers: Vec<(Marker, u32, u32)> = Vec::new();
+        for (n, line) in src.lines() {
+            let t = line.trim_start();
+            if t.starts_with("//") || t.starts_with('#') && !t.starts_with("#[") {
+                continue;
+            }
+            if first_test.is_none() && !skip_tests {
+                if let Some(at) = family
+                    .test_markers()
+                    .iter()
+                    .find_map(|m| test_marker_at(line, m))
+                {
+                    first_test = Some((n as u32, column_of(line, at)));
+                }
+            }
+            for (needle, marker) in MARKERS {
+                if let Some(at) = line.find(needle) {
+                    if !markers.iter().any(|(m, _, _)| m == marker) {
+                        markers.push((*marker, n as u32, column_of(line, at)));
+                    }
+                }
+            }
+        }
+        files.push(TestFile {
+            rel: f.rel.clone(),
+            family: Some(family),
+            first_test,
+            markers,
+            src,
+        });
+    }
+    TestFiles { files }
+}
+
+/// Byte offset of a test marker at a word start (`it(` but not `split(`).
+fn test_marker_at(line: &str, marker: &str) -> Option<usize> {
+    line.match_indices(marker)
+        .find(|(i, _)| {
+            *i == 0
+                || !line[..*i]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.')
+        })
+        .map(|(i, _)| i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markers_at_word_starts() {
+        assert_eq!(test_marker_at("  it('works', () => {", "it("), Some(2));
+        assert_eq!(test_marker_at("const parts = s.split(',')", "it("), None);
+        assert_eq!(
+            test_marker_at("def test_create_order(client):", "def test"),
+            Some(0)
+        );
+        assert!(is_test_like("web/cypress/e2e/checkout.cy.ts"));
+        assert!(is_test_like("e2e/login.spec.ts"));
+        assert!(!is_test_like("src/app.ts"));
+    }
+}
