@@ -5,6 +5,7 @@
 use crate::registry::Check;
 
 mod docs;
+mod observability;
 mod safety;
 mod support;
 mod testing;
@@ -24,5 +25,10 @@ pub fn checks() -> Vec<&'static dyn Check> {
         &testing::end_to_end_tests::EndToEndTests,
         &testing::load_test_scripts::LoadTestScripts,
         &testing::chaos_tests::ChaosTests,
+        &observability::alert_rules_well_formed::AlertRulesWellFormed,
+        &observability::alert_coverage::AlertCoverage,
+        &observability::grafana_dashboards_valid::GrafanaDashboardsValid,
+        &observability::alertmanager_configured::AlertmanagerConfigured,
+        &observability::log_shipping::LogShipping,
     ]
 }

@@ -12,7 +12,6 @@ pub struct AlertRule {
     pub line: u32,
     pub column: u32,
     pub name: String,
-    pub group: String,
     pub expr: Option<String>,
     pub severity: Option<String>,
     /// `summary` or `description` annotation.
@@ -50,11 +49,6 @@ pub struct AlertRules {
 impl AlertRules {
     pub fn get(ws: &Workspace) -> Arc<AlertRules> {
         ws.cached(build)
-    }
-
-    /// Whether any alerting rule exists (parsed or not).
-    pub fn any_alerting(&self) -> bool {
-        !self.alerts.is_empty() || !self.parse_errors.is_empty()
     }
 
     /// Outcome when there is nothing parsed to judge.
@@ -166,12 +160,12 @@ fn read_groups(src: &Arc<SourceText>, groups: &[Node], out: &mut AlertRules) {
         }
         seen.push(name);
         for rule in g.get("rules").map_or(&[][..], Node::items) {
-            read_rule(src, name, rule, out);
+            read_rule(src, rule, out);
         }
     }
 }
 
-fn read_rule(src: &Arc<SourceText>, group: &str, rule: &Node, out: &mut AlertRules) {
+fn read_rule(src: &Arc<SourceText>, rule: &Node, out: &mut AlertRules) {
     let text = |n: Option<&Node>| {
         n.and_then(Node::as_str)
             .map(str::trim)
@@ -198,7 +192,6 @@ fn read_rule(src: &Arc<SourceText>, group: &str, rule: &Node, out: &mut AlertRul
         line: at.line,
         column: at.column,
         name,
-        group: group.to_string(),
         expr: text(rule.get("expr")),
         severity: text(rule.path(&["labels", "severity"])),
         summary,

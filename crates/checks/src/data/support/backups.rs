@@ -156,11 +156,12 @@ pub fn scripts_named(lines: &[(u32, String)]) -> Vec<String> {
 pub fn script_bodies(ws: &Workspace, name: &str) -> Vec<(Arc<SourceText>, u32, String)> {
     let mut out = Vec::new();
     for f in &ws.files {
-        if file_name(&f.rel) == name && is_product_path(&f.rel) {
-            if let Some(src) = ws.text(&f.rel) {
-                for (n, l) in src.lines() {
-                    out.push((src.clone(), n as u32, l.to_string()));
-                }
+        if file_name(&f.rel) == name
+            && is_product_path(&f.rel)
+            && let Some(src) = ws.text(&f.rel)
+        {
+            for (n, l) in src.lines() {
+                out.push((src.clone(), n as u32, l.to_string()));
             }
         }
     }
@@ -189,10 +190,10 @@ fn scan_lines(ws: &Workspace, src: &SourceText, lines: &[(u32, String)]) -> Scan
         retention: None,
     };
     let visit = |src: &SourceText, n: u32, l: &str, scan: &mut Scan| {
-        if scan.tool.is_none() {
-            if let Some(tool) = backup_tool(l) {
-                scan.tool = Some((tool, finding_at(src, n, 1, format!("runs {tool}"))));
-            }
+        if scan.tool.is_none()
+            && let Some(tool) = backup_tool(l)
+        {
+            scan.tool = Some((tool, finding_at(src, n, 1, format!("runs {tool}"))));
         }
         if scan.retention.is_none() && is_retention(l) {
             scan.retention = Some(finding_at(src, n, 1, "backup retention"));

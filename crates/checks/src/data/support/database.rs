@@ -739,7 +739,6 @@ fn from_manifest_text(ws: &Workspace, found: &mut Vec<Backing>) {
             }
             let names: Vec<(String, usize)> = if go {
                 t.trim_start_matches("require")
-                    .trim()
                     .split_whitespace()
                     .next()
                     .map(|m| (m.to_string(), line.find(m).unwrap_or(0)))

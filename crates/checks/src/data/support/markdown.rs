@@ -8,7 +8,6 @@ use vouch_workspace::{FileEntry, SourceText, Workspace};
 #[derive(Clone, Debug)]
 pub struct Section {
     pub title: String,
-    pub level: u8,
     /// Line of the heading.
     pub line: u32,
     /// First and one-past-last body line (1-based).
@@ -55,10 +54,10 @@ pub fn sections(src: &SourceText) -> Vec<Section> {
             heads.push((n as u32, level, title));
             continue;
         }
-        if let Some(&(_, next)) = lines.get(i + 1) {
-            if let Some(level) = underline_level(line, next) {
-                heads.push((n as u32, level, line.trim().to_string()));
-            }
+        if let Some(&(_, next)) = lines.get(i + 1)
+            && let Some(level) = underline_level(line, next)
+        {
+            heads.push((n as u32, level, line.trim().to_string()));
         }
     }
     let last = src.line_count() as u32 + 1;
@@ -72,7 +71,6 @@ pub fn sections(src: &SourceText) -> Vec<Section> {
                 .map_or(last, |(n, _, _)| *n);
             Section {
                 title: title.clone(),
-                level: *level,
                 line: *line,
                 body: (line + 1, end),
             }
@@ -133,7 +131,6 @@ pub fn content_lines(src: &SourceText) -> Vec<(u32, &str)> {
     let heads: Vec<u32> = sections(src).iter().map(|s| s.line).collect();
     let whole = Section {
         title: String::new(),
-        level: 0,
         line: 0,
         body: (1, src.line_count() as u32 + 1),
     };

@@ -57,11 +57,6 @@ pub fn file_name(rel: &str) -> &str {
     rel.rsplit('/').next().unwrap_or(rel)
 }
 
-/// The directory part with a trailing `/`, or "" at the root.
-pub fn parent_dir(rel: &str) -> &str {
-    rel.rfind('/').map_or("", |i| &rel[..=i])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,7 +71,6 @@ mod tests {
         assert!(!is_product_path("tests/fixtures/alerts.yml"));
         assert!(is_project_doc_path("docs/runbooks/restore.md"));
         assert!(!is_project_doc_path("docs/examples/runbook.md"));
-        assert_eq!(parent_dir("a/b/c.sql"), "a/b/");
         assert_eq!(file_name("a/b/c.sql"), "c.sql");
     }
 }

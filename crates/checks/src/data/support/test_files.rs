@@ -209,20 +209,20 @@ fn build(ws: &Workspace) -> TestFiles {
             if t.starts_with("//") || t.starts_with('#') && !t.starts_with("#[") {
                 continue;
             }
-            if first_test.is_none() && !skip_tests {
-                if let Some(at) = family
+            if first_test.is_none()
+                && !skip_tests
+                && let Some(at) = family
                     .test_markers()
                     .iter()
                     .find_map(|m| test_marker_at(line, m))
-                {
-                    first_test = Some((n as u32, column_of(line, at)));
-                }
+            {
+                first_test = Some((n as u32, column_of(line, at)));
             }
             for (needle, marker) in MARKERS {
-                if let Some(at) = line.find(needle) {
-                    if !markers.iter().any(|(m, _, _)| m == marker) {
-                        markers.push((*marker, n as u32, column_of(line, at)));
-                    }
+                if let Some(at) = line.find(needle)
+                    && !markers.iter().any(|(m, _, _)| m == marker)
+                {
+                    markers.push((*marker, n as u32, column_of(line, at)));
                 }
             }
         }

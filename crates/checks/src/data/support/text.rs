@@ -1,8 +1,7 @@
 //! Line-level text helpers: comments, aspirational wording, bounded reads.
 
 use std::io::Read;
-use std::sync::Arc;
-use vouch_workspace::{SourceText, Workspace};
+use vouch_workspace::Workspace;
 
 /// Comment leaders of a file, by extension or name.
 pub fn comment_leaders(rel: &str) -> &'static [&'static str] {
@@ -84,28 +83,6 @@ fn floor_char_boundary(s: &str, at: usize) -> usize {
         return s.len();
     }
     (0..=at).rev().find(|&i| s.is_char_boundary(i)).unwrap_or(0)
-}
-
-/// Full text of a file when it is at most `max` bytes.
-pub fn read_small(ws: &Workspace, rel: &str, max: u64) -> Option<Arc<SourceText>> {
-    let entry = ws.file(rel)?;
-    if entry.binary || entry.size > max {
-        return None;
-    }
-    ws.text(rel)
-}
-
-/// First non-comment line containing any of `needles`: (line number, column, needle).
-pub fn find_any<'n>(src: &SourceText, needles: &[&'n str]) -> Option<(u32, u32, &'n str)> {
-    src.lines().find_map(|(n, line)| {
-        if is_comment(&src.path, line) {
-            return None;
-        }
-        needles.iter().find_map(|needle| {
-            line.find(needle)
-                .map(|at| (n as u32, column_of(line, at), *needle))
-        })
-    })
 }
 
 /// 1-based character column of byte offset `at` in `line`.

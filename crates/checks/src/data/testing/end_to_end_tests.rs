@@ -146,10 +146,10 @@ fn other_suites(ws: &Workspace) -> Vec<Finding> {
         let hit = head.lines().enumerate().find(|(_, l)| {
             l.contains(marker) || (what.starts_with("Hurl") && l.trim_start().starts_with("GET "))
         });
-        if let Some((n, _)) = hit {
-            if let Some(src) = ws.text(&f.rel) {
-                out.push(finding_at(&src, n as u32 + 1, 1, what));
-            }
+        if let Some((n, _)) = hit
+            && let Some(src) = ws.text(&f.rel)
+        {
+            out.push(finding_at(&src, n as u32 + 1, 1, what));
         }
     }
     out

@@ -149,11 +149,11 @@ impl Check for TestsPerLanguage {
                 ));
                 continue;
             }
-            if *family == Family::Rust {
-                if let Some(f) = inline_rust_test(ws, files) {
-                    evidence.push(f);
-                    continue;
-                }
+            if *family == Family::Rust
+                && let Some(f) = inline_rust_test(ws, files)
+            {
+                evidence.push(f);
+                continue;
             }
             let empty_tests: Vec<&str> = tests
                 .files
