@@ -6,6 +6,8 @@ use crate::registry::Check;
 
 mod docs;
 mod observability;
+#[cfg(test)]
+mod premise_tests;
 mod safety;
 mod support;
 mod testing;

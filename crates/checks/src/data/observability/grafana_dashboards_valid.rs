@@ -70,10 +70,17 @@ Good:
 "#,
 };
 
-/// Whether a path looks like it holds dashboards.
+/// Whether a path is a dashboard folder (`grafana/`, `dashboards/`) or a file named like a
+/// dashboard; a web app's `pages/dashboard/` is neither.
 fn dashboard_path(rel: &str) -> bool {
     let lower = rel.to_ascii_lowercase();
-    lower.contains("dashboard") || lower.split('/').any(|d| d == "grafana")
+    let name = file_name(&lower);
+    lower
+        .split('/')
+        .any(|d| d == "grafana" || d == "dashboards" || d == "grafana-dashboards")
+        || name.ends_with("-dashboard.json")
+        || name.ends_with("_dashboard.json")
+        || name.ends_with(".dashboard.json")
 }
 
 fn is_dashboard(v: &Value) -> bool {

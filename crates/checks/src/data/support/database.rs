@@ -12,7 +12,7 @@ use super::text::{column_of, read_head};
 use crate::prelude::*;
 use regex::Regex;
 use std::sync::{Arc, LazyLock};
-use vouch_workspace::{Ecosystem, FileKind, YamlRole};
+use vouch_workspace::{Ecosystem, FileKind, SourceText, YamlRole};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ServiceKind {
@@ -269,9 +269,46 @@ pub const TF_DATABASES: &[(&str, &str, ServiceKind)] = &[
     ("aws_opensearch_domain", "OpenSearch", Search),
 ];
 
-/// Declared library names (normalised as the workspace does) per ecosystem family.
-const LIBRARIES: &[(&str, &str, ServiceKind)] = &[
-    // Python
+/// Where a declared library comes from: names are only compared within one registry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Registry {
+    PyPi,
+    Npm,
+    Go,
+    Crates,
+    Maven,
+    RubyGems,
+    Packagist,
+    NuGet,
+}
+
+impl Registry {
+    fn of(ecosystem: Ecosystem) -> Registry {
+        match ecosystem {
+            Ecosystem::Python => Registry::PyPi,
+            Ecosystem::Npm => Registry::Npm,
+            Ecosystem::Go => Registry::Go,
+            Ecosystem::Cargo => Registry::Crates,
+            Ecosystem::Maven | Ecosystem::Gradle => Registry::Maven,
+        }
+    }
+
+    fn libraries(self) -> &'static [(&'static str, &'static str, ServiceKind)] {
+        match self {
+            Registry::PyPi => PYPI,
+            Registry::Npm => NPM,
+            Registry::Go => GO,
+            Registry::Crates => CRATES,
+            Registry::Maven => MAVEN,
+            Registry::RubyGems => GEMS,
+            Registry::Packagist => PACKAGIST,
+            Registry::NuGet => NUGET,
+        }
+    }
+}
+
+/// PyPI distributions (normalised: lower case, `-`).
+const PYPI: &[(&str, &str, ServiceKind)] = &[
     ("psycopg2", "PostgreSQL", Relational),
     ("psycopg2-binary", "PostgreSQL", Relational),
     ("psycopg", "PostgreSQL", Relational),
@@ -305,7 +342,10 @@ const LIBRARIES: &[(&str, &str, ServiceKind)] = &[
     ("pika", "RabbitMQ", Queue),
     ("aio-pika", "RabbitMQ", Queue),
     ("elasticsearch", "Elasticsearch", Search),
-    // npm
+];
+
+/// npm packages.
+const NPM: &[(&str, &str, ServiceKind)] = &[
     ("pg", "PostgreSQL", Relational),
     ("pg-promise", "PostgreSQL", Relational),
     ("postgres", "PostgreSQL", Relational),
@@ -327,7 +367,10 @@ const LIBRARIES: &[(&str, &str, ServiceKind)] = &[
     ("amqplib", "RabbitMQ", Queue),
     ("bullmq", "Redis", Queue),
     ("@elastic/elasticsearch", "Elasticsearch", Search),
-    // Go (module path prefixes)
+];
+
+/// Go module path prefixes.
+const GO: &[(&str, &str, ServiceKind)] = &[
     ("github.com/lib/pq", "PostgreSQL", Relational),
     ("github.com/jackc/pgx", "PostgreSQL", Relational),
     ("gorm.io/gorm", "SQL database", Relational),
@@ -344,7 +387,10 @@ const LIBRARIES: &[(&str, &str, ServiceKind)] = &[
     ("github.com/ibm/sarama", "Kafka", Queue),
     ("github.com/rabbitmq/amqp091-go", "RabbitMQ", Queue),
     ("github.com/nats-io/nats.go", "NATS", Queue),
-    // Rust
+];
+
+/// Rust crates.
+const CRATES: &[(&str, &str, ServiceKind)] = &[
     ("sqlx", "SQL database", Relational),
     ("diesel", "SQL database", Relational),
     ("tokio-postgres", "PostgreSQL", Relational),
@@ -355,7 +401,10 @@ const LIBRARIES: &[(&str, &str, ServiceKind)] = &[
     ("scylla", "ScyllaDB", WideColumn),
     ("rdkafka", "Kafka", Queue),
     ("lapin", "RabbitMQ", Queue),
-    // Maven / Gradle (artifact ids)
+];
+
+/// Maven artifact ids.
+const MAVEN: &[(&str, &str, ServiceKind)] = &[
     ("postgresql", "PostgreSQL", Relational),
     ("mysql-connector-java", "MySQL", Relational),
     ("mysql-connector-j", "MySQL", Relational),
@@ -379,14 +428,25 @@ const LIBRARIES: &[(&str, &str, ServiceKind)] = &[
     ("spring-kafka", "Kafka", Queue),
     ("spring-boot-starter-amqp", "RabbitMQ", Queue),
     ("spring-boot-starter-data-redis", "Redis", Cache),
-    // Ruby gems, Composer, NuGet
+];
+
+/// Ruby gems.
+const GEMS: &[(&str, &str, ServiceKind)] = &[
     ("activerecord", "SQL database (Active Record)", Relational),
     ("rails", "SQL database (Active Record)", Relational),
     ("mongoid", "MongoDB", Document),
+];
+
+/// Composer packages.
+const PACKAGIST: &[(&str, &str, ServiceKind)] = &[
     ("doctrine/orm", "SQL database (Doctrine)", Relational),
     ("doctrine/dbal", "SQL database (Doctrine)", Relational),
     ("illuminate/database", "SQL database (Eloquent)", Relational),
     ("laravel/framework", "SQL database (Eloquent)", Relational),
+];
+
+/// NuGet packages (lower case).
+const NUGET: &[(&str, &str, ServiceKind)] = &[
     ("npgsql", "PostgreSQL", Relational),
     (
         "npgsql.entityframeworkcore.postgresql",
@@ -408,22 +468,6 @@ const LIBRARIES: &[(&str, &str, ServiceKind)] = &[
     ("dapper", "SQL database", Relational),
     ("mongodb.driver", "MongoDB", Document),
 ];
-
-fn library(name: &str) -> Option<(&'static str, ServiceKind)> {
-    let lower = name.to_ascii_lowercase();
-    let artifact = lower.rsplit(':').next().unwrap_or(&lower);
-    LIBRARIES
-        .iter()
-        .find(|(lib, _, _)| {
-            *lib == lower
-                || *lib == artifact
-                || (lib.contains('/')
-                    && lib.contains('.')
-                    && lower.starts_with(lib)
-                    && lower[lib.len()..].chars().next().is_none_or(|c| c == '/'))
-        })
-        .map(|&(_, engine, kind)| (engine, kind))
-}
 
 /// Driver imports: substrings of source lines.
 const IMPORTS: &[(&str, &str, ServiceKind)] = &[
@@ -688,13 +732,32 @@ fn from_terraform(ws: &Workspace, found: &mut Vec<Backing>) {
     }
 }
 
+/// The engine behind a declared library of `registry`.
+fn library(registry: Registry, name: &str) -> Option<(&'static str, ServiceKind)> {
+    let lower = name.to_ascii_lowercase().replace('_', "-");
+    let artifact = lower.rsplit(':').next().unwrap_or(&lower);
+    registry
+        .libraries()
+        .iter()
+        .find(|(lib, _, _)| {
+            let lib = lib.replace('_', "-");
+            if registry == Registry::Go {
+                lower.starts_with(&lib)
+                    && lower[lib.len()..].chars().next().is_none_or(|c| c == '/')
+            } else {
+                lib == lower || lib == artifact
+            }
+        })
+        .map(|&(_, engine, kind)| (engine, kind))
+}
+
 fn from_dependencies(ws: &Workspace, found: &mut Vec<Backing>) {
     for dep in &ws.dependencies {
         if dep.dev || is_vendored(&dep.path) {
             continue;
         }
-        if let Some((engine, kind)) = library(&dep.name) {
-            let msg = format!("dependency `{}` ({engine})", dep.name);
+        if let Some((engine, kind)) = library(Registry::of(dep.ecosystem), &dep.name) {
+            let msg = format!("{} declares `{}` ({engine})", dep.path, dep.name);
             let finding = match ws.text(&dep.path) {
                 Some(src) if dep.line > 0 => finding_at(&src, dep.line, 1, msg),
                 _ => finding_file(&dep.path, msg),
@@ -704,74 +767,183 @@ fn from_dependencies(ws: &Workspace, found: &mut Vec<Backing>) {
     }
 }
 
-static QUOTED_OR_KEY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?:["']([@A-Za-z0-9][\w.@/-]*?)(?:\[[^\]]*\])?\s*(?:[<>=!~^;,]|["']\s*:|["']|$))|(?m:^\s*([A-Za-z0-9][\w.-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;]|$))|<artifactId>([\w.-]+)</artifactId>|Include="([\w.-]+)""#)
-        .unwrap()
-});
+/// A dependency name declared on a manifest line, with its byte offset.
+type Declared = (String, usize);
 
-/// Manifest text, for when declared dependencies have not been parsed (or in files the
-/// workspace does not parse: Gemfile, composer.json, *.csproj).
+static REQUIREMENT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*([A-Za-z0-9][\w.-]*)").unwrap());
+static QUOTED_REQUIREMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"["']([A-Za-z0-9][\w.-]*)\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;@ ]|["'])"#).unwrap()
+});
+static TOML_KEY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*([A-Za-z0-9][\w.-]*)\s*=").unwrap());
+static GRADLE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"["']([\w.-]+):([\w.-]+)(?::[^"']*)?["']"#).unwrap());
+static XML_ARTIFACT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"<artifactId>([\w.-]+)</artifactId>").unwrap());
+static NUGET_REF: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"<PackageReference\s+Include="([\w.-]+)""#).unwrap());
+
+/// Manifest text, for manifests whose dependencies the workspace did not parse (and for
+/// Gemfile, composer.json and *.csproj, which it does not read at all).
 fn from_manifest_text(ws: &Workspace, found: &mut Vec<Backing>) {
     for f in &ws.files {
+        if !is_product_path(&f.rel) || ws.dependencies.iter().any(|d| d.path == f.rel) {
+            continue;
+        }
         let name = file_name(&f.rel);
-        let manifest = matches!(f.kind, FileKind::Manifest(_))
-            || name == "Gemfile"
-            || name == "composer.json"
-            || name.ends_with(".csproj");
-        if !manifest || !is_product_path(&f.rel) {
-            continue;
-        }
-        if ws.dependencies.iter().any(|d| d.path == f.rel) {
-            continue;
-        }
+        let registry = match f.kind {
+            FileKind::Manifest(eco) => Registry::of(eco),
+            _ if name == "Gemfile" => Registry::RubyGems,
+            _ if name == "composer.json" => Registry::Packagist,
+            _ if name.ends_with(".csproj") => Registry::NuGet,
+            _ => continue,
+        };
         let Some(src) = ws.text(&f.rel) else {
             continue;
         };
-        let go = f.kind == FileKind::Manifest(Ecosystem::Go);
-        let mut section = String::new();
-        for (n, line) in src.lines() {
-            let t = line.trim();
-            if t.starts_with('[') && t.ends_with(']') {
-                section = t.to_ascii_lowercase();
-            }
-            if t.starts_with('#') || t.starts_with("//") || is_dev_line(t, &section) {
-                continue;
-            }
-            let names: Vec<(String, usize)> = if go {
-                t.trim_start_matches("require")
-                    .split_whitespace()
-                    .next()
-                    .map(|m| (m.to_string(), line.find(m).unwrap_or(0)))
-                    .into_iter()
-                    .collect()
-            } else if name == "Gemfile" {
-                gem_name(t)
-                    .map(|g| (g.to_string(), line.find(g).unwrap_or(0)))
-                    .into_iter()
-                    .collect()
-            } else {
-                QUOTED_OR_KEY
-                    .captures_iter(line)
-                    .filter_map(|c| (1..=4).find_map(|i| c.get(i)))
-                    .map(|m| (m.as_str().to_string(), m.start()))
-                    .collect()
-            };
-            for (candidate, at) in names {
-                let normalised = candidate.replace('_', "-");
-                let hit = library(&candidate).or_else(|| library(&normalised));
-                if let Some((engine, kind)) = hit {
-                    let msg = format!("{} declares `{candidate}` ({engine})", f.rel);
-                    push(
-                        found,
-                        engine,
-                        kind,
-                        finding_at(&src, n as u32, column_of(line, at), msg),
-                    );
-                    break;
-                }
+        let declared: Vec<(u32, Declared)> = match name {
+            "package.json" | "composer.json" => json_dependencies(&src),
+            _ => line_dependencies(name, &src),
+        };
+        for (line, (candidate, at)) in declared {
+            if let Some((engine, kind)) = library(registry, &candidate) {
+                let msg = format!("{} declares `{candidate}` ({engine})", f.rel);
+                let col = column_of(src.line(line as usize), at);
+                push(found, engine, kind, finding_at(&src, line, col, msg));
+                break;
             }
         }
     }
+}
+
+/// Runtime dependencies of package.json / composer.json, located by their key's line.
+fn json_dependencies(src: &SourceText) -> Vec<(u32, Declared)> {
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(&src.text) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for section in [
+        "dependencies",
+        "optionalDependencies",
+        "peerDependencies",
+        "require",
+    ] {
+        let Some(map) = value.get(section).and_then(|v| v.as_object()) else {
+            continue;
+        };
+        for name in map.keys() {
+            let quoted = format!("\"{name}\"");
+            let at = src
+                .lines()
+                .find_map(|(n, l)| l.find(&quoted).map(|at| (n as u32, at + 1)));
+            let (line, at) = at.unwrap_or((1, 0));
+            out.push((line, (name.clone(), at)));
+        }
+    }
+    out
+}
+
+/// Dependencies declared line by line (requirements, TOML manifests, go.mod, Maven, Gradle,
+/// Gemfile, csproj); dev and test sections are skipped.
+fn line_dependencies(name: &str, src: &SourceText) -> Vec<(u32, Declared)> {
+    let toml = name.ends_with(".toml") || name == "Pipfile";
+    let mut section = String::new();
+    let mut in_array = false;
+    let mut out = Vec::new();
+    for (n, line) in src.lines() {
+        let t = line.trim();
+        if t.starts_with('#') || t.starts_with("//") {
+            continue;
+        }
+        if t.starts_with('[') && t.ends_with(']') && !t.contains('"') {
+            section = t.to_ascii_lowercase();
+            in_array = false;
+            continue;
+        }
+        if is_dev_line(t, &section) {
+            continue;
+        }
+        let caps: Vec<Declared> = if name.starts_with("requirements") || name.ends_with(".in") {
+            REQUIREMENT
+                .captures(line)
+                .map(|c| cap(&c, 1))
+                .into_iter()
+                .collect()
+        } else if name == "go.mod" {
+            let body = t.trim_start_matches("require").trim();
+            body.split_whitespace()
+                .next()
+                .map(|m| (m.to_string(), line.find(m).unwrap_or(0)))
+                .into_iter()
+                .collect()
+        } else if name == "Gemfile" {
+            gem_name(t)
+                .map(|g| (g.to_string(), line.find(g).unwrap_or(0)))
+                .into_iter()
+                .collect()
+        } else if name == "pom.xml" {
+            XML_ARTIFACT
+                .captures(line)
+                .map(|c| cap(&c, 1))
+                .into_iter()
+                .collect()
+        } else if name.ends_with(".csproj") {
+            NUGET_REF
+                .captures(line)
+                .map(|c| cap(&c, 1))
+                .into_iter()
+                .collect()
+        } else if name.starts_with("build.gradle") {
+            GRADLE
+                .captures(line)
+                .map(|c| cap(&c, 2))
+                .into_iter()
+                .collect()
+        } else if toml {
+            // `dependencies = [ "psycopg2>=2", ... ]` (PEP 621) or `name = "1.0"` tables.
+            if t.starts_with("dependencies") && t.contains('[') {
+                in_array = !t.contains(']');
+                QUOTED_REQUIREMENT
+                    .captures_iter(line)
+                    .map(|c| cap(&c, 1))
+                    .collect()
+            } else if in_array {
+                in_array = !t.contains(']');
+                QUOTED_REQUIREMENT
+                    .captures_iter(line)
+                    .map(|c| cap(&c, 1))
+                    .collect()
+            } else if section.contains("dependencies") || section == "[packages]" {
+                TOML_KEY
+                    .captures(line)
+                    .map(|c| cap(&c, 1))
+                    .into_iter()
+                    .collect()
+            } else {
+                Vec::new()
+            }
+        } else {
+            // setup.cfg `install_requires` / setup.py `install_requires=[...]` entries.
+            QUOTED_REQUIREMENT
+                .captures_iter(line)
+                .map(|c| cap(&c, 1))
+                .chain(
+                    REQUIREMENT
+                        .captures(line)
+                        .filter(|_| line.starts_with([' ', '\t']))
+                        .map(|c| cap(&c, 1)),
+                )
+                .collect()
+        };
+        out.extend(caps.into_iter().map(|d| (n as u32, d)));
+    }
+    out
+}
+
+fn cap(c: &regex::Captures<'_>, i: usize) -> Declared {
+    let m = c.get(i).expect("capture group");
+    (m.as_str().to_string(), m.start())
 }
 
 /// Development/test-only declarations: dev sections, test scopes.
@@ -779,6 +951,7 @@ fn is_dev_line(line: &str, section: &str) -> bool {
     section.contains("dev-dependencies")
         || section.contains("dev-packages")
         || section.contains("test")
+        || section.contains(".dev")
         || line.starts_with("testImplementation")
         || line.starts_with("testRuntimeOnly")
         || line.contains("<scope>test</scope>")
@@ -884,14 +1057,23 @@ mod tests {
 
     #[test]
     fn libraries() {
-        assert_eq!(library("psycopg2-binary").unwrap().1, Relational);
-        assert_eq!(library("github.com/jackc/pgx/v5").unwrap().0, "PostgreSQL");
-        assert!(library("github.com/jackc/pgxmock").is_none());
         assert_eq!(
-            library("org.postgresql:postgresql").unwrap().0,
+            library(Registry::PyPi, "psycopg2_binary").unwrap().1,
+            Relational
+        );
+        assert_eq!(
+            library(Registry::Go, "github.com/jackc/pgx/v5").unwrap().0,
             "PostgreSQL"
         );
-        assert!(library("flask").is_none());
+        assert!(library(Registry::Go, "github.com/jackc/pgxmock").is_none());
+        assert_eq!(
+            library(Registry::Maven, "org.postgresql:postgresql")
+                .unwrap()
+                .0,
+            "PostgreSQL"
+        );
+        assert!(library(Registry::PyPi, "postgres").is_none());
+        assert!(library(Registry::Npm, "flask").is_none());
     }
 
     #[test]
@@ -915,14 +1097,35 @@ mod tests {
     }
 
     #[test]
-    fn manifest_tokens() {
-        let caps: Vec<String> = QUOTED_OR_KEY
-            .captures_iter("psycopg2-binary==2.9.9\n\"sqlalchemy>=2\",\n  \"pg\": \"^8.11.0\",\n<artifactId>postgresql</artifactId>\n")
-            .filter_map(|c| (1..=4).find_map(|i| c.get(i)).map(|m| m.as_str().to_string()))
-            .collect();
-        assert!(caps.contains(&"psycopg2-binary".to_string()), "{caps:?}");
-        assert!(caps.contains(&"sqlalchemy".to_string()), "{caps:?}");
-        assert!(caps.contains(&"pg".to_string()), "{caps:?}");
-        assert!(caps.contains(&"postgresql".to_string()), "{caps:?}");
+    fn manifest_lines() {
+        let names = |file: &str, text: &str| -> Vec<String> {
+            let src = SourceText::new(file, text.to_string());
+            line_dependencies(file, &src)
+                .into_iter()
+                .map(|(_, (n, _))| n)
+                .collect()
+        };
+        let py = names(
+            "pyproject.toml",
+            "[project]\nname = \"svc\"\nkeywords = [\"postgres\"]\ndependencies = [\n  \"SQLAlchemy>=2\",\n  \"psycopg[binary]>=3\",\n]\n[tool.poetry.group.dev.dependencies]\npytest = \"^8\"\n",
+        );
+        assert_eq!(py, ["SQLAlchemy", "psycopg"]);
+        let cargo = names(
+            "Cargo.toml",
+            "[package]\nname = \"x\"\n[features]\npostgres = [\"sqlx/postgres\"]\n[dependencies]\nsqlx = \"0.7\"\n[dev-dependencies]\ntestcontainers = \"0.15\"\n",
+        );
+        assert_eq!(cargo, ["sqlx"]);
+        let gradle = names(
+            "build.gradle",
+            "dependencies {\n  implementation 'org.postgresql:postgresql:42.7.3'\n  testImplementation 'com.h2database:h2:2.2'\n}\n",
+        );
+        assert_eq!(gradle, ["postgresql"]);
+        assert_eq!(
+            names(
+                "requirements.txt",
+                "# db\npsycopg2-binary==2.9\n-r base.txt\n"
+            ),
+            ["psycopg2-binary"]
+        );
     }
 }

@@ -41,11 +41,32 @@ pub fn restore_command(line: &str) -> Option<&'static str> {
     if let Some((_, _, tool)) = PAIRS.iter().find(|(a, b, _)| both(a, b)) {
         return Some(tool);
     }
-    let feeds_dump = l.contains('<') && (l.contains(".sql") || l.contains("dump"));
+    // `psql < seed.sql` loads fixtures; only feeding a dump or backup is a restore.
+    let feeds_dump = l.contains('<') && (l.contains("dump") || l.contains("backup"));
     if (contains_word(&l, "psql") || contains_word(&l, "mysql")) && feeds_dump {
         return Some(if l.contains("psql") { "psql" } else { "mysql" });
     }
     None
+}
+
+/// Whether a restore section is about data (not `dotnet restore` or restoring packages).
+fn about_data(title: &str, body: &[(u32, &str)]) -> bool {
+    let text = body
+        .iter()
+        .map(|(_, l)| *l)
+        .chain(std::iter::once(title))
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_ascii_lowercase();
+    let packages = ["dotnet restore", "nuget", "npm ", "packages"]
+        .iter()
+        .any(|w| text.contains(w));
+    let data = ["backup", "database", "dump", "snapshot", "disaster"]
+        .iter()
+        .any(|w| text.contains(w))
+        || contains_word(&text, "db")
+        || contains_word(&text, "data");
+    data && !packages
 }
 
 fn is_restore_title(title: &str) -> bool {
@@ -83,7 +104,7 @@ fn build(ws: &Workspace) -> RestoreDocs {
             }
             let body = substantive_lines(&src, &s);
             let command = body.iter().find_map(|(_, l)| restore_command(l));
-            if command.is_some() || body.len() >= 3 {
+            if command.is_some() || (body.len() >= 3 && about_data(&s.title, &body)) {
                 let how = match command {
                     Some(tool) => format!("with `{tool}`"),
                     None => format!("{} lines of steps", body.len()),
@@ -161,5 +182,6 @@ mod tests {
         );
         assert_eq!(restore_command("TODO: document pg_restore steps"), None);
         assert_eq!(restore_command("psql -c 'select 1'"), None);
+        assert_eq!(restore_command("psql -d app < db/seed.sql"), None);
     }
 }

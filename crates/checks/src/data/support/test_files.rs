@@ -144,12 +144,18 @@ pub struct TestFile {
     /// Line and column of the first test case.
     pub first_test: Option<(u32, u32)>,
     pub markers: Vec<(Marker, u32, u32)>,
-    pub src: Arc<SourceText>,
+    /// The text of the lines above (only those: test files are not kept in memory).
+    snippets: Vec<(u32, String)>,
 }
 
 impl TestFile {
     pub fn finding(&self, line: u32, column: u32, message: impl Into<String>) -> Finding {
-        finding_at(&self.src, line, column, message)
+        let snippet = self
+            .snippets
+            .iter()
+            .find(|(n, _)| *n == line)
+            .map_or("", |(_, s)| s.as_str());
+        Finding::new(Location::at(&self.rel, line, column.max(1)), message).with_snippet(snippet)
     }
 }
 
@@ -226,12 +232,22 @@ fn build(ws: &Workspace) -> TestFiles {
                 }
             }
         }
+        let mut snippets: Vec<(u32, String)> = Vec::new();
+        for n in first_test
+            .iter()
+            .map(|(n, _)| *n)
+            .chain(markers.iter().map(|(_, n, _)| *n))
+        {
+            if !snippets.iter().any(|(m, _)| *m == n) {
+                snippets.push((n, src.line(n as usize).to_string()));
+            }
+        }
         files.push(TestFile {
             rel: f.rel.clone(),
             family: Some(family),
             first_test,
             markers,
-            src,
+            snippets,
         });
     }
     TestFiles { files }

@@ -2,6 +2,7 @@
 //! YAML with a known role or shape; Sloth SLOs, Artillery scripts or Fluent Bit YAML configs
 //! have none of those keys).
 
+use std::collections::HashSet;
 use std::sync::Arc;
 use vouch_workspace::yaml::parse_str;
 use vouch_workspace::{FileKind, SourceText, Workspace, YamlDoc, YamlError, YamlRole};
@@ -9,20 +10,22 @@ use vouch_workspace::{FileKind, SourceText, Workspace, YamlDoc, YamlError, YamlR
 /// Largest un-kept YAML file read (configuration, not data dumps).
 const MAX_OTHER_YAML: u64 = 1024 * 1024;
 
-/// Texts of the YAML files the workspace did not keep, read once.
-pub struct OtherYaml {
-    pub files: Vec<Arc<SourceText>>,
+/// Paths of the YAML files the workspace did not keep (their text is read on demand, so
+/// large trees of data YAML never sit in memory).
+struct OtherYaml {
+    paths: Vec<String>,
 }
 
 fn other_yaml(ws: &Workspace) -> Arc<OtherYaml> {
     ws.cached(|ws| {
-        let files = ws
+        let kept: HashSet<&str> = ws.yaml.iter().map(|y| y.path.as_str()).collect();
+        let paths = ws
             .files_of(FileKind::Yaml)
             .filter(|f| !super::paths::is_vendored(&f.rel) && f.size <= MAX_OTHER_YAML)
-            .filter(|f| !ws.yaml.iter().any(|y| y.path == f.rel))
-            .filter_map(|f| ws.text(&f.rel))
+            .filter(|f| !f.binary && !kept.contains(f.rel.as_str()))
+            .map(|f| f.rel.clone())
             .collect();
-        OtherYaml { files }
+        OtherYaml { paths }
     })
 }
 
@@ -57,13 +60,16 @@ pub fn for_each_yaml(ws: &Workspace, needles: &[&str], mut visit: impl FnMut(&Ya
             role: Some(y.role),
         });
     }
-    for text in &other_yaml(ws).files {
+    for path in &other_yaml(ws).paths {
+        let Some(text) = ws.text(path) else {
+            continue;
+        };
         if !wanted(&text.text) {
             continue;
         }
         let docs = parse_str(&text.text);
         visit(&YamlView {
-            text,
+            text: &text,
             docs: &docs,
             role: None,
         });

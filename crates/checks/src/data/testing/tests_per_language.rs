@@ -78,6 +78,9 @@ fn is_config_script(rel: &str) -> bool {
     let name = file_name(rel).to_ascii_lowercase();
     name.contains(".config.")
         || name.starts_with('.')
+        || name.ends_with(".min.js")
+        || name.ends_with(".bundle.js")
+        || rel.split('/').any(|d| d == "dist")
         || name.ends_with(".d.ts")
         || matches!(
             name.as_str(),
