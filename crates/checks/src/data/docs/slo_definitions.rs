@@ -1,6 +1,6 @@
 use crate::data::support::alert_rules::AlertRules;
 use crate::data::support::deployable::deployment_artifact;
-use crate::data::support::markdown::{doc_files, sections};
+use crate::data::support::markdown::{doc_files, fence_mask, sections};
 use crate::data::support::paths::{file_name, is_product_path};
 use crate::data::support::terraform::Terraform;
 use crate::data::support::text::is_aspirational;
@@ -218,10 +218,11 @@ fn slo_docs(ws: &Workspace) -> Vec<Finding> {
                 .map(|s| s.body)
                 .collect()
         };
+        let fenced = fence_mask(&src);
         let hit = ranges.iter().find_map(|&(a, b)| {
             (a..b).find(|&n| {
                 let line = src.line(n as usize);
-                TARGET.is_match(line) && !is_aspirational(line)
+                !fenced[n as usize] && TARGET.is_match(line) && !is_aspirational(line)
             })
         });
         if let Some(n) = hit {

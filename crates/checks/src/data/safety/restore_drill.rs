@@ -1,6 +1,6 @@
 use crate::data::support::backups::{Backups, scalar_lines, script_bodies, scripts_named};
 use crate::data::support::database::{BackingServices, pod_containers};
-use crate::data::support::markdown::{doc_files, sections};
+use crate::data::support::markdown::{doc_files, fence_mask, sections};
 use crate::data::support::paths::{file_name, is_product_path};
 use crate::data::support::restore::{RestoreDocs, restore_command};
 use crate::data::support::text::is_aspirational;
@@ -96,16 +96,16 @@ impl Check for RestoreDrill {
     }
 
     fn run(&self, ws: &Workspace) -> Outcome {
-        let mut evidence = automated_restores(ws);
-        evidence.extend(drill_records(ws));
-        if !evidence.is_empty() {
-            return Outcome::pass_with(evidence);
-        }
         let services = BackingServices::get(ws);
         let db = match services.database_premise() {
             Ok(db) => db,
             Err(outcome) => return outcome,
         };
+        let mut evidence = automated_restores(ws);
+        evidence.extend(drill_records(ws));
+        if !evidence.is_empty() {
+            return Outcome::pass_with(evidence);
+        }
         let anchor = RestoreDocs::get(ws)
             .procedures
             .first()
@@ -210,9 +210,10 @@ fn drill_records(ws: &Workspace) -> Vec<Finding> {
             .filter(|s| DRILL_TITLE.is_match(&s.title))
             .map(|s| s.body)
             .collect();
+        let fenced = fence_mask(&src);
         for (n, line) in src.lines() {
             let n32 = n as u32;
-            if is_aspirational(line) || !DATE.is_match(line) {
+            if fenced[n] || is_aspirational(line) || !DATE.is_match(line) {
                 continue;
             }
             let in_drill_context =

@@ -85,30 +85,29 @@ impl Check for RestoreProcedure {
     }
 
     fn run(&self, ws: &Workspace) -> Outcome {
-        let docs = RestoreDocs::get(ws);
-        if !docs.procedures.is_empty() {
-            return Outcome::pass_with(docs.procedures.clone());
-        }
         let backups = Backups::get(ws);
-        let anchor = match backups.jobs.first() {
-            Some(job) => with_message(
+        let services = BackingServices::get(ws);
+        let anchor = match (backups.jobs.first(), services.database_premise()) {
+            (Some(job), _) => with_message(
                 &job.finding,
                 format!(
                     "{}, but no restore procedure is documented",
                     job.finding.message
                 ),
             ),
-            None => match BackingServices::get(ws).database_premise() {
-                Ok(db) => with_message(
-                    &db.finding,
-                    format!(
-                        "{}, but no restore procedure is documented",
-                        db.finding.message
-                    ),
+            (None, Ok(db)) => with_message(
+                &db.finding,
+                format!(
+                    "{}, but no restore procedure is documented",
+                    db.finding.message
                 ),
-                Err(outcome) => return outcome,
-            },
+            ),
+            (None, Err(outcome)) => return outcome,
         };
+        let docs = RestoreDocs::get(ws);
+        if !docs.procedures.is_empty() {
+            return Outcome::pass_with(docs.procedures.clone());
+        }
         let mut findings = vec![anchor];
         findings.extend(docs.promises.iter().cloned());
         Outcome::Fail { findings }

@@ -6,7 +6,7 @@
 //! text itself), and finally driver imports at the top of the source files.
 
 use super::migrations::Migrations;
-use super::paths::{file_name, is_product_path, is_vendored};
+use super::paths::{file_name, is_evidence_path, is_product_path};
 use super::terraform::Terraform;
 use super::text::{column_of, read_head};
 use crate::prelude::*;
@@ -611,7 +611,7 @@ fn push(found: &mut Vec<Backing>, engine: &'static str, kind: ServiceKind, findi
 
 fn from_compose(ws: &Workspace, found: &mut Vec<Backing>) {
     for file in ws.yaml_with_role(YamlRole::Compose) {
-        if is_vendored(&file.path) {
+        if !is_evidence_path(&file.path) {
             continue;
         }
         for doc in file.docs() {
@@ -694,7 +694,7 @@ pub fn pod_containers(root: &Node) -> Vec<&Node> {
 
 fn from_helm(ws: &Workspace, found: &mut Vec<Backing>) {
     for file in ws.yaml_with_role(YamlRole::HelmChart) {
-        if is_vendored(&file.path) {
+        if !is_evidence_path(&file.path) {
             continue;
         }
         for doc in file.docs() {
@@ -753,7 +753,7 @@ fn library(registry: Registry, name: &str) -> Option<(&'static str, ServiceKind)
 
 fn from_dependencies(ws: &Workspace, found: &mut Vec<Backing>) {
     for dep in &ws.dependencies {
-        if dep.dev || is_vendored(&dep.path) {
+        if dep.dev || !is_evidence_path(&dep.path) {
             continue;
         }
         if let Some((engine, kind)) = library(Registry::of(dep.ecosystem), &dep.name) {

@@ -21,6 +21,16 @@ const PLATFORM_FILES: [&str; 12] = [
     "samconfig.toml",
 ];
 
+/// `dockerfile.rs`, `Dockerfile.md`: code or docs named after Dockerfiles, not Dockerfiles.
+fn has_code_extension(rel: &str) -> bool {
+    let name = file_name(rel).to_ascii_lowercase();
+    [
+        ".rs", ".go", ".py", ".ts", ".js", ".java", ".md", ".txt", ".rb", ".json", ".yaml", ".yml",
+    ]
+    .iter()
+    .any(|e| name.ends_with(e))
+}
+
 /// The first deployment artifact (Dockerfile, compose, Kubernetes, Helm, Terraform, platform
 /// descriptor), or the NotApplicable outcome for a repository that deploys nothing.
 pub fn deployment_artifact(ws: &Workspace) -> Result<Finding, Outcome> {
@@ -29,7 +39,7 @@ pub fn deployment_artifact(ws: &Workspace) -> Result<Finding, Outcome> {
         .iter()
         .filter(|f| is_product_path(&f.rel))
         .find_map(|f| {
-            let what = if f.kind == FileKind::Dockerfile {
+            let what = if f.kind == FileKind::Dockerfile && !has_code_extension(&f.rel) {
                 "Dockerfile"
             } else if f.kind == FileKind::Terraform && f.rel.ends_with(".tf") {
                 "Terraform configuration"

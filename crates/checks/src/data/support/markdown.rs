@@ -126,6 +126,30 @@ pub fn substantive_lines<'s>(src: &'s SourceText, section: &Section) -> Vec<(u32
         .collect()
 }
 
+/// `mask[n]` is true when line `n` (1-based) is inside a fenced code block (fences included):
+/// examples, not statements about the project.
+pub fn fence_mask(src: &SourceText) -> Vec<bool> {
+    let mut mask = vec![false; src.line_count() + 2];
+    let mut fence: Option<&str> = None;
+    for (n, line) in src.lines() {
+        let t = line.trim_start();
+        match fence {
+            Some(f) => {
+                mask[n] = true;
+                if t.starts_with(f) {
+                    fence = None;
+                }
+            }
+            None if t.starts_with("```") || t.starts_with("~~~") => {
+                mask[n] = true;
+                fence = Some(&t[..3]);
+            }
+            None => {}
+        }
+    }
+    mask
+}
+
 /// Lines of the whole document that say something (headings excluded).
 pub fn content_lines(src: &SourceText) -> Vec<(u32, &str)> {
     let heads: Vec<u32> = sections(src).iter().map(|s| s.line).collect();

@@ -42,6 +42,12 @@ pub fn is_project_doc_path(rel: &str) -> bool {
         && !is_fixture_path(rel)
 }
 
+/// Where the project's own configuration may live, test stacks included: not vendored, not
+/// test data (fixtures), not documentation or examples.
+pub fn is_evidence_path(rel: &str) -> bool {
+    !is_vendored(rel) && !is_fixture_path(rel) && !is_docs_or_example_path(rel)
+}
+
 /// Test data folders (not test code): fixtures, testdata.
 pub fn is_fixture_path(rel: &str) -> bool {
     rel.split('/').any(|p| {

@@ -1,7 +1,7 @@
 //! Test files of the project, read once: which language family they test, whether they hold
 //! test cases, and which notable libraries they use (Testcontainers, Playwright, Toxiproxy...).
 
-use super::paths::{file_name, is_docs_or_example, is_vendored};
+use super::paths::{file_name, is_docs_or_example, is_fixture_path, is_vendored};
 use super::text::{column_of, read_head};
 use crate::prelude::*;
 use std::sync::Arc;
@@ -102,39 +102,57 @@ pub enum Marker {
     Fault(&'static str),
 }
 
-const MARKERS: &[(&str, Marker)] = &[
-    ("testcontainers", Marker::RealServices("Testcontainers")),
-    ("Testcontainers", Marker::RealServices("Testcontainers")),
+/// `(needle, needs an import-like line, marker)`: library names only count on import lines
+/// (`import`, `from`, `use`, `require`, a Go import path), not in strings or comments.
+const MARKERS: &[(&str, bool, Marker)] = &[
+    (
+        "testcontainers",
+        true,
+        Marker::RealServices("Testcontainers"),
+    ),
+    (
+        "Testcontainers",
+        true,
+        Marker::RealServices("Testcontainers"),
+    ),
     (
         "github.com/ory/dockertest",
+        true,
         Marker::RealServices("dockertest"),
     ),
     (
         "github.com/orlangure/gnomock",
+        true,
         Marker::RealServices("gnomock"),
     ),
-    ("docker_services", Marker::RealServices("pytest-docker")),
+    (
+        "docker_services",
+        false,
+        Marker::RealServices("pytest-docker"),
+    ),
     (
         "pytest_postgresql",
+        true,
         Marker::RealServices("pytest-postgresql"),
     ),
     (
         "EmbeddedPostgres",
+        true,
         Marker::RealServices("embedded-postgres"),
     ),
-    ("@playwright/test", Marker::EndToEnd("Playwright")),
-    ("from playwright", Marker::EndToEnd("Playwright")),
-    ("cy.visit(", Marker::EndToEnd("Cypress")),
-    ("cy.request(", Marker::EndToEnd("Cypress")),
-    ("from selenium", Marker::EndToEnd("Selenium")),
-    ("org.openqa.selenium", Marker::EndToEnd("Selenium")),
-    ("selenium-webdriver", Marker::EndToEnd("Selenium")),
-    ("puppeteer", Marker::EndToEnd("Puppeteer")),
-    ("@wdio/", Marker::EndToEnd("WebdriverIO")),
-    ("toxiproxy", Marker::Fault("Toxiproxy")),
-    ("Toxiproxy", Marker::Fault("Toxiproxy")),
-    ("pingcap/failpoint", Marker::Fault("failpoint")),
-    ("fail_point!", Marker::Fault("fail crate failpoints")),
+    ("@playwright/test", true, Marker::EndToEnd("Playwright")),
+    ("from playwright", true, Marker::EndToEnd("Playwright")),
+    ("cy.visit(", false, Marker::EndToEnd("Cypress")),
+    ("cy.request(", false, Marker::EndToEnd("Cypress")),
+    ("from selenium", true, Marker::EndToEnd("Selenium")),
+    ("org.openqa.selenium", true, Marker::EndToEnd("Selenium")),
+    ("selenium-webdriver", true, Marker::EndToEnd("Selenium")),
+    ("puppeteer", true, Marker::EndToEnd("Puppeteer")),
+    ("@wdio/", true, Marker::EndToEnd("WebdriverIO")),
+    ("toxiproxy", true, Marker::Fault("Toxiproxy")),
+    ("Toxiproxy", true, Marker::Fault("Toxiproxy")),
+    ("pingcap/failpoint", true, Marker::Fault("failpoint")),
+    ("fail_point!", false, Marker::Fault("fail crate failpoints")),
 ];
 
 #[derive(Clone, Debug)]
@@ -178,7 +196,15 @@ impl TestFiles {
 pub fn is_test_like(rel: &str) -> bool {
     let lower = rel.to_ascii_lowercase();
     let name = file_name(&lower);
-    is_test_path(rel)
+    // `test_*.py` is pytest's convention; `test_helpers.go` or `test_files.rs` are code.
+    let prefix_only = name.starts_with("test_")
+        && !name.ends_with(".py")
+        && !lower
+            .split('/')
+            .rev()
+            .skip(1)
+            .any(|d| matches!(d, "test" | "tests" | "spec" | "__tests__"));
+    (is_test_path(rel) && !prefix_only)
         || lower.split('/').any(|d| {
             matches!(
                 d,
@@ -198,7 +224,12 @@ fn build(ws: &Workspace) -> TestFiles {
         let FileKind::Source(lang) = f.kind else {
             continue;
         };
-        if f.binary || is_vendored(&f.rel) || is_docs_or_example(&f.rel) || !is_test_like(&f.rel) {
+        if f.binary
+            || is_vendored(&f.rel)
+            || is_fixture_path(&f.rel)
+            || is_docs_or_example(&f.rel)
+            || !is_test_like(&f.rel)
+        {
             continue;
         }
         let Some(head) = read_head(ws, &f.rel, HEAD_BYTES) else {
@@ -224,7 +255,10 @@ fn build(ws: &Workspace) -> TestFiles {
             {
                 first_test = Some((n as u32, column_of(line, at)));
             }
-            for (needle, marker) in MARKERS {
+            for (needle, import, marker) in MARKERS {
+                if *import && !is_import_line(t) {
+                    continue;
+                }
                 if let Some(at) = line.find(needle)
                     && !markers.iter().any(|(m, _, _)| m == marker)
                 {
@@ -251,6 +285,22 @@ fn build(ws: &Workspace) -> TestFiles {
         });
     }
     TestFiles { files }
+}
+
+/// Lines that bring a library in: `import`, `from x import`, `use`, `using`, `require(...)`,
+/// annotations and Go import paths.
+fn is_import_line(t: &str) -> bool {
+    let go_import_path = t.starts_with('"')
+        && t.trim_end_matches(',').ends_with('"')
+        && t.contains('/')
+        && !t.contains(' ')
+        && !t.contains(':');
+    go_import_path
+        || [
+            "import ", "from ", "use ", "using ", "require", "@", "const ", "let ", "var ", "val ",
+        ]
+        .iter()
+        .any(|p| t.starts_with(p))
 }
 
 /// Byte offset of a test marker at a word start (`it(` but not `split(`).
@@ -281,5 +331,14 @@ mod tests {
         assert!(is_test_like("web/cypress/e2e/checkout.cy.ts"));
         assert!(is_test_like("e2e/login.spec.ts"));
         assert!(!is_test_like("src/app.ts"));
+        assert!(!is_test_like("crates/checks/src/support/test_files.rs"));
+        assert!(is_import_line(
+            "\"github.com/testcontainers/testcontainers-go/modules/postgres\""
+        ));
+        assert!(!is_import_line("\"https://testcontainers.com/guides/\","));
+        assert!(is_import_line(
+            "from testcontainers.postgres import PostgresContainer"
+        ));
+        assert!(is_test_like("tests/test_api.py"));
     }
 }

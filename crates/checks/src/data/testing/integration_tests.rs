@@ -1,5 +1,5 @@
 use crate::data::support::database::{BackingServices, image_engine};
-use crate::data::support::paths::{file_name, is_vendored};
+use crate::data::support::paths::{file_name, is_evidence_path, is_fixture_path};
 use crate::data::support::test_files::{Marker, TestFiles};
 use crate::data::support::with_message;
 use crate::prelude::*;
@@ -103,11 +103,11 @@ impl Check for IntegrationTests {
             }
         }
         for file in ws.yaml_with_role(YamlRole::Compose) {
-            if is_test_compose(&file.path) && !is_vendored(&file.path) {
+            if is_test_compose(&file.path) && is_evidence_path(&file.path) {
                 evidence.extend(compose_services(file));
             }
         }
-        for file in &ws.yaml {
+        for file in ws.yaml.iter().filter(|y| !is_fixture_path(&y.path)) {
             if let YamlRole::Ci(system) = file.role {
                 evidence.extend(ci_services(file, system));
             }
