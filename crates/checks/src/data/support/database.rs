@@ -654,6 +654,13 @@ fn from_kubernetes(ws: &Workspace, found: &mut Vec<Backing>) {
             push(found, engine, kind, finding_node(&doc.file.text, node, msg));
             continue;
         }
+        // Jobs and CronJobs with a database image are clients (dumps, migrations).
+        if !matches!(
+            doc.kind,
+            "Deployment" | "StatefulSet" | "DaemonSet" | "Pod" | "ReplicaSet"
+        ) {
+            continue;
+        }
         for container in pod_containers(doc.root) {
             let Some(image) = container.get("image") else {
                 continue;

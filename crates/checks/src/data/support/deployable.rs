@@ -53,31 +53,34 @@ pub fn deployment_artifact(ws: &Workspace) -> Result<Finding, Outcome> {
     if let Some(f) = found {
         return Ok(f);
     }
-    let yaml = ws
-        .yaml
-        .iter()
-        .filter(|y| is_product_path(&y.path))
+    let workload = |y: &vouch_workspace::YamlFile, kinds: &[&str]| {
+        y.role == YamlRole::Other
+            && y.docs().iter().any(|d| {
+                d.root
+                    .get("kind")
+                    .and_then(Node::as_str)
+                    .is_some_and(|k| kinds.contains(&k))
+            })
+    };
+    let product = || ws.yaml.iter().filter(|y| is_product_path(&y.path));
+    let yaml = product()
         .find(|y| {
             matches!(
                 y.role,
                 YamlRole::Compose | YamlRole::HelmChart | YamlRole::Kustomization
-            ) || (y.role == YamlRole::Other
-                && y.docs().iter().any(|d| {
-                    d.root.get("kind").is_some_and(|k| {
-                        matches!(
-                            k.as_str(),
-                            Some(
-                                "Deployment" | "StatefulSet" | "DaemonSet" | "CronJob" | "Service"
-                            )
-                        )
-                    })
-                }))
-        });
+            ) || workload(y, &["Deployment", "StatefulSet", "DaemonSet"])
+        })
+        .or_else(|| product().find(|y| workload(y, &["CronJob", "Job", "Service"])));
     match yaml {
-        Some(y) => Ok(finding_file(
-            &y.path,
-            format!("deployment manifest `{}`", y.path),
-        )),
+        Some(y) => {
+            let what = match y.role {
+                YamlRole::Compose => "compose file",
+                YamlRole::HelmChart => "Helm chart",
+                YamlRole::Kustomization => "Kustomize configuration",
+                _ => "Kubernetes manifest",
+            };
+            Ok(finding_file(&y.path, format!("{what} `{}`", y.path)))
+        }
         None => Err(Outcome::not_applicable(
             "nothing is deployed from this repository: no Dockerfile, compose file, Kubernetes \
              manifest, Helm chart, Terraform or platform descriptor",
