@@ -191,3 +191,38 @@ fn external_alertmanager_is_unknown() {
     );
     assert_eq!(kind(&outcome), "unknown", "{outcome:?}");
 }
+
+#[test]
+fn prisma_on_mongodb_needs_no_migrations() {
+    let files = [
+        (
+            "package.json",
+            "{\"name\": \"x\", \"dependencies\": {\"@prisma/client\": \"5.12.1\"}}\n",
+        ),
+        (
+            "prisma/schema.prisma",
+            "datasource db {\n  provider = \"mongodb\"\n  url      = env(\"DATABASE_URL\")\n}\n",
+        ),
+    ];
+    let outcome = run(
+        &super::safety::versioned_migrations::VersionedMigrations,
+        &files,
+    );
+    assert_eq!(kind(&outcome), "not_applicable", "{outcome:?}");
+}
+
+#[test]
+fn seed_scripts_and_package_restores_are_not_restore_procedures() {
+    let files = [
+        (
+            "docker-compose.yml",
+            "services:\n  db:\n    image: postgres:16\n",
+        ),
+        (
+            "README.md",
+            "# app\n\n## Restore packages\n\n1. `dotnet restore`\n2. `dotnet tool restore`\n3. `npm ci`\n\n## Seed\n\n`psql -d app < db/seed.sql`\n",
+        ),
+    ];
+    let outcome = run(&super::safety::restore_procedure::RestoreProcedure, &files);
+    assert_eq!(kind(&outcome), "fail", "{outcome:?}");
+}

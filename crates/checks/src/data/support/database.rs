@@ -598,7 +598,25 @@ fn build(ws: &Workspace) -> BackingServices {
     } else {
         from_imports(ws, &mut found)
     };
+    if prisma_on_mongodb(ws) {
+        for b in found.iter_mut().filter(|b| b.engine.contains("Prisma")) {
+            b.kind = Document;
+            b.engine = "MongoDB (Prisma)";
+        }
+    }
     BackingServices { found, incomplete }
+}
+
+/// A Prisma schema whose datasource is MongoDB (Prisma Migrate does not apply there).
+fn prisma_on_mongodb(ws: &Workspace) -> bool {
+    ws.files
+        .iter()
+        .filter(|f| file_name(&f.rel) == "schema.prisma" && is_product_path(&f.rel))
+        .filter_map(|f| ws.text(&f.rel))
+        .any(|src| {
+            src.lines()
+                .any(|(_, l)| l.trim().replace(' ', "") == "provider=\"mongodb\"")
+        })
 }
 
 fn push(found: &mut Vec<Backing>, engine: &'static str, kind: ServiceKind, finding: Finding) {

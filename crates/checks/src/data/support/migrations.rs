@@ -224,7 +224,7 @@ fn configured_only(ws: &Workspace, sets: &[MigrationSet]) -> Vec<Finding> {
                 "Alembic",
                 "alembic.ini is present but no Alembic revision exists",
             ),
-            "schema.prisma" => (
+            "schema.prisma" if !is_mongodb_schema(ws, &f.rel) => (
                 "Prisma",
                 "a Prisma schema without prisma/migrations: the schema is pushed with `prisma db push`, unversioned",
             ),
@@ -242,6 +242,13 @@ fn configured_only(ws: &Workspace, sets: &[MigrationSet]) -> Vec<Finding> {
         }
     }
     out
+}
+
+fn is_mongodb_schema(ws: &Workspace, rel: &str) -> bool {
+    ws.text(rel).is_some_and(|src| {
+        src.lines()
+            .any(|(_, l)| l.trim().replace(' ', "") == "provider=\"mongodb\"")
+    })
 }
 
 #[cfg(test)]
