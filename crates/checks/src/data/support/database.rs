@@ -57,7 +57,7 @@ pub struct BackingServices {
 }
 
 /// Source files whose heads are scanned for driver imports, at most.
-const MAX_SCANNED_SOURCES: usize = 4000;
+const MAX_SCANNED_SOURCES: usize = 10_000;
 const SOURCE_HEAD_BYTES: u64 = 8 * 1024;
 
 impl BackingServices {
@@ -1023,37 +1023,61 @@ fn from_imports(ws: &Workspace, found: &mut Vec<Backing>) -> Option<String> {
     None
 }
 
+/// All driver-import needles in one automaton (the regex crate compiles a literal
+/// alternation to a multi-pattern searcher), so each file head is scanned once.
+static IMPORT_NEEDLES: LazyLock<Regex> = LazyLock::new(|| {
+    let alternation: Vec<String> = IMPORTS.iter().map(|(n, _, _)| regex::escape(n)).collect();
+    Regex::new(&alternation.join("|")).expect("escaped literals")
+});
+
+/// The line holding byte `at` of `text`, with its 0-based index and start offset.
+fn line_at(text: &str, at: usize) -> (usize, usize, &str) {
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+    let index = text[..start].matches('\n').count();
+    (index, start, &text[start..end])
+}
+
 fn import_in(rel: &str, head: &str) -> Option<(&'static str, ServiceKind, u32, u32)> {
     let js = [".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".mts", ".cts"]
         .iter()
         .any(|e| rel.ends_with(e));
-    for (n, line) in head.lines().enumerate() {
+    let commented = |line: &str| {
         let t = line.trim_start();
-        if t.starts_with('#') && !rel.ends_with(".cs") || t.starts_with("//") {
-            continue;
-        }
-        if js {
-            for c in JS_IMPORT.captures_iter(line) {
-                let m = c.get(1).expect("group 1");
-                let module = m.as_str();
-                let base = if module.starts_with('@') {
-                    module
-                } else {
-                    module.split('/').next().unwrap_or(module)
-                };
-                if let Some(&(_, engine, kind)) =
-                    JS_MODULES.iter().find(|(name, _, _)| *name == base)
-                {
-                    return Some((engine, kind, n as u32 + 1, column_of(line, m.start())));
-                }
+        (t.starts_with('#') && !rel.ends_with(".cs")) || t.starts_with("//")
+    };
+    if js {
+        for c in JS_IMPORT.captures_iter(head) {
+            let m = c.get(1).expect("group 1");
+            let (index, start, line) = line_at(head, m.start());
+            if commented(line) {
+                continue;
             }
-            continue;
-        }
-        for &(needle, engine, kind) in IMPORTS {
-            if let Some(at) = line.find(needle) {
-                return Some((engine, kind, n as u32 + 1, column_of(line, at)));
+            let module = m.as_str();
+            let base = if module.starts_with('@') {
+                module
+            } else {
+                module.split('/').next().unwrap_or(module)
+            };
+            if let Some(&(_, engine, kind)) = JS_MODULES.iter().find(|(name, _, _)| *name == base) {
+                let col = column_of(line, m.start() - start);
+                return Some((engine, kind, index as u32 + 1, col));
             }
         }
+        return None;
+    }
+    for m in IMPORT_NEEDLES.find_iter(head) {
+        let (index, start, line) = line_at(head, m.start());
+        if commented(line) {
+            continue;
+        }
+        let &(_, engine, kind) = IMPORTS.iter().find(|(n, _, _)| *n == m.as_str())?;
+        return Some((
+            engine,
+            kind,
+            index as u32 + 1,
+            column_of(line, m.start() - start),
+        ));
     }
     None
 }
