@@ -1,0 +1,187 @@
+//! Restore procedures: documentation sections, restore commands and restore scripts.
+
+use super::markdown::{doc_files, sections, substantive_lines};
+use super::paths::{file_name, is_product_path};
+use super::text::{contains_word, is_aspirational, is_comment};
+use crate::prelude::*;
+use std::sync::Arc;
+use vouch_workspace::FileKind;
+
+/// The restore tool a command line runs, if any.
+pub fn restore_command(line: &str) -> Option<&'static str> {
+    let l = line.to_ascii_lowercase();
+    if is_aspirational(line) {
+        return None;
+    }
+    const WORDS: [(&str, &str); 6] = [
+        ("pg_restore", "pg_restore"),
+        ("mongorestore", "mongorestore"),
+        ("backup-fetch", "wal-g backup-fetch"),
+        ("restore-db-instance-from-db-snapshot", "aws rds restore"),
+        ("restore-db-instance-to-point-in-time", "aws rds restore"),
+        ("restore-db-cluster-from-snapshot", "aws rds restore"),
+    ];
+    if let Some((_, tool)) = WORDS.iter().find(|(w, _)| contains_word(&l, w)) {
+        return Some(tool);
+    }
+    let both = |a: &str, b: &str| contains_word(&l, a) && contains_word(&l, b);
+    const PAIRS: [(&str, &str, &str); 11] = [
+        ("neo4j-admin", "load", "neo4j-admin load"),
+        ("neo4j-admin", "restore", "neo4j-admin restore"),
+        ("velero", "restore", "velero restore"),
+        ("restic", "restore", "restic restore"),
+        ("pgbackrest", "restore", "pgbackrest restore"),
+        ("barman", "recover", "barman recover"),
+        ("borg", "extract", "borg extract"),
+        ("etcdctl", "restore", "etcdctl snapshot restore"),
+        ("litestream", "restore", "litestream restore"),
+        ("gcloud", "restore", "gcloud sql backups restore"),
+        ("gcloud", "import", "gcloud sql import"),
+    ];
+    if let Some((_, _, tool)) = PAIRS.iter().find(|(a, b, _)| both(a, b)) {
+        return Some(tool);
+    }
+    // `psql < seed.sql` loads fixtures; only feeding a dump or backup is a restore.
+    let feeds_dump = l.contains('<') && (l.contains("dump") || l.contains("backup"));
+    if (contains_word(&l, "psql") || contains_word(&l, "mysql")) && feeds_dump {
+        return Some(if l.contains("psql") { "psql" } else { "mysql" });
+    }
+    None
+}
+
+/// Whether a restore section is about data (not `dotnet restore` or restoring packages).
+fn about_data(title: &str, body: &[(u32, &str)]) -> bool {
+    let text = body
+        .iter()
+        .map(|(_, l)| *l)
+        .chain(std::iter::once(title))
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_ascii_lowercase();
+    let packages = ["dotnet restore", "nuget", "npm ", "packages"]
+        .iter()
+        .any(|w| text.contains(w));
+    let data = ["backup", "database", "dump", "snapshot", "disaster"]
+        .iter()
+        .any(|w| text.contains(w))
+        || contains_word(&text, "db")
+        || contains_word(&text, "data");
+    data && !packages
+}
+
+fn is_restore_title(title: &str) -> bool {
+    let t = title.to_ascii_lowercase();
+    t.contains("restor") || t.contains("disaster recovery") || t.contains("point-in-time")
+}
+
+/// Evidence of restore procedures: documentation sections about restoring with real steps,
+/// restore commands in documentation, and restore scripts.
+pub struct RestoreDocs {
+    pub procedures: Vec<Finding>,
+    /// Lines that only promise a restore procedure ("TODO: document restore").
+    pub promises: Vec<Finding>,
+}
+
+impl RestoreDocs {
+    pub fn get(ws: &Workspace) -> Arc<RestoreDocs> {
+        ws.cached(build)
+    }
+}
+
+fn build(ws: &Workspace) -> RestoreDocs {
+    let mut out = RestoreDocs {
+        procedures: Vec::new(),
+        promises: Vec::new(),
+    };
+    for f in doc_files(ws) {
+        let Some(src) = ws.text(&f.rel) else {
+            continue;
+        };
+        let mut found = false;
+        for s in sections(&src) {
+            if !is_restore_title(&s.title) {
+                continue;
+            }
+            let body = substantive_lines(&src, &s);
+            let command = body.iter().find_map(|(_, l)| restore_command(l));
+            if command.is_some() || (body.len() >= 3 && about_data(&s.title, &body)) {
+                let how = match command {
+                    Some(tool) => format!("with `{tool}`"),
+                    None => format!("{} lines of steps", body.len()),
+                };
+                out.procedures.push(finding_at(
+                    &src,
+                    s.line,
+                    1,
+                    format!("restore procedure `{}` ({how})", s.title),
+                ));
+                found = true;
+            }
+        }
+        for (n, line) in src.lines() {
+            let lower = line.to_ascii_lowercase();
+            if !found && restore_command(line).is_some() {
+                out.procedures
+                    .push(finding_at(&src, n as u32, 1, "restore command documented"));
+                found = true;
+            }
+            if lower.contains("restor") && is_aspirational(line) {
+                out.promises.push(finding_at(
+                    &src,
+                    n as u32,
+                    1,
+                    "restoring is only mentioned as a to-do",
+                ));
+            }
+        }
+    }
+    for f in &ws.files {
+        let name = file_name(&f.rel).to_ascii_lowercase();
+        let script = f.kind == FileKind::Shell || name.ends_with(".py") || name == "makefile";
+        if !script || !is_product_path(&f.rel) || !(name.contains("restore") || name == "makefile")
+        {
+            continue;
+        }
+        let Some(src) = ws.text(&f.rel) else {
+            continue;
+        };
+        if let Some((n, line)) = src
+            .lines()
+            .find(|(_, l)| !is_comment(&f.rel, l) && restore_command(l).is_some())
+        {
+            let tool = restore_command(line).unwrap_or("restore");
+            out.procedures.push(finding_at(
+                &src,
+                n as u32,
+                1,
+                format!("restore script runs {tool}"),
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commands() {
+        assert_eq!(
+            restore_command("pg_restore --clean -d \"$DATABASE_URL\" orders.dump"),
+            Some("pg_restore")
+        );
+        assert_eq!(
+            restore_command("gunzip -c dump.sql.gz | psql app < /dev/stdin"),
+            Some("psql")
+        );
+        assert_eq!(restore_command("psql -d app < backup.sql"), Some("psql"));
+        assert_eq!(
+            restore_command("velero restore create --from-backup nightly"),
+            Some("velero restore")
+        );
+        assert_eq!(restore_command("TODO: document pg_restore steps"), None);
+        assert_eq!(restore_command("psql -c 'select 1'"), None);
+        assert_eq!(restore_command("psql -d app < db/seed.sql"), None);
+    }
+}

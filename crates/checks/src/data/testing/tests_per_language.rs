@@ -1,0 +1,215 @@
+use crate::data::support::migrations::Migrations;
+use crate::data::support::paths::{file_name, is_product_path};
+use crate::data::support::test_files::{Family, TestFiles};
+use crate::data::support::text::read_head;
+use crate::prelude::*;
+use std::collections::BTreeMap;
+use vouch_workspace::FileKind;
+
+pub struct TestsPerLanguage;
+
+static META: ControlMeta = ControlMeta {
+    id: "TST001",
+    slug: "tests_per_language",
+    title: "Every language of the code base has tests",
+    area: Area::Testing,
+    severity: Severity::High,
+    remediation: "Add automated tests for each language the service is written in, following \
+                  its conventions: `tests/test_*.py` (pytest), `*_test.go`, `*.test.ts` / \
+                  `*.spec.ts`, `#[test]` functions or `tests/*.rs`, `src/test/java/**/*Test.java`, \
+                  `spec/**/*_spec.rb`, `tests/**/*Test.php`, `*Tests.cs`. Run them in CI.",
+    references: &[
+        "https://martinfowler.com/articles/practical-test-pyramid.html",
+        "https://docs.pytest.org/en/stable/explanation/goodpractices.html",
+        "https://go.dev/doc/tutorial/add-a-test",
+        "https://doc.rust-lang.org/book/ch11-01-writing-tests.html",
+    ],
+    concepts: &[
+        "unit tests",
+        "automated tests",
+        "test suite",
+        "test coverage",
+        "tests exist",
+    ],
+    since: "0.1.0",
+    doc: r#"## What it checks
+
+For every language family with at least three source files of production code (Python,
+JavaScript/TypeScript, Go, Rust, Java/Kotlin, Ruby, PHP, C#), the repository must hold at least
+one test file with an actual test case: `def test_*`/`class Test*` in Python test files,
+`describe`/`it`/`test` in JavaScript/TypeScript test files, `func TestX` in `*_test.go`,
+`#[test]` in Rust, `@Test` in Java/Kotlin, specs in Ruby, PHPUnit/Pest tests, xUnit/NUnit/MSTest
+attributes in C#. A `tests/` folder holding only `__init__.py` or `conftest.py` has no tests.
+Vendored code (`node_modules/`, `vendor/`), documentation, examples, migrations and build
+configuration (`*.config.js`, `setup.py`, `build.rs`) are neither code that needs tests nor
+tests. NotApplicable without source code.
+
+## Why it matters in production
+
+Code without tests is changed by hope: every refactor, dependency bump and bug fix risks a
+regression that only users discover. In a polyglot service the untested language is usually
+the glue (a Go sidecar, a TypeScript front end, a Python job) that nobody dares to touch.
+
+## Example
+
+Bad: a Go API with tests and a Python worker with a `tests/` folder holding only
+`__init__.py`.
+
+Good:
+
+```python
+# worker/tests/test_invoices.py
+def test_invoice_total_includes_vat():
+    assert invoice_total(100, vat=0.2) == 120
+```
+
+## References
+
+- Martin Fowler, "The Practical Test Pyramid"
+- pytest good practices; Go "Add a test"; The Rust Book, chapter 11
+"#,
+};
+
+/// Fewer production files than this in a language: incidental scripts, not a code base.
+const MIN_FILES: usize = 3;
+
+/// Build and tool configuration written in a programming language.
+fn is_config_script(rel: &str) -> bool {
+    let name = file_name(rel).to_ascii_lowercase();
+    name.contains(".config.")
+        || name.starts_with('.')
+        || name.ends_with(".min.js")
+        || name.ends_with(".bundle.js")
+        || rel.split('/').any(|d| d == "dist")
+        || name.ends_with(".d.ts")
+        || matches!(
+            name.as_str(),
+            "setup.py"
+                | "manage.py"
+                | "noxfile.py"
+                | "fabfile.py"
+                | "build.rs"
+                | "gulpfile.js"
+                | "gruntfile.js"
+                | "webpack.config.js"
+                | "babel.config.js"
+                | "karma.conf.js"
+                | "protractor.conf.js"
+        )
+        || rel.contains("/migrations/")
+        || rel.starts_with("migrations/")
+}
+
+impl Check for TestsPerLanguage {
+    fn meta(&self) -> &'static ControlMeta {
+        &META
+    }
+
+    fn run(&self, ws: &Workspace) -> Outcome {
+        let migrations = Migrations::get(ws);
+        let migration_files: Vec<&str> = migrations
+            .sets
+            .iter()
+            .flat_map(|s| s.files.iter().map(String::as_str))
+            .collect();
+        let mut code: BTreeMap<Family, Vec<&str>> = BTreeMap::new();
+        for f in &ws.files {
+            let FileKind::Source(lang) = f.kind else {
+                continue;
+            };
+            if is_product_path(&f.rel)
+                && !is_config_script(&f.rel)
+                && !migration_files.contains(&f.rel.as_str())
+                && !crate::data::support::test_files::is_test_like(&f.rel)
+            {
+                code.entry(Family::of(lang)).or_default().push(&f.rel);
+            }
+        }
+        code.retain(|_, files| files.len() >= MIN_FILES);
+        if code.is_empty() {
+            return Outcome::not_applicable(format!(
+                "no language has {MIN_FILES} or more source files of production code"
+            ));
+        }
+        let tests = TestFiles::get(ws);
+        let (mut findings, mut evidence) = (Vec::new(), Vec::new());
+        for (family, files) in &code {
+            let with_tests: Vec<_> = tests
+                .with_tests()
+                .filter(|t| t.family == Some(*family))
+                .collect();
+            if let Some(first) = with_tests.first() {
+                let (line, col) = first.first_test.unwrap_or((1, 1));
+                evidence.push(first.finding(
+                    line,
+                    col,
+                    format!(
+                        "{}: {} test file(s) for {} source files",
+                        family.name(),
+                        with_tests.len(),
+                        files.len()
+                    ),
+                ));
+                continue;
+            }
+            if *family == Family::Rust
+                && let Some(f) = inline_rust_test(ws, files)
+            {
+                evidence.push(f);
+                continue;
+            }
+            let empty_tests: Vec<&str> = tests
+                .files
+                .iter()
+                .filter(|t| t.family == Some(*family))
+                .map(|t| t.rel.as_str())
+                .take(3)
+                .collect();
+            let mut message = format!(
+                "{}: {} source files and no test",
+                family.name(),
+                files.len()
+            );
+            if !empty_tests.is_empty() {
+                message.push_str(&format!(
+                    " (test files without test cases: {})",
+                    empty_tests.join(", ")
+                ));
+            }
+            findings.push(finding_file(&main_dir(files), message));
+        }
+        Outcome::from_findings(findings, evidence)
+    }
+}
+
+/// Rust unit tests live next to the code, in `#[cfg(test)]` modules.
+fn inline_rust_test(ws: &Workspace, files: &[&str]) -> Option<Finding> {
+    files.iter().find_map(|rel| {
+        let head = read_head(ws, rel, 256 * 1024)?;
+        let (n, line) = head
+            .lines()
+            .enumerate()
+            .find(|(_, l)| l.trim_start().starts_with("#[test]") || l.contains("#[tokio::test"))?;
+        let src = ws.text(rel)?;
+        let _ = line;
+        Some(finding_at(
+            &src,
+            n as u32 + 1,
+            1,
+            "Rust: unit tests in #[cfg(test)] modules",
+        ))
+    })
+}
+
+/// The top-level folder holding most of the files (or `.`).
+fn main_dir(files: &[&str]) -> String {
+    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for f in files {
+        let top = f.split_once('/').map_or(".", |(d, _)| d);
+        *counts.entry(top).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .max_by_key(|(_, n)| *n)
+        .map_or_else(|| ".".to_string(), |(d, _)| d.to_string())
+}
