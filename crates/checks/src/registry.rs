@@ -38,7 +38,8 @@ pub fn domain_dir(meta: &ControlMeta) -> &'static str {
         "K8S" => "kubernetes",
         "CI" => "ci",
         "SEC" => "repo",
-        _ => "data",
+        "DATA" | "DOC" | "TST" | "OBS" => "data",
+        _ => "other",
     }
 }
 

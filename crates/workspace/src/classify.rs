@@ -189,6 +189,14 @@ fn is_dockerfile_name(lower: &str) -> bool {
     if NOT_BUILT_SUFFIXES.iter().any(|s| lower.ends_with(s)) {
         return false;
     }
+    // `dockerfile.rs` or `dockerfile.md` is code or prose about Dockerfiles, not one.
+    const CODE_OR_DOC: [&str; 16] = [
+        ".rs", ".go", ".py", ".ts", ".js", ".md", ".txt", ".json", ".yaml", ".yml", ".toml", ".sh",
+        ".java", ".rb", ".html", ".lock",
+    ];
+    if CODE_OR_DOC.iter().any(|ext| lower.ends_with(ext)) {
+        return false;
+    }
     lower == "dockerfile"
         || lower == "containerfile"
         || lower.starts_with("dockerfile.")
@@ -324,7 +332,8 @@ pub fn is_test_path(rel: &str) -> bool {
     let original_name = rel.rsplit('/').next().unwrap_or(rel);
     let original_stem = original_name.split('.').next().unwrap_or(original_name);
     let jvm = name.ends_with(".java") || name.ends_with(".kt");
-    name.starts_with("test_")
+    // `test_*.py` is pytest's convention; elsewhere `test_helpers.go` is production code.
+    (name.starts_with("test_") && name.ends_with(".py"))
         || stem.ends_with("_test")
         || stem.ends_with("_tests")
         || name.contains(".test.")
@@ -373,6 +382,7 @@ mod tests {
         assert_eq!(classify("settings.env.py"), FileKind::Source(Lang::Python));
         assert_eq!(classify("Dockerfile-prod"), FileKind::Dockerfile);
         assert_eq!(classify("Dockerfile.j2"), FileKind::Other);
+        assert_eq!(classify("src/dockerfile.rs"), FileKind::Source(Lang::Rust));
         assert_eq!(
             classify("api/Dockerfile.dockerignore"),
             FileKind::DockerIgnore
@@ -416,5 +426,7 @@ mod tests {
         assert!(is_test_path("src/test/java/com/x/ApiTest.java"));
         assert!(!is_test_path("src/api/server.go"));
         assert!(!is_test_path("src/latest.py"));
+        assert!(!is_test_path("pkg/test_helpers.go"));
+        assert!(is_test_path("test_api.py"));
     }
 }

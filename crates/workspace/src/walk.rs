@@ -218,12 +218,10 @@ fn keeps_text_after_parse(kind: FileKind, out: &Collected) -> bool {
     }
 }
 
-/// Test data (tests/, testdata/, fixtures, `docker-compose.test.yml`) is not deployment
-/// configuration: its Dockerfiles and manifests are not audited as such. CI files always are.
+/// Parses configuration kinds. Test data (tests/, fixtures, `docker-compose.test.yml`) is
+/// parsed too: each domain decides whether such files count (most do not).
 fn parse_config(rel: &str, kind: FileKind, text: &std::sync::Arc<SourceText>, out: &mut Collected) {
-    let test_only = crate::is_test_path(rel) && ci_system(rel).is_none();
     match kind {
-        FileKind::Dockerfile | FileKind::Yaml if test_only => {}
         FileKind::Dockerfile => out.dockerfiles.push(DockerfileEntry {
             path: rel.to_string(),
             text: text.clone(),
@@ -294,7 +292,7 @@ fn yaml_role(rel: &str) -> YamlRole {
 
 /// Top-level keys that make an unclassified YAML document worth keeping.
 fn interesting(root: &yaml::Node) -> bool {
-    const KEYS: [&str; 10] = [
+    const KEYS: &[&str] = &[
         "apiVersion",
         "kind",
         "services",
@@ -305,6 +303,16 @@ fn interesting(root: &yaml::Node) -> bool {
         "swagger",
         "scrape_configs",
         "rule_files",
+        "slos",
+        "scenarios",
+        "pipeline",
+        "sinks",
+        "clients",
+        "exporters",
+        "AWSTemplateFormatVersion",
+        "Resources",
+        "databaseChangeLog",
+        "steady-state-hypothesis",
     ];
     root.entries().any(|(k, _)| KEYS.contains(&k))
 }
