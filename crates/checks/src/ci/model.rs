@@ -74,6 +74,8 @@ pub struct Cmd {
     pub argv: Vec<String>,
     /// As written.
     pub text: String,
+    /// The whole source line the command is on (for evidence snippets and pipelines).
+    pub line_text: String,
     pub path: String,
     pub line: u32,
     pub column: u32,
@@ -164,6 +166,11 @@ impl Cmd {
     }
 }
 
+/// Joins a path relative to a command's working directory (`""` = repository root).
+pub fn join_path(base: &str, rel: &str) -> String {
+    expand::join(base, rel)
+}
+
 /// Truncates long command texts for messages.
 pub fn short(text: &str) -> String {
     let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -248,11 +255,10 @@ impl CiModel {
             if vouch_workspace::ci_system(&f.rel) == Some(CiSystem::Jenkins)
                 && is_pipeline_path(&f.rel)
                 && !f.binary
+                && let Some(text) = ws.text(&f.rel)
             {
-                if let Some(text) = ws.text(&f.rel) {
-                    let file = b.add_file(&f.rel, CiSystem::Jenkins, text.clone(), None);
-                    jenkins::build(&mut b, file, &text);
-                }
+                let file = b.add_file(&f.rel, CiSystem::Jenkins, text.clone(), None);
+                jenkins::build(&mut b, file, &text);
             }
         }
         b.model
@@ -402,6 +408,7 @@ impl<'w> Builder<'w> {
     }
 
     /// Adds the commands of one script chunk.
+    #[allow(clippy::too_many_arguments)]
     pub fn script(
         &mut self,
         o: &Origin,
@@ -454,14 +461,15 @@ impl<'w> Builder<'w> {
         }
         let probe = self.probe_cmd(o, &argv, cwd);
         let invocation = expand::invocation(self.ws, &probe, &sc);
-        if invocation.is_none() {
-            if let Some(bin) = expand::bin_fallback(&argv) {
-                argv = argv::normalize(&bin);
-            }
+        if invocation.is_none()
+            && let Some(bin) = expand::bin_fallback(&argv)
+        {
+            argv = argv::normalize(&bin);
         }
         let mut cmd = Cmd {
             argv,
             text: sc.text.clone(),
+            line_text: src.line(line as usize).trim().to_string(),
             path: src.path.clone(),
             line,
             column,
@@ -489,11 +497,19 @@ impl<'w> Builder<'w> {
         self.model.cmds.push(cmd);
     }
 
+    fn line_text(&self, path: &str, line: u32) -> String {
+        self.ws
+            .text(path)
+            .map(|t| t.line(line as usize).trim().to_string())
+            .unwrap_or_default()
+    }
+
     /// A throw-away command used to ask whether `argv` is an invocation.
     fn probe_cmd(&self, o: &Origin, argv: &[String], cwd: &str) -> Cmd {
         Cmd {
             argv: argv.to_vec(),
             text: String::new(),
+            line_text: String::new(),
             path: o.path.clone(),
             line: 0,
             column: 0,
@@ -616,6 +632,7 @@ impl<'w> Builder<'w> {
         if let Some(inv) = expand::invocation(self.ws, &probe, &sc) {
             let mut cmd = probe;
             cmd.text = sc.text.clone();
+            cmd.line_text = self.line_text(path, line);
             cmd.path = path.to_string();
             cmd.line = line;
             cmd.column = column;
@@ -633,8 +650,10 @@ impl<'w> Builder<'w> {
             self.follow(o, &cmd, hop, inv);
             return;
         }
+        let line_text = self.line_text(path, line);
         self.model.cmds.push(Cmd {
             text: argv.join(" "),
+            line_text,
             argv,
             path: path.to_string(),
             line,

@@ -224,10 +224,10 @@ pub fn normalize(words: &[String]) -> Vec<String> {
             "hatch" if second == "run" => {
                 drop_wrapper(&mut w, 2, "hatch");
                 // `hatch run test:pytest`: the environment prefix is not part of the command.
-                if let Some(x) = w.first_mut() {
-                    if let Some((_, cmd)) = x.split_once(':') {
-                        *x = cmd.to_string();
-                    }
+                if let Some(x) = w.first_mut()
+                    && let Some((_, cmd)) = x.split_once(':')
+                {
+                    *x = cmd.to_string();
                 }
             }
             "uv" if second == "run" || second == "tool" && w.get(2).is_some_and(|x| x == "run") => {

@@ -276,10 +276,10 @@ fn expand_matrix(script: &str, matrix: Option<&Node>) -> Vec<String> {
             })
             .unwrap_or_default();
         for row in matrix.get("include").map(Node::items).unwrap_or(&[]) {
-            if let Some(val) = row.get(key).and_then(Node::as_str) {
-                if !values.iter().any(|v| v == val) {
-                    values.push(val.to_string());
-                }
+            if let Some(val) = row.get(key).and_then(Node::as_str)
+                && !values.iter().any(|v| v == val)
+            {
+                values.push(val.to_string());
             }
         }
         if values.is_empty() {

@@ -240,10 +240,10 @@ fn job(
 ) {
     b.model.files[file].jobs += 1;
     let get = |key: &str| lookup(jobs, file, node, key, 0);
-    if let Some((_, _, when)) = get("when") {
-        if matches!(when.as_str(), Some("manual" | "never")) {
-            return;
-        }
+    if let Some((_, _, when)) = get("when")
+        && matches!(when.as_str(), Some("manual" | "never"))
+    {
+        return;
     }
     if let Some((_, _, rules)) = get("rules") {
         let items = rules.items();

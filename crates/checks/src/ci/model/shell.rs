@@ -70,8 +70,10 @@ pub fn commands(script: &str, state: &mut ShellState) -> Vec<ShellCmd> {
                 .unwrap_or(first_at);
             let text = logical.text[first_at..last.min(logical.text.len())].to_string();
             let mut tolerated = None;
-            if cmd.next_op == Some("||") {
-                if let Some(next) = cmds.get(i + 1) {
+            if cmd.next_op == Some("||")
+                && let Some(next) = cmds.get(i + 1)
+            {
+                {
                     let rest = next
                         .words
                         .first()
@@ -117,10 +119,10 @@ fn apply_set(words: &[String], state: &mut ShellState) {
             if flags.contains('e') {
                 state.errexit_off = true;
             }
-        } else if let Some(flags) = a.strip_prefix('-') {
-            if flags.contains('e') {
-                state.errexit_off = false;
-            }
+        } else if let Some(flags) = a.strip_prefix('-')
+            && flags.contains('e')
+        {
+            state.errexit_off = false;
         }
     }
 }
@@ -450,11 +452,8 @@ fn balanced(chars: &[(usize, char)], open: char, close: char) -> (String, usize)
             Some(q) if *c == q => quote = None,
             Some(_) => {}
             None if (*c == '\'' || *c == '"') && open != '`' => quote = Some(*c),
-            None if open == close => {
-                if i > 0 && *c == close {
-                    return (out, i + 1);
-                }
-            }
+            None if open == close && i > 0 && *c == close => return (out, i + 1),
+            None if open == close => {}
             None if *c == open => depth += 1,
             None if *c == close => {
                 depth -= 1;

@@ -48,13 +48,18 @@ pub fn nox_invocation(cwd: &str, args: &[String]) -> Invocation {
     }
 }
 
-/// An INI file as sections of (key, first line, value lines with their line numbers).
+/// A value line: (line, column, text).
+type ValueLine = (u32, u32, String);
+/// Entries of a section: (key, value lines).
+type Entries = Vec<(String, Vec<ValueLine>)>;
+
+/// An INI file as sections of keys with their value lines and positions.
 struct Ini {
-    sections: BTreeMap<String, Vec<(String, Vec<(u32, u32, String)>)>>,
+    sections: BTreeMap<String, Entries>,
 }
 
 fn parse_ini(src: &SourceText, first_line: u32, text: &str) -> Ini {
-    let mut sections: BTreeMap<String, Vec<(String, Vec<(u32, u32, String)>)>> = BTreeMap::new();
+    let mut sections: BTreeMap<String, Entries> = BTreeMap::new();
     let mut section = String::new();
     for (i, line) in text.lines().enumerate() {
         let n = first_line + i as u32;
@@ -68,11 +73,11 @@ fn parse_ini(src: &SourceText, first_line: u32, text: &str) -> Ini {
         }
         let entries = sections.entry(section.clone()).or_default();
         if line.starts_with([' ', '\t']) {
-            if let Some((_, values)) = entries.last_mut() {
-                if !t.is_empty() {
-                    let col = (line.len() - line.trim_start().len()) as u32 + 1;
-                    values.push((n, col, t.to_string()));
-                }
+            if let Some((_, values)) = entries.last_mut()
+                && !t.is_empty()
+            {
+                let col = (line.len() - line.trim_start().len()) as u32 + 1;
+                values.push((n, col, t.to_string()));
             }
             continue;
         }
@@ -90,7 +95,7 @@ fn parse_ini(src: &SourceText, first_line: u32, text: &str) -> Ini {
 }
 
 impl Ini {
-    fn get(&self, section: &str, key: &str) -> Option<&Vec<(u32, u32, String)>> {
+    fn get(&self, section: &str, key: &str) -> Option<&Vec<ValueLine>> {
         self.sections
             .get(section)?
             .iter()
@@ -304,8 +309,10 @@ fn parse_noxfile(src: &SourceText) -> (Vec<Session>, Vec<String>) {
         {
             pending = None;
         }
-        if let Some(at) = line.find("session.run(") {
-            if let Some(s) = sessions.last_mut() {
+        if let Some(at) = line.find("session.run(")
+            && let Some(s) = sessions.last_mut()
+        {
+            {
                 let mut call = line[at..].to_string();
                 let mut j = i;
                 while call.matches('(').count() > call.matches(')').count() && j + 1 < lines.len() {
