@@ -93,8 +93,8 @@ fn ecosystems(stack: Stack) -> &'static [&'static str] {
     }
 }
 
-/// A Renovate configuration that is not disabled: (path, evidence message).
-fn renovate(ws: &Workspace) -> Option<Finding> {
+/// A Renovate configuration: Ok(evidence) when enabled, Err(finding) when disabled.
+fn renovate(ws: &Workspace) -> Option<Result<Finding, Finding>> {
     for path in RENOVATE_FILES {
         let Some(text) = ws.text(path) else {
             continue;
@@ -103,9 +103,16 @@ fn renovate(ws: &Workspace) -> Option<Finding> {
             .ok()
             .and_then(|v| v.get("enabled").and_then(serde_json::Value::as_bool))
             == Some(false);
-        if !disabled {
-            return Some(finding_file(path, "Renovate is configured"));
+        if disabled {
+            let line = text
+                .lines()
+                .find(|(_, l)| l.contains("\"enabled\""))
+                .map_or(1, |(n, _)| n as u32);
+            let msg =
+                "Renovate is disabled (`\"enabled\": false`), so dependency updates are manual";
+            return Some(Err(finding_at(&text, line, 1, msg)));
         }
+        return Some(Ok(finding_file(path, "Renovate is configured")));
     }
     let text = ws.text("package.json")?;
     let json: serde_json::Value = serde_json::from_str(&text.text).ok()?;
@@ -114,12 +121,12 @@ fn renovate(ws: &Workspace) -> Option<Finding> {
         .lines()
         .find(|(_, l)| l.contains("\"renovate\""))
         .map_or(1, |(n, _)| n as u32);
-    Some(finding_at(
+    Some(Ok(finding_at(
         &text,
         line,
         1,
         "Renovate is configured in package.json",
-    ))
+    )))
 }
 
 impl Check for DependencyUpdates {
@@ -128,11 +135,17 @@ impl Check for DependencyUpdates {
     }
 
     fn run(&self, ws: &Workspace) -> Outcome {
-        if let Some(evidence) = renovate(ws) {
+        let renovate = renovate(ws);
+        if let Some(Ok(evidence)) = renovate {
             return Outcome::pass_with(vec![evidence]);
         }
         let st = stacks(ws);
         let files: Vec<_> = ws.yaml_with_role(YamlRole::Dependabot).collect();
+        if let (true, Some(Err(disabled))) = (files.is_empty(), renovate) {
+            return Outcome::Fail {
+                findings: vec![disabled],
+            };
+        }
         if files.is_empty() {
             let has_deps =
                 !st.0.is_empty() || !ws.dockerfiles.is_empty() || !model(ws).files.is_empty();
@@ -162,6 +175,7 @@ impl Check for DependencyUpdates {
                 }
             };
             let updates = docs.iter().find_map(|d| d.root.get("updates"));
+            let updates_key = docs.iter().find_map(|d| d.root.get_key("updates"));
             let Some(updates) = updates.filter(|u| !u.items().is_empty()) else {
                 findings.push(finding_at(
                     &f.text,
@@ -184,7 +198,7 @@ impl Check for DependencyUpdates {
                     Some((e, n)) => evidence.push(finding_node(&f.text, n, format!("Dependabot updates {} dependencies (`{e}`)", s.stack.name()))),
                     None => findings.push(finding_node(
                         &f.text,
-                        updates,
+                        updates_key.unwrap_or(updates),
                         format!(
                             "Dependabot does not update {} dependencies ({}): no `package-ecosystem: {}` entry",
                             s.stack.name(),

@@ -108,7 +108,7 @@ pub fn evaluate(ws: &Workspace, gate: &Gate<'_>) -> Outcome {
             if !hit.stacks.is_empty() && !hit.stacks.contains(&s.stack) {
                 continue;
             }
-            let mut msg = format!("{}: {} runs {}", s.stack.name(), hit.tool, c.describe());
+            let mut msg = format!("{}: {} — {}", s.stack.name(), hit.tool, c.describe());
             if let Some(cfg) = &config {
                 msg.push_str(&format!(", configured at {cfg}"));
             }

@@ -143,7 +143,7 @@ impl Check for ImageScan {
                 Location::at(&u.path, u.line, u.column),
                 format!(
                     "CI builds an image with `{}` but never scans it for vulnerabilities",
-                    u.reference
+                    u.reference.split('@').next().unwrap_or(&u.reference)
                 ),
             )
             .with_snippet(

@@ -109,8 +109,9 @@ fn neutralising_flag(c: &Cmd) -> Option<String> {
     }
 }
 
-/// A place that ignores failures: (what it is, the source line, the tools it silences).
-type Place = (String, String, Vec<String>);
+/// A place that ignores failures: (what it is, the source line, the commands it silences,
+/// the invocation they run through).
+type Place = (String, String, Vec<String>, String);
 
 impl Check for SecurityStepsEnforced {
     fn meta(&self) -> &'static ControlMeta {
@@ -139,10 +140,16 @@ impl Check for SecurityStepsEnforced {
                     .unwrap_or_default();
                 let entry = by_place
                     .entry((t.path.clone(), t.line, t.column))
-                    .or_insert_with(|| (t.what.clone(), snippet, Vec::new()));
-                let name = format!("{tool} ({})", c.describe());
+                    .or_insert_with(|| (t.what.clone(), snippet, Vec::new(), String::new()));
+                let name = format!("`{}`", super::model::short(&c.text));
                 if !entry.2.contains(&name) {
                     entry.2.push(name);
+                }
+                if let Some(first) = c.via.first() {
+                    let via = format!(" (run by `{}`)", super::model::short(&first.text));
+                    if entry.3.is_empty() {
+                        entry.3 = via;
+                    }
                 }
             } else if let Some(flag) = neutralising_flag(c) {
                 findings.push(at_cmd(
@@ -159,9 +166,9 @@ impl Check for SecurityStepsEnforced {
         if guarded_steps == 0 {
             return Outcome::not_applicable("the pipeline has no test or security step");
         }
-        for ((path, line, column), (what, snippet, tools)) in by_place {
+        for ((path, line, column), (what, snippet, tools, via)) in by_place {
             let msg = format!(
-                "`{what}` lets {} fail without failing the pipeline",
+                "`{what}` lets {}{via} fail without failing the pipeline",
                 tools.join(", ")
             );
             findings

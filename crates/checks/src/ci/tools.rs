@@ -507,6 +507,29 @@ fn output_tested(line: &str) -> bool {
     .any(|t| line.contains(t))
 }
 
+/// `out=$(gofmt -l .)` followed by `[ -n "$out" ]` / `test -z "$out"` in the same block.
+fn captured_and_tested(c: &Cmd, block: &[&Cmd]) -> bool {
+    let Some((var, _)) = c.line_text.split_once("=$(") else {
+        return false;
+    };
+    let var = var.trim().trim_start_matches("export ").trim();
+    if var.is_empty()
+        || !var
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
+    {
+        return false;
+    }
+    let at = block.iter().position(|b| std::ptr::eq(*b, c)).unwrap_or(0);
+    block[at..].iter().any(|b| {
+        matches!(b.prog(), "[" | "[[" | "test")
+            && (b.has_flag("-n") || b.has_flag("-z"))
+            && b.args()
+                .iter()
+                .any(|a| a == &format!("${var}") || a == &format!("${{{var}}}"))
+    })
+}
+
 /// A rewriting formatter followed by `git diff --exit-code` (or `--quiet`) in the same block.
 fn diff_after(c: &Cmd, block: &[&Cmd]) -> bool {
     let at = block.iter().position(|b| std::ptr::eq(*b, c)).unwrap_or(0);
@@ -549,7 +572,9 @@ pub fn format_check(c: &Cmd, s: &Settings, block: &[&Cmd]) -> Option<Hit> {
         "deno" if sub == Some("fmt") && checks(&["--check"]) => hit("deno fmt --check", NODE),
         "gofmt" | "gofumpt" | "goimports"
             if checks(&["-l", "-d"])
-                && (checks(&["--fail-on-output"]) || output_tested(&c.line_text)) =>
+                && (checks(&["--fail-on-output"])
+                    || output_tested(&c.line_text)
+                    || captured_and_tested(c, block)) =>
         {
             hit("gofmt -l", GO)
         }

@@ -54,6 +54,17 @@ pub fn commands(script: &str, state: &mut ShellState) -> Vec<ShellCmd> {
             let Some(first_at) = cmd.words.first().map(|w| w.2) else {
                 continue;
             };
+            // Commands inside `$(...)` run too (`total=$(go tool cover -func=c.out | tail -1)`).
+            for (_, raw, at) in &cmd.words {
+                for inner in substitutions(raw) {
+                    let (line, column) = logical.position(*at);
+                    for mut sub in commands(&inner, &mut ShellState::default()) {
+                        sub.line = line;
+                        sub.column = column;
+                        out.push(sub);
+                    }
+                }
+            }
             let words: Vec<String> = cmd.words.iter().map(|w| w.0.clone()).collect();
             let (env, words) = split_env(words);
             let words = strip_keywords(words);
@@ -104,6 +115,27 @@ pub fn commands(script: &str, state: &mut ShellState) -> Vec<ShellCmd> {
                 tolerated,
             });
         }
+    }
+    out
+}
+
+/// The scripts of the `$(...)` command substitutions in a raw word (not `$((...))` arithmetic).
+fn substitutions(raw: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = raw;
+    while let Some(at) = rest.find("$(") {
+        let after = &rest[at + 1..];
+        if after.starts_with("((") {
+            rest = &after[2..];
+            continue;
+        }
+        let chars: Vec<(usize, char)> = after.char_indices().collect();
+        let (text, len) = balanced(&chars, '(', ')');
+        if text.len() >= 2 {
+            out.push(text[1..text.len() - 1].to_string());
+        }
+        let consumed = chars.get(len).map_or(after.len(), |x| x.0);
+        rest = &after[consumed..];
     }
     out
 }
@@ -545,10 +577,26 @@ mod tests {
     }
 
     #[test]
+    fn command_substitutions() {
+        assert_eq!(
+            words("total=$(go tool cover -func=c.out | tail -1)"),
+            vec![
+                vec!["go", "tool", "cover", "-func=c.out"],
+                vec!["tail", "-1"]
+            ]
+        );
+        assert_eq!(words("echo $((1 + 2))"), vec![vec!["echo", "$((1 + 2))"]]);
+    }
+
+    #[test]
     fn subshells_and_keywords() {
         assert_eq!(
             words("if [ -z \"$(gofmt -l .)\" ]; then echo ok; fi"),
-            vec![vec!["[", "-z", "$(gofmt -l .)", "]"], vec!["echo", "ok"]]
+            vec![
+                vec!["gofmt", "-l", "."],
+                vec!["[", "-z", "$(gofmt -l .)", "]"],
+                vec!["echo", "ok"]
+            ]
         );
         assert_eq!(
             words("(cd api && go test ./...) 2>&1 | tee out.txt"),
