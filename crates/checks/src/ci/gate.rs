@@ -113,7 +113,8 @@ pub fn evaluate(ws: &Workspace, gate: &Gate<'_>) -> Outcome {
                 msg.push_str(&format!(", configured at {cfg}"));
             }
             let list = covered.entry(s.stack).or_default();
-            if list.len() < 3 {
+            let loc = Location::at(&c.path, c.line, c.column);
+            if list.len() < 3 && !list.iter().any(|f| f.location == loc) {
                 list.push(at_cmd(c, msg));
             }
         }

@@ -28,6 +28,9 @@ mod security_steps_enforced;
 mod third_party_actions_pinned;
 mod workflow_permissions;
 
+#[cfg(test)]
+mod tests;
+
 pub fn checks() -> Vec<&'static dyn Check> {
     vec![
         &pipeline_exists::PipelineExists,

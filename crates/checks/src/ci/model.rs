@@ -619,8 +619,21 @@ impl<'w> Builder<'w> {
         argv: Vec<String>,
         inputs: Vec<(String, String)>,
     ) {
+        self.synthetic_in(o, path, (line, column), argv, inputs, "");
+    }
+
+    /// [`Builder::synthetic`] for a command that runs in directory `cwd`.
+    pub fn synthetic_in(
+        &mut self,
+        o: &Origin,
+        path: &str,
+        (line, column): (u32, u32),
+        argv: Vec<String>,
+        inputs: Vec<(String, String)>,
+        cwd: &str,
+    ) {
         let block = self.new_block();
-        let probe = self.probe_cmd(o, &argv, "");
+        let probe = self.probe_cmd(o, &argv, cwd);
         let sc = ShellCmd {
             line: 1,
             column: 1,
@@ -665,7 +678,7 @@ impl<'w> Builder<'w> {
             tolerated: o.tolerated.clone(),
             synthetic: true,
             inputs,
-            cwd: String::new(),
+            cwd: cwd.to_string(),
             invocation: false,
         });
     }

@@ -43,7 +43,9 @@ fn run_script(b: &mut Builder<'_>, ctx: &Ctx, origin: &Origin, value: &Node, cwd
         Some(items) => items.iter().collect(),
         None => vec![value],
     };
-    for item in items {
+    let texts: Vec<&str> = items.iter().filter_map(|n| n.as_str()).collect();
+    for (i, item) in items.iter().enumerate() {
+        state.lookahead = texts.get(i + 1..).unwrap_or(&[]).join("\n");
         if let Some(text) = item.as_str() {
             let place = Place::Yaml {
                 line: item.line,
@@ -226,14 +228,21 @@ fn orb_step(
     let s = b.add_step(ctx.file, at.line, None);
     let origin = Origin::new(ctx.file, &ctx.path, Some(s));
     match orb_argv(orb, command, params) {
-        Some(argv) => b.synthetic(
-            &origin,
-            &ctx.path,
-            at.line,
-            at.column,
-            argv,
-            params.to_vec(),
-        ),
+        Some(argv) => {
+            let dir = params
+                .iter()
+                .find(|(k, _)| k == "app-dir")
+                .map(|(_, v)| circle_dir(v))
+                .unwrap_or_default();
+            b.synthetic_in(
+                &origin,
+                &ctx.path,
+                (at.line, at.column),
+                argv,
+                params.to_vec(),
+                &dir,
+            )
+        }
         None if is_setup_name(command) => {}
         None => b.opaque(
             &ctx.path,

@@ -319,10 +319,13 @@ fn job(
                 what: "after_script (failures ignored)".to_string(),
             });
         }
-        for (item_file, item) in items {
+        let texts: Vec<&str> = items.iter().filter_map(|(_, n)| n.as_str()).collect();
+        for (i, (item_file, item)) in items.iter().enumerate() {
             let Some(text) = item.as_str() else {
                 continue;
             };
+            state.lookahead = texts.get(i + 1..).unwrap_or(&[]).join("\n");
+            let item_file = *item_file;
             let Some(src) = sources.get(&item_file).cloned() else {
                 continue;
             };

@@ -25,6 +25,9 @@ pub struct ShellCmd {
 pub struct ShellState {
     /// `set +e` in effect: failures do not stop the script.
     pub errexit_off: bool,
+    /// Text of the chunks that follow in the same shell (GitLab `script:` items), so a
+    /// `status=$?` there still counts as checking the exit code.
+    pub lookahead: String,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -39,14 +42,22 @@ enum Tok {
 
 /// Splits a script into commands. Lines are numbered from 1 within `script`.
 pub fn commands(script: &str, state: &mut ShellState) -> Vec<ShellCmd> {
+    commands_nested(script, state, 0)
+}
+
+/// Nested `$(...)` deeper than this are not looked into (hostile input stays bounded).
+const MAX_SUBSTITUTION_DEPTH: u8 = 6;
+
+fn commands_nested(script: &str, state: &mut ShellState, depth: u8) -> Vec<ShellCmd> {
     let mut out = Vec::new();
     for logical in logical_lines(script) {
         let (toks, _) = tokenize(&logical.text);
         let cmds = split_list(&toks);
+        let state_lookahead = state.lookahead.clone();
         let rest_handles_status = |from: usize| {
             let tail = &script[logical.byte_end.min(script.len())..];
             let here = logical.text.get(from..).unwrap_or("");
-            [here, tail]
+            [here, tail, state_lookahead.as_str()]
                 .iter()
                 .any(|t| t.contains("$?") || t.contains("PIPESTATUS"))
         };
@@ -55,10 +66,10 @@ pub fn commands(script: &str, state: &mut ShellState) -> Vec<ShellCmd> {
                 continue;
             };
             // Commands inside `$(...)` run too (`total=$(go tool cover -func=c.out | tail -1)`).
-            for (_, raw, at) in &cmd.words {
+            for (_, raw, at) in cmd.words.iter().filter(|_| depth < MAX_SUBSTITUTION_DEPTH) {
                 for inner in substitutions(raw) {
                     let (line, column) = logical.position(*at);
-                    for mut sub in commands(&inner, &mut ShellState::default()) {
+                    for mut sub in commands_nested(&inner, &mut ShellState::default(), depth + 1) {
                         sub.line = line;
                         sub.column = column;
                         out.push(sub);
@@ -125,8 +136,8 @@ fn substitutions(raw: &str) -> Vec<String> {
     let mut rest = raw;
     while let Some(at) = rest.find("$(") {
         let after = &rest[at + 1..];
-        if after.starts_with("((") {
-            rest = &after[2..];
+        if let Some(arith) = after.strip_prefix("((") {
+            rest = arith;
             continue;
         }
         let chars: Vec<(usize, char)> = after.char_indices().collect();
@@ -574,6 +585,13 @@ mod tests {
             &mut ShellState::default(),
         );
         assert_eq!(c[1].tolerated, None);
+    }
+
+    #[test]
+    fn deep_substitutions_are_bounded() {
+        let script = format!("echo {}x{}", "$(".repeat(5000), ")".repeat(5000));
+        let cmds = commands(&script, &mut ShellState::default());
+        assert!(cmds.len() <= 8);
     }
 
     #[test]
