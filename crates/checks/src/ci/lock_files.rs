@@ -34,7 +34,8 @@ Each dependency manifest (outside tests, docs and examples) has its lock file co
 
 - `package.json` with dependencies → `package-lock.json`, `npm-shrinkwrap.json`, `yarn.lock`,
   `pnpm-lock.yaml` or `bun.lock(b)`;
-- `pyproject.toml` managed by Poetry (`[tool.poetry]`) → `poetry.lock`, by PDM (`[tool.pdm]`)
+- `pyproject.toml` managed by Poetry (`[tool.poetry]`) → `poetry.lock`, by PDM (`[tool.pdm]`, not only
+  `[tool.pdm.build]` of the pdm-backend build system)
   → `pdm.lock`, by uv (`[tool.uv]`) → `uv.lock`; `Pipfile` → `Pipfile.lock`;
 - `Cargo.toml` of a binary crate (`src/main.rs`, `src/bin/`, `[[bin]]`) → `Cargo.lock`;
 - `go.mod` with `require` directives → `go.sum`;
@@ -145,7 +146,10 @@ fn requirement(ws: &Workspace, rel: &str) -> Option<(&'static [&'static str], bo
         "pyproject.toml" => {
             if t.contains("[tool.poetry") {
                 Some((&["poetry.lock"][..], false, "a Poetry project"))
-            } else if t.contains("[tool.pdm") {
+            } else if t.lines().any(|l| {
+                let l = l.trim();
+                l.starts_with("[tool.pdm") && !l.starts_with("[tool.pdm.build")
+            }) {
                 Some((&["pdm.lock"][..], false, "a PDM project"))
             } else if t.contains("[tool.uv") {
                 Some((&["uv.lock"][..], true, "a uv project"))

@@ -81,8 +81,37 @@ Good:
 "#,
 };
 
+/// The failing exit code set outside the command line: an environment variable in the file
+/// that runs it (or the CI file that invoked it), an explicit `--config`/`trivy-config`, or the
+/// tool's default configuration file (`trivy.yaml`, `.grype.yaml`).
+fn configured_elsewhere(ws: &Workspace, c: &Cmd, env: &str, tool: &str, key: &str) -> bool {
+    if c.has_flag("--config") || c.input("trivy-config").is_some() || c.input(key).is_some() {
+        return true;
+    }
+    let in_file = |p: &str| ws.text(p).is_some_and(|t| t.text.contains(env));
+    if in_file(&c.path) || c.via.iter().any(|h| in_file(&h.path)) {
+        return true;
+    }
+    let dir = if c.cwd.is_empty() {
+        String::new()
+    } else {
+        format!("{}/", c.cwd)
+    };
+    [
+        format!("{tool}.yaml"),
+        format!("{tool}.yml"),
+        format!(".{tool}.yaml"),
+        format!(".{tool}.yml"),
+    ]
+    .iter()
+    .any(|n| {
+        ws.text(&format!("{dir}{n}"))
+            .is_some_and(|t| t.text.contains(key))
+    })
+}
+
 /// A tool switch that makes the command succeed whatever it finds.
-fn neutralising_flag(c: &Cmd) -> Option<String> {
+fn neutralising_flag(ws: &Workspace, c: &Cmd) -> Option<String> {
     let sarif = c
         .flag_value("--format")
         .or_else(|| c.flag_value("-f"))
@@ -91,12 +120,25 @@ fn neutralising_flag(c: &Cmd) -> Option<String> {
     match c.prog() {
         "trivy" => match c.flag_value("--exit-code") {
             Some("0") => Some("`--exit-code 0`".into()),
-            None if !sarif => {
+            None if !sarif
+                && !configured_elsewhere(ws, c, "TRIVY_EXIT_CODE", "trivy", "exit-code") =>
+            {
                 Some("no `--exit-code 1` (trivy exits 0 when it finds vulnerabilities)".into())
             }
             _ => None,
         },
-        "grype" if !sarif && !c.has_flag("--fail-on") && !c.has_flag("-f") => {
+        "grype"
+            if !sarif
+                && !c.has_flag("--fail-on")
+                && !c.has_flag("-f")
+                && !configured_elsewhere(
+                    ws,
+                    c,
+                    "GRYPE_FAIL_ON_SEVERITY",
+                    "grype",
+                    "fail-on-severity",
+                ) =>
+        {
             Some("no `--fail-on` (grype exits 0 when it finds vulnerabilities)".into())
         }
         "bandit" | "flake8" if c.has_flag("--exit-zero") => Some("`--exit-zero`".into()),
@@ -151,7 +193,7 @@ impl Check for SecurityStepsEnforced {
                         entry.3 = via;
                     }
                 }
-            } else if let Some(flag) = neutralising_flag(c) {
+            } else if let Some(flag) = neutralising_flag(ws, c) {
                 findings.push(at_cmd(
                     c,
                     format!("{} cannot fail the pipeline: {flag}", c.describe()),

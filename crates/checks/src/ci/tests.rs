@@ -132,3 +132,35 @@ fn no_pipeline_fails_gates_with_code() {
     assert_eq!(kind(&outcome("CI003", &with(&[]))), "fail");
     assert_eq!(kind(&outcome("CI007", &with(&[]))), "fail");
 }
+
+#[test]
+fn trivy_exit_code_from_config_file_counts() {
+    let wf = "on: [push]\npermissions: {}\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: trivy image app:ci\n";
+    let failing = with(&[(".github/workflows/ci.yml", wf)]);
+    assert_eq!(kind(&outcome("CI012", &failing)), "fail");
+    let configured = with(&[
+        (".github/workflows/ci.yml", wf),
+        ("trivy.yaml", "exit-code: 1\nseverity:\n  - CRITICAL\n"),
+    ]);
+    assert_eq!(kind(&outcome("CI012", &configured)), "pass");
+    let sarif = "on: [push]\npermissions: {}\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: trivy image --format sarif -o trivy.sarif app:ci\n";
+    assert_eq!(
+        kind(&outcome(
+            "CI012",
+            &with(&[(".github/workflows/ci.yml", sarif)])
+        )),
+        "pass"
+    );
+}
+
+#[test]
+fn python_shell_steps_are_not_shell() {
+    let wf = "on: [push]\npermissions: {}\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - shell: python\n        run: |\n          import subprocess\n          pytest = 'not run'\n";
+    assert_eq!(
+        kind(&outcome(
+            "CI003",
+            &with(&[(".github/workflows/ci.yml", wf)])
+        )),
+        "fail"
+    );
+}

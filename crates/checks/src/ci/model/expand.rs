@@ -106,6 +106,7 @@ pub fn invocation(ws: &Workspace, cmd: &Cmd, sc: &ShellCmd) -> Option<Invocation
         "make" | "gmake" => Some(make::make_invocation(cwd, &a[1..])),
         "just" => Some(make::just_invocation(cwd, &a[1..])),
         "npm" | "yarn" | "pnpm" | "bun" => node::node_invocation(ws, cwd, a).map(Invocation::Node),
+        "turbo" | "nx" | "lerna" => node::monorepo_invocation(cwd, a).map(Invocation::Node),
         "tox" => Some(python::tox_invocation(cwd, &a[1..], &sc.env)),
         "nox" => Some(python::nox_invocation(cwd, &a[1..])),
         "pre-commit" | "prek" if cmd.sub() == Some("run") => {

@@ -70,6 +70,11 @@ fn step_body(
         let Some(script) = run.as_str() else {
             return;
         };
+        // `shell: python` runs the text as a Python program, not as shell commands.
+        let shell = step.get("shell").and_then(Node::as_str).unwrap_or("");
+        if shell.starts_with("python") || shell.starts_with("node") || shell.starts_with("perl") {
+            return;
+        }
         let block = b.new_block();
         for variant in expand_matrix(script, matrix) {
             let mut cwd = super::expand::join("", dir);

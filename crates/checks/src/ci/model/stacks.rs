@@ -141,7 +141,8 @@ pub fn detect(ws: &Workspace) -> Vec<StackInfo> {
         .into_iter()
         .filter_map(|(stack, (n, ts, first))| {
             let manifest = manifests.get(&stack).cloned();
-            let dominant = n >= 3 && n * 10 >= total * 3;
+            // Without a manifest, loose scripts count only when they are most of the code.
+            let dominant = n >= 3 && n * 2 > total;
             (manifest.is_some() || dominant).then(|| StackInfo {
                 stack,
                 evidence: manifest.unwrap_or(first),

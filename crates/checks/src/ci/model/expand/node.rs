@@ -203,6 +203,56 @@ pub fn node_invocation(ws: &Workspace, cwd: &str, argv: &[String]) -> Option<Nod
     Some(run)
 }
 
+/// `turbo run test`, `nx run-many -t lint`, `nx affected --target=test`, `lerna run build`: the
+/// package script of that name in every workspace package that defines it.
+pub fn monorepo_invocation(cwd: &str, argv: &[String]) -> Option<NodeRun> {
+    let words = &argv[1..];
+    let ops = operands(
+        words,
+        &[
+            "--filter",
+            "--scope",
+            "-p",
+            "--projects",
+            "--parallel",
+            "--base",
+            "--head",
+            "--concurrency",
+        ],
+    );
+    let script = match argv[0].as_str() {
+        "turbo" => match ops.first().map(String::as_str) {
+            Some("run") => ops.get(1).cloned(),
+            Some(s) if !matches!(s, "prune" | "login" | "link" | "daemon" | "gen" | "ls") => {
+                Some(s.to_string())
+            }
+            _ => None,
+        },
+        "nx" => take_option(words, &["-t", "--target", "--targets"])
+            .0
+            .map(|t| t.split(',').next().unwrap_or("").to_string())
+            .or_else(|| match ops.first().map(String::as_str) {
+                Some("run") => ops
+                    .get(1)
+                    .and_then(|p| p.split(':').nth(1))
+                    .map(String::from),
+                _ => None,
+            }),
+        _ => (ops.first().map(String::as_str) == Some("run"))
+            .then(|| ops.get(1).cloned())
+            .flatten(),
+    }?;
+    Some(NodeRun {
+        manager: "npm".into(),
+        dir: cwd.to_string(),
+        script,
+        explicit: false,
+        if_present: true,
+        all: true,
+        workspace: None,
+    })
+}
+
 /// `yarn jest`, `pnpm exec`-less binaries: the words from the binary on.
 pub fn bin_fallback(argv: &[String]) -> Option<Vec<String>> {
     let manager = argv.first()?.as_str();
@@ -515,6 +565,36 @@ mod tests {
             scripts(&src).unwrap()[0],
             ("lint".into(), "eslint .".into())
         );
+    }
+
+    #[test]
+    fn monorepo_runners() {
+        let a = |s: &str| s.split_whitespace().map(String::from).collect::<Vec<_>>();
+        assert_eq!(
+            monorepo_invocation("", &a("turbo run test --filter=web"))
+                .unwrap()
+                .script,
+            "test"
+        );
+        assert_eq!(
+            monorepo_invocation("", &a("nx run-many -t lint,test"))
+                .unwrap()
+                .script,
+            "lint"
+        );
+        assert_eq!(
+            monorepo_invocation("", &a("nx affected --target=test"))
+                .unwrap()
+                .script,
+            "test"
+        );
+        assert_eq!(
+            monorepo_invocation("", &a("lerna run build"))
+                .unwrap()
+                .script,
+            "build"
+        );
+        assert!(monorepo_invocation("", &a("turbo prune web")).is_none());
     }
 
     #[test]
