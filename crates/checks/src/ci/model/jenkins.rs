@@ -120,7 +120,10 @@ fn parse_call(text: &str, masked: &str, at: usize) -> Option<Call> {
         (start, false)
     } else {
         // Named arguments: find `script:` before the closing parenthesis.
-        let end = trimmed.find(')').unwrap_or(trimmed.len()).min(2000);
+        let mut end = trimmed.find(')').unwrap_or(trimmed.len()).min(2000);
+        while !trimmed.is_char_boundary(end) {
+            end -= 1;
+        }
         let args = &trimmed[..end];
         let key = args.find("script")?;
         let colon = args[key..].find(':')? + key;
@@ -256,6 +259,12 @@ mod tests {
         assert!(!m.contains("pytest"));
         assert!(!m.contains("'x'"));
         assert!(m.contains("sh \"y\""));
+    }
+
+    #[test]
+    fn long_non_ascii_arguments_do_not_panic() {
+        let text = format!("sh(label: '{}'", "é".repeat(1500));
+        assert!(parse_call(&text, &text, 3).is_none());
     }
 
     #[test]

@@ -588,6 +588,31 @@ mod tests {
     }
 
     #[test]
+    fn malformed_scripts_do_not_panic() {
+        for s in [
+            "echo 'unterminated",
+            "echo \"unterminated",
+            "$(",
+            "`",
+            "a \\",
+            "cat <<",
+            "x=$((",
+            "é ñ ✓ && ü",
+            "|| ;; && |",
+            "(((",
+            ")))",
+            "{ }",
+            "2>",
+            "&>",
+            "<<<",
+            "a\\\nb\\",
+            "$(a $(b $(c",
+        ] {
+            let _ = commands(s, &mut ShellState::default());
+        }
+    }
+
+    #[test]
     fn deep_substitutions_are_bounded() {
         let script = format!("echo {}x{}", "$(".repeat(5000), ")".repeat(5000));
         let cmds = commands(&script, &mut ShellState::default());
