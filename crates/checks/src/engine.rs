@@ -16,8 +16,8 @@ pub struct EngineOptions<'a> {
     pub config: &'a Config,
     /// Suppressions expiring before this date no longer apply.
     pub today: Date,
-    /// Called after each control finishes (progress display).
-    pub on_check_done: Option<&'a (dyn Fn() + Sync)>,
+    /// Called after each control finishes with its ID and wall time (progress, `--timings`).
+    pub on_check_done: Option<&'a (dyn Fn(&str, std::time::Duration) + Sync)>,
 }
 
 pub struct RunOutput {
@@ -41,6 +41,7 @@ pub fn run(
         .par_iter()
         .map(|check| {
             let meta = check.meta();
+            let started = std::time::Instant::now();
             let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| check.run(ws)))
                 .unwrap_or_else(|panic| {
                     let what = panic
@@ -57,7 +58,7 @@ pub fn run(
             let mut result = ControlResult::new(control, meta.remediation, outcome);
             finish(&mut result, ws, config, options.today);
             if let Some(done) = options.on_check_done {
-                done();
+                done(meta.id, started.elapsed());
             }
             result
         })
