@@ -1,0 +1,732 @@
+//! Kustomize builds. Every kustomization that no other one references is a *root* (what
+//! `kubectl apply -k` deploys); its objects are its resources (files and nested
+//! kustomizations) with its patches applied, bottom-up:
+//!
+//! - strategic-merge patches (`patchesStrategicMerge`, `patches` with a document), merging
+//!   maps and the keyed lists Kubernetes merges (containers and env by name, ...);
+//! - JSON 6902 patches (`add`, `replace`, `remove`);
+//! - the `replicas`, `images` and `namespace` transformers.
+//!
+//! Files a kustomization uses are *consumed*: their objects appear only through the roots, so
+//! a base shared by three overlays is not reported four times (findings on base lines are the
+//! same finding and collapse). Roots named like a non-production environment (`overlays/dev`)
+//! are left out when a production-like root exists. Not modelled: components, generators,
+//! `replacements`, name prefixes and common labels (they apply to both sides of a selector
+//! and leave matching unchanged), remote bases.
+
+use super::image_ref;
+use super::model::{Gap, non_production_name};
+use super::objects::{Object, Origin, encode, reencode};
+use regex::Regex;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use vouch_workspace::yaml::parse_str;
+use vouch_workspace::{
+    Node, SourceText, Value, Workspace, YamlFile, YamlRole, is_docs_or_example_path, is_test_path,
+};
+
+#[derive(Default)]
+pub struct Built {
+    /// Files whose plain objects are replaced by the roots' objects (resources and patches).
+    pub consumed: HashSet<String>,
+    pub objects: Vec<Object>,
+    pub gaps: Vec<Gap>,
+}
+
+struct Kust<'a> {
+    dir: String,
+    file: &'a YamlFile,
+    root: &'a Node,
+}
+
+enum Resource {
+    File(String),
+    Dir(usize),
+}
+
+struct Ctx<'a> {
+    ws: &'a Workspace,
+    kusts: Vec<Kust<'a>>,
+    by_dir: HashMap<String, usize>,
+    by_file: HashMap<&'a str, Vec<&'a Object>>,
+}
+
+pub fn build(ws: &Workspace, plain: &[Object]) -> Built {
+    let mut built = Built::default();
+    let mut kusts = Vec::new();
+    for file in ws.yaml_with_role(YamlRole::Kustomization) {
+        if is_test_path(&file.path) || is_docs_or_example_path(&file.path) {
+            continue;
+        }
+        match &file.docs {
+            Ok(docs) => {
+                if let Some(doc) = docs.first() {
+                    kusts.push(Kust {
+                        dir: dir_of(&file.path),
+                        file,
+                        root: &doc.root,
+                    });
+                }
+            }
+            Err(e) => built.gaps.push(Gap {
+                path: file.path.clone(),
+                line: e.line,
+                reason: format!("the kustomization does not parse ({})", e.message),
+                kinds: Vec::new(),
+            }),
+        }
+    }
+    if kusts.is_empty() {
+        return built;
+    }
+    let by_dir = kusts
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (k.dir.clone(), i))
+        .collect();
+    let mut by_file: HashMap<&str, Vec<&Object>> = HashMap::new();
+    for o in plain {
+        by_file.entry(o.path()).or_default().push(o);
+    }
+    let ctx = Ctx {
+        ws,
+        kusts,
+        by_dir,
+        by_file,
+    };
+
+    let mut referenced = HashSet::new();
+    for (i, k) in ctx.kusts.iter().enumerate() {
+        for r in ctx.resources(i) {
+            match r {
+                Resource::File(p) => {
+                    built.consumed.insert(p);
+                }
+                Resource::Dir(d) => {
+                    referenced.insert(d);
+                }
+            }
+        }
+        for (path, _) in ctx.patch_files(k) {
+            built.consumed.insert(path);
+        }
+    }
+    let roots: Vec<usize> = (0..ctx.kusts.len())
+        .filter(|i| !referenced.contains(i))
+        .collect();
+    let production: Vec<usize> = roots
+        .iter()
+        .copied()
+        .filter(|&i| !ctx.kusts[i].dir.split('/').any(non_production_name))
+        .collect();
+    let chosen = if production.is_empty() {
+        roots
+    } else {
+        production
+    };
+    for root in chosen {
+        let mut visiting = Vec::new();
+        for mut obj in ctx.build_dir(root, &mut visiting) {
+            obj.origin = Origin::Kustomize {
+                root: ctx.kusts[root].dir.clone(),
+            };
+            built.objects.push(obj);
+        }
+    }
+    built
+}
+
+fn dir_of(path: &str) -> String {
+    path.rsplit_once('/')
+        .map(|(d, _)| format!("{d}/"))
+        .unwrap_or_default()
+}
+
+/// `dir` + a relative path, with `.` and `..` resolved; no trailing slash.
+fn join(dir: &str, rel: &str) -> String {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for p in rel.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
+}
+
+impl<'a> Ctx<'a> {
+    fn resources(&self, i: usize) -> Vec<Resource> {
+        let k = &self.kusts[i];
+        let mut out = Vec::new();
+        for key in ["resources", "bases"] {
+            for entry in k.root.get(key).map(Node::items).unwrap_or(&[]) {
+                let Some(rel) = entry.as_str() else { continue };
+                if rel.contains("://") || rel.contains("?ref=") || rel.starts_with("github.com/") {
+                    continue;
+                }
+                let path = join(&k.dir, rel);
+                if let Some(&d) = self.by_dir.get(&format!("{path}/")) {
+                    out.push(Resource::Dir(d));
+                } else if self.ws.file(&path).is_some() {
+                    out.push(Resource::File(path));
+                }
+            }
+        }
+        out
+    }
+
+    /// Patch files (path and source) this kustomization uses.
+    fn patch_files(&self, k: &Kust<'a>) -> Vec<(String, Arc<SourceText>)> {
+        let mut out = Vec::new();
+        let mut add = |rel: &str| {
+            let path = join(&k.dir, rel);
+            if let Some(y) = self.ws.yaml.iter().find(|y| y.path == path) {
+                out.push((path, y.text.clone()));
+            }
+        };
+        for entry in k
+            .root
+            .get("patchesStrategicMerge")
+            .map(Node::items)
+            .unwrap_or(&[])
+        {
+            if let Some(s) = entry.as_str().filter(|s| !s.contains('\n')) {
+                add(s);
+            }
+        }
+        for key in ["patches", "patchesJson6902"] {
+            for entry in k.root.get(key).map(Node::items).unwrap_or(&[]) {
+                if let Some(p) = entry.get("path").and_then(Node::as_str) {
+                    add(p);
+                }
+            }
+        }
+        out
+    }
+
+    fn build_dir(&self, i: usize, visiting: &mut Vec<usize>) -> Vec<Object> {
+        if visiting.contains(&i) || visiting.len() > 32 {
+            return Vec::new();
+        }
+        visiting.push(i);
+        let mut objs = Vec::new();
+        for r in self.resources(i) {
+            match r {
+                Resource::File(p) => objs.extend(
+                    self.by_file
+                        .get(p.as_str())
+                        .into_iter()
+                        .flatten()
+                        .map(|o| (*o).clone()),
+                ),
+                Resource::Dir(d) => objs.extend(self.build_dir(d, visiting)),
+            }
+        }
+        visiting.pop();
+        let k = &self.kusts[i];
+        self.apply_patches(k, &mut objs);
+        apply_replicas(k, &mut objs);
+        apply_images(k, &mut objs);
+        if let Some(ns) = k.root.get("namespace").and_then(Node::as_str) {
+            for o in &mut objs {
+                o.namespace = Some(ns.to_string());
+            }
+        }
+        objs
+    }
+
+    fn apply_patches(&self, k: &Kust<'a>, objs: &mut [Object]) {
+        let inline_src = k.file.text.clone();
+        for entry in k
+            .root
+            .get("patchesStrategicMerge")
+            .map(Node::items)
+            .unwrap_or(&[])
+        {
+            let Some(s) = entry.as_str() else { continue };
+            let (docs, src) = if s.contains('\n') {
+                (inline_docs(s, entry), inline_src.clone())
+            } else {
+                match self.file_docs(&join(&k.dir, s)) {
+                    Some(x) => x,
+                    None => continue,
+                }
+            };
+            for doc in &docs {
+                apply_strategic(doc, None, &src, objs);
+            }
+        }
+        for key in ["patches", "patchesJson6902"] {
+            for entry in k.root.get(key).map(Node::items).unwrap_or(&[]) {
+                let (docs, src) = if let Some(p) = entry.get("path").and_then(Node::as_str) {
+                    match self.file_docs(&join(&k.dir, p)) {
+                        Some(x) => x,
+                        None => continue,
+                    }
+                } else if let Some(n) = entry.get("patch") {
+                    (inline_docs(n.as_str().unwrap_or(""), n), inline_src.clone())
+                } else {
+                    continue;
+                };
+                let target = entry.get("target");
+                for doc in &docs {
+                    if doc.as_seq().is_some() {
+                        for o in objs
+                            .iter_mut()
+                            .filter(|o| target.is_some_and(|t| targets(t, o)))
+                        {
+                            let s = source_index(o, &src);
+                            let mut ops = doc.clone();
+                            reencode(&mut ops, s);
+                            json_patch(&mut o.root, &ops);
+                            o.refresh_identity();
+                        }
+                    } else {
+                        apply_strategic(doc, target, &src, objs);
+                    }
+                }
+            }
+        }
+    }
+
+    fn file_docs(&self, path: &str) -> Option<(Vec<Node>, Arc<SourceText>)> {
+        let y = self.ws.yaml.iter().find(|y| y.path == path)?;
+        Some((
+            y.docs().iter().map(|d| d.root.clone()).collect(),
+            y.text.clone(),
+        ))
+    }
+}
+
+/// Documents of an inline patch (a block scalar, whose node sits on its first content line),
+/// with lines moved to the kustomization's.
+fn inline_docs(text: &str, scalar: &Node) -> Vec<Node> {
+    let Ok(docs) = parse_str(text) else {
+        return Vec::new();
+    };
+    docs.into_iter()
+        .map(|d| {
+            let mut root = d.root;
+            shift(&mut root, scalar.line.saturating_sub(1));
+            root
+        })
+        .collect()
+}
+
+fn shift(node: &mut Node, by: u32) {
+    node.line += by;
+    match &mut node.value {
+        Value::Seq(items) => items.iter_mut().for_each(|n| shift(n, by)),
+        Value::Map(entries) => entries.iter_mut().for_each(|(k, v)| {
+            shift(k, by);
+            shift(v, by);
+        }),
+        _ => {}
+    }
+}
+
+/// Index of `src` in the object's sources, added when new.
+fn source_index(obj: &mut Object, src: &Arc<SourceText>) -> usize {
+    if let Some(i) = obj.sources.iter().position(|s| s.path == src.path) {
+        return i;
+    }
+    obj.sources.push(src.clone());
+    obj.sources.len() - 1
+}
+
+/// Applies a strategic-merge patch document to the objects it targets (by `target:` or by
+/// its own kind and name).
+fn apply_strategic(
+    patch: &Node,
+    target: Option<&Node>,
+    src: &Arc<SourceText>,
+    objs: &mut [Object],
+) {
+    let kind = patch.get("kind").and_then(Node::as_str);
+    let name = patch.path(&["metadata", "name"]).and_then(Node::as_str);
+    for o in objs.iter_mut() {
+        let hit = match target {
+            Some(t) => targets(t, o),
+            None => kind == Some(o.kind.as_str()) && name.is_some() && name == o.name.as_deref(),
+        };
+        if !hit {
+            continue;
+        }
+        let s = source_index(o, src);
+        let mut p = patch.clone();
+        reencode(&mut p, s);
+        // The patch's identity fields are selectors, not changes.
+        if let Value::Map(entries) = &mut p.value {
+            entries.retain(|(k, _)| !matches!(k.as_str(), Some("apiVersion" | "kind")));
+        }
+        merge_map(&mut o.root, &p);
+        o.refresh_identity();
+    }
+}
+
+/// A `target:` selector (kind, name — a regular expression — and label selector).
+fn targets(t: &Node, o: &Object) -> bool {
+    let kind_ok = t
+        .get("kind")
+        .and_then(Node::as_str)
+        .is_none_or(|k| k == o.kind);
+    let name_ok = t.get("name").and_then(Node::as_str).is_none_or(|n| {
+        let name = o.name.as_deref().unwrap_or("");
+        Regex::new(&format!("^(?:{n})$")).map_or(n == name, |re| re.is_match(name))
+    });
+    let labels_ok = t
+        .get("labelSelector")
+        .and_then(Node::as_str)
+        .is_none_or(|sel| {
+            sel.split(',').all(|term| match term.split_once('=') {
+                Some((k, v)) => {
+                    o.root
+                        .path(&["metadata", "labels", k.trim()])
+                        .and_then(Node::as_str)
+                        == Some(v.trim_start_matches('=').trim())
+                }
+                None => false,
+            })
+        });
+    kind_ok && name_ok && labels_ok
+}
+
+fn directive(n: &Node) -> Option<&str> {
+    n.get("$patch").and_then(Node::as_str)
+}
+
+/// The key Kubernetes merges a list field by (others are replaced).
+fn merge_key(field: &str) -> Option<&'static str> {
+    match field {
+        "containers"
+        | "initContainers"
+        | "ephemeralContainers"
+        | "env"
+        | "volumes"
+        | "imagePullSecrets" => Some("name"),
+        "volumeMounts" => Some("mountPath"),
+        "ports" => Some("containerPort"),
+        _ => None,
+    }
+}
+
+fn merge_map(base: &mut Node, patch: &Node) {
+    if directive(patch) == Some("replace") {
+        let mut p = patch.clone();
+        if let Value::Map(e) = &mut p.value {
+            e.retain(|(k, _)| k.as_str() != Some("$patch"));
+        }
+        *base = p;
+        return;
+    }
+    let (Value::Map(base_entries), Value::Map(patch_entries)) = (&mut base.value, &patch.value)
+    else {
+        *base = patch.clone();
+        return;
+    };
+    for (k, v) in patch_entries {
+        let Some(name) = k.as_str() else { continue };
+        if name.starts_with('$') {
+            continue;
+        }
+        let pos = base_entries
+            .iter()
+            .position(|(bk, _)| bk.as_str() == Some(name));
+        if v.is_null() || directive(v) == Some("delete") {
+            if let Some(i) = pos {
+                base_entries.remove(i);
+            }
+            continue;
+        }
+        match pos {
+            Some(i) => merge_value(&mut base_entries[i].1, v, name),
+            None => base_entries.push((k.clone(), v.clone())),
+        }
+    }
+}
+
+fn merge_value(base: &mut Node, patch: &Node, field: &str) {
+    match (&base.value, &patch.value, merge_key(field)) {
+        (Value::Map(_), Value::Map(_), _) => merge_map(base, patch),
+        (Value::Seq(_), Value::Seq(_), Some(key)) => merge_list(base, patch, key),
+        _ => *base = patch.clone(),
+    }
+}
+
+fn merge_list(base: &mut Node, patch: &Node, key: &str) {
+    let Value::Seq(items) = &mut base.value else {
+        return;
+    };
+    for item in patch.items() {
+        let id = item.get(key).and_then(Node::as_str);
+        let pos = id.and_then(|id| {
+            items
+                .iter()
+                .position(|b| b.get(key).and_then(Node::as_str) == Some(id))
+        });
+        match (pos, directive(item)) {
+            (Some(i), Some("delete")) => {
+                items.remove(i);
+            }
+            (_, Some("delete")) => {}
+            (Some(i), _) => merge_map(&mut items[i], item),
+            (None, _) => items.push(item.clone()),
+        }
+    }
+}
+
+/// RFC 6902 `add`, `replace` and `remove` on JSON-pointer paths.
+fn json_patch(root: &mut Node, ops: &Node) {
+    for op in ops.items() {
+        let (Some(kind), Some(path)) = (
+            op.get("op").and_then(Node::as_str),
+            op.get("path").and_then(Node::as_str),
+        ) else {
+            continue;
+        };
+        let segs: Vec<String> = path
+            .split('/')
+            .skip(1)
+            .map(|s| s.replace("~1", "/").replace("~0", "~"))
+            .collect();
+        let Some((last, parents)) = segs.split_last() else {
+            continue;
+        };
+        let Some(parent) = parents.iter().try_fold(&mut *root, |n, s| child_mut(n, s)) else {
+            continue;
+        };
+        let value = op.get("value").cloned();
+        match (kind, &mut parent.value, value) {
+            ("add" | "replace", Value::Map(entries), Some(v)) => {
+                match entries.iter().position(|(k, _)| k.as_str() == Some(last)) {
+                    Some(i) => entries[i].1 = v,
+                    None => entries.push((
+                        Node {
+                            value: Value::Scalar {
+                                text: last.clone(),
+                                plain: true,
+                            },
+                            line: v.line,
+                            column: v.column,
+                        },
+                        v,
+                    )),
+                }
+            }
+            ("add", Value::Seq(items), Some(v)) => {
+                if last == "-" {
+                    items.push(v);
+                } else if let Some(i) = last.parse::<usize>().ok().filter(|i| *i <= items.len()) {
+                    items.insert(i, v);
+                }
+            }
+            ("replace", Value::Seq(items), Some(v)) => {
+                if let Some(slot) = last.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {
+                    *slot = v;
+                }
+            }
+            ("remove", Value::Map(entries), _) => entries.retain(|(k, _)| k.as_str() != Some(last)),
+            ("remove", Value::Seq(items), _) => {
+                if let Some(i) = last.parse::<usize>().ok().filter(|i| *i < items.len()) {
+                    items.remove(i);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn child_mut<'n>(node: &'n mut Node, seg: &str) -> Option<&'n mut Node> {
+    match &mut node.value {
+        Value::Map(entries) => entries
+            .iter_mut()
+            .find(|(k, _)| k.as_str() == Some(seg))
+            .map(|(_, v)| v),
+        Value::Seq(items) => seg.parse::<usize>().ok().and_then(|i| items.get_mut(i)),
+        _ => None,
+    }
+}
+
+/// `replicas: [{name, count}]`.
+fn apply_replicas(k: &Kust<'_>, objs: &mut [Object]) {
+    for entry in k.root.get("replicas").map(Node::items).unwrap_or(&[]) {
+        let (Some(name), Some(count)) =
+            (entry.get("name").and_then(Node::as_str), entry.get("count"))
+        else {
+            continue;
+        };
+        for o in objs.iter_mut().filter(|o| o.name.as_deref() == Some(name)) {
+            if !matches!(
+                o.kind.as_str(),
+                "Deployment" | "StatefulSet" | "ReplicaSet" | "Rollout"
+            ) {
+                continue;
+            }
+            let s = source_index(o, &k.file.text);
+            let mut value = count.clone();
+            reencode(&mut value, s);
+            if let Some(spec) = child_mut(&mut o.root, "spec") {
+                set_key(spec, "replicas", value);
+            }
+        }
+    }
+}
+
+/// `images: [{name, newName, newTag, digest}]`.
+fn apply_images(k: &Kust<'_>, objs: &mut [Object]) {
+    for entry in k.root.get("images").map(Node::items).unwrap_or(&[]) {
+        let Some(name) = entry.get("name").and_then(Node::as_str) else {
+            continue;
+        };
+        let get = |key: &str| entry.get(key).filter(|n| n.as_str().is_some());
+        let Some(anchor) = get("digest")
+            .or_else(|| get("newTag"))
+            .or_else(|| get("newName"))
+        else {
+            continue;
+        };
+        for o in objs.iter_mut() {
+            let s = source_index(o, &k.file.text);
+            let line = encode(s, anchor.line);
+            for_each_image(&mut o.root, &mut |image: &mut Node| {
+                let Some(current) = image.as_str() else {
+                    return;
+                };
+                let r = image_ref::parse(current);
+                if r.name != name {
+                    return;
+                }
+                let new_name = get("newName").and_then(Node::as_str).unwrap_or(r.name);
+                let text = match (
+                    get("digest").and_then(Node::as_str),
+                    get("newTag").and_then(Node::as_str),
+                ) {
+                    (Some(d), _) => format!("{new_name}@{d}"),
+                    (None, Some(t)) => format!("{new_name}:{t}"),
+                    (None, None) => match (r.tag, r.digest) {
+                        (_, Some(d)) => format!("{new_name}@{d}"),
+                        (Some(t), None) => format!("{new_name}:{t}"),
+                        (None, None) => new_name.to_string(),
+                    },
+                };
+                *image = Node {
+                    value: Value::Scalar { text, plain: true },
+                    line,
+                    column: anchor.column,
+                };
+            });
+        }
+    }
+}
+
+/// Every `image:` of containers in any pod spec of the object.
+fn for_each_image(node: &mut Node, f: &mut dyn FnMut(&mut Node)) {
+    match &mut node.value {
+        Value::Map(entries) => {
+            for (k, v) in entries.iter_mut() {
+                match k.as_str() {
+                    Some("containers" | "initContainers") => {
+                        if let Value::Seq(items) = &mut v.value {
+                            for c in items.iter_mut() {
+                                if let Some(img) = child_mut(c, "image") {
+                                    f(img);
+                                }
+                            }
+                        }
+                    }
+                    _ => for_each_image(v, f),
+                }
+            }
+        }
+        Value::Seq(items) => items.iter_mut().for_each(|n| for_each_image(n, f)),
+        _ => {}
+    }
+}
+
+fn set_key(map: &mut Node, key: &str, value: Node) {
+    if let Value::Map(entries) = &mut map.value {
+        match entries.iter().position(|(k, _)| k.as_str() == Some(key)) {
+            Some(i) => entries[i].1 = value,
+            None => entries.push((
+                Node {
+                    value: Value::Scalar {
+                        text: key.to_string(),
+                        plain: true,
+                    },
+                    line: value.line,
+                    column: value.column,
+                },
+                value,
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(s: &str) -> Node {
+        parse_str(s).unwrap().remove(0).root
+    }
+
+    #[test]
+    fn joins_paths() {
+        assert_eq!(join("overlays/prod/", "../../base"), "base");
+        assert_eq!(join("", "./deploy.yaml"), "deploy.yaml");
+    }
+
+    #[test]
+    fn strategic_merge_by_name() {
+        let mut base = node(
+            "spec:\n  replicas: 1\n  template:\n    spec:\n      containers:\n        - name: api\n          image: a:1\n        - name: side\n          image: b:1\n",
+        );
+        let patch = node(
+            "spec:\n  replicas: 3\n  template:\n    spec:\n      containers:\n        - name: api\n          resources:\n            limits: {memory: 1Gi}\n",
+        );
+        merge_map(&mut base, &patch);
+        assert_eq!(
+            base.path(&["spec", "replicas"]).unwrap().as_str(),
+            Some("3")
+        );
+        let containers = base
+            .path(&["spec", "template", "spec", "containers"])
+            .unwrap();
+        assert_eq!(containers.items().len(), 2);
+        assert_eq!(
+            containers.items()[0].get("image").unwrap().as_str(),
+            Some("a:1")
+        );
+        assert!(
+            containers.items()[0]
+                .path(&["resources", "limits", "memory"])
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn json6902_ops() {
+        let mut base =
+            node("spec:\n  replicas: 1\n  template: {spec: {containers: [{name: a}]}}\n");
+        let ops = node(
+            "- op: replace\n  path: /spec/replicas\n  value: 4\n- op: add\n  path: /spec/template/spec/containers/0/image\n  value: x:1\n",
+        );
+        json_patch(&mut base, &ops);
+        assert_eq!(
+            base.path(&["spec", "replicas"]).unwrap().as_str(),
+            Some("4")
+        );
+        assert_eq!(
+            base.path(&["spec", "template", "spec", "containers"])
+                .unwrap()
+                .items()[0]
+                .get("image")
+                .unwrap()
+                .as_str(),
+            Some("x:1")
+        );
+    }
+}
