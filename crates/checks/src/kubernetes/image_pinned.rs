@@ -110,7 +110,10 @@ impl Check for ImageNotPinned {
                         return;
                     }
                 };
-                if text.contains("${") || text.contains("$(") {
+                if ["${", "$(", "#{", "%{", "<%"]
+                    .iter()
+                    .any(|m| text.contains(m))
+                {
                     v.unknown(format!(
                         "{}: the image of {who} is substituted at deploy time (`{text}`)",
                         obj.at(image)

@@ -7,10 +7,13 @@
 //! - JSON 6902 patches (`add`, `replace`, `remove`);
 //! - the `replicas`, `images` and `namespace` transformers.
 //!
+//! Components (`components:`) add their resources and apply their patches to the resources
+//! accumulated before the kustomization's own patches, as Kustomize does.
+//!
 //! Files a kustomization uses are *consumed*: their objects appear only through the roots, so
 //! a base shared by three overlays is not reported four times (findings on base lines are the
 //! same finding and collapse). Roots named like a non-production environment (`overlays/dev`)
-//! are left out when a production-like root exists. Not modelled: components, generators,
+//! are left out when a production-like root exists. Not modelled: generators,
 //! `replacements`, name prefixes and common labels (they apply to both sides of a selector
 //! and leave matching unchanged), remote bases.
 
@@ -42,6 +45,7 @@ struct Kust<'a> {
 enum Resource {
     File(String),
     Dir(usize),
+    Component(usize),
 }
 
 struct Ctx<'a> {
@@ -102,7 +106,7 @@ pub fn build(ws: &Workspace, plain: &[Object]) -> Built {
                 Resource::File(p) => {
                     built.consumed.insert(p);
                 }
-                Resource::Dir(d) => {
+                Resource::Dir(d) | Resource::Component(d) => {
                     referenced.insert(d);
                 }
             }
@@ -161,7 +165,7 @@ impl<'a> Ctx<'a> {
     fn resources(&self, i: usize) -> Vec<Resource> {
         let k = &self.kusts[i];
         let mut out = Vec::new();
-        for key in ["resources", "bases"] {
+        for key in ["resources", "bases", "components"] {
             for entry in k.root.get(key).map(Node::items).unwrap_or(&[]) {
                 let Some(rel) = entry.as_str() else { continue };
                 if rel.contains("://") || rel.contains("?ref=") || rel.starts_with("github.com/") {
@@ -169,7 +173,11 @@ impl<'a> Ctx<'a> {
                 }
                 let path = join(&k.dir, rel);
                 if let Some(&d) = self.by_dir.get(&format!("{path}/")) {
-                    out.push(Resource::Dir(d));
+                    out.push(if key == "components" {
+                        Resource::Component(d)
+                    } else {
+                        Resource::Dir(d)
+                    });
                 } else if self.ws.file(&path).is_some() {
                     out.push(Resource::File(path));
                 }
@@ -213,6 +221,7 @@ impl<'a> Ctx<'a> {
         }
         visiting.push(i);
         let mut objs = Vec::new();
+        let mut components = Vec::new();
         for r in self.resources(i) {
             match r {
                 Resource::File(p) => objs.extend(
@@ -223,19 +232,46 @@ impl<'a> Ctx<'a> {
                         .map(|o| (*o).clone()),
                 ),
                 Resource::Dir(d) => objs.extend(self.build_dir(d, visiting)),
+                Resource::Component(c) => components.push(c),
             }
         }
+        // A component adds its own resources, then transforms everything accumulated so far.
+        for c in components {
+            if visiting.contains(&c) {
+                continue;
+            }
+            visiting.push(c);
+            for r in self.resources(c) {
+                match r {
+                    Resource::File(p) => objs.extend(
+                        self.by_file
+                            .get(p.as_str())
+                            .into_iter()
+                            .flatten()
+                            .map(|o| (*o).clone()),
+                    ),
+                    Resource::Dir(d) => objs.extend(self.build_dir(d, visiting)),
+                    Resource::Component(_) => {}
+                }
+            }
+            visiting.pop();
+            self.transform(&self.kusts[c], &mut objs);
+        }
         visiting.pop();
-        let k = &self.kusts[i];
-        self.apply_patches(k, &mut objs);
-        apply_replicas(k, &mut objs);
-        apply_images(k, &mut objs);
+        self.transform(&self.kusts[i], &mut objs);
+        objs
+    }
+
+    /// Patches, `replicas`, `images` and `namespace` of one kustomization.
+    fn transform(&self, k: &Kust<'a>, objs: &mut [Object]) {
+        self.apply_patches(k, objs);
+        apply_replicas(k, objs);
+        apply_images(k, objs);
         if let Some(ns) = k.root.get("namespace").and_then(Node::as_str) {
-            for o in &mut objs {
+            for o in objs.iter_mut() {
                 o.namespace = Some(ns.to_string());
             }
         }
-        objs
     }
 
     fn apply_patches(&self, k: &Kust<'a>, objs: &mut [Object]) {

@@ -1,4 +1,4 @@
-use super::model::looks_like_manifest;
+use super::model::{is_foreign_template, looks_like_manifest};
 use super::verdict::Verdict;
 use crate::prelude::*;
 use std::collections::BTreeSet;
@@ -33,7 +33,8 @@ static META: ControlMeta = ControlMeta {
 Every Kubernetes manifest (a YAML file with `apiVersion` and `kind` keys), kustomization,
 Chart.yaml and Helm values file parses as YAML, and none of them — Helm templates included —
 holds a merge-conflict block (`<<<<<<<` … `=======` … `>>>>>>>`). Test fixtures and
-documentation examples are not judged. Helm templates themselves are not parsed as YAML (Go
+documentation examples are not judged, nor are manifests templated for another tool (Jinja or
+Go-template actions outside a Helm chart), which are not YAML until that tool renders them. Helm templates themselves are not parsed as YAML (Go
 templating makes them invalid YAML by design).
 
 ## Why it matters in production
@@ -116,6 +117,7 @@ impl Check for ManifestDoesNotParse {
                 continue;
             }
             match &y.docs {
+                Err(_) if y.role == YamlRole::Other && is_foreign_template(&y.text.text) => {}
                 Err(e) if !broken.contains(y.path.as_str()) => v.fail(finding_at(
                     &y.text,
                     e.line.max(1),

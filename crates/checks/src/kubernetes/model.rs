@@ -103,7 +103,11 @@ fn plain_objects(ws: &Workspace, gaps: &mut Vec<Gap>) -> Vec<Object> {
             Err(e) if looks_like_manifest(&file.text.text) => gaps.push(Gap {
                 path: file.path.clone(),
                 line: e.line,
-                reason: format!("the manifest does not parse ({})", e.message),
+                reason: if is_foreign_template(&file.text.text) {
+                    "the manifest is a template for a tool vouch does not render".into()
+                } else {
+                    format!("the manifest does not parse ({})", e.message)
+                },
                 kinds: kinds_in_text(&file.text.text),
             }),
             Err(_) => {}
@@ -140,6 +144,12 @@ static KIND_LINE: LazyLock<Regex> = LazyLock::new(|| {
 /// Text with `apiVersion:` and `kind:` keys: a Kubernetes manifest (or a template of one).
 pub fn looks_like_manifest(text: &str) -> bool {
     API_VERSION_LINE.is_match(text) && KIND_LINE.is_match(text)
+}
+
+/// Text with `{{ ... }}` or `{% ... %}` actions outside a Helm chart (Jinja, gomplate,
+/// Go templates rendered by a deploy script): not YAML until that tool runs.
+pub fn is_foreign_template(text: &str) -> bool {
+    text.contains("{{") && text.contains("}}") || text.contains("{%") && text.contains("%}")
 }
 
 /// The kinds a (possibly unparsable) text declares.

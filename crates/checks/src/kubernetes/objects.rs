@@ -198,7 +198,7 @@ impl Object {
     /// Reason text for an Unknown outcome caused by templating at `node`.
     pub fn unknown_reason(&self, node: &Node, what: &str) -> String {
         format!(
-            "{}: {what} of {} depends on Helm templating vouch cannot evaluate",
+            "{}: {what} of {} depends on templating vouch cannot evaluate",
             self.at(node),
             self.display()
         )
@@ -213,7 +213,9 @@ impl Object {
         let Some(s) = node.as_str() else {
             return Text::Unknown;
         };
-        if s.contains(UNKNOWN) || s == HOLE || self.is_uncertain(node) {
+        // `{{ ... }}` left in a plain manifest: another templating tool fills it in.
+        let foreign_template = s.contains("{{") && s.contains("}}");
+        if s.contains(UNKNOWN) || s == HOLE || foreign_template || self.is_uncertain(node) {
             Text::Unknown
         } else if s.contains(SYM) {
             Text::Symbolic(s)

@@ -180,11 +180,15 @@ fn judge_probe(
         if name.parse::<u32>().is_ok() {
             continue;
         }
-        let declared = c.node.get("ports").map(|p| p.items()).unwrap_or(&[]);
-        if declared
-            .iter()
-            .any(|p| p.get("name").is_none_or(|n| obj.text(n) == Text::Unknown))
-        {
+        let declared = match obj.field(c.node, "ports") {
+            Field::Present(p) => p.items(),
+            Field::Absent => &[],
+            Field::Unknown(_) => continue,
+        };
+        if declared.iter().any(|p| {
+            super::objects::is_hole(p)
+                || p.get("name").is_some_and(|n| obj.text(n) == Text::Unknown)
+        }) {
             continue;
         }
         if !declared

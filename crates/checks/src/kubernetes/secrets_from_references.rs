@@ -162,7 +162,10 @@ fn judge_env<'a>(
                     || t.starts_with("$(") && t.ends_with(')')
                     || t.starts_with('/')
                     || t.parse::<f64>().is_ok()
-                    || matches!(t.to_ascii_lowercase().as_str(), "true" | "false" | "yes" | "no");
+                    || matches!(
+                        t.to_ascii_lowercase().as_str(),
+                        "true" | "false" | "yes" | "no"
+                    );
                 if credential_shaped(t) || (is_secret_name(name) && !harmless) {
                     v.fail(obj.finding_redacted(
                         value,
@@ -177,7 +180,7 @@ fn judge_env<'a>(
             Text::Symbolic(_) | Text::Unknown if is_secret_name(name) => v.fail(obj.finding(
                 value,
                 format!(
-                    "{who} sets `{name}` as a literal value templated from Helm values instead of a secretKeyRef"
+                    "{who} sets `{name}` as a literal (templated) value instead of a secretKeyRef"
                 ),
             )),
             _ => {}

@@ -194,3 +194,48 @@ fn kustomize_base_is_judged_through_its_overlays_with_patches() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn kustomize_components_patch_the_accumulated_resources() {
+    let base = PLAIN.replace(
+        "          resources:\n            requests: {cpu: 100m, memory: 128Mi}\n            limits: {cpu: 500m, memory: 256Mi}\n",
+        "",
+    );
+    let files = [
+        (
+            "deploy/base/kustomization.yaml",
+            "resources:\n  - deployment.yaml\n",
+        ),
+        ("deploy/base/deployment.yaml", base.as_str()),
+        (
+            "deploy/components/hardening/kustomization.yaml",
+            "apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\npatches:\n  - target: {kind: Deployment}\n    patch: |-\n      - op: add\n        path: /spec/template/spec/containers/0/securityContext\n        value: {readOnlyRootFilesystem: true}\n",
+        ),
+        (
+            "deploy/overlays/prod/kustomization.yaml",
+            "resources:\n  - ../../base\ncomponents:\n  - ../../components/hardening\n",
+        ),
+    ];
+    match run("K8S007", &files) {
+        Outcome::Pass { evidence } => {
+            assert_eq!(
+                evidence[0].location.path,
+                "deploy/components/hardening/kustomization.yaml"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn other_tools_templates_are_unknown_not_failures() {
+    let jinja = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n{% if ha %}\n  replicas: 3\n{% endif %}\n";
+    let quoted = PLAIN.replace("ghcr.io/acme/api:1.0.0", "\"{{ api_image }}\"");
+    let files = [
+        ("ansible/templates/api.yaml", jinja),
+        ("k8s/api.yaml", quoted.as_str()),
+    ];
+    assert!(is_unknown(&run("K8S010", &files)));
+    let parse = run("K8S019", &files);
+    assert!(matches!(parse, Outcome::Pass { .. }), "{parse:?}");
+}

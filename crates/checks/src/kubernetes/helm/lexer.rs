@@ -121,11 +121,22 @@ pub enum Tok {
 pub fn tokenize(body: &str) -> Option<Vec<Tok>> {
     let chars: Vec<char> = body.chars().collect();
     let mut pos = 0;
-    let toks = tokens_until(&chars, &mut pos, None)?;
+    let toks = tokens_until(&chars, &mut pos, None, 0)?;
     (pos >= chars.len()).then_some(toks)
 }
 
-fn tokens_until(chars: &[char], pos: &mut usize, close: Option<char>) -> Option<Vec<Tok>> {
+/// Parentheses nested deeper than this are not read (hostile input).
+const MAX_GROUP_DEPTH: usize = 32;
+
+fn tokens_until(
+    chars: &[char],
+    pos: &mut usize,
+    close: Option<char>,
+    depth: usize,
+) -> Option<Vec<Tok>> {
+    if depth > MAX_GROUP_DEPTH {
+        return None;
+    }
     let mut out = Vec::new();
     while *pos < chars.len() {
         let c = chars[*pos];
@@ -140,7 +151,7 @@ fn tokens_until(chars: &[char], pos: &mut usize, close: Option<char>) -> Option<
         match c {
             '(' => {
                 *pos += 1;
-                out.push(Tok::Group(tokens_until(chars, pos, Some(')'))?));
+                out.push(Tok::Group(tokens_until(chars, pos, Some(')'), depth + 1)?));
                 // `(expr).field` is not supported.
                 if chars.get(*pos) == Some(&'.') {
                     return None;

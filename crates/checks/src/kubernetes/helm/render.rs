@@ -35,6 +35,8 @@ pub struct OutLine {
 const MAX_INCLUDE_DEPTH: usize = 8;
 /// Lines an unclosed `{{` may span.
 const MAX_ACTION_LINES: usize = 30;
+/// Template lines processed per template, `range` and `include` expansions included.
+const MAX_STEPS: usize = 100_000;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum State {
@@ -108,6 +110,7 @@ fn classify(body: &str) -> Action {
 pub struct Renderer<'c> {
     chart: &'c Chart,
     holes: usize,
+    steps: usize,
 }
 
 /// Where the lines being rendered come from.
@@ -123,7 +126,11 @@ struct Site {
 
 impl<'c> Renderer<'c> {
     pub fn new(chart: &'c Chart) -> Renderer<'c> {
-        Renderer { chart, holes: 0 }
+        Renderer {
+            chart,
+            holes: 0,
+            steps: 0,
+        }
     }
 
     pub fn render(&mut self, text: &str) -> Vec<OutLine> {
@@ -149,6 +156,19 @@ impl<'c> Renderer<'c> {
         let mut frames: Vec<Frame> = Vec::new();
         let mut i = 0;
         while i < lines.len() {
+            self.steps += 1;
+            if self.steps > MAX_STEPS {
+                // Runaway expansion: cut the output short so it does not parse (a gap).
+                out.push(OutLine {
+                    text: format!("{UNKNOWN}: ["),
+                    src: 0,
+                    line: site.fixed_line.unwrap_or(site.offset + i as u32 + 1),
+                    column: 0,
+                    uncertain: true,
+                    values: Vec::new(),
+                });
+                return;
+            }
             let first = i;
             let mut joined = lines[i].to_string();
             let mut segs = segments(&joined);
@@ -819,5 +839,75 @@ spec:
         assert_eq!(lines[1].text, "  limits:");
         assert_eq!((lines[1].src, lines[1].line), (VALUES_SRC, 2));
         assert_eq!((lines[2].src, lines[2].line), (VALUES_SRC, 3));
+    }
+
+    #[test]
+    fn runaway_expansion_is_cut_short() {
+        let items: Vec<String> = (0..200).map(|i| format!("  - n{i}")).collect();
+        let c = chart(&format!("a:\n{}\n", items.join("\n")), "");
+        let t = "{{- range $.Values.a }}\n{{- range $.Values.a }}\n{{- range $.Values.a }}\n- x\n{{- end }}\n{{- end }}\n{{- end }}\n";
+        let started = std::time::Instant::now();
+        let (text, _) = render(&c, t);
+        assert!(started.elapsed().as_secs() < 10);
+        assert!(parse_str(&text).is_err());
+        let deep = format!("x: {{{{ {}1{} }}}}\n", "(".repeat(5000), ")".repeat(5000));
+        let (text, _) = render(&c, &deep);
+        assert!(text.contains(UNKNOWN));
+    }
+
+    #[test]
+    fn library_chart_idioms_render_with_holes() {
+        let c = chart(
+            "podSecurityContext:\n  enabled: true\n  fsGroup: 1001\nresources: {}\nresourcesPreset: nano\nlivenessProbe:\n  enabled: true\n  periodSeconds: 10\nimage:\n  registry: docker.io\n  repository: bitnami/nginx\n  tag: 1.27.2\n",
+            "",
+        );
+        let t = r#"apiVersion: {{ include "common.capabilities.deployment.apiVersion" . }}
+kind: Deployment
+metadata:
+  name: {{ template "common.names.fullname" . }}
+  namespace: {{ include "common.names.namespace" . | quote }}
+  labels: {{- include "common.labels.standard" ( dict "customLabels" .Values.commonLabels "context" $ ) | nindent 4 }}
+spec:
+  template:
+    spec:
+      {{- if .Values.podSecurityContext.enabled }}
+      securityContext: {{- omit .Values.podSecurityContext "enabled" | toYaml | nindent 8 }}
+      {{- end }}
+      containers:
+        - name: nginx
+          image: {{ template "common.images.image" (dict "imageRoot" .Values.image "global" .Values.global) }}
+          {{- if .Values.resources }}
+          resources: {{- toYaml .Values.resources | nindent 12 }}
+          {{- else if ne .Values.resourcesPreset "none" }}
+          resources: {{- include "common.resources.preset" (dict "type" .Values.resourcesPreset) | nindent 12 }}
+          {{- end }}
+          {{- if .Values.livenessProbe.enabled }}
+          livenessProbe: {{- include "common.tplvalues.render" (dict "value" (omit .Values.livenessProbe "enabled") "context" $) | nindent 12 }}
+          {{- end }}
+"#;
+        let (text, _) = render(&c, t);
+        let doc = parse_str(&text)
+            .unwrap_or_else(|e| panic!("{e}\n{text}"))
+            .remove(0)
+            .root;
+        let container = &doc
+            .path(&["spec", "template", "spec", "containers"])
+            .unwrap()
+            .items()[0];
+        let has_hole =
+            |key: &str| crate::kubernetes::objects::has_holes(container.get(key).unwrap());
+        assert!(has_hole("resources") && has_hole("livenessProbe"));
+        assert!(
+            container
+                .get("image")
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .contains(UNKNOWN)
+        );
+        assert!(crate::kubernetes::objects::has_holes(
+            doc.path(&["spec", "template", "spec", "securityContext"])
+                .unwrap()
+        ));
     }
 }
