@@ -37,8 +37,10 @@ HorizontalPodAutoscaler (or KEDA ScaledObject) targets it by `scaleTargetRef` ki
 minimum counts (`minReplicas`, default 1; KEDA `minReplicaCount`, default 0) and `spec.replicas`
 is ignored; otherwise `spec.replicas` (default 1). Deployments that mount a
 PersistentVolumeClaim are singletons by design and are not judged. Kustomize overlays and their
-`replicas:` field are applied; Helm values are read from values.yaml, and a count that templating
-or a conditional hides is Unknown.
+`replicas:` field are applied, and overlays named for a non-production environment (`dev`,
+`local`, `test`, `ci`, `kind`, `minikube`, `sandbox`, `qa`) are left out when a production-like
+one exists. Helm values are read from values.yaml; a count that templating or a condition hides,
+or that another (production-like) values file of the chart sets differently, is Unknown.
 
 ## Why it matters in production
 

@@ -6,6 +6,8 @@ mod emit;
 pub mod eval;
 pub mod lexer;
 pub mod render;
+#[cfg(test)]
+mod render_tests;
 
 use super::model::{Gap, kinds_in_text, non_production_name};
 use super::objects::{Object, Origin, Text, encode};

@@ -17,9 +17,8 @@
 //! `replacements`, name prefixes and common labels (they apply to both sides of a selector
 //! and leave matching unchanged), remote bases.
 
-use super::image_ref;
 use super::model::{Gap, non_production_name};
-use super::objects::{Object, Origin, encode, reencode};
+use super::objects::{Object, Origin, reencode};
 use regex::Regex;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -27,6 +26,12 @@ use vouch_workspace::yaml::parse_str;
 use vouch_workspace::{
     Node, SourceText, Value, Workspace, YamlFile, YamlRole, is_docs_or_example_path, is_test_path,
 };
+
+mod patch;
+mod transformers;
+
+use patch::{json_patch, merge_map};
+use transformers::{apply_images, apply_replicas};
 
 #[derive(Default)]
 pub struct Built {
@@ -36,10 +41,10 @@ pub struct Built {
     pub gaps: Vec<Gap>,
 }
 
-struct Kust<'a> {
+pub(super) struct Kust<'a> {
     dir: String,
-    file: &'a YamlFile,
-    root: &'a Node,
+    pub(super) file: &'a YamlFile,
+    pub(super) root: &'a Node,
 }
 
 enum Resource {
@@ -365,7 +370,7 @@ fn shift(node: &mut Node, by: u32) {
 }
 
 /// Index of `src` in the object's sources, added when new.
-fn source_index(obj: &mut Object, src: &Arc<SourceText>) -> usize {
+pub(super) fn source_index(obj: &mut Object, src: &Arc<SourceText>) -> usize {
     if let Some(i) = obj.sources.iter().position(|s| s.path == src.path) {
         return i;
     }
@@ -430,339 +435,13 @@ fn targets(t: &Node, o: &Object) -> bool {
     kind_ok && name_ok && labels_ok
 }
 
-fn directive(n: &Node) -> Option<&str> {
-    n.get("$patch").and_then(Node::as_str)
-}
-
-/// The key Kubernetes merges a list field by (others are replaced).
-fn merge_key(field: &str) -> Option<&'static str> {
-    match field {
-        "containers"
-        | "initContainers"
-        | "ephemeralContainers"
-        | "env"
-        | "volumes"
-        | "imagePullSecrets" => Some("name"),
-        "volumeMounts" => Some("mountPath"),
-        "ports" => Some("containerPort"),
-        _ => None,
-    }
-}
-
-fn merge_map(base: &mut Node, patch: &Node) {
-    if directive(patch) == Some("replace") {
-        let mut p = patch.clone();
-        if let Value::Map(e) = &mut p.value {
-            e.retain(|(k, _)| k.as_str() != Some("$patch"));
-        }
-        *base = p;
-        return;
-    }
-    let (Value::Map(base_entries), Value::Map(patch_entries)) = (&mut base.value, &patch.value)
-    else {
-        *base = patch.clone();
-        return;
-    };
-    for (k, v) in patch_entries {
-        let Some(name) = k.as_str() else { continue };
-        if name.starts_with('$') {
-            continue;
-        }
-        let pos = base_entries
-            .iter()
-            .position(|(bk, _)| bk.as_str() == Some(name));
-        if v.is_null() || directive(v) == Some("delete") {
-            if let Some(i) = pos {
-                base_entries.remove(i);
-            }
-            continue;
-        }
-        match pos {
-            Some(i) => merge_value(&mut base_entries[i].1, v, name),
-            None => base_entries.push((k.clone(), v.clone())),
-        }
-    }
-}
-
-fn merge_value(base: &mut Node, patch: &Node, field: &str) {
-    match (&base.value, &patch.value, merge_key(field)) {
-        (Value::Map(_), Value::Map(_), _) => merge_map(base, patch),
-        (Value::Seq(_), Value::Seq(_), Some(key)) => merge_list(base, patch, key),
-        _ => *base = patch.clone(),
-    }
-}
-
-fn merge_list(base: &mut Node, patch: &Node, key: &str) {
-    let Value::Seq(items) = &mut base.value else {
-        return;
-    };
-    for item in patch.items() {
-        let id = item.get(key).and_then(Node::as_str);
-        let pos = id.and_then(|id| {
-            items
-                .iter()
-                .position(|b| b.get(key).and_then(Node::as_str) == Some(id))
-        });
-        match (pos, directive(item)) {
-            (Some(i), Some("delete")) => {
-                items.remove(i);
-            }
-            (_, Some("delete")) => {}
-            (Some(i), _) => merge_map(&mut items[i], item),
-            (None, _) => items.push(item.clone()),
-        }
-    }
-}
-
-/// RFC 6902 `add`, `replace` and `remove` on JSON-pointer paths.
-fn json_patch(root: &mut Node, ops: &Node) {
-    for op in ops.items() {
-        let (Some(kind), Some(path)) = (
-            op.get("op").and_then(Node::as_str),
-            op.get("path").and_then(Node::as_str),
-        ) else {
-            continue;
-        };
-        let segs: Vec<String> = path
-            .split('/')
-            .skip(1)
-            .map(|s| s.replace("~1", "/").replace("~0", "~"))
-            .collect();
-        let Some((last, parents)) = segs.split_last() else {
-            continue;
-        };
-        let Some(parent) = parents.iter().try_fold(&mut *root, |n, s| child_mut(n, s)) else {
-            continue;
-        };
-        let value = op.get("value").cloned();
-        match (kind, &mut parent.value, value) {
-            ("add" | "replace", Value::Map(entries), Some(v)) => {
-                match entries.iter().position(|(k, _)| k.as_str() == Some(last)) {
-                    Some(i) => entries[i].1 = v,
-                    None => entries.push((
-                        Node {
-                            value: Value::Scalar {
-                                text: last.clone(),
-                                plain: true,
-                            },
-                            line: v.line,
-                            column: v.column,
-                        },
-                        v,
-                    )),
-                }
-            }
-            ("add", Value::Seq(items), Some(v)) => {
-                if last == "-" {
-                    items.push(v);
-                } else if let Some(i) = last.parse::<usize>().ok().filter(|i| *i <= items.len()) {
-                    items.insert(i, v);
-                }
-            }
-            ("replace", Value::Seq(items), Some(v)) => {
-                if let Some(slot) = last.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {
-                    *slot = v;
-                }
-            }
-            ("remove", Value::Map(entries), _) => entries.retain(|(k, _)| k.as_str() != Some(last)),
-            ("remove", Value::Seq(items), _) => {
-                if let Some(i) = last.parse::<usize>().ok().filter(|i| *i < items.len()) {
-                    items.remove(i);
-                }
-            }
-            _ => {}
-        }
-    }
-}
-
-fn child_mut<'n>(node: &'n mut Node, seg: &str) -> Option<&'n mut Node> {
-    match &mut node.value {
-        Value::Map(entries) => entries
-            .iter_mut()
-            .find(|(k, _)| k.as_str() == Some(seg))
-            .map(|(_, v)| v),
-        Value::Seq(items) => seg.parse::<usize>().ok().and_then(|i| items.get_mut(i)),
-        _ => None,
-    }
-}
-
-/// `replicas: [{name, count}]`.
-fn apply_replicas(k: &Kust<'_>, objs: &mut [Object]) {
-    for entry in k.root.get("replicas").map(Node::items).unwrap_or(&[]) {
-        let (Some(name), Some(count)) =
-            (entry.get("name").and_then(Node::as_str), entry.get("count"))
-        else {
-            continue;
-        };
-        for o in objs.iter_mut().filter(|o| o.name.as_deref() == Some(name)) {
-            if !matches!(
-                o.kind.as_str(),
-                "Deployment" | "StatefulSet" | "ReplicaSet" | "Rollout"
-            ) {
-                continue;
-            }
-            let s = source_index(o, &k.file.text);
-            let mut value = count.clone();
-            reencode(&mut value, s);
-            if let Some(spec) = child_mut(&mut o.root, "spec") {
-                set_key(spec, "replicas", value);
-            }
-        }
-    }
-}
-
-/// `images: [{name, newName, newTag, digest}]`.
-fn apply_images(k: &Kust<'_>, objs: &mut [Object]) {
-    for entry in k.root.get("images").map(Node::items).unwrap_or(&[]) {
-        let Some(name) = entry.get("name").and_then(Node::as_str) else {
-            continue;
-        };
-        let get = |key: &str| entry.get(key).filter(|n| n.as_str().is_some());
-        let Some(anchor) = get("digest")
-            .or_else(|| get("newTag"))
-            .or_else(|| get("newName"))
-        else {
-            continue;
-        };
-        for o in objs.iter_mut() {
-            let s = source_index(o, &k.file.text);
-            let line = encode(s, anchor.line);
-            for_each_image(&mut o.root, &mut |image: &mut Node| {
-                let Some(current) = image.as_str() else {
-                    return;
-                };
-                let r = image_ref::parse(current);
-                if r.name != name {
-                    return;
-                }
-                let new_name = get("newName").and_then(Node::as_str).unwrap_or(r.name);
-                let text = match (
-                    get("digest").and_then(Node::as_str),
-                    get("newTag").and_then(Node::as_str),
-                ) {
-                    (Some(d), _) => format!("{new_name}@{d}"),
-                    (None, Some(t)) => format!("{new_name}:{t}"),
-                    (None, None) => match (r.tag, r.digest) {
-                        (_, Some(d)) => format!("{new_name}@{d}"),
-                        (Some(t), None) => format!("{new_name}:{t}"),
-                        (None, None) => new_name.to_string(),
-                    },
-                };
-                *image = Node {
-                    value: Value::Scalar { text, plain: true },
-                    line,
-                    column: anchor.column,
-                };
-            });
-        }
-    }
-}
-
-/// Every `image:` of containers in any pod spec of the object.
-fn for_each_image(node: &mut Node, f: &mut dyn FnMut(&mut Node)) {
-    match &mut node.value {
-        Value::Map(entries) => {
-            for (k, v) in entries.iter_mut() {
-                match k.as_str() {
-                    Some("containers" | "initContainers") => {
-                        if let Value::Seq(items) = &mut v.value {
-                            for c in items.iter_mut() {
-                                if let Some(img) = child_mut(c, "image") {
-                                    f(img);
-                                }
-                            }
-                        }
-                    }
-                    _ => for_each_image(v, f),
-                }
-            }
-        }
-        Value::Seq(items) => items.iter_mut().for_each(|n| for_each_image(n, f)),
-        _ => {}
-    }
-}
-
-fn set_key(map: &mut Node, key: &str, value: Node) {
-    if let Value::Map(entries) = &mut map.value {
-        match entries.iter().position(|(k, _)| k.as_str() == Some(key)) {
-            Some(i) => entries[i].1 = value,
-            None => entries.push((
-                Node {
-                    value: Value::Scalar {
-                        text: key.to_string(),
-                        plain: true,
-                    },
-                    line: value.line,
-                    column: value.column,
-                },
-                value,
-            )),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn node(s: &str) -> Node {
-        parse_str(s).unwrap().remove(0).root
-    }
 
     #[test]
     fn joins_paths() {
         assert_eq!(join("overlays/prod/", "../../base"), "base");
         assert_eq!(join("", "./deploy.yaml"), "deploy.yaml");
-    }
-
-    #[test]
-    fn strategic_merge_by_name() {
-        let mut base = node(
-            "spec:\n  replicas: 1\n  template:\n    spec:\n      containers:\n        - name: api\n          image: a:1\n        - name: side\n          image: b:1\n",
-        );
-        let patch = node(
-            "spec:\n  replicas: 3\n  template:\n    spec:\n      containers:\n        - name: api\n          resources:\n            limits: {memory: 1Gi}\n",
-        );
-        merge_map(&mut base, &patch);
-        assert_eq!(
-            base.path(&["spec", "replicas"]).unwrap().as_str(),
-            Some("3")
-        );
-        let containers = base
-            .path(&["spec", "template", "spec", "containers"])
-            .unwrap();
-        assert_eq!(containers.items().len(), 2);
-        assert_eq!(
-            containers.items()[0].get("image").unwrap().as_str(),
-            Some("a:1")
-        );
-        assert!(
-            containers.items()[0]
-                .path(&["resources", "limits", "memory"])
-                .is_some()
-        );
-    }
-
-    #[test]
-    fn json6902_ops() {
-        let mut base =
-            node("spec:\n  replicas: 1\n  template: {spec: {containers: [{name: a}]}}\n");
-        let ops = node(
-            "- op: replace\n  path: /spec/replicas\n  value: 4\n- op: add\n  path: /spec/template/spec/containers/0/image\n  value: x:1\n",
-        );
-        json_patch(&mut base, &ops);
-        assert_eq!(
-            base.path(&["spec", "replicas"]).unwrap().as_str(),
-            Some("4")
-        );
-        assert_eq!(
-            base.path(&["spec", "template", "spec", "containers"])
-                .unwrap()
-                .items()[0]
-                .get("image")
-                .unwrap()
-                .as_str(),
-            Some("x:1")
-        );
     }
 }
