@@ -25,8 +25,11 @@ pub const HOLE: &str = "__VOUCH_HOLE__";
 /// Prefix of a mapping key standing for entries templating inserts.
 pub const HOLE_KEY: &str = "__vouch_hole_";
 
+/// Sources an object can name (far more than any patch chain uses).
+const MAX_SOURCES: usize = (u32::MAX / STRIDE) as usize - 1;
+
 pub fn encode(source: usize, line: u32) -> u32 {
-    source as u32 * STRIDE + line
+    source.min(MAX_SOURCES) as u32 * STRIDE + line % STRIDE
 }
 
 pub fn decode(line: u32) -> (usize, u32) {

@@ -36,7 +36,7 @@ static META: ControlMeta = ControlMeta {
 Every probe of every container must be able to tell a healthy container from a broken one:
 
 - an `exec` probe must not be a command that always succeeds (`true`, `/bin/true`, `exit 0`,
-  `sh -c "echo ok"`, `:`);
+  `sh -c "echo ok"`, `:`, `ls /`, `date`);
 - a probe on a *named* port (`port: http`) must name a port the container declares — otherwise
   the probe can never succeed;
 - the liveness and readiness probes must not call the same HTTP path and port when the
@@ -218,11 +218,25 @@ fn trivially_true(words: &[&str]) -> bool {
         _ => &words.join(" "),
     };
     let script = script.trim().trim_end_matches(';').trim();
-    matches!(
-        script,
-        "true" | "/bin/true" | "/usr/bin/true" | ":" | "exit 0" | ""
-    ) || script.starts_with("echo ") && !script.contains(['|', '&', ';', '>', '$'])
-        || script == "echo"
+    let always = [
+        "true",
+        "/bin/true",
+        "/usr/bin/true",
+        ":",
+        "exit 0",
+        "",
+        "echo",
+        "ls",
+        "ls /",
+        "pwd",
+        "date",
+        "whoami",
+        "hostname",
+        "id",
+        "uptime",
+    ];
+    always.contains(&script)
+        || script.starts_with("echo ") && !script.contains(['|', '&', ';', '>', '$', '`'])
 }
 
 fn is_shell(word: &str) -> bool {

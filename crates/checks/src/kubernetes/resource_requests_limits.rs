@@ -151,12 +151,13 @@ impl Check for MissingResourceRequestsLimits {
     }
 }
 
-/// A LimitRange in the object's namespace gives containers a default for this value.
+/// A LimitRange in the object's namespace gives containers a default for this value (a
+/// default request falls back to the default limit, as Kubernetes does).
 fn defaulted(limit_ranges: &[&Object], obj: &Object, section: &str, res: &str) -> bool {
-    let key = if section == "limits" {
-        "default"
+    let keys: &[&str] = if section == "limits" {
+        &["default"]
     } else {
-        "defaultRequest"
+        &["defaultRequest", "default"]
     };
     limit_ranges.iter().any(|lr| {
         lr.same_namespace(obj)
@@ -168,7 +169,7 @@ fn defaulted(limit_ranges: &[&Object], obj: &Object, section: &str, res: &str) -
                 .iter()
                 .any(|item| {
                     item.get("type").and_then(Node::as_str) == Some("Container")
-                        && item.path(&[key, res]).is_some()
+                        && keys.iter().any(|key| item.path(&[key, res]).is_some())
                 })
     })
 }

@@ -163,11 +163,13 @@ fn judge_rolling(
     // except that a percentage below 100 never takes every pod of a non-empty Deployment.
     let absolute = |value: &str, up: bool, n: i64| -> Option<i64> {
         match value.strip_suffix('%') {
-            Some(p) => p
-                .trim()
-                .parse::<i64>()
-                .ok()
-                .map(|p| if up { (p * n + 99) / 100 } else { p * n / 100 }),
+            Some(p) => p.trim().parse::<i64>().ok().map(|p| {
+                if up {
+                    p.saturating_mul(n).saturating_add(99) / 100
+                } else {
+                    p.saturating_mul(n) / 100
+                }
+            }),
             None => value.parse().ok(),
         }
     };
