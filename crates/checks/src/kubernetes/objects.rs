@@ -178,9 +178,15 @@ impl Object {
         finding_at(src, line, column, message).with_snippet(snippet)
     }
 
-    /// A finding at the object's `kind:` line (for things that are missing).
+    /// A finding about the object as a whole (something missing): at its `metadata.name` line,
+    /// whose snippet tells objects of one file apart (and keeps fingerprints distinct).
     pub fn finding_here(&self, message: impl Into<String>) -> Finding {
-        let node = self.root.get_key("kind").unwrap_or(&self.root);
+        let node = self
+            .root
+            .get("metadata")
+            .and_then(|m| m.get_key("name"))
+            .or_else(|| self.root.get_key("kind"))
+            .unwrap_or(&self.root);
         self.finding(node, message)
     }
 

@@ -239,3 +239,16 @@ fn other_tools_templates_are_unknown_not_failures() {
     let parse = run("K8S019", &files);
     assert!(matches!(parse, Outcome::Pass { .. }), "{parse:?}");
 }
+
+#[test]
+fn findings_quoting_the_same_line_keep_distinct_fingerprints() {
+    let two = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: a\n      image: a:1\n      securityContext:\n        runAsUser: 1000\n    - name: b\n      image: b:1\n      securityContext:\n        runAsUser: 1000\n";
+    match run("K8S007", &[("k8s/pod.yaml", two)]) {
+        Outcome::Fail { findings } => {
+            assert_eq!(findings.len(), 2);
+            assert_eq!(findings[0].snippet, findings[1].snippet);
+            assert_ne!(findings[0].fingerprint, findings[1].fingerprint);
+        }
+        other => panic!("{other:?}"),
+    }
+}
