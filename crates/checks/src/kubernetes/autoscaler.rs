@@ -1,9 +1,8 @@
 use super::model::K8sModel;
 use super::objects::{Text, readable};
 use super::relations::{AutoscalerKind, autoscalers};
-use super::scan::each_workload;
+use super::scan::{Which, each_workload};
 use super::selectors::Match;
-use super::workloads::WorkloadKind;
 use crate::prelude::*;
 
 pub struct MissingAutoscaler;
@@ -75,6 +74,12 @@ spec:
 "#,
 };
 
+const AUTOSCALER_KINDS: [&str; 3] = [
+    "HorizontalPodAutoscaler",
+    "ScaledObject",
+    "VerticalPodAutoscaler",
+];
+
 impl Check for MissingAutoscaler {
     fn meta(&self) -> &'static ControlMeta {
         &META
@@ -84,7 +89,7 @@ impl Check for MissingAutoscaler {
         let model = K8sModel::get(ws);
         each_workload(
             ws,
-            |w| matches!(w.kind, WorkloadKind::Deployment | WorkloadKind::Rollout),
+            Which::Deployments,
             |w, v| {
                 if w.has_persistent_volume() {
                     return;
@@ -115,9 +120,15 @@ impl Check for MissingAutoscaler {
                         Match::No => {}
                     }
                 }
+                let hidden = model.hidden(&AUTOSCALER_KINDS);
                 match unknown {
                     Some(at) => v.unknown(format!(
                         "{at}: whether an autoscaler targets {} is templated",
+                        obj.display()
+                    )),
+                    None if hidden.is_some() => v.unknown(format!(
+                        "{}; it may hold an autoscaler for {}",
+                        hidden.unwrap_or_default(),
                         obj.display()
                     )),
                     None => v.fail(obj.finding_here(format!(

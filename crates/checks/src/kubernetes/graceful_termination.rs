@@ -1,5 +1,5 @@
 use super::objects::{Field, Text};
-use super::scan::each_workload;
+use super::scan::{Which, each_workload};
 use crate::prelude::*;
 
 pub struct NoGracefulTermination;
@@ -83,7 +83,7 @@ impl Check for NoGracefulTermination {
     fn run(&self, ws: &Workspace) -> Outcome {
         each_workload(
             ws,
-            |w| w.long_running(),
+            Which::LongRunning,
             |w, v| {
                 let obj = w.obj;
                 match obj.field(w.pod_spec, "terminationGracePeriodSeconds") {

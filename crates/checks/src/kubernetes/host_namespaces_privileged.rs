@@ -1,5 +1,5 @@
 use super::objects::{Field, Text};
-use super::scan::{NO_WORKLOADS, each_workload};
+use super::scan::{NO_WORKLOADS, Which, each_workload};
 use super::security::{Setting, container_setting};
 use crate::prelude::*;
 
@@ -86,7 +86,7 @@ impl Check for HostNamespacesOrPrivileged {
     fn run(&self, ws: &Workspace) -> Outcome {
         each_workload(
             ws,
-            |_| true,
+            Which::All,
             |w, v| {
                 let obj = w.obj;
                 let mut clean = true;

@@ -1,5 +1,5 @@
 use super::objects::Field;
-use super::scan::each_workload;
+use super::scan::{Which, each_workload};
 use crate::prelude::*;
 
 pub struct MissingLivenessProbe;
@@ -83,7 +83,7 @@ impl Check for MissingLivenessProbe {
     fn run(&self, ws: &Workspace) -> Outcome {
         each_workload(
             ws,
-            |w| w.long_running(),
+            Which::LongRunning,
             |w, v| {
                 let obj = w.obj;
                 for c in w.primary_containers() {

@@ -76,6 +76,12 @@ impl K8sModel {
         self.objects.iter().filter(move |o| o.kind == kind)
     }
 
+    /// Why an object of one of `kinds` may exist unseen: the first unreadable input that may
+    /// hold one.
+    pub fn hidden(&self, kinds: &[&str]) -> Option<String> {
+        self.gaps_for(kinds).next().map(Gap::describe)
+    }
+
     /// Gaps that may hold an object of one of `kinds`.
     pub fn gaps_for<'a>(&'a self, kinds: &'a [&'a str]) -> impl Iterator<Item = &'a Gap> {
         self.gaps.iter().filter(move |g| g.may_hold(kinds))

@@ -1,7 +1,6 @@
 use super::model::K8sModel;
 use super::relations::{Replicas, effective_replicas};
-use super::scan::each_workload;
-use super::workloads::WorkloadKind;
+use super::scan::{Which, each_workload};
 use crate::prelude::*;
 
 pub struct SingleReplica;
@@ -73,6 +72,8 @@ spec:
 "#,
 };
 
+const SCALER_KINDS: [&str; 2] = ["HorizontalPodAutoscaler", "ScaledObject"];
+
 impl Check for SingleReplica {
     fn meta(&self) -> &'static ControlMeta {
         &META
@@ -82,7 +83,7 @@ impl Check for SingleReplica {
         let model = K8sModel::get(ws);
         each_workload(
             ws,
-            |w| matches!(w.kind, WorkloadKind::Deployment | WorkloadKind::Rollout),
+            Which::Deployments,
             |w, v| {
                 if w.has_persistent_volume() {
                     return;
@@ -116,14 +117,25 @@ impl Check for SingleReplica {
                         );
                         if n >= 2 {
                             v.pass(obj.finding(node, msg));
+                        } else if let Some(gap) = model.hidden(&SCALER_KINDS) {
+                            v.unknown(format!(
+                                "{gap}; it may hold an autoscaler for {}",
+                                obj.display()
+                            ));
                         } else {
                             v.fail(obj.finding(node, msg));
                         }
                     }
-                    (Replicas::Known(_, None), None) => v.fail(obj.finding_here(format!(
-                        "{} sets no replicas (Kubernetes runs 1) and no autoscaler targets it",
-                        obj.display()
-                    ))),
+                    (Replicas::Known(..), None) => match model.hidden(&SCALER_KINDS) {
+                        Some(gap) => v.unknown(format!(
+                            "{gap}; it may hold an autoscaler for {}",
+                            obj.display()
+                        )),
+                        None => v.fail(obj.finding_here(format!(
+                            "{} sets no replicas (Kubernetes runs 1) and no autoscaler targets it",
+                            obj.display()
+                        ))),
+                    },
                 }
             },
             "no stateless Deployment in the repository",

@@ -1,7 +1,7 @@
 use super::model::K8sModel;
 use super::objects::{Object, Text, readable};
 use super::relations::selects_pods;
-use super::scan::each_workload;
+use super::scan::{Which, each_workload};
 use super::selectors::Match;
 use super::workloads::Workload;
 use crate::prelude::*;
@@ -70,6 +70,13 @@ spec:
 "#,
 };
 
+const POLICY_KINDS: [&str; 4] = [
+    "NetworkPolicy",
+    "CiliumNetworkPolicy",
+    "CiliumClusterwideNetworkPolicy",
+    "GlobalNetworkPolicy",
+];
+
 impl Check for MissingNetworkPolicy {
     fn meta(&self) -> &'static ControlMeta {
         &META
@@ -80,19 +87,11 @@ impl Check for MissingNetworkPolicy {
         let policies: Vec<&Object> = model
             .objects
             .iter()
-            .filter(|o| {
-                matches!(
-                    o.kind.as_str(),
-                    "NetworkPolicy"
-                        | "CiliumNetworkPolicy"
-                        | "CiliumClusterwideNetworkPolicy"
-                        | "GlobalNetworkPolicy"
-                )
-            })
+            .filter(|o| POLICY_KINDS.contains(&o.kind.as_str()))
             .collect();
         each_workload(
             ws,
-            |w| w.long_running(),
+            Which::LongRunning,
             |w, v| {
                 let obj = w.obj;
                 let mut unknown = None;
@@ -115,7 +114,13 @@ impl Check for MissingNetworkPolicy {
                         Match::No => {}
                     }
                 }
+                let hidden = model.hidden(&POLICY_KINDS);
                 match unknown {
+                    None if hidden.is_some() => v.unknown(format!(
+                        "{}; it may hold a network policy for {}",
+                        hidden.clone().unwrap_or_default(),
+                        obj.display()
+                    )),
                     Some(at) => v.unknown(format!(
                         "{at}: whether a network policy selects the pods of {} is templated or not readable",
                         obj.display()

@@ -1,5 +1,5 @@
 use super::objects::{Field, Object, Text};
-use super::scan::each_workload;
+use super::scan::{Which, each_workload};
 use super::workloads::Container;
 use crate::prelude::*;
 use regex::Regex;
@@ -93,7 +93,7 @@ impl Check for ImplausibleProbes {
         let mut readiness_route: Option<Option<String>> = None;
         each_workload(
             ws,
-            |_| true,
+            Which::All,
             |w, v| {
                 let obj = w.obj;
                 for c in &w.containers {

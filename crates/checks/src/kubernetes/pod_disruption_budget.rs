@@ -1,9 +1,9 @@
 use super::model::K8sModel;
 use super::objects::{Object, Text, readable};
 use super::relations::{Replicas, effective_replicas, selects_pods};
-use super::scan::each_workload;
+use super::scan::{Which, each_workload};
 use super::selectors::Match;
-use super::workloads::{Workload, WorkloadKind};
+use super::workloads::Workload;
 use crate::prelude::*;
 
 pub struct MissingPodDisruptionBudget;
@@ -85,7 +85,7 @@ impl Check for MissingPodDisruptionBudget {
         let budgets: Vec<&Object> = model.of_kind("PodDisruptionBudget").collect();
         each_workload(
             ws,
-            |w| matches!(w.kind, WorkloadKind::Deployment | WorkloadKind::Rollout),
+            Which::Deployments,
             |w, v| {
                 let obj = w.obj;
                 let mut unknown = None;
@@ -99,9 +99,15 @@ impl Check for MissingPodDisruptionBudget {
                         Match::No => {}
                     }
                 }
+                let hidden = model.hidden(&["PodDisruptionBudget"]);
                 match unknown {
                     Some(at) => v.unknown(format!(
                         "{at}: whether a PodDisruptionBudget selects the pods of {} is templated",
+                        obj.display()
+                    )),
+                    None if hidden.is_some() => v.unknown(format!(
+                        "{}; it may hold a PodDisruptionBudget for {}",
+                        hidden.unwrap_or_default(),
                         obj.display()
                     )),
                     None => v.fail(obj.finding_here(format!(

@@ -1,7 +1,7 @@
 use super::model::K8sModel;
 use super::objects::Field;
 use super::relations::services_selecting;
-use super::scan::each_workload;
+use super::scan::{Which, each_workload};
 use super::selectors::Match;
 use super::workloads::{Container, Workload};
 use crate::prelude::*;
@@ -89,7 +89,7 @@ impl Check for MissingReadinessProbe {
         let model = K8sModel::get(ws);
         each_workload(
             ws,
-            |w| w.long_running(),
+            Which::LongRunning,
             |w, v| {
                 let obj = w.obj;
                 let selected = services_selecting(&model, w);

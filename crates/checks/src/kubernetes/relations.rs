@@ -168,7 +168,10 @@ pub fn services_selecting(model: &K8sModel, w: &Workload<'_>) -> Match {
             Match::No => {}
         }
     }
-    result
+    match (result, model.hidden(&["Service"])) {
+        (Match::No, Some(gap)) => Match::Unknown(gap),
+        (result, _) => result,
+    }
 }
 
 /// Whether `policy`'s label selector at `path` picks the workload's pods.

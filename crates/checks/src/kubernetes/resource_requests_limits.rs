@@ -135,6 +135,11 @@ impl Check for MissingResourceRequestsLimits {
                             obj.display()
                         ),
                     ));
+                } else if let Some(gap) = model.hidden(&["LimitRange"]) {
+                    v.unknown(format!(
+                        "{gap}; it may hold a LimitRange default for {}",
+                        c.label()
+                    ));
                 } else {
                     v.fail(obj.finding(
                         at,

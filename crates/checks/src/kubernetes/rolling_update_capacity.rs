@@ -1,7 +1,7 @@
 use super::model::K8sModel;
 use super::objects::{Field, Object, Text};
 use super::relations::{Replicas, effective_replicas};
-use super::scan::each_workload;
+use super::scan::{Which, each_workload};
 use super::workloads::WorkloadKind;
 use crate::prelude::*;
 
@@ -90,9 +90,10 @@ impl Check for RolloutDropsCapacity {
         let model = K8sModel::get(ws);
         each_workload(
             ws,
-            |w| w.kind == WorkloadKind::Deployment,
+            Which::Deployments,
             |w, v| {
-                if w.has_persistent_volume() {
+                // Argo Rollouts have their own (canary, blue-green) strategies.
+                if w.kind != WorkloadKind::Deployment || w.has_persistent_volume() {
                     return;
                 }
                 let obj = w.obj;

@@ -1,6 +1,6 @@
 use super::model::K8sModel;
 use super::objects::{Field, Object, Text};
-use super::scan::{NO_WORKLOADS, each_workload};
+use super::scan::{NO_WORKLOADS, Which, each_workload};
 use super::secret_values::{credential_shaped, is_secret_name};
 use super::verdict::Verdict;
 use super::workloads::Workload;
@@ -97,7 +97,7 @@ impl Check for LiteralSecretEnv {
             .collect();
         let outcome = each_workload(
             ws,
-            |_| true,
+            Which::All,
             |w, v| {
                 let before = (v.findings.len(), v.unknown.len());
                 let mut references = Vec::new();

@@ -252,3 +252,14 @@ fn findings_quoting_the_same_line_keep_distinct_fingerprints() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn a_relation_an_unreadable_file_may_hold_is_unknown_not_missing() {
+    let broken_pdb = "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata:\n  name: api\nspec:\n  maxUnavailable: 1\n  selector: {matchLabels: {app: api}\n";
+    let files = [("k8s/api.yaml", PLAIN), ("k8s/pdb.yaml", broken_pdb)];
+    let o = run("K8S012", &files);
+    assert!(is_unknown(&o), "{o:?}");
+    assert!(matches!(run("K8S012", &files[..1]), Outcome::Fail { .. }));
+    // A broken PDB says nothing about autoscalers.
+    assert!(matches!(run("K8S013", &files), Outcome::Fail { .. }));
+}
