@@ -263,3 +263,23 @@ fn a_relation_an_unreadable_file_may_hold_is_unknown_not_missing() {
     // A broken PDB says nothing about autoscalers.
     assert!(matches!(run("K8S013", &files), Outcome::Fail { .. }));
 }
+
+#[test]
+fn kustomize_delete_patch_removes_the_object() {
+    let single = PLAIN
+        .replace("replicas: 2", "replicas: 1")
+        .replace("name: api}", "name: legacy}");
+    let files = [
+        (
+            "deploy/base/kustomization.yaml",
+            "resources:\n  - api.yaml\n  - legacy.yaml\n",
+        ),
+        ("deploy/base/api.yaml", PLAIN),
+        ("deploy/base/legacy.yaml", single.as_str()),
+        (
+            "deploy/overlays/prod/kustomization.yaml",
+            "resources:\n  - ../../base\npatches:\n  - patch: |-\n      $patch: delete\n      apiVersion: apps/v1\n      kind: Deployment\n      metadata:\n        name: legacy\n",
+        ),
+    ];
+    assert!(matches!(run("K8S011", &files), Outcome::Pass { .. }));
+}

@@ -268,7 +268,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Patches, `replicas`, `images` and `namespace` of one kustomization.
-    fn transform(&self, k: &Kust<'a>, objs: &mut [Object]) {
+    fn transform(&self, k: &Kust<'a>, objs: &mut Vec<Object>) {
         self.apply_patches(k, objs);
         apply_replicas(k, objs);
         apply_images(k, objs);
@@ -279,7 +279,7 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn apply_patches(&self, k: &Kust<'a>, objs: &mut [Object]) {
+    fn apply_patches(&self, k: &Kust<'a>, objs: &mut Vec<Object>) {
         let inline_src = k.file.text.clone();
         for entry in k
             .root
@@ -384,16 +384,21 @@ fn apply_strategic(
     patch: &Node,
     target: Option<&Node>,
     src: &Arc<SourceText>,
-    objs: &mut [Object],
+    objs: &mut Vec<Object>,
 ) {
     let kind = patch.get("kind").and_then(Node::as_str);
     let name = patch.path(&["metadata", "name"]).and_then(Node::as_str);
+    let hit = |o: &Object| match target {
+        Some(t) => targets(t, o),
+        None => kind == Some(o.kind.as_str()) && name.is_some() && name == o.name.as_deref(),
+    };
+    // `$patch: delete` at the top removes the object from the build.
+    if patch.get("$patch").and_then(Node::as_str) == Some("delete") {
+        objs.retain(|o| !hit(o));
+        return;
+    }
     for o in objs.iter_mut() {
-        let hit = match target {
-            Some(t) => targets(t, o),
-            None => kind == Some(o.kind.as_str()) && name.is_some() && name == o.name.as_deref(),
-        };
-        if !hit {
+        if !hit(o) {
             continue;
         }
         let s = source_index(o, src);
