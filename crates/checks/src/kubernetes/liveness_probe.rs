@@ -17,7 +17,7 @@ static META: ControlMeta = ControlMeta {
     references: &[
         "https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/",
         "https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/",
-        "https://cloud.google.com/architecture/best-practices-for-running-cost-effective-kubernetes-applications-on-gke#make_sure_your_application_can_grow_vertically_and_horizontally",
+        "https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#container-probes",
     ],
     concepts: &[
         "liveness probe",
@@ -72,6 +72,7 @@ containers:
 
 - Kubernetes: Liveness, Readiness, and Startup Probes
 - Kubernetes: Configure Liveness, Readiness and Startup Probes
+- Kubernetes: Pod Lifecycle, container probes
 "#,
 };
 
