@@ -114,7 +114,7 @@ impl Check for MissingReadinessProbe {
                         Field::Absent if serves.is_none() => {
                             if let Match::Unknown(at) = &selected {
                                 v.unknown(format!(
-                                    "{at}: whether a Service sends traffic to {} is templated",
+                                    "{at}: vouch cannot tell whether a Service sends traffic to {}",
                                     obj.display()
                                 ));
                             }
@@ -129,14 +129,14 @@ impl Check for MissingReadinessProbe {
                         )),
                     }
                 }
-                unknown_list(w, v);
+                note_templated_containers(w, v);
             },
             "no long-running Kubernetes workload that serves traffic in the repository",
         )
     }
 }
 
-fn unknown_list(w: &Workload<'_>, v: &mut super::verdict::Verdict) {
+fn note_templated_containers(w: &Workload<'_>, v: &mut super::verdict::Verdict) {
     if let Some(at) = w.unknown_containers {
         v.unknown(w.obj.unknown_reason(at, "part of the container list"));
     }
