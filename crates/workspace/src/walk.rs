@@ -290,6 +290,13 @@ fn yaml_role(rel: &str) -> YamlRole {
     YamlRole::Other
 }
 
+/// Files that may belong to a Helm chart (decided once all files are known).
+fn is_helm_candidate(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    (name.starts_with("values") && (name.ends_with(".yaml") || name.ends_with(".yml")))
+        || rel.contains("templates/")
+}
+
 /// Top-level keys that make an unclassified YAML document worth keeping.
 fn interesting(root: &yaml::Node) -> bool {
     const KEYS: &[&str] = &[

@@ -73,7 +73,10 @@ pub fn run(args: AuditArgs) -> Result<ExitCode> {
     let on_check = |id: &str, took: std::time::Duration| {
         progress.tick();
         if args.timings {
-            timings.lock().unwrap_or_else(|e| e.into_inner()).push((took, id.to_string()));
+            timings
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((took, id.to_string()));
         }
     };
     let today = time::OffsetDateTime::now_utc().date();
@@ -85,7 +88,11 @@ pub fn run(args: AuditArgs) -> Result<ExitCode> {
     let output = vouch_checks::run(&ws, &checks, &engine);
     progress.finish();
     if args.timings {
-        print_timings(loaded, started.elapsed(), timings.into_inner().unwrap_or_else(|e| e.into_inner()));
+        print_timings(
+            loaded,
+            started.elapsed(),
+            timings.into_inner().unwrap_or_else(|e| e.into_inner()),
+        );
     }
 
     let failed = Report::gate_fails(&output.results, args.fail_on);
@@ -161,7 +168,11 @@ fn load_config(args: &AuditArgs) -> Result<Config> {
     Ok(config)
 }
 
-fn print_timings(loaded: std::time::Duration, total: std::time::Duration, mut per_check: Vec<(std::time::Duration, String)>) {
+fn print_timings(
+    loaded: std::time::Duration,
+    total: std::time::Duration,
+    mut per_check: Vec<(std::time::Duration, String)>,
+) {
     per_check.sort_by(|a, b| b.0.cmp(&a.0));
     eprintln!("read and parse: {:>8.1} ms", loaded.as_secs_f64() * 1e3);
     eprintln!("total:          {:>8.1} ms", total.as_secs_f64() * 1e3);
