@@ -231,6 +231,7 @@ fn parse_config(rel: &str, kind: FileKind, text: &std::sync::Arc<SourceText>, ou
             let role = yaml_role(rel);
             let docs = yaml::parse_str(&text.text);
             let keep = role != YamlRole::Other
+                || is_helm_candidate(rel)
                 || docs
                     .as_ref()
                     .map_or(true, |d| d.iter().any(|d| interesting(&d.root)));
