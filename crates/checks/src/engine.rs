@@ -12,12 +12,15 @@ use vouch_core::report::ExpiredSuppression;
 use vouch_core::{Config, ControlRef, ControlResult, Finding, Outcome, OutcomeKind, fingerprint};
 use vouch_workspace::Workspace;
 
+/// Progress callback: the control's ID and how long it took.
+pub type CheckDone = dyn Fn(&str, std::time::Duration) + Sync;
+
 pub struct EngineOptions<'a> {
     pub config: &'a Config,
     /// Suppressions expiring before this date no longer apply.
     pub today: Date,
     /// Called after each control finishes with its ID and wall time (progress, `--timings`).
-    pub on_check_done: Option<&'a (dyn Fn(&str, std::time::Duration) + Sync)>,
+    pub on_check_done: Option<&'a CheckDone>,
 }
 
 pub struct RunOutput {
