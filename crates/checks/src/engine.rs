@@ -13,14 +13,14 @@ use vouch_core::{Config, ControlRef, ControlResult, Finding, Outcome, OutcomeKin
 use vouch_workspace::Workspace;
 
 /// Progress callback: the control's ID and how long it took.
-pub type CheckDone = dyn Fn(&str, std::time::Duration) + Sync;
+pub type CheckDone<'a> = dyn Fn(&str, std::time::Duration) + Sync + 'a;
 
 pub struct EngineOptions<'a> {
     pub config: &'a Config,
     /// Suppressions expiring before this date no longer apply.
     pub today: Date,
     /// Called after each control finishes with its ID and wall time (progress, `--timings`).
-    pub on_check_done: Option<&'a CheckDone>,
+    pub on_check_done: Option<&'a CheckDone<'a>>,
 }
 
 pub struct RunOutput {
