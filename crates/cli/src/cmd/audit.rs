@@ -173,7 +173,7 @@ fn print_timings(
     total: std::time::Duration,
     mut per_check: Vec<(std::time::Duration, String)>,
 ) {
-    per_check.sort_by(|a, b| b.0.cmp(&a.0));
+    per_check.sort_by_key(|entry| std::cmp::Reverse(entry.0));
     eprintln!("read and parse: {:>8.1} ms", loaded.as_secs_f64() * 1e3);
     eprintln!("total:          {:>8.1} ms", total.as_secs_f64() * 1e3);
     for (took, id) in per_check.iter().take(15) {
