@@ -165,6 +165,23 @@ mod tests {
     }
 
     #[test]
+    fn load_reads_manifests_and_reports_broken_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut utf16 = vec![0xFF, 0xFE];
+        for unit in "redis==5.0.1\n".encode_utf16() {
+            utf16.extend(unit.to_le_bytes());
+        }
+        std::fs::write(dir.path().join("requirements.txt"), utf16).unwrap();
+        std::fs::write(dir.path().join("package.json"), "{\"dependencies\": {").unwrap();
+        let ws = crate::load(dir.path(), &crate::LoadOptions::default()).unwrap();
+        let names: Vec<_> = ws.dependencies.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(names, ["redis"]);
+        assert!(ws.find_dependency(&["redis"]).is_some());
+        let broken: Vec<_> = ws.input_errors.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(broken, ["package.json"]);
+    }
+
+    #[test]
     fn dev_group_names() {
         for dev in [
             "dev",
