@@ -1,7 +1,7 @@
 use super::gitignore::GitIgnore;
 use super::{env_assignments, file_name, is_credential_name, is_placeholder};
 use crate::prelude::*;
-use vouch_workspace::{FileKind, is_test_path};
+use vouch_workspace::{FileKind, is_docs_or_example_path, is_test_path};
 
 pub struct EnvFileTracked;
 
@@ -34,8 +34,11 @@ static META: ControlMeta = ControlMeta {
 No environment file (`.env`, `.env.production`, `config/app.env`, ...) with at least one
 non-empty value is tracked by git. Templates are fine (`.env.example`, `.env.sample`,
 `.env.template`, `.env.dist`). Not reported: files under test paths (`tests/`, `fixtures/`,
-`testdata/`), `.env.test`/`.env.testing` (test settings meant to be shared), the encrypted
-`.env.vault` of dotenv-vault, and SOPS-encrypted env files. A file that is tracked although
+`testdata/`) and in docs or examples, `.env.test`/`.env.testing` (test settings meant to be
+shared), the encrypted `.env.vault` of dotenv-vault, SOPS-encrypted env files, and frontend env
+files whose every variable is public by design (`NEXT_PUBLIC_`, `VITE_`, `REACT_APP_`,
+`NUXT_PUBLIC_`, `EXPO_PUBLIC_`, `GATSBY_`, `VUE_APP_`, `PUBLIC_`: the framework inlines them into
+the JavaScript it serves, and committing them is its documented convention). A file that is tracked although
 `.gitignore` ignores it is reported too: ignoring a file does not untrack it. Outside a git
 repository the control is Unknown.
 
@@ -84,7 +87,10 @@ impl Check for EnvFileTracked {
         let mut findings = Vec::new();
         let mut evidence = Vec::new();
         for f in ws.files_of(FileKind::EnvFile) {
-            if is_test_path(&f.rel) || is_exempt_name(file_name(&f.rel)) {
+            if is_test_path(&f.rel)
+                || is_docs_or_example_path(&f.rel)
+                || is_exempt_name(file_name(&f.rel))
+            {
                 continue;
             }
             let Some(text) = ws.text(&f.rel) else {
@@ -95,7 +101,8 @@ impl Check for EnvFileTracked {
                 .iter()
                 .filter(|(_, _, v)| !v.is_empty())
                 .collect();
-            if set.is_empty() || is_encrypted(&text.text) {
+            let all_public = set.iter().all(|(_, k, _)| is_public_by_design(k));
+            if set.is_empty() || all_public || is_encrypted(&text.text) {
                 continue;
             }
             if f.tracked != Some(true) {
@@ -134,6 +141,22 @@ fn is_exempt_name(name: &str) -> bool {
     let parts: Vec<&str> = lower.split('.').collect();
     let test = parts.iter().any(|p| *p == "test" || *p == "testing") && !parts.contains(&"local");
     test || lower == ".env.vault"
+}
+
+/// Frontend build variables that the framework inlines into the public bundle: committing
+/// them is the documented convention (Next.js, Vite, Create React App, Nuxt, Expo, Gatsby, Vue).
+fn is_public_by_design(key: &str) -> bool {
+    const PUBLIC_PREFIXES: [&str; 8] = [
+        "NEXT_PUBLIC_",
+        "VITE_",
+        "REACT_APP_",
+        "NUXT_PUBLIC_",
+        "EXPO_PUBLIC_",
+        "GATSBY_",
+        "VUE_APP_",
+        "PUBLIC_",
+    ];
+    PUBLIC_PREFIXES.iter().any(|p| key.starts_with(p))
 }
 
 /// SOPS-encrypted dotenv files carry `ENC[...]` values and `sops_*` metadata keys.

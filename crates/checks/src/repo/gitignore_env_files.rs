@@ -2,7 +2,7 @@ use super::env_reads::env_reads;
 use super::gitignore::GitIgnore;
 use crate::prelude::*;
 use std::collections::BTreeSet;
-use vouch_workspace::{FileKind, is_test_path};
+use vouch_workspace::{FileKind, is_docs_or_example_path, is_test_path};
 
 pub struct GitignoreEnvFiles;
 
@@ -34,7 +34,7 @@ holds env files or env templates (the root when the code reads environment varia
 env file exists yet), and every env file present in the tree (`.env.local`, `.env.production`,
 `deploy/prod.env`). Rules are evaluated like git does: nested `.gitignore` files, anchoring,
 `**`, directory patterns, and negations (`!.env` re-includes a file; a file inside an ignored
-directory cannot be re-included). Test paths are not probed. `.git/info/exclude` and global
+directory cannot be re-included). Test, docs and example paths are not probed. `.git/info/exclude` and global
 excludes are not counted: other clones do not have them. Not applicable when the repository
 neither has env files nor reads environment variables.
 
@@ -76,15 +76,16 @@ impl Check for GitignoreEnvFiles {
     }
 
     fn run(&self, ws: &Workspace) -> Outcome {
+        let probed = |r: &&str| !is_test_path(r) && !is_docs_or_example_path(r);
         let env_files: Vec<&str> = ws
             .files_of(FileKind::EnvFile)
             .map(|f| f.rel.as_str())
-            .filter(|r| !is_test_path(r))
+            .filter(probed)
             .collect();
         let templates: Vec<&str> = ws
             .files_of(FileKind::EnvTemplate)
             .map(|f| f.rel.as_str())
-            .filter(|r| !is_test_path(r))
+            .filter(probed)
             .collect();
         let reads_env = !env_reads(ws).files.is_empty();
         if env_files.is_empty() && templates.is_empty() && !reads_env {

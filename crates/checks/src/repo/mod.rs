@@ -136,6 +136,135 @@ pub(crate) fn is_credential_name(key: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use vouch_core::Outcome;
+    use vouch_workspace::{LoadOptions, Workspace, load};
+
+    /// Writes `files` into a temporary tree (a git repository when `git` is true, everything
+    /// added) and loads it.
+    fn workspace(files: &[(&str, &str)], git: bool) -> (tempfile::TempDir, Workspace) {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let full = dir.path().join(path);
+            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+            std::fs::write(full, text).unwrap();
+        }
+        if git {
+            for args in [&["init", "-q"][..], &["add", "-A"][..]] {
+                let ok = std::process::Command::new("git")
+                    .arg("-C")
+                    .arg(dir.path())
+                    .args(args)
+                    .status()
+                    .unwrap();
+                assert!(ok.success());
+            }
+        }
+        let ws = load(dir.path(), &LoadOptions::default()).unwrap();
+        (dir, ws)
+    }
+
+    fn kind(outcome: &Outcome) -> &'static str {
+        match outcome {
+            Outcome::Pass { .. } => "pass",
+            Outcome::Fail { .. } => "fail",
+            Outcome::Unknown { .. } => "unknown",
+            Outcome::NotApplicable { .. } => "not_applicable",
+            Outcome::Error { .. } => "error",
+        }
+    }
+
+    #[test]
+    fn env_file_tracking_needs_git() {
+        let (_d, ws) = workspace(&[(".env", "DB_PASSWORD=hunter2hunter2\n")], false);
+        assert_eq!(kind(&env_file_tracked::EnvFileTracked.run(&ws)), "unknown");
+    }
+
+    #[test]
+    fn public_frontend_env_files_are_not_reported() {
+        let files = [
+            (
+                ".env.production",
+                "NEXT_PUBLIC_API_URL=https://api.example.com\nNEXT_PUBLIC_SENTRY_DSN=https://k@o1.ingest.sentry.io/1\n",
+            ),
+            (".env.development", "VITE_API_URL=http://localhost:8080\n"),
+        ];
+        let (_d, ws) = workspace(&files, true);
+        assert_eq!(kind(&env_file_tracked::EnvFileTracked.run(&ws)), "pass");
+        let (_d, ws) = workspace(
+            &[(".env", "VITE_API_URL=x\nAPI_SECRET=s3cr3t-value\n")],
+            true,
+        );
+        assert_eq!(kind(&env_file_tracked::EnvFileTracked.run(&ws)), "fail");
+    }
+
+    #[test]
+    fn env_templates_not_applicable_without_own_reads() {
+        let files = [
+            (
+                "src/server.js",
+                "app.listen(process.env.PORT || 3000);\nif (process.env.NODE_ENV) {}\n",
+            ),
+            ("tests/server.test.js", "process.env.API_KEY;\n"),
+            (
+                "scripts/release.js",
+                "const t = process.env.RELEASE_TOKEN;\n",
+            ),
+        ];
+        let (_d, ws) = workspace(&files, true);
+        assert_eq!(
+            kind(&env_template_exists::EnvTemplateExists.run(&ws)),
+            "not_applicable"
+        );
+        assert_eq!(
+            kind(&env_template_complete::EnvTemplateComplete.run(&ws)),
+            "not_applicable"
+        );
+        // No env file, no template, but the code reads PORT: .env should still be ignored.
+        assert_eq!(
+            kind(&gitignore_env_files::GitignoreEnvFiles.run(&ws)),
+            "fail"
+        );
+    }
+
+    #[test]
+    fn gitignore_check_not_applicable_without_any_env_use() {
+        let (_d, ws) = workspace(
+            &[("src/lib.rs", "pub fn add(a: u8, b: u8) -> u8 { a + b }\n")],
+            true,
+        );
+        assert_eq!(
+            kind(&gitignore_env_files::GitignoreEnvFiles.run(&ws)),
+            "not_applicable"
+        );
+    }
+
+    #[test]
+    fn without_git_every_file_counts_as_committed() {
+        let key = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBkg4LVWM9nuwNSk3yByxZpYRTBnVJk5oo0BqZ4YPN8IoAoGCCqGSM49\n-----END EC PRIVATE KEY-----\n";
+        let (_d, ws) = workspace(&[("certs/api.key", key), ("docs/api.key", key)], false);
+        match private_key_committed::PrivateKeyCommitted.run(&ws) {
+            Outcome::Fail { findings } => {
+                assert_eq!(findings.len(), 1);
+                assert_eq!(findings[0].location.path, "certs/api.key");
+                assert_eq!(
+                    findings[0].snippet.as_deref(),
+                    Some("-----BEGIN EC PRIVATE KEY-----")
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn untracked_files_are_not_committed() {
+        let (dir, _ws) = workspace(&[("README.md", "# x\n")], true);
+        std::fs::write(dir.path().join("server.p12"), [0x30u8, 0x82, 0, 1]).unwrap();
+        let ws = load(dir.path(), &LoadOptions::default()).unwrap();
+        assert_eq!(
+            kind(&keystore_committed::KeystoreCommitted.run(&ws)),
+            "pass"
+        );
+    }
 
     #[test]
     fn placeholders() {
