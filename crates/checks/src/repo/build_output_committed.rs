@@ -1,6 +1,6 @@
 use super::{committed, file_name};
 use crate::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use vouch_workspace::is_test_path;
 
 pub struct BuildOutputCommitted;
@@ -34,7 +34,9 @@ No committed file lives in a directory that package managers or compilers genera
 `node_modules/`, `__pycache__/` (and stray `*.pyc`/`*.pyo`), Python virtual environments (a
 directory holding `pyvenv.cfg`), Terraform's `.terraform/` cache (its lock file
 `.terraform.lock.hcl` belongs in git and is fine), Cargo's `target/` next to a `Cargo.toml`, and
-compiled Java `*.class` files. One finding per directory, with the number of files. Deliberate
+compiled Java `*.class` files. One finding per directory (bytecode and class files, which
+scatter over many directories, get one finding per kind), with the number of files. Outside a
+git repository the control is Unknown: generated directories are then only local build output. Deliberate
 vendoring is not reported (`vendor/` for Go, PHP, Ruby), nor anything under test paths (module
 resolution fixtures often contain a `node_modules/`).
 
@@ -72,6 +74,12 @@ impl Check for BuildOutputCommitted {
     }
 
     fn run(&self, ws: &Workspace) -> Outcome {
+        // Without git, generated directories are just what the last local build left behind.
+        if ws.git.is_none() {
+            return Outcome::unknown(
+                "not a git repository: cannot tell committed files from local build output",
+            );
+        }
         let committed_files: Vec<&str> = ws
             .files
             .iter()
@@ -83,45 +91,90 @@ impl Check for BuildOutputCommitted {
             .filter(|r| file_name(r) == "pyvenv.cfg")
             .map(|r| r.strip_suffix("pyvenv.cfg").unwrap_or("").to_string())
             .collect();
-        // Generated directory (or `*.class`/`*.pyc` group) → (what, first file, file count).
-        let mut groups: BTreeMap<String, (&str, &str, usize)> = BTreeMap::new();
+        let mut groups: BTreeMap<String, Group> = BTreeMap::new();
         for rel in &committed_files {
-            if let Some((group, what)) = generated_dir(ws, rel, &venvs) {
-                groups.entry(group).or_insert((what, rel, 0)).2 += 1;
-            }
+            let Some(generated) = generated_dir(ws, rel, &venvs) else {
+                continue;
+            };
+            // Bytecode and class files scatter over many directories: one finding per kind.
+            let key = if generated.scattered {
+                generated.what.to_string()
+            } else {
+                generated.group.clone()
+            };
+            let group = groups.entry(key).or_insert_with(|| Group {
+                what: generated.what,
+                first_file: rel.to_string(),
+                places: BTreeSet::new(),
+                files: 0,
+            });
+            group.places.insert(generated.group);
+            group.files += 1;
         }
-        let findings = groups
-            .into_iter()
-            .map(|(group, (what, first, count))| {
-                // Directories are reported as such; file patterns at their first file.
-                let location = if group.ends_with('/') {
-                    group.trim_end_matches('/')
-                } else {
-                    first
-                };
-                finding_file(
-                    location,
-                    format!("`{group}` is committed ({count} file(s)): {what}"),
-                )
-            })
-            .collect();
+        let findings = groups.into_values().map(|g| g.finding()).collect();
         Outcome::from_findings(findings, Vec::new())
     }
 }
 
-/// The generated directory `rel` belongs to, with a description, if any.
-fn generated_dir(ws: &Workspace, rel: &str, venvs: &[String]) -> Option<(String, &'static str)> {
+struct Generated {
+    /// `web/node_modules/`, `app/__pycache__/`, or a file pattern such as `legacy/*.pyc`.
+    group: String,
+    what: &'static str,
+    scattered: bool,
+}
+
+struct Group {
+    what: &'static str,
+    first_file: String,
+    places: BTreeSet<String>,
+    files: usize,
+}
+
+impl Group {
+    fn finding(&self) -> Finding {
+        let first = self.places.iter().next().map_or("", String::as_str);
+        // Directories are reported as such; file patterns at their first file.
+        let location = if first.ends_with('/') {
+            first.trim_end_matches('/')
+        } else {
+            self.first_file.as_str()
+        };
+        let subject = match self.places.len() {
+            1 => format!("`{first}` is"),
+            n => format!("`{first}` and {} other place(s) are", n - 1),
+        };
+        finding_file(
+            location,
+            format!(
+                "{subject} committed ({} file(s)): {}",
+                self.files, self.what
+            ),
+        )
+    }
+}
+
+/// The generated directory (or file group) `rel` belongs to, if any.
+fn generated_dir(ws: &Workspace, rel: &str, venvs: &[String]) -> Option<Generated> {
+    let found = |group: String, what, scattered| {
+        Some(Generated {
+            group,
+            what,
+            scattered,
+        })
+    };
     if let Some(venv) = venvs.iter().find(|v| rel.starts_with(v.as_str())) {
         let dir = if venv.is_empty() { "./" } else { venv.as_str() };
-        return Some((dir.to_string(), "a Python virtual environment"));
+        return found(dir.to_string(), "a Python virtual environment", false);
     }
     let parts: Vec<&str> = rel.split('/').collect();
     for (i, part) in parts.iter().enumerate().take(parts.len().saturating_sub(1)) {
         let prefix = || format!("{}/", parts[..=i].join("/"));
         match *part {
-            "node_modules" => return Some((prefix(), "installed npm packages")),
-            "__pycache__" => return Some((prefix(), "Python bytecode cache")),
-            ".terraform" => return Some((prefix(), "Terraform provider and module cache")),
+            "node_modules" => return found(prefix(), "installed npm packages", false),
+            "__pycache__" => return found(prefix(), "Python bytecode", true),
+            ".terraform" => {
+                return found(prefix(), "Terraform provider and module cache", false);
+            }
             "target" => {
                 let project = parts[..i].join("/");
                 let manifest = if project.is_empty() {
@@ -132,7 +185,7 @@ fn generated_dir(ws: &Workspace, rel: &str, venvs: &[String]) -> Option<(String,
                 let cargo_output = matches!(parts.get(i + 1), Some(&"debug") | Some(&"release"))
                     || parts.get(i + 1) == Some(&"CACHEDIR.TAG");
                 if cargo_output && ws.file(&manifest).is_some() {
-                    return Some((prefix(), "Cargo build output"));
+                    return found(prefix(), "Cargo build output", false);
                 }
             }
             _ => {}
@@ -141,10 +194,10 @@ fn generated_dir(ws: &Workspace, rel: &str, venvs: &[String]) -> Option<(String,
     let name = file_name(rel);
     let dir = rel.strip_suffix(name).unwrap_or("");
     if name.ends_with(".pyc") || name.ends_with(".pyo") {
-        return Some((format!("{dir}*.pyc"), "Python bytecode"));
+        return found(format!("{dir}*.pyc"), "Python bytecode", true);
     }
     if name.ends_with(".class") {
-        return Some((format!("{dir}*.class"), "compiled Java classes"));
+        return found(format!("{dir}*.class"), "compiled Java classes", true);
     }
     None
 }

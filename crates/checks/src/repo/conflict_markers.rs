@@ -1,6 +1,6 @@
 use super::committed;
 use crate::prelude::*;
-use vouch_workspace::{FileKind, SourceText};
+use vouch_workspace::SourceText;
 
 pub struct ConflictMarkers;
 
@@ -30,8 +30,9 @@ static META: ControlMeta = ControlMeta {
 No committed text file contains a complete merge-conflict block: a line starting `<<<<<<<`,
 later a line that is exactly `=======`, later a line starting `>>>>>>>`. A lone `=======`
 (a Markdown heading underline) or `<<<<<<<` in prose is not a conflict. Conflict blocks shown
-inside fenced code in Markdown (a guide explaining conflicts) and files under test-data folders
-(`fixtures/`, `testdata/`, `__snapshots__/`: a merge tool's own test inputs) are not reported.
+inside a fenced code block (```` ``` ```` or `~~~`, in Markdown or in Markdown embedded in doc
+comments: a guide explaining conflicts) and files under test-data folders (`fixtures/`,
+`testdata/`, `__snapshots__/`: a merge tool's own test inputs) are not reported.
 Without git, every file in the tree counts as committed.
 
 ## Why it matters in production
@@ -81,10 +82,9 @@ impl Check for ConflictMarkers {
             if !committed(file) || is_test_data(&hit.path) {
                 continue;
             }
-            if file.kind == FileKind::Markdown
-                && ws
-                    .text(&hit.path)
-                    .is_some_and(|src| in_fenced_code(&src, hit.line))
+            if ws
+                .text(&hit.path)
+                .is_some_and(|src| in_fenced_code(&src, hit.line))
             {
                 continue;
             }
@@ -116,7 +116,7 @@ fn is_test_data(rel: &str) -> bool {
     })
 }
 
-/// Whether Markdown line `line` sits inside a ``` or ~~~ fence.
+/// Whether line `line` sits inside a ``` or ~~~ fence (Markdown, or Markdown in doc strings).
 fn in_fenced_code(src: &SourceText, line: u32) -> bool {
     let mut fence: Option<(char, usize)> = None;
     for (n, text) in src.lines() {

@@ -83,7 +83,7 @@ impl Check for EnvFileTracked {
         if ws.git.is_none() {
             return Outcome::unknown("not a git repository: cannot tell which files are tracked");
         }
-        let ignore = GitIgnore::from_workspace(ws);
+        let ignore = GitIgnore::of(ws);
         let mut findings = Vec::new();
         let mut evidence = Vec::new();
         for f in ws.files_of(FileKind::EnvFile) {

@@ -19,7 +19,8 @@ pub(crate) struct EnvRead {
     pub name: String,
     /// The read expression as written (`os.getenv("DB_URL"`), safe to quote: no values.
     pub expr: String,
-    /// The code supplies a fallback (`os.getenv("X", "info")`, `process.env.X || 3000`).
+    /// The code supplies a fallback (`os.getenv("X", "info")`, `process.env.X || 3000`) or
+    /// only checks presence (`env::var("NO_COLOR").is_ok()`, `os.LookupEnv`): optional.
     pub has_default: bool,
 }
 
@@ -28,6 +29,15 @@ pub(crate) struct EnvReads {
     pub reads: Vec<EnvRead>,
     /// Application files that read the environment (some perhaps only by computed names).
     pub files: BTreeSet<String>,
+}
+
+impl EnvReads {
+    /// Reads the application cannot do without: no fallback, not a platform variable.
+    pub(crate) fn required(&self) -> impl Iterator<Item = &EnvRead> {
+        self.reads
+            .iter()
+            .filter(|r| !r.has_default && !is_platform_variable(&r.name))
+    }
 }
 
 pub(crate) fn env_reads(ws: &Workspace) -> Arc<EnvReads> {
@@ -61,7 +71,15 @@ pub(crate) fn is_application_code(rel: &str) -> bool {
     let tooling_dir = parts.iter().any(|p| {
         matches!(
             *p,
-            "scripts" | "script" | "tools" | "hack" | ".github" | "benchmarks" | "bench"
+            "scripts"
+                | "script"
+                | "tools"
+                | "hack"
+                | ".github"
+                | "benchmarks"
+                | "bench"
+                | "benches"
+                | "xtask"
         )
     });
     let build_config = name.contains(".config.")
@@ -80,37 +98,58 @@ pub(crate) fn is_application_code(rel: &str) -> bool {
 
 const NAME: &str = r"([A-Za-z_][A-Za-z0-9_]*)";
 
-static PATTERNS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+/// Read patterns per language, chosen by file extension: a Python-looking string inside a Rust
+/// or JavaScript file is not a read.
+static PATTERNS: LazyLock<Vec<(&'static [&'static str], Regex)>> = LazyLock::new(|| {
     let q = r#"["']"#;
+    const PY: &[&str] = &["py"];
+    const JS: &[&str] = &["js", "mjs", "cjs", "jsx", "ts", "tsx", "mts", "cts"];
+    const GO: &[&str] = &["go"];
+    const RS: &[&str] = &["rs"];
+    const JVM: &[&str] = &["java", "kt", "kts", "scala", "groovy"];
+    const RB: &[&str] = &["rb"];
     [
-        format!(r"\bos\.environ\s*\[\s*{q}{NAME}{q}\s*\]"),
-        format!(r"\b(?:os\.)?environ\.get\(\s*{q}{NAME}{q}"),
-        format!(r"\b(?:os\.)?getenv\(\s*{q}{NAME}{q}"),
-        format!(r"\bprocess\.env\.{NAME}"),
-        format!(r"\bprocess\.env\[\s*{q}{NAME}{q}\s*\]"),
-        format!(r#"\bos\.(?:Getenv|LookupEnv)\(\s*"{NAME}""#),
-        format!(r#"\benv::var(?:_os)?\(\s*"{NAME}"\s*\)"#),
-        format!(r#"\bSystem\.getenv\(\s*"{NAME}""#),
-        format!(r"\bENV\[\s*{q}{NAME}{q}\s*\]"),
-        format!(r"\bENV\.fetch\(\s*{q}{NAME}{q}"),
-        format!(r"\bDeno\.env\.get\(\s*{q}{NAME}{q}"),
+        (PY, format!(r"\bos\.environ\s*\[\s*{q}{NAME}{q}\s*\]")),
+        (PY, format!(r"\b(?:os\.)?environ\.get\(\s*{q}{NAME}{q}")),
+        (PY, format!(r"\b(?:os\.)?getenv\(\s*{q}{NAME}{q}")),
+        (JS, format!(r"\bprocess\.env\.{NAME}")),
+        (JS, format!(r"\bprocess\.env\[\s*{q}{NAME}{q}\s*\]")),
+        (JS, format!(r"\bDeno\.env\.get\(\s*{q}{NAME}{q}")),
+        (GO, format!(r#"\bos\.(?:Getenv|LookupEnv)\(\s*"{NAME}""#)),
+        (RS, format!(r#"\benv::var(?:_os)?\(\s*"{NAME}"\s*\)"#)),
+        (JVM, format!(r#"\bSystem\.getenv\(\s*"{NAME}""#)),
+        (RB, format!(r"\bENV\[\s*{q}{NAME}{q}\s*\]")),
+        (RB, format!(r"\bENV\.fetch\(\s*{q}{NAME}{q}")),
     ]
-    .iter()
-    .map(|p| Regex::new(p).expect("static regex"))
+    .into_iter()
+    .map(|(exts, p)| (exts, Regex::new(&p).expect("static regex")))
     .collect()
 });
 
 /// Reads in one file's text.
 pub(crate) fn extract(path: &str, text: &str) -> Vec<EnvRead> {
+    let ext = path
+        .rsplit_once('.')
+        .map_or("", |(_, e)| e)
+        .to_ascii_lowercase();
+    let patterns: Vec<&Regex> = PATTERNS
+        .iter()
+        .filter(|(exts, _)| exts.contains(&ext.as_str()))
+        .map(|(_, re)| re)
+        .collect();
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let trimmed = line.trim_start();
+        // Rust unit tests sit at the end of the file they test.
+        if ext == "rs" && trimmed.starts_with("#[cfg(test)]") {
+            break;
+        }
         if trimmed.starts_with('#') || trimmed.starts_with("//") || trimmed.starts_with('*') {
             continue;
         }
         // Every match on the line; overlapping ones (`System.getenv` also contains `getenv`)
         // keep the one that starts first.
-        let mut matches: Vec<regex::Captures> = PATTERNS
+        let mut matches: Vec<regex::Captures> = patterns
             .iter()
             .flat_map(|p| p.captures_iter(line))
             .collect();
@@ -160,11 +199,29 @@ fn has_default(expr: &str, after: &str) -> bool {
     } else {
         after
     };
-    let fallback_operator = ["||", "??", "?:", ".unwrap_or", ".or_else", "or "]
+    let fallback_operator = ["||", "??", "?:", ".unwrap_or", ".or_else", ".map_or", "or "]
         .iter()
         .any(|d| rest.starts_with(d));
+    // Presence checks (`env::var("NO_COLOR").is_ok()`, Go's LookupEnv) read optional toggles.
+    let presence_check = expr.contains("LookupEnv")
+        || [".is_ok", ".is_err", ".ok()", ".is_some", ".is_none"]
+            .iter()
+            .any(|d| rest.starts_with(d));
     let ruby_block = expr.starts_with("ENV.fetch") && rest.starts_with('{');
-    second_argument || fallback_operator || ruby_block
+    // Rust returns a Result: the variable is required only when the error propagates or
+    // panics; `match`, `if let`, `.is_ok_and(...)` handle its absence.
+    let rust_optional = expr.contains("env::var")
+        && ![
+            "?",
+            ".unwrap()",
+            ".expect(",
+            ".context(",
+            ".with_context(",
+            ".map_err(",
+        ]
+        .iter()
+        .any(|d| rest.starts_with(d));
+    second_argument || fallback_operator || presence_check || ruby_block || rust_optional
 }
 
 /// Variables a platform, runtime or CI system provides: not the application's configuration.
@@ -268,12 +325,18 @@ if os.environ["MODE"] == "prod": pass
         let go = "dsn := os.Getenv(\"PG_DSN\")\nif v, ok := os.LookupEnv(\"FEATURE_X\"); ok {}\n";
         assert_eq!(
             names("main.go", go),
-            [n("PG_DSN", 1, false), n("FEATURE_X", 2, false)]
+            [n("PG_DSN", 1, false), n("FEATURE_X", 2, true)]
         );
-        let rs = "let url = std::env::var(\"AMQP_URL\")?;\nlet lvl = env::var(\"LOG\").unwrap_or_default();\n";
+        let rs = "let url = std::env::var(\"AMQP_URL\")?;\nlet lvl = env::var(\"LOG\").unwrap_or_default();\nif env::var_os(\"NO_COLOR\").is_some() {}\nmatch env::var(\"TERM\") { _ => {} }\nlet k = env::var(\"JWT_KEY\").expect(\"JWT_KEY must be set\");\n";
         assert_eq!(
             names("src/main.rs", rs),
-            [n("AMQP_URL", 1, false), n("LOG", 2, true)]
+            [
+                n("AMQP_URL", 1, false),
+                n("LOG", 2, true),
+                n("NO_COLOR", 3, true),
+                n("TERM", 4, true),
+                n("JWT_KEY", 5, false)
+            ]
         );
         let java = "String key = System.getenv(\"STRIPE_KEY\");\n";
         assert_eq!(
@@ -292,6 +355,14 @@ if os.environ["MODE"] == "prod": pass
     }
 
     #[test]
+    fn patterns_follow_the_language_of_the_file() {
+        let rust = "let s = \"os.environ['DATABASE_URL']\";\nlet v = std::env::var(\"APP_MODE\")?;\n#[cfg(test)]\nmod tests { fn t() { std::env::var(\"TEST_ONLY\"); } }\n";
+        assert_eq!(names("src/lib.rs", rust), [n("APP_MODE", 2, false)]);
+        assert!(names("README.txt", "os.environ['X']").is_empty());
+        assert!(names("app.py", "const x = process.env.SECRET;").is_empty());
+    }
+
+    #[test]
     fn application_code_only() {
         assert!(is_application_code("src/app/settings.py"));
         assert!(is_application_code("migrations/env.py"));
@@ -300,6 +371,8 @@ if os.environ["MODE"] == "prod": pass
         assert!(!is_application_code("web/vite.config.ts"));
         assert!(!is_application_code("docs/conf.py"));
         assert!(!is_application_code("examples/client.go"));
+        assert!(!is_application_code("benches/parse.rs"));
+        assert!(!is_application_code("xtask/src/main.rs"));
     }
 
     #[test]

@@ -1,4 +1,4 @@
-use super::env_reads::{EnvRead, env_reads, is_platform_variable};
+use super::env_reads::{EnvRead, env_reads};
 use super::env_template_exists::templates;
 use crate::prelude::*;
 use regex::Regex;
@@ -9,7 +9,7 @@ pub struct EnvTemplateComplete;
 static META: ControlMeta = ControlMeta {
     id: "SEC004",
     slug: "env_template_complete",
-    title: "The env template lists every variable the code requires",
+    title: "The env template lists every variable the code reads without a fallback",
     area: Area::Deployment,
     severity: Severity::Low,
     remediation: "Add each missing variable to the env template with a placeholder value and a \
@@ -33,7 +33,8 @@ Every environment variable that application code reads by a literal name, withou
 value, is mentioned in one of the committed env templates (`.env.example`, `.env.sample`, ...;
 a commented-out `# NAME=` line counts). Each missing variable is reported where the code first
 reads it. Not required: reads with a fallback (`os.getenv("LOG_LEVEL", "info")`,
-`process.env.PORT || 3000`, `ENV.fetch("X", 2)`, `.unwrap_or(...)`), variables the platform
+`process.env.PORT || 3000`, `ENV.fetch("X", 2)`, `.unwrap_or(...)`), presence checks
+(`env::var("NO_COLOR").is_ok()`, `os.LookupEnv`), variables the platform
 provides (`PORT`, `HOME`, `NODE_ENV`, `CI`, `GITHUB_*`, `KUBERNETES_*`, ...), names computed at
 run time, and reads in tests, docs, examples, developer scripts and build configuration. Not
 applicable without a template (SEC003 reports that) or without such reads.
@@ -80,10 +81,8 @@ impl Check for EnvTemplateComplete {
         let reads = env_reads(ws);
         // First read of each required variable.
         let mut required: BTreeMap<&str, &EnvRead> = BTreeMap::new();
-        for read in &reads.reads {
-            if !read.has_default && !is_platform_variable(&read.name) {
-                required.entry(read.name.as_str()).or_insert(read);
-            }
+        for read in reads.required() {
+            required.entry(read.name.as_str()).or_insert(read);
         }
         if required.is_empty() {
             return Outcome::not_applicable(

@@ -1,4 +1,4 @@
-use super::env_reads::{EnvRead, env_reads, is_platform_variable};
+use super::env_reads::{EnvRead, env_reads};
 use super::{committed, file_name};
 use crate::prelude::*;
 use vouch_workspace::{FileEntry, FileKind, is_test_path};
@@ -29,14 +29,17 @@ static META: ControlMeta = ControlMeta {
     since: "0.1.0",
     doc: r#"## What it checks
 
-When application code reads environment variables (`os.environ`, `os.getenv`, `process.env`,
-`os.Getenv`, `std::env::var`, `System.getenv`, `ENV[...]`, `Deno.env`), the repository commits
-an env template: `.env.example`, `.env.sample`, `.env.template`, `.env.dist`, `env.example`,
+When application code reads an environment variable without a fallback (`os.environ[...]`,
+`os.getenv(...)`, `process.env.X`, `os.Getenv`, `std::env::var(...)?`, `System.getenv`,
+`ENV[...]`, `Deno.env.get`), the repository commits an env template: `.env.example`, `.env.sample`, `.env.template`, `.env.dist`, `env.example`,
 `example.env` or `env.template`. Reads in tests, docs, examples, developer scripts (`scripts/`,
-`tools/`, `hack/`) and build configuration (`*.config.js`, `setup.py`, `build.rs`) do not count.
-Not applicable when the code reads no environment variable by a literal name other than those
-a platform provides (`PORT`, `NODE_ENV`, `HOME`, `CI`, ...): configuration loaded by libraries
-such as pydantic-settings or viper is not seen. SEC004 checks that the template is complete.
+`tools/`, `hack/`, `benches/`, `xtask/`) and build configuration (`*.config.js`, `setup.py`, `build.rs`) do not count.
+Reads with a fallback (`os.getenv("LOG_LEVEL", "info")`, `process.env.PORT || 3000`) and
+presence checks (`env::var("NO_COLOR").is_ok()`, `os.LookupEnv`) are optional settings, and
+variables a platform provides (`PORT`, `NODE_ENV`, `HOME`, `CI`, ...) are not the application's:
+neither makes a template necessary. Not applicable when no read remains; configuration loaded by
+libraries such as pydantic-settings or viper is not seen. SEC004 checks that the template is
+complete.
 
 ## Why it matters in production
 
@@ -70,16 +73,12 @@ impl Check for EnvTemplateExists {
 
     fn run(&self, ws: &Workspace) -> Outcome {
         let reads = env_reads(ws);
-        let own: Vec<&EnvRead> = reads
-            .reads
-            .iter()
-            .filter(|r| !is_platform_variable(&r.name))
-            .collect();
+        let own: Vec<&EnvRead> = reads.required().collect();
         let Some(first) = own.first() else {
             return Outcome::not_applicable(if reads.files.is_empty() {
                 "the application code reads no environment variable"
             } else {
-                "the application code reads only platform variables or computed names"
+                "the application code requires no environment variable (every read has a fallback or is a platform variable)"
             });
         };
         let templates: Vec<Finding> = templates(ws)

@@ -6,6 +6,7 @@
 //! repository do not share.
 
 use regex::Regex;
+use std::sync::Arc;
 use vouch_workspace::{FileKind, Workspace};
 
 /// One pattern line of a `.gitignore` file.
@@ -32,8 +33,12 @@ pub(crate) struct GitIgnore {
 }
 
 impl GitIgnore {
-    /// Every `.gitignore` in the audited tree.
-    pub(crate) fn from_workspace(ws: &Workspace) -> GitIgnore {
+    /// Every `.gitignore` in the audited tree, parsed once per audit.
+    pub(crate) fn of(ws: &Workspace) -> Arc<GitIgnore> {
+        ws.cached(GitIgnore::from_workspace)
+    }
+
+    fn from_workspace(ws: &Workspace) -> GitIgnore {
         let sources: Vec<(String, String)> = ws
             .files_of(FileKind::GitIgnore)
             .filter(|f| f.rel.rsplit('/').next() == Some(".gitignore"))

@@ -30,13 +30,14 @@ static META: ControlMeta = ControlMeta {
     doc: r#"## What it checks
 
 The repository's `.gitignore` files ignore environment files: `.env` in every directory that
-holds env files or env templates (the root when the code reads environment variables but no
-env file exists yet), and every env file present in the tree (`.env.local`, `.env.production`,
+holds env files or env templates (the root when the code requires environment variables but
+no env file exists yet), and every env file present in the tree (`.env.local`, `.env.production`,
 `deploy/prod.env`). Rules are evaluated like git does: nested `.gitignore` files, anchoring,
 `**`, directory patterns, and negations (`!.env` re-includes a file; a file inside an ignored
-directory cannot be re-included). Test, docs and example paths are not probed. `.git/info/exclude` and global
-excludes are not counted: other clones do not have them. Not applicable when the repository
-neither has env files nor reads environment variables.
+directory cannot be re-included). Test, docs and example paths are not probed.
+`.git/info/exclude` and global excludes are not counted: other clones do not have them. Not applicable when the repository
+neither has env files nor requires environment variables (reads with a fallback, presence checks
+and platform variables such as `PORT` do not count; see SEC003).
 
 ## Why it matters in production
 
@@ -87,10 +88,10 @@ impl Check for GitignoreEnvFiles {
             .map(|f| f.rel.as_str())
             .filter(probed)
             .collect();
-        let reads_env = !env_reads(ws).files.is_empty();
+        let reads_env = env_reads(ws).required().next().is_some();
         if env_files.is_empty() && templates.is_empty() && !reads_env {
             return Outcome::not_applicable(
-                "the repository has no env files and its code reads no environment variables",
+                "the repository has no env files and its code requires no environment variable",
             );
         }
         // `.env` in each directory that holds env files or templates (else the root),
@@ -105,7 +106,7 @@ impl Check for GitignoreEnvFiles {
         }
         probes.extend(env_files.iter().map(|r| r.to_string()));
 
-        let ignore = GitIgnore::from_workspace(ws);
+        let ignore = GitIgnore::of(ws);
         let mut findings = Vec::new();
         let mut evidence = Vec::new();
         if ignore.files.is_empty() {

@@ -198,7 +198,7 @@ mod tests {
     }
 
     #[test]
-    fn env_templates_not_applicable_without_own_reads() {
+    fn env_controls_not_applicable_without_required_reads() {
         let files = [
             (
                 "src/server.js",
@@ -211,15 +211,20 @@ mod tests {
             ),
         ];
         let (_d, ws) = workspace(&files, true);
+        for outcome in [
+            env_template_exists::EnvTemplateExists.run(&ws),
+            env_template_complete::EnvTemplateComplete.run(&ws),
+            gitignore_env_files::GitignoreEnvFiles.run(&ws),
+        ] {
+            assert_eq!(kind(&outcome), "not_applicable", "{outcome:?}");
+        }
+        // One required read makes them applicable: no template, and `.env` is not ignored.
+        let files = [("src/db.js", "const url = process.env.DATABASE_URL;\n")];
+        let (_d, ws) = workspace(&files, true);
         assert_eq!(
             kind(&env_template_exists::EnvTemplateExists.run(&ws)),
-            "not_applicable"
+            "fail"
         );
-        assert_eq!(
-            kind(&env_template_complete::EnvTemplateComplete.run(&ws)),
-            "not_applicable"
-        );
-        // No env file, no template, but the code reads PORT: .env should still be ignored.
         assert_eq!(
             kind(&gitignore_env_files::GitignoreEnvFiles.run(&ws)),
             "fail"
