@@ -182,6 +182,55 @@ mod tests {
     }
 
     #[test]
+    fn hostile_inputs_end_in_ok_or_err() {
+        let deep_toml = format!(
+            "[dependencies]\nx = {}1{}\n",
+            "[".repeat(20_000),
+            "]".repeat(20_000)
+        );
+        let deep_inline = format!("a = {}\n", "{b = ".repeat(20_000));
+        let deep_json = format!("{{\"dependencies\": {}}}", "[".repeat(20_000));
+        let deep_xml = format!("<project>{}", "<a>".repeat(20_000));
+        let inputs: Vec<String> = vec![
+            String::new(),
+            "\0\0\0".into(),
+            "é\\\n\\".into(),
+            "[".into(),
+            "{".into(),
+            "<".into(),
+            "\"é".into(),
+            "requires = [\"é[\"]".into(),
+            "[project]\ndependencies = [\"é\"]".into(),
+            "[options]\ninstall_requires =\n    é\n".into(),
+            "require (\n\té v1\n)".into(),
+            "install_requires=['é', \"\"\"x".into(),
+            "dependencies {\n implementation 'é:é:é'\n group: 'x', name:".into(),
+            deep_toml,
+            deep_inline,
+            deep_json,
+            deep_xml,
+        ];
+        let targets = [
+            (Ecosystem::Python, "requirements.txt"),
+            (Ecosystem::Python, "pyproject.toml"),
+            (Ecosystem::Python, "Pipfile"),
+            (Ecosystem::Python, "setup.cfg"),
+            (Ecosystem::Python, "setup.py"),
+            (Ecosystem::Npm, "package.json"),
+            (Ecosystem::Go, "go.mod"),
+            (Ecosystem::Cargo, "Cargo.toml"),
+            (Ecosystem::Maven, "pom.xml"),
+            (Ecosystem::Gradle, "build.gradle.kts"),
+        ];
+        for (eco, name) in targets {
+            for input in &inputs {
+                let src = SourceText::new(name, input.clone());
+                let _ = parse(eco, &src);
+            }
+        }
+    }
+
+    #[test]
     fn dev_group_names() {
         for dev in [
             "dev",

@@ -38,7 +38,7 @@ pub(super) fn pom(src: &SourceText) -> Result<Vec<Dependency>, String> {
                 if is_dependency(&stack) {
                     current = Some(PendingDep::default());
                 }
-                if stack.len() == dependency_depth(&stack) + 1 && current.is_some() {
+                if current.is_some() && stack.len() == dependency_depth(&stack) + 1 {
                     let offset = (reader.buffer_position() as usize).saturating_sub(1);
                     if stack.last().is_some_and(|n| n == "artifactId")
                         && let Some(dep) = current.as_mut()
@@ -116,25 +116,25 @@ fn entity(name: &str) -> Option<char> {
 
 /// Whether the innermost element is a project's (or profile's) `<dependency>`.
 fn is_dependency(stack: &[String]) -> bool {
-    let names: Vec<&str> = stack.iter().map(String::as_str).collect();
-    matches!(
-        names.as_slice(),
-        ["project", "dependencies", "dependency"]
-            | [
-                "project",
-                "profiles",
-                "profile",
-                "dependencies",
-                "dependency"
-            ]
-    )
+    let is = |names: &[&str]| stack.iter().map(String::as_str).eq(names.iter().copied());
+    match stack.len() {
+        3 => is(&["project", "dependencies", "dependency"]),
+        5 => is(&[
+            "project",
+            "profiles",
+            "profile",
+            "dependencies",
+            "dependency",
+        ]),
+        _ => false,
+    }
 }
 
-/// Depth of the enclosing `<dependency>` element, or 0 when there is none.
+/// Depth of the enclosing `<dependency>` element (3 or 5), or 0 when there is none.
 fn dependency_depth(stack: &[String]) -> usize {
-    (1..=stack.len())
-        .rev()
-        .find(|&n| is_dependency(&stack[..n]))
+    [5, 3]
+        .into_iter()
+        .find(|&n| stack.len() >= n && is_dependency(&stack[..n]))
         .unwrap_or(0)
 }
 
