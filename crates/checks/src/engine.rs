@@ -12,12 +12,15 @@ use vouch_core::report::ExpiredSuppression;
 use vouch_core::{Config, ControlRef, ControlResult, Finding, Outcome, OutcomeKind, fingerprint};
 use vouch_workspace::Workspace;
 
+/// Progress callback: the control's ID and how long it took.
+pub type CheckDone<'a> = dyn Fn(&str, std::time::Duration) + Sync + 'a;
+
 pub struct EngineOptions<'a> {
     pub config: &'a Config,
     /// Suppressions expiring before this date no longer apply.
     pub today: Date,
-    /// Called after each control finishes (progress display).
-    pub on_check_done: Option<&'a (dyn Fn() + Sync)>,
+    /// Called after each control finishes with its ID and wall time (progress, `--timings`).
+    pub on_check_done: Option<&'a CheckDone<'a>>,
 }
 
 pub struct RunOutput {
@@ -41,6 +44,7 @@ pub fn run(
         .par_iter()
         .map(|check| {
             let meta = check.meta();
+            let started = std::time::Instant::now();
             let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| check.run(ws)))
                 .unwrap_or_else(|panic| {
                     let what = panic
@@ -57,7 +61,7 @@ pub fn run(
             let mut result = ControlResult::new(control, meta.remediation, outcome);
             finish(&mut result, ws, config, options.today);
             if let Some(done) = options.on_check_done {
-                done();
+                done(meta.id, started.elapsed());
             }
             result
         })
@@ -86,11 +90,8 @@ pub fn run(
 /// becomes a pass (the findings stay, marked).
 fn finish(result: &mut ControlResult, ws: &Workspace, config: &Config, today: Date) {
     let id = result.control.id.clone();
-    for f in result.findings.iter_mut().chain(result.evidence.iter_mut()) {
-        if f.fingerprint.is_empty() {
-            let basis = f.snippet.as_deref().unwrap_or(&f.message);
-            f.fingerprint = fingerprint(&id, &f.location.path, basis);
-        }
+    for list in [&mut result.findings, &mut result.evidence] {
+        fill_fingerprints(&id, list);
     }
     let key = |f: &Finding| (f.location.path.clone(), f.location.line, f.location.column);
     result.findings.sort_by_key(key);
@@ -107,6 +108,22 @@ fn finish(result: &mut ControlResult, ws: &Workspace, config: &Config, today: Da
     {
         result.outcome = OutcomeKind::Pass;
         result.reason = Some("all findings are suppressed".into());
+    }
+}
+
+/// Fingerprints from (control, path, snippet or message); findings that would collide (two
+/// containers quoting the same `securityContext:` line) get an occurrence number in order.
+fn fill_fingerprints(id: &str, findings: &mut [Finding]) {
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for f in findings.iter_mut().filter(|f| f.fingerprint.is_empty()) {
+        let basis = f.snippet.as_deref().unwrap_or(&f.message);
+        let mut print = fingerprint(id, &f.location.path, basis);
+        let n = seen.entry(print.clone()).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            print = fingerprint(id, &f.location.path, &format!("{basis}\u{0}#{n}"));
+        }
+        f.fingerprint = print;
     }
 }
 
@@ -165,6 +182,26 @@ pub fn set_threads(n: usize) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn colliding_fingerprints_get_occurrence_numbers() {
+        let same = |line| {
+            Finding::new(
+                vouch_core::Location::at("k8s/app.yaml", line, 9),
+                "no limits",
+            )
+            .with_snippet("securityContext:")
+        };
+        let mut findings = vec![same(10), same(40)];
+        fill_fingerprints("K8S001", &mut findings);
+        assert_ne!(findings[0].fingerprint, findings[1].fingerprint);
+        let mut moved = vec![same(12), same(44)];
+        fill_fingerprints("K8S001", &mut moved);
+        assert_eq!(
+            findings[0].fingerprint, moved[0].fingerprint,
+            "stable when lines move"
+        );
+    }
 
     #[test]
     fn inline_pattern() {

@@ -64,3 +64,22 @@ pub fn render_doc(meta: &ControlMeta) -> String {
     }
     out
 }
+
+/// docs/controls/README.md: one line per control, grouped by domain folder.
+pub fn render_index(checks: &[&'static dyn Check]) -> String {
+    let mut out = String::from(
+        "# Controls\n\nGenerated from the registry (`vouch controls`); one page per control.\n\n\
+         | ID | Title | Area | Severity |\n|---|---|---|---|\n",
+    );
+    for c in checks {
+        let m = c.meta();
+        out.push_str(&format!(
+            "| [{id}]({id}.md) | {} | {} | {} |\n",
+            m.title,
+            m.area,
+            m.severity,
+            id = m.id
+        ));
+    }
+    out
+}

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use vouch_checks::all_checks;
-use vouch_checks::registry::render_doc;
+use vouch_checks::registry::{render_doc, render_index};
 
 #[test]
 fn ids_are_unique_and_well_formed() {
@@ -88,6 +88,15 @@ fn docs_controls_are_current() {
             } else {
                 stale.push(m.id);
             }
+        }
+    }
+    let index_path = dir.join("README.md");
+    let index = render_index(&all_checks());
+    if std::fs::read_to_string(&index_path).ok().as_deref() != Some(index.as_str()) {
+        if update {
+            std::fs::write(&index_path, index).unwrap();
+        } else {
+            stale.push("README.md (index)");
         }
     }
     if let Ok(entries) = std::fs::read_dir(&dir) {

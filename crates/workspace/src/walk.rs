@@ -231,6 +231,7 @@ fn parse_config(rel: &str, kind: FileKind, text: &std::sync::Arc<SourceText>, ou
             let role = yaml_role(rel);
             let docs = yaml::parse_str(&text.text);
             let keep = role != YamlRole::Other
+                || is_helm_candidate(rel)
                 || docs
                     .as_ref()
                     .map_or(true, |d| d.iter().any(|d| interesting(&d.root)));
@@ -288,6 +289,13 @@ fn yaml_role(rel: &str) -> YamlRole {
         return YamlRole::Dependabot;
     }
     YamlRole::Other
+}
+
+/// Files that may belong to a Helm chart (decided once all files are known).
+fn is_helm_candidate(rel: &str) -> bool {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    (name.starts_with("values") && (name.ends_with(".yaml") || name.ends_with(".yml")))
+        || rel.contains("templates/")
 }
 
 /// Top-level keys that make an unclassified YAML document worth keeping.

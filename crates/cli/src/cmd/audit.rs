@@ -39,6 +39,9 @@ pub struct AuditArgs {
     /// Table output: also list passing controls and their evidence.
     #[arg(long, short = 'v')]
     verbose: bool,
+    /// Print the time spent reading files and in the slowest controls to stderr.
+    #[arg(long)]
+    timings: bool,
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
@@ -65,7 +68,17 @@ pub fn run(args: AuditArgs) -> Result<ExitCode> {
 
     let checks = vouch_checks::all_checks();
     progress.stage("checking", Some(checks.len() as u64));
-    let on_check = || progress.tick();
+    let loaded = started.elapsed();
+    let timings = std::sync::Mutex::new(Vec::new());
+    let on_check = |id: &str, took: std::time::Duration| {
+        progress.tick();
+        if args.timings {
+            timings
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((took, id.to_string()));
+        }
+    };
     let today = time::OffsetDateTime::now_utc().date();
     let engine = EngineOptions {
         config: &config,
@@ -74,6 +87,13 @@ pub fn run(args: AuditArgs) -> Result<ExitCode> {
     };
     let output = vouch_checks::run(&ws, &checks, &engine);
     progress.finish();
+    if args.timings {
+        print_timings(
+            loaded,
+            started.elapsed(),
+            timings.into_inner().unwrap_or_else(|e| e.into_inner()),
+        );
+    }
 
     let failed = Report::gate_fails(&output.results, args.fail_on);
     let report = Report {
@@ -146,6 +166,19 @@ fn load_config(args: &AuditArgs) -> Result<Config> {
     }
     config.ignore.extend(parse(&args.ignore)?);
     Ok(config)
+}
+
+fn print_timings(
+    loaded: std::time::Duration,
+    total: std::time::Duration,
+    mut per_check: Vec<(std::time::Duration, String)>,
+) {
+    per_check.sort_by_key(|entry| std::cmp::Reverse(entry.0));
+    eprintln!("read and parse: {:>8.1} ms", loaded.as_secs_f64() * 1e3);
+    eprintln!("total:          {:>8.1} ms", total.as_secs_f64() * 1e3);
+    for (took, id) in per_check.iter().take(15) {
+        eprintln!("  {id:<8} {:>8.1} ms", took.as_secs_f64() * 1e3);
+    }
 }
 
 fn rayon_pool(jobs: usize) -> Result<(), String> {
