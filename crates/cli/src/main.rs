@@ -1,6 +1,7 @@
 //! `vouch`: production-readiness reviews backed by evidence.
 
 mod cmd;
+mod output;
 mod progress;
 
 use clap::{Parser, Subcommand};

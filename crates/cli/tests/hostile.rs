@@ -12,35 +12,43 @@ use support::write;
 /// Runs `vouch audit . --format json` under a 1 GiB address-space limit and a deadline.
 fn audit_bounded(dir: &Path, seconds: u64) -> serde_json::Value {
     let exe = env!("CARGO_BIN_EXE_vouch");
+    // Output goes to files, not pipes: a report larger than a pipe buffer would block the
+    // child while this loop waits for it to exit.
+    let out_dir = tempfile::tempdir().expect("tempdir");
+    let stdout_path = out_dir.path().join("out.json");
+    let stderr_path = out_dir.path().join("err.txt");
     let mut child = Command::new("bash")
         .arg("-c")
         .arg(format!(
             "ulimit -v 1048576 && exec '{exe}' audit . --format json --no-progress"
         ))
         .current_dir(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stdout(Stdio::from(
+            std::fs::File::create(&stdout_path).expect("stdout file"),
+        ))
+        .stderr(Stdio::from(
+            std::fs::File::create(&stderr_path).expect("stderr file"),
+        ))
         .spawn()
         .expect("spawn");
     let deadline = Instant::now() + Duration::from_secs(seconds);
-    loop {
-        if child.try_wait().expect("wait").is_some() {
-            break;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
         }
         if Instant::now() > deadline {
             let _ = child.kill();
             panic!("vouch did not finish within {seconds}s");
         }
         std::thread::sleep(Duration::from_millis(20));
-    }
-    let out = child.wait_with_output().expect("output");
+    };
+    let stderr = std::fs::read_to_string(&stderr_path).unwrap_or_default();
     assert!(
-        matches!(out.status.code(), Some(0 | 1)),
-        "exit {:?}: {}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr)
+        matches!(status.code(), Some(0 | 1)),
+        "exit {:?}: {stderr}",
+        status.code()
     );
-    serde_json::from_slice(&out.stdout).expect("JSON report")
+    serde_json::from_slice(&std::fs::read(&stdout_path).expect("stdout")).expect("JSON report")
 }
 
 fn input_error<'a>(report: &'a serde_json::Value, path: &str) -> &'a str {

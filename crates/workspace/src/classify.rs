@@ -143,7 +143,14 @@ pub fn classify(rel: &str) -> FileKind {
         "gradle.lockfile" => return FileKind::LockFile(Ecosystem::Gradle),
         _ => {}
     }
-    if lower.starts_with("requirements") && (ext == "txt" || ext == "in") {
+    let in_requirements_dir =
+        rel.to_ascii_lowercase().split('/').rev().nth(1) == Some("requirements");
+    if (ext == "txt" || ext == "in")
+        && (lower.starts_with("requirements")
+            || lower.ends_with("-requirements.txt")
+            || lower.ends_with("_requirements.txt")
+            || in_requirements_dir)
+    {
         return FileKind::Manifest(Ecosystem::Python);
     }
     if let Some(kind) = classify_env_name(&lower) {
@@ -213,7 +220,9 @@ fn classify_env_name(lower: &str) -> Option<FileKind> {
         || lower.starts_with(".env.")
         || lower.ends_with(".env")
         || lower == "env.example"
-        || lower == "env.sample";
+        || lower == "env.sample"
+        || lower == "env.template"
+        || lower == "env.dist";
     if !is_env || lower.ends_with(".py") || lower.ends_with(".sh") {
         return None;
     }
@@ -381,6 +390,15 @@ mod tests {
         assert_eq!(classify("a/b.tsx"), FileKind::Source(Lang::TypeScript));
         assert_eq!(classify("settings.env.py"), FileKind::Source(Lang::Python));
         assert_eq!(classify("Dockerfile-prod"), FileKind::Dockerfile);
+        assert_eq!(
+            classify("requirements/test.in"),
+            FileKind::Manifest(Ecosystem::Python)
+        );
+        assert_eq!(
+            classify("dev-requirements.txt"),
+            FileKind::Manifest(Ecosystem::Python)
+        );
+        assert_eq!(classify("env.template"), FileKind::EnvTemplate);
         assert_eq!(classify("Dockerfile.j2"), FileKind::Other);
         assert_eq!(classify("src/dockerfile.rs"), FileKind::Source(Lang::Rust));
         assert_eq!(

@@ -132,7 +132,7 @@ pub fn run(args: AuditArgs) -> Result<ExitCode> {
             )
         }
     };
-    print!("{rendered}");
+    crate::output::emit(&rendered)?;
     Ok(if failed {
         ExitCode::from(1)
     } else {

@@ -25,21 +25,17 @@ pub fn run(args: ControlsArgs) -> Result<ExitCode> {
                     })
                 })
                 .collect();
-            println!("{}", serde_json::to_string_pretty(&list)?);
+            crate::output::emit(&format!("{}\n", serde_json::to_string_pretty(&list)?))?;
         }
         Format::Table => {
-            println!("{:<8} {:<9} {:<14} TITLE", "ID", "SEVERITY", "AREA");
+            let mut text = format!("{:<8} {:<9} {:<14} TITLE\n", "ID", "SEVERITY", "AREA");
             for c in &checks {
                 let m = c.meta();
-                println!(
-                    "{:<8} {:<9} {:<14} {}",
-                    m.id,
-                    m.severity.as_str(),
-                    m.area.as_str(),
-                    m.title
-                );
+                let (id, severity, area) = (m.id, m.severity.as_str(), m.area.as_str());
+                text.push_str(&format!("{id:<8} {severity:<9} {area:<14} {}\n", m.title));
             }
-            println!("\n{} controls", checks.len());
+            text.push_str(&format!("\n{} controls\n", checks.len()));
+            crate::output::emit(&text)?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -12,6 +12,6 @@ pub fn run(args: ExplainArgs) -> Result<ExitCode> {
     let Some(check) = vouch_checks::find(&args.id) else {
         bail!("unknown control `{}` (see `vouch controls`)", args.id);
     };
-    print!("{}", vouch_checks::registry::render_doc(check.meta()));
+    crate::output::emit(&vouch_checks::registry::render_doc(check.meta()))?;
     Ok(ExitCode::SUCCESS)
 }
