@@ -4,6 +4,7 @@
 
 use crate::classify::FileKind;
 use aho_corasick::AhoCorasick;
+use memchr::memmem;
 use std::sync::LazyLock;
 
 /// A hit in a file: where, and the (trimmed, truncated) line.
@@ -43,8 +44,6 @@ impl Facts {
     }
 }
 
-const CONFLICT: usize = 0;
-const PRIVATE_KEY: usize = 1;
 const ENV_READ_PATTERNS: [&str; 9] = [
     "os.environ",
     "os.getenv(",
@@ -57,33 +56,30 @@ const ENV_READ_PATTERNS: [&str; 9] = [
     "Deno.env",
 ];
 
-static NEEDLES: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    let mut patterns = vec!["<<<<<<<", "PRIVATE KEY"];
-    patterns.extend(ENV_READ_PATTERNS);
-    AhoCorasick::new(patterns).expect("static patterns")
-});
+/// Env-read needles are only searched in source files, and only up to the first hit.
+static ENV_READS: LazyLock<AhoCorasick> =
+    LazyLock::new(|| AhoCorasick::new(ENV_READ_PATTERNS).expect("static patterns"));
+static CONFLICT: LazyLock<memmem::Finder<'static>> =
+    LazyLock::new(|| memmem::Finder::new("<<<<<<<"));
+static PRIVATE_KEY: LazyLock<memmem::Finder<'static>> =
+    LazyLock::new(|| memmem::Finder::new("PRIVATE KEY"));
 
-/// Scans one file's bytes.
+/// Scans one file's bytes. Rare needles use SIMD substring search over the whole file
+/// (`<<<<<<<`, `PRIVATE KEY`); common-prefixed env-read needles run only on source files.
 pub fn scan(path: &str, kind: FileKind, bytes: &[u8]) -> Facts {
     let mut facts = Facts::default();
-    let is_source = matches!(kind, FileKind::Source(_));
-    let mut conflict_checked = false;
-    for m in NEEDLES.find_iter(bytes) {
-        match m.pattern().as_usize() {
-            CONFLICT if !conflict_checked => {
-                conflict_checked = true;
-                facts.conflict_markers = conflict_blocks(path, bytes);
-            }
-            PRIVATE_KEY => {
-                if let Some(hit) = private_key_at(path, bytes, m.start()) {
-                    facts.private_keys.push(hit);
-                }
-            }
-            p if p >= 2 && is_source && facts.env_reads.is_empty() => {
-                facts.env_reads.push(hit_at(path, bytes, m.start()));
-            }
-            _ => {}
+    if CONFLICT.find(bytes).is_some() {
+        facts.conflict_markers = conflict_blocks(path, bytes);
+    }
+    for start in PRIVATE_KEY.find_iter(bytes) {
+        if let Some(hit) = private_key_at(path, bytes, start) {
+            facts.private_keys.push(hit);
         }
+    }
+    if matches!(kind, FileKind::Source(_))
+        && let Some(m) = ENV_READS.find(bytes)
+    {
+        facts.env_reads.push(hit_at(path, bytes, m.start()));
     }
     facts
 }

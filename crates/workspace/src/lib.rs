@@ -121,7 +121,6 @@ pub struct Workspace {
     pub facts: Facts,
     /// Unreadable, oversized or unparsable inputs (besides per-format parse errors above).
     pub input_errors: Vec<InputError>,
-    index: HashMap<String, usize>,
     cache: Mutex<HashMap<TypeId, Arc<OnceLock<Derived>>>>,
 }
 
@@ -145,11 +144,6 @@ impl Workspace {
         dependencies.sort_by(|a, b| (&a.path, a.line, &a.name).cmp(&(&b.path, b.line, &b.name)));
         facts.sort();
         input_errors.sort_by(|a, b| a.path.cmp(&b.path));
-        let index = files
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.rel.clone(), i))
-            .collect();
         Workspace {
             root,
             files,
@@ -159,13 +153,16 @@ impl Workspace {
             dependencies,
             facts,
             input_errors,
-            index,
             cache: Mutex::new(HashMap::new()),
         }
     }
 
+    /// The file at `rel` (files are sorted by path, so this is a binary search).
     pub fn file(&self, rel: &str) -> Option<&FileEntry> {
-        self.index.get(rel).map(|&i| &self.files[i])
+        self.files
+            .binary_search_by(|f| f.rel.as_str().cmp(rel))
+            .ok()
+            .map(|i| &self.files[i])
     }
 
     pub fn files_of(&self, kind: FileKind) -> impl Iterator<Item = &FileEntry> {

@@ -8,13 +8,14 @@ pub struct SourceText {
     /// Path relative to the audited root, `/`-separated.
     pub path: String,
     pub text: String,
-    line_starts: Vec<usize>,
+    /// Byte offset of each line start (u32: files over 4 GiB are never read).
+    line_starts: Vec<u32>,
 }
 
 impl SourceText {
     pub fn new(path: impl Into<String>, text: String) -> Arc<SourceText> {
         let mut line_starts = vec![0];
-        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i as u32 + 1));
         Arc::new(SourceText {
             path: path.into(),
             text,
@@ -41,8 +42,11 @@ impl SourceText {
         if n == 0 || n > self.line_starts.len() {
             return "";
         }
-        let start = self.line_starts[n - 1];
-        let end = self.line_starts.get(n).copied().unwrap_or(self.text.len());
+        let start = self.line_starts[n - 1] as usize;
+        let end = self
+            .line_starts
+            .get(n)
+            .map_or(self.text.len(), |&e| e as usize);
         self.text[start..end].trim_end_matches(['\n', '\r'])
     }
 
@@ -54,11 +58,11 @@ impl SourceText {
     /// 1-based (line, column) of a byte offset; column counts characters.
     pub fn position(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let idx = match self.line_starts.binary_search(&offset) {
+        let idx = match self.line_starts.binary_search(&(offset as u32)) {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let start = self.line_starts[idx];
+        let start = self.line_starts[idx] as usize;
         let col = self
             .text
             .get(start..offset)

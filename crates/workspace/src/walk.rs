@@ -7,6 +7,7 @@ use crate::{
 };
 use rayon::prelude::*;
 use std::collections::HashSet;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use vouch_core::config::PathPattern;
@@ -136,14 +137,24 @@ fn read_one(root: &Path, rel: &str, options: &LoadOptions<'_>) -> Collected {
         on_file();
     }
     let kind = classify(rel);
-    let abs = root.join(rel);
-    let size = match std::fs::metadata(&abs) {
+    let fail = |out: &mut Collected, e: &std::io::Error| {
+        out.errors.push(InputError {
+            path: rel.to_string(),
+            message: io_message(e),
+        });
+    };
+    // One open, one fstat: the size comes from the handle, not a second path lookup.
+    let mut file = match std::fs::File::open(root.join(rel)) {
+        Ok(f) => f,
+        Err(e) => {
+            fail(&mut out, &e);
+            return out;
+        }
+    };
+    let size = match file.metadata() {
         Ok(m) => m.len(),
         Err(e) => {
-            out.errors.push(InputError {
-                path: rel.to_string(),
-                message: io_message(&e),
-            });
+            fail(&mut out, &e);
             return out;
         }
     };
@@ -166,18 +177,31 @@ fn read_one(root: &Path, rel: &str, options: &LoadOptions<'_>) -> Collected {
         out.files.push(entry);
         return out;
     }
-    let bytes = match std::fs::read(&abs) {
-        Ok(b) => b,
-        Err(e) => {
-            out.errors.push(InputError {
-                path: rel.to_string(),
-                message: io_message(&e),
-            });
-            out.files.push(entry);
-            return out;
+    READ_BUFFER.with_borrow_mut(|buffer| {
+        buffer.clear();
+        if let Err(e) = (&mut file).take(MAX_READ_BYTES).read_to_end(buffer) {
+            fail(&mut out, &e);
+            out.files.push(entry.clone());
+            return;
         }
-    };
-    entry.binary = is_binary(&bytes);
+        inspect(rel, kind, &mut entry, buffer, &mut out);
+        out.files.push(entry.clone());
+        // Do not let one big file pin a big buffer for the rest of the walk.
+        if buffer.capacity() > 4 << 20 {
+            *buffer = Vec::new();
+        }
+    });
+    out
+}
+
+thread_local! {
+    /// Reused across the files one walker thread reads.
+    static READ_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Classifies by content, scans for facts and parses configuration kinds.
+fn inspect(rel: &str, kind: FileKind, entry: &mut FileEntry, bytes: &[u8], out: &mut Collected) {
+    entry.binary = is_binary(bytes);
     if entry.binary {
         if kind.keeps_text() {
             out.errors.push(InputError {
@@ -185,12 +209,11 @@ fn read_one(root: &Path, rel: &str, options: &LoadOptions<'_>) -> Collected {
                 message: "binary file, not parsed".into(),
             });
         }
-        out.files.push(entry);
-        return out;
+        return;
     }
-    out.facts = facts::scan(rel, kind, &bytes);
+    out.facts = facts::scan(rel, kind, bytes);
     let kind = if kind == FileKind::Other
-        && size <= MAX_PARSE_BYTES
+        && entry.size <= MAX_PARSE_BYTES
         && crate::classify::looks_like_dockerfile(
             rel,
             &String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]),
@@ -200,15 +223,13 @@ fn read_one(root: &Path, rel: &str, options: &LoadOptions<'_>) -> Collected {
     } else {
         kind
     };
-    if kind.keeps_text() && size <= MAX_PARSE_BYTES {
-        let text = SourceText::from_bytes(rel, &bytes);
-        parse_config(rel, kind, &text, &mut out);
-        if keeps_text_after_parse(kind, &out) {
+    if kind.keeps_text() && entry.size <= MAX_PARSE_BYTES {
+        let text = SourceText::from_bytes(rel, bytes);
+        parse_config(rel, kind, &text, out);
+        if keeps_text_after_parse(kind, out) {
             entry.text = Some(text);
         }
     }
-    out.files.push(entry);
-    out
 }
 
 fn keeps_text_after_parse(kind: FileKind, out: &Collected) -> bool {
@@ -374,11 +395,16 @@ fn is_binary(bytes: &[u8]) -> bool {
 
 fn relative(root: &Path, path: &Path) -> Option<String> {
     let rel = path.strip_prefix(root).ok()?;
-    let parts: Vec<String> = rel
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    Some(parts.join("/"))
+    match rel.to_str() {
+        Some(s) if std::path::MAIN_SEPARATOR == '/' => Some(s.to_string()),
+        _ => {
+            let parts: Vec<String> = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            Some(parts.join("/"))
+        }
+    }
 }
 
 fn err_path(root: &Path, err: &ignore::Error) -> String {
