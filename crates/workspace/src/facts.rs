@@ -24,6 +24,8 @@ pub struct Facts {
     pub private_keys: Vec<TextHit>,
     /// First read of an environment variable in each source file.
     pub env_reads: Vec<TextHit>,
+    /// Every read by literal name in those files (see [`crate::env_reads`]).
+    pub env_read_names: Vec<crate::env_reads::EnvRead>,
 }
 
 impl Facts {
@@ -31,6 +33,7 @@ impl Facts {
         self.conflict_markers.extend(other.conflict_markers);
         self.private_keys.extend(other.private_keys);
         self.env_reads.extend(other.env_reads);
+        self.env_read_names.extend(other.env_read_names);
     }
 
     pub fn sort(&mut self) {
@@ -41,6 +44,8 @@ impl Facts {
         ] {
             v.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
         }
+        self.env_read_names
+            .sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
     }
 }
 
@@ -80,6 +85,7 @@ pub fn scan(path: &str, kind: FileKind, bytes: &[u8]) -> Facts {
         && let Some(m) = ENV_READS.find(bytes)
     {
         facts.env_reads.push(hit_at(path, bytes, m.start()));
+        facts.env_read_names = crate::env_reads::extract(path, &String::from_utf8_lossy(bytes));
     }
     facts
 }

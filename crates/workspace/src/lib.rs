@@ -3,6 +3,7 @@
 
 pub mod classify;
 pub mod dockerfile;
+pub mod env_reads;
 pub mod facts;
 pub mod git;
 pub mod libraries;

@@ -1,28 +1,11 @@
 //! Environment variables the application reads, by literal name, shared by the env-template
-//! controls. The workspace's facts say which source files read the environment at all; only
-//! those files are read again here, and every read with a literal name is extracted:
-//! `os.environ["X"]`, `os.getenv("X")`, `process.env.X`, `os.Getenv("X")`, `env::var("X")`,
-//! `System.getenv("X")`, `ENV["X"]`, `ENV.fetch("X")`, `Deno.env.get("X")`.
-//! Writes (`os.environ["X"] = ...`, `process.env.X = ...`) and commented-out lines are not reads.
+//! controls: the reads the workspace extracted in its single pass
+//! (`vouch_workspace::env_reads`), narrowed to application code.
 
-use regex::Regex;
 use std::collections::BTreeSet;
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
+pub(crate) use vouch_workspace::env_reads::EnvRead;
 use vouch_workspace::{Workspace, is_docs_or_example_path, is_test_path};
-
-/// One read of an environment variable by literal name.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct EnvRead {
-    pub path: String,
-    pub line: u32,
-    pub column: u32,
-    pub name: String,
-    /// The read expression as written (`os.getenv("DB_URL"`), safe to quote: no values.
-    pub expr: String,
-    /// The code supplies a fallback (`os.getenv("X", "info")`, `process.env.X || 3000`) or
-    /// only checks presence (`env::var("NO_COLOR").is_ok()`, `os.LookupEnv`): optional.
-    pub has_default: bool,
-}
 
 /// Every literal-name read in application code, sorted by path and line.
 pub(crate) struct EnvReads {
@@ -49,12 +32,13 @@ pub(crate) fn env_reads(ws: &Workspace) -> Arc<EnvReads> {
             .filter(|hit| is_application_code(&hit.path))
             .map(|hit| hit.path.clone())
             .collect();
-        let mut reads = Vec::new();
-        for path in &files {
-            if let Some(src) = ws.text(path) {
-                reads.extend(extract(path, &src.text));
-            }
-        }
+        let reads = ws
+            .facts
+            .env_read_names
+            .iter()
+            .filter(|r| files.contains(&r.path))
+            .cloned()
+            .collect();
         EnvReads { reads, files }
     })
 }
@@ -94,134 +78,6 @@ pub(crate) fn is_application_code(rel: &str) -> bool {
                 | "build.rs"
         );
     !tooling_dir && !build_config
-}
-
-const NAME: &str = r"([A-Za-z_][A-Za-z0-9_]*)";
-
-/// Read patterns per language, chosen by file extension: a Python-looking string inside a Rust
-/// or JavaScript file is not a read.
-static PATTERNS: LazyLock<Vec<(&'static [&'static str], Regex)>> = LazyLock::new(|| {
-    let q = r#"["']"#;
-    const PY: &[&str] = &["py"];
-    const JS: &[&str] = &["js", "mjs", "cjs", "jsx", "ts", "tsx", "mts", "cts"];
-    const GO: &[&str] = &["go"];
-    const RS: &[&str] = &["rs"];
-    const JVM: &[&str] = &["java", "kt", "kts", "scala", "groovy"];
-    const RB: &[&str] = &["rb"];
-    [
-        (PY, format!(r"\bos\.environ\s*\[\s*{q}{NAME}{q}\s*\]")),
-        (PY, format!(r"\b(?:os\.)?environ\.get\(\s*{q}{NAME}{q}")),
-        (PY, format!(r"\b(?:os\.)?getenv\(\s*{q}{NAME}{q}")),
-        (JS, format!(r"\bprocess\.env\.{NAME}")),
-        (JS, format!(r"\bprocess\.env\[\s*{q}{NAME}{q}\s*\]")),
-        (JS, format!(r"\bDeno\.env\.get\(\s*{q}{NAME}{q}")),
-        (GO, format!(r#"\bos\.(?:Getenv|LookupEnv)\(\s*"{NAME}""#)),
-        (RS, format!(r#"\benv::var(?:_os)?\(\s*"{NAME}"\s*\)"#)),
-        (JVM, format!(r#"\bSystem\.getenv\(\s*"{NAME}""#)),
-        (RB, format!(r"\bENV\[\s*{q}{NAME}{q}\s*\]")),
-        (RB, format!(r"\bENV\.fetch\(\s*{q}{NAME}{q}")),
-    ]
-    .into_iter()
-    .map(|(exts, p)| (exts, Regex::new(&p).expect("static regex")))
-    .collect()
-});
-
-/// Reads in one file's text.
-pub(crate) fn extract(path: &str, text: &str) -> Vec<EnvRead> {
-    let ext = path
-        .rsplit_once('.')
-        .map_or("", |(_, e)| e)
-        .to_ascii_lowercase();
-    let patterns: Vec<&Regex> = PATTERNS
-        .iter()
-        .filter(|(exts, _)| exts.contains(&ext.as_str()))
-        .map(|(_, re)| re)
-        .collect();
-    let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let trimmed = line.trim_start();
-        // Rust unit tests sit at the end of the file they test.
-        if ext == "rs" && trimmed.starts_with("#[cfg(test)]") {
-            break;
-        }
-        if trimmed.starts_with('#') || trimmed.starts_with("//") || trimmed.starts_with('*') {
-            continue;
-        }
-        // Every match on the line; overlapping ones (`System.getenv` also contains `getenv`)
-        // keep the one that starts first.
-        let mut matches: Vec<regex::Captures> = patterns
-            .iter()
-            .flat_map(|p| p.captures_iter(line))
-            .collect();
-        matches.sort_by_key(|c| c.get(0).map_or(0, |m| m.start()));
-        let mut covered_until = 0;
-        for caps in matches {
-            let (Some(whole), Some(name)) = (caps.get(0), caps.get(1)) else {
-                continue;
-            };
-            if whole.start() < covered_until {
-                continue;
-            }
-            covered_until = whole.end();
-            let after = line[whole.end()..].trim_start();
-            if is_write(after) {
-                continue;
-            }
-            out.push(EnvRead {
-                path: path.to_string(),
-                line: i as u32 + 1,
-                column: line[..whole.start()].chars().count() as u32 + 1,
-                name: name.as_str().to_string(),
-                expr: whole.as_str().to_string(),
-                has_default: has_default(whole.as_str(), after),
-            });
-        }
-    }
-    out
-}
-
-/// `= value` (but not `==`/`=>`) after the expression: an assignment.
-fn is_write(after: &str) -> bool {
-    after.starts_with('=') && !after.starts_with("==") && !after.starts_with("=>")
-}
-
-fn has_default(expr: &str, after: &str) -> bool {
-    // Lookup calls whose match ends at the name's closing quote: `os.getenv("X"` ...
-    let open_call = expr.ends_with(['"', '\'']);
-    // ... take a fallback as a second argument (Go's os.Getenv and Java's getenv take none).
-    let second_argument = open_call
-        && !expr.contains("Getenv")
-        && !expr.contains("LookupEnv")
-        && !expr.contains("System.getenv")
-        && after.starts_with(',');
-    let rest = if open_call {
-        after.strip_prefix(')').unwrap_or(after).trim_start()
-    } else {
-        after
-    };
-    let fallback_operator = ["||", "??", "?:", ".unwrap_or", ".or_else", ".map_or", "or "]
-        .iter()
-        .any(|d| rest.starts_with(d));
-    // Presence checks (`env::var("NO_COLOR").is_ok()`, Go's LookupEnv) read optional toggles.
-    let presence_check = expr.contains("LookupEnv")
-        || [".is_ok", ".is_err", ".ok()", ".is_some", ".is_none"]
-            .iter()
-            .any(|d| rest.starts_with(d));
-    let ruby_block = expr.starts_with("ENV.fetch") && rest.starts_with('{');
-    // Rust returns a Result: the variable is required only when the error propagates or
-    // panics; `match`, `if let`, `.is_ok_and(...)` handle its absence.
-    let rust_optional = expr.contains("env::var")
-        && ![
-            "?",
-            ".unwrap()",
-            ".expect(",
-            ".context(",
-            ".with_context(",
-            ".map_err(",
-        ]
-        .iter()
-        .any(|d| rest.starts_with(d));
-    second_argument || fallback_operator || presence_check || ruby_block || rust_optional
 }
 
 /// Variables a platform, runtime or CI system provides: not the application's configuration.
@@ -277,90 +133,6 @@ pub(crate) fn is_platform_variable(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn names(path: &str, text: &str) -> Vec<(String, u32, bool)> {
-        extract(path, text)
-            .into_iter()
-            .map(|r| (r.name, r.line, r.has_default))
-            .collect()
-    }
-
-    fn n(name: &str, line: u32, default: bool) -> (String, u32, bool) {
-        (name.into(), line, default)
-    }
-
-    #[test]
-    fn python_reads_writes_and_defaults() {
-        let text = r#"import os
-DATABASE_URL = os.environ["DATABASE_URL"]
-LOG_LEVEL = os.getenv("LOG_LEVEL", "info")
-SENTRY_DSN = os.environ.get('SENTRY_DSN')
-os.environ["PROMETHEUS_MULTIPROC_DIR"] = "/tmp/metrics"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "app.settings")
-# OLD = os.getenv("LEGACY_TOKEN")
-if os.environ["MODE"] == "prod": pass
-"#;
-        assert_eq!(
-            names("app/settings.py", text),
-            [
-                n("DATABASE_URL", 2, false),
-                n("LOG_LEVEL", 3, true),
-                n("SENTRY_DSN", 4, false),
-                n("MODE", 8, false),
-            ]
-        );
-    }
-
-    #[test]
-    fn javascript_go_rust_java_ruby() {
-        let js = "const port = process.env.PORT || 3000;\nconst url = process.env['REDIS_URL'];\nprocess.env.TZ = 'UTC';\nconst k = process.env.API_KEY ?? '';\n";
-        assert_eq!(
-            names("src/server.ts", js),
-            [
-                n("PORT", 1, true),
-                n("REDIS_URL", 2, false),
-                n("API_KEY", 4, true)
-            ]
-        );
-        let go = "dsn := os.Getenv(\"PG_DSN\")\nif v, ok := os.LookupEnv(\"FEATURE_X\"); ok {}\n";
-        assert_eq!(
-            names("main.go", go),
-            [n("PG_DSN", 1, false), n("FEATURE_X", 2, true)]
-        );
-        let rs = "let url = std::env::var(\"AMQP_URL\")?;\nlet lvl = env::var(\"LOG\").unwrap_or_default();\nif env::var_os(\"NO_COLOR\").is_some() {}\nmatch env::var(\"TERM\") { _ => {} }\nlet k = env::var(\"JWT_KEY\").expect(\"JWT_KEY must be set\");\n";
-        assert_eq!(
-            names("src/main.rs", rs),
-            [
-                n("AMQP_URL", 1, false),
-                n("LOG", 2, true),
-                n("NO_COLOR", 3, true),
-                n("TERM", 4, true),
-                n("JWT_KEY", 5, false)
-            ]
-        );
-        let java = "String key = System.getenv(\"STRIPE_KEY\");\n";
-        assert_eq!(
-            names("src/main/java/App.java", java),
-            [n("STRIPE_KEY", 1, false)]
-        );
-        let rb = "ENV['SECRET_KEY_BASE']\nENV.fetch('WEB_CONCURRENCY', 2)\nENV.fetch(\"RAILS_MAX_THREADS\") { 5 }\n";
-        assert_eq!(
-            names("config/puma.rb", rb),
-            [
-                n("SECRET_KEY_BASE", 1, false),
-                n("WEB_CONCURRENCY", 2, true),
-                n("RAILS_MAX_THREADS", 3, true)
-            ]
-        );
-    }
-
-    #[test]
-    fn patterns_follow_the_language_of_the_file() {
-        let rust = "let s = \"os.environ['DATABASE_URL']\";\nlet v = std::env::var(\"APP_MODE\")?;\n#[cfg(test)]\nmod tests { fn t() { std::env::var(\"TEST_ONLY\"); } }\n";
-        assert_eq!(names("src/lib.rs", rust), [n("APP_MODE", 2, false)]);
-        assert!(names("README.txt", "os.environ['X']").is_empty());
-        assert!(names("app.py", "const x = process.env.SECRET;").is_empty());
-    }
 
     #[test]
     fn application_code_only() {
