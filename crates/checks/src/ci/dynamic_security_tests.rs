@@ -110,8 +110,10 @@ impl Check for DynamicSecurityTests {
         if m.files.is_empty() {
             return Outcome::Fail {
                 findings: vec![finding_file(
-                    &service,
-                    "no CI pipeline, so no dynamic or contract security test runs against this service",
+                    ".",
+                    format!(
+                        "the repository deploys a service ({service}), but there is no CI pipeline, so no dynamic or contract security test runs against it"
+                    ),
                 )],
             };
         }
@@ -149,8 +151,10 @@ impl Check for DynamicSecurityTests {
         }
         Outcome::Fail {
             findings: vec![finding_file(
-                &service,
-                "this service is deployed but no CI step tests it dynamically (no ZAP, schemathesis, nuclei, dredd or Pact verification)",
+                ".",
+                format!(
+                    "the repository deploys a service ({service}), but no CI step tests it dynamically (no ZAP, schemathesis, nuclei, dredd or Pact verification)"
+                ),
             )],
         }
     }

@@ -142,20 +142,43 @@ pub fn evaluate(ws: &Workspace, gate: &Gate<'_>) -> Outcome {
     }
 }
 
-/// Something in the repository that shows a deployable service (not a library): a Dockerfile,
-/// a compose file, Kubernetes manifests, a Procfile or platform manifest, an OpenAPI document.
+/// Something in the repository that shows a deployable service (not a library), described for
+/// a message ("Dockerfile `services/api/Dockerfile`"): a Dockerfile, a compose file, Kubernetes
+/// manifests, a Procfile or platform manifest, an OpenAPI document. Files that do not parse or
+/// hold a merge-conflict block are named only when nothing else shows a service.
 pub fn deployable(ws: &Workspace) -> Option<String> {
+    let candidates = deployables(ws);
+    let sound = |rel: &str| !ws.facts.conflict_markers.iter().any(|c| c.path == rel);
+    candidates
+        .iter()
+        .find(|(rel, _, parses)| *parses && sound(rel))
+        .or_else(|| candidates.first())
+        .map(|(rel, what, _)| format!("{what} `{rel}`"))
+}
+
+/// (path, what, parses) of every file that shows a deployable service, most telling first.
+fn deployables(ws: &Workspace) -> Vec<(String, &'static str, bool)> {
     use vouch_workspace::{YamlRole, is_docs_or_example_path, is_test_path};
     let real = |p: &str| !is_test_path(p) && !is_docs_or_example_path(p);
-    if let Some(d) = ws.dockerfiles.iter().find(|d| real(&d.path)) {
-        return Some(d.path.clone());
-    }
-    if let Some(c) = ws.yaml_with_role(YamlRole::Compose).find(|y| real(&y.path)) {
-        return Some(c.path.clone());
-    }
-    if let Some(k) = ws.k8s_docs().find(|k| real(&k.file.path)) {
-        return Some(k.file.path.clone());
-    }
+    let mut out = Vec::new();
+    out.extend(
+        ws.dockerfiles
+            .iter()
+            .filter(|d| real(&d.path))
+            .map(|d| (d.path.clone(), "Dockerfile", d.parsed.is_ok())),
+    );
+    out.extend(
+        ws.yaml_with_role(YamlRole::Compose)
+            .filter(|y| real(&y.path))
+            .map(|y| (y.path.clone(), "compose file", y.docs.is_ok())),
+    );
+    let mut k8s: Vec<String> = ws
+        .k8s_docs()
+        .filter(|k| real(&k.file.path))
+        .map(|k| k.file.path.clone())
+        .collect();
+    k8s.dedup();
+    out.extend(k8s.into_iter().map(|p| (p, "Kubernetes manifest", true)));
     for f in &ws.files {
         let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
         let platform = matches!(
@@ -168,16 +191,19 @@ pub fn deployable(ws: &Workspace) -> Option<String> {
                 | "serverless.yaml"
         );
         if platform && real(&f.rel) {
-            return Some(f.rel.clone());
+            out.push((f.rel.clone(), "platform descriptor", true));
         }
     }
-    ws.yaml
-        .iter()
-        .filter(|y| real(&y.path))
-        .find(|y| {
-            y.docs()
-                .iter()
-                .any(|d| d.root.get("openapi").is_some() || d.root.get("swagger").is_some())
-        })
-        .map(|y| y.path.clone())
+    out.extend(
+        ws.yaml
+            .iter()
+            .filter(|y| real(&y.path))
+            .filter(|y| {
+                y.docs()
+                    .iter()
+                    .any(|d| d.root.get("openapi").is_some() || d.root.get("swagger").is_some())
+            })
+            .map(|y| (y.path.clone(), "API specification", true)),
+    );
+    out
 }

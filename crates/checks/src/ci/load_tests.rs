@@ -244,8 +244,10 @@ impl Check for LoadTests {
         if m.files.is_empty() {
             return Outcome::Fail {
                 findings: vec![finding_file(
-                    &service,
-                    "no CI pipeline, so no load or performance test runs",
+                    ".",
+                    format!(
+                        "the repository deploys a service ({service}), but there is no CI pipeline, so no load or performance test runs"
+                    ),
                 )],
             };
         }
@@ -285,7 +287,7 @@ impl Check for LoadTests {
                     "no load test found in the readable part of the pipeline; vouch cannot read {blind}"
                 ));
             }
-            findings.push(finding_file(&service, "this service is deployed but no CI step runs a load or performance test with thresholds (k6, locust, artillery, Gatling)"));
+            findings.push(finding_file(".", format!("the repository deploys a service ({service}), but no CI step runs a load or performance test with thresholds (k6, locust, artillery, Gatling)")));
         }
         Outcome::Fail { findings }
     }

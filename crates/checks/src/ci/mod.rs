@@ -5,6 +5,7 @@ use crate::registry::Check;
 
 mod gate;
 pub mod model;
+mod next_config;
 mod pinning;
 mod settings;
 mod tools;

@@ -1,6 +1,8 @@
 use super::gate::{Gate, evaluate};
+use super::model::stacks::{Stack, is_vendored, lang_stack};
 use super::tools::test_runner;
 use crate::prelude::*;
+use vouch_workspace::{FileKind, Lang, is_docs_or_example_path, is_test_path};
 
 pub struct RunsTests;
 
@@ -33,7 +35,8 @@ For every language stack of the repository (a manifest such as `pyproject.toml`,
 runner: `pytest`, `python -m unittest`, `manage.py test`, `jest`, `vitest`, `mocha`,
 `node --test`, `go test`, `gotestsum`, `cargo test`, `cargo nextest run`, `mvn verify`/`test`
 (not with `-DskipTests`), `gradle test`/`check`/`build` (not with `-x test`), `rspec`,
-`phpunit`, `dotnet test`.
+`phpunit`, `dotnet test`. A stack that has no tests at all fails too: nothing tests it in CI,
+and the finding says so ("has no tests") instead of pointing at tests that never run.
 
 Task runners are followed one level into the file that defines them, so `make test` counts
 when the Makefile's `test` target runs `pytest`, and `npm test` counts when `scripts.test` in
@@ -91,14 +94,60 @@ impl Check for RunsTests {
                 not_applicable: "no source code",
                 matcher: &|c, _| test_runner(c).map(|h| (h, None)),
                 missing: &|s| {
-                    format!(
-                        "{} code has tests that no CI step runs (no test runner found in any pipeline)",
-                        s.stack.name()
-                    )
+                    if has_tests(ws, s.stack) {
+                        format!(
+                            "{} code has tests that no CI step runs (no test runner found in any pipeline)",
+                            s.stack.name()
+                        )
+                    } else {
+                        format!(
+                            "{} code has no tests, and no CI step runs a test runner for it",
+                            s.stack.name()
+                        )
+                    }
                 },
                 no_ci: "no CI pipeline, so no tests run on changes",
                 what: "test runner",
             },
         )
     }
+}
+
+/// Folders of test data and doubles: code there is not a test of the stack.
+fn is_test_data(rel: &str) -> bool {
+    rel.split('/').any(|d| {
+        matches!(
+            d,
+            "testdata"
+                | "test-data"
+                | "test_data"
+                | "fixtures"
+                | "__fixtures__"
+                | "__mocks__"
+                | "mocks"
+        )
+    })
+}
+
+/// Whether the stack has any test (a test file; for Rust also `#[test]` in the sources).
+fn has_tests(ws: &Workspace, stack: Stack) -> bool {
+    let sources = || {
+        ws.files.iter().filter(move |f| {
+            matches!(f.kind, FileKind::Source(l) if lang_stack(l) == Some(stack))
+                && !is_vendored(&f.rel)
+                && !is_docs_or_example_path(&f.rel)
+        })
+    };
+    if sources().any(|f| is_test_path(&f.rel) && !is_test_data(&f.rel)) {
+        return true;
+    }
+    // Rust unit tests live in `#[cfg(test)]` modules beside the code.
+    stack == Stack::Rust
+        && sources()
+            .filter(|f| f.kind == FileKind::Source(Lang::Rust))
+            .take(500)
+            .any(|f| {
+                ws.text(&f.rel)
+                    .is_some_and(|t| t.text.contains("#[test]") || t.text.contains("#[cfg(test)]"))
+            })
 }

@@ -164,3 +164,66 @@ fn python_shell_steps_are_not_shell() {
         "fail"
     );
 }
+
+/// A Next.js app built with `next build` in CI, whose config sets `ignoreBuildErrors` to `value`.
+fn next_app(value: &'static str) -> Vec<(&'static str, &'static str)> {
+    let config = format!(
+        "/** @type {{import('next').NextConfig}} */\nmodule.exports = {{\n  typescript: {{ ignoreBuildErrors: {value} }},\n}};\n"
+    );
+    vec![
+        (
+            "package.json",
+            "{\"name\":\"shop\",\"scripts\":{\"build\":\"next build\"},\"dependencies\":{\"next\":\"14.2.5\"}}",
+        ),
+        ("next.config.js", Box::leak(config.into_boxed_str())),
+        (
+            "pages/index.tsx",
+            "export default function Home() { return null; }\n",
+        ),
+        ("lib/api.ts", "export const api = 1;\n"),
+        (
+            ".github/workflows/ci.yml",
+            "on: [push]\npermissions: {}\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: npm ci\n      - run: npm run build\n",
+        ),
+    ]
+}
+
+#[test]
+fn next_build_counts_unless_its_config_ignores_type_errors() {
+    assert_eq!(kind(&outcome("CI005", &next_app("false"))), "pass");
+    assert_eq!(kind(&outcome("CI005", &next_app("true"))), "fail");
+    let o = outcome("CI005", &next_app("process.env.SKIP_TYPES === '1'"));
+    assert_eq!(kind(&o), "unknown", "{o:?}");
+    assert!(format!("{o:?}").contains("next.config.js:3"), "{o:?}");
+    // Another stack that is definitely unchecked still fails the control.
+    let mut files = next_app("process.env.SKIP_TYPES === '1'");
+    files.extend(PY);
+    let o = outcome("CI005", &files);
+    assert_eq!(kind(&o), "fail", "{o:?}");
+    assert!(!format!("{o:?}").contains("TypeScript"), "{o:?}");
+}
+
+#[test]
+fn untested_stack_message_says_whether_tests_exist() {
+    let wf = format!("{WF_HEAD}      - run: cargo build --release\n");
+    let wf: &'static str = Box::leak(wf.into_boxed_str());
+    let crate_files = |lib: &'static str| {
+        vec![
+            (
+                "Cargo.toml",
+                "[package]\nname = \"svc\"\nversion = \"0.1.0\"\n",
+            ),
+            ("src/lib.rs", lib),
+            (".github/workflows/ci.yml", wf),
+        ]
+    };
+    let inline = "pub fn add(a: u8, b: u8) -> u8 { a + b }\n\n#[cfg(test)]\nmod tests {\n    #[test]\n    fn adds() { assert_eq!(super::add(1, 2), 3); }\n}\n";
+    let o = format!("{:?}", outcome("CI003", &crate_files(inline)));
+    assert!(
+        o.contains("Rust code has tests that no CI step runs"),
+        "{o}"
+    );
+    let none = "pub fn add(a: u8, b: u8) -> u8 { a + b }\n";
+    let o = format!("{:?}", outcome("CI003", &crate_files(none)));
+    assert!(o.contains("Rust code has no tests"), "{o}");
+}

@@ -1,6 +1,8 @@
 use super::gitignore::GitIgnore;
-use super::{env_assignments, file_name, is_credential_name, is_placeholder};
+use super::{env_assignments, file_name, is_credential_name};
 use crate::prelude::*;
+use regex::Regex;
+use std::sync::LazyLock;
 use vouch_workspace::{FileKind, is_docs_or_example_path, is_test_path};
 
 pub struct EnvFileTracked;
@@ -41,6 +43,13 @@ files whose every variable is public by design (`NEXT_PUBLIC_`, `VITE_`, `REACT_
 the JavaScript it serves, and committing them is its documented convention). A file that is tracked although
 `.gitignore` ignores it is reported too: ignoring a file does not untrack it. Outside a git
 repository the control is Unknown.
+
+The finding lists the settings that hold a credential: credential-like names
+(`DB_PASSWORD`, `STRIPE_API_KEY`) and URLs with an inline password
+(`DATABASE_URL=postgres://app:s3cret@db/app`, shown redacted). Decision, as in CMP006: the file is loaded as it is, so a
+well-known weak value (`changeme`, `postgres`, `guest`) is the credential the service really
+gets and is listed, marked as weak; references (`${DB_PASSWORD}`), template markers
+(`<password>`), fill-in text (`your-api-key`), file paths and URLs without a password are not.
 
 ## Why it matters in production
 
@@ -116,10 +125,9 @@ impl Check for EnvFileTracked {
                     rule.raw, rule.source, rule.line
                 ));
             }
-            let credentials: Vec<&str> = set
+            let credentials: Vec<String> = set
                 .iter()
-                .filter(|(_, k, v)| is_credential_name(k) && !is_placeholder(v))
-                .map(|(_, k, _)| k.as_str())
+                .filter_map(|(_, k, v)| credential(k, v))
                 .collect();
             if credentials.is_empty() {
                 message.push_str(&format!("; it holds {} setting(s)", set.len()));
@@ -164,8 +172,116 @@ fn is_encrypted(text: &str) -> bool {
     text.contains("ENC[AES256_GCM,") || text.contains("sops_version=")
 }
 
-fn list(names: &[&str]) -> String {
-    let shown: Vec<String> = names.iter().take(5).map(|n| format!("`{n}`")).collect();
+/// How a credential-like setting is listed (`DB_PASSWORD`, or a URL with its password
+/// redacted), or None when its value cannot be a working credential.
+///
+/// Decision, as in CMP006: a tracked env file is loaded as it is, so a well-known weak value
+/// (`changeme`, `postgres`, `guest`) is the credential the service really gets and is listed
+/// (marked as weak). Not listed: empty values, references (`${DB_PASSWORD}`, `$TOKEN`),
+/// template markers (`<password>`, `{{ .token }}`), fill-in text (`your-api-key`, `xxx`), file
+/// paths, booleans, and URLs without a password.
+fn credential(key: &str, raw: &str) -> Option<String> {
+    let value = raw.trim().trim_matches(|c| c == '"' || c == '\'').trim();
+    if is_credential_name(key) {
+        return match strength(value)? {
+            Strength::Weak => Some(format!("`{key}` (a well-known weak value)")),
+            Strength::Literal => Some(format!("`{key}`")),
+        };
+    }
+    let caps = URL_CREDENTIALS.captures(value)?;
+    let url = caps.get(0)?;
+    let pw = caps.get(1)?;
+    let password = pw.as_str();
+    let weak = match strength(password)? {
+        Strength::Weak => "a well-known weak password",
+        Strength::Literal => "a password",
+    };
+    // The URL up to its host, with the password redacted.
+    let end = value[url.end()..]
+        .find(['/', '?', ' '])
+        .map_or(value.len(), |i| url.end() + i);
+    let shown = format!(
+        "{}{}{}",
+        &value[..pw.start()],
+        redact_value(password, password),
+        &value[pw.end()..end]
+    );
+    Some(format!("`{key}` ({weak} in `{shown}`)"))
+}
+
+/// `scheme://user:password@`: group 1 is the password.
+static URL_CREDENTIALS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b[a-z][a-z0-9+.\-]*://[^/\s:@]*:([^@\s/]+)@").expect("static regex")
+});
+
+enum Strength {
+    Weak,
+    Literal,
+}
+
+/// Whether a value can be a working credential, and how weak it is.
+fn strength(value: &str) -> Option<Strength> {
+    let lower = value.to_ascii_lowercase();
+    let first = lower.chars().next()?;
+    let marker = value.contains('$')
+        || (value.starts_with('<') && value.ends_with('>'))
+        || (value.starts_with("{{") && value.ends_with("}}"))
+        || value.chars().all(|c| c == first)
+        || [
+            "your",
+            "placeholder",
+            "xxx",
+            "todo",
+            "redacted",
+            "not-a-real",
+            "...",
+        ]
+        .iter()
+        .any(|w| lower.contains(w))
+        || matches!(lower.as_str(), "true" | "false" | "yes" | "no" | "null")
+        || value == "AKIAIOSFODNN7EXAMPLE"
+        || value == "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    let path = (value.starts_with('/') || value.starts_with("./")) && value[1..].contains('/');
+    if marker || path {
+        return None;
+    }
+    const WEAK: [&str; 26] = [
+        "changeme",
+        "change_me",
+        "change-me",
+        "changeit",
+        "password",
+        "passw0rd",
+        "password1",
+        "pass",
+        "secret",
+        "example",
+        "admin",
+        "root",
+        "postgres",
+        "mysql",
+        "guest",
+        "test",
+        "default",
+        "letmein",
+        "qwerty",
+        "123456",
+        "12345678",
+        "mypassword",
+        "mysecretpassword",
+        "supersecret",
+        "minioadmin",
+        "replaceme",
+    ];
+    Some(if WEAK.contains(&lower.as_str()) {
+        Strength::Weak
+    } else {
+        Strength::Literal
+    })
+}
+
+fn list(names: &[String]) -> String {
+    let shown: Vec<&str> = names.iter().take(5).map(String::as_str).collect();
     let more = names.len().saturating_sub(5);
     if more > 0 {
         format!("{} and {more} more", shown.join(", "))
@@ -177,6 +293,55 @@ fn list(names: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn credentials_and_urls() {
+        assert_eq!(
+            credential(
+                "DATABASE_URL",
+                "postgres://shop:Tr0ub4dor-and-3@db.internal:5432/shop"
+            )
+            .as_deref(),
+            Some("`DATABASE_URL` (a password in `postgres://shop:Tr0*****@db.internal:5432`)")
+        );
+        assert_eq!(
+            credential("BROKER_URL", "\"amqp://guest:guest@rabbitmq:5672/\"").as_deref(),
+            Some(
+                "`BROKER_URL` (a well-known weak password in `amqp://guest:g*****@rabbitmq:5672`)"
+            )
+        );
+        assert_eq!(
+            credential("REDIS_URL", "redis://:s3cr3t-r3dis@redis:6379/0").as_deref(),
+            Some("`REDIS_URL` (a password in `redis://:s3c*****@redis:6379`)")
+        );
+        for (k, v) in [
+            (
+                "DATABASE_URL",
+                "postgres://shop:${DB_PASSWORD}@db:5432/shop",
+            ),
+            ("DATABASE_URL", "postgres://shop@db:5432/shop"),
+            ("DATABASE_URL", "postgres://shop:<password>@db:5432/shop"),
+            ("REDIS_URL", "redis://redis:6379/0"),
+            (
+                "SENTRY_DSN",
+                "https://4f0a1c2b3d@o12345.ingest.sentry.io/67890",
+            ),
+            ("DB_PASSWORD", "${DB_PASSWORD}"),
+            ("STRIPE_API_KEY", "your-stripe-key"),
+            ("JWT_PRIVATE_KEY", "/run/secrets/jwt_private_key"),
+            ("SMTP_PASSWORD", ""),
+        ] {
+            assert_eq!(credential(k, v), None, "{k}={v}");
+        }
+        assert_eq!(
+            credential("POSTGRES_PASSWORD", "changeme").as_deref(),
+            Some("`POSTGRES_PASSWORD` (a well-known weak value)")
+        );
+        assert_eq!(
+            credential("SECRET_KEY", "9c1e07b2d4e8").as_deref(),
+            Some("`SECRET_KEY`")
+        );
+    }
 
     #[test]
     fn exempt_names() {

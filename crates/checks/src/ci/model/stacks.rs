@@ -45,7 +45,7 @@ pub struct StackInfo {
     pub files: usize,
 }
 
-fn is_vendored(rel: &str) -> bool {
+pub fn is_vendored(rel: &str) -> bool {
     rel.split('/').any(|p| {
         matches!(
             p,
@@ -82,7 +82,7 @@ fn is_tooling(rel: &str) -> bool {
         || name.ends_with(".d.ts")
 }
 
-fn lang_stack(lang: Lang) -> Option<Stack> {
+pub fn lang_stack(lang: Lang) -> Option<Stack> {
     Some(match lang {
         Lang::Python => Stack::Python,
         Lang::JavaScript | Lang::TypeScript => Stack::Node,

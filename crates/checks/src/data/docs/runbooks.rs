@@ -38,7 +38,9 @@ or `playbooks/` folder, or named `RUNBOOK.md`, `*-runbook.md`, `OPERATIONS.md`, 
 with real content (at least five lines that are neither headings nor TODOs). Alert rules whose
 `runbook_url` annotation points at a real (non-placeholder) URL count too: the runbooks live
 elsewhere but are linked where they are needed. Ansible `playbooks/*.yml` are not runbooks.
-Stub runbooks (headings and TODOs only) are reported. NotApplicable when nothing is deployed
+Stub runbooks (headings and TODOs only) are reported, each at its file (and then only they
+are reported); without any runbook, the finding is about the repository and names the
+deployment artifact that makes it a deployed service. NotApplicable when nothing is deployed
 from the repository.
 
 ## Why it matters in production
@@ -152,14 +154,17 @@ impl Check for Runbooks {
         if !evidence.is_empty() {
             return Outcome::pass_with(evidence);
         }
-        let mut findings = vec![with_message(
+        // Stubs are the finding: "there is none" next to them would contradict them.
+        if !stubs.is_empty() {
+            return Outcome::Fail { findings: stubs };
+        }
+        let findings = vec![with_message(
             &artifact,
             format!(
                 "the repository deploys a service ({}), but there is no runbook (docs/runbooks/, RUNBOOK.md, alert runbook_url)",
                 artifact.message
             ),
         )];
-        findings.extend(stubs);
         Outcome::Fail { findings }
     }
 }

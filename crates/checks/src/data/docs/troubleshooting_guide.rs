@@ -34,8 +34,10 @@ A deployed service must have troubleshooting documentation: a file whose name co
 "troubleshoot" (`TROUBLESHOOTING.md`, `docs/troubleshooting/*.md`) with content, or a section
 titled "Troubleshooting", "Common problems", "Common issues", "Known issues" or "Debugging"
 with at least two lines of real content in any documentation file (README and runbooks
-included). Headings followed only by TODO/TBD are reported as stubs. Examples and vendored
-documentation do not count. NotApplicable when nothing is deployed from the repository.
+included). Headings followed only by TODO/TBD are reported as stubs, each at its place (and
+then only they are reported); without any guide, the finding is about the repository and names
+the deployment artifact that makes it a deployed service. Examples and vendored documentation
+do not count. NotApplicable when nothing is deployed from the repository.
 
 ## Why it matters in production
 
@@ -97,7 +99,10 @@ impl Check for TroubleshootingGuide {
                         format!("troubleshooting guide `{}` ({n} lines of content)", f.rel),
                     ));
                 } else {
-                    stubs.push(finding_file(&f.rel, "troubleshooting guide is a stub"));
+                    stubs.push(finding_file(
+                        &f.rel,
+                        format!("troubleshooting guide `{}` is a stub: no content, only headings or to-dos", f.rel),
+                    ));
                 }
                 continue;
             }
@@ -126,14 +131,17 @@ impl Check for TroubleshootingGuide {
         if !evidence.is_empty() {
             return Outcome::pass_with(evidence);
         }
-        let mut findings = vec![with_message(
+        // Stubs are the finding: "there is none" next to them would contradict them.
+        if !stubs.is_empty() {
+            return Outcome::Fail { findings: stubs };
+        }
+        let findings = vec![with_message(
             &artifact,
             format!(
                 "the repository deploys a service ({}), but there is no troubleshooting guide (TROUBLESHOOTING.md or a Troubleshooting section)",
                 artifact.message
             ),
         )];
-        findings.extend(stubs);
         Outcome::Fail { findings }
     }
 }

@@ -1,7 +1,6 @@
 use crate::data::support::alert_rules::{AlertRule, AlertRules};
 use crate::data::support::backups::Backups;
-use crate::data::support::paths::is_product_path;
-use crate::data::support::terraform::Terraform;
+use crate::data::support::tls::tls_evidence;
 use crate::prelude::*;
 
 pub struct AlertCoverage;
@@ -39,8 +38,15 @@ Judging by alert names, expressions and summaries, the Prometheus alert rules mu
 - the error rate (5xx/failed requests, gRPC error codes);
 - latency (histogram quantiles, durations, slow requests);
 - saturation (CPU, memory, disk or filesystem, connections, pools, queues, OOM kills);
-- certificate expiry, when the repository manages TLS (cert-manager `Certificate`/`Issuer`,
-  Ingress or Gateway TLS, TLS Secrets, certificates in Terraform);
+- certificate expiry, when the repository manages TLS: cert-manager `Certificate`/`Issuer`
+  (also in Helm templates), Ingress, Gateway or Traefik IngressRoute TLS, TLS Secrets,
+  certificates in Terraform, a served certificate committed to the tree (`*.crt`, `*.cer`, a
+  `.pem` holding a certificate; not CA bundles such as `ca.crt` or local development
+  certificates such as `localhost.crt`), web-server configuration that loads a certificate
+  (nginx `ssl_certificate`, Apache `SSLCertificateFile`, HAProxy `bind ... ssl crt`; commented
+  lines do not count), Traefik certificate resolvers, TLS certificates or TLS router labels,
+  and Caddy sites served with automatic HTTPS (a public domain as site address) or a `tls`
+  directive. The finding names the first place that shows it;
 - backup failures, when the repository takes backups (see DATA002).
 
 Each missing category is reported. NotApplicable without alert rules; Unknown when the rules
@@ -167,7 +173,8 @@ impl Check for AlertCoverage {
             return Outcome::unknown("the alert rule files do not parse (see OBS001)");
         }
         let mut required = vec![Category::ErrorRate, Category::Latency, Category::Saturation];
-        if manages_tls(ws) {
+        let tls = tls_evidence(ws);
+        if tls.is_some() {
             required.push(Category::CertExpiry);
         }
         if !Backups::get(ws).jobs.is_empty() {
@@ -182,6 +189,13 @@ impl Check for AlertCoverage {
                     a.name,
                     category.describe()
                 ))),
+                None if category == Category::CertExpiry => findings.push(finding_file(
+                    anchor,
+                    format!(
+                        "no alert covers certificate expiry (the repository manages TLS certificates: {})",
+                        tls.as_deref().unwrap_or_default()
+                    ),
+                )),
                 None => findings.push(finding_file(
                     anchor,
                     format!("no alert covers {}", category.describe()),
@@ -190,33 +204,4 @@ impl Check for AlertCoverage {
         }
         Outcome::from_findings(findings, evidence)
     }
-}
-
-/// Whether the repository manages TLS certificates itself.
-fn manages_tls(ws: &Workspace) -> bool {
-    let k8s = ws
-        .k8s_docs()
-        .filter(|d| is_product_path(&d.file.path))
-        .any(|d| {
-            let group = d.api_version.split('/').next().unwrap_or("");
-            (group == "cert-manager.io"
-                && matches!(d.kind, "Certificate" | "Issuer" | "ClusterIssuer"))
-                || (d.kind == "Ingress" && d.root.path(&["spec", "tls"]).is_some())
-                || (d.kind == "Secret"
-                    && d.root.get("type").and_then(Node::as_str) == Some("kubernetes.io/tls"))
-                || (d.kind == "Gateway"
-                    && d.root
-                        .path(&["spec", "listeners"])
-                        .is_some_and(|l| l.items().iter().any(|i| i.get("tls").is_some())))
-        });
-    k8s || Terraform::get(ws)
-        .resources(&[
-            "aws_acm_certificate",
-            "google_compute_managed_ssl_certificate",
-            "acme_certificate",
-            "tls_self_signed_cert",
-            "azurerm_app_service_certificate",
-        ])
-        .next()
-        .is_some()
 }

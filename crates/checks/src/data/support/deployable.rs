@@ -31,14 +31,49 @@ fn has_code_extension(rel: &str) -> bool {
     .any(|e| name.ends_with(e))
 }
 
-/// The first deployment artifact (Dockerfile, compose, Kubernetes, Helm, Terraform, platform
-/// descriptor), or the NotApplicable outcome for a repository that deploys nothing.
+/// Whether a deployment file can be read as what it is: it parses (Dockerfiles and YAML) and
+/// holds no merge-conflict block. Broken files are poor evidence that something is deployed.
+fn is_sound(ws: &Workspace, rel: &str) -> bool {
+    let parses = match ws.dockerfiles.iter().find(|d| d.path == rel) {
+        Some(d) => d.parsed.is_ok(),
+        None => ws
+            .yaml
+            .iter()
+            .find(|y| y.path == rel)
+            .is_none_or(|y| y.docs.is_ok()),
+    };
+    parses && !ws.facts.conflict_markers.iter().any(|c| c.path == rel)
+}
+
+/// The premise of the operational controls: the repository deploys something. Ok holds a
+/// repository-level finding (at `.`) whose message names the first deployment artifact
+/// (Dockerfile, compose, Kubernetes, Helm, Terraform, platform descriptor), preferring one
+/// that parses; the callers reword it. Err is the NotApplicable outcome for a repository that
+/// deploys nothing.
 pub fn deployment_artifact(ws: &Workspace) -> Result<Finding, Outcome> {
-    let found = ws
+    let candidates = artifacts(ws);
+    let chosen = candidates
+        .iter()
+        .find(|(rel, _)| is_sound(ws, rel))
+        .or_else(|| candidates.first());
+    match chosen {
+        Some((rel, what)) => Ok(finding_file(".", format!("{what} `{rel}`"))),
+        None => Err(Outcome::not_applicable(
+            "nothing is deployed from this repository: no Dockerfile, compose file, Kubernetes \
+             manifest, Helm chart, Terraform or platform descriptor",
+        )),
+    }
+}
+
+/// Deployment artifacts as (path, what), most telling first: Dockerfiles, Terraform and
+/// platform descriptors in path order, then compose files, Helm charts, Kustomize and
+/// workload manifests, then other Kubernetes objects that run something.
+fn artifacts(ws: &Workspace) -> Vec<(String, &'static str)> {
+    let mut out: Vec<(String, &'static str)> = ws
         .files
         .iter()
         .filter(|f| is_product_path(&f.rel))
-        .find_map(|f| {
+        .filter_map(|f| {
             let what = if f.kind == FileKind::Dockerfile && !has_code_extension(&f.rel) {
                 "Dockerfile"
             } else if f.kind == FileKind::Terraform && f.rel.ends_with(".tf") {
@@ -48,11 +83,9 @@ pub fn deployment_artifact(ws: &Workspace) -> Result<Finding, Outcome> {
             } else {
                 return None;
             };
-            Some(finding_file(&f.rel, format!("{what} `{}`", f.rel)))
-        });
-    if let Some(f) = found {
-        return Ok(f);
-    }
+            Some((f.rel.clone(), what))
+        })
+        .collect();
     let workload = |y: &vouch_workspace::YamlFile, kinds: &[&str]| {
         y.role == YamlRole::Other
             && y.docs().iter().any(|d| {
@@ -63,27 +96,26 @@ pub fn deployment_artifact(ws: &Workspace) -> Result<Finding, Outcome> {
             })
     };
     let product = || ws.yaml.iter().filter(|y| is_product_path(&y.path));
-    let yaml = product()
-        .find(|y| {
-            matches!(
-                y.role,
-                YamlRole::Compose | YamlRole::HelmChart | YamlRole::Kustomization
-            ) || workload(y, &["Deployment", "StatefulSet", "DaemonSet"])
-        })
-        .or_else(|| product().find(|y| workload(y, &["CronJob", "Job", "Service"])));
-    match yaml {
-        Some(y) => {
-            let what = match y.role {
-                YamlRole::Compose => "compose file",
-                YamlRole::HelmChart => "Helm chart",
-                YamlRole::Kustomization => "Kustomize configuration",
-                _ => "Kubernetes manifest",
-            };
-            Ok(finding_file(&y.path, format!("{what} `{}`", y.path)))
-        }
-        None => Err(Outcome::not_applicable(
-            "nothing is deployed from this repository: no Dockerfile, compose file, Kubernetes \
-             manifest, Helm chart, Terraform or platform descriptor",
-        )),
-    }
+    let what = |y: &vouch_workspace::YamlFile| match y.role {
+        YamlRole::Compose => "compose file",
+        YamlRole::HelmChart => "Helm chart",
+        YamlRole::Kustomization => "Kustomize configuration",
+        _ => "Kubernetes manifest",
+    };
+    out.extend(
+        product()
+            .filter(|y| {
+                matches!(
+                    y.role,
+                    YamlRole::Compose | YamlRole::HelmChart | YamlRole::Kustomization
+                ) || workload(y, &["Deployment", "StatefulSet", "DaemonSet"])
+            })
+            .map(|y| (y.path.clone(), what(y))),
+    );
+    out.extend(
+        product()
+            .filter(|y| workload(y, &["CronJob", "Job", "Service"]))
+            .map(|y| (y.path.clone(), what(y))),
+    );
+    out
 }

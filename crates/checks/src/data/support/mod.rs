@@ -12,6 +12,7 @@ pub mod restore;
 pub mod terraform;
 pub mod test_files;
 pub mod text;
+pub mod tls;
 pub mod yaml_files;
 
 use vouch_core::Finding;

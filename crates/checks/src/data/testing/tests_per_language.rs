@@ -4,7 +4,7 @@ use crate::data::support::test_files::{Family, TestFiles};
 use crate::data::support::text::read_head;
 use crate::prelude::*;
 use std::collections::BTreeMap;
-use vouch_workspace::FileKind;
+use vouch_workspace::{Ecosystem, FileKind};
 
 pub struct TestsPerLanguage;
 
@@ -42,7 +42,10 @@ one test file with an actual test case: `def test_*`/`class Test*` in Python tes
 attributes in C#. A `tests/` folder holding only `__init__.py` or `conftest.py` has no tests.
 Vendored code (`node_modules/`, `vendor/`), documentation, examples, migrations and build
 configuration (`*.config.js`, `setup.py`, `build.rs`) are neither code that needs tests nor
-tests. NotApplicable without source code.
+tests. The finding points at the folder of the untested code: the module that holds most of
+it (the folder of its `go.mod`, `package.json`, `pyproject.toml`...), narrowed to the deepest
+folder holding all its files, and lists the other places when the code spans several modules.
+NotApplicable without source code.
 
 ## Why it matters in production
 
@@ -165,18 +168,28 @@ impl Check for TestsPerLanguage {
                 .map(|t| t.rel.as_str())
                 .take(3)
                 .collect();
+            let places = places(ws, *family, files);
             let mut message = format!(
                 "{}: {} source files and no test",
                 family.name(),
                 files.len()
             );
+            if places.len() > 1 {
+                let shown: Vec<String> = places
+                    .iter()
+                    .take(3)
+                    .map(|(dir, n)| format!("{n} in {dir}"))
+                    .collect();
+                let more = if places.len() > 3 { ", ..." } else { "" };
+                message.push_str(&format!(" ({}{more})", shown.join(", ")));
+            }
             if !empty_tests.is_empty() {
                 message.push_str(&format!(
                     " (test files without test cases: {})",
                     empty_tests.join(", ")
                 ));
             }
-            findings.push(finding_file(&main_dir(files), message));
+            findings.push(finding_file(&places[0].0, message));
         }
         Outcome::from_findings(findings, evidence)
     }
@@ -201,15 +214,92 @@ fn inline_rust_test(ws: &Workspace, files: &[&str]) -> Option<Finding> {
     })
 }
 
-/// The top-level folder holding most of the files (or `.`).
-fn main_dir(files: &[&str]) -> String {
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for f in files {
-        let top = f.split_once('/').map_or(".", |(d, _)| d);
-        *counts.entry(top).or_default() += 1;
+/// Whether `rel` is a build manifest of the family (its folder is a module or package root).
+fn is_manifest_of(family: Family, rel: &str, kind: FileKind) -> bool {
+    let name = file_name(rel);
+    match family {
+        Family::Python => kind == FileKind::Manifest(Ecosystem::Python),
+        Family::JavaScript => kind == FileKind::Manifest(Ecosystem::Npm),
+        Family::Go => kind == FileKind::Manifest(Ecosystem::Go),
+        Family::Rust => kind == FileKind::Manifest(Ecosystem::Cargo),
+        Family::Jvm => matches!(
+            kind,
+            FileKind::Manifest(Ecosystem::Maven | Ecosystem::Gradle)
+        ),
+        Family::Ruby => name == "Gemfile",
+        Family::Php => name == "composer.json",
+        Family::CSharp => name.ends_with(".csproj"),
     }
-    counts
-        .into_iter()
-        .max_by_key(|(_, n)| *n)
-        .map_or_else(|| ".".to_string(), |(d, _)| d.to_string())
+}
+
+/// The folder of a path ("" for the root).
+fn parent(rel: &str) -> &str {
+    rel.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+/// Where the untested files are, largest group first, as (folder, file count): files are
+/// grouped by their module (the nearest folder with the family's manifest, such as the
+/// `go.mod` of `services/worker`), and each group is named by the deepest folder holding all
+/// its files (`.` for the root).
+fn places(ws: &Workspace, family: Family, files: &[&str]) -> Vec<(String, usize)> {
+    let roots: Vec<&str> = ws
+        .files
+        .iter()
+        .filter(|f| is_product_path(&f.rel) && is_manifest_of(family, &f.rel, f.kind))
+        .map(|f| parent(&f.rel))
+        .collect();
+    let module = |rel: &str| {
+        roots
+            .iter()
+            .filter(|r| r.is_empty() || rel.starts_with(&format!("{r}/")))
+            .max_by_key(|r| r.len())
+            .map(|r| r.to_string())
+    };
+    let mut groups: BTreeMap<Option<String>, Vec<&str>> = BTreeMap::new();
+    for f in files {
+        groups.entry(module(f)).or_default().push(f);
+    }
+    let mut out: Vec<(String, usize)> = groups
+        .values()
+        .map(|members| {
+            let dir = common_dir(members);
+            (
+                if dir.is_empty() { ".".to_string() } else { dir },
+                members.len(),
+            )
+        })
+        .collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    out
+}
+
+/// The deepest folder that holds every file ("" when only the root does).
+fn common_dir(files: &[&str]) -> String {
+    let mut common: Vec<&str> = parent(files[0]).split('/').collect();
+    for f in &files[1..] {
+        let parts: Vec<&str> = parent(f).split('/').collect();
+        let same = common
+            .iter()
+            .zip(&parts)
+            .take_while(|(a, b)| a == b)
+            .count();
+        common.truncate(same);
+    }
+    common.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_folders() {
+        assert_eq!(
+            common_dir(&["services/worker/main.go", "services/worker/queue.go"]),
+            "services/worker"
+        );
+        assert_eq!(common_dir(&["src/App.tsx", "src/cart/Cart.tsx"]), "src");
+        assert_eq!(common_dir(&["main.go", "internal/x.go"]), "");
+        assert_eq!(common_dir(&["a/b/c.py", "a/bc/d.py"]), "a");
+    }
 }
