@@ -4,6 +4,7 @@
 //! each source file that reads the environment, so checks never read those files again.
 //! Writes (`os.environ["X"] = ...`, `process.env.X = ...`) and commented-out lines are not reads.
 
+use crate::{is_docs_or_example_path, is_test_path};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -53,6 +54,21 @@ static PATTERNS: LazyLock<Vec<(&'static [&'static str], Regex)>> = LazyLock::new
 
 /// Reads in one file's text.
 pub fn extract(path: &str, text: &str) -> Vec<EnvRead> {
+    extract_bytes(path, text.as_bytes())
+}
+
+/// Every pattern names the environment (`environ`, `getenv`, `process.env`, `Getenv`,
+/// `LookupEnv`, `env::var`, `ENV[`): one case-insensitive search for "env" over the whole file
+/// finds the candidate lines, and only those are decoded and matched against the regexes.
+static ENV_WORD: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(["env"])
+        .expect("static pattern")
+});
+
+/// As [`extract`], on raw bytes (invalid UTF-8 is decoded lossily, line by line).
+pub fn extract_bytes(path: &str, bytes: &[u8]) -> Vec<EnvRead> {
     let ext = path
         .rsplit_once('.')
         .map_or("", |(_, e)| e)
@@ -62,53 +78,78 @@ pub fn extract(path: &str, text: &str) -> Vec<EnvRead> {
         .filter(|(exts, _)| exts.contains(&ext.as_str()))
         .map(|(_, re)| re)
         .collect();
+    if patterns.is_empty() {
+        return Vec::new();
+    }
+    // Rust unit tests sit at the end of the file they test.
+    let bytes = match ext.as_str() {
+        "rs" => rust_test_module_start(bytes).map_or(bytes, |cut| &bytes[..cut]),
+        _ => bytes,
+    };
     let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let trimmed = line.trim_start();
-        // Rust unit tests sit at the end of the file they test.
-        if ext == "rs" && trimmed.starts_with("#[cfg(test)]") {
-            break;
+    let (mut counted_to, mut line_no) = (0usize, 1u32);
+    let mut last_line_start = usize::MAX;
+    for hit in ENV_WORD.find_iter(bytes) {
+        let line_start = memchr::memrchr(b'\n', &bytes[..hit.start()]).map_or(0, |i| i + 1);
+        if line_start == last_line_start {
+            continue;
         }
+        last_line_start = line_start;
+        line_no += memchr::memchr_iter(b'\n', &bytes[counted_to..line_start]).count() as u32;
+        counted_to = line_start;
+        let line_end =
+            memchr::memchr(b'\n', &bytes[line_start..]).map_or(bytes.len(), |i| line_start + i);
+        let line = String::from_utf8_lossy(&bytes[line_start..line_end]);
+        let line = line.trim_end_matches('\r');
+        let trimmed = line.trim_start();
         if trimmed.starts_with('#') || trimmed.starts_with("//") || trimmed.starts_with('*') {
             continue;
         }
-        // Every pattern names the environment (`environ`, `getenv`, `process.env`, `Getenv`,
-        // `LookupEnv`, `env::var`, `ENV[`): a cheap substring test spares the regexes on
-        // the other lines.
-        if !(line.contains("env") || line.contains("Env") || line.contains("ENV")) {
-            continue;
-        }
-        // Every match on the line; overlapping ones (`System.getenv` also contains `getenv`)
-        // keep the one that starts first.
-        let mut matches: Vec<regex::Captures> = patterns
-            .iter()
-            .flat_map(|p| p.captures_iter(line))
-            .collect();
-        matches.sort_by_key(|c| c.get(0).map_or(0, |m| m.start()));
-        let mut covered_until = 0;
-        for caps in matches {
-            let (Some(whole), Some(name)) = (caps.get(0), caps.get(1)) else {
-                continue;
-            };
-            if whole.start() < covered_until {
-                continue;
-            }
-            covered_until = whole.end();
-            let after = line[whole.end()..].trim_start();
-            if is_write(after) {
-                continue;
-            }
-            out.push(EnvRead {
-                path: path.to_string(),
-                line: i as u32 + 1,
-                column: line[..whole.start()].chars().count() as u32 + 1,
-                name: name.as_str().to_string(),
-                expr: whole.as_str().to_string(),
-                has_default: has_default(whole.as_str(), after),
-            });
-        }
+        read_line(path, line, line_no, &patterns, &mut out);
     }
     out
+}
+
+/// Offset of a `#[cfg(test)]` at the start of a line.
+fn rust_test_module_start(bytes: &[u8]) -> Option<usize> {
+    memchr::memmem::find_iter(bytes, b"#[cfg(test)]").find(|&at| {
+        let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+        bytes[line_start..at]
+            .iter()
+            .all(|b| b.is_ascii_whitespace())
+    })
+}
+
+/// Every read on one line; overlapping matches (`System.getenv` also contains `getenv`) keep
+/// the one that starts first.
+fn read_line(path: &str, line: &str, line_no: u32, patterns: &[&Regex], out: &mut Vec<EnvRead>) {
+    let mut matches: Vec<regex::Captures> = patterns
+        .iter()
+        .flat_map(|p| p.captures_iter(line))
+        .collect();
+    matches.sort_by_key(|c| c.get(0).map_or(0, |m| m.start()));
+    let mut covered_until = 0;
+    for caps in matches {
+        let (Some(whole), Some(name)) = (caps.get(0), caps.get(1)) else {
+            continue;
+        };
+        if whole.start() < covered_until {
+            continue;
+        }
+        covered_until = whole.end();
+        let after = line[whole.end()..].trim_start();
+        if is_write(after) {
+            continue;
+        }
+        out.push(EnvRead {
+            path: path.to_string(),
+            line: line_no,
+            column: line[..whole.start()].chars().count() as u32 + 1,
+            name: name.as_str().to_string(),
+            expr: whole.as_str().to_string(),
+            has_default: has_default(whole.as_str(), after),
+        });
+    }
 }
 
 /// `= value` (but not `==`/`=>`) after the expression: an assignment.
@@ -153,6 +194,50 @@ fn has_default(expr: &str, after: &str) -> bool {
         .iter()
         .any(|d| rest.starts_with(d));
     second_argument || fallback_operator || presence_check || ruby_block || rust_optional
+}
+
+/// Code that runs in production: not tests, docs, examples, developer scripts or build
+/// configuration (`webpack.config.js` reading `NODE_ENV` is not service configuration).
+pub fn is_application_code(rel: &str) -> bool {
+    if is_test_path(rel) || is_docs_or_example_path(rel) {
+        return false;
+    }
+    let lower = rel.to_ascii_lowercase();
+    let mut parts: Vec<&str> = lower.split('/').collect();
+    let name = parts.pop().unwrap_or("");
+    let tooling_dir = parts.iter().any(|p| {
+        matches!(
+            *p,
+            "scripts"
+                | "script"
+                | "tools"
+                | "hack"
+                | ".github"
+                | "benchmarks"
+                | "bench"
+                | "benches"
+                | "xtask"
+        )
+    });
+    let build_config = name.contains(".config.")
+        || matches!(
+            name,
+            "setup.py"
+                | "noxfile.py"
+                | "fabfile.py"
+                | "tasks.py"
+                | "gulpfile.js"
+                | "gruntfile.js"
+                | "build.rs"
+        );
+    !tooling_dir && !build_config
+}
+
+/// Of two reads of the same variable, the one that represents it: a read without fallback
+/// (it makes the variable required) before one with, then the earliest by path and line.
+pub fn represents_better(candidate: &EnvRead, current: &EnvRead) -> bool {
+    let key = |r: &EnvRead| (r.has_default, r.path.clone(), r.line, r.column);
+    key(candidate) < key(current)
 }
 
 #[cfg(test)]

@@ -24,8 +24,9 @@ pub struct Facts {
     pub private_keys: Vec<TextHit>,
     /// First read of an environment variable in each source file.
     pub env_reads: Vec<TextHit>,
-    /// Every read by literal name in those files (see [`crate::env_reads`]).
-    pub env_read_names: Vec<crate::env_reads::EnvRead>,
+    /// One representative read per variable name, in application code only (see
+    /// [`crate::env_reads::represents_better`]): bounded by the number of distinct names.
+    pub env_read_names: std::collections::BTreeMap<String, crate::env_reads::EnvRead>,
 }
 
 impl Facts {
@@ -33,7 +34,18 @@ impl Facts {
         self.conflict_markers.extend(other.conflict_markers);
         self.private_keys.extend(other.private_keys);
         self.env_reads.extend(other.env_reads);
-        self.env_read_names.extend(other.env_read_names);
+        for read in other.env_read_names.into_values() {
+            self.add_env_read(read);
+        }
+    }
+
+    fn add_env_read(&mut self, read: crate::env_reads::EnvRead) {
+        match self.env_read_names.get(&read.name) {
+            Some(current) if !crate::env_reads::represents_better(&read, current) => {}
+            _ => {
+                self.env_read_names.insert(read.name.clone(), read);
+            }
+        }
     }
 
     pub fn sort(&mut self) {
@@ -44,8 +56,6 @@ impl Facts {
         ] {
             v.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
         }
-        self.env_read_names
-            .sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
     }
 }
 
@@ -85,7 +95,11 @@ pub fn scan(path: &str, kind: FileKind, bytes: &[u8]) -> Facts {
         && let Some(m) = ENV_READS.find(bytes)
     {
         facts.env_reads.push(hit_at(path, bytes, m.start()));
-        facts.env_read_names = crate::env_reads::extract(path, &String::from_utf8_lossy(bytes));
+        if crate::env_reads::is_application_code(path) {
+            for read in crate::env_reads::extract_bytes(path, bytes) {
+                facts.add_env_read(read);
+            }
+        }
     }
     facts
 }

@@ -4,8 +4,8 @@
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
-pub(crate) use vouch_workspace::env_reads::EnvRead;
-use vouch_workspace::{Workspace, is_docs_or_example_path, is_test_path};
+use vouch_workspace::Workspace;
+pub(crate) use vouch_workspace::env_reads::{EnvRead, is_application_code};
 
 /// Every literal-name read in application code, sorted by path and line.
 pub(crate) struct EnvReads {
@@ -32,52 +32,11 @@ pub(crate) fn env_reads(ws: &Workspace) -> Arc<EnvReads> {
             .filter(|hit| is_application_code(&hit.path))
             .map(|hit| hit.path.clone())
             .collect();
-        let reads = ws
-            .facts
-            .env_read_names
-            .iter()
-            .filter(|r| files.contains(&r.path))
-            .cloned()
-            .collect();
+        // One representative read per name (required reads first), in path order.
+        let mut reads: Vec<EnvRead> = ws.facts.env_read_names.values().cloned().collect();
+        reads.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
         EnvReads { reads, files }
     })
-}
-
-/// Code that runs in production: not tests, docs, examples, developer scripts or build
-/// configuration (`webpack.config.js` reading `NODE_ENV` is not service configuration).
-pub(crate) fn is_application_code(rel: &str) -> bool {
-    if is_test_path(rel) || is_docs_or_example_path(rel) {
-        return false;
-    }
-    let lower = rel.to_ascii_lowercase();
-    let mut parts: Vec<&str> = lower.split('/').collect();
-    let name = parts.pop().unwrap_or("");
-    let tooling_dir = parts.iter().any(|p| {
-        matches!(
-            *p,
-            "scripts"
-                | "script"
-                | "tools"
-                | "hack"
-                | ".github"
-                | "benchmarks"
-                | "bench"
-                | "benches"
-                | "xtask"
-        )
-    });
-    let build_config = name.contains(".config.")
-        || matches!(
-            name,
-            "setup.py"
-                | "noxfile.py"
-                | "fabfile.py"
-                | "tasks.py"
-                | "gulpfile.js"
-                | "gruntfile.js"
-                | "build.rs"
-        );
-    !tooling_dir && !build_config
 }
 
 /// Variables a platform, runtime or CI system provides: not the application's configuration.

@@ -1,7 +1,6 @@
 use super::env_reads::{EnvRead, env_reads};
 use super::env_template_exists::templates;
 use crate::prelude::*;
-use regex::Regex;
 use std::collections::BTreeMap;
 
 pub struct EnvTemplateComplete;
@@ -89,9 +88,10 @@ impl Check for EnvTemplateComplete {
                 "the application code reads no environment variable without a fallback",
             );
         }
+        let listed = words(templates.iter().map(|(_, text)| text.as_str()));
         let mut findings = Vec::new();
         for (name, read) in &required {
-            if !templates.iter().any(|(_, text)| mentions(text, name)) {
+            if !listed.contains(name) {
                 findings.push(
                     Finding::new(
                         Location::at(&read.path, read.line, read.column),
@@ -120,13 +120,13 @@ impl Check for EnvTemplateComplete {
     }
 }
 
-/// `NAME` as a whole word (a `NAME=` line, `# NAME=` or prose mentioning it).
-fn mentions(text: &str, name: &str) -> bool {
-    Regex::new(&format!(
-        r"(?m)(?:^|[^A-Za-z0-9_]){}(?:[^A-Za-z0-9_]|$)",
-        regex::escape(name)
-    ))
-    .is_ok_and(|re| re.is_match(text))
+/// Every identifier-like word in the templates (a `NAME=` line, `# NAME=` or prose
+/// mentioning it), so a variable is listed when its name appears as a whole word.
+fn words<'a>(texts: impl Iterator<Item = &'a str>) -> std::collections::HashSet<&'a str> {
+    texts
+        .flat_map(|t| t.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')))
+        .filter(|w| !w.is_empty())
+        .collect()
 }
 
 fn template_names(templates: &[(String, String)]) -> String {
@@ -141,9 +141,10 @@ mod tests {
     #[test]
     fn whole_word_mentions() {
         let text = "DATABASE_URL=postgres://x\n# SENTRY_DSN=\nREDIS_URL_CACHE=x\n";
-        assert!(mentions(text, "DATABASE_URL"));
-        assert!(mentions(text, "SENTRY_DSN"));
-        assert!(!mentions(text, "REDIS_URL"));
-        assert!(!mentions(text, "URL"));
+        let listed = words([text].into_iter());
+        assert!(listed.contains("DATABASE_URL"));
+        assert!(listed.contains("SENTRY_DSN"));
+        assert!(!listed.contains("REDIS_URL"));
+        assert!(!listed.contains("URL"));
     }
 }
