@@ -289,11 +289,17 @@ fn closed_stdout_is_not_a_crash_and_keeps_the_gate_status() {
     let exe = env!("CARGO_BIN_EXE_vouch");
     let out = std::process::Command::new("bash")
         .arg("-c")
-        .arg(format!("set -o pipefail; '{exe}' audit . --fail-on high | head -1 >/dev/null"))
+        .arg(format!(
+            "set -o pipefail; '{exe}' audit . --fail-on high | head -1 >/dev/null"
+        ))
         .current_dir(dir.path())
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1), "the gate's exit status survives a closed pipe");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the gate's exit status survives a closed pipe"
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
