@@ -125,6 +125,7 @@ impl Check for GitignoreEnvFiles {
         }
         for probe in &probes {
             let present = ws.file(probe).is_some();
+            let shared = present.then(|| shared_by_design(ws, probe)).flatten();
             match ignore.decide(probe) {
                 Some(rule) if !rule.negated => {
                     let src = ws.text(&rule.source);
@@ -134,8 +135,8 @@ impl Check for GitignoreEnvFiles {
                         None => finding_file(&rule.source, msg),
                     });
                 }
-                Some(_) | None if present && shared_by_design(ws, probe).is_some() => {
-                    let why = shared_by_design(ws, probe).unwrap_or_default();
+                Some(_) | None if shared.is_some() => {
+                    let why = shared.unwrap_or_default();
                     evidence.push(finding_file(
                         probe,
                         format!("`{probe}` may be committed: {why}"),
