@@ -487,6 +487,40 @@ pub fn coverage_gate(c: &Cmd, s: &Settings, block: &[&Cmd]) -> Option<(Hit, Opti
     }
 }
 
+/// The label of a Go formatter run as seen (`gofumpt -d`, `goimports -l`, `gofmt -w`).
+fn go_formatter(prog: &str, mode: &str) -> &'static str {
+    match (prog, mode) {
+        ("gofumpt", "-l") => "gofumpt -l",
+        ("gofumpt", "-d") => "gofumpt -d",
+        ("gofumpt", _) => "gofumpt -w + git diff",
+        ("goimports", "-l") => "goimports -l",
+        ("goimports", "-d") => "goimports -d",
+        ("goimports", _) => "goimports -w + git diff",
+        (_, "-l") => "gofmt -l",
+        (_, "-d") => "gofmt -d",
+        _ => "gofmt -w + git diff",
+    }
+}
+
+/// `test -z "$(gofmt -s -l .)"`: the Go formatter whose output the test examines.
+fn go_formatter_tested(c: &Cmd) -> Option<&'static str> {
+    let joined = c.args().join(" ");
+    let words: Vec<&str> = joined
+        .split(|ch: char| ch.is_whitespace() || matches!(ch, '(' | ')' | '"' | '\''))
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.iter().enumerate().find_map(|(i, w)| {
+        let prog = ["gofmt", "gofumpt", "goimports"]
+            .into_iter()
+            .find(|p| w == p || w.ends_with(&format!("/{p}")))?;
+        let mut rest = words[i + 1..]
+            .iter()
+            .take_while(|f| !matches!(**f, "]" | "]]" | "|" | "||" | "&&" | ";"));
+        let mode = rest.find_map(|f| ["-l", "-d"].into_iter().find(|m| f == m))?;
+        Some(go_formatter(prog, mode))
+    })
+}
+
 /// `gofmt -l` prints the unformatted files and exits 0: it only checks when its output is tested.
 fn output_tested(line: &str) -> bool {
     [
@@ -576,26 +610,13 @@ pub fn format_check(c: &Cmd, s: &Settings, block: &[&Cmd]) -> Option<Hit> {
                     || output_tested(&c.line_text)
                     || captured_and_tested(c, block)) =>
         {
-            hit("gofmt -l", GO)
+            let mode = if checks(&["-l"]) { "-l" } else { "-d" };
+            hit(go_formatter(p, mode), GO)
         }
         "gofmt" | "gofumpt" | "goimports" if checks(&["-w"]) && diff_after(c, block) => {
-            hit("gofmt", GO)
+            hit(go_formatter(p, "-w"), GO)
         }
-        "[" | "[[" | "test"
-            if any_arg(c, |a| {
-                [
-                    "gofmt -l",
-                    "gofmt -d",
-                    "gofumpt -l",
-                    "goimports -l",
-                    "gofmt -s -l",
-                ]
-                .iter()
-                .any(|t| a.contains(t))
-            }) =>
-        {
-            hit("gofmt -l", GO)
-        }
+        "[" | "[[" | "test" if go_formatter_tested(c).is_some() => hit(go_formatter_tested(c)?, GO),
         "go" if sub == Some("fmt") && diff_after(c, block) => hit("go fmt + git diff", GO),
         "golangci-lint" if sub == Some("fmt") && checks(&["--diff", "-d"]) => {
             hit("golangci-lint fmt --diff", GO)
@@ -907,6 +928,24 @@ mod tests {
         assert!(test_runner(&cmd("cargo test --no-run")).is_none());
         assert!(test_runner(&cmd("python manage.py test")).is_some());
         assert!(test_runner(&cmd("echo pytest")).is_none());
+    }
+
+    #[test]
+    fn go_formatter_labels_name_what_runs() {
+        let s = Settings::default();
+        let label = |line: &str| {
+            let c = cmd(line);
+            format_check(&c, &s, &[&c]).map(|h| h.tool)
+        };
+        assert_eq!(label("test -z $(gofmt -s -l .)"), Some("gofmt -l"));
+        assert_eq!(label("[ -z $(gofumpt -d .) ]"), Some("gofumpt -d"));
+        assert_eq!(
+            label("[ -z $(goimports -local example.com -l .) ]"),
+            Some("goimports -l")
+        );
+        assert_eq!(label("[ -z $(goimports -local example.com .) ]"), None);
+        assert_eq!(label("gofmt -d . || exit 1"), Some("gofmt -d"));
+        assert_eq!(label("gofmt -l . | grep ."), Some("gofmt -l"));
     }
 
     #[test]

@@ -1,8 +1,8 @@
 use super::Verdict;
-use super::interpolate::EnvFile;
+use super::interpolate::{EnvFile, Resolution};
 use super::model::{Project, resolve_path};
 use super::secret_rules::{SecretValue, classify_literal, is_secret_name, url_password};
-use super::tree::{CNode, Pos};
+use super::tree::{CNode, CValue, Pos};
 use crate::prelude::*;
 use std::collections::HashSet;
 
@@ -46,10 +46,14 @@ with real values:
 
 Passing evidence: env files that git does not track or that are not in the repository
 (provided at deploy time), tracked env files holding only empty values or template markers
-(`<your-token>`), and secrets from `environment:` or `external: true`. Template files that
+(`<your-token>`), secrets from `environment:` or `external: true`, and secret-named
+variables the compose files interpolate (`${POSTGRES_PASSWORD:?}`, or any variable in the
+value of a secret-named key) that no tracked `.env` sets: compose takes them from the
+deploying shell or from a `.env` that git ignores. Template files that
 compose does not read (`.env.example`) are not this control's business. As in CMP006, a
 weak value such as `changeme` in a file compose really reads is reported. Without git the
-answer is unknown. Not applicable when the projects use no env file and no secrets.
+answer is unknown. Not applicable when the projects use no env file, no compose secret and
+interpolate no secret.
 
 "#,
         deployed_projects_note!(),
@@ -104,7 +108,7 @@ impl Check for TrackedSecretFiles {
     fn run(&self, ws: &Workspace) -> Outcome {
         super::evaluate(
             ws,
-            Some("no env_file, .env or compose secret is used"),
+            Some("no env_file, .env, compose secret or interpolated secret is used"),
             |project, v| {
                 let mut seen = HashSet::new();
                 for svc in &project.services {
@@ -139,6 +143,7 @@ impl Check for TrackedSecretFiles {
                     check_env_file(ws, dotenv, &at, v);
                 }
                 check_secret_files(ws, project, v);
+                check_interpolated_secrets(ws, project, v);
             },
         )
     }
@@ -233,5 +238,64 @@ fn check_secret_files(ws: &Workspace, project: &Project, v: &mut Verdict) {
                 "secret `{name}` is read from `{rel}`, which git does not track"
             ))),
         }
+    }
+}
+
+/// Secret-named variables the compose files interpolate (`${POSTGRES_PASSWORD:?}`) without
+/// a value in a tracked `.env`: compose takes them from the deploying shell or from a `.env`
+/// that git does not track, which is where secrets belong.
+fn check_interpolated_secrets(ws: &Workspace, project: &Project, v: &mut Verdict) {
+    let dotenv = if project.dir.is_empty() {
+        ".env".to_string()
+    } else {
+        format!("{}/.env", project.dir)
+    };
+    let source = match &project.dotenv {
+        Some(_) => format!("is not set in `{dotenv}`: it comes from the deploying environment"),
+        None if ws.root.join(&dotenv).is_file() => {
+            if ws.git.is_none() {
+                v.unknown(format!(
+                    "not a git repository: cannot tell whether `{dotenv}` is committed"
+                ));
+                return;
+            }
+            format!("comes from `{dotenv}`, which git does not track, or the deploying environment")
+        }
+        None => format!("comes from the deploying environment (no `{dotenv}` in the repository)"),
+    };
+    let mut seen = HashSet::new();
+    for svc in &project.services {
+        secret_refs(&svc.body, None, &mut |name, pos| {
+            if seen.insert(name.to_string()) {
+                v.pass(pos.finding(format!("`${{{name}}}` (service `{}`) {source}", svc.name)));
+            }
+        });
+    }
+}
+
+/// Calls `found` for every unresolved reference in `node` to a secret-named variable, or
+/// any unresolved reference in the value of a secret-named key (`DB_PASSWORD: ${PGPASS}`).
+fn secret_refs(node: &CNode, key: Option<&str>, found: &mut dyn FnMut(&str, &Pos)) {
+    match &node.value {
+        CValue::Scalar(scalar) => {
+            let secret_key = key.is_some_and(is_secret_name);
+            for r in scalar.refs() {
+                if r.resolution == Resolution::Unresolved && (secret_key || is_secret_name(&r.name))
+                {
+                    found(&r.name, &node.pos);
+                }
+            }
+        }
+        CValue::Seq(items) => {
+            for item in items {
+                secret_refs(item, key, found);
+            }
+        }
+        CValue::Map(entries) => {
+            for e in entries {
+                secret_refs(&e.value, Some(&e.key), found);
+            }
+        }
+        CValue::Null => {}
     }
 }

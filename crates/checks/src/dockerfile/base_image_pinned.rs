@@ -19,6 +19,7 @@ static META: ControlMeta = ControlMeta {
         "https://github.com/hadolint/hadolint/wiki/DL3006",
         "https://github.com/hadolint/hadolint/wiki/DL3007",
         "https://slsa.dev/spec/v1.0/requirements",
+        "https://github.com/GoogleContainerTools/distroless#how-do-i-use-distroless-images",
     ],
     concepts: &[
         "pinned base image",
@@ -32,10 +33,22 @@ static META: ControlMeta = ControlMeta {
     doc: r#"## What it checks
 
 Every `FROM` (in every stage) and every `COPY --from=<image>` must name an image with an
-explicit version: a tag that is not `latest` or another moving channel (`edge`, `rolling`,
-`nightly`, `lts`, `stable`, `current`, `mainline`, `master`, `main` without a version
-number), or a digest (`@sha256:...`, the
-best pin). Build arguments used in `FROM` are resolved from their defaults (`ARG
+explicit version, or a digest (`@sha256:...`, the best pin). What counts as a version tag:
+
+- a tag with a version or build number in it: `3.12-slim`, `20-alpine`, `1.27.0`,
+  `main-3f2a1b9`, `stable-20240601` (a major-only tag such as `node:20` is accepted as the
+  conventional pin of a release line, as are Node's LTS codenames, `node:iron`);
+- a distribution codename for the distribution images `debian`, `ubuntu` and
+  `buildpack-deps` (`debian:bookworm-slim`, `ubuntu:noble`): the codename is the release.
+
+Moving tags are reported: `latest` and channels (`edge`, `rolling`, `nightly`, `lts`,
+`stable`, `current`, `mainline`, `master`, `main`, `unstable`, `testing`, `sid`, `devel`,
+`rawhide`, `canary`, also combined: `lts-alpine`); a Docker Hub official image tagged with
+variant words only (`python:slim`, `node:alpine`, `php:fpm-alpine`, `golang:bookworm`), which
+follows the newest release of that variant; and every tag of the distroless images
+(`gcr.io/distroless/...:nonroot`, `debug`, `debug-nonroot`, `latest`), which publish no version
+tags, so only a digest pins them (likewise Chainguard's `cgr.dev/...:latest`/`latest-dev`).
+Architecture suffixes (`-amd64`, `-arm64`) are not version numbers. Build arguments used in `FROM` are resolved from their defaults (`ARG
 PY=3.12` then `FROM python:${PY}-slim` is pinned); an argument without a default is Unknown.
 `FROM scratch` and references to earlier stages (`FROM build`) are fine.
 
@@ -67,14 +80,36 @@ COPY . /app
 - Docker build best practices: pin base image versions
 - hadolint DL3006 (always tag the image) and DL3007 (do not use latest)
 - SLSA build requirements (reproducible, pinned inputs)
+- distroless: how to use the images (tags and digests)
 "#,
 };
 
 /// Tags that move to new releases by design.
-const FLOATING: [&str; 11] = [
+const FLOATING: [&str; 16] = [
     "latest", "edge", "rolling", "nightly", "lts", "stable", "current", "master", "main",
-    "unstable", "mainline",
+    "unstable", "mainline", "testing", "sid", "devel", "rawhide", "canary",
 ];
+
+/// Variant words of Docker Hub official images (`python:slim`, `node:alpine`, `php:fpm`,
+/// `golang:bookworm`): a tag made only of them is the newest release in that variant.
+const VARIANTS: [&str; 22] = [
+    "alpine", "slim", "bookworm", "bullseye", "buster", "trixie", "stretch", "jammy", "noble",
+    "focal", "bionic", "cli", "fpm", "apache", "zts", "jdk", "jre", "perl", "otel", "musl",
+    "glibc", "uclibc",
+];
+
+/// Official images whose version is the distribution release itself, so a release codename
+/// (`debian:bookworm`, `ubuntu:noble-20240605`) is a version pin.
+const DISTRIBUTIONS: [&str; 3] = ["debian", "ubuntu", "buildpack-deps"];
+
+/// Architecture suffixes (`latest-amd64`, `nonroot-arm64`): their digits are not a version.
+const ARCHES: [&str; 10] = [
+    "amd64", "arm64", "arm64v8", "arm32v5", "arm32v6", "arm32v7", "i386", "ppc64le", "s390x",
+    "riscv64",
+];
+
+/// Distroless tags: the project publishes no version tags, so they all move.
+const DISTROLESS_TAGS: [&str; 3] = ["latest", "nonroot", "debug"];
 
 impl Check for UnpinnedBaseImage {
     fn meta(&self) -> &'static ControlMeta {
@@ -140,27 +175,60 @@ fn check_reference(
         review.pass(at(format!("{shown} is pinned by digest")));
         return;
     }
-    match image.tag.as_deref() {
-        None => review.fail(at(format!(
+    let Some(tag) = image.tag.as_deref() else {
+        review.fail(at(format!(
             "{shown} has no tag, so it pulls whatever `latest` is at build time"
-        ))),
-        Some(tag) if tag.eq_ignore_ascii_case("latest") => {
-            review.fail(at(format!("{shown} uses the moving `latest` tag")))
-        }
-        Some(tag) if is_floating(tag) => {
-            review.fail(at(format!("{shown} uses the moving tag `{tag}`")))
-        }
-        Some(tag) => review.pass(at(format!("{shown} is pinned to tag `{tag}`"))),
+        )));
+        return;
+    };
+    match moving_tag(&image, tag) {
+        Some(why) => review.fail(at(format!("{shown} {why}"))),
+        None => review.pass(at(format!("{shown} is pinned to tag `{tag}`"))),
     }
 }
 
-/// A channel tag (`lts-alpine`, `stable-slim`); a tag with a version or build number in it
-/// (`main-3f2a1b9`, `stable-20240601`) is treated as pinned.
-fn is_floating(tag: &str) -> bool {
+/// Why `tag` of `image` moves to new releases, or None when it names a version. A tag with a
+/// version or build number in it (`3.12-slim`, `main-3f2a1b9`, `stable-20240601`) is pinned.
+fn moving_tag(image: &ImageRef, tag: &str) -> Option<String> {
     let lower = tag.to_ascii_lowercase();
-    let parts: Vec<&str> = lower.split(['-', '.', '_']).collect();
-    parts.iter().any(|p| FLOATING.contains(p))
-        && !parts.iter().any(|p| p.chars().any(|c| c.is_ascii_digit()))
+    let parts: Vec<&str> = lower
+        .split(['-', '.', '_'])
+        .filter(|p| !ARCHES.contains(p))
+        .collect();
+    if parts.iter().any(|p| p.chars().any(|c| c.is_ascii_digit())) {
+        return None;
+    }
+    if image.registry.as_deref() == Some("gcr.io")
+        && image.repo.starts_with("distroless/")
+        && parts.iter().all(|p| DISTROLESS_TAGS.contains(p))
+    {
+        return Some(format!(
+            "uses the moving tag `{tag}`: distroless images have no version tags, only a digest pins them"
+        ));
+    }
+    if parts.contains(&"latest") {
+        let hint = if image.registry.as_deref() == Some("cgr.dev") {
+            ": Chainguard's free images have no version tags, only a digest pins them"
+        } else {
+            ""
+        };
+        return Some(if lower == "latest" {
+            format!("uses the moving `latest` tag{hint}")
+        } else {
+            format!("uses the moving tag `{tag}`{hint}")
+        });
+    }
+    if parts.iter().any(|p| FLOATING.contains(p)) {
+        return Some(format!("uses the moving tag `{tag}`"));
+    }
+    let variant_only = parts.iter().all(|p| VARIANTS.contains(p));
+    (image.is_official_library() && variant_only && !DISTRIBUTIONS.contains(&image.repo.as_str()))
+        .then(|| {
+            format!(
+                "uses the tag `{tag}`, which names a variant but no version: it follows the newest `{}` release",
+                image.repo
+            )
+        })
 }
 
 /// Whether `reference` names a stage defined before `stage_index` (or the current one, for
@@ -173,4 +241,56 @@ fn is_stage(df: &Dockerfile, reference: &str, stage_index: usize) -> bool {
                 .as_deref()
                 .is_some_and(|n| n.eq_ignore_ascii_case(reference))
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn moves(reference: &str) -> bool {
+        let image = ImageRef::parse(reference);
+        moving_tag(&image, image.tag.as_deref().unwrap()).is_some()
+    }
+
+    #[test]
+    fn moving_and_pinned_tags() {
+        for r in [
+            "node:latest",
+            "node:lts-alpine",
+            "nginx:stable-alpine",
+            "alpine:edge",
+            "debian:stable-slim",
+            "debian:sid",
+            "gcr.io/distroless/static-debian12:nonroot",
+            "gcr.io/distroless/base-debian12:debug-nonroot",
+            "gcr.io/distroless/static-debian12:latest-amd64",
+            "cgr.dev/chainguard/python:latest-dev",
+            "python:slim",
+            "python:slim-bookworm",
+            "node:alpine",
+            "php:fpm-alpine",
+            "golang:bookworm",
+            "docker.io/library/redis:alpine",
+        ] {
+            assert!(moves(r), "{r} should move");
+        }
+        for r in [
+            "python:3.12-slim",
+            "node:20-alpine",
+            "node:iron-alpine",
+            "debian:bookworm",
+            "debian:bookworm-slim",
+            "ubuntu:jammy",
+            "ubuntu:noble-20240605",
+            "buildpack-deps:bookworm-curl",
+            "nginx:1.27-alpine",
+            "alpine:3.20",
+            "ghcr.io/acme/base:alpine",
+            "cgr.dev/chainguard/python:3.12",
+            "ghcr.io/acme/api:main-3f2a1b9",
+            "golang:1.22-bookworm",
+        ] {
+            assert!(!moves(r), "{r} should be pinned");
+        }
+    }
 }

@@ -1,5 +1,6 @@
 use super::secret_names::{is_literal_secret, is_secret_name};
 use crate::prelude::*;
+use vouch_workspace::Instruction;
 
 pub struct BuildSecretInArg;
 
@@ -34,7 +35,8 @@ says it carries a credential (`NPM_TOKEN`, `GITHUB_TOKEN`, `PIP_INDEX_PASSWORD`,
 `*_SECRET`...) may be declared, and no `ENV` may copy one in from a variable
 (`ENV NPM_TOKEN=${NPM_TOKEN}`). Literal values are DKR006's finding and are not repeated here.
 Secret-named ARGs in build stages that the final image does not inherit are fine: their values
-stay out of the shipped image. Evidence for a pass names the `RUN --mount=type=secret` seen.
+stay out of the shipped image. Evidence for a pass names each `RUN --mount=type=secret` seen
+(with its secret id), in the final image or in a build stage.
 
 ## Why it matters in production
 
@@ -102,22 +104,75 @@ impl Check for BuildSecretInArg {
                             review.fail(super::finding_in(src, instr, &key, message));
                         }
                     }
-                    "RUN"
-                        if instr
-                            .flags
-                            .iter()
-                            .any(|f| f.starts_with("--mount=") && f.contains("type=secret")) =>
-                    {
+                    _ => {}
+                }
+            }
+            // Secret mounts anywhere, the build stages included: that is where they usually are.
+            for stage in &df.stages {
+                let in_final = chain.iter().any(|c| std::ptr::eq(*c, stage));
+                for instr in df.stage_instructions(stage) {
+                    if instr.keyword != "RUN" {
+                        continue;
+                    }
+                    let place = match (&stage.name, in_final) {
+                        (_, true) => String::new(),
+                        (Some(name), false) => format!(" in build stage `{name}`"),
+                        (None, false) => format!(" in build stage {}", stage.index),
+                    };
+                    for id in secret_mounts(instr) {
+                        let what = id.map_or("a build secret".to_string(), |id| {
+                            format!("build secret `{id}`")
+                        });
                         review.pass(finding_at(
                             src,
                             instr.line,
                             1,
-                            "build secret is read from a secret mount",
+                            format!("{what} is read from a secret mount{place}"),
                         ));
                     }
-                    _ => {}
                 }
             }
         })
+    }
+}
+
+/// The secret mounts of a RUN (`--mount=type=secret,id=npm_token`, options in any order),
+/// by id when one is given.
+fn secret_mounts(instr: &Instruction) -> Vec<Option<&str>> {
+    instr
+        .flags
+        .iter()
+        .filter_map(|f| f.strip_prefix("--mount="))
+        .filter(|m| m.split(',').any(|o| o.trim() == "type=secret"))
+        .map(|m| m.split(',').find_map(|o| o.trim().strip_prefix("id=")))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use vouch_workspace::{LoadOptions, load};
+
+    #[test]
+    fn secret_mount_in_a_build_stage_is_evidence() {
+        let dir = tempfile::tempdir().unwrap();
+        let dockerfile = "FROM node:20.12.2-slim AS build\n\
+                          RUN --mount=type=cache,target=/root/.npm \\\n    \
+                          --mount=type=secret,id=npm_token,env=NODE_AUTH_TOKEN npm ci\n\
+                          FROM nginx:1.27.0-alpine\n\
+                          COPY --from=build /dist /usr/share/nginx/html\n";
+        std::fs::write(dir.path().join("Dockerfile"), dockerfile).unwrap();
+        let ws = load(dir.path(), &LoadOptions::default()).unwrap();
+        match BuildSecretInArg.run(&ws) {
+            Outcome::Pass { evidence } => {
+                assert_eq!(evidence.len(), 1);
+                assert_eq!(evidence[0].location.line, Some(2));
+                assert_eq!(
+                    evidence[0].message,
+                    "build secret `npm_token` is read from a secret mount in build stage `build`"
+                );
+            }
+            other => panic!("{other:?}"),
+        }
     }
 }

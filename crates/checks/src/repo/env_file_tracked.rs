@@ -144,7 +144,7 @@ impl Check for EnvFileTracked {
 }
 
 /// Env files meant to be shared: test settings and encrypted vaults.
-fn is_exempt_name(name: &str) -> bool {
+pub(crate) fn is_exempt_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     let parts: Vec<&str> = lower.split('.').collect();
     let test = parts.iter().any(|p| *p == "test" || *p == "testing") && !parts.contains(&"local");
@@ -153,7 +153,7 @@ fn is_exempt_name(name: &str) -> bool {
 
 /// Frontend build variables that the framework inlines into the public bundle: committing
 /// them is the documented convention (Next.js, Vite, Create React App, Nuxt, Expo, Gatsby, Vue).
-fn is_public_by_design(key: &str) -> bool {
+pub(crate) fn is_public_by_design(key: &str) -> bool {
     const PUBLIC_PREFIXES: [&str; 8] = [
         "NEXT_PUBLIC_",
         "VITE_",
@@ -168,7 +168,7 @@ fn is_public_by_design(key: &str) -> bool {
 }
 
 /// SOPS-encrypted dotenv files carry `ENC[...]` values and `sops_*` metadata keys.
-fn is_encrypted(text: &str) -> bool {
+pub(crate) fn is_encrypted(text: &str) -> bool {
     text.contains("ENC[AES256_GCM,") || text.contains("sops_version=")
 }
 

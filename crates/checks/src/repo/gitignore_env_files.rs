@@ -1,5 +1,7 @@
+use super::env_file_tracked::{is_encrypted, is_exempt_name, is_public_by_design};
 use super::env_reads::env_reads;
 use super::gitignore::GitIgnore;
+use super::{env_assignments, file_name};
 use crate::prelude::*;
 use std::collections::BTreeSet;
 use vouch_workspace::{FileKind, is_docs_or_example_path, is_test_path};
@@ -34,7 +36,11 @@ holds env files or env templates (the root when the code requires environment va
 no env file exists yet), and every env file present in the tree (`.env.local`, `.env.production`,
 `deploy/prod.env`). Rules are evaluated like git does: nested `.gitignore` files, anchoring,
 `**`, directory patterns, and negations (`!.env` re-includes a file; a file inside an ignored
-directory cannot be re-included). Test, docs and example paths are not probed.
+directory cannot be re-included). Test, docs and example paths are not probed. Env files that
+SEC001 accepts in git may be re-included or left unignored: `.env.test`/`.env.testing` (shared
+test settings), the encrypted `.env.vault`, SOPS-encrypted files, and files whose every set
+variable is public by design (`NEXT_PUBLIC_`, `VITE_`, `REACT_APP_`, ...). A file that sets no
+value at all is still expected to be ignored: that is where developers fill in their secrets.
 `.git/info/exclude` and global excludes are not counted: other clones do not have them. Not applicable when the repository
 neither has env files nor requires environment variables (reads with a fallback, presence checks
 and platform variables such as `PORT` do not count; see SEC003).
@@ -119,6 +125,7 @@ impl Check for GitignoreEnvFiles {
         }
         for probe in &probes {
             let present = ws.file(probe).is_some();
+            let shared = present.then(|| shared_by_design(ws, probe)).flatten();
             match ignore.decide(probe) {
                 Some(rule) if !rule.negated => {
                     let src = ws.text(&rule.source);
@@ -127,6 +134,13 @@ impl Check for GitignoreEnvFiles {
                         Some(src) => finding_at(&src, rule.line, 1, msg),
                         None => finding_file(&rule.source, msg),
                     });
+                }
+                Some(_) | None if shared.is_some() => {
+                    let why = shared.unwrap_or_default();
+                    evidence.push(finding_file(
+                        probe,
+                        format!("`{probe}` may be committed: {why}"),
+                    ));
                 }
                 Some(rule) => {
                     let msg = format!(
@@ -152,6 +166,32 @@ impl Check for GitignoreEnvFiles {
         }
         Outcome::from_findings(findings, evidence)
     }
+}
+
+/// Why committing the env file `rel` is deliberate, when SEC001 accepts it: shared test
+/// settings, an encrypted vault, or only variables the frontend publishes anyway. Files that
+/// set no value are not included: they are where developers fill in their own secrets.
+fn shared_by_design(ws: &Workspace, rel: &str) -> Option<&'static str> {
+    let name = file_name(rel);
+    if is_exempt_name(name) {
+        return Some(if name.eq_ignore_ascii_case(".env.vault") {
+            "it is the encrypted dotenv-vault file"
+        } else {
+            "it holds the test suite's shared settings"
+        });
+    }
+    let text = ws.text(rel)?;
+    if is_encrypted(&text.text) {
+        return Some("it is SOPS-encrypted");
+    }
+    let assignments = env_assignments(&text.text);
+    let mut set = assignments
+        .iter()
+        .filter(|(_, _, v)| !v.is_empty())
+        .peekable();
+    set.peek()?;
+    set.all(|(_, k, _)| is_public_by_design(k))
+        .then_some("every variable it sets is public by design (inlined into the frontend bundle)")
 }
 
 /// `a/b/` for `a/b/.env`, `""` at the root.

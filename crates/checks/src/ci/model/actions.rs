@@ -12,6 +12,15 @@ fn input<'a>(inputs: &'a Inputs, key: &str) -> Option<&'a str> {
         .filter(|v| !v.is_empty())
 }
 
+/// A literal `true` (an expression such as `${{ inputs.strict }}` is neither true nor false).
+fn is_true(value: Option<&str>) -> bool {
+    value.is_some_and(|v| v.trim_matches(['"', '\'']).eq_ignore_ascii_case("true"))
+}
+
+fn is_false(value: Option<&str>) -> bool {
+    value.is_some_and(|v| v.trim_matches(['"', '\'']).eq_ignore_ascii_case("false"))
+}
+
 fn words(s: &str) -> impl Iterator<Item = String> + '_ {
     s.split_whitespace().map(String::from)
 }
@@ -69,22 +78,60 @@ pub fn action_argv(name: &str, inputs: &Inputs) -> Option<Vec<String>> {
             }
             a
         }
-        "anchore/scan-action" => match (input(inputs, "image"), input(inputs, "path")) {
-            (Some(img), _) => v(&["grype", img]),
-            (None, Some(p)) => vec!["grype".into(), format!("dir:{p}")],
-            _ => v(&["grype", "dir:."]),
-        },
-        "azure/container-scan" | "crazy-max/ghaction-container-scan" => {
-            let img = input(inputs, "image-name")
-                .or_else(|| input(inputs, "image"))
-                .unwrap_or("image");
-            v(&["trivy", "image", img])
+        "anchore/scan-action" => {
+            let mut a = match (input(inputs, "image"), input(inputs, "path")) {
+                (Some(img), _) => v(&["grype", img]),
+                (None, Some(p)) => vec!["grype".into(), format!("dir:{p}")],
+                _ => v(&["grype", "dir:."]),
+            };
+            // `fail-build` defaults to true, at `severity-cutoff` (default medium).
+            if !is_false(input(inputs, "fail-build")) {
+                let cutoff = input(inputs, "severity-cutoff").unwrap_or("medium");
+                a.extend(v(&["--fail-on", cutoff]));
+            }
+            a
+        }
+        // Fails on findings at `severity-threshold` and above (default HIGH).
+        "azure/container-scan" => {
+            let img = input(inputs, "image-name").unwrap_or("image");
+            let severity = match input(inputs, "severity-threshold").map(str::to_ascii_uppercase) {
+                Some(t) if t == "LOW" => "LOW,MEDIUM,HIGH,CRITICAL",
+                Some(t) if t == "MEDIUM" => "MEDIUM,HIGH,CRITICAL",
+                Some(t) if t == "CRITICAL" => "CRITICAL",
+                _ => "HIGH,CRITICAL",
+            };
+            v(&[
+                "trivy",
+                "image",
+                img,
+                "--exit-code",
+                "1",
+                "--severity",
+                severity,
+            ])
+        }
+        // Fails only when `severity_threshold` is set.
+        "crazy-max/ghaction-container-scan" => {
+            let img = input(inputs, "image").unwrap_or("image");
+            let mut a = v(&["trivy", "image", img]);
+            if let Some(t) = input(inputs, "severity_threshold") {
+                a.extend(v(&["--exit-code", "1", "--severity", t]));
+            }
+            a
         }
         "docker/scout-action" => {
             let cmd = input(inputs, "command").unwrap_or("cves");
             let img = input(inputs, "image").unwrap_or("image");
             let first = cmd.split(',').next().unwrap_or("cves").trim();
-            v(&["docker", "scout", first, img])
+            let mut a = v(&["docker", "scout", first, img]);
+            // `exit-code` defaults to false: the step passes whatever it finds.
+            if is_true(input(inputs, "exit-code")) {
+                a.push("--exit-code".into());
+            }
+            if input(inputs, "sarif-file").is_some() {
+                a.extend(v(&["--format", "sarif"]));
+            }
+            a
         }
         "returntocorp/semgrep-action" | "semgrep/semgrep-action" => v(&["semgrep", "ci"]),
         "securego/gosec" => {
@@ -111,9 +158,19 @@ pub fn action_argv(name: &str, inputs: &Inputs) -> Option<Vec<String>> {
             v(&["cargo", "clippy"])
         }
         "actions-rust-lang/rustfmt" | "mbrobbel/rustfmt-check" => v(&["cargo", "fmt", "--check"]),
-        "zaproxy/action-baseline" => v(&["zap-baseline.py"]),
-        "zaproxy/action-full-scan" => v(&["zap-full-scan.py"]),
-        "zaproxy/action-api-scan" => v(&["zap-api-scan.py"]),
+        "zaproxy/action-baseline" | "zaproxy/action-full-scan" | "zaproxy/action-api-scan" => {
+            let script = match name {
+                "zaproxy/action-baseline" => "zap-baseline.py",
+                "zaproxy/action-full-scan" => "zap-full-scan.py",
+                _ => "zap-api-scan.py",
+            };
+            let mut a = v(&[script, "-t", input(inputs, "target").unwrap_or("target")]);
+            if let Some(rules) = input(inputs, "rules_file_name") {
+                a.extend(v(&["-c", rules]));
+            }
+            a.extend(input(inputs, "cmd_options").into_iter().flat_map(words));
+            a
+        }
         "schemathesis/action" => v(&["schemathesis", "run"]),
         "projectdiscovery/nuclei-action" => v(&["nuclei"]),
         "stackhawk/hawkscan-action" => v(&["hawk", "scan"]),
@@ -275,6 +332,53 @@ mod tests {
         assert_eq!(
             action_argv("aquasecurity/trivy-action", &i).unwrap(),
             vec!["trivy", "image", "app:ci", "--exit-code", "1"]
+        );
+        let i = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        // anchore/scan-action fails at `medium` unless told not to.
+        assert_eq!(
+            action_argv("anchore/scan-action", &i(&[("image", "app:ci")])).unwrap(),
+            vec!["grype", "app:ci", "--fail-on", "medium"]
+        );
+        assert_eq!(
+            action_argv(
+                "anchore/scan-action",
+                &i(&[("image", "app:ci"), ("fail-build", "false")])
+            )
+            .unwrap(),
+            vec!["grype", "app:ci"]
+        );
+        assert_eq!(
+            action_argv(
+                "zaproxy/action-baseline",
+                &i(&[
+                    ("target", "http://localhost:8080"),
+                    ("rules_file_name", ".zap/rules.tsv"),
+                    ("cmd_options", "-a -j"),
+                ])
+            )
+            .unwrap(),
+            vec![
+                "zap-baseline.py",
+                "-t",
+                "http://localhost:8080",
+                "-c",
+                ".zap/rules.tsv",
+                "-a",
+                "-j"
+            ]
+        );
+        assert_eq!(
+            action_argv(
+                "docker/scout-action",
+                &i(&[("image", "app:ci"), ("exit-code", "true")])
+            )
+            .unwrap(),
+            vec!["docker", "scout", "cves", "app:ci", "--exit-code"]
         );
         assert_eq!(action_name("Actions/Checkout@v4"), "actions/checkout");
         assert!(action_argv("actions/checkout", &[]).is_none());

@@ -90,7 +90,13 @@ fn commands_nested(script: &str, state: &mut ShellState, depth: u8) -> Vec<Shell
                 .last()
                 .map(|w| w.2 + w.1.len())
                 .unwrap_or(first_at);
-            let text = logical.text[first_at..last.min(logical.text.len())].to_string();
+            // The text starts at the command itself, after `if`, `!`, `{` and the like.
+            let skipped = cmd.words.len() - env.len() - words.len();
+            let start = match cmd.words.get(skipped) {
+                Some(w) if env.is_empty() => w.2,
+                _ => first_at,
+            };
+            let text = logical.text[start..last.min(logical.text.len())].to_string();
             let mut tolerated = None;
             if cmd.next_op == Some("||")
                 && let Some(next) = cmds.get(i + 1)
@@ -116,7 +122,7 @@ fn commands_nested(script: &str, state: &mut ShellState, depth: u8) -> Vec<Shell
             {
                 tolerated = Some("set +e".to_string());
             }
-            let (line, column) = logical.position(first_at);
+            let (line, column) = logical.position(start);
             out.push(ShellCmd {
                 line,
                 column,
@@ -557,6 +563,21 @@ mod tests {
         assert_eq!((cmds[1].line, cmds[1].column), (2, 1));
         let cmds = commands("make lint &&  make test", &mut ShellState::default());
         assert_eq!((cmds[1].line, cmds[1].column), (1, 15));
+        // Keywords and braces before a command are not part of it.
+        let cmds = commands(
+            "test -z \"$(gofmt -l .)\" || { gofmt -d .; exit 1; }",
+            &mut ShellState::default(),
+        );
+        let diff = cmds
+            .iter()
+            .find(|c| c.words[..2] == ["gofmt", "-d"])
+            .unwrap();
+        assert_eq!((diff.text.as_str(), diff.column), ("gofmt -d .", 30));
+        let cmds = commands(
+            "if ! CI=1 npm test; then exit 1; fi",
+            &mut ShellState::default(),
+        );
+        assert_eq!(cmds[0].text, "CI=1 npm test");
     }
 
     #[test]
