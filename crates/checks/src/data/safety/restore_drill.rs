@@ -85,6 +85,8 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
 static DRILL_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:restore|restoration|recovery|dr|failover)\b[^.|]{0,40}\b(?:drill|test(?:ed)?|exercise|rehears\w*|game ?day|verified)|\b(?:drill|tested|exercised|rehearsed|verified)\b[^.|]{0,40}\b(?:restore|recovery|dr)\b").unwrap()
 });
+static DRILL_WORDS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)drill|game ?day|restor|recover|failover|\bdr\b").unwrap());
 static DRILL_TITLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)drill|game ?day|(?:restore|recovery|dr)[ -](?:test|exercise|verification)")
         .unwrap()
@@ -201,10 +203,14 @@ fn automated_restores(ws: &Workspace) -> Vec<Finding> {
 fn drill_records(ws: &Workspace) -> Vec<Finding> {
     let mut out = Vec::new();
     for f in doc_files(ws) {
+        let file_about_drills = DRILL_TITLE.is_match(file_name(&f.rel));
         let Some(src) = ws.text(&f.rel) else {
             continue;
         };
-        let file_about_drills = DRILL_TITLE.is_match(file_name(&f.rel));
+        // A drill record needs a drill title or a drill line: both need one of these words.
+        if !file_about_drills && !DRILL_WORDS.is_match(&src.text) {
+            continue;
+        }
         let drill_sections: Vec<(u32, u32)> = sections(&src)
             .into_iter()
             .filter(|s| DRILL_TITLE.is_match(&s.title))

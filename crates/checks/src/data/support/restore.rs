@@ -88,6 +88,26 @@ impl RestoreDocs {
     }
 }
 
+/// Every restore section title, restore command and restore promise contains one of these
+/// (case-insensitively): documents without any are skipped before their lines are examined.
+static RESTORE_WORDS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+    std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build([
+                "restor",
+                "recover",
+                "point-in-time",
+                "backup-fetch",
+                "neo4j-admin",
+                "borg",
+                "gcloud",
+                "psql",
+                "mysql",
+            ])
+            .expect("static needles")
+    });
+
 fn build(ws: &Workspace) -> RestoreDocs {
     let mut out = RestoreDocs {
         procedures: Vec::new(),
@@ -97,6 +117,9 @@ fn build(ws: &Workspace) -> RestoreDocs {
         let Some(src) = ws.text(&f.rel) else {
             continue;
         };
+        if !RESTORE_WORDS.is_match(&src.text) {
+            continue;
+        }
         let mut found = false;
         for s in sections(&src) {
             if !is_restore_title(&s.title) {

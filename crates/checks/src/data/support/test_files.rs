@@ -218,54 +218,80 @@ pub fn is_test_like(rel: &str) -> bool {
         || name.ends_with("test.php")
 }
 
+/// One automaton for every library needle in [`MARKERS`], so each line is searched once.
+static MARKER_NEEDLES: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+    std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::new(MARKERS.iter().map(|(needle, _, _)| *needle))
+            .expect("static needles")
+    });
+
 fn build(ws: &Workspace) -> TestFiles {
-    let mut files = Vec::new();
-    for f in &ws.files {
-        let FileKind::Source(lang) = f.kind else {
-            continue;
-        };
-        if f.binary
-            || is_vendored(&f.rel)
-            || is_fixture_path(&f.rel)
-            || is_docs_or_example(&f.rel)
-            || !is_test_like(&f.rel)
-        {
-            continue;
-        }
-        let Some(head) = read_head(ws, &f.rel, HEAD_BYTES) else {
-            continue;
-        };
+    use rayon::prelude::*;
+    let candidates: Vec<(&str, Lang)> = ws
+        .files
+        .iter()
+        .filter_map(|f| match f.kind {
+            FileKind::Source(lang)
+                if !f.binary
+                    && !is_vendored(&f.rel)
+                    && !is_fixture_path(&f.rel)
+                    && !is_docs_or_example(&f.rel)
+                    && is_test_like(&f.rel) =>
+            {
+                Some((f.rel.as_str(), lang))
+            }
+            _ => None,
+        })
+        .collect();
+    let files = candidates
+        .par_iter()
+        .filter_map(|(rel, lang)| inspect(ws, rel, *lang))
+        .collect();
+    TestFiles { files }
+}
+
+/// Reads the head of one test file: its first test case and the libraries it uses.
+fn inspect(ws: &Workspace, rel: &str, lang: Lang) -> Option<TestFile> {
+    let f = ws.file(rel)?;
+    {
+        let head = read_head(ws, &f.rel, HEAD_BYTES)?;
         let src = SourceText::new(f.rel.clone(), head);
         let family = Family::of(lang);
         let name = file_name(&f.rel);
         let skip_tests = name == "conftest.py" || name == "__init__.py";
-        let mut first_test = None;
-        let mut markers: Vec<(Marker, u32, u32)> = Vec::new();
-        for (n, line) in src.lines() {
+        // Whole-text searches; lines are located only around a hit.
+        let is_comment = |line: &str| {
             let t = line.trim_start();
-            if t.starts_with("//") || t.starts_with('#') && !t.starts_with("#[") {
+            t.starts_with("//") || t.starts_with('#') && !t.starts_with("#[")
+        };
+        let locate = |offset: usize| {
+            let (n, _) = src.position(offset);
+            let line_start = src.text[..offset].rfind('\n').map_or(0, |i| i + 1);
+            (n as u32, src.line(n), offset - line_start)
+        };
+        let first_test = if skip_tests {
+            None
+        } else {
+            family_markers(family)
+                .find_overlapping_iter(&src.text)
+                .find_map(|hit| {
+                    let (n, line, at) = locate(hit.start());
+                    (!is_comment(line) && at_word_start(line, at)).then(|| (n, column_of(line, at)))
+                })
+        };
+        let mut markers: Vec<(Marker, u32, u32)> = Vec::new();
+        for hit in MARKER_NEEDLES.find_overlapping_iter(&src.text) {
+            let (_, import, marker) = &MARKERS[hit.pattern().as_usize()];
+            if markers.iter().any(|(m, _, _)| m == marker) {
                 continue;
             }
-            if first_test.is_none()
-                && !skip_tests
-                && let Some(at) = family
-                    .test_markers()
-                    .iter()
-                    .find_map(|m| test_marker_at(line, m))
-            {
-                first_test = Some((n as u32, column_of(line, at)));
+            let (n, line, at) = locate(hit.start());
+            if is_comment(line) || *import && !is_import_line(line.trim_start()) {
+                continue;
             }
-            for (needle, import, marker) in MARKERS {
-                if *import && !is_import_line(t) {
-                    continue;
-                }
-                if let Some(at) = line.find(needle)
-                    && !markers.iter().any(|(m, _, _)| m == marker)
-                {
-                    markers.push((*marker, n as u32, column_of(line, at)));
-                }
-            }
+            markers.push((*marker, n, column_of(line, at)));
         }
+        markers.sort_by_key(|(_, n, c)| (*n, *c));
         let mut snippets: Vec<(u32, String)> = Vec::new();
         for n in first_test
             .iter()
@@ -276,15 +302,14 @@ fn build(ws: &Workspace) -> TestFiles {
                 snippets.push((n, src.line(n as usize).to_string()));
             }
         }
-        files.push(TestFile {
+        Some(TestFile {
             rel: f.rel.clone(),
             family: Some(family),
             first_test,
             markers,
             snippets,
-        });
+        })
     }
-    TestFiles { files }
 }
 
 /// Lines that bring a library in: `import`, `from x import`, `use`, `using`, `require(...)`,
@@ -303,17 +328,36 @@ fn is_import_line(t: &str) -> bool {
         .any(|p| t.starts_with(p))
 }
 
-/// Byte offset of a test marker at a word start (`it(` but not `split(`).
-fn test_marker_at(line: &str, marker: &str) -> Option<usize> {
-    line.match_indices(marker)
-        .find(|(i, _)| {
-            *i == 0
-                || !line[..*i]
-                    .chars()
-                    .next_back()
-                    .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.')
-        })
-        .map(|(i, _)| i)
+/// One automaton per family over its test-case markers.
+fn family_markers(family: Family) -> &'static aho_corasick::AhoCorasick {
+    const FAMILIES: [Family; 8] = [
+        Family::Python,
+        Family::JavaScript,
+        Family::Go,
+        Family::Rust,
+        Family::Jvm,
+        Family::Ruby,
+        Family::Php,
+        Family::CSharp,
+    ];
+    static AUTOMATA: std::sync::LazyLock<Vec<aho_corasick::AhoCorasick>> =
+        std::sync::LazyLock::new(|| {
+            FAMILIES
+                .iter()
+                .map(|f| aho_corasick::AhoCorasick::new(f.test_markers()).expect("static markers"))
+                .collect()
+        });
+    let index = FAMILIES.iter().position(|f| *f == family).unwrap_or(0);
+    &AUTOMATA[index]
+}
+
+/// Whether byte `at` of `line` starts a word (`it(` but not `split(`).
+fn at_word_start(line: &str, at: usize) -> bool {
+    at == 0
+        || !line[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.')
 }
 
 #[cfg(test)]
@@ -322,12 +366,9 @@ mod tests {
 
     #[test]
     fn markers_at_word_starts() {
-        assert_eq!(test_marker_at("  it('works', () => {", "it("), Some(2));
-        assert_eq!(test_marker_at("const parts = s.split(',')", "it("), None);
-        assert_eq!(
-            test_marker_at("def test_create_order(client):", "def test"),
-            Some(0)
-        );
+        assert!(at_word_start("  it('works', () => {", 2));
+        assert!(!at_word_start("const parts = s.split(',')", 19));
+        assert!(at_word_start("def test_create_order(client):", 0));
         assert!(is_test_like("web/cypress/e2e/checkout.cy.ts"));
         assert!(is_test_like("e2e/login.spec.ts"));
         assert!(!is_test_like("src/app.ts"));

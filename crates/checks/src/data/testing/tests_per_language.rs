@@ -242,18 +242,24 @@ fn parent(rel: &str) -> &str {
 /// `go.mod` of `services/worker`), and each group is named by the deepest folder holding all
 /// its files (`.` for the root).
 fn places(ws: &Workspace, family: Family, files: &[&str]) -> Vec<(String, usize)> {
-    let roots: Vec<&str> = ws
+    let roots: std::collections::HashSet<&str> = ws
         .files
         .iter()
         .filter(|f| is_product_path(&f.rel) && is_manifest_of(family, &f.rel, f.kind))
         .map(|f| parent(&f.rel))
         .collect();
+    // The nearest enclosing module root: walk up the file's folders (no scan of all roots).
     let module = |rel: &str| {
-        roots
-            .iter()
-            .filter(|r| r.is_empty() || rel.starts_with(&format!("{r}/")))
-            .max_by_key(|r| r.len())
-            .map(|r| r.to_string())
+        let mut dir = parent(rel);
+        loop {
+            if roots.contains(dir) {
+                return Some(dir.to_string());
+            }
+            if dir.is_empty() {
+                return None;
+            }
+            dir = parent(dir);
+        }
     };
     let mut groups: BTreeMap<Option<String>, Vec<&str>> = BTreeMap::new();
     for f in files {
