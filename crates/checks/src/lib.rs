@@ -7,6 +7,7 @@
 pub mod engine;
 pub mod evidence;
 pub mod registry;
+pub mod secret_values;
 
 pub mod ci;
 pub mod compose;

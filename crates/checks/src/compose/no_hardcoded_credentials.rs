@@ -50,9 +50,10 @@ that only describe a secret (`PASSWORD_MIN_LENGTH`, `TOKEN_TTL`, `AWS_ACCESS_KEY
 template markers that cannot be a working credential (`<your-token>`, `{{ .token }}`), and
 file paths (`JWT_PRIVATE_KEY: /run/secrets/jwt_private_key`).
 
-Decision on placeholders: `changeme`, `example`, `postgres`, `secret` in a deployed compose
-file are the password the container really gets, so they are reported (as well-known weak
-passwords). Values are never shown: snippets are redacted.
+Decision on placeholders (shared by every domain): fill-ins such as `changeme`, `replace-me`
+or `example` only ask for the real value and are not reported; well-known defaults such as
+`postgres`, `admin` or `secret` are the password the container really gets, so they are
+reported (as well-known weak passwords). Values are never shown: snippets are redacted.
 
 "#,
         deployed_projects_note!(),

@@ -137,46 +137,14 @@ pub fn classify_literal(text: &str) -> SecretValue {
     }
 }
 
-/// Values that cannot be a working credential: template markers, and the example keys of the
-/// AWS documentation.
+/// Values that cannot be a working credential: fill-ins, template markers, the example keys
+/// of the AWS documentation (shared rules: [`crate::secret_values`]).
 fn is_marker(t: &str) -> bool {
-    (t.starts_with('<') && t.ends_with('>'))
-        || t == "AKIAIOSFODNN7EXAMPLE"
-        || t == "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
-        || (t.starts_with("{{") && t.ends_with("}}"))
-        || t.chars().all(|c| matches!(c, '.' | '…' | '*'))
+    crate::secret_values::is_fill_in(t)
 }
 
 fn is_weak(t: &str) -> bool {
-    const WEAK: [&str; 26] = [
-        "changeme",
-        "change_me",
-        "change-me",
-        "changeit",
-        "password",
-        "passw0rd",
-        "password1",
-        "pass",
-        "secret",
-        "example",
-        "admin",
-        "root",
-        "postgres",
-        "mysql",
-        "guest",
-        "test",
-        "default",
-        "letmein",
-        "qwerty",
-        "123456",
-        "12345678",
-        "mypassword",
-        "mysecretpassword",
-        "supersecret",
-        "minioadmin",
-        "replaceme",
-    ];
-    WEAK.contains(&t.to_ascii_lowercase().as_str())
+    crate::secret_values::is_weak_password(t)
 }
 
 /// `/run/secrets/jwt_key`, `./keys/private.pem`: where a key lives, not the key.
@@ -272,9 +240,11 @@ mod tests {
             classify(&scalar("/run/secrets/jwt_private_key")),
             SecretValue::Marker
         );
+        // Fill-ins ask for the real value; well-known defaults are real, weak values.
+        assert_eq!(classify(&scalar("changeme")), SecretValue::Marker);
         assert_eq!(
-            classify(&scalar("changeme")),
-            SecretValue::Weak("changeme".into())
+            classify(&scalar("postgres")),
+            SecretValue::Weak("postgres".into())
         );
         assert_eq!(
             classify(&scalar("s3cr3t-Pr0d")),

@@ -51,7 +51,8 @@ variables the compose files interpolate (`${POSTGRES_PASSWORD:?}`, or any variab
 value of a secret-named key) that no tracked `.env` sets: compose takes them from the
 deploying shell or from a `.env` that git ignores. Template files that
 compose does not read (`.env.example`) are not this control's business. As in CMP006, a
-weak value such as `changeme` in a file compose really reads is reported. Without git the
+well-known weak value such as `postgres` in a file compose really reads is reported (fill-ins
+such as `changeme` are not). Without git the
 answer is unknown. Not applicable when the projects use no env file, no compose secret and
 interpolate no secret.
 

@@ -47,9 +47,10 @@ repository the control is Unknown.
 The finding lists the settings that hold a credential: credential-like names
 (`DB_PASSWORD`, `STRIPE_API_KEY`) and URLs with an inline password
 (`DATABASE_URL=postgres://app:s3cret@db/app`, shown redacted). Decision, as in CMP006: the file is loaded as it is, so a
-well-known weak value (`changeme`, `postgres`, `guest`) is the credential the service really
+well-known weak value (`postgres`, `admin`, `guest`) is the credential the service really
 gets and is listed, marked as weak; references (`${DB_PASSWORD}`), template markers
-(`<password>`), fill-in text (`your-api-key`), file paths and URLs without a password are not.
+(`<password>`), fill-ins (`changeme`, `your-api-key`), file paths and URLs without a password
+are not.
 
 ## Why it matters in production
 
@@ -176,7 +177,7 @@ pub(crate) fn is_encrypted(text: &str) -> bool {
 /// redacted), or None when its value cannot be a working credential.
 ///
 /// Decision, as in CMP006: a tracked env file is loaded as it is, so a well-known weak value
-/// (`changeme`, `postgres`, `guest`) is the credential the service really gets and is listed
+/// (`postgres`, `admin`, `guest`) is the credential the service really gets and is listed
 /// (marked as weak). Not listed: empty values, references (`${DB_PASSWORD}`, `$TOKEN`),
 /// template markers (`<password>`, `{{ .token }}`), fill-in text (`your-api-key`, `xxx`), file
 /// paths, booleans, and URLs without a password.
@@ -224,56 +225,15 @@ fn strength(value: &str) -> Option<Strength> {
     let lower = value.to_ascii_lowercase();
     let first = lower.chars().next()?;
     let marker = value.contains('$')
-        || (value.starts_with('<') && value.ends_with('>'))
-        || (value.starts_with("{{") && value.ends_with("}}"))
         || value.chars().all(|c| c == first)
-        || [
-            "your",
-            "placeholder",
-            "xxx",
-            "todo",
-            "redacted",
-            "not-a-real",
-            "...",
-        ]
-        .iter()
-        .any(|w| lower.contains(w))
+        || lower.contains("...")
         || matches!(lower.as_str(), "true" | "false" | "yes" | "no" | "null")
-        || value == "AKIAIOSFODNN7EXAMPLE"
-        || value == "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+        || crate::secret_values::is_fill_in(value);
     let path = (value.starts_with('/') || value.starts_with("./")) && value[1..].contains('/');
     if marker || path {
         return None;
     }
-    const WEAK: [&str; 26] = [
-        "changeme",
-        "change_me",
-        "change-me",
-        "changeit",
-        "password",
-        "passw0rd",
-        "password1",
-        "pass",
-        "secret",
-        "example",
-        "admin",
-        "root",
-        "postgres",
-        "mysql",
-        "guest",
-        "test",
-        "default",
-        "letmein",
-        "qwerty",
-        "123456",
-        "12345678",
-        "mypassword",
-        "mysecretpassword",
-        "supersecret",
-        "minioadmin",
-        "replaceme",
-    ];
-    Some(if WEAK.contains(&lower.as_str()) {
+    Some(if crate::secret_values::is_weak_password(value) {
         Strength::Weak
     } else {
         Strength::Literal
@@ -333,8 +293,10 @@ mod tests {
         ] {
             assert_eq!(credential(k, v), None, "{k}={v}");
         }
+        // A fill-in asks for the real value; a well-known default is a real, weak one.
+        assert_eq!(credential("POSTGRES_PASSWORD", "changeme"), None);
         assert_eq!(
-            credential("POSTGRES_PASSWORD", "changeme").as_deref(),
+            credential("POSTGRES_PASSWORD", "postgres").as_deref(),
             Some("`POSTGRES_PASSWORD` (a well-known weak value)")
         );
         assert_eq!(
