@@ -92,7 +92,11 @@ pub fn read_head(ws: &Workspace, rel: &str, max: u64) -> Option<String> {
     let file = std::fs::File::open(ws.root.join(rel)).ok()?;
     let mut bytes = Vec::new();
     file.take(max).read_to_end(&mut bytes).ok()?;
-    Some(String::from_utf8_lossy(&bytes).into_owned())
+    // Valid UTF-8 (the usual case) is taken as is: no second pass, no copy.
+    Some(
+        String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+    )
 }
 
 fn floor_char_boundary(s: &str, at: usize) -> usize {
