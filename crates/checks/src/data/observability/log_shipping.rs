@@ -4,7 +4,7 @@ use crate::data::support::paths::{file_name, is_product_path};
 use crate::data::support::terraform::Terraform;
 use crate::data::support::text::is_comment;
 use crate::data::support::with_message;
-use crate::data::support::yaml_files::for_each_yaml;
+use crate::data::support::yaml_files::for_each_yaml_where;
 use crate::prelude::*;
 use vouch_workspace::YamlRole;
 
@@ -200,44 +200,55 @@ fn config_files(ws: &Workspace) -> Vec<Finding> {
 /// YAML configurations: Promtail, Filebeat, Vector, Fluent Bit YAML, OpenTelemetry collector.
 fn yaml_configs(ws: &Workspace, notes: &mut Vec<Finding>) -> Vec<Finding> {
     let mut out = Vec::new();
-    for_each_yaml(
-        ws,
-        &["clients", "output.", "sinks", "pipeline", "outputs"],
-        |y| {
-            if !is_product_path(y.path()) || y.role == Some(YamlRole::HelmTemplate) {
-                return;
+    // Each configuration below needs a pair of keys: files lacking every pair are not parsed.
+    let wanted = |text: &str| {
+        let has = |w: &str| text.contains(w);
+        ["clients", "output.", "sinks", "pipeline", "outputs"]
+            .iter()
+            .any(|n| has(n))
+            && (has("clients") && has("scrape_configs")
+                || has("filebeat")
+                || has("sinks") && has("sources")
+                || has("pipeline") && has("outputs")
+                || has("pipelines") && has("exporters"))
+    };
+    for_each_yaml_where(ws, wanted, |y| {
+        if !is_product_path(y.path()) || y.role == Some(YamlRole::HelmTemplate) {
+            return;
+        }
+        for doc in y.docs() {
+            let root = &doc.root;
+            let found = if let (Some(c), Some(_)) =
+                (root.get_key("clients"), root.get("scrape_configs"))
+            {
+                Some((c, "Promtail clients"))
+            } else if root.get("filebeat.inputs").is_some() || root.get("filebeat").is_some() {
+                root.entries()
+                    .find(|(k, _)| k.starts_with("output."))
+                    .and_then(|(k, _)| root.get_key(k))
+                    .or_else(|| root.get_key("output"))
+                    .map(|k| (k, "Filebeat output"))
+            } else if let (Some(s), Some(_)) = (root.get_key("sinks"), root.get("sources")) {
+                Some((s, "Vector sinks"))
+            } else if let Some(p) = root.get("pipeline").filter(|p| p.get("outputs").is_some()) {
+                p.get_key("outputs").map(|k| (k, "Fluent Bit outputs"))
+            } else {
+                None
+            };
+            if let Some((at, what)) = found {
+                out.push(finding_node(y.text, at, what));
+                continue;
             }
-            for doc in y.docs() {
-                let root = &doc.root;
-                let found = if let (Some(c), Some(_)) =
-                    (root.get_key("clients"), root.get("scrape_configs"))
-                {
-                    Some((c, "Promtail clients"))
-                } else if root.get("filebeat.inputs").is_some() || root.get("filebeat").is_some() {
-                    root.entries()
-                        .find(|(k, _)| k.starts_with("output."))
-                        .and_then(|(k, _)| root.get_key(k))
-                        .or_else(|| root.get_key("output"))
-                        .map(|k| (k, "Filebeat output"))
-                } else if let (Some(s), Some(_)) = (root.get_key("sinks"), root.get("sources")) {
-                    Some((s, "Vector sinks"))
-                } else if let Some(p) = root.get("pipeline").filter(|p| p.get("outputs").is_some())
-                {
-                    p.get_key("outputs").map(|k| (k, "Fluent Bit outputs"))
-                } else {
-                    None
-                };
-                if let Some((at, what)) = found {
-                    out.push(finding_node(y.text, at, what));
-                    continue;
-                }
-                let Some(pipelines) = root.path(&["service", "pipelines"]) else {
-                    continue;
-                };
-                if root.get("exporters").is_none() {
-                    continue;
-                }
-                match pipelines.entries().find(|(k, _)| *k == "logs" || k.starts_with("logs/")) {
+            let Some(pipelines) = root.path(&["service", "pipelines"]) else {
+                continue;
+            };
+            if root.get("exporters").is_none() {
+                continue;
+            }
+            match pipelines
+                .entries()
+                .find(|(k, _)| *k == "logs" || k.starts_with("logs/"))
+            {
                 Some((k, _)) => out.push(finding_node(
                     y.text,
                     pipelines.get_key(k).unwrap_or(pipelines),
@@ -245,13 +256,14 @@ fn yaml_configs(ws: &Workspace, notes: &mut Vec<Finding>) -> Vec<Finding> {
                 )),
                 None => notes.push(finding_node(
                     y.text,
-                    root.path(&["service"]).and_then(|s| s.get_key("pipelines")).unwrap_or(pipelines),
+                    root.path(&["service"])
+                        .and_then(|s| s.get_key("pipelines"))
+                        .unwrap_or(pipelines),
                     "the OpenTelemetry collector has no `logs` pipeline (only traces or metrics)",
                 )),
             }
-            }
-        },
-    );
+        }
+    });
     out
 }
 

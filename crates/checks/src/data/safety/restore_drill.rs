@@ -217,7 +217,15 @@ fn drill_records(ws: &Workspace) -> Vec<Finding> {
             .map(|s| s.body)
             .collect();
         let fenced = fence_mask(&src);
-        for (n, line) in src.lines() {
+        // A record needs a date: only lines holding one are visited (a date never spans
+        // lines, and line ends are word boundaries in the text as in the line).
+        let mut dated: Vec<usize> = DATE
+            .find_iter(&src.text)
+            .map(|m| src.position(m.start()).0)
+            .collect();
+        dated.dedup();
+        for n in dated {
+            let line = src.line(n);
             let n32 = n as u32;
             if fenced[n] || is_aspirational(line) || !DATE.is_match(line) {
                 continue;

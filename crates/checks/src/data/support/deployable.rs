@@ -51,12 +51,18 @@ fn is_sound(ws: &Workspace, rel: &str) -> bool {
 /// that parses; the callers reword it. Err is the NotApplicable outcome for a repository that
 /// deploys nothing.
 pub fn deployment_artifact(ws: &Workspace) -> Result<Finding, Outcome> {
-    let candidates = artifacts(ws);
-    let chosen = candidates
-        .iter()
-        .find(|(rel, _)| is_sound(ws, rel))
-        .or_else(|| candidates.first());
-    match chosen {
+    // Several controls ask: the artifact is chosen once per workspace.
+    let chosen = ws.cached(|ws| {
+        let candidates = artifacts(ws);
+        ChosenArtifact(
+            candidates
+                .iter()
+                .find(|(rel, _)| is_sound(ws, rel))
+                .or_else(|| candidates.first())
+                .cloned(),
+        )
+    });
+    match &chosen.0 {
         Some((rel, what)) => Ok(finding_file(".", format!("{what} `{rel}`"))),
         None => Err(Outcome::not_applicable(
             "nothing is deployed from this repository: no Dockerfile, compose file, Kubernetes \
@@ -64,6 +70,9 @@ pub fn deployment_artifact(ws: &Workspace) -> Result<Finding, Outcome> {
         )),
     }
 }
+
+/// The deployment artifact [`deployment_artifact`] names, as (path, what).
+struct ChosenArtifact(Option<(String, &'static str)>);
 
 /// Deployment artifacts as (path, what), most telling first: Dockerfiles, Terraform and
 /// platform descriptors in path order, then compose files, Helm charts, Kustomize and

@@ -9,6 +9,10 @@ use vouch_workspace::FileKind;
 
 /// The restore tool a command line runs, if any.
 pub fn restore_command(line: &str) -> Option<&'static str> {
+    // Every command below names one of the tools: most lines are ruled out by one search.
+    if !COMMAND_WORDS.is_match(line) {
+        return None;
+    }
     let l = line.to_ascii_lowercase();
     if is_aspirational(line) {
         return None;
@@ -48,6 +52,32 @@ pub fn restore_command(line: &str) -> Option<&'static str> {
     }
     None
 }
+
+/// The words of [`restore_command`] that every command it recognizes contains
+/// (case-insensitively): the single words, the first word of each pair, `psql` and `mysql`.
+static COMMAND_WORDS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+    std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build([
+                "pg_restore",
+                "mongorestore",
+                "backup-fetch",
+                "restore-db-",
+                "neo4j-admin",
+                "velero",
+                "restic",
+                "pgbackrest",
+                "barman",
+                "borg",
+                "etcdctl",
+                "litestream",
+                "gcloud",
+                "psql",
+                "mysql",
+            ])
+            .expect("static needles")
+    });
 
 /// Whether a restore section is about data (not `dotnet restore` or restoring packages).
 fn about_data(title: &str, body: &[(u32, &str)]) -> bool {
@@ -108,6 +138,39 @@ static RESTORE_WORDS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
             .expect("static needles")
     });
 
+/// "restor", case-insensitively.
+static RESTOR: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(["restor"])
+        .expect("static needle")
+});
+
+/// The command words of [`COMMAND_WORDS`] and "restor", case-insensitively.
+static LINE_WORDS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+    std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build([
+                "restor",
+                "pg_restore",
+                "mongorestore",
+                "backup-fetch",
+                "neo4j-admin",
+                "velero",
+                "restic",
+                "pgbackrest",
+                "barman",
+                "borg",
+                "etcdctl",
+                "litestream",
+                "gcloud",
+                "psql",
+                "mysql",
+            ])
+            .expect("static needles")
+    });
+
 fn build(ws: &Workspace) -> RestoreDocs {
     let mut out = RestoreDocs {
         procedures: Vec::new(),
@@ -141,14 +204,21 @@ fn build(ws: &Workspace) -> RestoreDocs {
                 found = true;
             }
         }
-        for (n, line) in src.lines() {
-            let lower = line.to_ascii_lowercase();
+        // Only lines holding a command word or "restor" can add anything: visit those.
+        let mut last = 0;
+        for hit in LINE_WORDS.find_iter(&src.text) {
+            let (n, _) = src.position(hit.start());
+            if n == last {
+                continue;
+            }
+            last = n;
+            let line = src.line(n);
             if !found && restore_command(line).is_some() {
                 out.procedures
                     .push(finding_at(&src, n as u32, 1, "restore command documented"));
                 found = true;
             }
-            if lower.contains("restor") && is_aspirational(line) {
+            if RESTOR.is_match(line) && is_aspirational(line) {
                 out.promises.push(finding_at(
                     &src,
                     n as u32,

@@ -221,7 +221,9 @@ pub fn is_test_like(rel: &str) -> bool {
 /// One automaton for every library needle in [`MARKERS`], so each line is searched once.
 static MARKER_NEEDLES: std::sync::LazyLock<aho_corasick::AhoCorasick> =
     std::sync::LazyLock::new(|| {
-        aho_corasick::AhoCorasick::new(MARKERS.iter().map(|(needle, _, _)| *needle))
+        aho_corasick::AhoCorasick::builder()
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(MARKERS.iter().map(|(needle, _, _)| *needle))
             .expect("static needles")
     });
 
@@ -280,7 +282,13 @@ fn inspect(ws: &Workspace, rel: &str, lang: Lang) -> Option<TestFile> {
                 })
         };
         let mut markers: Vec<(Marker, u32, u32)> = Vec::new();
-        for hit in MARKER_NEEDLES.find_overlapping_iter(&src.text) {
+        // Most test files use none of the libraries: one fast search rules them out.
+        let hits = if MARKER_NEEDLES.is_match(&src.text) {
+            MARKER_NEEDLES.find_overlapping_iter(&src.text).collect()
+        } else {
+            Vec::new()
+        };
+        for hit in hits {
             let (_, import, marker) = &MARKERS[hit.pattern().as_usize()];
             if markers.iter().any(|(m, _, _)| m == marker) {
                 continue;
@@ -344,7 +352,13 @@ fn family_markers(family: Family) -> &'static aho_corasick::AhoCorasick {
         std::sync::LazyLock::new(|| {
             FAMILIES
                 .iter()
-                .map(|f| aho_corasick::AhoCorasick::new(f.test_markers()).expect("static markers"))
+                .map(|f| {
+                    // A DFA: the overlapping search over every test file head is hot.
+                    aho_corasick::AhoCorasick::builder()
+                        .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                        .build(f.test_markers())
+                        .expect("static markers")
+                })
                 .collect()
         });
     let index = FAMILIES.iter().position(|f| *f == family).unwrap_or(0);

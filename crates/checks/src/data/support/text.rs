@@ -28,38 +28,55 @@ pub fn is_comment(rel: &str, line: &str) -> bool {
 /// Wording that promises or asks for something rather than describing it ("TODO: add
 /// backups", "we should test restores", "not yet"). Such lines are never evidence.
 pub fn is_aspirational(line: &str) -> bool {
-    let lower = line.to_ascii_lowercase();
-    const WORDS: [&str; 20] = [
-        "todo",
-        "fixme",
-        "tbd",
-        "xxx:",
-        "we should",
-        "should add",
-        "should be added",
-        "should have",
-        "should set up",
-        "should write",
-        "should document",
-        "we need to",
-        "need to add",
-        "not yet",
-        "plan to",
-        "planned for",
-        "will add",
-        "coming soon",
-        "to be written",
-        "to be defined",
-    ];
-    WORDS.iter().any(|w| {
-        lower
-            .match_indices(w)
-            .any(|(i, _)| i == 0 || !lower.as_bytes()[i - 1].is_ascii_alphanumeric())
-    }) || lower.trim_start().starts_with("- [ ]")
-        || lower.trim_start().starts_with("* [ ]")
-        || lower.contains("no backups")
-        || lower.contains("not implemented")
+    // One case-insensitive automaton; offsets match those of the lowercased line.
+    let bytes = line.as_bytes();
+    ASPIRATIONAL.find_overlapping_iter(line).any(|hit| {
+        let i = hit.start();
+        hit.pattern().as_usize() >= ASPIRATIONAL_WORDS.len()
+            || i == 0
+            || !bytes[i - 1].is_ascii_alphanumeric()
+    }) || {
+        let t = line.trim_start();
+        t.starts_with("- [ ]") || t.starts_with("* [ ]")
+    }
 }
+
+/// Aspirational words, matched at the start of a word.
+const ASPIRATIONAL_WORDS: [&str; 20] = [
+    "todo",
+    "fixme",
+    "tbd",
+    "xxx:",
+    "we should",
+    "should add",
+    "should be added",
+    "should have",
+    "should set up",
+    "should write",
+    "should document",
+    "we need to",
+    "need to add",
+    "not yet",
+    "plan to",
+    "planned for",
+    "will add",
+    "coming soon",
+    "to be written",
+    "to be defined",
+];
+
+/// [`ASPIRATIONAL_WORDS`] followed by phrases matched anywhere.
+static ASPIRATIONAL: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+    std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(
+                ASPIRATIONAL_WORDS
+                    .iter()
+                    .chain(&["no backups", "not implemented"]),
+            )
+            .expect("static needles")
+    });
 
 /// The first `max` bytes of a file (imports sit at the top), decoded lossily.
 pub fn read_head(ws: &Workspace, rel: &str, max: u64) -> Option<String> {
@@ -75,7 +92,11 @@ pub fn read_head(ws: &Workspace, rel: &str, max: u64) -> Option<String> {
     let file = std::fs::File::open(ws.root.join(rel)).ok()?;
     let mut bytes = Vec::new();
     file.take(max).read_to_end(&mut bytes).ok()?;
-    Some(String::from_utf8_lossy(&bytes).into_owned())
+    // Valid UTF-8 (the usual case) is taken as is: no second pass, no copy.
+    Some(
+        String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+    )
 }
 
 fn floor_char_boundary(s: &str, at: usize) -> usize {

@@ -48,8 +48,18 @@ impl YamlView<'_> {
 
 /// Calls `visit` for every YAML file (kept or not, vendored excluded) whose text contains any
 /// of `needles` (all files when `needles` is empty). Un-kept files are parsed on demand.
-pub fn for_each_yaml(ws: &Workspace, needles: &[&str], mut visit: impl FnMut(&YamlView<'_>)) {
+pub fn for_each_yaml(ws: &Workspace, needles: &[&str], visit: impl FnMut(&YamlView<'_>)) {
     let wanted = |text: &str| needles.is_empty() || needles.iter().any(|n| text.contains(n));
+    for_each_yaml_where(ws, wanted, visit);
+}
+
+/// Calls `visit` for every YAML file (kept or not, vendored excluded) whose text satisfies
+/// `wanted`, checked before an un-kept file is parsed.
+pub fn for_each_yaml_where(
+    ws: &Workspace,
+    wanted: impl Fn(&str) -> bool,
+    mut visit: impl FnMut(&YamlView<'_>),
+) {
     for y in &ws.yaml {
         if super::paths::is_vendored(&y.path) || !wanted(&y.text.text) {
             continue;
