@@ -152,6 +152,10 @@ static INLINE: LazyLock<Regex> = LazyLock::new(|| {
 /// `vouch:ignore ID[, ID] -- reason` on the finding's line or the line above.
 fn inline_suppression(ws: &Workspace, id: &str, f: &Finding) -> Option<AppliedSuppression> {
     let line = f.location.line? as usize;
+    // The walk noted which files mention `vouch:ignore`: no other file is read again here.
+    if !ws.facts.may_suppress_inline(&f.location.path) {
+        return None;
+    }
     let text = ws.text(&f.location.path)?;
     [line, line.saturating_sub(1)]
         .into_iter()

@@ -24,6 +24,8 @@ pub struct Facts {
     pub private_keys: Vec<TextHit>,
     /// First read of an environment variable in each source file.
     pub env_reads: Vec<TextHit>,
+    /// Files that contain `vouch:ignore` (sorted): only these can hold inline suppressions.
+    pub inline_ignores: Vec<String>,
     /// One representative read per variable name, in application code only (see
     /// [`crate::env_reads::represents_better`]): bounded by the number of distinct names.
     pub env_read_names: std::collections::BTreeMap<String, crate::env_reads::EnvRead>,
@@ -34,6 +36,7 @@ impl Facts {
         self.conflict_markers.extend(other.conflict_markers);
         self.private_keys.extend(other.private_keys);
         self.env_reads.extend(other.env_reads);
+        self.inline_ignores.extend(other.inline_ignores);
         for read in other.env_read_names.into_values() {
             self.add_env_read(read);
         }
@@ -48,7 +51,15 @@ impl Facts {
         }
     }
 
+    /// Whether `path` contains `vouch:ignore` (after [`Facts::sort`]).
+    pub fn may_suppress_inline(&self, path: &str) -> bool {
+        self.inline_ignores
+            .binary_search_by(|p| p.as_str().cmp(path))
+            .is_ok()
+    }
+
     pub fn sort(&mut self) {
+        self.inline_ignores.sort();
         for v in [
             &mut self.conflict_markers,
             &mut self.private_keys,
@@ -76,6 +87,8 @@ static ENV_READS: LazyLock<AhoCorasick> =
     LazyLock::new(|| AhoCorasick::new(ENV_READ_PATTERNS).expect("static patterns"));
 static CONFLICT: LazyLock<memmem::Finder<'static>> =
     LazyLock::new(|| memmem::Finder::new("<<<<<<<"));
+static INLINE_IGNORE: LazyLock<memmem::Finder<'static>> =
+    LazyLock::new(|| memmem::Finder::new("vouch:ignore"));
 static PRIVATE_KEY: LazyLock<memmem::Finder<'static>> =
     LazyLock::new(|| memmem::Finder::new("PRIVATE KEY"));
 
@@ -85,6 +98,9 @@ pub fn scan(path: &str, kind: FileKind, bytes: &[u8]) -> Facts {
     let mut facts = Facts::default();
     if CONFLICT.find(bytes).is_some() {
         facts.conflict_markers = conflict_blocks(path, bytes);
+    }
+    if INLINE_IGNORE.find(bytes).is_some() {
+        facts.inline_ignores.push(path.to_string());
     }
     for start in PRIVATE_KEY.find_iter(bytes) {
         if let Some(hit) = private_key_at(path, bytes, start) {
