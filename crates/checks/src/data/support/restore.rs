@@ -55,29 +55,34 @@ pub fn restore_command(line: &str) -> Option<&'static str> {
 
 /// The words of [`restore_command`] that every command it recognizes contains
 /// (case-insensitively): the single words, the first word of each pair, `psql` and `mysql`.
+const COMMAND_NEEDLES: [&str; 15] = [
+    "pg_restore",
+    "mongorestore",
+    "backup-fetch",
+    "restore-db-",
+    "neo4j-admin",
+    "velero",
+    "restic",
+    "pgbackrest",
+    "barman",
+    "borg",
+    "etcdctl",
+    "litestream",
+    "gcloud",
+    "psql",
+    "mysql",
+];
+
+/// A case-insensitive automaton over `needles` followed by `extra`.
+fn case_insensitive(needles: &[&str], extra: &[&str]) -> aho_corasick::AhoCorasick {
+    aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(needles.iter().chain(extra))
+        .expect("static needles")
+}
+
 static COMMAND_WORDS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
-    std::sync::LazyLock::new(|| {
-        aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build([
-                "pg_restore",
-                "mongorestore",
-                "backup-fetch",
-                "restore-db-",
-                "neo4j-admin",
-                "velero",
-                "restic",
-                "pgbackrest",
-                "barman",
-                "borg",
-                "etcdctl",
-                "litestream",
-                "gcloud",
-                "psql",
-                "mysql",
-            ])
-            .expect("static needles")
-    });
+    std::sync::LazyLock::new(|| case_insensitive(&COMMAND_NEEDLES, &[]));
 
 /// Whether a restore section is about data (not `dotnet restore` or restoring packages).
 fn about_data(title: &str, body: &[(u32, &str)]) -> bool {
@@ -122,54 +127,16 @@ impl RestoreDocs {
 /// (case-insensitively): documents without any are skipped before their lines are examined.
 static RESTORE_WORDS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
     std::sync::LazyLock::new(|| {
-        aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build([
-                "restor",
-                "recover",
-                "point-in-time",
-                "backup-fetch",
-                "neo4j-admin",
-                "borg",
-                "gcloud",
-                "psql",
-                "mysql",
-            ])
-            .expect("static needles")
+        case_insensitive(&COMMAND_NEEDLES, &["restor", "recover", "point-in-time"])
     });
 
 /// "restor", case-insensitively.
-static RESTOR: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
-    aho_corasick::AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build(["restor"])
-        .expect("static needle")
-});
+static RESTOR: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+    std::sync::LazyLock::new(|| case_insensitive(&["restor"], &[]));
 
 /// The command words of [`COMMAND_WORDS`] and "restor", case-insensitively.
 static LINE_WORDS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
-    std::sync::LazyLock::new(|| {
-        aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build([
-                "restor",
-                "pg_restore",
-                "mongorestore",
-                "backup-fetch",
-                "neo4j-admin",
-                "velero",
-                "restic",
-                "pgbackrest",
-                "barman",
-                "borg",
-                "etcdctl",
-                "litestream",
-                "gcloud",
-                "psql",
-                "mysql",
-            ])
-            .expect("static needles")
-    });
+    std::sync::LazyLock::new(|| case_insensitive(&COMMAND_NEEDLES, &["restor"]));
 
 fn build(ws: &Workspace) -> RestoreDocs {
     let mut out = RestoreDocs {
