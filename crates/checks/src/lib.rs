@@ -10,6 +10,7 @@ pub mod registry;
 pub mod secret_values;
 
 pub mod ci;
+pub mod code;
 pub mod compose;
 pub mod data;
 pub mod dockerfile;

@@ -19,6 +19,7 @@ pub fn all_checks() -> Vec<&'static dyn Check> {
     checks.extend(crate::ci::checks());
     checks.extend(crate::repo::checks());
     checks.extend(crate::data::checks());
+    checks.extend(crate::code::checks());
     checks.sort_by_key(|c| c.meta().id);
     checks
 }
@@ -39,6 +40,7 @@ pub fn domain_dir(meta: &ControlMeta) -> &'static str {
         "CI" => "ci",
         "SEC" => "repo",
         "DATA" | "DOC" | "TST" | "OBS" => "data",
+        "CODE" => "code",
         _ => "other",
     }
 }

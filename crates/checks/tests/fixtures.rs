@@ -9,6 +9,20 @@ use vouch_checks::{all_checks, domain_dir};
 use vouch_core::OutcomeKind;
 
 fn check_domain(dir: &str) {
+    check_domain_cases(dir, |_| true);
+}
+
+/// Code fixtures are named `good-<lang>...`/`bad-<lang>...`: one test per language family.
+const CODE_LANGS: [&str; 5] = ["python", "js", "go", "rust", "java"];
+
+fn code_lang(name: &str) -> Option<&'static str> {
+    let lang = name.split('-').nth(1)?;
+    CODE_LANGS
+        .into_iter()
+        .find(|l| *l == lang || (*l == "js" && lang == "ts"))
+}
+
+fn check_domain_cases(dir: &str, include: impl Fn(&str) -> bool) {
     let checks: Vec<_> = all_checks()
         .into_iter()
         .filter(|c| domain_dir(c.meta()) == dir)
@@ -33,7 +47,7 @@ fn check_domain(dir: &str) {
             "{}: needs a bad* fixture",
             meta.id
         );
-        for name in names {
+        for name in names.into_iter().filter(|n| include(n)) {
             cases.push((*check, base.join(&name), name));
         }
     }
@@ -95,4 +109,34 @@ fn repo() {
 #[test]
 fn data() {
     check_domain("data");
+}
+
+#[test]
+fn code_python() {
+    check_domain_cases("code", |n| code_lang(n) == Some("python"));
+}
+
+#[test]
+fn code_js() {
+    check_domain_cases("code", |n| code_lang(n) == Some("js"));
+}
+
+#[test]
+fn code_go() {
+    check_domain_cases("code", |n| code_lang(n) == Some("go"));
+}
+
+#[test]
+fn code_rust() {
+    check_domain_cases("code", |n| code_lang(n) == Some("rust"));
+}
+
+#[test]
+fn code_java() {
+    check_domain_cases("code", |n| code_lang(n) == Some("java"));
+}
+
+#[test]
+fn code_any_language() {
+    check_domain_cases("code", |n| code_lang(n).is_none());
 }

@@ -22,6 +22,8 @@ enum Command {
     Controls(cmd::controls::ControlsArgs),
     /// Print a control's documentation.
     Explain(cmd::explain::ExplainArgs),
+    /// List the HTTP routes found in the code, with the auth that applies to each.
+    Routes(cmd::routes::RoutesArgs),
 }
 
 /// Exit codes: 0 clear, 1 gate failed, 2 usage or tool error.
@@ -31,6 +33,7 @@ fn main() -> ExitCode {
         Command::Audit(args) => cmd::audit::run(args),
         Command::Controls(args) => cmd::controls::run(args),
         Command::Explain(args) => cmd::explain::run(args),
+        Command::Routes(args) => cmd::routes::run(args),
     };
     match result {
         Ok(code) => code,

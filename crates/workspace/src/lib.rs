@@ -21,6 +21,7 @@ pub use git::GitInfo;
 pub use libraries::Capability;
 pub use manifests::Dependency;
 pub use source::SourceText;
+pub use vouch_code as code;
 pub use walk::{LoadError, LoadOptions, load};
 pub use yaml::{Node, Value, YamlDoc, YamlError};
 
@@ -120,6 +121,8 @@ pub struct Workspace {
     pub yaml: Vec<YamlFile>,
     pub dependencies: Vec<Dependency>,
     pub facts: Facts,
+    /// Facts from the source code (routes, sinks, settings), linked across files.
+    pub code: vouch_code::CodeIndex,
     /// Unreadable, oversized or unparsable inputs (besides per-format parse errors above).
     pub input_errors: Vec<InputError>,
     cache: Mutex<HashMap<TypeId, Arc<OnceLock<Derived>>>>,
@@ -137,8 +140,27 @@ impl Workspace {
             mut yaml,
             mut dependencies,
             mut facts,
+            code,
             errors: mut input_errors,
         } = parts;
+        for file in &code {
+            if let Some((pos, message)) = file.parse_errors.first() {
+                input_errors.push(InputError {
+                    path: file.path.clone(),
+                    message: format!(
+                        "{message} at line {}: facts from the rest of the file are kept",
+                        pos.line
+                    ),
+                });
+            }
+            if let Some(reason) = &file.skipped {
+                input_errors.push(InputError {
+                    path: file.path.clone(),
+                    message: reason.clone(),
+                });
+            }
+        }
+        let code = vouch_code::CodeIndex::build(code);
         files.sort_by(|a, b| a.rel.cmp(&b.rel));
         dockerfiles.sort_by(|a, b| a.path.cmp(&b.path));
         yaml.sort_by(|a, b| a.path.cmp(&b.path));
@@ -153,6 +175,7 @@ impl Workspace {
             yaml,
             dependencies,
             facts,
+            code,
             input_errors,
             cache: Mutex::new(HashMap::new()),
         }

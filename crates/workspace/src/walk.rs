@@ -40,6 +40,7 @@ pub(crate) struct Collected {
     pub(crate) yaml: Vec<YamlFile>,
     pub(crate) dependencies: Vec<crate::Dependency>,
     pub(crate) facts: facts::Facts,
+    pub(crate) code: Vec<vouch_code::FileCode>,
     pub(crate) errors: Vec<InputError>,
 }
 
@@ -50,6 +51,7 @@ impl Collected {
         self.yaml.extend(other.yaml);
         self.dependencies.extend(other.dependencies);
         self.facts.merge(other.facts);
+        self.code.extend(other.code);
         self.errors.extend(other.errors);
     }
 }
@@ -212,6 +214,9 @@ fn inspect(rel: &str, kind: FileKind, entry: &mut FileEntry, bytes: &[u8], out: 
         return;
     }
     out.facts = facts::scan(rel, kind, bytes);
+    if matches!(kind, FileKind::Source(_)) && is_reviewed_code(rel) {
+        out.code.extend(vouch_code::extract(rel, bytes));
+    }
     let kind = if kind == FileKind::Other
         && entry.size <= MAX_PARSE_BYTES
         && crate::classify::looks_like_dockerfile(
@@ -230,6 +235,15 @@ fn inspect(rel: &str, kind: FileKind, entry: &mut FileEntry, bytes: &[u8], out: 
             entry.text = Some(text);
         }
     }
+}
+
+/// Application code a reviewer reads: not tests, not docs or examples, not vendored trees.
+fn is_reviewed_code(rel: &str) -> bool {
+    !crate::is_test_path(rel)
+        && !crate::is_docs_or_example_path(rel)
+        && !rel
+            .split('/')
+            .any(|c| matches!(c, "vendor" | "node_modules" | "third_party"))
 }
 
 fn keeps_text_after_parse(kind: FileKind, out: &Collected) -> bool {
