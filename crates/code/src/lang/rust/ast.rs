@@ -69,14 +69,6 @@ impl<'a> Ctx<'a> {
             None => scope_key(&self.root, &self.module),
         }
     }
-
-    pub fn root(&self) -> &str {
-        &self.root
-    }
-
-    pub fn module(&self) -> &[String] {
-        &self.module
-    }
 }
 
 pub fn scope_key(root: &str, segments: &[String]) -> String {
@@ -130,7 +122,10 @@ fn test_ranges(root: Node<'_>, src: &[u8]) -> Vec<(usize, usize)> {
 pub fn next_item(attr: Node<'_>) -> Option<Node<'_>> {
     let mut s = attr.next_named_sibling();
     while let Some(n) = s {
-        if !matches!(n.kind(), "attribute_item" | "line_comment" | "block_comment") {
+        if !matches!(
+            n.kind(),
+            "attribute_item" | "line_comment" | "block_comment"
+        ) {
             return Some(n);
         }
         s = n.next_named_sibling();
@@ -197,7 +192,10 @@ pub fn call_name<'a>(call: Node<'_>, src: &'a [u8]) -> &'a str {
 
 /// The receiver of a method call `recv.method(...)`.
 pub fn receiver(call: Node<'_>) -> Option<Node<'_>> {
-    let f = call.child_by_field_name("function")?;
+    let mut f = call.child_by_field_name("function")?;
+    if f.kind() == "generic_function" {
+        f = f.child_by_field_name("function")?;
+    }
     (f.kind() == "field_expression")
         .then(|| f.child_by_field_name("value"))
         .flatten()
@@ -210,7 +208,12 @@ pub fn args(call: Node<'_>) -> Vec<Node<'_>> {
     };
     let mut cursor = a.walk();
     a.named_children(&mut cursor)
-        .filter(|n| !matches!(n.kind(), "line_comment" | "block_comment" | "attribute_item"))
+        .filter(|n| {
+            !matches!(
+                n.kind(),
+                "line_comment" | "block_comment" | "attribute_item"
+            )
+        })
         .collect()
 }
 
@@ -236,11 +239,11 @@ pub fn chain<'t>(top: Node<'t>, src: &[u8]) -> (Node<'t>, Vec<Link<'t>>) {
             node = recv;
             continue;
         }
-        if node.kind() == "try_expression" || node.kind() == "await_expression" {
-            if let Some(inner) = node.named_child(0) {
-                node = inner;
-                continue;
-            }
+        if matches!(node.kind(), "try_expression" | "await_expression")
+            && let Some(inner) = node.named_child(0)
+        {
+            node = inner;
+            continue;
         }
         break;
     }
@@ -298,8 +301,7 @@ pub fn literal_string<'a>(node: Node<'_>, src: &'a [u8]) -> Option<&'a str> {
                         return None;
                     }
                     n = recv;
-                } else if matches!(callee(n, src), "String::from" | "HeaderValue::from_static")
-                {
+                } else if matches!(callee(n, src), "String::from" | "HeaderValue::from_static") {
                     n = *args(n).first()?;
                 } else {
                     return None;
@@ -483,21 +485,6 @@ pub fn local_binding<'t>(at: Node<'t>, name: &str, src: &[u8]) -> Option<Node<'t
             }
         }
         true
-    });
-    found
-}
-
-/// Whether `name` is a parameter of the function enclosing `at`.
-pub fn is_param(at: Node<'_>, name: &str, src: &[u8]) -> bool {
-    let Some(params) = enclosing_fn(at).and_then(|f| f.child_by_field_name("parameters")) else {
-        return false;
-    };
-    let mut found = false;
-    syntax::walk(params, |n| {
-        if n.kind() == "identifier" && syntax::text(n, src) == name {
-            found = true;
-        }
-        !found
     });
     found
 }

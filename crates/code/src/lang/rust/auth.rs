@@ -9,7 +9,10 @@ use tree_sitter::Node;
 /// A guard found on a handler or a router.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Guard {
-    Required { evidence: String, roles: Vec<String> },
+    Required {
+        evidence: String,
+        roles: Vec<String>,
+    },
     /// A session or optional identity: the handler may or may not check it.
     Maybe(String),
 }
@@ -121,7 +124,8 @@ pub fn body_roles(body: &str) -> Vec<String> {
     ]
     .iter()
     .any(|w| lower.contains(w));
-    let denies = lower.contains("forbidden") || lower.contains("unauthorized") || body.contains('?');
+    let denies =
+        lower.contains("forbidden") || lower.contains("unauthorized") || body.contains('?');
     if checks_admin && denies {
         vec!["admin".into()]
     } else {
@@ -142,7 +146,11 @@ pub fn of_middleware(ctx: &Ctx<'_>, arg: Node<'_>) -> Option<Guard> {
                 return links
                     .iter()
                     .filter(|l| matches!(l.method.as_str(), "layer" | "wrap"))
-                    .filter_map(|l| ast::args(l.call).first().and_then(|a| of_middleware(ctx, *a)))
+                    .filter_map(|l| {
+                        ast::args(l.call)
+                            .first()
+                            .and_then(|a| of_middleware(ctx, *a))
+                    })
                     .next();
             }
             if matches!(
@@ -153,9 +161,10 @@ pub fn of_middleware(ctx: &Ctx<'_>, arg: Node<'_>) -> Option<Guard> {
                 if name.starts_with("from_extractor") {
                     let f = arg.child_by_field_name("function")?;
                     let targs = ast::descendant_text_of_kind(f, "type_arguments", src)?;
-                    let first = ast::split_top_level(targs.trim_start_matches('<').trim_end_matches('>'))
-                        .first()
-                        .map(|s| s.to_string())?;
+                    let first =
+                        ast::split_top_level(targs.trim_start_matches('<').trim_end_matches('>'))
+                            .first()
+                            .map(|s| s.to_string())?;
                     return from_param_type(&first).filter(|g| matches!(g, Guard::Required { .. }));
                 }
                 let f = ast::args(arg).last().copied()?;
@@ -165,11 +174,17 @@ pub fn of_middleware(ctx: &Ctx<'_>, arg: Node<'_>) -> Option<Guard> {
         }
         "macro_invocation" => {
             let t = ctx.text(arg);
-            named(t.split('!').next().unwrap_or(t), t.split('(').next().unwrap_or(t))
+            named(
+                t.split('!').next().unwrap_or(t),
+                t.split('(').next().unwrap_or(t),
+            )
         }
         "identifier" | "scoped_identifier" | "struct_expression" => {
             let t = ctx.text(arg);
-            named(t.split('{').next().unwrap_or(t).trim(), t.split('{').next().unwrap_or(t).trim())
+            named(
+                t.split('{').next().unwrap_or(t).trim(),
+                t.split('{').next().unwrap_or(t).trim(),
+            )
         }
         _ => None,
     }
@@ -186,9 +201,16 @@ fn named(name: &str, evidence: &str) -> Option<Guard> {
     if lower.contains("csrf") || lower.contains("cors") || lower.contains("author_") {
         return None;
     }
-    let is_auth = ["auth", "jwt", "bearer", "login_required", "require_login", "require_user"]
-        .iter()
-        .any(|w| lower.contains(w))
+    let is_auth = [
+        "auth",
+        "jwt",
+        "bearer",
+        "login_required",
+        "require_login",
+        "require_user",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
         || lower.ends_with("::basic")
         || lower.contains("api_key")
         || lower.contains("apikey")
@@ -221,7 +243,10 @@ mod tests {
     fn extractor_types() {
         assert_eq!(ev(from_param_type("AuthUser")), Some(vec![]));
         assert_eq!(ev(from_param_type("Extension<Claims>")), Some(vec![]));
-        assert_eq!(ev(from_param_type("RequireRole<Admin>")), Some(vec!["admin".into()]));
+        assert_eq!(
+            ev(from_param_type("RequireRole<Admin>")),
+            Some(vec!["admin".into()])
+        );
         assert_eq!(ev(from_param_type("AdminUser")), Some(vec!["admin".into()]));
         assert_eq!(ev(from_param_type("Option<AuthUser>")), None);
         assert_eq!(ev(from_param_type("Json<CreateUser>")), None);

@@ -69,7 +69,11 @@ pub fn collect_uses(ctx: &Ctx<'_>, root: Node<'_>, out: &mut FileCode) {
             continue;
         }
         if let Some(arg) = item.child_by_field_name("argument") {
-            let text: String = ctx.text(arg).split_whitespace().collect::<Vec<_>>().join(" ");
+            let text: String = ctx
+                .text(arg)
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
             expand_use("", &text, &mut out.imports);
         }
     }
@@ -136,10 +140,7 @@ impl Known {
         for r in &self.roots {
             let name = r.trim_end_matches('/').rsplit('/').next().unwrap_or("");
             if !name.is_empty() && name.replace('-', "_") == base[0] && base.len() > 1 {
-                candidates.push((
-                    r.clone(),
-                    base[1..].iter().map(|s| s.to_string()).collect(),
-                ));
+                candidates.push((r.clone(), base[1..].iter().map(|s| s.to_string()).collect()));
             }
         }
         candidates

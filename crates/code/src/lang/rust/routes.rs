@@ -133,7 +133,9 @@ impl<'c, 'a, 't> Extractor<'c, 'a, 't> {
             )
         });
         let base_is_router = match base.kind() {
-            "identifier" => self.vars.contains_key(&self.var_key(base, self.ctx.text(base))),
+            "identifier" => self
+                .vars
+                .contains_key(&self.var_key(base, self.ctx.text(base))),
             "call_expression" => is_router_constructor(ast::callee(base, self.src())),
             _ => false,
         };

@@ -18,7 +18,9 @@ fn route<'a>(ix: &'a CodeIndex, method: &str, path: &str) -> &'a Route {
         .unwrap_or_else(|| {
             panic!(
                 "no {method} {path} in {:#?}",
-                ix.routes().map(|r| (&r.method, &r.path)).collect::<Vec<_>>()
+                ix.routes()
+                    .map(|r| (&r.method, &r.path))
+                    .collect::<Vec<_>>()
             )
         })
 }
@@ -121,7 +123,10 @@ pub fn router() -> Router { Router::new().route("/x", post(h)) }
 async fn h(Json(b): Json<X>) {}
 "#,
     )]);
-    assert!(matches!(route(&ix, "POST", "/x").auth, Auth::Unknown { .. }));
+    assert!(matches!(
+        route(&ix, "POST", "/x").auth,
+        Auth::Unknown { .. }
+    ));
 }
 
 #[test]
@@ -204,4 +209,194 @@ mod tests {
     assert!(ix.routes().all(|r| r.path != "/test-only"));
     let _ = kinds(&ix);
     let _ = has(&ix, |_| true);
+}
+
+fn one(src: &str) -> CodeIndex {
+    index(&[("src/handlers.rs", src)])
+}
+
+#[test]
+fn sql_built_with_format_is_a_risk_but_binds_and_allow_lists_are_not() {
+    let ix = one(r#"
+async fn search(State(db): State<PgPool>, Query(q): Query<Search>) {
+    let sql = format!("SELECT * FROM users WHERE name = '{}'", q.name);
+    sqlx::query(&sql).fetch_all(&db).await;
+}
+"#);
+    assert_eq!(kinds(&ix), vec![FactKind::RiskSqlInterpolation]);
+    let ix = one(r#"
+const TABLE: &str = "users";
+async fn list(State(db): State<PgPool>, Query(q): Query<Search>, Path(id): Path<i64>) {
+    let column = match q.sort.as_deref() { Some("name") => "name", _ => "created_at" };
+    sqlx::query(&format!("SELECT * FROM {TABLE} ORDER BY {column} LIMIT $1")).bind(q.limit).fetch_all(&db).await;
+    sqlx::query(&format!("SELECT * FROM users WHERE id = {}", id)).fetch_one(&db).await;
+    let placeholders = q.ids.iter().map(|_| "?").collect::<Vec<_>>().join(", ");
+    sqlx::query(&format!("SELECT * FROM users WHERE id IN ({placeholders})")).fetch_all(&db).await;
+    sqlx::query!("SELECT * FROM users WHERE name = $1", q.name).fetch_all(&db).await;
+    // sqlx::query(&format!("SELECT * FROM users WHERE name = '{}'", q.name));
+}
+"#);
+    assert!(
+        !has(&ix, |k| *k == FactKind::RiskSqlInterpolation),
+        "{:?}",
+        kinds(&ix)
+    );
+}
+
+#[test]
+fn shell_commands_from_input() {
+    let ix = one(r#"
+async fn convert(Json(req): Json<Convert>) {
+    let out = Command::new("sh").arg("-c").arg(format!("convert {} out.png", req.file)).output().await;
+    let ok = Command::new("sh").arg("-c").arg("ls -la /tmp").output().await;
+    let ok2 = Command::new("convert").arg(&req.file).output().await;
+}
+"#);
+    let k = kinds(&ix);
+    let shells = k.iter().filter(|k| **k == FactKind::RiskShellInjection);
+    assert_eq!(shells.count(), 1, "{k:?}");
+}
+
+#[test]
+fn cors_jwt_and_secrets() {
+    let ix = one(r#"
+use jsonwebtoken::{decode, Validation};
+fn cors() -> CorsLayer { CorsLayer::very_permissive() }
+fn cors2() -> CorsLayer { CorsLayer::new().allow_origin(Any).allow_methods(Any) }
+fn cors3() -> CorsLayer { CorsLayer::new().allow_origin(AllowOrigin::mirror_request()).allow_credentials(true) }
+fn cors4(s: &Settings) -> CorsLayer { CorsLayer::new().allow_origin(s.cors_origin.parse::<HeaderValue>().unwrap()) }
+fn validation() -> Validation {
+    let mut v = Validation::new(Algorithm::HS256);
+    v.insecure_disable_signature_validation();
+    v.validate_exp = false;
+    v
+}
+fn secret() -> String { std::env::var("JWT_SECRET").unwrap_or_else(|_| "dev-secret-key".to_string()) }
+"#);
+    let cors: Vec<_> = ix
+        .facts()
+        .filter_map(|(_, f)| match &f.kind {
+            FactKind::CorsPolicy {
+                origins,
+                credentials,
+            } => Some((origins.clone(), *credentials)),
+            _ => None,
+        })
+        .collect();
+    use crate::model::Value;
+    assert_eq!(
+        cors,
+        vec![
+            (Value::Reflected, true),
+            (Value::Literal("*".into()), false),
+            (Value::Reflected, true),
+            (Value::Config("cors_origin".into()), false),
+        ]
+    );
+    assert_eq!(
+        ix.facts()
+            .filter(|(_, f)| f.kind == FactKind::RiskJwtUnverified)
+            .count(),
+        2
+    );
+    let fallback = ix
+        .facts()
+        .find(|(_, f)| f.kind == FactKind::RiskJwtSecretFallback)
+        .expect("fallback");
+    assert_eq!(fallback.1.secret.as_deref(), Some("dev-secret-key"));
+    assert!(ix.config("jwt_secret").next().is_none());
+}
+
+#[test]
+fn credentials_hashes_randomness_and_stubs() {
+    let ix = one(r#"
+const ADMIN_PASSWORD: &str = "S3cret!admin";
+const PASSWORD_MIN_LENGTH: usize = 12;
+const API_KEY_HEADER: &str = "x-api-key";
+const DB_PASSWORD: &str = "changeme";
+fn check(token: &str) -> bool { token == "static-token-123" }
+fn authorize(user: &User, action: &str) -> bool { true }
+fn hash(password: &str) -> String { format!("{:x}", Sha256::digest(password.as_bytes())) }
+fn reset_token() -> String { (0..32).map(|_| fastrand::alphanumeric()).collect() }
+fn pick_color() -> u8 { fastrand::u8(..) }
+async fn export(State(s): State<App>) -> Json<Export> { todo!() }
+"#);
+    let k = kinds(&ix);
+    let count = |kind: FactKind| k.iter().filter(|x| **x == kind).count();
+    assert_eq!(count(FactKind::RiskHardcodedCredential), 2, "{k:?}");
+    assert_eq!(count(FactKind::RiskAuthAlwaysAllows), 1);
+    assert_eq!(count(FactKind::RiskWeakPasswordHash), 1);
+    assert_eq!(count(FactKind::RiskInsecureRandom), 1);
+    assert_eq!(count(FactKind::RiskStub), 1);
+}
+
+#[test]
+fn capabilities_wired_in_main() {
+    let ix = index(&[(
+        "src/main.rs",
+        r#"
+use axum::Router;
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt().json().with_env_filter(EnvFilter::from_default_env()).init();
+    let _guard = sentry::init((std::env::var("SENTRY_DSN").ok(), sentry::ClientOptions::default()));
+    let pool = PgPoolOptions::new().max_connections(20).connect(&url).await.unwrap();
+    let http = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap();
+    let governor = GovernorConfigBuilder::default().finish().unwrap();
+    let app = Router::new()
+        .route("/metrics", get(move || async move { handle.render() }))
+        .layer(GovernorLayer { config: Arc::new(governor) })
+        .layer(CatchPanicLayer::new())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(RequestBodyLimitLayer::new(1024 * 1024));
+    let builder = PrometheusBuilder::new();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.unwrap();
+}
+"#,
+    )]);
+    let k = kinds(&ix);
+    for want in [
+        FactKind::HasStructuredLogging,
+        FactKind::ErrorTracking { dsn_from_env: true },
+        FactKind::DbPool { bounded: true },
+        FactKind::HttpClientCall { timeout: true },
+        FactKind::HasRateLimiter,
+        FactKind::HasRecoveryMiddleware,
+        FactKind::HasRequestId,
+        FactKind::HasBodySizeLimit,
+        FactKind::HasGracefulShutdown,
+        FactKind::MetricsEndpoint {
+            path: "/metrics".into(),
+        },
+    ] {
+        assert!(k.contains(&want), "missing {want:?} in {k:?}");
+    }
+}
+
+#[test]
+fn config_values_from_consts_and_env() {
+    let ix = index(&[(
+        "src/config.rs",
+        r#"
+pub const CORS_ORIGINS: &[&str] = &["https://app.example.com"];
+pub fn load() -> Settings {
+    Settings {
+        cors_origin: env::var("CORS_ORIGIN").unwrap_or_else(|_| "*".into()),
+        port: env::var("PORT").unwrap_or("8080".to_string()),
+    }
+}
+"#,
+    )]);
+    use crate::model::Value;
+    assert_eq!(
+        ix.resolve(&Value::Config("cors_origin".into())),
+        Value::Env {
+            name: "CORS_ORIGIN".into(),
+            default: Some("*".into())
+        }
+    );
+    assert_eq!(
+        ix.resolve(&Value::Config("cors_origins".into())),
+        Value::List(vec!["https://app.example.com".into()])
+    );
 }
