@@ -100,7 +100,7 @@ app.add_middleware(
 enum Allowed {
     /// Any origin; how the code says so.
     Any(String),
-    /// The request's `Origin` echoed back.
+    /// The request's `Origin` echoed back; through which setting, when one.
     Reflected(String),
     /// A fixed set of origins, or origins the deployment sets.
     Restricted(String),
@@ -139,12 +139,12 @@ impl Check for CorsStrict {
                     fact,
                     format!("CORS allows any origin ({how}){with_credentials}"),
                 )),
-                Allowed::Reflected(how) => fails.push(sources.fact_finding(
+                Allowed::Reflected(via) => fails.push(sources.fact_finding(
                     ws,
                     file,
                     fact,
                     format!(
-                        "CORS reflects the request's Origin ({how}), which allows every origin{with_credentials}"
+                        "CORS echoes the request's Origin back{via}, which allows every origin{with_credentials}"
                     ),
                 )),
                 Allowed::Restricted(how) => passes.push(sources.fact_finding(
@@ -218,10 +218,8 @@ fn allowed(index: &CodeIndex, origins: &Value) -> Allowed {
             }
             None => format!("{prefix}comes from environment variable `{name}`"),
         }),
-        Value::Reflected if prefix.is_empty() => {
-            Allowed::Reflected("the origin setting echoes the request".into())
-        }
-        Value::Reflected => Allowed::Reflected(format!("{prefix}echoes the request")),
+        Value::Reflected if prefix.is_empty() => Allowed::Reflected(String::new()),
+        Value::Reflected => Allowed::Reflected(format!(" through {}", prefix.trim())),
         Value::Config(name) => Allowed::Unknown(format!(
             "the origins come from setting `{name}`, which is not defined in the code read"
         )),
@@ -386,9 +384,9 @@ mod tests {
                     .into()
             )
         );
-        assert!(matches!(
+        assert_eq!(
             allowed(&index, &Value::Config("origin".into())),
-            Allowed::Reflected(_)
-        ));
+            Allowed::Reflected(" through setting `origin` (cors.js:2)".into())
+        );
     }
 }
