@@ -44,7 +44,7 @@ fn precision_and_recall_at_least_097() {
             let hits = scan(set, text.as_bytes());
             let found = hits
                 .iter()
-                .any(|h| h.rule == p.rule && &text[h.span.clone()] == p.secret);
+                .any(|h| h.rule == p.rule && text[h.span.clone()] == p.secret);
             let t = per_rule.entry(p.rule).or_default();
             if found {
                 t.tp += 1;
