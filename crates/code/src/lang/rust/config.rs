@@ -139,6 +139,10 @@ pub fn value_of(ctx: &Ctx<'_>, node: Node<'_>, depth: usize) -> Value {
     }
     match node.kind() {
         "array_expression" => list(ctx, node),
+        "try_expression" | "parenthesized_expression" => node
+            .named_child(0)
+            .map(|v| value_of(ctx, v, depth + 1))
+            .unwrap_or(Value::Unknown),
         "reference_expression" => node
             .child_by_field_name("value")
             .map(|v| value_of(ctx, v, depth + 1))

@@ -251,12 +251,7 @@ fn literal_only(ctx: &Ctx<'_>, value: Node<'_>) -> bool {
     let text = ctx.text(value);
     if text.contains(".join(") {
         let literals = syntax::descendants_of_kind(value, "string_content");
-        return !literals.is_empty()
-            && literals.iter().all(|l| {
-                let t = ctx.text(*l).trim();
-                t.chars()
-                    .all(|c| "?$,{} ".contains(c) || c.is_ascii_digit())
-            });
+        return !literals.is_empty() && literals.iter().all(|l| is_placeholder_text(ctx.text(*l)));
     }
     match value.kind() {
         "match_expression" => {
@@ -273,6 +268,23 @@ fn literal_only(ctx: &Ctx<'_>, value: Node<'_>) -> bool {
         }
         _ => false,
     }
+}
+
+/// `?`, `$1`, `${i}`, `, `: text that only builds bind placeholders.
+fn is_placeholder_text(t: &str) -> bool {
+    let mut depth = 0;
+    t.chars().all(|c| match c {
+        '{' => {
+            depth += 1;
+            true
+        }
+        '}' => {
+            depth -= 1;
+            true
+        }
+        _ if depth > 0 => c.is_alphanumeric() || c == '_',
+        _ => "?$, ".contains(c) || c.is_ascii_digit(),
+    })
 }
 
 fn arm_is_literal(ctx: &Ctx<'_>, v: Node<'_>) -> bool {
