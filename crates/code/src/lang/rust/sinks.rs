@@ -510,6 +510,28 @@ fn is_request_field(ctx: &Ctx<'_>, at: Node<'_>, expr: &str) -> bool {
 
 /// Whether an expression renders an error value as text (`e.to_string()`, `format!("{e}")`).
 fn is_error_text(text: &str) -> bool {
+    // Words inside string literals ("internal error") are not the error value; inline
+    // format captures (`"{err:?}"`) are.
+    let mut code = String::with_capacity(text.len());
+    let (mut in_str, mut in_capture) = (false, false);
+    let mut prev = ' ';
+    for c in text.chars() {
+        if c == '"' && prev != '\\' {
+            in_str = !in_str;
+            in_capture = false;
+        } else if !in_str {
+            code.push(c);
+        } else if c == '{' {
+            in_capture = true;
+            code.push(' ');
+        } else if c == '}' || c == ':' {
+            in_capture = false;
+        } else if in_capture {
+            code.push(c);
+        }
+        prev = c;
+    }
+    let text = code.as_str();
     let renders = text.contains("to_string") || text.contains("format!") || text.contains("json!");
     renders
         && text
