@@ -47,6 +47,7 @@ pub fn extract(ctx: &Ctx<'_>, root: Node<'_>, out: &mut FileCode) {
                 stub_function(ctx, n, out);
             }
             "struct_item" => password_struct(ctx, n, out),
+            "scoped_identifier" => insecure_random(ctx, n, out),
             "macro_invocation" => {
                 stub_macro(ctx, n, out);
                 weak_hash_in_macro(ctx, n, out);
@@ -556,7 +557,24 @@ fn weak_hash_in_macro(ctx: &Ctx<'_>, mac: Node<'_>, out: &mut FileCode) {
 
 /// `fastrand`, `SmallRng`, `StdRng::seed_from_u64` producing a token, key or password.
 fn insecure_random(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
-    let callee = ast::callee(call, ctx.src);
+    let callee = if call.kind() == "call_expression" {
+        ast::callee(call, ctx.src)
+    } else {
+        // A generator passed as a function: `repeat_with(fastrand::alphanumeric)`.
+        let is_callee = call
+            .parent()
+            .is_some_and(|p| p.kind() == "call_expression" || p.kind() == "generic_function");
+        let in_use = syntax::ancestor_of_kind(call, &["use_declaration"]).is_some();
+        if is_callee
+            || in_use
+            || call
+                .parent()
+                .is_some_and(|p| p.kind() == "scoped_identifier")
+        {
+            return;
+        }
+        ctx.text(call)
+    };
     let weak = callee.starts_with("fastrand::")
         || callee.contains("SmallRng::")
         || callee.ends_with("seed_from_u64")
