@@ -436,18 +436,18 @@ fn sentry(ctx: &Ctx<'_>, n: Node<'_>, facts: &mut Vec<Fact>) {
     let t = args.first().map(|a| ctx.text(*a)).unwrap_or("");
     let literal = syntax::descendants_of_kind(n, "string_content")
         .into_iter()
-        .map(|s| ctx.text(s))
-        .find(|s| s.starts_with("http") && s.contains('@'));
+        .find(|s| ctx.text(*s).starts_with("http") && ctx.text(*s).contains('@'));
     let mut fact = match literal {
         Some(dsn) => {
+            // Pointed at the DSN itself, whose key is redacted in the evidence.
             let mut f = Fact::new(
                 FactKind::ErrorTracking {
                     dsn_from_env: false,
                 },
-                ast::pos(n),
+                ast::pos(dsn),
                 "Sentry initialised with a DSN written in code",
             );
-            f.secret = Some(dsn.to_string());
+            f.secret = Some(ctx.text(dsn).to_string());
             f
         }
         None => {

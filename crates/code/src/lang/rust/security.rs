@@ -500,19 +500,23 @@ fn weak_hash(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
         .iter()
         .any(|w| l.contains(w))
     };
-    let fast = if is_fast(callee) {
-        true
+    let hash = if is_fast(callee) {
+        Some(callee.to_string())
     } else if ast::call_name(call, ctx.src) == "update"
         && let Some(recv) = ast::receiver(call)
     {
+        // `let mut hasher = Sha256::new(); hasher.update(password)`: name the hasher's type.
         let root = ast::root_ident(ctx.text(recv));
-        ast::local_binding(call, root, ctx.src).is_some_and(|v| is_fast(ctx.text(v)))
+        ast::local_binding(call, root, ctx.src)
+            .map(|v| ctx.text(v))
+            .filter(|v| is_fast(v))
+            .map(|v| v.split("::new").next().unwrap_or(v).to_string())
     } else {
-        false
+        None
     };
-    if !fast {
+    let Some(hash) = hash else {
         return;
-    }
+    };
     let hashes_password = ast::args(call).iter().any(|a| {
         let t = ctx.text(*a).to_ascii_lowercase();
         (t.contains("password") || t.contains("passwd")) && !t.contains("token")
@@ -521,7 +525,7 @@ fn weak_hash(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
         out.facts.push(Fact::new(
             FactKind::RiskWeakPasswordHash,
             ast::pos(call),
-            format!("password hashed with the fast hash `{callee}` (use argon2 or bcrypt)"),
+            format!("password hashed with the fast hash `{hash}` (use argon2 or bcrypt)"),
         ));
     }
 }

@@ -441,7 +441,7 @@ fn ssrf(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
     };
     out.facts.push(Fact::new(
         FactKind::RiskSsrf,
-        ast::pos(call),
+        ast::pos(url),
         format!("outbound request to a URL taken from the request (`{source}`) with no allow-list"),
     ));
 }
