@@ -3,6 +3,7 @@
 
 use crate::model::Pos;
 use crate::syntax;
+use std::collections::HashSet;
 use tree_sitter::Node;
 
 /// What every part of the extractor needs about the file being read.
@@ -154,7 +155,8 @@ pub fn enclosing_fn(node: Node<'_>) -> Option<Node<'_>> {
 }
 
 /// The callee of a call as written, without generic arguments: `sqlx::query`,
-/// `client.get` (field calls give `<receiver text>.<method>`).
+/// `reqwest::get`. A method call gives its method name only: the receiver's text can be a
+/// whole chain, and scanning it at every link would be quadratic.
 pub fn callee<'a>(call: Node<'_>, src: &'a [u8]) -> &'a str {
     let Some(f) = call.child_by_field_name("function") else {
         return "";
@@ -164,6 +166,12 @@ pub fn callee<'a>(call: Node<'_>, src: &'a [u8]) -> &'a str {
     } else {
         f
     };
+    if f.kind() == "field_expression" {
+        return f
+            .child_by_field_name("field")
+            .map(|n| syntax::text(n, src))
+            .unwrap_or("");
+    }
     syntax::text(f, src)
 }
 
@@ -249,6 +257,33 @@ pub fn chain<'t>(top: Node<'t>, src: &[u8]) -> (Node<'t>, Vec<Link<'t>>) {
     }
     links.reverse();
     (node, links)
+}
+
+/// Finds the outermost call of each method chain during a pre-order walk without asking
+/// tree-sitter for parents (a parent lookup descends from the root: quadratic on long chains).
+#[derive(Default)]
+pub struct ChainTops {
+    inner: HashSet<usize>,
+}
+
+impl ChainTops {
+    /// Call for every `call_expression` in pre-order: whether it is its chain's outermost call.
+    pub fn is_top(&mut self, call: Node<'_>, src: &[u8]) -> bool {
+        if self.inner.remove(&call.id()) {
+            return false;
+        }
+        let (base, links) = chain(call, src);
+        for link in &links {
+            if link.call.id() != call.id() {
+                self.inner.insert(link.call.id());
+            }
+        }
+        // The chain's first call (`Client::builder()`) is part of it too.
+        if base.id() != call.id() {
+            self.inner.insert(base.id());
+        }
+        true
+    }
 }
 
 /// The outermost call of the method chain `node` is part of.

@@ -19,6 +19,9 @@ pub enum Guard {
 
 /// Classifies a handler parameter's type.
 pub fn from_param_type(ty: &str) -> Option<Guard> {
+    if ty.len() > 512 {
+        return None;
+    }
     let ty = ty.trim().trim_start_matches('&').trim();
     let (outer, inner) = split_generic(ty);
     let outer_name = last_segment(outer);
@@ -133,44 +136,150 @@ pub fn body_roles(body: &str) -> Vec<String> {
     }
 }
 
-/// Classifies the argument of `.layer(..)`, `.route_layer(..)` or `.wrap(..)`.
+/// Layers and middleware that never authenticate (tower-http, actix-web, observability).
+const NOT_AUTH: &[&str] = &[
+    "TraceLayer",
+    "CorsLayer",
+    "Cors",
+    "CompressionLayer",
+    "DecompressionLayer",
+    "TimeoutLayer",
+    "Governor",
+    "CatchPanicLayer",
+    "SetRequestIdLayer",
+    "PropagateRequestIdLayer",
+    "RequestIdLayer",
+    "DefaultBodyLimit",
+    "RequestBodyLimitLayer",
+    "Extension",
+    "AddExtensionLayer",
+    "HandleErrorLayer",
+    "SetResponseHeaderLayer",
+    "SetRequestHeaderLayer",
+    "SetSensitiveHeadersLayer",
+    "SetSensitiveRequestHeadersLayer",
+    "NormalizePath",
+    "Logger",
+    "TracingLogger",
+    "Compress",
+    "ErrorHandlers",
+    "DefaultHeaders",
+    "SessionManagerLayer",
+    "SessionMiddleware",
+    "CookieManagerLayer",
+    "NewSentryLayer",
+    "SentryHttpLayer",
+    "ConcurrencyLimitLayer",
+    "LoadShedLayer",
+    "BufferLayer",
+    "RateLimitLayer",
+    "PrometheusMetricLayer",
+    "GenericMetricLayer",
+    "OtelAxumLayer",
+    "OtelInResponseLayer",
+    "MapResponseLayer",
+    "MapRequestLayer",
+    "ServeDir",
+    "RequestIdentifier",
+    "CsrfLayer",
+    "HandleError",
+    "Condition",
+    "RequestTracing",
+    "RequestMetrics",
+    "RequestDecompressionLayer",
+    "InFlightRequestsLayer",
+    "ResponseTimeLayer",
+    "SecureHeaders",
+    "HelmetLayer",
+];
+
+/// Words in a custom middleware's name that say it is not about identity.
+const NOT_AUTH_WORDS: &[&str] = &[
+    "metric",
+    "log",
+    "trace",
+    "tracing",
+    "timing",
+    "time",
+    "request_id",
+    "cors",
+    "compress",
+    "header",
+    "cache",
+    "panic",
+    "limit",
+    "error",
+    "print",
+    "track",
+    "telemetry",
+    "span",
+    "locale",
+    "version",
+    "security_headers",
+    "csp",
+    "etag",
+    "redirect",
+    "static",
+    "propagate",
+];
+
+/// Classifies the argument of `.layer(..)`, `.route_layer(..)` or `.wrap(..)`: a guard, a
+/// custom middleware that may authenticate (`Maybe`), or None for known non-auth layers.
 pub fn of_middleware(ctx: &Ctx<'_>, arg: Node<'_>) -> Option<Guard> {
+    of_middleware_at(ctx, arg, 0)
+}
+
+fn of_middleware_at(ctx: &Ctx<'_>, arg: Node<'_>, depth: usize) -> Option<Guard> {
+    if depth > 8 {
+        return None;
+    }
     let src = ctx.src;
     match arg.kind() {
         "call_expression" => {
             let callee = ast::callee(arg, src);
             let name = ast::call_name(arg, src);
-            // ServiceBuilder::new().layer(a).layer(b): any of its layers.
-            if ast::receiver(arg).is_some() && matches!(name, "layer" | "wrap") {
+            // ServiceBuilder::new().layer(a).layer(b): the strongest of its layers.
+            if ast::receiver(arg).is_some() && matches!(name, "layer" | "wrap" | "into_inner") {
                 let (_, links) = ast::chain(arg, src);
-                return links
+                let guards: Vec<Guard> = links
                     .iter()
                     .filter(|l| matches!(l.method.as_str(), "layer" | "wrap"))
                     .filter_map(|l| {
                         ast::args(l.call)
                             .first()
-                            .and_then(|a| of_middleware(ctx, *a))
+                            .and_then(|a| of_middleware_at(ctx, *a, depth + 1))
                     })
-                    .next();
+                    .collect();
+                return strongest(guards);
+            }
+            if name.starts_with("from_extractor") {
+                let f = arg.child_by_field_name("function")?;
+                let targs = ast::descendant_text_of_kind(f, "type_arguments", src)?;
+                let first =
+                    ast::split_top_level(targs.trim_start_matches('<').trim_end_matches('>'))
+                        .first()
+                        .map(|s| s.to_string())?;
+                return Some(from_param_type(&first).unwrap_or_else(|| {
+                    Guard::Maybe(format!("the `{first}` extractor layer may authenticate"))
+                }));
             }
             if matches!(
                 name,
-                "from_fn" | "from_fn_with_state" | "wrap_fn" | "from_extractor_with_state"
-            ) || name == "from_extractor"
-            {
-                if name.starts_with("from_extractor") {
-                    let f = arg.child_by_field_name("function")?;
-                    let targs = ast::descendant_text_of_kind(f, "type_arguments", src)?;
-                    let first =
-                        ast::split_top_level(targs.trim_start_matches('<').trim_end_matches('>'))
-                            .first()
-                            .map(|s| s.to_string())?;
-                    return from_param_type(&first).filter(|g| matches!(g, Guard::Required { .. }));
-                }
+                "from_fn"
+                    | "from_fn_with_state"
+                    | "wrap_fn"
+                    | "map_request"
+                    | "map_request_with_state"
+            ) {
                 let f = ast::args(arg).last().copied()?;
-                return named(ctx.text(f), &format!("{callee}({})", ctx.text(f)));
+                let fname = ctx.text(f);
+                if f.kind() == "closure_expression" {
+                    return None;
+                }
+                return named(fname, &format!("{callee}({fname})"))
+                    .or_else(|| custom(fname, &format!("{callee}({fname})")));
             }
-            named(callee, &format!("{callee}(..)"))
+            named(callee, &format!("{callee}(..)")).or_else(|| custom(callee, callee))
         }
         "macro_invocation" => {
             let t = ctx.text(arg);
@@ -179,15 +288,58 @@ pub fn of_middleware(ctx: &Ctx<'_>, arg: Node<'_>) -> Option<Guard> {
                 t.split('(').next().unwrap_or(t),
             )
         }
-        "identifier" | "scoped_identifier" | "struct_expression" => {
+        "identifier" => {
             let t = ctx.text(arg);
-            named(
-                t.split('{').next().unwrap_or(t).trim(),
-                t.split('{').next().unwrap_or(t).trim(),
-            )
+            // `let auth = from_fn(require_auth); app.layer(auth)`
+            if let Some(value) = ast::local_binding(arg, t, src) {
+                return of_middleware_at(ctx, value, depth + 1);
+            }
+            named(t, t).or_else(|| custom(t, t))
+        }
+        "scoped_identifier" | "struct_expression" => {
+            let t = ctx.text(arg);
+            let head = t.split('{').next().unwrap_or(t).trim();
+            named(head, head).or_else(|| custom(head, head))
+        }
+        "reference_expression" | "parenthesized_expression" => {
+            let inner = arg
+                .child_by_field_name("value")
+                .or_else(|| arg.named_child(0))?;
+            of_middleware_at(ctx, inner, depth + 1)
         }
         _ => None,
     }
+}
+
+/// A Required guard beats a Maybe.
+fn strongest(guards: Vec<Guard>) -> Option<Guard> {
+    let mut maybe = None;
+    for g in guards {
+        match g {
+            Guard::Required { .. } => return Some(g),
+            Guard::Maybe(_) if maybe.is_none() => maybe = Some(g),
+            _ => {}
+        }
+    }
+    maybe
+}
+
+/// A layer vouch does not know: it may authenticate unless its name says otherwise.
+fn custom(name: &str, evidence: &str) -> Option<Guard> {
+    let type_name = name
+        .split("::")
+        .find(|s| s.starts_with(|c: char| c.is_ascii_uppercase()))
+        .unwrap_or(name);
+    if NOT_AUTH.iter().any(|n| type_name.starts_with(n)) {
+        return None;
+    }
+    let lower = name.to_ascii_lowercase();
+    if NOT_AUTH_WORDS.iter().any(|w| lower.contains(w)) {
+        return None;
+    }
+    Some(Guard::Maybe(format!(
+        "middleware `{evidence}` is applied and vouch cannot tell whether it authenticates"
+    )))
 }
 
 /// A middleware named in text (actix `#[get("/x", wrap = "Auth")]`).

@@ -12,6 +12,7 @@ use tree_sitter::Node;
 pub fn extract(ctx: &Ctx<'_>, root: Node<'_>, out: &mut FileCode) {
     let file = std::str::from_utf8(ctx.src).unwrap_or("");
     let mut facts = Vec::new();
+    let mut chain_tops = ast::ChainTops::default();
     syntax::walk(root, |n| {
         if ctx.in_test(n) {
             return false;
@@ -19,7 +20,7 @@ pub fn extract(ctx: &Ctx<'_>, root: Node<'_>, out: &mut FileCode) {
         match n.kind() {
             "call_expression" => {
                 call(ctx, n, file, &mut facts);
-                if is_outermost(n) {
+                if chain_tops.is_top(n, ctx.src) {
                     chain(ctx, n, file, &mut facts);
                 }
             }
@@ -33,12 +34,6 @@ pub fn extract(ctx: &Ctx<'_>, root: Node<'_>, out: &mut FileCode) {
     framework_defaults(ctx, root, file, out, &mut facts);
     metrics_routes(file, out, &mut facts);
     out.facts.extend(facts);
-}
-
-fn is_outermost(call: Node<'_>) -> bool {
-    !call.parent().is_some_and(|p| {
-        p.kind() == "field_expression" && p.parent().is_some_and(|c| c.kind() == "call_expression")
-    })
 }
 
 fn push(facts: &mut Vec<Fact>, kind: FactKind, at: Node<'_>, detail: impl Into<String>) {
@@ -228,7 +223,7 @@ fn first_line(t: &str) -> String {
 
 /// `reqwest::get(url)`, `reqwest::Client::new()`, `ureq::get(url)`.
 fn client_call(ctx: &Ctx<'_>, n: Node<'_>, callee: &str, file: &str, facts: &mut Vec<Fact>) {
-    let reqwest = file.contains("reqwest");
+    let reqwest = || file.contains("reqwest");
     let (timeout, detail) = match callee {
         "reqwest::get" => (
             false,
@@ -243,7 +238,7 @@ fn client_call(ctx: &Ctx<'_>, n: Node<'_>, callee: &str, file: &str, facts: &mut
             "reqwest blocking client: 30 s default timeout".to_string(),
         ),
         "reqwest::Client::new" | "reqwest::Client::default" => per_request(ctx, n),
-        "Client::new" | "Client::default" if reqwest && ast::args(n).is_empty() => {
+        "Client::new" | "Client::default" if ast::args(n).is_empty() && reqwest() => {
             per_request(ctx, n)
         }
         "ureq::get" | "ureq::post" | "ureq::put" | "ureq::delete" | "ureq::agent" => {
@@ -636,20 +631,19 @@ fn metrics_routes(file: &str, out: &FileCode, facts: &mut Vec<Fact>) {
 
 /// `PgPool::connect(url)` (sqlx's default maximum of 10) and deadpool's `create_pool`.
 fn pool_call(ctx: &Ctx<'_>, n: Node<'_>, callee: &str, file: &str, facts: &mut Vec<Fact>) {
-    let sqlx_connect = file.contains("sqlx")
-        && [
-            "PgPool::",
-            "MySqlPool::",
-            "SqlitePool::",
-            "AnyPool::",
-            "Pool::",
-        ]
-        .iter()
-        .any(|p| callee.starts_with(p) || callee.contains(&format!("::{p}")))
-        && matches!(
-            ast::call_name(n, ctx.src),
-            "connect" | "connect_lazy" | "connect_with"
-        );
+    let sqlx_connect = matches!(
+        ast::call_name(n, ctx.src),
+        "connect" | "connect_lazy" | "connect_with"
+    ) && [
+        "PgPool::",
+        "MySqlPool::",
+        "SqlitePool::",
+        "AnyPool::",
+        "Pool::",
+    ]
+    .iter()
+    .any(|p| callee.starts_with(p) || callee.contains(&format!("::{p}")))
+        && file.contains("sqlx");
     if sqlx_connect {
         push(
             facts,

@@ -10,6 +10,8 @@ use crate::model::{Auth, FileCode, Language, LinkHint, RouteKind};
 use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
 
+/// Prefix of a mount's auth set by a middleware that may authenticate (not a guard).
+pub const MAYBE: &str = "\u{2}maybe:";
 /// Prefix of a mount child that still needs resolving (`~users::router`).
 pub const UNRESOLVED: &str = "~";
 /// Scope prefixes of the hints only this module reads (removed before the shared linker).
@@ -74,15 +76,15 @@ pub fn collect_uses(ctx: &Ctx<'_>, root: Node<'_>, out: &mut FileCode) {
                 .split_whitespace()
                 .collect::<Vec<_>>()
                 .join(" ");
-            expand_use("", &text, &mut out.imports);
+            expand_use("", &text, &mut out.imports, 0);
         }
     }
 }
 
 /// `a::{b, c::{d as e}}` → `a::b`, `a::c::d as e`.
-fn expand_use(prefix: &str, text: &str, out: &mut Vec<String>) {
+fn expand_use(prefix: &str, text: &str, out: &mut Vec<String>, depth: usize) {
     let text = text.trim();
-    if out.len() > 512 {
+    if out.len() > 512 || depth > 16 {
         return;
     }
     if let Some(open) = text.find('{')
@@ -92,7 +94,7 @@ fn expand_use(prefix: &str, text: &str, out: &mut Vec<String>) {
         let inner = &text[open + 1..text.len() - 1];
         let base = join(prefix, head);
         for part in ast::split_top_level(inner) {
-            expand_use(&base, part, out);
+            expand_use(&base, part, out, depth + 1);
         }
         return;
     }
@@ -282,6 +284,11 @@ pub fn link(files: &mut [FileCode]) {
                     }
                 }
             }
+            if route.auth == Auth::None
+                && let Some(reason) = mount_maybe(&route.scope, &mount_auth)
+            {
+                route.auth = Auth::Unknown { reason };
+            }
             for role in mount_roles(&route.scope, &mount_auth) {
                 if !route.roles.contains(&role) {
                     route.roles.push(role);
@@ -300,11 +307,31 @@ pub fn link(files: &mut [FileCode]) {
                 };
             }
         }
+        for hint in &mut file.link_hints {
+            if let LinkHint::Mount { auth, .. } = hint
+                && auth.as_deref().is_some_and(|a| a.starts_with(MAYBE))
+            {
+                *auth = None;
+            }
+        }
         file.link_hints.retain(|h| match h {
             LinkHint::Guard { scope, .. } => !scope.starts_with('\u{1}'),
             LinkHint::Mount { .. } => true,
         });
     }
+}
+
+/// The reason a middleware above `scope` may authenticate its routes.
+fn mount_maybe(scope: &str, mounts: &HashMap<String, (String, Option<String>)>) -> Option<String> {
+    let mut current = scope;
+    for _ in 0..32 {
+        let (parent, auth) = mounts.get(current)?;
+        if let Some(reason) = auth.as_deref().and_then(|a| a.strip_prefix(MAYBE)) {
+            return Some(reason.to_string());
+        }
+        current = parent;
+    }
+    None
 }
 
 /// Roles the middleware of the mounts above `scope` require (`from_fn(require_admin)`).
@@ -336,6 +363,7 @@ mod tests {
             "",
             "crate::routes::{users, admin::{router as admin_router}}",
             &mut out,
+            0,
         );
         assert_eq!(
             out,

@@ -58,7 +58,9 @@ struct Extractor<'c, 'a, 't> {
     ctx: &'c Ctx<'a>,
     out: &'c mut FileCode,
     fns: HashMap<&'a str, Node<'t>>,
-    vars: HashMap<(usize, String), Group>,
+    vars: HashMap<(String, String), Group>,
+    /// Scope key of the function whose chain is being read.
+    scope: String,
     consumed: HashSet<usize>,
     framework: &'static str,
 }
@@ -86,27 +88,38 @@ pub fn extract(ctx: &Ctx<'_>, root: Node<'_>, out: &mut FileCode) {
         vars: HashMap::new(),
         consumed: HashSet::new(),
         framework,
+        scope: String::new(),
     };
     for f in &functions {
         ex.attribute_routes(*f);
     }
+    // Each chain is read from its outermost call, once.
     let mut tops = Vec::new();
+    let mut chain_tops = ast::ChainTops::default();
     crate::syntax::walk(root, |n| {
+        if ctx.in_test(n) {
+            return false;
+        }
         if n.kind() == "call_expression"
+            && chain_tops.is_top(n, ctx.src)
             && ast::receiver(n).is_some()
-            && ROUTER_METHODS.contains(&ast::call_name(n, ctx.src))
-            && !ctx.in_test(n)
         {
-            let top = ast::chain_top(n);
-            if !tops.iter().any(|t: &Node<'_>| t.id() == top.id()) {
-                tops.push(top);
+            let (_, links) = ast::chain(n, ctx.src);
+            if links
+                .iter()
+                .any(|l| ROUTER_METHODS.contains(&l.method.as_str()))
+            {
+                tops.push(n);
             }
         }
         true
     });
-    tops.sort_by_key(|t| t.start_byte());
     for top in tops {
-        if ex.consumed.contains(&top.id()) || !ex.is_router_chain(top) {
+        if ex.consumed.contains(&top.id()) {
+            continue;
+        }
+        ex.scope = ctx.enclosing_key(top);
+        if !ex.is_router_chain(top) {
             continue;
         }
         let group = ex.process(top, 0);
@@ -142,9 +155,8 @@ impl<'c, 'a, 't> Extractor<'c, 'a, 't> {
         registers || base_is_router
     }
 
-    fn var_key(&self, at: Node<'_>, name: &str) -> (usize, String) {
-        let scope = ast::enclosing_fn(at).map(|f| f.start_byte()).unwrap_or(0);
-        (scope, name.to_string())
+    fn var_key(&self, _at: Node<'_>, name: &str) -> (String, String) {
+        (self.scope.clone(), name.to_string())
     }
 
     /// Remembers a router bound by `let app = <chain>` or `app = <chain>`.
@@ -344,7 +356,7 @@ impl<'c, 'a, 't> Extractor<'c, 'a, 't> {
         self.mount_path(call, self.ctx.text(f), prefix)
     }
 
-    fn mount_path(&mut self, at: Node<'t>, path: &str, prefix: &str) -> Option<usize> {
+    fn mount_path(&mut self, _at: Node<'t>, path: &str, prefix: &str) -> Option<usize> {
         let path = path.trim();
         if !path
             .split("::")
@@ -353,7 +365,7 @@ impl<'c, 'a, 't> Extractor<'c, 'a, 't> {
             return None;
         }
         self.out.link_hints.push(LinkHint::Mount {
-            parent: self.ctx.enclosing_key(at),
+            parent: self.scope.clone(),
             child: format!("{}{path}", hints::UNRESOLVED),
             prefix: prefix.to_string(),
             auth: None,
@@ -374,8 +386,27 @@ impl<'c, 'a, 't> Extractor<'c, 'a, 't> {
     }
 
     fn guard(&mut self, group: &Group, guard: &Guard) {
-        let Guard::Required { evidence, roles } = guard else {
-            return;
+        let (evidence, roles) = match guard {
+            Guard::Required { evidence, roles } => (evidence, roles),
+            Guard::Maybe(reason) => {
+                // A middleware that may authenticate: "no auth" becomes "unknown".
+                for &r in &group.routes {
+                    let route = &mut self.out.routes[r];
+                    if route.auth == Auth::None {
+                        route.auth = Auth::Unknown {
+                            reason: reason.clone(),
+                        };
+                    }
+                }
+                for &m in &group.mounts {
+                    if let LinkHint::Mount { auth, .. } = &mut self.out.link_hints[m]
+                        && auth.is_none()
+                    {
+                        *auth = Some(format!("{}{reason}", hints::MAYBE));
+                    }
+                }
+                return;
+            }
         };
         for &r in &group.routes {
             let route = &mut self.out.routes[r];
@@ -488,15 +519,18 @@ impl<'c, 'a, 't> Extractor<'c, 'a, 't> {
                 Vec::new(),
             ),
         };
-        if let Some(Guard::Required {
-            evidence,
-            roles: layer_roles,
-        }) = layer
-        {
-            if !auth.is_required() {
-                auth = Auth::Required { evidence };
+        match layer {
+            Some(Guard::Required {
+                evidence,
+                roles: layer_roles,
+            }) => {
+                if !auth.is_required() {
+                    auth = Auth::Required { evidence };
+                }
+                roles.extend(layer_roles);
             }
-            roles.extend(layer_roles);
+            Some(Guard::Maybe(reason)) if auth == Auth::None => auth = Auth::Unknown { reason },
+            _ => {}
         }
         let method = if info.kind == RouteKind::WebSocket {
             "GET"
@@ -515,7 +549,7 @@ impl<'c, 'a, 't> Extractor<'c, 'a, 't> {
             kind: info.kind,
             auth,
             roles,
-            scope: self.ctx.enclosing_key(at),
+            scope: self.scope.clone(),
         });
         Some(self.out.routes.len() - 1)
     }

@@ -21,13 +21,14 @@ pub fn extract(ctx: &Ctx<'_>, root: Node<'_>, out: &mut FileCode) {
     ]
     .iter()
     .any(|w| file.contains(w));
+    let mut chain_tops = ast::ChainTops::default();
     syntax::walk(root, |n| {
-        if ctx.in_test(n) {
+        if ctx.in_test(n) || n.kind() == "use_declaration" {
             return false;
         }
         match n.kind() {
             "call_expression" => {
-                if is_outermost(n) {
+                if chain_tops.is_top(n, ctx.src) {
                     cors(ctx, n, out);
                     graphql(ctx, n, file, out);
                 }
@@ -79,13 +80,6 @@ fn find_text(ctx: &Ctx<'_>, root: Node<'_>, needle: &str) -> Option<crate::model
         true
     });
     found
-}
-
-/// The outermost call of a method chain (not the receiver of another call).
-fn is_outermost(call: Node<'_>) -> bool {
-    !call.parent().is_some_and(|p| {
-        p.kind() == "field_expression" && p.parent().is_some_and(|c| c.kind() == "call_expression")
-    })
 }
 
 fn cors(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
@@ -564,19 +558,6 @@ fn insecure_random(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
     let callee = if call.kind() == "call_expression" {
         ast::callee(call, ctx.src)
     } else {
-        // A generator passed as a function: `repeat_with(fastrand::alphanumeric)`.
-        let is_callee = call
-            .parent()
-            .is_some_and(|p| p.kind() == "call_expression" || p.kind() == "generic_function");
-        let in_use = syntax::ancestor_of_kind(call, &["use_declaration"]).is_some();
-        if is_callee
-            || in_use
-            || call
-                .parent()
-                .is_some_and(|p| p.kind() == "scoped_identifier")
-        {
-            return;
-        }
         ctx.text(call)
     };
     let weak = callee.starts_with("fastrand::")
@@ -585,6 +566,18 @@ fn insecure_random(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
         || callee.starts_with("oorandom::")
         || callee.contains("WyRand::");
     if !weak {
+        return;
+    }
+    // A generator passed as a function (`repeat_with(fastrand::alphanumeric)`); the callee
+    // of a call is read with its call.
+    if call.kind() == "scoped_identifier"
+        && call.parent().is_some_and(|p| {
+            matches!(
+                p.kind(),
+                "call_expression" | "generic_function" | "scoped_identifier"
+            )
+        })
+    {
         return;
     }
     let mut names = Vec::new();

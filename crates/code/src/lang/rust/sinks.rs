@@ -54,6 +54,7 @@ const INERT_TYPES: &[&str] = &[
 ];
 
 pub fn extract(ctx: &Ctx<'_>, root: Node<'_>, out: &mut FileCode) {
+    let mut chain_tops = ast::ChainTops::default();
     syntax::walk(root, |n| {
         if ctx.in_test(n) {
             return false;
@@ -61,7 +62,9 @@ pub fn extract(ctx: &Ctx<'_>, root: Node<'_>, out: &mut FileCode) {
         match n.kind() {
             "call_expression" => {
                 sql(ctx, n, out);
-                shell(ctx, n, out);
+                if chain_tops.is_top(n, ctx.src) {
+                    shell(ctx, n, out);
+                }
                 ssrf(ctx, n, out);
                 exception_call(ctx, n, out);
             }
@@ -310,13 +313,6 @@ fn arm_is_literal(ctx: &Ctx<'_>, v: Node<'_>) -> bool {
 /// `Command::new("sh").arg("-c").arg(format!(..))` and `.args(["-c", &cmd])`.
 fn shell(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
     let src = ctx.src;
-    // Read each chain once, from its outermost call.
-    let inner = call.parent().is_some_and(|p| {
-        p.kind() == "field_expression" && p.parent().is_some_and(|c| c.kind() == "call_expression")
-    });
-    if inner {
-        return;
-    }
     let (base, links) = ast::chain(call, src);
     let Some(program) = command_program(ctx, base) else {
         return;

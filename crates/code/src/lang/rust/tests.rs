@@ -400,3 +400,112 @@ pub fn load() -> Settings {
         Value::List(vec!["https://app.example.com".into()])
     );
 }
+
+#[test]
+fn unknown_middleware_makes_auth_unknown_and_known_layers_do_not() {
+    let ix = index(&[
+        (
+            "src/main.rs",
+            r#"
+mod api;
+#[tokio::main]
+async fn main() {
+    let stack = ServiceBuilder::new().layer(TraceLayer::new_for_http()).layer(CompressionLayer::new());
+    let app = Router::new()
+        .route("/a", post(a))
+        .layer(stack)
+        .route("/b", post(b))
+        .layer(from_fn(check_request))
+        .nest("/api", api::router())
+        .layer(from_fn_with_state(state.clone(), gatekeeper));
+    axum::serve(listener, app).await.unwrap();
+}
+async fn a(Json(x): Json<X>) {}
+async fn b(Json(x): Json<X>) {}
+"#,
+        ),
+        (
+            "src/api.rs",
+            r#"
+pub fn router() -> Router<AppState> { Router::new().route("/c", post(c)) }
+async fn c(Json(x): Json<X>) {}
+"#,
+        ),
+    ]);
+    assert!(matches!(
+        route(&ix, "POST", "/a").auth,
+        Auth::Unknown { .. }
+    ));
+    assert!(matches!(
+        route(&ix, "POST", "/b").auth,
+        Auth::Unknown { .. }
+    ));
+    let c = route(&ix, "POST", "/api/c");
+    assert!(matches!(c.auth, Auth::Unknown { .. }), "{:?}", c.auth);
+
+    let ix = index(&[(
+        "src/main.rs",
+        r#"
+#[tokio::main]
+async fn main() {
+    let app = Router::new()
+        .route("/a", post(a))
+        .layer(TraceLayer::new_for_http())
+        .layer(CorsLayer::new().allow_headers([AUTHORIZATION]))
+        .layer(from_fn(track_metrics));
+    axum::serve(listener, app).await.unwrap();
+}
+async fn a(Json(x): Json<X>) {}
+"#,
+    )]);
+    assert_eq!(route(&ix, "POST", "/a").auth, Auth::None);
+}
+
+#[test]
+fn long_chains_and_deep_nesting_do_not_overflow() {
+    let mut src = String::from("fn main() { let app = Router::new()");
+    for i in 0..10_000 {
+        src.push_str(&format!("\n    .route(\"/r{i}\", post(h))"));
+    }
+    src.push_str("; axum::serve(l, app); }\nasync fn h(Json(x): Json<X>) {}\n");
+    let ix = index(&[("src/main.rs", &src)]);
+    assert_eq!(ix.routes().count(), 10_000);
+
+    let depth = 10_000;
+    let nested = format!(
+        "fn f() {{ sqlx::query(&format!(\"SELECT * FROM t WHERE a = {{}}\", {}x{})); let y = {}1{}; }}",
+        "(\n".repeat(depth),
+        ")\n".repeat(depth),
+        "[\n".repeat(depth),
+        "]\n".repeat(depth)
+    );
+    let _ = index(&[("src/db.rs", &nested)]);
+}
+
+#[test]
+fn traps_stay_silent() {
+    let ix = one(r#"
+// sqlx::query(&format!("SELECT * FROM users WHERE name = '{}'", name));
+/* let cors = CorsLayer::permissive(); */
+const TOKEN_URL: &str = "https://auth.example.com/oauth/token";
+const PASSWORD_RESET_PATH: &str = "/password/reset";
+fn connect() -> String { std::env::var("DATABASE_URL").unwrap_or_else(|_| "postgres://localhost/app".into()) }
+fn label(password_hint: &str) -> String { format!("hint: {}", password_hint) }
+async fn list(State(db): State<PgPool>) {
+    sqlx::query("SELECT * FROM users WHERE name LIKE '%' || $1 || '%'").bind("x").fetch_all(&db).await;
+}
+#[tokio::test]
+async fn seeds() {
+    let password = "hunter2-test-only";
+    sqlx::query(&format!("DELETE FROM {}", table_name)).execute(&db).await;
+    todo!()
+}
+"#);
+    let risks: Vec<_> = kinds(&ix)
+        .into_iter()
+        .filter(|k| {
+            format!("{k:?}").starts_with("Risk") || matches!(k, FactKind::CorsPolicy { .. })
+        })
+        .collect();
+    assert!(risks.is_empty(), "{risks:?}");
+}
