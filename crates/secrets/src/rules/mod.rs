@@ -1,11 +1,114 @@
-//! Every rule, one file per category.
+//! Every rule, one file per category. Rules are data: `rule(...)` fills the struct with the
+//! secret in capture group 1, and `near!` builds the common "provider name assigned a value of
+//! this shape" pattern (`HEROKU_API_KEY=…`, `"heroku_api_key": "…"`, `heroku.token: …`).
 
+use crate::rule::{Category, Rule, Validation};
+use vouch_core::Severity;
+
+/// A value of shape `$value` (capture group 1) assigned to a name containing `$name`
+/// (case-insensitive; alternatives allowed) with `=`, `:`, `:=` or `=>`, quoted or not, on the
+/// same line. The value must end where the shape ends (no longer run of token characters).
+macro_rules! near {
+    ($name:literal, $value:literal) => {
+        concat!(
+            "(?i:",
+            $name,
+            r#")[\w.\-]{0,40}?["']?[ \t]*(?::=|=>|[:=])[ \t]*["'`]?("#,
+            $value,
+            r#")(?:[^A-Za-z0-9_\-+/=]|$)"#
+        )
+    };
+}
+
+mod ai;
+mod chat_mail;
+mod checks;
+mod ci_registry;
 mod cloud;
+mod database;
+mod generic;
+mod identity;
+mod observability;
+mod payments;
+mod private_key;
+mod source_hosting;
+mod token;
 
-use crate::rule::Rule;
+/// A rule whose secret is capture group 1.
+pub(crate) const fn rule(
+    id: &'static str,
+    title: &'static str,
+    category: Category,
+    severity: Severity,
+    keywords: &'static [&'static str],
+    pattern: &'static str,
+    validation: Validation,
+) -> Rule {
+    Rule {
+        id,
+        title,
+        category,
+        severity,
+        keywords,
+        pattern,
+        group: 1,
+        validation,
+    }
+}
+
+/// No extra evidence needed: a fixed prefix and length are specific enough.
+pub(crate) const FIXED: Validation = Validation::None;
+
+/// At least `bits` of Shannon entropy per character.
+pub(crate) const fn entropy(bits: f32) -> Validation {
+    Validation::Entropy(bits)
+}
+
+/// A webhook URL whose token segment is random (not `XXXX…` from the provider's docs).
+pub(crate) const WEBHOOK: Validation = Validation::Custom(checks::webhook_token);
 
 /// All rules, in a stable order.
 pub fn all() -> Vec<&'static Rule> {
-    let groups: [&'static [Rule]; 1] = [cloud::RULES];
+    let groups: [&'static [Rule]; 12] = [
+        cloud::RULES,
+        source_hosting::RULES,
+        ci_registry::RULES,
+        chat_mail::RULES,
+        payments::RULES,
+        ai::RULES,
+        identity::RULES,
+        observability::RULES,
+        database::RULES,
+        private_key::RULES,
+        token::RULES,
+        generic::RULES,
+    ];
     groups.iter().flat_map(|g| g.iter()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn ids_are_unique_and_well_formed() {
+        let mut seen = BTreeSet::new();
+        for r in all() {
+            assert!(seen.insert(r.id), "duplicate rule id {}", r.id);
+            assert!(r.id.starts_with("SECRET-"), "{}", r.id);
+            assert!(
+                r.id.bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-'),
+                "{}",
+                r.id
+            );
+            assert!(!r.keywords.is_empty(), "{} has no keywords", r.id);
+            for k in r.keywords {
+                assert_eq!(*k, k.to_ascii_lowercase(), "{}: keyword {k}", r.id);
+                assert!(k.len() >= 3, "{}: keyword {k} too short", r.id);
+            }
+        }
+        assert!(seen.len() >= 150, "only {} rules", seen.len());
+    }
 }

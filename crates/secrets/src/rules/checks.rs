@@ -1,0 +1,381 @@
+//! Validators shared by several rules: what a password or a generic secret must look like
+//! before it is reported, and what a reference to one looks like.
+
+use crate::filter::entropy;
+
+/// Passwords that ship as defaults of images and tutorials (`postgres:postgres@`,
+/// `guest:guest@`): not a leaked credential but a known default, left to a separate control.
+const DEFAULT_PASSWORDS: &[&str] = &[
+    "admin",
+    "app",
+    "default",
+    "dev",
+    "development",
+    "docker",
+    "guest",
+    "local",
+    "mongo",
+    "mongodb",
+    "mysql",
+    "pass",
+    "passw0rd",
+    "password",
+    "password1",
+    "password123",
+    "postgres",
+    "postgresql",
+    "pwd",
+    "rabbitmq",
+    "redis",
+    "root",
+    "sa",
+    "secret",
+    "test",
+    "testing",
+    "toor",
+    "user",
+    "qwerty",
+    "123456",
+    "1234",
+    "letmein",
+];
+
+/// Prefixes owned by provider rules that match without any context. A value starting with one
+/// is left to that rule, which checks its format and checksum: a checksum-invalid `ghp_…` stays
+/// silent and a valid one is reported once, not again as a generic secret.
+const PROVIDER_PREFIXES: &[&str] = &[
+    "ghp_",
+    "gho_",
+    "ghu_",
+    "ghs_",
+    "ghr_",
+    "github_pat_",
+    "glpat-",
+    "gldt-",
+    "glrt-",
+    "glptt-",
+    "glcbt-",
+    "glimt-",
+    "gloas-",
+    "glft-",
+    "glsoat-",
+    "glagent-",
+    "glffct-",
+    "GR1348941",
+    "ATBB",
+    "ATATT3",
+    "ATCTT3",
+    "sk_live_",
+    "sk_test_",
+    "rk_live_",
+    "rk_test_",
+    "pk_live_",
+    "pk_test_",
+    "whsec_",
+    "xoxa-",
+    "xoxb-",
+    "xoxe",
+    "xoxo-",
+    "xoxp-",
+    "xoxr-",
+    "xoxs-",
+    "xapp-",
+    "AKIA",
+    "ASIA",
+    "ABIA",
+    "ACCA",
+    "AIza",
+    "npm_",
+    "pypi-",
+    "dckr_",
+    "sk-proj-",
+    "sk-svcacct-",
+    "sk-admin-",
+    "sk-ant-",
+    "sk-or-v1-",
+    "hf_",
+    "api_org_",
+    "gsk_",
+    "r8_",
+    "pplx-",
+    "xai-",
+    "SG.",
+    "key-",
+    "shpat_",
+    "shpss_",
+    "shpca_",
+    "shppa_",
+    "sq0atp-",
+    "sq0csp-",
+    "EAAA",
+    "dop_v1_",
+    "doo_v1_",
+    "dor_v1_",
+    "hvs.",
+    "hvb.",
+    "dp.pt.",
+    "dp.st.",
+    "dp.ct.",
+    "dp.sa.",
+    "pul-",
+    "glc_",
+    "glsa_",
+    "sntrys_",
+    "sntryu_",
+    "NRAK-",
+    "NRII-",
+    "NRIQ-",
+    "NRJS-",
+    "GOCSPX-",
+    "ya29.",
+    "1//0",
+    "eyJ",
+    "AGE-SECRET-KEY-",
+    "rubygems_",
+    "CCIPAT_",
+    "CCIPRJ_",
+    "bkua_",
+    "lsv2_",
+    "pcsk_",
+    "phx_",
+    "phc_",
+    "hcaik_",
+    "dt0c01.",
+    "xkeysib-",
+    "FLWSECK",
+    "access_token$",
+    "access-production-",
+    "access-development-",
+    "pscale_",
+    "sbp_",
+    "nfp_",
+    "AKCp",
+    "cmVmd",
+    "CLOJARS_",
+    "LTAI",
+    "AKID",
+    "HRKU-",
+    "ops_eyJ",
+    "amzn.mws.",
+    "rzp_",
+    "fw_",
+    "sqp_",
+    "squ_",
+    "sqa_",
+    "A3-",
+];
+
+/// True when a provider rule owns this value's prefix (or the OpenAI key marker).
+pub(crate) fn has_provider_prefix(v: &str) -> bool {
+    PROVIDER_PREFIXES.iter().any(|p| v.starts_with(p)) || v.contains("T3BlbkFJ")
+}
+
+/// `P@ssw0rd` → `password`: digits and symbols people use for letters, to spot words.
+fn unleet(v: &str) -> String {
+    v.chars()
+        .map(|c| match c.to_ascii_lowercase() {
+            '0' => 'o',
+            '1' | '!' => 'i',
+            '3' => 'e',
+            '4' | '@' => 'a',
+            '5' | '$' => 's',
+            '7' => 't',
+            c => c,
+        })
+        .collect()
+}
+
+/// A value that names where the secret lives instead of being it: `$VAR`, `%(x)s`,
+/// `settings.DB_PASSWORD`, `/run/secrets/db`, `arn:aws:secretsmanager:…`, `vault:…`.
+pub(crate) fn is_reference(v: &str) -> bool {
+    let lower = v.to_ascii_lowercase();
+    let starts = [
+        "$",
+        "%",
+        "&",
+        "*",
+        "!",
+        "@",
+        "/",
+        "./",
+        "../",
+        "~/",
+        "file:",
+        "env:",
+        "arn:",
+        "vault:",
+        "ref+",
+        "secret/",
+        "secrets/",
+        "projects/",
+        "sm://",
+        "op://",
+        "awssm",
+    ];
+    if starts.iter().any(|s| lower.starts_with(s)) || lower.contains("://") {
+        return true;
+    }
+    if ["{", "}", "%s", "%(", "$("].iter().any(|s| v.contains(s)) {
+        return true;
+    }
+    is_dotted_identifier(v) || is_snake_identifier(v)
+}
+
+/// `settings.SECRET_KEY`, `config.api.token`, `vars.password`.
+fn is_dotted_identifier(v: &str) -> bool {
+    v.contains('.')
+        && v.split('.').all(|part| {
+            let mut b = part.bytes();
+            matches!(b.next(), Some(c) if c.is_ascii_alphabetic() || c == b'_')
+                && b.all(|c| c.is_ascii_alphanumeric() || c == b'_')
+        })
+}
+
+/// `DB_PASSWORD`, `github_token`, `API_KEY_2`: the name of a variable, not its value.
+fn is_snake_identifier(v: &str) -> bool {
+    v.contains('_')
+        && v.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_')
+        && (v.bytes().all(|c| !c.is_ascii_lowercase())
+            || v.bytes().all(|c| !c.is_ascii_uppercase()))
+        && v.split('_')
+            .all(|w| w.bytes().filter(|c| c.is_ascii_digit()).count() <= 2)
+}
+
+/// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` in hex.
+pub(crate) fn is_uuid(v: &str) -> bool {
+    let b = v.as_bytes();
+    b.len() == 36
+        && b.iter().enumerate().all(|(i, &c)| match i {
+            8 | 13 | 18 | 23 => c == b'-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
+/// Character classes present: lower, upper, digit, other.
+fn classes(v: &str) -> (bool, bool, bool, bool) {
+    let b = v.as_bytes();
+    (
+        b.iter().any(u8::is_ascii_lowercase),
+        b.iter().any(u8::is_ascii_uppercase),
+        b.iter().any(u8::is_ascii_digit),
+        b.iter().any(|c| !c.is_ascii_alphanumeric()),
+    )
+}
+
+/// A password found in a connection string or URL: not a reference, not a known default.
+pub(crate) fn url_password(v: &str) -> bool {
+    let lower = v.to_ascii_lowercase();
+    v.len() >= 4
+        && !is_reference(v)
+        && !DEFAULT_PASSWORDS.contains(&lower.as_str())
+        && !lower.starts_with("pass")
+}
+
+/// A value assigned to a password-like name: at least 8 characters, letters and digits or
+/// symbols, not words (`administrator`), not a default, not a reference.
+pub(crate) fn password_value(v: &str) -> bool {
+    let lower = v.to_ascii_lowercase();
+    let plain = unleet(v);
+    let (lo, up, digit, other) = classes(v);
+    v.len() >= 8
+        && !is_reference(v)
+        && !has_provider_prefix(v)
+        && (lo || up)
+        && (digit || other)
+        && !["password", "passwd", "secret"]
+            .iter()
+            .any(|w| lower.contains(w) || plain.contains(w))
+        && !DEFAULT_PASSWORDS.contains(&lower.as_str())
+        && entropy(v) >= 2.9
+}
+
+/// A value assigned to a secret/token/key name: at least 16 characters with digits and
+/// letters, random enough, not a UUID (identifiers), not a reference.
+pub(crate) fn secret_value(v: &str) -> bool {
+    let (lo, up, digit, _) = classes(v);
+    let min = if v.len() < 20 { 3.2 } else { 3.5 };
+    v.len() >= 16
+        && !is_reference(v)
+        && !has_provider_prefix(v)
+        && !is_uuid(v)
+        && (lo || up)
+        && digit
+        && entropy(v) >= min
+}
+
+/// The last path segment of a webhook URL carries the secret: it must look random.
+pub(crate) fn webhook_token(url: &str) -> bool {
+    let last = url.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    last.len() >= 20 && entropy(last) >= 3.5
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_are_recognised() {
+        for v in [
+            "$DB_PASSWORD",
+            "${DB_PASSWORD}",
+            "%(password)s",
+            "settings.SECRET_KEY",
+            "DB_PASSWORD",
+            "github_token",
+            "/run/secrets/db_password",
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db",
+            "vault:secret/data/app#password",
+            "op://vault/item/field",
+        ] {
+            assert!(is_reference(v), "{v}");
+        }
+        for v in ["q8Zr2LmX0pWv7TnB4kYc", "Tr0ub4dor&3x", "a1b2_c3D4e5F6g7"] {
+            assert!(!is_reference(v), "{v}");
+        }
+    }
+
+    #[test]
+    fn passwords_need_a_random_look() {
+        assert!(password_value("Tr0ub4dor&3x"));
+        assert!(password_value("k9Vq2mZr8Lp"));
+        for v in [
+            "administrator",
+            "postgres",
+            "password123",
+            "Secret123!",
+            "development",
+        ] {
+            assert!(!password_value(v), "{v}");
+        }
+    }
+
+    #[test]
+    fn url_passwords_skip_defaults() {
+        assert!(url_password("s3cr3t-Pr0d"));
+        for v in [
+            "postgres",
+            "guest",
+            "root",
+            "${PGPASSWORD}",
+            "password",
+            "pass",
+        ] {
+            assert!(!url_password(v), "{v}");
+        }
+    }
+
+    #[test]
+    fn generic_secrets_need_digits_and_entropy() {
+        assert!(secret_value("q8Zr2LmX0pWv7TnB4kYcHs3D"));
+        assert!(secret_value("3f9a0c4e1b7d2a8f6e5c9b0a1d3e7f2c"));
+        for v in [
+            "this-is-my-personal-token",
+            "super-secret-key-2024",
+            "6fa459ea-ee8a-3ca4-894e-db77e160355e",
+            "config.secrets.apiToken",
+            "1111111111111111",
+        ] {
+            assert!(!secret_value(v), "{v}");
+        }
+    }
+}

@@ -1,0 +1,70 @@
+//! Generic rules: random-looking values assigned to names like password/secret/token/api_key,
+//! credentials inside URLs and bearer tokens. The value must pass character-class and entropy
+//! tests and must not be a reference (`os.environ[...]`, `${VAR}`, `{{ .Values.x }}`,
+//! `settings.X`, a function call) or an obviously human word. A name that says the value is
+//! not the secret itself (`secret_name`, `token_url`, `private_key_id`, `password_hash`)
+//! matches a first, capture-less alternative so the value is never taken.
+
+use super::rule;
+use crate::rule::{Category::Generic as C, Rule, Validation};
+use vouch_core::Severity::{High, Medium};
+
+const PASSWORD: Validation = Validation::Custom(super::checks::password_value);
+const SECRET: Validation = Validation::Custom(super::checks::secret_value);
+const URL_PASSWORD: Validation = Validation::Custom(super::checks::url_password);
+
+pub const RULES: &[Rule] = &[
+    rule(
+        "SECRET-GENERIC-PASSWORD",
+        "Password assigned in configuration or code",
+        C,
+        High,
+        &["password", "passwd", "passphrase", "pwd"],
+        r#"(?i:[A-Za-z0-9_.\-]*(?:password|passwd|passphrase|pwd))(?:[A-Za-z0-9_.\-]*?(?i:ids?|names?|urls?|uris?|paths?|files?|hash(?:ed|er|ers|ing)?|algorithm|algo|types?|refs?|arns?|versions?|headers?|endpoints?|length|env|vars?|fields?|keys?_?id|policy|rotation|ttl|expiry|expires?(?:_at|_in)?|prefix|format|mode|hint|label|placeholder|salt_rounds|reset_url|min_length|max_length)["']?[ \t]*(?::=|=>|[:=])|[A-Za-z0-9_.\-]*["']?[ \t]*(?::=|=>|=|:[ \t]|:["'`])[ \t]*["'`]?([^\s"'`<>(){}\[\],;]{8,200})(?:["'`\s,;]|$))"#,
+        PASSWORD,
+    ),
+    rule(
+        "SECRET-GENERIC-SECRET",
+        "Secret, token or API key assigned in configuration or code",
+        C,
+        High,
+        &[
+            "secret",
+            "token",
+            "api_key",
+            "apikey",
+            "api-key",
+            "access_key",
+            "access-key",
+            "accesskey",
+            "private_key",
+            "auth_key",
+            "signing_key",
+            "encryption_key",
+            "credential",
+        ],
+        r#"(?i:[A-Za-z0-9_.\-]*(?:secret|token|api[_\-]?key|access[_\-]?key|private[_\-]?key|auth[_\-]?key|signing[_\-]?key|encryption[_\-]?key|credentials?))(?:[A-Za-z0-9_.\-]*?(?i:ids?|names?|urls?|uris?|paths?|files?|hash(?:ed|er|ers|ing)?|algorithm|algo|types?|refs?|arns?|versions?|headers?|endpoints?|length|env|vars?|fields?|keys?_?id|policy|rotation|ttl|expiry|expires?(?:_at|_in)?|prefix|format|mode|hint|label|placeholder|salt_rounds|reset_url|min_length|max_length)["']?[ \t]*(?::=|=>|[:=])|[A-Za-z0-9_.\-]*["']?[ \t]*(?::=|=>|=|:[ \t]|:["'`])[ \t]*["'`]?([^\s"'`<>(){}\[\],;]{16,300})(?:["'`\s,;]|$))"#,
+        SECRET,
+    ),
+    rule(
+        "SECRET-GENERIC-URL-CREDENTIALS",
+        "Password inside an http(s)/ftp/smtp/ldap URL",
+        C,
+        High,
+        &[
+            "http://", "https://", "ftp://", "ftps://", "smtp://", "smtps://", "ldap://",
+            "ldaps://",
+        ],
+        r#"\b(?:https?|ftps?|smtps?|ldaps?)://[^\s:@/'"`<>]+:(?:[^\s@'"`/<>]+@(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])(?:[:/?'"`\s]|$)|([^\s@'"`/<>]{4,200})@[A-Za-z0-9][A-Za-z0-9.\-]*)"#,
+        URL_PASSWORD,
+    ),
+    rule(
+        "SECRET-GENERIC-BEARER-TOKEN",
+        "Bearer token written into a request header",
+        C,
+        Medium,
+        &["bearer"],
+        r#"(?i:authorization)["']?[ \t]*[:=][ \t]*["']?(?i:bearer)[ \t]+([A-Za-z0-9._~+/\-]{20,400}=*)(?:[^A-Za-z0-9._~+/=\-]|$)"#,
+        SECRET,
+    ),
+];
