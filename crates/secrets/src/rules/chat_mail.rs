@@ -141,7 +141,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["key-"],
-        r"\b(key-[a-f0-9]{32})\b",
+        r"(?:^|[^A-Za-z0-9_\-])(key-[a-f0-9]{32})\b",
         entropy(3.3),
     ),
     rule(

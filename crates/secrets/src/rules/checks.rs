@@ -271,6 +271,29 @@ pub(crate) fn url_password(v: &str) -> bool {
         && !lower.starts_with("pass")
 }
 
+/// `test-token-123`, `django-insecure-…`, `local-dev-secret-0001`: words that mark a value as
+/// made up for tests or development (read through `unleet`).
+fn has_fill_word(v: &str) -> bool {
+    let plain = unleet(v);
+    [
+        "test", "token", "secret", "mock", "demo", "sample", "local", "debug", "insecure",
+        "password", "stub",
+    ]
+    .iter()
+    .any(|w| plain.contains(w))
+}
+
+/// `admin123`, `root!`, `Welcome2024`: a default or common word with digits or symbols added.
+fn is_default_with_suffix(lower: &str) -> bool {
+    let stem = lower.trim_end_matches(|c: char| !c.is_ascii_alphabetic());
+    let stem = stem.trim_start_matches(|c: char| !c.is_ascii_alphabetic());
+    DEFAULT_PASSWORDS.contains(&stem)
+        || [
+            "welcome", "changeit", "demo", "master", "summer", "winter", "spring", "autumn",
+        ]
+        .contains(&stem)
+}
+
 /// A value assigned to a password-like name: at least 8 characters, letters and digits or
 /// symbols, not words (`administrator`), not a default, not a reference.
 pub(crate) fn password_value(v: &str) -> bool {
@@ -285,7 +308,7 @@ pub(crate) fn password_value(v: &str) -> bool {
         && !["password", "passwd", "secret"]
             .iter()
             .any(|w| lower.contains(w) || plain.contains(w))
-        && !DEFAULT_PASSWORDS.contains(&lower.as_str())
+        && !is_default_with_suffix(&lower)
         && entropy(v) >= 2.9
 }
 
@@ -297,6 +320,7 @@ pub(crate) fn secret_value(v: &str) -> bool {
     v.len() >= 16
         && !is_reference(v)
         && !has_provider_prefix(v)
+        && !has_fill_word(v)
         && !is_uuid(v)
         && (lo || up)
         && digit

@@ -20,7 +20,11 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["password", "passwd", "passphrase", "pwd"],
-        r#"(?i:[A-Za-z0-9_.\-]*(?:password|passwd|passphrase|pwd))(?:[A-Za-z0-9_.\-]*?(?i:ids?|names?|urls?|uris?|paths?|files?|hash(?:ed|er|ers|ing)?|algorithm|algo|types?|refs?|arns?|versions?|headers?|endpoints?|length|env|vars?|fields?|keys?_?id|policy|rotation|ttl|expiry|expires?(?:_at|_in)?|prefix|format|mode|hint|label|placeholder|salt_rounds|reset_url|min_length|max_length)["']?[ \t]*(?::=|=>|[:=])|[A-Za-z0-9_.\-]*["']?[ \t]*(?::=|=>|=|:[ \t]|:["'`])[ \t]*["'`]?([^\s"'`<>(){}\[\],;]{8,200})(?:["'`\s,;]|$))"#,
+        concat!(
+            r#"(?i:[A-Za-z0-9_.\-]*(?:password|passwd|passphrase|pwd))(?:[A-Za-z0-9_.\-]*?[_.\-]?"#,
+            not_a_value_name!(),
+            r#"["']?[ \t]*(?::=|=>|[:=])|[A-Za-z0-9_.\-]*["']?[ \t]*(?::=|=>|=|:[ \t]|:["'`])[ \t]*["'`]?([^\s"'`<>(){}\[\],;]{8,200})(?:["'`\s,;]|$))"#
+        ),
         PASSWORD,
     ),
     rule(
@@ -43,7 +47,11 @@ pub const RULES: &[Rule] = &[
             "encryption_key",
             "credential",
         ],
-        r#"(?i:[A-Za-z0-9_.\-]*(?:secret|token|api[_\-]?key|access[_\-]?key|private[_\-]?key|auth[_\-]?key|signing[_\-]?key|encryption[_\-]?key|credentials?))(?:[A-Za-z0-9_.\-]*?(?i:ids?|names?|urls?|uris?|paths?|files?|hash(?:ed|er|ers|ing)?|algorithm|algo|types?|refs?|arns?|versions?|headers?|endpoints?|length|env|vars?|fields?|keys?_?id|policy|rotation|ttl|expiry|expires?(?:_at|_in)?|prefix|format|mode|hint|label|placeholder|salt_rounds|reset_url|min_length|max_length)["']?[ \t]*(?::=|=>|[:=])|[A-Za-z0-9_.\-]*["']?[ \t]*(?::=|=>|=|:[ \t]|:["'`])[ \t]*["'`]?([^\s"'`<>(){}\[\],;]{16,300})(?:["'`\s,;]|$))"#,
+        concat!(
+            r#"(?i:[A-Za-z0-9_.\-]*(?:secret|token|api[_\-]?key|access[_\-]?key|private[_\-]?key|auth[_\-]?key|signing[_\-]?key|encryption[_\-]?key|credentials?))(?:[A-Za-z0-9_.\-]*?[_.\-]?"#,
+            not_a_value_name!(),
+            r#"["']?[ \t]*(?::=|=>|[:=])|[A-Za-z0-9_.\-]*["']?[ \t]*(?::=|=>|=|:[ \t]|:["'`])[ \t]*["'`]?([^\s"'`<>(){}\[\],;]{16,300})(?:["'`\s,;]|$))"#
+        ),
         SECRET,
     ),
     rule(

@@ -5,17 +5,29 @@
 use crate::rule::{Category, Rule, Validation};
 use vouch_core::Severity;
 
+/// Name endings that say the value is about a secret, not the secret (`HEROKU_APP_ID`,
+/// `TOKEN_URL`, `PRIVATE_KEY_PATH`, `PASSWORD_HASH`): such a name is matched by a first,
+/// capture-less alternative, so the value after it is never taken.
+macro_rules! not_a_value_name {
+    () => {
+        r#"(?i:s?ids?|names?|urls?|uris?|paths?|files?|hash(?:ed|er|ers|ing)?|algorithm|algo|types?|refs?|arns?|versions?|headers?|endpoints?|length|env|vars?|fields?|policy|rotation|ttl|expiry|expires?(?:_at|_in)?|prefix|format|mode|hint|label|placeholder|rounds|region|regions|sites?|hosts?|ports?|users?|usernames?|emails?|accounts?|orgs?|projects?|dataset|index|stage|environment|model)"#
+    };
+}
+
 /// A value of shape `$value` (capture group 1) assigned to a name containing `$name`
 /// (case-insensitive; alternatives allowed) with `=`, `:`, `:=` or `=>`, quoted or not, on the
 /// same line. The value must end where the shape ends (no longer run of token characters).
+/// Names ending like an identifier or a setting (`not_a_value_name!`) never capture.
 macro_rules! near {
     ($name:literal, $value:literal) => {
         concat!(
             "(?i:",
             $name,
-            r#")[\w.\-]{0,40}?["']?[ \t]*(?::=|=>|[:=])[ \t]*["'`]?("#,
+            r#")(?:[\w.\-]{0,40}?[_.\-]?"#,
+            not_a_value_name!(),
+            r#"["']?[ \t]*(?::=|=>|[:=])|[\w.\-]{0,40}?["']?[ \t]*(?::=|=>|[:=])[ \t]*["'`]?("#,
             $value,
-            r#")(?:[^A-Za-z0-9_\-+/=]|$)"#
+            r#")(?:[^A-Za-z0-9_\-+/=]|$))"#
         )
     };
 }

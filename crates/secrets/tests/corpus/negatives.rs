@@ -87,6 +87,8 @@ pub fn negatives(g: &mut Gen) -> Vec<(String, String, &'static str)> {
     keys_and_tokens(g, &mut out);
     connection_strings(&mut out);
     words(&mut out);
+    identifiers_near_providers(g, &mut out);
+    code_and_config(g, &mut out);
     out
 }
 
@@ -588,5 +590,144 @@ fn words(out: &mut Out) {
     ];
     for (name, v) in pairs {
         push(out, name, v, "human word or setting");
+    }
+}
+
+/// Identifiers that sit next to a provider's name and have a token's shape.
+fn identifiers_near_providers(g: &mut Gen, out: &mut Out) {
+    for name in [
+        "HEROKU_APP_ID",
+        "SNYK_ORG_ID",
+        "SCW_DEFAULT_PROJECT_ID",
+        "SCW_DEFAULT_ORGANIZATION_ID",
+        "POSTMARK_TEMPLATE_ID",
+        "OPSGENIE_TEAM_ID",
+        "SPLUNK_HEC_INDEX",
+        "CODECOV_REPO_ID",
+        "MONGODB_ATLAS_PROJECT_ID",
+        "DATADOG_MONITOR_ID",
+    ] {
+        push(out, name, g.uuid(), "identifier next to a provider name");
+    }
+    for name in [
+        "CLOUDFLARE_ACCOUNT_ID",
+        "CLOUDFLARE_ZONE_ID",
+        "ROLLBAR_PROJECT_ID",
+        "MAILJET_SENDER_ID",
+        "BUGSNAG_PROJECT_ID",
+        "DD_CLIENT_ID",
+        "AZURE_OPENAI_DEPLOYMENT_ID",
+        "ASSEMBLYAI_TRANSCRIPT_ID",
+        "FACEBOOK_PIXEL_ID",
+        "TWILIO_MESSAGING_SERVICE_SID",
+    ] {
+        push(
+            out,
+            name,
+            g.hex(32),
+            "hex identifier next to a provider name",
+        );
+    }
+    for name in [
+        "LINODE_IMAGE_ID",
+        "WANDB_RUN_ID",
+        "SPARKPOST_TEMPLATE_ID",
+        "CIRCLECI_PIPELINE_ID",
+        "GITHUB_SHA",
+    ] {
+        push(
+            out,
+            name,
+            g.hex(40),
+            "hex identifier next to a provider name",
+        );
+        push(
+            out,
+            name,
+            g.hex(64),
+            "hex identifier next to a provider name",
+        );
+    }
+    for name in [
+        "AUTH0_CLIENT_ID",
+        "KEYCLOAK_CLIENT_ID",
+        "PAYPAL_CLIENT_ID",
+        "TWITTER_CLIENT_ID",
+        "LINKEDIN_CLIENT_ID",
+    ] {
+        push(out, name, g.alnum(32), "OAuth client id (public)");
+    }
+    for (name, v) in [
+        ("FASTLY_SERVICE_ID", g.alnum(22)),
+        ("HONEYCOMB_DATASET", "checkout-service-traces".to_string()),
+        ("MISTRAL_MODEL", "mistral-large-latest".to_string()),
+        ("COHERE_MODEL", "command-r-plus-08-2024".to_string()),
+        ("OKTA_CLIENT_ID", format!("0oa{}", g.alnum(17))),
+        ("GITHUB_CLIENT_ID", format!("Iv1.{}", g.hex(16))),
+        ("DD_SITE", "datadoghq.eu".to_string()),
+        ("SENTRY_ORG", "acme-platform".to_string()),
+        ("cache", format!("cache-key-{}", g.hex(32))),
+        ("i18n", format!("label-key-{}", g.hex(32))),
+        ("bucket", format!("{}-us-east-1", g.hex(32))),
+        ("message_id", format!("{}-en-us", g.hex(32))),
+    ] {
+        push(out, name, v, "provider-adjacent identifier or setting");
+    }
+}
+
+/// What code and configuration write where a secret would go, when it is not one.
+fn code_and_config(g: &mut Gen, out: &mut Out) {
+    for (name, v) in [
+        ("password", "var.db_password".to_string()),
+        ("password", "random_password.db.result".to_string()),
+        ("password", "data.aws_ssm_parameter.db.value".to_string()),
+        ("PASSWORD", "BuildConfig.DB_PASSWORD".to_string()),
+        ("Password", "os.Getenv(\\\"DB_PASSWORD\\\")".to_string()),
+        ("password", "getpass.getpass()".to_string()),
+        ("PASSWORD", "admin123".to_string()),
+        ("PASSWORD", "Welcome2024!".to_string()),
+        ("PASSWORD", "P@ssw0rd".to_string()),
+        ("PASSWORD", "test1234".to_string()),
+        (
+            "PASSWORD",
+            format!("$2b$12${}", g.b64(53).replace('+', ".")),
+        ),
+        (
+            "PASSWORD",
+            format!("$argon2id$v=19$m=65536,t=3,p=4${}${}", g.b64(22), g.b64(43)),
+        ),
+        (
+            "PASSWORD",
+            format!(
+                "ENC[AES256_GCM,data:{},iv:{},tag:{},type:str]",
+                g.b64(24),
+                g.b64(43),
+                g.b64(22)
+            ),
+        ),
+        ("PASSWORD", format!("AgB{}", g.b64(700))),
+        ("PASSWORD", "$ANSIBLE_VAULT;1.1;AES256".to_string()),
+        ("API_TOKEN", "test-token-1234567890".to_string()),
+        ("API_TOKEN", format!("mock-api-token-{}", g.digits(8))),
+        ("SECRET_KEY", format!("django-insecure-{}", g.b64url(50))),
+        ("SECRET_KEY", "local-dev-secret-key-000001".to_string()),
+        ("JWT_SECRET", format!("my-jwt-secret-{}", g.digits(6))),
+        ("AUTH_TOKEN", format!("sample_token_{}", g.digits(10))),
+        (
+            "ACCESS_TOKEN",
+            format!("debug-access-token-{}", g.digits(4)),
+        ),
+        (
+            "PRIVATE_KEY",
+            "if line.startswith('-----BEGIN PRIVATE KEY-----'):".to_string(),
+        ),
+        ("PEM_HEADER", "-----BEGIN RSA PRIVATE KEY-----".to_string()),
+        ("token", "{{ include \\\"app.token\\\" . }}".to_string()),
+        (
+            "password",
+            "{\\\"type\\\": \\\"string\\\", \\\"minLength\\\": 12}".to_string(),
+        ),
+    ] {
+        push(out, name, v, "code or config that is not a secret");
     }
 }
