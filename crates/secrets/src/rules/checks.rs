@@ -165,9 +165,12 @@ const PROVIDER_PREFIXES: &[&str] = &[
     "A3-",
 ];
 
-/// True when a provider rule owns this value's prefix (or the OpenAI key marker).
+/// True when a provider rule owns this value's prefix (or the OpenAI key marker, or the `Q~`
+/// of a Microsoft client secret).
 pub(crate) fn has_provider_prefix(v: &str) -> bool {
-    PROVIDER_PREFIXES.iter().any(|p| v.starts_with(p)) || v.contains("T3BlbkFJ")
+    PROVIDER_PREFIXES.iter().any(|p| v.starts_with(p))
+        || v.contains("T3BlbkFJ")
+        || v.get(4..6) == Some("Q~")
 }
 
 /// `P@ssw0rd` → `password`: digits and symbols people use for letters, to spot words.

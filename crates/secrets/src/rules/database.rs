@@ -128,3 +128,60 @@ pub const RULES: &[Rule] = &[
         FIXED,
     ),
 ];
+
+#[cfg(test)]
+mod tests {
+    use crate::{ruleset, scan};
+
+    fn found(text: &str) -> Vec<(&'static str, String)> {
+        scan(ruleset(), text.as_bytes())
+            .into_iter()
+            .map(|h| (h.rule, text[h.span].to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn the_password_of_a_remote_url_is_the_secret() {
+        let hits = found("DATABASE_URL=postgres://app:Zq8v2LmR7tXw@db.prod.internal:5432/app\n");
+        assert_eq!(
+            hits,
+            vec![("SECRET-POSTGRES-URL-PASSWORD", "Zq8v2LmR7tXw".to_string())]
+        );
+    }
+
+    #[test]
+    fn loopback_defaults_and_references_are_silent() {
+        for text in [
+            "postgres://app:Zq8v2LmR7tXw@localhost:5432/app",
+            "mysql://root:Zq8v2LmR7tXw@127.0.0.1/app",
+            "redis://:Zq8v2LmR7tXw@[::1]:6379",
+            "amqp://guest:guest@rabbitmq.prod.internal:5672/",
+            "postgres://app:${DB_PASSWORD}@db.prod.internal/app",
+            "mongodb://root:root@mongo.prod.internal:27017",
+            "Server=localhost;Database=app;User Id=sa;Password=Zq8v2LmR7tXw;",
+        ] {
+            let hits = found(text);
+            assert!(
+                hits.iter().all(|(r, _)| r.starts_with("SECRET-GENERIC")),
+                "{text}: {hits:?}"
+            );
+            assert!(
+                !hits
+                    .iter()
+                    .any(|(r, _)| r.contains("URL") || r.contains("MSSQL")),
+                "{text}: {hits:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn ado_net_password_is_found_on_a_remote_server() {
+        let hits = found(
+            "\"Default\": \"Server=tcp:sql.prod.internal,1433;Database=shop;User ID=app;Password=Zq8v2LmR7tXw;\"",
+        );
+        assert!(hits.contains(&(
+            "SECRET-MSSQL-CONNECTION-STRING-PASSWORD",
+            "Zq8v2LmR7tXw".to_string()
+        )));
+    }
+}

@@ -147,3 +147,22 @@ pub const RULES: &[Rule] = &[
         entropy(3.5),
     ),
 ];
+
+#[cfg(test)]
+mod tests {
+    use crate::{ruleset, scan};
+
+    #[test]
+    fn microsoft_client_secret_shape() {
+        let text = "AZURE_CLIENT_SECRET=Ab18Q~x7Vq2LmR7tXw.Zq8v2_LmR7tXwQ9-k3Jp~\n";
+        let hits = scan(ruleset(), text.as_bytes());
+        assert!(
+            hits.iter()
+                .any(|h| h.rule == "SECRET-MICROSOFT-CLIENT-SECRET"
+                    && &text[h.span.clone()] == "Ab18Q~x7Vq2LmR7tXw.Zq8v2_LmR7tXwQ9-k3Jp~"),
+            "{hits:?}"
+        );
+        // A tilde path is not a secret.
+        assert!(scan(ruleset(), b"cd ~/src && ls 8Q~ \n").is_empty());
+    }
+}

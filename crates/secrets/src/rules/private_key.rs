@@ -115,3 +115,66 @@ pub const RULES: &[Rule] = &[
         FIXED,
     ),
 ];
+
+#[cfg(test)]
+mod tests {
+    use crate::{ruleset, scan};
+
+    fn body(lines: usize) -> String {
+        // Deterministic base64-looking lines (not a key).
+        let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        (0..lines)
+            .map(|_| {
+                (0..64)
+                    .map(|_| {
+                        x ^= x << 13;
+                        x ^= x >> 7;
+                        x ^= x << 17;
+                        alphabet[(x % 64) as usize] as char
+                    })
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn a_key_longer_than_the_window_is_still_reported_from_its_begin_line() {
+        let text = format!(
+            "-----BEGIN RSA PRIVATE KEY-----\n{}\n-----END RSA PRIVATE KEY-----\n",
+            body(50)
+        );
+        let hits = scan(ruleset(), text.as_bytes());
+        assert_eq!(hits.len(), 1, "{hits:?}");
+        assert_eq!(hits[0].rule, "SECRET-RSA-PRIVATE-KEY");
+        assert_eq!(hits[0].span.start, 0);
+    }
+
+    #[test]
+    fn blocks_without_a_body_and_public_keys_are_silent() {
+        for text in [
+            "-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----\n".to_string(),
+            "-----BEGIN PRIVATE KEY-----\n-----END PRIVATE KEY-----\n".to_string(),
+            format!(
+                "-----BEGIN PUBLIC KEY-----\n{}\n-----END PUBLIC KEY-----\n",
+                body(4)
+            ),
+            "if pem.startswith('-----BEGIN OPENSSH PRIVATE KEY-----'):\n".to_string(),
+        ] {
+            let hits = scan(ruleset(), text.as_bytes());
+            assert!(hits.is_empty(), "{text}: {hits:?}");
+        }
+    }
+
+    #[test]
+    fn escaped_newlines_in_json_are_followed() {
+        let text = format!(
+            "{{\"key\": \"-----BEGIN EC PRIVATE KEY-----\\n{}\\n-----END EC PRIVATE KEY-----\\n\"}}",
+            body(3).replace('\n', "\\n")
+        );
+        let hits = scan(ruleset(), text.as_bytes());
+        assert_eq!(hits.len(), 1, "{hits:?}");
+        assert!(text[hits[0].span.clone()].ends_with("-----END EC PRIVATE KEY-----"));
+    }
+}
