@@ -38,6 +38,21 @@ const DEFAULT_PASSWORDS: &[&str] = &[
     "123456",
     "1234",
     "letmein",
+    "token",
+    "apikey",
+    "api_key",
+    "api-key",
+    "key",
+    "pat",
+    "passwd",
+    "username",
+    "login",
+    "mypassword",
+    "yourpassword",
+    "changeit",
+    "s3cr3t",
+    "p4ssw0rd",
+    "example",
 ];
 
 /// Prefixes owned by provider rules that match without any context. A value starting with one
@@ -270,7 +285,8 @@ pub(crate) fn url_password(v: &str) -> bool {
     let lower = v.to_ascii_lowercase();
     v.len() >= 4
         && !is_reference(v)
-        && !DEFAULT_PASSWORDS.contains(&lower.as_str())
+        && !has_provider_prefix(v)
+        && !is_default_with_suffix(&lower)
         && !lower.starts_with("pass")
 }
 
@@ -290,7 +306,8 @@ fn has_fill_word(v: &str) -> bool {
 fn is_default_with_suffix(lower: &str) -> bool {
     let stem = lower.trim_end_matches(|c: char| !c.is_ascii_alphabetic());
     let stem = stem.trim_start_matches(|c: char| !c.is_ascii_alphabetic());
-    DEFAULT_PASSWORDS.contains(&stem)
+    DEFAULT_PASSWORDS.contains(&lower)
+        || DEFAULT_PASSWORDS.contains(&stem)
         || [
             "welcome", "changeit", "demo", "master", "summer", "winter", "spring", "autumn",
         ]
@@ -336,6 +353,50 @@ pub(crate) fn webhook_token(url: &str) -> bool {
     last.len() >= 20 && entropy(last) >= 3.5
 }
 
+/// Base64url (or standard base64) without or with padding.
+pub(crate) fn b64_decode(s: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for c in s.bytes().filter(|&c| c != b'=') {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'-' | b'+' => 62,
+            b'_' | b'/' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | v as u32;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+/// Base64 of `user:password` with a real password (Basic auth, Docker `auth`).
+pub(crate) fn basic_credentials(v: &str) -> bool {
+    let Some(raw) = b64_decode(v) else {
+        return false;
+    };
+    let Ok(text) = std::str::from_utf8(&raw) else {
+        return false;
+    };
+    match text.split_once(':') {
+        Some((user, password)) => {
+            !user.is_empty()
+                && user.bytes().all(|c| c.is_ascii_graphic())
+                && password.bytes().all(|c| c.is_ascii_graphic())
+                && url_password(password)
+                && !crate::filter::is_not_a_secret(password)
+        }
+        None => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -378,7 +439,8 @@ mod tests {
 
     #[test]
     fn url_passwords_skip_defaults() {
-        assert!(url_password("s3cr3t-Pr0d"));
+        assert!(url_password("Zq8v2-Pr0d"));
+        assert!(url_password("hunter22x"));
         for v in [
             "postgres",
             "guest",
@@ -386,6 +448,9 @@ mod tests {
             "${PGPASSWORD}",
             "password",
             "pass",
+            "token",
+            "admin123",
+            "ghp_R4nd0mCharsR4nd0mCharsR4nd0mC1abcdef",
         ] {
             assert!(!url_password(v), "{v}");
         }

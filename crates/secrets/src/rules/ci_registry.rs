@@ -3,7 +3,7 @@
 //! Terraform Cloud, Vault, Doppler, Pulumi.
 
 use super::{FIXED, entropy, rule};
-use crate::rule::{Category::CiRegistry as C, Rule};
+use crate::rule::{Category::CiRegistry as C, Rule, Validation};
 use vouch_core::Severity::{Critical, High, Medium};
 
 pub const RULES: &[Rule] = &[
@@ -273,5 +273,14 @@ pub const RULES: &[Rule] = &[
         &["pul-"],
         r"\b(pul-[a-f0-9]{40})\b",
         FIXED,
+    ),
+    rule(
+        "SECRET-DOCKER-CONFIG-AUTH",
+        "Registry credentials in a Docker config.json",
+        C,
+        High,
+        &["\"auths\""],
+        r#""auths"\s*:\s*\{[^\]]{0,400}?"auth"\s*:\s*"([A-Za-z0-9+/]{8,300}={0,2})""#,
+        Validation::Custom(super::checks::basic_credentials),
     ),
 ];

@@ -12,6 +12,7 @@ use vouch_core::Severity::{High, Medium};
 const PASSWORD: Validation = Validation::Custom(super::checks::password_value);
 const SECRET: Validation = Validation::Custom(super::checks::secret_value);
 const URL_PASSWORD: Validation = Validation::Custom(super::checks::url_password);
+const BASIC: Validation = Validation::Custom(super::checks::basic_credentials);
 
 pub const RULES: &[Rule] = &[
     rule(
@@ -74,5 +75,32 @@ pub const RULES: &[Rule] = &[
         &["bearer"],
         r#"(?i:authorization)["']?[ \t]*[:=][ \t]*["']?(?i:bearer)[ \t]+([A-Za-z0-9._~+/\-]{20,400}=*)(?:[^A-Za-z0-9._~+/=\-]|$)"#,
         SECRET,
+    ),
+    rule(
+        "SECRET-GENERIC-BASIC-AUTH-HEADER",
+        "Basic credentials written into a request header",
+        C,
+        High,
+        &["basic "],
+        r#"(?i:authorization)["']?[ \t]*(?:[:=][ \t]*)?["']?(?i:basic)[ \t]+([A-Za-z0-9+/]{8,300}={0,2})(?:[^A-Za-z0-9+/=]|$)"#,
+        BASIC,
+    ),
+    rule(
+        "SECRET-GENERIC-XML-SECRET",
+        "Password or secret in an XML element",
+        C,
+        High,
+        &["password>", "passwd>", "secret>", "token>", "key>"],
+        r#"(?i:<[A-Za-z0-9_.:\-]*(?:password|passwd|secret|token|api[_\-]?key|apikey|access[_\-]?key|private[_\-]?key)>)([^<\s]{8,200})</"#,
+        PASSWORD,
+    ),
+    rule(
+        "SECRET-NETRC-PASSWORD",
+        "Password in a .netrc entry",
+        C,
+        High,
+        &["machine "],
+        r"(?m:^|[ \t])machine[ \t]+[^\s]+\s+(?:login[ \t]+[^\s]+\s+)?password[ \t]+([^\s]{4,200})",
+        URL_PASSWORD,
     ),
 ];

@@ -21,7 +21,9 @@ fn signed_jwt(token: &str) -> bool {
     let (Some(h), Some(p)) = (parts.next(), parts.next()) else {
         return false;
     };
-    let (Some(header), Some(payload)) = (b64url(h), b64url(p)) else {
+    let (Some(header), Some(payload)) =
+        (super::checks::b64_decode(h), super::checks::b64_decode(p))
+    else {
         return false;
     };
     let header = String::from_utf8_lossy(&header);
@@ -38,30 +40,6 @@ fn signed_jwt(token: &str) -> bool {
 fn is_object(s: &str) -> bool {
     let t = s.trim();
     t.starts_with('{') && t.ends_with('}') && t.contains(':')
-}
-
-/// Base64url (or standard base64) without or with padding.
-fn b64url(s: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for c in s.bytes().filter(|&c| c != b'=') {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'-' | b'+' => 62,
-            b'_' | b'/' => 63,
-            _ => return None,
-        };
-        acc = (acc << 6) | v as u32;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
 }
 
 #[cfg(test)]
@@ -84,7 +62,7 @@ mod tests {
     #[test]
     fn decodes_base64url() {
         assert_eq!(
-            b64url(&enc("{\"alg\":\"HS256\"}")).unwrap(),
+            super::super::checks::b64_decode(&enc("{\"alg\":\"HS256\"}")).unwrap(),
             b"{\"alg\":\"HS256\"}"
         );
     }

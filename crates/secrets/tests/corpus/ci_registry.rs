@@ -1,6 +1,6 @@
 //! CI, registry and secret-store positives.
 
-use super::{Gen, Positive, p, snip};
+use super::{Gen, Positive, b64_encode, p, snip};
 
 pub fn positives(g: &mut Gen) -> Vec<Positive> {
     let tok = concat!(
@@ -8,7 +8,15 @@ pub fn positives(g: &mut Gen) -> Vec<Positive> {
         "_-"
     );
     let npmrc = g.mixed(36);
+    let docker_auth = b64_encode(format!("deployer:{}", g.mixed(24)).as_bytes());
     vec![
+        snip(
+            "SECRET-DOCKER-CONFIG-AUTH",
+            docker_auth.clone(),
+            format!(
+                "{{\n  \"auths\": {{\n    \"registry.acme.io\": {{\n      \"auth\": \"{docker_auth}\"\n    }}\n  }}\n}}\n"
+            ),
+        ),
         p(
             "SECRET-NPM-ACCESS-TOKEN",
             "NPM_TOKEN",

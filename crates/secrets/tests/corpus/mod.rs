@@ -118,6 +118,23 @@ pub fn b64url_encode(data: &[u8]) -> String {
     out
 }
 
+/// Standard base64 with padding (Basic credentials, Docker `auth`).
+pub fn b64_encode(data: &[u8]) -> String {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in data.chunks(3) {
+        let n = chunk.iter().fold(0u32, |a, &c| (a << 8) | c as u32) << (8 * (3 - chunk.len()));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(A[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
 /// A positive embedded in the six generated contexts under `name`.
 pub fn p(rule: &'static str, name: &'static str, secret: String) -> Positive {
     Positive {

@@ -1,7 +1,7 @@
 //! Hard negatives: values that look like secrets but are not, in the same contexts as the
 //! positives. Each is (a name it is assigned to, the value, why it is not a secret).
 
-use super::{Gen, b64url_encode};
+use super::{Gen, b64_encode, b64url_encode};
 use vouch_secrets::filter::github_token;
 
 pub fn negatives(g: &mut Gen) -> Vec<(String, String, &'static str)> {
@@ -726,6 +726,53 @@ fn code_and_config(g: &mut Gen, out: &mut Out) {
         (
             "password",
             "{\\\"type\\\": \\\"string\\\", \\\"minLength\\\": 12}".to_string(),
+        ),
+        (
+            "settings",
+            "<password>${env.NEXUS_PASSWORD}</password>".to_string(),
+        ),
+        (
+            "settings",
+            "<password>{COQLCE6DU6GtcS5P=}</password>".to_string(),
+        ),
+        ("settings", "<password>changeme</password>".to_string()),
+        ("settings", "<apiKey>your-api-key-here</apiKey>".to_string()),
+        (
+            "header",
+            format!("Authorization: Basic {}", b64_encode(b"user:password")),
+        ),
+        (
+            "header",
+            format!("Authorization: Basic {}", b64_encode(b"admin:admin")),
+        ),
+        (
+            "header",
+            "Authorization: Basic $(echo -n $USER:$PASS | base64)".to_string(),
+        ),
+        (
+            "header",
+            format!("Authorization: Basic {}", b64_encode(b"api:${API_KEY}")),
+        ),
+        ("header", "Authorization: Bearer $ACCESS_TOKEN".to_string()),
+        ("header", "Authorization: Bearer <token>".to_string()),
+        (
+            "netrc",
+            "machine github.com login x-access-token password ${GITHUB_TOKEN}".to_string(),
+        ),
+        (
+            "prose",
+            "This machine has no password set; the login uses a key.".to_string(),
+        ),
+        (
+            "docker",
+            "{\\\"auths\\\": {\\\"ghcr.io\\\": {\\\"auth\\\": \\\"\\\"}}}".to_string(),
+        ),
+        (
+            "docker",
+            format!(
+                "{{\\\"auths\\\": {{\\\"ghcr.io\\\": {{\\\"auth\\\": \\\"{}\\\"}}}}}}",
+                b64_encode(b"user:${CR_PAT}")
+            ),
         ),
     ] {
         push(out, name, v, "code or config that is not a secret");
