@@ -25,6 +25,7 @@ const FILL_IN_WORDS: &[&str] = &[
     "your-",
     "yourkey",
     "xxxx",
+    "****",
     "dummy",
     "redacted",
     "sample",

@@ -89,12 +89,16 @@ fn rule_windows(set: &Ruleset, bytes: &[u8]) -> Vec<Vec<Range<usize>>> {
             }
         }
     }
-    // Windows start mid-line; widen each to line starts (bounded) so anchors see context.
+    // Windows start and end mid-line; widen each to line starts and ends (bounded) so anchors
+    // see context and a token is not cut at the window's edge (a cut token would be reported
+    // as a shorter, wrong secret by patterns that accept the end of the window as its end).
     for ranges in &mut windows {
         for r in ranges.iter_mut() {
             let floor = r.start.saturating_sub(BEFORE);
             r.start =
                 memchr::memrchr(b'\n', &bytes[floor..r.start]).map_or(floor, |i| floor + i + 1);
+            let ceil = (r.end + AFTER).min(bytes.len());
+            r.end = memchr::memchr(b'\n', &bytes[r.end..ceil]).map_or(ceil, |i| r.end + i);
         }
     }
     windows

@@ -38,6 +38,7 @@ const DEFAULT_PASSWORDS: &[&str] = &[
     "123456",
     "1234",
     "letmein",
+    "hunter",
     "token",
     "apikey",
     "api_key",
@@ -185,7 +186,16 @@ const PROVIDER_PREFIXES: &[&str] = &[
 pub(crate) fn has_provider_prefix(v: &str) -> bool {
     PROVIDER_PREFIXES.iter().any(|p| v.starts_with(p))
         || v.contains("T3BlbkFJ")
+        || is_mailchimp_key(v)
         || v.get(4..6) == Some("Q~")
+}
+
+/// `<32 hex>-us12`: owned by the Mailchimp rule.
+fn is_mailchimp_key(v: &str) -> bool {
+    v.len() >= 36
+        && v.as_bytes()[..32].iter().all(u8::is_ascii_hexdigit)
+        && v[32..].starts_with("-us")
+        && v[35..].bytes().all(|c| c.is_ascii_digit())
 }
 
 /// `P@ssw0rd` → `password`: digits and symbols people use for letters, to spot words.
@@ -287,7 +297,15 @@ pub(crate) fn url_password(v: &str) -> bool {
         && !is_reference(v)
         && !has_provider_prefix(v)
         && !is_default_with_suffix(&lower)
+        && !is_default_with_suffix(&unleet(v))
         && !lower.starts_with("pass")
+        && !crate::filter::is_not_a_secret(v)
+}
+
+/// An `.npmrc` `_authToken`: random, and not a token another rule owns (a `ghp_…` there is
+/// judged by the GitHub rule and its checksum).
+pub(crate) fn npmrc_token(v: &str) -> bool {
+    entropy(v) >= 3.5 && !has_provider_prefix(v)
 }
 
 /// `test-token-123`, `django-insecure-…`, `local-dev-secret-0001`: words that mark a value as
@@ -296,7 +314,7 @@ fn has_fill_word(v: &str) -> bool {
     let plain = unleet(v);
     [
         "test", "token", "secret", "mock", "demo", "sample", "local", "debug", "insecure",
-        "password", "stub",
+        "password", "stub", "dev-only", "devonly", "dev_only", "notreal",
     ]
     .iter()
     .any(|w| plain.contains(w))
@@ -317,6 +335,41 @@ fn is_default_with_suffix(lower: &str) -> bool {
 /// A value assigned to a password-like name: at least 8 characters, letters and digits or
 /// symbols, not words (`administrator`), not a default, not a reference.
 pub(crate) fn password_value(v: &str) -> bool {
+    if is_sealed_ciphertext(v) {
+        return false;
+    }
+    // A Kubernetes Secret's `data:` holds base64: judge the decoded text when it is text.
+    if let Some(decoded) = printable_base64(v) {
+        return password_text(&decoded);
+    }
+    password_text(v)
+}
+
+/// Sealed Secrets ciphertext (`encryptedData`): long base64 starting `Ag`, safe to commit.
+fn is_sealed_ciphertext(v: &str) -> bool {
+    v.len() >= 64 && v.starts_with("Ag") && is_base64(v)
+}
+
+fn is_base64(v: &str) -> bool {
+    let body = v.trim_end_matches('=');
+    v.len() % 4 == 0
+        && v.len() - body.len() <= 2
+        && body
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'+' || c == b'/')
+}
+
+/// `Y2hhbmdlbWU=` → `changeme`: padded-length base64 whose bytes are printable ASCII.
+fn printable_base64(v: &str) -> Option<String> {
+    if v.len() < 8 || !is_base64(v) {
+        return None;
+    }
+    let raw = b64_decode(v)?;
+    let text = String::from_utf8(raw).ok()?;
+    (!text.is_empty() && text.bytes().all(|c| c.is_ascii_graphic())).then_some(text)
+}
+
+fn password_text(v: &str) -> bool {
     let lower = v.to_ascii_lowercase();
     let plain = unleet(v);
     let (lo, up, digit, other) = classes(v);
@@ -329,6 +382,8 @@ pub(crate) fn password_value(v: &str) -> bool {
             .iter()
             .any(|w| lower.contains(w) || plain.contains(w))
         && !is_default_with_suffix(&lower)
+        && !is_default_with_suffix(&unleet(v))
+        && !has_fill_word(v)
         && entropy(v) >= 2.9
 }
 
@@ -438,6 +493,17 @@ mod tests {
     }
 
     #[test]
+    fn base64_passwords_are_judged_decoded() {
+        // base64("changeme") and base64("Xk9#mP2vL8qR-prod")
+        assert!(!password_value("Y2hhbmdlbWU="));
+        assert!(password_value("WGs5I21QMnZMOHFSLXByb2Q="));
+        // Sealed Secrets ciphertext.
+        assert!(!password_value(
+            "AgBy3i4OJSWK+PiTySYZZA9rO43cGDEq8vlQmOrA6zXvQmHzuJ0eTqHrkcPnVhXbT2QkAA=="
+        ));
+    }
+
+    #[test]
     fn url_passwords_skip_defaults() {
         assert!(url_password("Zq8v2-Pr0d"));
         assert!(url_password("hunter22x"));
@@ -451,6 +517,9 @@ mod tests {
             "token",
             "admin123",
             "ghp_R4nd0mCharsR4nd0mCharsR4nd0mC1abcdef",
+            "s3cret",
+            "hunter2",
+            "Tr0*****",
         ] {
             assert!(!url_password(v), "{v}");
         }

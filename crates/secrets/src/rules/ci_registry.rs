@@ -23,7 +23,7 @@ pub const RULES: &[Rule] = &[
         High,
         &["_authtoken"],
         r"(?:^|[\s'\x22])//[A-Za-z0-9.\-]+(?::\d+)?(?:/[A-Za-z0-9._\-]*)*/?:_authToken=([A-Za-z0-9_\-.=+/]{20,200})",
-        entropy(3.5),
+        Validation::Custom(super::checks::npmrc_token),
     ),
     rule(
         "SECRET-PYPI-UPLOAD-TOKEN",

@@ -24,7 +24,7 @@ pub const RULES: &[Rule] = &[
         concat!(
             r#"(?i:[A-Za-z0-9_.\-]*(?:password|passwd|passphrase|pwd))(?:[A-Za-z0-9_.\-]*?[_.\-]?"#,
             not_a_value_name!(),
-            r#"["']?[ \t]*(?::=|=>|[:=])|[A-Za-z0-9_.\-]*["']?[ \t]*(?::=|=>|=|:[ \t]|:["'`])[ \t]*["'`]?([^\s"'`<>(){}\[\],;]{8,200})(?:["'`\s,;]|$))"#
+            r#"["']?[ \t]*(?::=|=>|[:=])|[A-Za-z0-9_.\-]*["']?[ \t]*(?::=|=>|=|:[ \t]|:["'`])[ \t]*["'`]?([^\s"'`<>(){}\[\],;\\]{8,200})(?:["'`\s,;\\]|$))"#
         ),
         PASSWORD,
     ),
@@ -51,7 +51,7 @@ pub const RULES: &[Rule] = &[
         concat!(
             r#"(?i:[A-Za-z0-9_.\-]*(?:secret|token|api[_\-]?key|access[_\-]?key|private[_\-]?key|auth[_\-]?key|signing[_\-]?key|encryption[_\-]?key|credentials?))(?:[A-Za-z0-9_.\-]*?[_.\-]?"#,
             not_a_value_name!(),
-            r#"["']?[ \t]*(?::=|=>|[:=])|[A-Za-z0-9_.\-]*["']?[ \t]*(?::=|=>|=|:[ \t]|:["'`])[ \t]*["'`]?([^\s"'`<>(){}\[\],;]{16,300})(?:["'`\s,;]|$))"#
+            r#"["']?[ \t]*(?::=|=>|[:=])|[A-Za-z0-9_.\-]*["']?[ \t]*(?::=|=>|=|:[ \t]|:["'`])[ \t]*["'`]?([^\s"'`<>(){}\[\],;\\]{16,300})(?:["'`\s,;\\]|$))"#
         ),
         SECRET,
     ),
@@ -104,3 +104,46 @@ pub const RULES: &[Rule] = &[
         URL_PASSWORD,
     ),
 ];
+
+#[cfg(test)]
+mod tests {
+    use crate::{ruleset, scan};
+
+    fn rules(text: &str) -> Vec<(&'static str, String)> {
+        scan(ruleset(), text.as_bytes())
+            .into_iter()
+            .map(|h| (h.rule, text[h.span].to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn assignments_of_random_values_are_found() {
+        assert_eq!(
+            rules("spring.datasource.password=Zq8v2LmR7tXw\n"),
+            vec![("SECRET-GENERIC-PASSWORD", "Zq8v2LmR7tXw".to_string())]
+        );
+        assert_eq!(
+            rules("  \"webhookSigningSecret\": \"q8Zr2LmX0pWv7TnB4kYcHs3D\",\n"),
+            vec![(
+                "SECRET-GENERIC-SECRET",
+                "q8Zr2LmX0pWv7TnB4kYcHs3D".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn references_escapes_redactions_and_identifiers_are_silent() {
+        for text in [
+            "password = os.environ[\"DB_PASSWORD\"]\n",
+            "password: \"{{ .Values.db.password }}\"\n",
+            "token = get_token(\"svc\")\n",
+            "let env = \"DB_PASSWORD=hunter2hunter2\\n\";\n",
+            "DATABASE_URL: postgres://orders:Xq7*****@db:5432/orders\n",
+            "private_key_id: 3f9a0c4e1b7d2a8f6e5c9b0a1d3e7f2c41a8b9d0\n",
+            "SECRET_NAME: billing-api-credentials-2024\n",
+            "api_token: ${{ secrets.API_TOKEN }}\n",
+        ] {
+            assert!(rules(text).is_empty(), "{text}: {:?}", rules(text));
+        }
+    }
+}
