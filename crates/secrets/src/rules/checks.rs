@@ -352,7 +352,7 @@ fn is_sealed_ciphertext(v: &str) -> bool {
 
 fn is_base64(v: &str) -> bool {
     let body = v.trim_end_matches('=');
-    v.len() % 4 == 0
+    v.len().is_multiple_of(4)
         && v.len() - body.len() <= 2
         && body
             .bytes()
