@@ -243,7 +243,10 @@ pub(crate) fn is_reference(v: &str) -> bool {
     if starts.iter().any(|s| lower.starts_with(s)) || lower.contains("://") {
         return true;
     }
-    if ["{", "}", "%s", "%(", "$("].iter().any(|s| v.contains(s)) {
+    if ["{", "}", "%s", "%(", "$(", "::"]
+        .iter()
+        .any(|s| v.contains(s))
+    {
         return true;
     }
     is_dotted_identifier(v) || is_snake_identifier(v)
@@ -292,6 +295,8 @@ fn classes(v: &str) -> (bool, bool, bool, bool) {
 
 /// A password found in a connection string or URL: not a reference, not a known default.
 pub(crate) fn url_password(v: &str) -> bool {
+    let decoded = percent_decode(v);
+    let v = decoded.as_str();
     let lower = v.to_ascii_lowercase();
     v.len() >= 4
         && !is_reference(v)
@@ -299,6 +304,7 @@ pub(crate) fn url_password(v: &str) -> bool {
         && !is_default_with_suffix(&lower)
         && !is_default_with_suffix(&unleet(v))
         && !lower.starts_with("pass")
+        && !unleet(v).starts_with("pass")
         && !crate::filter::is_not_a_secret(v)
 }
 
@@ -308,13 +314,52 @@ pub(crate) fn npmrc_token(v: &str) -> bool {
     entropy(v) >= 3.5 && !has_provider_prefix(v)
 }
 
+/// `p%40ss` → `p@ss` (URL userinfo is percent-encoded); invalid escapes are kept as they are.
+fn percent_decode(v: &str) -> String {
+    let b = v.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        match (
+            b[i],
+            b.get(i + 1).and_then(|&c| hex(c)),
+            b.get(i + 2).and_then(|&c| hex(c)),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (c, _, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// `test-token-123`, `django-insecure-…`, `local-dev-secret-0001`: words that mark a value as
 /// made up for tests or development (read through `unleet`).
 fn has_fill_word(v: &str) -> bool {
     let plain = unleet(v);
     [
-        "test", "token", "secret", "mock", "demo", "sample", "local", "debug", "insecure",
-        "password", "stub", "dev-only", "devonly", "dev_only", "notreal",
+        "test",
+        "token",
+        "secret",
+        "mock",
+        "demo",
+        "sample",
+        "local",
+        "debug",
+        "insecure",
+        "password",
+        "stub",
+        "dev-only",
+        "devonly",
+        "dev_only",
+        "notreal",
+        "credential",
     ]
     .iter()
     .any(|w| plain.contains(w))
@@ -519,6 +564,7 @@ mod tests {
             "ghp_R4nd0mCharsR4nd0mCharsR4nd0mC1abcdef",
             "s3cret",
             "hunter2",
+            "p%40ss%3Aword",
             "Tr0*****",
         ] {
             assert!(!url_password(v), "{v}");

@@ -2,7 +2,9 @@
 //! database-platform tokens.
 //!
 //! Decisions: a URL whose host is the loopback (`localhost`, `127.0.0.1`, `[::1]`,
-//! `0.0.0.0`, `host.docker.internal`) is a development default and is not reported (the first
+//! `0.0.0.0`, `host.docker.internal`) is a development default, and one whose host is a
+//! documentation domain (`example.com`, `db.example`, `*.test`) is an example; neither is
+//! reported (the first
 //! alternative of each pattern matches it without capturing a secret); a password that is a
 //! published default of an image or tutorial (`postgres`, `guest`, `root`, `password`, …) is not
 //! reported wherever it points; references (`${DB_PASSWORD}`, `$PGPASSWORD`, `%(pw)s`) never are.
@@ -19,7 +21,9 @@ macro_rules! db_url {
         concat!(
             r#"(?:^|[^A-Za-z0-9+.\-])(?:"#,
             $scheme,
-            r#")://[^\s:@/'"`]*:(?:[^\s@'"`/]+@(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\]|host\.docker\.internal)(?:[:/?'"`\s,;]|$)|([^\s@'"`/]{1,200})@[A-Za-z0-9_\[][A-Za-z0-9_.\-:\]]*)"#
+            r#")://[^\s:@/'"`]*:(?:[^\s@'"`/]+@"#,
+            not_a_live_host!(),
+            r#"(?:[:/?'"`\s,;]|$)|([^\s@'"`/]{1,200})@[A-Za-z0-9_\[][A-Za-z0-9_.\-:\]]*)"#
         )
     };
 }

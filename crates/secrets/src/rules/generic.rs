@@ -64,7 +64,11 @@ pub const RULES: &[Rule] = &[
             "http://", "https://", "ftp://", "ftps://", "smtp://", "smtps://", "ldap://",
             "ldaps://",
         ],
-        r#"\b(?:https?|ftps?|smtps?|ldaps?)://[^\s:@/'"`<>]+:(?:[^\s@'"`/<>]+@(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\])(?:[:/?'"`\s]|$)|([^\s@'"`/<>]{4,200})@[A-Za-z0-9][A-Za-z0-9.\-]*)"#,
+        concat!(
+            r#"\b(?:https?|ftps?|smtps?|ldaps?)://[^\s:@/'"`<>]+:(?:[^\s@'"`/<>]+@"#,
+            not_a_live_host!(),
+            r#"(?:[:/?'"`\s]|$)|([^\s@'"`/<>]{4,200})@[A-Za-z0-9][A-Za-z0-9.\-]*)"#
+        ),
         URL_PASSWORD,
     ),
     rule(

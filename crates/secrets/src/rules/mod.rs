@@ -10,7 +10,7 @@ use vouch_core::Severity;
 /// capture-less alternative, so the value after it is never taken.
 macro_rules! not_a_value_name {
     () => {
-        r#"(?i:s?ids?|names?|urls?|uris?|paths?|files?|hash(?:ed|er|ers|ing)?|algorithm|algo|types?|refs?|arns?|versions?|headers?|endpoints?|length|env|vars?|fields?|policy|rotation|ttl|expiry|expires?(?:_at|_in)?|prefix|format|mode|hint|label|placeholder|rounds|region|regions|sites?|hosts?|ports?|users?|usernames?|emails?|accounts?|orgs?|projects?|dataset|index|stage|environment|model)"#
+        r#"(?i:s?ids?|names?|urls?|uris?|paths?|files?|hash(?:ed|er|ers|ing)?|algorithm|algo|types?|refs?|arns?|versions?|headers?|endpoints?|length|env|vars?|fields?|policy|rotation|ttl|expiry|expires?(?:_at|_in)?|prefix|format|mode|hint|label|placeholder|rounds|region|regions|sites?|hosts?|ports?|users?|usernames?|emails?|accounts?|orgs?|projects?|dataset|index|stage|environment|model|pub|public|pubkey|public_?key)"#
     };
 }
 
@@ -29,6 +29,14 @@ macro_rules! near {
             $value,
             r#")(?:[^A-Za-z0-9_\-+/=]|$))"#
         )
+    };
+}
+
+/// Hosts a credential in a URL cannot be live for: the loopback and the documentation domains
+/// reserved by RFC 2606/6761 (`example.com`, `*.example`, `*.test`, `*.invalid`).
+macro_rules! not_a_live_host {
+    () => {
+        r#"(?:localhost|127\.0\.0\.1|0\.0\.0\.0|\[::1\]|host\.docker\.internal|(?:[A-Za-z0-9\-]+\.)*example(?:\.com|\.org|\.net)?|(?:[A-Za-z0-9\-]+\.)+(?:test|invalid|localhost))"#
     };
 }
 

@@ -764,6 +764,36 @@ fn code_and_config(g: &mut Gen, out: &mut Out) {
             "This machine has no password set; the login uses a key.".to_string(),
         ),
         (
+            "token",
+            "windows_sys::Win32::Foundation::HANDLE".to_string(),
+        ),
+        (
+            "url",
+            "http://user:p%40ss%3Aword@example.com/path".to_string(),
+        ),
+        (
+            "DATABASE_URL",
+            "postgres://app:Zq8v2LmR7tXw@db.example.com:5432/app".to_string(),
+        ),
+        (
+            "REDIS_URL",
+            "redis://:Zq8v2LmR7tXw@cache.example:6379/0".to_string(),
+        ),
+        (
+            "MIRROR",
+            "https://deploy:Zq8v2LmR7tXw@git.example.org/infra.git".to_string(),
+        ),
+        (
+            "AMQP_URL",
+            "amqp://app:Zq8v2LmR7tXw@mq.test:5672/".to_string(),
+        ),
+        (
+            "credentials",
+            "yegor256/home#assets/crates-credentials".to_string(),
+        ),
+        ("signing_key_pub", format!("{}=", g.b64(43))),
+        ("SERVER_PUBLIC_KEY", format!("{}=", g.b64(43))),
+        (
             "docker",
             "{\\\"auths\\\": {\\\"ghcr.io\\\": {\\\"auth\\\": \\\"\\\"}}}".to_string(),
         ),
