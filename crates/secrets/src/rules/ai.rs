@@ -13,7 +13,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["sk-proj-"],
-        r"\b(sk-proj-[A-Za-z0-9_\-]{40,250})(?:[^A-Za-z0-9_\-]|$)",
+        r"(?-u)\b(sk-proj-[A-Za-z0-9_\-]{40,250})(?:[^A-Za-z0-9_\-]|$)",
         entropy(4.0),
     ),
     rule(
@@ -22,7 +22,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["t3blbkfj"],
-        r"\b(sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20})\b",
+        r"(?-u)\b(sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20})\b",
         FIXED,
     ),
     rule(
@@ -31,7 +31,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["sk-svcacct-"],
-        r"\b(sk-svcacct-[A-Za-z0-9_\-]{40,250})(?:[^A-Za-z0-9_\-]|$)",
+        r"(?-u)\b(sk-svcacct-[A-Za-z0-9_\-]{40,250})(?:[^A-Za-z0-9_\-]|$)",
         entropy(4.0),
     ),
     rule(
@@ -40,7 +40,7 @@ pub const RULES: &[Rule] = &[
         C,
         Critical,
         &["sk-admin-"],
-        r"\b(sk-admin-[A-Za-z0-9_\-]{40,250})(?:[^A-Za-z0-9_\-]|$)",
+        r"(?-u)\b(sk-admin-[A-Za-z0-9_\-]{40,250})(?:[^A-Za-z0-9_\-]|$)",
         entropy(4.0),
     ),
     rule(
@@ -49,7 +49,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["sk-ant-api03-"],
-        r"\b(sk-ant-api03-[A-Za-z0-9_\-]{93}AA)(?:[^A-Za-z0-9_\-]|$)",
+        r"(?-u)\b(sk-ant-api03-[A-Za-z0-9_\-]{93}AA)(?:[^A-Za-z0-9_\-]|$)",
         FIXED,
     ),
     rule(
@@ -58,7 +58,7 @@ pub const RULES: &[Rule] = &[
         C,
         Critical,
         &["sk-ant-admin01-"],
-        r"\b(sk-ant-admin01-[A-Za-z0-9_\-]{93}AA)(?:[^A-Za-z0-9_\-]|$)",
+        r"(?-u)\b(sk-ant-admin01-[A-Za-z0-9_\-]{93}AA)(?:[^A-Za-z0-9_\-]|$)",
         FIXED,
     ),
     rule(
@@ -67,7 +67,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["sk-or-v1-"],
-        r"\b(sk-or-v1-[a-f0-9]{64})\b",
+        r"(?-u)\b(sk-or-v1-[a-f0-9]{64})\b",
         FIXED,
     ),
     rule(
@@ -76,7 +76,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["hf_"],
-        r"\b(hf_[A-Za-z]{34})\b",
+        r"(?-u)\b(hf_[A-Za-z]{34})\b",
         entropy(4.0),
     ),
     rule(
@@ -85,7 +85,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["api_org_"],
-        r"\b(api_org_[A-Za-z]{34})\b",
+        r"(?-u)\b(api_org_[A-Za-z]{34})\b",
         entropy(4.0),
     ),
     rule(
@@ -103,7 +103,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["gsk_"],
-        r"\b(gsk_[A-Za-z0-9]{52})\b",
+        r"(?-u)\b(gsk_[A-Za-z0-9]{52})\b",
         entropy(4.0),
     ),
     rule(
@@ -121,7 +121,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["r8_"],
-        r"\b(r8_[A-Za-z0-9]{37})\b",
+        r"(?-u)\b(r8_[A-Za-z0-9]{37})\b",
         entropy(4.0),
     ),
     rule(
@@ -130,7 +130,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["pplx-"],
-        r"\b(pplx-[A-Za-z0-9]{48})\b",
+        r"(?-u)\b(pplx-[A-Za-z0-9]{48})\b",
         entropy(4.0),
     ),
     rule(
@@ -139,7 +139,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["xai-"],
-        r"\b(xai-[A-Za-z0-9]{80})\b",
+        r"(?-u)\b(xai-[A-Za-z0-9]{80})\b",
         entropy(4.0),
     ),
     rule(
@@ -169,7 +169,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["fw_"],
-        r"\b(fw_[A-Za-z0-9]{24})\b",
+        r"(?-u)\b(fw_[A-Za-z0-9]{24})\b",
         entropy(3.8),
     ),
     rule(
@@ -187,7 +187,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["lsv2_"],
-        r"\b(lsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10})\b",
+        r"(?-u)\b(lsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10})\b",
         FIXED,
     ),
     rule(
@@ -196,7 +196,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["pcsk_"],
-        r"\b(pcsk_[A-Za-z0-9]{4,8}_[A-Za-z0-9]{50,80})\b",
+        r"(?-u)\b(pcsk_[A-Za-z0-9]{4,8}_[A-Za-z0-9]{50,80})\b",
         entropy(4.0),
     ),
     rule(

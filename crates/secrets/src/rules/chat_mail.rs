@@ -12,7 +12,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["xoxb-"],
-        r"\b(xoxb-[0-9]{10,13}-[0-9]{10,13}-[A-Za-z0-9]{24,34})\b",
+        r"(?-u)\b(xoxb-[0-9]{10,13}-[0-9]{10,13}-[A-Za-z0-9]{24,34})\b",
         FIXED,
     ),
     rule(
@@ -21,7 +21,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["xoxp-"],
-        r"\b(xoxp-[0-9]{10,13}-[0-9]{10,13}-[0-9]{10,13}-[a-f0-9]{32})\b",
+        r"(?-u)\b(xoxp-[0-9]{10,13}-[0-9]{10,13}-[0-9]{10,13}-[a-f0-9]{32})\b",
         FIXED,
     ),
     rule(
@@ -30,7 +30,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["xoxa-"],
-        r"\b(xoxa-[0-9]-[0-9]{10,13}-[0-9]{10,13}-[0-9]{10,13}-[a-f0-9]{64})\b",
+        r"(?-u)\b(xoxa-[0-9]-[0-9]{10,13}-[0-9]{10,13}-[0-9]{10,13}-[a-f0-9]{64})\b",
         FIXED,
     ),
     rule(
@@ -39,7 +39,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["xoxe-"],
-        r"\b(xoxe-[0-9]-[A-Za-z0-9]{140,180})\b",
+        r"(?-u)\b(xoxe-[0-9]-[A-Za-z0-9]{140,180})\b",
         entropy(4.0),
     ),
     rule(
@@ -48,7 +48,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["xoxe.xox"],
-        r"\b(xoxe\.xox[bp]-[0-9]-[A-Za-z0-9]{160,180})\b",
+        r"(?-u)\b(xoxe\.xox[bp]-[0-9]-[A-Za-z0-9]{160,180})\b",
         entropy(4.0),
     ),
     rule(
@@ -57,7 +57,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["xapp-"],
-        r"\b(xapp-[0-9]-[A-Z0-9]{9,11}-[0-9]{10,13}-[a-f0-9]{64})\b",
+        r"(?-u)\b(xapp-[0-9]-[A-Z0-9]{9,11}-[0-9]{10,13}-[a-f0-9]{64})\b",
         FIXED,
     ),
     rule(
@@ -66,7 +66,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["xoxo-", "xoxs-", "xoxr-"],
-        r"\b(xox[osr]-[0-9]{10,13}-[0-9]{10,13}-[0-9A-Za-z\-]{20,80})\b",
+        r"(?-u)\b(xox[osr]-[0-9]{10,13}-[0-9]{10,13}-[0-9A-Za-z\-]{20,80})\b",
         entropy(3.5),
     ),
     rule(
@@ -75,7 +75,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["hooks.slack.com"],
-        r"(https://hooks\.slack\.com/services/T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/[A-Za-z0-9]{24})\b",
+        r"(?-u)(https://hooks\.slack\.com/services/T[A-Z0-9]{8,12}/B[A-Z0-9]{8,12}/[A-Za-z0-9]{24})\b",
         WEBHOOK,
     ),
     rule(
@@ -84,7 +84,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["hooks.slack.com"],
-        r"(https://hooks\.slack\.com/(?:workflows|triggers)/T[A-Z0-9]{8,12}/A[A-Z0-9]{8,12}/[0-9]{15,20}/[A-Za-z0-9]{32})\b",
+        r"(?-u)(https://hooks\.slack\.com/(?:workflows|triggers)/T[A-Z0-9]{8,12}/A[A-Z0-9]{8,12}/[0-9]{15,20}/[A-Za-z0-9]{32})\b",
         WEBHOOK,
     ),
     rule(
@@ -105,7 +105,7 @@ pub const RULES: &[Rule] = &[
         C,
         Medium,
         &["discord"],
-        r"https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/[0-9]{17,20}/([A-Za-z0-9_\-]{60,70})(?:[^A-Za-z0-9_\-]|$)",
+        r"(?-u)https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/[0-9]{17,20}/([A-Za-z0-9_\-]{60,70})(?:[^A-Za-z0-9_\-]|$)",
         entropy(4.0),
     ),
     rule(
@@ -114,7 +114,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &[":aa"],
-        r"\b([0-9]{8,10}:AA[A-Za-z0-9_\-]{33})(?:[^A-Za-z0-9_\-]|$)",
+        r"(?-u)\b([0-9]{8,10}:AA[A-Za-z0-9_\-]{33})(?:[^A-Za-z0-9_\-]|$)",
         entropy(4.0),
     ),
     rule(
@@ -123,7 +123,7 @@ pub const RULES: &[Rule] = &[
         C,
         Medium,
         &["webhook.office.com"],
-        r"(https://[a-z0-9\-]+\.webhook\.office\.com/webhookb2/[0-9a-f\-]{36}@[0-9a-f\-]{36}/IncomingWebhook/[0-9a-f]{32}/[0-9a-f\-]{36}(?:/[A-Za-z0-9_\-]{40,60})?)",
+        r"(?-u)(https://[a-z0-9\-]+\.webhook\.office\.com/webhookb2/[0-9a-f\-]{36}@[0-9a-f\-]{36}/IncomingWebhook/[0-9a-f]{32}/[0-9a-f\-]{36}(?:/[A-Za-z0-9_\-]{40,60})?)",
         WEBHOOK,
     ),
     rule(
@@ -132,7 +132,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["sg."],
-        r"\b(SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43})(?:[^A-Za-z0-9_\-]|$)",
+        r"(?-u)\b(SG\.[A-Za-z0-9_\-]{22}\.[A-Za-z0-9_\-]{43})(?:[^A-Za-z0-9_\-]|$)",
         entropy(4.0),
     ),
     rule(
@@ -141,7 +141,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["key-"],
-        r"(?:^|[^A-Za-z0-9_\-])(key-[a-f0-9]{32})\b",
+        r"(?-u)(?:^|[^A-Za-z0-9_\-])(key-[a-f0-9]{32})\b",
         entropy(3.3),
     ),
     rule(
@@ -159,7 +159,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["-us"],
-        r"\b([a-f0-9]{32}-us[0-9]{1,2})\b",
+        r"(?-u)\b([a-f0-9]{32}-us[0-9]{1,2})\b",
         entropy(3.3),
     ),
     rule(
@@ -168,7 +168,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["md-", "mandrill"],
-        r"\b(md-[A-Za-z0-9_\-]{22})(?:[^A-Za-z0-9_\-]|$)",
+        r"(?-u)\b(md-[A-Za-z0-9_\-]{22})(?:[^A-Za-z0-9_\-]|$)",
         entropy(3.6),
     ),
     rule(
@@ -204,7 +204,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["twilio.com"],
-        r"https://(?:AC|SK)[a-f0-9]{32}:([a-f0-9]{32})@[a-z.\-]*twilio\.com",
+        r"(?-u)https://(?:AC|SK)[a-f0-9]{32}:([a-f0-9]{32})@[a-z.\-]*twilio\.com",
         entropy(3.3),
     ),
     rule(
@@ -243,7 +243,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["xkeysib-"],
-        r"\b(xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16})\b",
+        r"(?-u)\b(xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16})\b",
         FIXED,
     ),
     rule(

@@ -13,7 +13,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["npm_"],
-        r"\b(npm_[A-Za-z0-9]{36})\b",
+        r"(?-u)\b(npm_[A-Za-z0-9]{36})\b",
         entropy(4.0),
     ),
     rule(
@@ -22,7 +22,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["_authtoken"],
-        r"(?:^|[\s'\x22])//[A-Za-z0-9.\-]+(?::\d+)?(?:/[A-Za-z0-9._\-]*)*/?:_authToken=([A-Za-z0-9_\-.=+/]{20,200})",
+        r"(?-u)(?:^|[\s'\x22])//[A-Za-z0-9.\-]+(?::\d+)?(?:/[A-Za-z0-9._\-]*)*/?:_authToken=([A-Za-z0-9_\-.=+/]{20,200})",
         Validation::Custom(super::checks::npmrc_token),
     ),
     rule(
@@ -31,7 +31,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["pypi-ageichlwas5vcmc"],
-        r"\b(pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\-]{50,300})(?:[^A-Za-z0-9_\-]|$)",
+        r"(?-u)\b(pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_\-]{50,300})(?:[^A-Za-z0-9_\-]|$)",
         entropy(4.0),
     ),
     rule(
@@ -40,7 +40,7 @@ pub const RULES: &[Rule] = &[
         C,
         Medium,
         &["pypi-agendgvzdc5wexbplm9yz"],
-        r"\b(pypi-AgENdGVzdC5weXBpLm9yZ[A-Za-z0-9_\-]{50,300})(?:[^A-Za-z0-9_\-]|$)",
+        r"(?-u)\b(pypi-AgENdGVzdC5weXBpLm9yZ[A-Za-z0-9_\-]{50,300})(?:[^A-Za-z0-9_\-]|$)",
         entropy(4.0),
     ),
     rule(
@@ -49,7 +49,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["dckr_pat_"],
-        r"\b(dckr_pat_[A-Za-z0-9_\-]{27})(?:[^A-Za-z0-9_\-]|$)",
+        r"(?-u)\b(dckr_pat_[A-Za-z0-9_\-]{27})(?:[^A-Za-z0-9_\-]|$)",
         entropy(3.8),
     ),
     rule(
@@ -58,7 +58,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["dckr_oat_"],
-        r"\b(dckr_oat_[A-Za-z0-9_\-]{32})(?:[^A-Za-z0-9_\-]|$)",
+        r"(?-u)\b(dckr_oat_[A-Za-z0-9_\-]{32})(?:[^A-Za-z0-9_\-]|$)",
         entropy(3.8),
     ),
     rule(
@@ -67,7 +67,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["rubygems_"],
-        r"\b(rubygems_[a-f0-9]{48})\b",
+        r"(?-u)\b(rubygems_[a-f0-9]{48})\b",
         FIXED,
     ),
     rule(
@@ -76,7 +76,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["cio"],
-        r"\b(cio[A-Za-z0-9]{32})\b",
+        r"(?-u)\b(cio[A-Za-z0-9]{32})\b",
         entropy(4.0),
     ),
     rule(
@@ -85,7 +85,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["clojars_"],
-        r"\b(CLOJARS_[a-z0-9]{60})\b",
+        r"(?-u)\b(CLOJARS_[a-z0-9]{60})\b",
         entropy(3.5),
     ),
     rule(
@@ -94,7 +94,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["oy2"],
-        r"\b(oy2[a-z0-9]{43})\b",
+        r"(?-u)\b(oy2[a-z0-9]{43})\b",
         entropy(3.8),
     ),
     rule(
@@ -103,7 +103,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["akcp"],
-        r"\b(AKCp[A-Za-z0-9]{69})\b",
+        r"(?-u)\b(AKCp[A-Za-z0-9]{69})\b",
         entropy(4.0),
     ),
     rule(
@@ -112,7 +112,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["cmvmd"],
-        r"\b(cmVmd[A-Za-z0-9]{59})\b",
+        r"(?-u)\b(cmVmd[A-Za-z0-9]{59})\b",
         entropy(4.0),
     ),
     rule(
@@ -121,7 +121,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["ccipat_"],
-        r"\b(CCIPAT_[A-Za-z0-9]{22}_[a-f0-9]{40})\b",
+        r"(?-u)\b(CCIPAT_[A-Za-z0-9]{22}_[a-f0-9]{40})\b",
         FIXED,
     ),
     rule(
@@ -130,7 +130,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["cciprj_"],
-        r"\b(CCIPRJ_[A-Za-z0-9]{22}_[a-f0-9]{40})\b",
+        r"(?-u)\b(CCIPRJ_[A-Za-z0-9]{22}_[a-f0-9]{40})\b",
         FIXED,
     ),
     rule(
@@ -157,7 +157,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["bkua_"],
-        r"\b(bkua_[a-f0-9]{40})\b",
+        r"(?-u)\b(bkua_[a-f0-9]{40})\b",
         FIXED,
     ),
     rule(
@@ -175,7 +175,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["sqp_", "squ_", "sqa_"],
-        r"\b(sq[pua]_[a-f0-9]{40})\b",
+        r"(?-u)\b(sq[pua]_[a-f0-9]{40})\b",
         FIXED,
     ),
     rule(
@@ -208,7 +208,7 @@ pub const RULES: &[Rule] = &[
         C,
         Critical,
         &[".atlasv1."],
-        r"\b([A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=\-]{60,70})(?:[^A-Za-z0-9_=\-]|$)",
+        r"(?-u)\b([A-Za-z0-9]{14}\.atlasv1\.[A-Za-z0-9_=\-]{60,70})(?:[^A-Za-z0-9_=\-]|$)",
         entropy(4.0),
     ),
     rule(
@@ -217,7 +217,7 @@ pub const RULES: &[Rule] = &[
         C,
         Critical,
         &["hvs."],
-        r"\b(hvs\.[A-Za-z0-9_\-]{90,120})(?:[^A-Za-z0-9_\-]|$)",
+        r"(?-u)\b(hvs\.[A-Za-z0-9_\-]{90,120})(?:[^A-Za-z0-9_\-]|$)",
         entropy(4.0),
     ),
     rule(
@@ -226,7 +226,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["hvb."],
-        r"\b(hvb\.[A-Za-z0-9_\-]{138,300})(?:[^A-Za-z0-9_\-]|$)",
+        r"(?-u)\b(hvb\.[A-Za-z0-9_\-]{138,300})(?:[^A-Za-z0-9_\-]|$)",
         entropy(4.0),
     ),
     rule(
@@ -235,7 +235,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["dp.pt."],
-        r"\b(dp\.pt\.[A-Za-z0-9]{43})\b",
+        r"(?-u)\b(dp\.pt\.[A-Za-z0-9]{43})\b",
         entropy(4.0),
     ),
     rule(
@@ -244,7 +244,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["dp.st."],
-        r"\b(dp\.st\.(?:[a-z0-9_\-]{2,35}\.)?[A-Za-z0-9]{40,44})\b",
+        r"(?-u)\b(dp\.st\.(?:[a-z0-9_\-]{2,35}\.)?[A-Za-z0-9]{40,44})\b",
         entropy(4.0),
     ),
     rule(
@@ -253,7 +253,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["dp.ct."],
-        r"\b(dp\.ct\.[A-Za-z0-9]{40,44})\b",
+        r"(?-u)\b(dp\.ct\.[A-Za-z0-9]{40,44})\b",
         entropy(4.0),
     ),
     rule(
@@ -262,7 +262,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["dp.sa."],
-        r"\b(dp\.sa\.[A-Za-z0-9]{40,44})\b",
+        r"(?-u)\b(dp\.sa\.[A-Za-z0-9]{40,44})\b",
         entropy(4.0),
     ),
     rule(
@@ -271,7 +271,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["pul-"],
-        r"\b(pul-[a-f0-9]{40})\b",
+        r"(?-u)\b(pul-[a-f0-9]{40})\b",
         FIXED,
     ),
     rule(
@@ -280,7 +280,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["\"auths\""],
-        r#""auths"\s*:\s*\{[^\]]{0,400}?"auth"\s*:\s*"([A-Za-z0-9+/]{8,300}={0,2})""#,
+        r#"(?-u)"auths"\s*:\s*\{[^\]]{0,400}?"auth"\s*:\s*"([A-Za-z0-9+/]{8,300}={0,2})""#,
         Validation::Custom(super::checks::basic_credentials),
     ),
 ];

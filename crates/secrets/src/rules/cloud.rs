@@ -12,7 +12,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["akia", "asia", "abia", "acca"],
-        r"\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b",
+        r"(?-u)\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b",
         FIXED,
     ),
     rule(
@@ -26,7 +26,7 @@ pub const RULES: &[Rule] = &[
             "secretaccesskey",
             "aws-secret",
         ],
-        r#"(?i:aws_?secret_?(?:access_?)?key|secret_?access_?key)["']?[ \t]*[:=][ \t]*["']?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)"#,
+        r#"(?-u)(?i:aws_?secret_?(?:access_?)?key|secret_?access_?key)["']?[ \t]*[:=][ \t]*["']?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)"#,
         entropy(4.0),
     ),
     rule(
@@ -47,7 +47,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["amzn.mws."],
-        r"\b(amzn\.mws\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b",
+        r"(?-u)\b(amzn\.mws\.[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b",
         FIXED,
     ),
     rule(
@@ -56,7 +56,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["aiza"],
-        r"\b(AIza[0-9A-Za-z_\-]{35})(?:[^0-9A-Za-z_\-]|$)",
+        r"(?-u)\b(AIza[0-9A-Za-z_\-]{35})(?:[^0-9A-Za-z_\-]|$)",
         FIXED,
     ),
     rule(
@@ -65,7 +65,7 @@ pub const RULES: &[Rule] = &[
         C,
         Critical,
         &["service_account"],
-        r#""type"\s*:\s*"service_account"[^}]{0,600}?"private_key"\s*:\s*"(-----BEGIN PRIVATE KEY-----(?:\\n[A-Za-z0-9+/=]{40,})+(?:\\n[A-Za-z0-9+/=]{1,39})?(?:\\n-----END PRIVATE KEY-----)?)"#,
+        r#"(?-u)"type"\s*:\s*"service_account"[^}]{0,600}?"private_key"\s*:\s*"(-----BEGIN PRIVATE KEY-----(?:\\n[A-Za-z0-9+/=]{40,})+(?:\\n[A-Za-z0-9+/=]{1,39})?(?:\\n-----END PRIVATE KEY-----)?)"#,
         FIXED,
     ),
     rule(
@@ -74,7 +74,7 @@ pub const RULES: &[Rule] = &[
         C,
         Critical,
         &["accountkey="],
-        r"(?i:AccountKey)=([A-Za-z0-9+/]{86}==)",
+        r"(?-u)(?i:AccountKey)=([A-Za-z0-9+/]{86}==)",
         entropy(4.5),
     ),
     rule(
@@ -100,7 +100,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["sig="],
-        r"\bsv=\d{4}-\d\d-\d\d&[^\s'\x22<>]{0,300}?\bsig=([A-Za-z0-9%+/]{40,100}(?:%3D|=)?)",
+        r"(?-u)\bsv=\d{4}-\d\d-\d\d&[^\s'\x22<>]{0,300}?\bsig=([A-Za-z0-9%+/]{40,100}(?:%3D|=)?)",
         entropy(4.0),
     ),
     rule(
@@ -127,7 +127,7 @@ pub const RULES: &[Rule] = &[
         C,
         Critical,
         &["dop_v1_"],
-        r"\b(dop_v1_[a-f0-9]{64})\b",
+        r"(?-u)\b(dop_v1_[a-f0-9]{64})\b",
         FIXED,
     ),
     rule(
@@ -136,7 +136,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["doo_v1_"],
-        r"\b(doo_v1_[a-f0-9]{64})\b",
+        r"(?-u)\b(doo_v1_[a-f0-9]{64})\b",
         FIXED,
     ),
     rule(
@@ -145,7 +145,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["dor_v1_"],
-        r"\b(dor_v1_[a-f0-9]{64})\b",
+        r"(?-u)\b(dor_v1_[a-f0-9]{64})\b",
         FIXED,
     ),
     rule(
@@ -166,7 +166,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["hrku-"],
-        r"\b(HRKU-[A-Za-z0-9_\-]{50,70})(?:[^A-Za-z0-9_\-]|$)",
+        r"(?-u)\b(HRKU-[A-Za-z0-9_\-]{50,70})(?:[^A-Za-z0-9_\-]|$)",
         entropy(4.0),
     ),
     rule(
@@ -175,7 +175,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["ltai"],
-        r"\b(LTAI[A-Za-z0-9]{12,20})\b",
+        r"(?-u)\b(LTAI[A-Za-z0-9]{12,20})\b",
         entropy(3.3),
     ),
     rule(
@@ -220,7 +220,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["v1.0-"],
-        r"\b(v1\.0-[a-f0-9]{24}-[a-f0-9]{146})\b",
+        r"(?-u)\b(v1\.0-[a-f0-9]{24}-[a-f0-9]{146})\b",
         entropy(3.5),
     ),
     rule(
@@ -277,7 +277,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["akid"],
-        r"\b(AKID[A-Za-z0-9]{32})\b",
+        r"(?-u)\b(AKID[A-Za-z0-9]{32})\b",
         entropy(4.0),
     ),
     rule(
@@ -286,7 +286,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["nfp_"],
-        r"\b(nfp_[A-Za-z0-9]{36})\b",
+        r"(?-u)\b(nfp_[A-Za-z0-9]{36})\b",
         entropy(4.0),
     ),
     rule(
@@ -295,7 +295,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["sbp_"],
-        r"\b(sbp_[a-f0-9]{40})\b",
+        r"(?-u)\b(sbp_[a-f0-9]{40})\b",
         FIXED,
     ),
     rule(
@@ -304,7 +304,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["dapi"],
-        r"\b(dapi[a-f0-9]{32}(?:-\d)?)\b",
+        r"(?-u)\b(dapi[a-f0-9]{32}(?:-\d)?)\b",
         entropy(3.3),
     ),
 ];

@@ -19,7 +19,7 @@ const URL_PASSWORD: Validation = Validation::Custom(super::checks::url_password)
 macro_rules! db_url {
     ($scheme:literal) => {
         concat!(
-            r#"(?:^|[^A-Za-z0-9+.\-])(?:"#,
+            r#"(?-u)(?:^|[^A-Za-z0-9+.\-])(?:"#,
             $scheme,
             r#")://[^\s:@/'"`]*:(?:[^\s@'"`/]+@"#,
             not_a_live_host!(),
@@ -89,7 +89,7 @@ pub const RULES: &[Rule] = &[
         C,
         Critical,
         &["password=", "pwd="],
-        r#"(?i:(?:server|data source)=(?:tcp:)?(?:(?:localhost|127\.0\.0\.1|\(localdb\)[^;]*|\.)[,;\\][^"'\n]{0,300}?\b(?:password|pwd)=|[^;"'\n]{1,200};[^"'\n]{0,300}?\b(?:password|pwd)=([^;"'\s]{4,128})))"#,
+        r#"(?-u)(?i:(?:server|data source)=(?:tcp:)?(?:(?:localhost|127\.0\.0\.1|\(localdb\)[^;]*|\.)[,;\\][^"'\n]{0,300}?\b(?:password|pwd)=|[^;"'\n]{1,200};[^"'\n]{0,300}?\b(?:password|pwd)=([^;"'\s]{4,128})))"#,
         URL_PASSWORD,
     ),
     rule(
@@ -98,7 +98,7 @@ pub const RULES: &[Rule] = &[
         C,
         Critical,
         &["pscale_pw_"],
-        r"\b(pscale_pw_[A-Za-z0-9_.\-]{43})(?:[^A-Za-z0-9_.\-]|$)",
+        r"(?-u)\b(pscale_pw_[A-Za-z0-9_.\-]{43})(?:[^A-Za-z0-9_.\-]|$)",
         entropy(4.0),
     ),
     rule(
@@ -107,7 +107,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["pscale_tkn_"],
-        r"\b(pscale_tkn_[A-Za-z0-9_.\-]{43})(?:[^A-Za-z0-9_.\-]|$)",
+        r"(?-u)\b(pscale_tkn_[A-Za-z0-9_.\-]{43})(?:[^A-Za-z0-9_.\-]|$)",
         entropy(4.0),
     ),
     rule(
@@ -116,7 +116,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["pscale_oauth_"],
-        r"\b(pscale_oauth_[A-Za-z0-9_.\-]{32,64})(?:[^A-Za-z0-9_.\-]|$)",
+        r"(?-u)\b(pscale_oauth_[A-Za-z0-9_.\-]{32,64})(?:[^A-Za-z0-9_.\-]|$)",
         entropy(4.0),
     ),
     rule(

@@ -22,7 +22,7 @@ pub const RULES: &[Rule] = &[
         High,
         &["password", "passwd", "passphrase", "pwd"],
         concat!(
-            r#"(?i:[A-Za-z0-9_.\-]*(?:password|passwd|passphrase|pwd))(?:[A-Za-z0-9_.\-]*?[_.\-]?"#,
+            r#"(?-u)(?i:[A-Za-z0-9_.\-]*(?:password|passwd|passphrase|pwd))(?:[A-Za-z0-9_.\-]*?[_.\-]?"#,
             not_a_value_name!(),
             r#"["']?[ \t]*(?::=|=>|[:=])|[A-Za-z0-9_.\-]*["']?[ \t]*(?::=|=>|=|:[ \t]|:["'`])[ \t]*["'`]?([^\s"'`<>(){}\[\],;\\]{8,200})(?:["'`\s,;\\]|$))"#
         ),
@@ -49,7 +49,7 @@ pub const RULES: &[Rule] = &[
             "credential",
         ],
         concat!(
-            r#"(?i:[A-Za-z0-9_.\-]*(?:secret|token|api[_\-]?key|access[_\-]?key|private[_\-]?key|auth[_\-]?key|signing[_\-]?key|encryption[_\-]?key|credentials?))(?:[A-Za-z0-9_.\-]*?[_.\-]?"#,
+            r#"(?-u)(?i:[A-Za-z0-9_.\-]*(?:secret|token|api[_\-]?key|access[_\-]?key|private[_\-]?key|auth[_\-]?key|signing[_\-]?key|encryption[_\-]?key|credentials?))(?:[A-Za-z0-9_.\-]*?[_.\-]?"#,
             not_a_value_name!(),
             r#"["']?[ \t]*(?::=|=>|[:=])|[A-Za-z0-9_.\-]*["']?[ \t]*(?::=|=>|=|:[ \t]|:["'`])[ \t]*["'`]?([^\s"'`<>(){}\[\],;\\]{16,300})(?:["'`\s,;\\]|$))"#
         ),
@@ -65,7 +65,7 @@ pub const RULES: &[Rule] = &[
             "ldaps://",
         ],
         concat!(
-            r#"\b(?:https?|ftps?|smtps?|ldaps?)://[^\s:@/'"`<>]+:(?:[^\s@'"`/<>]+@"#,
+            r#"(?-u)\b(?:https?|ftps?|smtps?|ldaps?)://[^\s:@/'"`<>]+:(?:[^\s@'"`/<>]+@"#,
             not_a_live_host!(),
             r#"(?:[:/?'"`\s]|$)|([^\s@'"`/<>]{4,200})@[A-Za-z0-9][A-Za-z0-9.\-]*)"#
         ),
@@ -77,7 +77,7 @@ pub const RULES: &[Rule] = &[
         C,
         Medium,
         &["bearer"],
-        r#"(?i:authorization)["']?[ \t]*[:=][ \t]*["']?(?i:bearer)[ \t]+([A-Za-z0-9._~+/\-]{20,400}=*)(?:[^A-Za-z0-9._~+/=\-]|$)"#,
+        r#"(?-u)(?i:authorization)["']?[ \t]*[:=][ \t]*["']?(?i:bearer)[ \t]+([A-Za-z0-9._~+/\-]{20,400}=*)(?:[^A-Za-z0-9._~+/=\-]|$)"#,
         SECRET,
     ),
     rule(
@@ -86,7 +86,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["basic "],
-        r#"(?i:authorization)["']?[ \t]*(?:[:=][ \t]*)?["']?(?i:basic)[ \t]+([A-Za-z0-9+/]{8,300}={0,2})(?:[^A-Za-z0-9+/=]|$)"#,
+        r#"(?-u)(?i:authorization)["']?[ \t]*(?:[:=][ \t]*)?["']?(?i:basic)[ \t]+([A-Za-z0-9+/]{8,300}={0,2})(?:[^A-Za-z0-9+/=]|$)"#,
         BASIC,
     ),
     rule(
@@ -95,7 +95,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["password>", "passwd>", "secret>", "token>", "key>"],
-        r#"(?i:<[A-Za-z0-9_.:\-]*(?:password|passwd|secret|token|api[_\-]?key|apikey|access[_\-]?key|private[_\-]?key)>)([^<\s]{8,200})</"#,
+        r#"(?-u)(?i:<[A-Za-z0-9_.:\-]*(?:password|passwd|secret|token|api[_\-]?key|apikey|access[_\-]?key|private[_\-]?key)>)([^<\s]{8,200})</"#,
         PASSWORD,
     ),
     rule(
@@ -104,7 +104,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["machine "],
-        r"(?m:^|[ \t])machine[ \t]+[^\s]+\s+(?:login[ \t]+[^\s]+\s+)?password[ \t]+([^\s]{4,200})",
+        r"(?-u)(?m:^|[ \t])machine[ \t]+[^\s]+\s+(?:login[ \t]+[^\s]+\s+)?password[ \t]+([^\s]{4,200})",
         URL_PASSWORD,
     ),
 ];

@@ -12,7 +12,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["gocspx-"],
-        r"\b(GOCSPX-[A-Za-z0-9_\-]{28})(?:[^A-Za-z0-9_\-]|$)",
+        r"(?-u)\b(GOCSPX-[A-Za-z0-9_\-]{28})(?:[^A-Za-z0-9_\-]|$)",
         entropy(3.8),
     ),
     rule(
@@ -21,7 +21,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["ya29."],
-        r"\b(ya29\.[A-Za-z0-9_\-]{30,300})(?:[^A-Za-z0-9_\-]|$)",
+        r"(?-u)\b(ya29\.[A-Za-z0-9_\-]{30,300})(?:[^A-Za-z0-9_\-]|$)",
         entropy(4.0),
     ),
     rule(
@@ -30,7 +30,7 @@ pub const RULES: &[Rule] = &[
         C,
         Critical,
         &["1//0"],
-        r"(?:^|[^A-Za-z0-9/])(1//0[A-Za-z0-9_\-]{40,200})(?:[^A-Za-z0-9_\-]|$)",
+        r"(?-u)(?:^|[^A-Za-z0-9/])(1//0[A-Za-z0-9_\-]{40,200})(?:[^A-Za-z0-9_\-]|$)",
         entropy(4.0),
     ),
     rule(
@@ -41,7 +41,7 @@ pub const RULES: &[Rule] = &[
         &[
             "0q~", "1q~", "2q~", "3q~", "4q~", "5q~", "6q~", "7q~", "8q~", "9q~",
         ],
-        r"(?:^|[^A-Za-z0-9_.~\-])([A-Za-z0-9_.\-]{3}[0-9]Q~[A-Za-z0-9_.~\-]{31,34})(?:[^A-Za-z0-9_.~\-]|$)",
+        r"(?-u)(?:^|[^A-Za-z0-9_.~\-])([A-Za-z0-9_.\-]{3}[0-9]Q~[A-Za-z0-9_.~\-]{31,34})(?:[^A-Za-z0-9_.~\-]|$)",
         entropy(4.0),
     ),
     rule(
@@ -98,7 +98,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["eaacedeose0cba", "facebook", "fb_access_token"],
-        r"\b(EAA[A-Za-z0-9]{100,400})\b",
+        r"(?-u)\b(EAA[A-Za-z0-9]{100,400})\b",
         entropy(4.5),
     ),
     rule(
@@ -107,7 +107,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["aaaaaaaaaaaaaaaaaaaaa"],
-        r"\b(A{22}[A-Za-z0-9%]{80,120})\b",
+        r"(?-u)\b(A{22}[A-Za-z0-9%]{80,120})\b",
         FIXED,
     ),
     rule(
@@ -134,7 +134,7 @@ pub const RULES: &[Rule] = &[
         C,
         Critical,
         &["ops_eyj"],
-        r"\b(ops_eyJ[A-Za-z0-9+/_\-]{200,1000}={0,2})(?:[^A-Za-z0-9+/=_\-]|$)",
+        r"(?-u)\b(ops_eyJ[A-Za-z0-9+/_\-]{200,1000}={0,2})(?:[^A-Za-z0-9+/=_\-]|$)",
         entropy(4.5),
     ),
     rule(
@@ -143,7 +143,7 @@ pub const RULES: &[Rule] = &[
         C,
         Critical,
         &["a3-"],
-        r"\b(A3-[A-Z0-9]{6}-(?:[A-Z0-9]{6}-)?[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5})\b",
+        r"(?-u)\b(A3-[A-Z0-9]{6}-(?:[A-Z0-9]{6}-)?[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5})\b",
         entropy(3.5),
     ),
 ];

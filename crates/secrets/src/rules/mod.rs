@@ -21,7 +21,7 @@ macro_rules! not_a_value_name {
 macro_rules! near {
     ($name:literal, $value:literal) => {
         concat!(
-            "(?i:",
+            "(?-u)(?i:",
             $name,
             r#")(?:[\w.\-]{0,40}?[_.\-]?"#,
             not_a_value_name!(),
@@ -124,6 +124,9 @@ mod tests {
                 r.id
             );
             assert!(!r.keywords.is_empty(), "{} has no keywords", r.id);
+            // ASCII classes and word boundaries: smaller automata, and the lazy DFA never
+            // has to give up on non-ASCII input for a Unicode `\b`.
+            assert!(r.pattern.starts_with("(?-u)"), "{} is not ASCII-mode", r.id);
             for k in r.keywords {
                 assert_eq!(*k, k.to_ascii_lowercase(), "{}: keyword {k}", r.id);
                 assert!(k.len() >= 3, "{}: keyword {k} too short", r.id);

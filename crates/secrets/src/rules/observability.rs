@@ -41,7 +41,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["nrak-"],
-        r"\b(NRAK-[A-Z0-9]{27})\b",
+        r"(?-u)\b(NRAK-[A-Z0-9]{27})\b",
         entropy(3.8),
     ),
     rule(
@@ -50,7 +50,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["nrii-"],
-        r"\b(NRII-[A-Za-z0-9_\-]{32})(?:[^A-Za-z0-9_\-]|$)",
+        r"(?-u)\b(NRII-[A-Za-z0-9_\-]{32})(?:[^A-Za-z0-9_\-]|$)",
         entropy(3.8),
     ),
     rule(
@@ -59,7 +59,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["nral"],
-        r"\b([a-f0-9]{36}NRAL)\b",
+        r"(?-u)\b([a-f0-9]{36}NRAL)\b",
         entropy(3.3),
     ),
     rule(
@@ -68,7 +68,7 @@ pub const RULES: &[Rule] = &[
         C,
         Medium,
         &["nriq-"],
-        r"\b(NRIQ-[A-Za-z0-9_\-]{32})(?:[^A-Za-z0-9_\-]|$)",
+        r"(?-u)\b(NRIQ-[A-Za-z0-9_\-]{32})(?:[^A-Za-z0-9_\-]|$)",
         entropy(3.8),
     ),
     rule(
@@ -77,7 +77,7 @@ pub const RULES: &[Rule] = &[
         C,
         Medium,
         &["sentry", "ingest."],
-        r"https?://[0-9a-f]{32}:([0-9a-f]{32})@[A-Za-z0-9.\-]+(?::[0-9]+)?/[0-9]+",
+        r"(?-u)https?://[0-9a-f]{32}:([0-9a-f]{32})@[A-Za-z0-9.\-]+(?::[0-9]+)?/[0-9]+",
         entropy(3.3),
     ),
     rule(
@@ -86,7 +86,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["sntrys_"],
-        r"\b(sntrys_eyJ[A-Za-z0-9+/=_\-]{60,400})(?:[^A-Za-z0-9+/=_\-]|$)",
+        r"(?-u)\b(sntrys_eyJ[A-Za-z0-9+/=_\-]{60,400})(?:[^A-Za-z0-9+/=_\-]|$)",
         entropy(4.5),
     ),
     rule(
@@ -95,7 +95,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["sntryu_"],
-        r"\b(sntryu_[a-f0-9]{64})\b",
+        r"(?-u)\b(sntryu_[a-f0-9]{64})\b",
         FIXED,
     ),
     rule(
@@ -104,7 +104,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["glc_"],
-        r"\b(glc_[A-Za-z0-9+/]{32,400}={0,2})(?:[^A-Za-z0-9+/=]|$)",
+        r"(?-u)\b(glc_[A-Za-z0-9+/]{32,400}={0,2})(?:[^A-Za-z0-9+/=]|$)",
         entropy(4.5),
     ),
     rule(
@@ -113,7 +113,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["glsa_"],
-        r"\b(glsa_[A-Za-z0-9]{32}_[a-f0-9]{8})\b",
+        r"(?-u)\b(glsa_[A-Za-z0-9]{32}_[a-f0-9]{8})\b",
         entropy(4.0),
     ),
     rule(
@@ -122,7 +122,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["eyjrijoi"],
-        r"\b(eyJrIjoi[A-Za-z0-9]{50,120}={0,2})(?:[^A-Za-z0-9=]|$)",
+        r"(?-u)\b(eyJrIjoi[A-Za-z0-9]{50,120}={0,2})(?:[^A-Za-z0-9=]|$)",
         entropy(4.0),
     ),
     rule(
@@ -131,7 +131,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["hcaik_"],
-        r"\b(hcaik_[a-z0-9]{54,64})\b",
+        r"(?-u)\b(hcaik_[a-z0-9]{54,64})\b",
         entropy(4.0),
     ),
     rule(
@@ -170,7 +170,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["dt0c01."],
-        r"\b(dt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64})\b",
+        r"(?-u)\b(dt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64})\b",
         entropy(4.0),
     ),
     rule(
@@ -209,7 +209,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["phx_"],
-        r"\b(phx_[A-Za-z0-9]{43})\b",
+        r"(?-u)\b(phx_[A-Za-z0-9]{43})\b",
         entropy(4.0),
     ),
 ];

@@ -12,7 +12,7 @@ pub const RULES: &[Rule] = &[
         C,
         Critical,
         &["sk_live_"],
-        r"\b(sk_live_[A-Za-z0-9]{24,247})\b",
+        r"(?-u)\b(sk_live_[A-Za-z0-9]{24,247})\b",
         entropy(3.8),
     ),
     rule(
@@ -21,7 +21,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["rk_live_"],
-        r"\b(rk_live_[A-Za-z0-9]{24,247})\b",
+        r"(?-u)\b(rk_live_[A-Za-z0-9]{24,247})\b",
         entropy(3.8),
     ),
     rule(
@@ -30,7 +30,7 @@ pub const RULES: &[Rule] = &[
         C,
         Medium,
         &["sk_test_"],
-        r"\b(sk_test_[A-Za-z0-9]{24,247})\b",
+        r"(?-u)\b(sk_test_[A-Za-z0-9]{24,247})\b",
         entropy(3.8),
     ),
     rule(
@@ -39,7 +39,7 @@ pub const RULES: &[Rule] = &[
         C,
         Medium,
         &["rk_test_"],
-        r"\b(rk_test_[A-Za-z0-9]{24,247})\b",
+        r"(?-u)\b(rk_test_[A-Za-z0-9]{24,247})\b",
         entropy(3.8),
     ),
     rule(
@@ -48,7 +48,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["whsec_"],
-        r"\b(whsec_[A-Za-z0-9+/]{32,88}={0,2})(?:[^A-Za-z0-9+/=]|$)",
+        r"(?-u)\b(whsec_[A-Za-z0-9+/]{32,88}={0,2})(?:[^A-Za-z0-9+/=]|$)",
         entropy(4.0),
     ),
     rule(
@@ -57,7 +57,7 @@ pub const RULES: &[Rule] = &[
         C,
         Critical,
         &["access_token$production$"],
-        r"\b(access_token\$production\$[0-9a-z]{16}\$[0-9a-f]{32})\b",
+        r"(?-u)\b(access_token\$production\$[0-9a-z]{16}\$[0-9a-f]{32})\b",
         FIXED,
     ),
     rule(
@@ -66,7 +66,7 @@ pub const RULES: &[Rule] = &[
         C,
         Medium,
         &["access_token$sandbox$"],
-        r"\b(access_token\$sandbox\$[0-9a-z]{16}\$[0-9a-f]{32})\b",
+        r"(?-u)\b(access_token\$sandbox\$[0-9a-z]{16}\$[0-9a-f]{32})\b",
         FIXED,
     ),
     rule(
@@ -93,7 +93,7 @@ pub const RULES: &[Rule] = &[
         C,
         Critical,
         &["eaaa"],
-        r"\b(EAAA[A-Za-z0-9_\-]{60})(?:[^A-Za-z0-9_\-]|$)",
+        r"(?-u)\b(EAAA[A-Za-z0-9_\-]{60})(?:[^A-Za-z0-9_\-]|$)",
         entropy(4.0),
     ),
     rule(
@@ -102,7 +102,7 @@ pub const RULES: &[Rule] = &[
         C,
         Critical,
         &["sq0atp-"],
-        r"\b(sq0atp-[A-Za-z0-9_\-]{22})(?:[^A-Za-z0-9_\-]|$)",
+        r"(?-u)\b(sq0atp-[A-Za-z0-9_\-]{22})(?:[^A-Za-z0-9_\-]|$)",
         entropy(3.6),
     ),
     rule(
@@ -111,7 +111,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["sq0csp-"],
-        r"\b(sq0csp-[A-Za-z0-9_\-]{43})(?:[^A-Za-z0-9_\-]|$)",
+        r"(?-u)\b(sq0csp-[A-Za-z0-9_\-]{43})(?:[^A-Za-z0-9_\-]|$)",
         entropy(4.0),
     ),
     rule(
@@ -141,7 +141,7 @@ pub const RULES: &[Rule] = &[
         C,
         Critical,
         &["shpat_"],
-        r"\b(shpat_[a-fA-F0-9]{32})\b",
+        r"(?-u)\b(shpat_[a-fA-F0-9]{32})\b",
         FIXED,
     ),
     rule(
@@ -150,7 +150,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["shpss_"],
-        r"\b(shpss_[a-fA-F0-9]{32})\b",
+        r"(?-u)\b(shpss_[a-fA-F0-9]{32})\b",
         FIXED,
     ),
     rule(
@@ -159,7 +159,7 @@ pub const RULES: &[Rule] = &[
         C,
         Critical,
         &["shpca_"],
-        r"\b(shpca_[a-fA-F0-9]{32})\b",
+        r"(?-u)\b(shpca_[a-fA-F0-9]{32})\b",
         FIXED,
     ),
     rule(
@@ -168,7 +168,7 @@ pub const RULES: &[Rule] = &[
         C,
         Critical,
         &["shppa_"],
-        r"\b(shppa_[a-fA-F0-9]{32})\b",
+        r"(?-u)\b(shppa_[a-fA-F0-9]{32})\b",
         FIXED,
     ),
     rule(
@@ -186,7 +186,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["access-production-", "access-development-"],
-        r"\b(access-(?:production|development)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b",
+        r"(?-u)\b(access-(?:production|development)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b",
         FIXED,
     ),
     rule(
@@ -195,7 +195,7 @@ pub const RULES: &[Rule] = &[
         C,
         Critical,
         &["flwseck"],
-        r"\b(FLWSECK(?:_TEST)?-[a-f0-9]{32}-X)\b",
+        r"(?-u)\b(FLWSECK(?:_TEST)?-[a-f0-9]{32}-X)\b",
         FIXED,
     ),
     rule(

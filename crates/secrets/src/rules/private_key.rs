@@ -14,7 +14,7 @@ use vouch_core::Severity::Critical;
 macro_rules! pem {
     ($label:literal) => {
         concat!(
-            r"(-----BEGIN ",
+            r"(?-u)(-----BEGIN ",
             $label,
             r"-----(?:\r?\n|\\n)(?:[ \t]*[A-Za-z][A-Za-z0-9\-]*: [^\r\n\\]*(?:\r?\n|\\n))*(?:[ \t]*(?:\r?\n|\\n))?(?:[ \t]*[A-Za-z0-9+/=]{40,}(?:\r?\n|\\n))+(?:[ \t]*[A-Za-z0-9+/=]{1,39}(?:\r?\n|\\n))?(?:[ \t]*-----END ",
             $label,
@@ -93,7 +93,7 @@ pub const RULES: &[Rule] = &[
         C,
         Critical,
         &["begin ssh2 encrypted private key"],
-        r#"(---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----\r?\n(?:[A-Za-z][A-Za-z0-9\-]*: [^\r\n]*\r?\n)*(?:[A-Za-z0-9+/=]{40,}\r?\n)+(?:[A-Za-z0-9+/=]{1,39}\r?\n)?(?:---- END SSH2 ENCRYPTED PRIVATE KEY ----)?)"#,
+        r#"(?-u)(---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----\r?\n(?:[A-Za-z][A-Za-z0-9\-]*: [^\r\n]*\r?\n)*(?:[A-Za-z0-9+/=]{40,}\r?\n)+(?:[A-Za-z0-9+/=]{1,39}\r?\n)?(?:---- END SSH2 ENCRYPTED PRIVATE KEY ----)?)"#,
         FIXED,
     ),
     rule(
@@ -102,7 +102,7 @@ pub const RULES: &[Rule] = &[
         C,
         Critical,
         &["putty-user-key-file-"],
-        r"PuTTY-User-Key-File-[23]: [A-Za-z0-9\-]+\r?\n(?:[A-Za-z\-]+: [^\r\n]*\r?\n(?:[A-Za-z0-9+/=]+\r?\n)*){1,8}?Private-Lines: [0-9]+\r?\n((?:[A-Za-z0-9+/=]{16,}\r?\n)*[A-Za-z0-9+/=]{16,})",
+        r"(?-u)PuTTY-User-Key-File-[23]: [A-Za-z0-9\-]+\r?\n(?:[A-Za-z\-]+: [^\r\n]*\r?\n(?:[A-Za-z0-9+/=]+\r?\n)*){1,8}?Private-Lines: [0-9]+\r?\n((?:[A-Za-z0-9+/=]{16,}\r?\n)*[A-Za-z0-9+/=]{16,})",
         FIXED,
     ),
     rule(
@@ -111,7 +111,7 @@ pub const RULES: &[Rule] = &[
         C,
         Critical,
         &["age-secret-key-1"],
-        r"\b(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})\b",
+        r"(?-u)\b(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})\b",
         FIXED,
     ),
 ];

@@ -11,7 +11,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["ghp_"],
-        r"\b(ghp_[A-Za-z0-9]{36})\b",
+        r"(?-u)\b(ghp_[A-Za-z0-9]{36})\b",
         GithubCrc32,
     ),
     rule(
@@ -20,7 +20,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["gho_"],
-        r"\b(gho_[A-Za-z0-9]{36})\b",
+        r"(?-u)\b(gho_[A-Za-z0-9]{36})\b",
         GithubCrc32,
     ),
     rule(
@@ -29,7 +29,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["ghu_"],
-        r"\b(ghu_[A-Za-z0-9]{36})\b",
+        r"(?-u)\b(ghu_[A-Za-z0-9]{36})\b",
         GithubCrc32,
     ),
     rule(
@@ -38,7 +38,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["ghs_"],
-        r"\b(ghs_[A-Za-z0-9]{36})\b",
+        r"(?-u)\b(ghs_[A-Za-z0-9]{36})\b",
         GithubCrc32,
     ),
     rule(
@@ -47,7 +47,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["ghr_"],
-        r"\b(ghr_[A-Za-z0-9]{36})\b",
+        r"(?-u)\b(ghr_[A-Za-z0-9]{36})\b",
         GithubCrc32,
     ),
     rule(
@@ -56,7 +56,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["github_pat_"],
-        r"\b(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b",
+        r"(?-u)\b(github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59})\b",
         entropy(4.0),
     ),
     rule(
@@ -77,7 +77,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["glpat-"],
-        r"\b(glpat-[A-Za-z0-9_\-]{20,64}(?:\.[0-9a-z]{2}\.[0-9a-z]{9})?)(?:[^A-Za-z0-9_\-.]|$)",
+        r"(?-u)\b(glpat-[A-Za-z0-9_\-]{20,64}(?:\.[0-9a-z]{2}\.[0-9a-z]{9})?)(?:[^A-Za-z0-9_\-.]|$)",
         entropy(3.5),
     ),
     rule(
@@ -86,7 +86,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["gldt-"],
-        r"\b(gldt-[A-Za-z0-9_\-]{20,64})(?:[^A-Za-z0-9_\-]|$)",
+        r"(?-u)\b(gldt-[A-Za-z0-9_\-]{20,64})(?:[^A-Za-z0-9_\-]|$)",
         entropy(3.5),
     ),
     rule(
@@ -95,7 +95,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["glrt-"],
-        r"\b(glrt-[A-Za-z0-9_\-.]{20,80})(?:[^A-Za-z0-9_\-.]|$)",
+        r"(?-u)\b(glrt-[A-Za-z0-9_\-.]{20,80})(?:[^A-Za-z0-9_\-.]|$)",
         entropy(3.5),
     ),
     rule(
@@ -104,7 +104,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["gr1348941"],
-        r"\b(GR1348941[A-Za-z0-9_\-]{20,40})(?:[^A-Za-z0-9_\-]|$)",
+        r"(?-u)\b(GR1348941[A-Za-z0-9_\-]{20,40})(?:[^A-Za-z0-9_\-]|$)",
         entropy(3.5),
     ),
     rule(
@@ -113,7 +113,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["glptt-"],
-        r"\b(glptt-[a-f0-9]{40})\b",
+        r"(?-u)\b(glptt-[a-f0-9]{40})\b",
         FIXED,
     ),
     rule(
@@ -122,7 +122,7 @@ pub const RULES: &[Rule] = &[
         C,
         Medium,
         &["glcbt-"],
-        r"\b(glcbt-[0-9a-fA-F]{1,5}_[A-Za-z0-9_\-]{20,40})(?:[^A-Za-z0-9_\-]|$)",
+        r"(?-u)\b(glcbt-[0-9a-fA-F]{1,5}_[A-Za-z0-9_\-]{20,40})(?:[^A-Za-z0-9_\-]|$)",
         entropy(3.5),
     ),
     rule(
@@ -131,7 +131,7 @@ pub const RULES: &[Rule] = &[
         C,
         Medium,
         &["glimt-"],
-        r"\b(glimt-[A-Za-z0-9_\-]{25,40})(?:[^A-Za-z0-9_\-]|$)",
+        r"(?-u)\b(glimt-[A-Za-z0-9_\-]{25,40})(?:[^A-Za-z0-9_\-]|$)",
         entropy(3.5),
     ),
     rule(
@@ -140,7 +140,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["gloas-"],
-        r"\b(gloas-[a-f0-9]{64})\b",
+        r"(?-u)\b(gloas-[a-f0-9]{64})\b",
         FIXED,
     ),
     rule(
@@ -149,7 +149,7 @@ pub const RULES: &[Rule] = &[
         C,
         Medium,
         &["glft-"],
-        r"\b(glft-[A-Za-z0-9_\-]{20,40})(?:[^A-Za-z0-9_\-]|$)",
+        r"(?-u)\b(glft-[A-Za-z0-9_\-]{20,40})(?:[^A-Za-z0-9_\-]|$)",
         entropy(3.5),
     ),
     rule(
@@ -158,7 +158,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["glsoat-"],
-        r"\b(glsoat-[A-Za-z0-9_\-]{20,40})(?:[^A-Za-z0-9_\-]|$)",
+        r"(?-u)\b(glsoat-[A-Za-z0-9_\-]{20,40})(?:[^A-Za-z0-9_\-]|$)",
         entropy(3.5),
     ),
     rule(
@@ -167,7 +167,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["glagent-"],
-        r"\b(glagent-[A-Za-z0-9_\-]{50,80})(?:[^A-Za-z0-9_\-]|$)",
+        r"(?-u)\b(glagent-[A-Za-z0-9_\-]{50,80})(?:[^A-Za-z0-9_\-]|$)",
         entropy(3.5),
     ),
     rule(
@@ -176,7 +176,7 @@ pub const RULES: &[Rule] = &[
         C,
         Medium,
         &["glffct-"],
-        r"\b(glffct-[A-Za-z0-9_\-]{20,40})(?:[^A-Za-z0-9_\-]|$)",
+        r"(?-u)\b(glffct-[A-Za-z0-9_\-]{20,40})(?:[^A-Za-z0-9_\-]|$)",
         entropy(3.5),
     ),
     rule(
@@ -185,7 +185,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["atbb"],
-        r"\b(ATBB[A-Za-z0-9_=.\-]{28,40})(?:[^A-Za-z0-9_=.\-]|$)",
+        r"(?-u)\b(ATBB[A-Za-z0-9_=.\-]{28,40})(?:[^A-Za-z0-9_=.\-]|$)",
         entropy(3.8),
     ),
     rule(
@@ -194,7 +194,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["atctt3"],
-        r"\b(ATCTT3[A-Za-z0-9_=\-]{180,200})(?:[^A-Za-z0-9_=\-]|$)",
+        r"(?-u)\b(ATCTT3[A-Za-z0-9_=\-]{180,200})(?:[^A-Za-z0-9_=\-]|$)",
         entropy(4.0),
     ),
     rule(
@@ -203,7 +203,7 @@ pub const RULES: &[Rule] = &[
         C,
         High,
         &["atatt3"],
-        r"\b(ATATT3[A-Za-z0-9_=\-]{180,200})(?:[^A-Za-z0-9_=\-]|$)",
+        r"(?-u)\b(ATATT3[A-Za-z0-9_=\-]{180,200})(?:[^A-Za-z0-9_=\-]|$)",
         entropy(4.0),
     ),
 ];
