@@ -26,7 +26,10 @@ pub const RULES: &[Rule] = &[
             "secretaccesskey",
             "aws-secret",
         ],
-        r#"(?-u)(?i:aws_?secret_?(?:access_?)?key|secret_?access_?key)["']?[ \t]*[:=][ \t]*["']?([A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)"#,
+        near!(
+            r"aws_?secret_?(?:access_?)?key|secret_?access_?key",
+            r"[A-Za-z0-9/+]{40}"
+        ),
         entropy(4.0),
     ),
     rule(

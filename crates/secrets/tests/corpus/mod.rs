@@ -192,7 +192,8 @@ pub fn positives() -> Vec<Positive> {
     out
 }
 
-/// Contexts a value is embedded in: file name and content.
+/// Contexts a value is embedded in: file name and content (seven: source, Helm values, JSON,
+/// .env, Dockerfile, a Kubernetes env list, docs).
 pub fn contexts(name: &str, value: &str) -> Vec<(String, String)> {
     let lower = name.to_ascii_lowercase();
     vec![
@@ -212,6 +213,12 @@ pub fn contexts(name: &str, value: &str) -> Vec<(String, String)> {
         (
             "Dockerfile".into(),
             format!("FROM python:3.12-slim\nENV {name}={value}\nCMD [\"python\", \"app.py\"]\n"),
+        ),
+        (
+            "deploy/k8s/deployment.yaml".into(),
+            format!(
+                "      containers:\n        - name: app\n          env:\n            - name: {name}\n              value: \"{value}\"\n"
+            ),
         ),
         (
             "docs/setup.md".into(),
