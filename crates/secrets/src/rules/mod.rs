@@ -17,7 +17,8 @@ macro_rules! not_a_value_name {
 /// A value of shape `$value` (capture group 1) assigned to a name containing `$name`
 /// (case-insensitive; alternatives allowed) with `=`, `:`, `:=` or `=>`, quoted or not, on the
 /// same line, or as a name/value pair (`- name: X` then `value: …` in a Kubernetes env list,
-/// `{"name": "X", "value": …}` in an ECS task definition). The value must end where the shape ends (no longer run of token characters).
+/// `{"name": "X", "value": …}` in an ECS task definition, `<add key="X" value="…"/>` in .NET
+/// configuration). The value must end where the shape ends (no longer run of token characters).
 /// Names ending like an identifier or a setting (`not_a_value_name!`) never capture.
 macro_rules! near {
     ($name:literal, $value:literal) => {
@@ -26,7 +27,7 @@ macro_rules! near {
             $name,
             r#")(?:[\w.\-]{0,40}?[_.\-]?"#,
             not_a_value_name!(),
-            r#"["']?(?:[ \t]*(?::=|=>|[:=])|[ \t]*(?:,|\r?\n)[ \t]*-?[ \t]*["']?(?i:value)["']?[ \t]*[:=])|[\w.\-]{0,40}?["']?(?:[ \t]*(?::=|=>|[:=])|[ \t]*(?:,|\r?\n)[ \t]*-?[ \t]*["']?(?i:value)["']?[ \t]*[:=])[ \t]*["'`]?("#,
+            r#"["']?(?:[ \t]*(?::=|=>|[:=])|[ \t]*(?:,|\r?\n)?[ \t]*-?[ \t]*["']?(?i:value)["']?[ \t]*[:=])|[\w.\-]{0,40}?["']?(?:[ \t]*(?::=|=>|[:=])|[ \t]*(?:,|\r?\n)?[ \t]*-?[ \t]*["']?(?i:value)["']?[ \t]*[:=])[ \t]*["'`]?("#,
             $value,
             r#")(?:[^A-Za-z0-9_\-+/=]|$))"#
         )

@@ -24,6 +24,7 @@ pub fn positives(g: &mut Gen) -> Vec<Positive> {
     let xml_pw = format!("{}#{}", g.mixed(10), g.mixed(5));
     let xml_token = g.mixed(36);
     let netrc_pw = g.mixed(24);
+    let nuget_pw = g.mixed(20);
     out.extend([
         snip(
             "SECRET-GENERIC-BASIC-AUTH-HEADER",
@@ -44,6 +45,11 @@ pub fn positives(g: &mut Gen) -> Vec<Positive> {
             "SECRET-GENERIC-XML-SECRET",
             xml_token.clone(),
             format!("<configuration>\n  <appSettings>\n    <apiToken>{xml_token}</apiToken>\n  </appSettings>\n</configuration>\n"),
+        ),
+        snip(
+            "SECRET-GENERIC-PASSWORD",
+            nuget_pw.clone(),
+            format!("<packageSourceCredentials>\n  <internal>\n    <add key=\"Username\" value=\"ci\" />\n    <add key=\"ClearTextPassword\" value=\"{nuget_pw}\" />\n  </internal>\n</packageSourceCredentials>\n"),
         ),
         snip(
             "SECRET-NETRC-PASSWORD",
