@@ -1,6 +1,27 @@
 //! Every rule, one file per category. Rules are data: `rule(...)` fills the struct with the
 //! secret in capture group 1, and `near!` builds the common "provider name assigned a value of
 //! this shape" pattern (`HEROKU_API_KEY=…`, `"heroku_api_key": "…"`, `heroku.token: …`).
+//! Every pattern runs in ASCII mode (`(?-u)`): tokens are ASCII, and ASCII classes keep the
+//! automata small.
+//!
+//! Decisions (what is deliberately not a secret):
+//! - Published documentation keys: AWS's `AKIAIOSFODNN7EXAMPLE` pair, Stripe's API-reference
+//!   test keys (`sk_test_4eC39HqLyjWDarjtT1zdp7dc`, `sk_test_BQokikJOvBiI2HlWgH4olfQ2`), the
+//!   jwt.io sample token, Telegram's `123456:ABC-DEF…` (`filter::DOC_EXAMPLES`).
+//! - A GitHub-shaped token whose CRC32 does not match; a value with a provider prefix is left to
+//!   that provider's rule (`checks::has_provider_prefix`), so generic rules never re-report or
+//!   resurrect it, and a secret a provider rule reported is not reported again as generic.
+//! - Connection strings to the loopback (`postgres:postgres@localhost`) or to documentation
+//!   hosts (`example.com`, `*.test`), and image/tutorial default passwords (`postgres`, `guest`,
+//!   `root`, `admin123`) anywhere: development defaults, for a default-credentials control.
+//! - References (`${VAR}`, `{{ .Values.x }}`, `os.environ[…]`, `settings.X`, `arn:…`,
+//!   `vault:…`), redacted (`****`) or elided (`...`) values, names that say the value is an
+//!   identifier or a setting (`*_ID`, `*_URL`, `*_PATH`, `*_HASH`, `*_PUBLIC_KEY`).
+//! - Base64 `data:` values of a Kubernetes Secret are judged decoded (`Y2hhbmdlbWU=` is
+//!   `changeme`); Sealed Secrets and SOPS ciphertext are safe to commit.
+//! - JWTs with `alg: none`, an empty signature, or a header/payload that is not JSON.
+//! - A private-key block needs a body of base64 lines; a block longer than the scan window is
+//!   reported from its BEGIN line through the last whole line the window holds.
 
 use crate::rule::{Category, Rule, Validation};
 use vouch_core::Severity;
