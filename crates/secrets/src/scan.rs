@@ -3,7 +3,7 @@
 //! filters. Never holds more than the input and the hits.
 
 use crate::filter;
-use crate::rule::Validation;
+use crate::rule::{Category, Validation};
 use crate::ruleset::Ruleset;
 use sha2::{Digest, Sha256};
 use std::ops::Range;
@@ -70,6 +70,7 @@ pub fn scan(set: &Ruleset, bytes: &[u8]) -> Vec<SecretHit> {
             }
         }
     }
+    drop_generic_duplicates(set, &mut hits);
     hits.sort_by_key(|h| (h.span.start, h.rule));
     hits
 }
@@ -148,6 +149,30 @@ pub fn scan_reader(
     }
 }
 
+/// A secret a provider rule reported (`COHERE_API_KEY=…`) is not reported again by a generic
+/// rule (a second finding with another fingerprint for the same credential).
+fn drop_generic_duplicates(set: &Ruleset, hits: &mut Vec<SecretHit>) {
+    let is_generic = |id: &str| {
+        set.rules
+            .iter()
+            .any(|r| r.id == id && r.category == Category::Generic)
+    };
+    let provider: Vec<Range<usize>> = hits
+        .iter()
+        .filter(|h| !is_generic(h.rule))
+        .map(|h| h.span.clone())
+        .collect();
+    if provider.is_empty() {
+        return;
+    }
+    hits.retain(|h| {
+        !is_generic(h.rule)
+            || !provider
+                .iter()
+                .any(|s| s.start < h.span.end && h.span.start < s.end)
+    });
+}
+
 /// For each rule, the merged byte ranges around its keywords' hits.
 fn rule_windows(set: &Ruleset, bytes: &[u8]) -> Vec<Vec<Range<usize>>> {
     let mut windows: Vec<Vec<Range<usize>>> = vec![Vec::new(); set.rules.len()];
@@ -163,12 +188,16 @@ fn rule_windows(set: &Ruleset, bytes: &[u8]) -> Vec<Vec<Range<usize>>> {
             }
         }
     }
-    // Windows start mid-line; widen each to line starts (bounded) so anchors see context.
+    // Windows start and end mid-line; widen each to line starts and ends (bounded) so anchors
+    // see context and a token is not cut at the window's edge (a cut token would be reported
+    // as a shorter, wrong secret by patterns that accept the end of the window as its end).
     for ranges in &mut windows {
         for r in ranges.iter_mut() {
             let floor = r.start.saturating_sub(BEFORE);
             r.start =
                 memchr::memrchr(b'\n', &bytes[floor..r.start]).map_or(floor, |i| floor + i + 1);
+            let ceil = (r.end + AFTER).min(bytes.len());
+            r.end = memchr::memchr(b'\n', &bytes[r.end..ceil]).map_or(ceil, |i| r.end + i);
         }
     }
     windows
@@ -272,6 +301,35 @@ mod tests {
         assert_eq!(total as usize, text.len());
         assert_eq!(expected.len(), 6);
         assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn a_provider_secret_is_not_reported_again_as_generic() {
+        let src = b"COHERE_API_KEY=q8Zr2LmX0pWv7TnB4kYcHs3Dq8Zr2LmX0pWv7TnB\n";
+        let hits = scan(ruleset(), src);
+        assert_eq!(
+            hits.iter().map(|h| h.rule).collect::<Vec<_>>(),
+            vec!["SECRET-COHERE-API-KEY"]
+        );
+    }
+
+    #[test]
+    fn a_token_at_the_window_edge_is_not_cut() {
+        // The token ends more than 512 bytes after its keyword, on the same line.
+        let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let token: String = (0..900)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                alphabet[(x % 64) as usize] as char
+            })
+            .collect();
+        let text = format!("AWS_SESSION_TOKEN={token}\n");
+        let hits = scan(ruleset(), text.as_bytes());
+        assert_eq!(hits.len(), 1, "{hits:?}");
+        assert_eq!(hits[0].span, 18..18 + 900);
     }
 
     #[test]
