@@ -79,7 +79,7 @@ pub const TRIGGERS: &[&str] = &[
     "fn has_permission",
     "fn check_permission",
     "fn can_",
-    "&str = \"",
+    "str = \"",
     "[&str",
     "Cors",
     "AllowOrigin",

@@ -299,7 +299,26 @@ fn is_real_secret(s: &str) -> bool {
     ]
     .iter()
     .any(|p| lower.contains(p));
-    s.len() >= 6 && !s.contains(' ') && !placeholder && !s.contains("://")
+    // Sentinels compared against in auth code are not credentials.
+    let sentinel = [
+        "undefined",
+        "null",
+        "none",
+        "anonymous",
+        "invalid",
+        "expired",
+        "revoked",
+        "missing",
+        "unknown",
+        "default",
+        "password",
+        "secret",
+        "token",
+        "bearer",
+        "basic",
+    ]
+    .contains(&lower.as_str());
+    s.len() >= 6 && !s.contains(' ') && !placeholder && !sentinel && !s.contains("://")
 }
 
 /// Whether a binding name says it holds a credential.
@@ -321,6 +340,29 @@ fn is_credential_name(name: &str) -> bool {
         "uri",
         "path",
         "header",
+        "audience",
+        "issuer",
+        "scope",
+        "algorithm",
+        "format",
+        "mode",
+        "table",
+        "column",
+        "claim",
+        "route",
+        "topic",
+        "queue",
+        "bucket",
+        "exchange",
+        "channel",
+        "source",
+        "grant",
+        "realm",
+        "tag",
+        "template",
+        "kid",
+        "example",
+        "sample",
         "field",
         "len",
         "length",
@@ -443,15 +485,21 @@ fn always_allows(ctx: &Ctx<'_>, func: Node<'_>, out: &mut FileCode) {
     let is_guard = [
         "auth",
         "permission",
-        "allowed",
-        "access",
+        "is_allowed",
+        "has_access",
+        "check_access",
+        "can_access",
         "validator",
         "has_role",
         "guard",
+        "verify_token",
+        "validate_token",
+        "require_",
     ]
     .iter()
     .any(|w| lower.contains(w))
-        || lower.starts_with("can_");
+        || lower.starts_with("can_")
+        || lower.starts_with("may_");
     if !is_guard || lower.contains("author_") {
         return;
     }

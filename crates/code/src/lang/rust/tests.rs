@@ -577,3 +577,20 @@ async fn a(Json(x): Json<X>) {}
     )]);
     assert_eq!(route(&ix, "POST", "/a").auth, Auth::None);
 }
+
+#[test]
+fn credential_lookalikes_stay_silent() {
+    let ix = one(r#"
+pub const ACCESS_TOKEN_AUDIENCE: &'static str = "orders-api-clients";
+pub const TOKEN_ISSUER: &str = "https://id.example.com";
+fn access_log_enabled() -> bool { true }
+fn is_anonymous(token: &str) -> bool { token == "anonymous" }
+fn can_retry(attempt: u32) -> bool { attempt < 3 }
+"#);
+    let risks: Vec<_> = kinds(&ix)
+        .into_iter()
+        .filter(|k| format!("{k:?}").starts_with("Risk"))
+        .collect();
+    assert!(risks.is_empty(), "{risks:?}");
+    assert!(ix.config("access_token_audience").next().is_some());
+}
