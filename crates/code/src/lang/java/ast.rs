@@ -305,7 +305,16 @@ pub fn is_secret_name(name: &str) -> bool {
     .any(|w| n.contains(w))
 }
 
+/// Parses a test snippet, asserting that the trigger words would let the file be parsed.
 #[cfg(test)]
 pub fn parse(src: &str) -> tree_sitter::Tree {
+    assert!(
+        crate::lang::may_have_facts(
+            crate::Language::Java,
+            "src/main/java/X.java",
+            src.as_bytes()
+        ),
+        "no trigger word in test snippet: {src}"
+    );
     crate::parse::parse(crate::Language::Java, src.as_bytes()).expect("parses")
 }

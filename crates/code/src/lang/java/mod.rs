@@ -5,10 +5,14 @@
 mod ast;
 mod capabilities;
 mod config;
+mod crypto;
 mod link;
+mod resilience;
 mod routes;
 mod security;
 mod sinks;
+mod taint;
+mod web;
 
 use crate::model::FileCode;
 use tree_sitter::Tree;
@@ -20,7 +24,7 @@ pub const TRIGGERS: &[&str] = &[
     "Mapping",
     "@Path",
     "@ApplicationPath",
-    "@ServerEndpoint",
+    "ServerEndpoint",
     "registerWebSocketHandlers",
     "registerStompEndpoints",
     "org.springframework.security",
@@ -33,6 +37,109 @@ pub const TRIGGERS: &[&str] = &[
     "@Value",
     "ConfigurationProperties",
     "getenv",
+    // injection sinks (SQL concatenation always carries an SQL keyword literal)
+    "SELECT ",
+    "select ",
+    "INSERT ",
+    "insert ",
+    "UPDATE ",
+    "update ",
+    "DELETE ",
+    "delete ",
+    " WHERE ",
+    " where ",
+    "ORDER BY",
+    "order by",
+    "Runtime",
+    "ProcessBuilder",
+    "ObjectInputStream",
+    "XMLDecoder",
+    "DefaultTyping",
+    // auth and crypto
+    "Jwts",
+    "JWT.",
+    "Algorithm.none",
+    "MessageDigest",
+    "DigestUtils",
+    "ncoder",
+    "Random",
+    "Math.random",
+    "assword",
+    "oken",
+    "ecret",
+    "piKey",
+    "API_KEY",
+    "PermissionEvaluator",
+    "AuthorizationManager",
+    "AccessDecision",
+    "isAuthorized",
+    "canAccess",
+    "hasAccess",
+    "isAllowed",
+    "authorize",
+    // HTTP layer
+    "CrossOrigin",
+    "llowedOrigin",
+    "Access-Control-Allow-Origin",
+    "ExceptionHandler",
+    "dempotency",
+    // resilience
+    "RateLimiter",
+    "@Retry",
+    "Retryable",
+    "Retry.",
+    "RetryTemplate",
+    "BackOff",
+    "CircuitBreaker",
+    "HystrixCommand",
+    "FeignClient",
+    "KafkaListener",
+    "RabbitListener",
+    "tryConsume",
+    "tryAcquire",
+    "setMax",
+    "axInMemorySize",
+    "getContentLength",
+    "MultipartConfigElement",
+    "RestTemplate",
+    "WebClient",
+    "HttpClient",
+    "openConnection",
+    "OkHttpClient",
+    "Hikari",
+    "BasicDataSource",
+    "DriverManagerDataSource",
+    "SimpleDriverDataSource",
+    "WebSocket",
+    "DeadLetter",
+    "deadLetter",
+    "dead-letter",
+    // operations and observability
+    "ControllerAdvice",
+    "ExceptionMapper",
+    "SmartLifecycle",
+    "DisposableBean",
+    "SpringBootApplication",
+    "PreDestroy",
+    "ContextClosedEvent",
+    "addShutdownHook",
+    "setWaitForTasksToCompleteOnShutdown",
+    "ProblemDetail",
+    "MDC",
+    "X-Request",
+    "X-Correlation",
+    "SdkTracerProvider",
+    "OpenTelemetrySdk",
+    "SpanExporter",
+    "Sentry",
+    "Rollbar",
+    "Bugsnag",
+    "net.logstash",
+    "co.elastic.logging",
+    "EcsEncoder",
+    "io.micrometer.prometheus",
+    "PasswordValidator",
+    "LengthRule",
 ];
 
 pub fn extract(path: &str, src: &[u8], tree: &Tree, out: &mut FileCode) {
@@ -44,6 +151,9 @@ pub fn extract(path: &str, src: &[u8], tree: &Tree, out: &mut FileCode) {
     let handlers = routes::extract(&ctx, path, out);
     security::extract(&ctx, path, out);
     sinks::extract(&ctx, &handlers, out);
+    crypto::extract(&ctx, out);
+    web::extract(&ctx, &handlers, out);
+    resilience::extract(&ctx, out);
     capabilities::extract(&ctx, &handlers, out);
 }
 
