@@ -222,6 +222,17 @@ pub fn enclosing_method(node: Node<'_>) -> Option<Node<'_>> {
     )
 }
 
+/// Where a fact about `node` is reported: a call or a method declaration at its name (the line
+/// a reader looks for, past annotations and fluent chains), anything else at its start.
+pub fn at(node: Node<'_>) -> crate::model::Pos {
+    let anchor = if matches!(node.kind(), "method_invocation" | "method_declaration") {
+        node.child_by_field_name("name").unwrap_or(node)
+    } else {
+        node
+    };
+    syntax::pos(anchor)
+}
+
 /// The class, enum, record or interface declaration containing `node`.
 pub fn enclosing_class(node: Node<'_>) -> Option<Node<'_>> {
     syntax::ancestor_of_kind(

@@ -6,7 +6,6 @@
 use super::ast::{self, Ctx};
 use super::routes::Handler;
 use crate::model::{Fact, FactKind, FileCode, RouteKind};
-use crate::syntax::pos;
 use tree_sitter::Node;
 
 /// Reserved link-hint scopes for configuration that completes facts of other files.
@@ -35,7 +34,7 @@ pub fn extract(ctx: &Ctx<'_>, handlers: &[Handler<'_>], out: &mut FileCode) {
 }
 
 fn push(out: &mut FileCode, kind: FactKind, at: Node<'_>, detail: impl Into<String>) {
-    out.facts.push(Fact::new(kind, pos(at), detail));
+    out.facts.push(Fact::new(kind, ast::at(at), detail));
 }
 
 fn class_facts(ctx: &Ctx<'_>, class: Node<'_>, out: &mut FileCode) {
@@ -257,7 +256,7 @@ fn error_tracking(ctx: &Ctx<'_>, node: Node<'_>, what: &str, out: &mut FileCode)
         FactKind::ErrorTracking {
             dsn_from_env: literal.is_none(),
         },
-        pos(node),
+        ast::at(node),
         if literal.is_some() {
             format!("{what} initialised with a DSN/key written in the code")
         } else {

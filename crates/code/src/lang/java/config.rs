@@ -163,6 +163,10 @@ fn call_value(ctx: &Ctx<'_>, call: Node<'_>) -> Value {
             },
             _ => Value::Unknown,
         },
+        (_, "split") if !recv.is_empty() => call
+            .child_by_field_name("object")
+            .map(|o| value_of(ctx, o))
+            .unwrap_or(Value::Unknown),
         ("Objects", "requireNonNullElse") => match (args.first(), string_arg(1)) {
             (Some(first), Some(d)) => match value_of(ctx, *first) {
                 Value::Env {

@@ -5,7 +5,7 @@
 
 use super::ast::{self, Ctx};
 use crate::model::{Fact, FactKind, FileCode};
-use crate::syntax::{self, pos};
+use crate::syntax;
 use tree_sitter::Node;
 
 pub fn extract(ctx: &Ctx<'_>, out: &mut FileCode) {
@@ -68,8 +68,11 @@ fn jjwt(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
     } else {
         return;
     };
-    out.facts
-        .push(Fact::new(FactKind::RiskJwtUnverified, pos(call), detail));
+    out.facts.push(Fact::new(
+        FactKind::RiskJwtUnverified,
+        ast::at(call),
+        detail,
+    ));
 }
 
 fn auth0(ctx: &Ctx<'_>, call: Node<'_>, verifies: bool, out: &mut FileCode) {
@@ -82,8 +85,11 @@ fn auth0(ctx: &Ctx<'_>, call: Node<'_>, verifies: bool, out: &mut FileCode) {
         }
         _ => return,
     };
-    out.facts
-        .push(Fact::new(FactKind::RiskJwtUnverified, pos(call), detail));
+    out.facts.push(Fact::new(
+        FactKind::RiskJwtUnverified,
+        ast::at(call),
+        detail,
+    ));
 }
 
 fn mentions_password(s: &str) -> bool {
@@ -132,7 +138,7 @@ fn digest(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
     if arg_is_password || password_context(ctx, call) {
         out.facts.push(Fact::new(
             FactKind::RiskWeakPasswordHash,
-            pos(call),
+            ast::at(call),
             format!("password hashed with {algorithm}, a fast hash: use BCrypt, Argon2 or scrypt"),
         ));
     }
@@ -157,7 +163,7 @@ fn weak_encoder(ctx: &Ctx<'_>, creation: Node<'_>, out: &mut FileCode) {
     if !in_map {
         out.facts.push(Fact::new(
             FactKind::RiskWeakPasswordHash,
-            pos(creation),
+            ast::at(creation),
             format!("{ty} hashes passwords with a fast digest: use BCryptPasswordEncoder or Argon2PasswordEncoder"),
         ));
     }
@@ -229,7 +235,7 @@ fn random_call(ctx: &Ctx<'_>, call: Node<'_>, vars: &[String], out: &mut FileCod
     {
         out.facts.push(Fact::new(
             FactKind::RiskInsecureRandom,
-            pos(call),
+            ast::at(call),
             format!(
                 "`{}` is not cryptographically secure: use SecureRandom for tokens and secrets",
                 ctx.text(call).split('(').next().unwrap_or("")
@@ -281,7 +287,7 @@ fn literal_comparison(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
     }
     let mut fact = Fact::new(
         FactKind::RiskHardcodedCredential,
-        pos(call),
+        ast::at(call),
         format!("`{other_name}` compared with a literal credential"),
     );
     fact.secret = Some(literal);
@@ -316,7 +322,7 @@ fn in_memory_password(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
     if let Some(literal) = literal.filter(|l| !l.is_empty() && user_builder) {
         let mut fact = Fact::new(
             FactKind::RiskHardcodedCredential,
-            pos(call),
+            ast::at(call),
             "a user account with a literal password in code",
         );
         fact.secret = Some(literal.trim_start_matches("{noop}").to_string());
@@ -377,7 +383,7 @@ fn always_allows(ctx: &Ctx<'_>, method: Node<'_>, out: &mut FileCode) {
     if allows {
         out.facts.push(Fact::new(
             FactKind::RiskAuthAlwaysAllows,
-            pos(method),
+            ast::at(method),
             format!("authorization hook `{name}` always allows"),
         ));
     }

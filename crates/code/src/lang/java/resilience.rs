@@ -6,7 +6,6 @@
 use super::ast::{self, Ctx};
 use super::capabilities::{KAFKA_DLQ_SCOPE, RABBIT_DLQ_SCOPE, WS_LIMITS_SCOPE};
 use crate::model::{Fact, FactKind, FileCode, LinkHint, RouteKind};
-use crate::syntax::pos;
 use tree_sitter::Node;
 
 pub fn extract(ctx: &Ctx<'_>, out: &mut FileCode) {
@@ -33,7 +32,7 @@ pub fn extract(ctx: &Ctx<'_>, out: &mut FileCode) {
 }
 
 fn push(out: &mut FileCode, kind: FactKind, at: Node<'_>, detail: impl Into<String>) {
-    out.facts.push(Fact::new(kind, pos(at), detail));
+    out.facts.push(Fact::new(kind, ast::at(at), detail));
 }
 
 fn annotation(ctx: &Ctx<'_>, ann: Node<'_>, file: &str, out: &mut FileCode) {

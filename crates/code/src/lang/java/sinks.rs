@@ -8,7 +8,6 @@ use super::ast::{self, Ctx};
 use super::routes::Handler;
 use super::taint::{self, Taint};
 use crate::model::{Fact, FactKind, FileCode};
-use crate::syntax::pos;
 use tree_sitter::Node;
 
 const SQL_METHODS: &[&str] = &[
@@ -96,7 +95,7 @@ fn sql(ctx: &Ctx<'_>, taint: &Taint<'_, '_>, call: Node<'_>, out: &mut FileCode)
         let recv = recv.rsplit('.').next().unwrap_or(recv);
         out.facts.push(Fact::new(
             FactKind::RiskSqlInterpolation,
-            pos(call),
+            ast::at(call),
             format!("{recv}.{name} with SQL built by {how}"),
         ));
     }
@@ -152,7 +151,7 @@ fn shell_argv(
     {
         out.facts.push(Fact::new(
             FactKind::RiskShellInjection,
-            pos(node),
+            ast::at(node),
             format!("{what} runs a shell with the command `{}`", ctx.text(*cmd)),
         ));
     }
@@ -173,7 +172,7 @@ fn runtime_exec(ctx: &Ctx<'_>, taint: &Taint<'_, '_>, call: Node<'_>, out: &mut 
     if let Some(how) = taint.unsafe_build(cmd, &|_| true) {
         out.facts.push(Fact::new(
             FactKind::RiskShellInjection,
-            pos(call),
+            ast::at(call),
             format!("Runtime.exec with a command built by {how}"),
         ));
     } else if cmd.kind() == "identifier" && !taint.is_safe(cmd, 0) {
@@ -186,7 +185,7 @@ fn runtime_exec(ctx: &Ctx<'_>, taint: &Taint<'_, '_>, call: Node<'_>, out: &mut 
         if is_param {
             out.facts.push(Fact::new(
                 FactKind::RiskShellInjection,
-                pos(call),
+                ast::at(call),
                 format!(
                     "Runtime.exec runs the caller-supplied command `{}`",
                     ctx.text(cmd)
@@ -244,7 +243,7 @@ fn deserialise(ctx: &Ctx<'_>, node: Node<'_>, ty: &str, out: &mut FileCode) {
     }
     out.facts.push(Fact::new(
         FactKind::RiskUnsafeDeserialization,
-        pos(node),
+        ast::at(node),
         format!("{ty}.readObject on client-supplied bytes without an ObjectInputFilter"),
     ));
 }
@@ -257,7 +256,7 @@ fn jackson_default_typing(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
     if risky {
         out.facts.push(Fact::new(
             FactKind::RiskUnsafeDeserialization,
-            pos(call),
+            ast::at(call),
             format!("ObjectMapper.{name} lets JSON choose any class to instantiate"),
         ));
     }
@@ -358,7 +357,7 @@ fn ssrf(ctx: &Ctx<'_>, method: Node<'_>, out: &mut FileCode) {
         if is_source(ctx.text(first)) {
             out.facts.push(Fact::new(
                 FactKind::RiskSsrf,
-                pos(node),
+                ast::at(node),
                 format!(
                     "outbound request to `{}`, a URL taken from the request, with no allow-list",
                     ctx.text(first)

@@ -6,7 +6,6 @@ use super::ast::{self, Ctx};
 use super::config::{property_value, value_of};
 use super::routes::Handler;
 use crate::model::{Fact, FactKind, FileCode, RouteKind, Value};
-use crate::syntax::pos;
 use tree_sitter::Node;
 
 pub fn extract(ctx: &Ctx<'_>, handlers: &[Handler<'_>], out: &mut FileCode) {
@@ -41,6 +40,18 @@ pub fn extract(ctx: &Ctx<'_>, handlers: &[Handler<'_>], out: &mut FileCode) {
 }
 
 fn origins_value(ctx: &Ctx<'_>, args: &[Node<'_>]) -> Value {
+    // `List.of(origins)` / `Arrays.asList(origins.split(","))` around one setting.
+    if let [only] = args
+        && only.kind() == "method_invocation"
+        && matches!(ast::call_name(*only, ctx.src), "of" | "asList")
+    {
+        let inner = ast::args(*only);
+        if let [one] = inner.as_slice()
+            && ast::string_value(*one, ctx.src).is_none()
+        {
+            return origins_value(ctx, &inner);
+        }
+    }
     if args.len() == 1 {
         let v = value_of(ctx, args[0]);
         return match v {
@@ -79,7 +90,7 @@ fn cross_origin(ctx: &Ctx<'_>, ann: &ast::Annotation<'_>, out: &mut FileCode) {
             origins,
             credentials,
         },
-        pos(ann.node),
+        ast::at(ann.node),
         "@CrossOrigin",
     ));
 }
@@ -128,7 +139,7 @@ fn cors_call(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
             origins,
             credentials: credentials_in(ctx, scope),
         },
-        pos(call),
+        ast::at(call),
         format!("CORS {name}"),
     ));
 }
@@ -225,7 +236,7 @@ fn exception_handler(
         if let Some((at, detail)) = leak_at(ctx, method, name, broad) {
             out.facts.push(Fact::new(
                 FactKind::RiskExceptionToClient,
-                pos(at),
+                ast::at(at),
                 format!("@ExceptionHandler: {detail}"),
             ));
             return;
@@ -252,8 +263,11 @@ fn catch_blocks(ctx: &Ctx<'_>, method: Node<'_>, out: &mut FileCode) {
             continue;
         };
         if let Some((at, detail)) = leak_at(ctx, body, var, broad) {
-            out.facts
-                .push(Fact::new(FactKind::RiskExceptionToClient, pos(at), detail));
+            out.facts.push(Fact::new(
+                FactKind::RiskExceptionToClient,
+                ast::at(at),
+                detail,
+            ));
         }
     }
 }
@@ -299,7 +313,7 @@ fn stub(ctx: &Ctx<'_>, handler: &Handler<'_>, out: &mut FileCode) {
             )
         };
         out.facts
-            .push(Fact::new(FactKind::RiskStub, pos(node), detail));
+            .push(Fact::new(FactKind::RiskStub, ast::at(node), detail));
         return;
     }
 }
@@ -328,13 +342,13 @@ fn body_validation(ctx: &Ctx<'_>, method: Node<'_>, out: &mut FileCode) {
         {
             out.facts.push(Fact::new(
                 FactKind::HasBodyValidation,
-                pos(param),
+                ast::at(param),
                 format!("@Valid @RequestBody {ty} {name}"),
             ));
         } else if RAW_BODIES.contains(&base) {
             out.facts.push(Fact::new(
                 FactKind::RiskUnvalidatedBody,
-                pos(param),
+                ast::at(param),
                 format!(
                     "handler `{}` takes the raw body as `{ty}` with no schema",
                     ast::decl_name(method, ctx.src)
@@ -362,7 +376,7 @@ fn idempotency_header(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
     if header.is_some_and(|h| is_idempotency_header(&h)) {
         out.facts.push(Fact::new(
             FactKind::HasIdempotencyKey,
-            pos(call),
+            ast::at(call),
             "Idempotency-Key header read",
         ));
     }
@@ -381,7 +395,7 @@ fn idempotency_param(ctx: &Ctx<'_>, method: Node<'_>, out: &mut FileCode) {
         if name.is_some_and(|n| is_idempotency_header(&n)) {
             out.facts.push(Fact::new(
                 FactKind::HasIdempotencyKey,
-                pos(param),
+                ast::at(param),
                 "@RequestHeader(\"Idempotency-Key\") on the handler",
             ));
         }
