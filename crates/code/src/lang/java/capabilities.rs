@@ -237,7 +237,7 @@ fn call_facts(ctx: &Ctx<'_>, node: Node<'_>, out: &mut FileCode) {
 
 /// Where the DSN/key of an error tracker comes from: a literal is a secret in code.
 fn error_tracking(ctx: &Ctx<'_>, node: Node<'_>, what: &str, out: &mut FileCode) {
-    let literal = ast::nodes_of(node, &["method_invocation", "object_creation_expression"])
+    let found = ast::nodes_of(node, &["method_invocation", "object_creation_expression"])
         .into_iter()
         .filter(|c| {
             c.kind() == "object_creation_expression"
@@ -251,12 +251,16 @@ fn error_tracking(ctx: &Ctx<'_>, node: Node<'_>, what: &str, out: &mut FileCode)
                 .into_iter()
                 .find_map(|a| ast::string_value(a, ctx.src))
                 .filter(|s| s.len() > 8 && !s.starts_with("${"))
+                .map(|s| (c, s))
         });
+    // Reported where the literal is written, so the redacted line shows it.
+    let at = found.as_ref().map(|(c, _)| *c).unwrap_or(node);
+    let literal = found.map(|(_, s)| s);
     let mut fact = Fact::new(
         FactKind::ErrorTracking {
             dsn_from_env: literal.is_none(),
         },
-        ast::at(node),
+        ast::at(at),
         if literal.is_some() {
             format!("{what} initialised with a DSN/key written in the code")
         } else {

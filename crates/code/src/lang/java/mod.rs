@@ -32,6 +32,7 @@ pub const TRIGGERS: &[&str] = &[
     "authorizeRequests",
     "authorizeExchange",
     "MethodSecurity",
+    "HealthIndicator",
     // config values
     "static final",
     "@Value",

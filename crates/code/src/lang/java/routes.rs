@@ -52,7 +52,47 @@ pub fn extract<'t>(ctx: &Ctx<'t>, path: &str, out: &mut FileCode) -> Vec<Handler
         }
     }
     websocket_registrations(ctx, path, out);
+    actuator_health(ctx, path, out);
     handlers
+}
+
+/// A `HealthIndicator` bean means Spring Boot Actuator is on the classpath: it serves
+/// `/actuator/health` and, on Kubernetes (or with `management.endpoint.health.probes.enabled`),
+/// the `liveness` and `readiness` groups.
+fn actuator_health(ctx: &Ctx<'_>, path: &str, out: &mut FileCode) {
+    let Some(class) = ast::nodes_of(ctx.root, &["class_declaration"])
+        .into_iter()
+        .find(|c| {
+            c.child_by_field_name("interfaces")
+                .is_some_and(|i| ctx.text(i).contains("HealthIndicator"))
+                || c.child_by_field_name("superclass")
+                    .is_some_and(|s| ctx.text(s).contains("HealthIndicator"))
+        })
+    else {
+        return;
+    };
+    for p in [
+        "/actuator/health",
+        "/actuator/health/liveness",
+        "/actuator/health/readiness",
+    ] {
+        let at = pos(class.child_by_field_name("name").unwrap_or(class));
+        out.routes.push(Route {
+            method: "GET".into(),
+            path: p.into(),
+            handler: "Spring Boot Actuator health endpoint".into(),
+            file: path.to_string(),
+            line: at.line,
+            column: at.column,
+            framework: "spring-actuator",
+            kind: RouteKind::Http,
+            auth: Auth::Unknown {
+                reason: SPRING_PENDING.into(),
+            },
+            roles: Vec::new(),
+            scope: String::new(),
+        });
+    }
 }
 
 fn methods_of(class: Node<'_>) -> Vec<Node<'_>> {
@@ -458,5 +498,26 @@ public class WsConfig implements WebSocketConfigurer {
         assert_eq!(r[2].path, "/ws/chat");
         assert_eq!(r[2].kind, RouteKind::WebSocket);
         assert_eq!(r[3].path, "/ws/echo");
+    }
+
+    #[test]
+    fn health_indicators_mean_actuator_health_routes() {
+        let r = routes(
+            r#"
+@Component
+public class PaymentsHealth implements HealthIndicator {
+    public Health health() { return Health.up().build(); }
+}
+"#,
+        );
+        let paths: Vec<&str> = r.iter().map(|r| r.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            vec![
+                "/actuator/health",
+                "/actuator/health/liveness",
+                "/actuator/health/readiness"
+            ]
+        );
     }
 }
