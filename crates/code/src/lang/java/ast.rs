@@ -98,23 +98,33 @@ pub fn has_modifier(decl: Node<'_>, word: &str, src: &[u8]) -> bool {
 /// The value of a string literal (escapes kept as written), a text block, or a `+`
 /// concatenation of them.
 pub fn string_value(node: Node<'_>, src: &[u8]) -> Option<String> {
-    match node.kind() {
-        "string_literal" => {
-            let raw = text(node, src);
-            let inner = raw
-                .strip_prefix("\"\"\"")
-                .and_then(|s| s.strip_suffix("\"\"\""))
-                .or_else(|| raw.strip_prefix('"').and_then(|s| s.strip_suffix('"')))?;
-            Some(inner.replace("\\\"", "\""))
+    // Iterative: a generated 10,000-term concatenation must not overflow the stack.
+    let mut out = String::new();
+    let mut stack = vec![node];
+    let mut pieces = 0;
+    while let Some(n) = stack.pop() {
+        pieces += 1;
+        if pieces > 4096 {
+            return None;
         }
-        "parenthesized_expression" => string_value(node.named_child(0)?, src),
-        "binary_expression" if operator(node, src) == "+" => {
-            let l = string_value(node.child_by_field_name("left")?, src)?;
-            let r = string_value(node.child_by_field_name("right")?, src)?;
-            Some(l + &r)
+        match n.kind() {
+            "string_literal" => {
+                let raw = text(n, src);
+                let inner = raw
+                    .strip_prefix("\"\"\"")
+                    .and_then(|s| s.strip_suffix("\"\"\""))
+                    .or_else(|| raw.strip_prefix('"').and_then(|s| s.strip_suffix('"')))?;
+                out.push_str(&inner.replace("\\\"", "\""));
+            }
+            "parenthesized_expression" => stack.push(n.named_child(0)?),
+            "binary_expression" if operator(n, src) == "+" => {
+                stack.push(n.child_by_field_name("right")?);
+                stack.push(n.child_by_field_name("left")?);
+            }
+            _ => return None,
         }
-        _ => None,
     }
+    Some(out)
 }
 
 /// The operator token of a binary expression.
@@ -210,9 +220,27 @@ pub fn chain_top(call: Node<'_>) -> Node<'_> {
     current
 }
 
+/// How far up the tree ancestor searches go. `Node::parent` walks down from the root, so an
+/// unbounded climb out of a 10,000-deep expression would be quadratic; code deeper than this
+/// inside one declaration is generated, not reviewed.
+const MAX_CLIMB: usize = 256;
+
+/// The nearest ancestor (not the node itself) of one of `kinds`, within [`MAX_CLIMB`] levels.
+pub fn ancestor<'t>(node: Node<'t>, kinds: &[&str]) -> Option<Node<'t>> {
+    let mut current = node.parent();
+    for _ in 0..MAX_CLIMB {
+        let n = current?;
+        if kinds.contains(&n.kind()) {
+            return Some(n);
+        }
+        current = n.parent();
+    }
+    None
+}
+
 /// The method or constructor declaration containing `node`.
 pub fn enclosing_method(node: Node<'_>) -> Option<Node<'_>> {
-    syntax::ancestor_of_kind(
+    ancestor(
         node,
         &[
             "method_declaration",
@@ -235,7 +263,7 @@ pub fn at(node: Node<'_>) -> crate::model::Pos {
 
 /// The class, enum, record or interface declaration containing `node`.
 pub fn enclosing_class(node: Node<'_>) -> Option<Node<'_>> {
-    syntax::ancestor_of_kind(
+    ancestor(
         node,
         &[
             "class_declaration",

@@ -361,8 +361,11 @@ fn imports(ctx: &Ctx<'_>, out: &mut FileCode) {
                 "PasswordValidator" | "LengthRule"
             )
         } else {
-            let lower = t.to_ascii_lowercase();
-            lower.contains("password") && t.contains(".length()") && t.contains('<')
+            // `password.length() < MIN_LENGTH`: a short comparison, not a long concatenation.
+            matches!(ast::operator(node, ctx.src), "<" | "<=" | ">" | ">=")
+                && t.len() <= 512
+                && t.to_ascii_lowercase().contains("password")
+                && t.contains(".length()")
         };
         if policy {
             push(

@@ -5,7 +5,6 @@
 
 use super::ast::{self, Ctx};
 use crate::model::{Fact, FactKind, FileCode};
-use crate::syntax;
 use tree_sitter::Node;
 
 pub fn extract(ctx: &Ctx<'_>, out: &mut FileCode) {
@@ -202,9 +201,7 @@ fn random_variables(ctx: &Ctx<'_>) -> Vec<String> {
 /// Names around a call: enclosing variable, assignment target, method.
 fn context_names<'a>(ctx: &Ctx<'a>, node: Node<'_>) -> Vec<&'a str> {
     let mut names = Vec::new();
-    if let Some(d) =
-        syntax::ancestor_of_kind(node, &["variable_declarator", "assignment_expression"])
-    {
+    if let Some(d) = ast::ancestor(node, &["variable_declarator", "assignment_expression"]) {
         let target = d
             .child_by_field_name("name")
             .or_else(|| d.child_by_field_name("left"));

@@ -435,6 +435,43 @@ class OrderRepository {
     }
 
     #[test]
+    fn config_fields_and_conversions_are_safe() {
+        let f = kinds(
+            r#"
+@Repository
+class AuditRepository {
+    @Value("${audit.table}") private String table;
+    private final String schema;
+    private String lastFilter;
+    int purge(long days, String actor) {
+        jdbc.update("DELETE FROM " + schema + "." + this.table + " WHERE age > " + String.valueOf(days));
+        return jdbc.update("DELETE FROM audit WHERE actor = '" + lastFilter + "'");
+    }
+}
+"#,
+            FactKind::RiskSqlInterpolation,
+        );
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(f[0].detail.contains("lastFilter"), "{}", f[0].detail);
+    }
+
+    #[test]
+    fn deep_nesting_is_bounded() {
+        let depth = 10_000;
+        let concat = vec!["\"a\""; depth].join(" + ");
+        let parens = format!("{}x{}", "(".repeat(depth), ")".repeat(depth));
+        let src = format!(
+            "class Deep {{ void f(String x) {{ jdbcTemplate.query(\"SELECT \" + {concat} + x); \
+             jdbcTemplate.query(\"SELECT * FROM t WHERE a = \" + {parens}); }} }}"
+        );
+        let tree = ast::parse(&src);
+        let mut out = FileCode::default();
+        let started = std::time::Instant::now();
+        super::super::extract("src/main/java/Deep.java", src.as_bytes(), &tree, &mut out);
+        assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+    }
+
+    #[test]
     fn shell_and_deserialisation() {
         let all = facts(
             r#"

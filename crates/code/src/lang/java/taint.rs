@@ -4,7 +4,6 @@
 //! Locals are followed a few hops inside the enclosing method.
 
 use super::ast::{self, Ctx};
-use crate::syntax;
 use tree_sitter::Node;
 
 const SAFE_TYPES: &[&str] = &[
@@ -152,7 +151,17 @@ impl Taint<'_, '_> {
                     .find_map(|(v, _)| self.unsafe_build_depth(*v, &|_| true, depth + 1))
             }
             "parenthesized_expression" => {
-                self.unsafe_build_depth(expr.named_child(0)?, looks_right, depth)
+                let mut inner = expr;
+                for _ in 0..64 {
+                    if inner.kind() != "parenthesized_expression" {
+                        break;
+                    }
+                    inner = inner.named_child(0)?;
+                }
+                if inner.kind() == "parenthesized_expression" {
+                    return None;
+                }
+                self.unsafe_build_depth(inner, looks_right, depth)
             }
             _ => None,
         }
@@ -199,7 +208,7 @@ impl Taint<'_, '_> {
                 && ast::chain(call, src).0 == var;
             let is_init = call.kind() == "object_creation_expression"
                 && ast::created_type(call, src) == "StringBuilder"
-                && syntax::ancestor_of_kind(call, &["variable_declarator"])
+                && ast::ancestor(call, &["variable_declarator"])
                     .and_then(|d| d.child_by_field_name("name"))
                     .is_some_and(|n| self.ctx.text(n) == var);
             if !is_append && !is_init {
@@ -251,6 +260,16 @@ impl Taint<'_, '_> {
 
     /// Whether one part cannot carry caller-controlled text.
     pub fn is_safe(&self, part: Node<'_>, depth: u32) -> bool {
+        self.is_safe_nested(part, depth, 0)
+    }
+
+    /// `nest` bounds the recursion into sub-expressions (parentheses, ternaries, call
+    /// arguments): past it, a part counts as unsafe.
+    fn is_safe_nested(&self, part: Node<'_>, depth: u32, nest: u32) -> bool {
+        if nest > 64 {
+            return false;
+        }
+        let inner = |p: Node<'_>| self.is_safe_nested(p, depth, nest + 1);
         let src = self.ctx.src;
         let t = self.ctx.text(part);
         match part.kind() {
@@ -263,17 +282,13 @@ impl Taint<'_, '_> {
             | "null_literal"
             | "character_literal"
             | "class_literal" => true,
-            "parenthesized_expression" => {
-                part.named_child(0).is_some_and(|p| self.is_safe(p, depth))
-            }
+            "parenthesized_expression" => part.named_child(0).is_some_and(inner),
             "binary_expression" => {
-                ast::operator(part, src) != "+"
-                    || self.operands(part).iter().all(|p| self.is_safe(*p, depth))
+                ast::operator(part, src) != "+" || self.operands(part).into_iter().all(inner)
             }
-            "ternary_expression" => ["consequence", "alternative"].iter().all(|f| {
-                part.child_by_field_name(f)
-                    .is_some_and(|b| self.is_safe(b, depth))
-            }),
+            "ternary_expression" => ["consequence", "alternative"]
+                .iter()
+                .all(|f| part.child_by_field_name(f).is_some_and(inner)),
             "cast_expression" => part
                 .child_by_field_name("type")
                 .is_some_and(|ty| SAFE_TYPES.contains(&self.ctx.text(ty))),
@@ -283,11 +298,25 @@ impl Taint<'_, '_> {
                     .child_by_field_name("field")
                     .map(|f| self.ctx.text(f))
                     .unwrap_or("");
-                is_constant_name(field)
+                let on_this = part
+                    .child_by_field_name("object")
+                    .is_some_and(|o| o.kind() == "this");
+                is_constant_name(field) || (on_this && self.is_config_field(part, field))
             }
             "method_invocation" => {
                 let name = ast::call_name(part, src);
                 let (root, _) = ast::chain(part, src);
+                // `String.valueOf(id)`, `status.trim()`: as safe as what they convert.
+                let converts = matches!(
+                    name,
+                    "valueOf" | "toString" | "trim" | "strip" | "toUpperCase" | "toLowerCase"
+                );
+                let object_safe = part.child_by_field_name("object").is_none_or(|o| {
+                    (o.kind() == "identifier" && self.ctx.text(o) == "String") || inner(o)
+                });
+                if converts && object_safe && ast::args(part).into_iter().all(inner) {
+                    return true;
+                }
                 matches!(
                     name,
                     "size"
@@ -320,6 +349,9 @@ impl Taint<'_, '_> {
         {
             return true;
         }
+        if self.is_config_field(ident, name) {
+            return true;
+        }
         let Some(method) = ast::enclosing_method(ident) else {
             return false;
         };
@@ -332,6 +364,40 @@ impl Taint<'_, '_> {
         }
         let defs = self.assignments(method, name, ident);
         !defs.is_empty() && depth < 3 && defs.iter().all(|(v, _)| self.is_safe(*v, depth + 1))
+    }
+
+    /// A `final` or `@Value`-injected field of the enclosing class (not shadowed by a local):
+    /// set once from code or configuration, never from a request.
+    fn is_config_field(&self, at: Node<'_>, name: &str) -> bool {
+        let shadowed = ast::enclosing_method(at).is_some_and(|m| {
+            ast::nodes_of(m, &["formal_parameter", "variable_declarator"])
+                .into_iter()
+                .any(|d| {
+                    d.child_by_field_name("name")
+                        .is_some_and(|n| self.ctx.text(n) == name)
+                })
+        });
+        let Some(body) = ast::enclosing_class(at).and_then(|c| c.child_by_field_name("body"))
+        else {
+            return false;
+        };
+        if shadowed {
+            return false;
+        }
+        let mut cursor = body.walk();
+        let found = body.named_children(&mut cursor).find(|f| {
+            f.kind() == "field_declaration" && {
+                let mut c = f.walk();
+                f.children_by_field_name("declarator", &mut c).any(|d| {
+                    d.child_by_field_name("name")
+                        .is_some_and(|n| self.ctx.text(n) == name)
+                })
+            }
+        });
+        found.is_some_and(|f| {
+            ast::has_modifier(f, "final", self.ctx.src)
+                || ast::find_annotation(&ast::annotations(f, self.ctx.src), &["Value"]).is_some()
+        })
     }
 
     /// The declared type of a local, parameter or field named `name` visible at `at`.

@@ -176,6 +176,7 @@ fn leak_at<'t>(
             continue;
         }
         let mut up = call.parent();
+        let mut climbed = 0;
         let mut reaches = stack && name == "printStackTrace";
         while let Some(p) = up {
             if p == scope || p.kind() == "expression_statement" {
@@ -196,6 +197,10 @@ fn leak_at<'t>(
                     )
             {
                 reaches = true;
+                break;
+            }
+            climbed += 1;
+            if climbed > 64 {
                 break;
             }
             up = p.parent();
