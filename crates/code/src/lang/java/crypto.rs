@@ -109,6 +109,14 @@ fn password_context(ctx: &Ctx<'_>, node: Node<'_>) -> bool {
 fn digest(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
     let name = ast::call_name(call, ctx.src);
     let recv = ast::receiver(call, ctx.src);
+    if recv == "NoOpPasswordEncoder" && name == "getInstance" {
+        out.facts.push(Fact::new(
+            FactKind::RiskWeakPasswordHash,
+            ast::at(call),
+            "NoOpPasswordEncoder stores passwords in plain text: use BCryptPasswordEncoder or Argon2PasswordEncoder",
+        ));
+        return;
+    }
     let args = ast::args(call);
     let algorithm = match (recv, name) {
         ("MessageDigest", "getInstance") => args
