@@ -6,11 +6,14 @@
 
 use super::capabilities::{KAFKA_DLQ_SCOPE, RABBIT_DLQ_SCOPE, WS_LIMITS_SCOPE};
 use super::routes::{JAXRS_UNANNOTATED, SPRING_PENDING};
-use super::security::{self, CHAIN_SCOPE, Chain, METHOD_SECURITY_SCOPE, decision_auth};
+use super::security::{
+    self, AUTH_FILTER_SCOPE, CHAIN_SCOPE, Chain, METHOD_SECURITY_SCOPE, decision_auth,
+};
 use crate::model::{Auth, FactKind, FileCode, Language, LinkHint, Route};
 
-const RESERVED: [&str; 5] = [
+const RESERVED: [&str; 6] = [
     CHAIN_SCOPE,
+    AUTH_FILTER_SCOPE,
     METHOD_SECURITY_SCOPE,
     KAFKA_DLQ_SCOPE,
     RABBIT_DLQ_SCOPE,
@@ -22,6 +25,8 @@ struct Project {
     chains: Vec<Chain>,
     method_security: bool,
     spring_security: bool,
+    /// Servlet filters or interceptors that reject unauthenticated requests.
+    auth_filters: Vec<String>,
     kafka_dlq: bool,
     rabbit_dlq: bool,
     ws_limits: bool,
@@ -47,6 +52,7 @@ pub fn link(files: &mut [FileCode]) {
             match scope.as_str() {
                 CHAIN_SCOPE => project.chains.push(security::decode(evidence)),
                 METHOD_SECURITY_SCOPE => project.method_security = true,
+                AUTH_FILTER_SCOPE => project.auth_filters.push(evidence.clone()),
                 KAFKA_DLQ_SCOPE => project.kafka_dlq = true,
                 RABBIT_DLQ_SCOPE => project.rabbit_dlq = true,
                 WS_LIMITS_SCOPE => project.ws_limits = true,
@@ -139,6 +145,13 @@ fn resolve_route(project: &Project, route: &mut Route) {
 
 fn filter_decision(project: &Project, route: &Route) -> Filter {
     if project.chains.is_empty() {
+        if !project.spring_security && !project.auth_filters.is_empty() {
+            return Filter::Unknown(format!(
+                "no Spring Security, but {} may reject unauthenticated requests (its URL \
+                 coverage is not read)",
+                project.auth_filters.join(", ")
+            ));
+        }
         return if project.spring_security {
             Filter::Unknown(
                 "Spring Security is used but no authorizeHttpRequests rules were found: its \
@@ -333,6 +346,24 @@ mod tests {
         )];
         link(&mut files);
         assert_eq!(files[0].routes[0].auth, Auth::None);
+    }
+
+    #[test]
+    fn custom_auth_filters_make_unannotated_routes_unknown() {
+        let mut files = vec![file(
+            "C.java",
+            vec![route("POST", "/x", pending())],
+            vec![LinkHint::Guard {
+                scope: AUTH_FILTER_SCOPE.into(),
+                evidence: "ApiKeyFilter".into(),
+                line: 3,
+            }],
+            &[],
+        )];
+        link(&mut files);
+        assert!(
+            matches!(&files[0].routes[0].auth, Auth::Unknown { reason } if reason.contains("ApiKeyFilter"))
+        );
     }
 
     #[test]

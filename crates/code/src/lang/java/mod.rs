@@ -33,6 +33,11 @@ pub const TRIGGERS: &[&str] = &[
     "authorizeExchange",
     "MethodSecurity",
     "HealthIndicator",
+    "UNAUTHORIZED",
+    "FORBIDDEN",
+    "\"Authorization\"",
+    "(401",
+    "(403",
     // config values
     "static final",
     "@Value",

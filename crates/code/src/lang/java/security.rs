@@ -12,6 +12,7 @@ use tree_sitter::Node;
 /// Reserved link-hint scopes (never a route scope): consumed and removed by `java::link`.
 pub const CHAIN_SCOPE: &str = "java:security-filter-chain";
 pub const METHOD_SECURITY_SCOPE: &str = "java:method-security";
+pub const AUTH_FILTER_SCOPE: &str = "java:custom-auth-filter";
 
 /// What a URL rule (or an annotation) decides.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -162,6 +163,7 @@ pub fn extract(ctx: &Ctx<'_>, path: &str, out: &mut FileCode) {
             });
         }
     }
+    custom_auth_filters(ctx, out);
     for call in ast::nodes_of(ctx.root, &["method_invocation"]) {
         let name = ast::call_name(call, ctx.src);
         if !matches!(
@@ -176,6 +178,53 @@ pub fn extract(ctx: &Ctx<'_>, path: &str, out: &mut FileCode) {
             evidence: encode(&chain),
             line: pos(call).line,
         });
+    }
+}
+
+/// A servlet filter, WebFlux filter or MVC interceptor that rejects requests without
+/// credentials: without Spring Security it may still guard routes, so they are not "no auth".
+fn custom_auth_filters(ctx: &Ctx<'_>, out: &mut FileCode) {
+    for class in ast::nodes_of(ctx.root, &["class_declaration"]) {
+        let heritage = ["superclass", "interfaces"]
+            .iter()
+            .filter_map(|f| class.child_by_field_name(f))
+            .map(|n| ctx.text(n))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let is_filter = [
+            "OncePerRequestFilter",
+            "HandlerInterceptor",
+            "Filter",
+            "WebFilter",
+            "GenericFilterBean",
+            "ContainerRequestFilter",
+        ]
+        .iter()
+        .any(|t| {
+            heritage
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| w == *t)
+        });
+        let body = ctx.text(class);
+        let rejects = [
+            "SC_UNAUTHORIZED",
+            "SC_FORBIDDEN",
+            "HttpStatus.UNAUTHORIZED",
+            "HttpStatus.FORBIDDEN",
+            "Status.UNAUTHORIZED",
+            "(401",
+            "(403",
+            "\"Authorization\"",
+        ]
+        .iter()
+        .any(|w| body.contains(w));
+        if is_filter && rejects {
+            out.link_hints.push(LinkHint::Guard {
+                scope: AUTH_FILTER_SCOPE.into(),
+                evidence: ast::decl_name(class, ctx.src).to_string(),
+                line: pos(class).line,
+            });
+        }
     }
 }
 
@@ -615,6 +664,29 @@ class WebSecurity extends WebSecurityConfigurerAdapter {
             Decision::Roles(vec!["@guard.check(request)".into()])
         );
         assert!(c[1].unreadable.is_some());
+    }
+
+    #[test]
+    fn filters_that_reject_requests_are_reported() {
+        let src = r#"
+public class ApiKeyFilter extends OncePerRequestFilter {
+    protected void doFilterInternal(HttpServletRequest req, HttpServletResponse res, FilterChain chain) {
+        if (req.getHeader("X-Api-Key") == null) { res.sendError(HttpServletResponse.SC_UNAUTHORIZED); return; }
+        chain.doFilter(req, res);
+    }
+}
+"#;
+        let tree = ast::parse(src);
+        let mut out = FileCode::default();
+        super::super::extract(
+            "src/main/java/ApiKeyFilter.java",
+            src.as_bytes(),
+            &tree,
+            &mut out,
+        );
+        assert!(out.link_hints.iter().any(
+            |h| matches!(h, LinkHint::Guard { scope, evidence, .. } if scope == AUTH_FILTER_SCOPE && evidence == "ApiKeyFilter")
+        ));
     }
 
     #[test]
