@@ -349,6 +349,71 @@ mod tests {
     }
 
     #[test]
+    fn filter_chain_in_one_file_guards_routes_of_others() {
+        let security = r#"
+@Configuration
+public class SecurityConfig {
+    @Bean
+    SecurityFilterChain chain(HttpSecurity http) throws Exception {
+        return http.authorizeHttpRequests(a -> a
+                .requestMatchers("/ws/**", "/metrics").permitAll()
+                .requestMatchers(HttpMethod.DELETE, "/api/**").hasAuthority("SCOPE_orders:admin")
+                .anyRequest().authenticated())
+            .build();
+    }
+}
+"#;
+        let controllers = r#"
+@Controller
+public class OrderGraph {
+    @MutationMapping public Order cancel(@Argument long id) { return null; }
+}
+@RestController
+@RequestMapping("/api/orders")
+class Orders {
+    @DeleteMapping("/{id}") public void delete(@PathVariable long id) {}
+    @RequestMapping("/legacy") public void legacy() {}
+}
+@RestController
+class Metrics {
+    @GetMapping("/metrics") public String scrape() { return registry.scrape(); }
+}
+@ServerEndpoint("/ws/chat")
+class Chat {}
+"#;
+        let files = vec![
+            crate::extract("src/main/java/app/SecurityConfig.java", security.as_bytes())
+                .expect("java"),
+            crate::extract("src/main/java/app/web/Orders.java", controllers.as_bytes())
+                .expect("java"),
+        ];
+        let index = crate::CodeIndex::build(files);
+        let auth_of = |path: &str, method: &str| {
+            index
+                .routes()
+                .find(|r| r.path == path && r.method == method)
+                .map(|r| (r.auth.clone(), r.roles.clone()))
+                .expect(path)
+        };
+        assert!(auth_of("/graphql", "POST").0.is_required());
+        assert_eq!(
+            auth_of("/api/orders/{id}", "DELETE").1,
+            vec!["SCOPE_orders:admin".to_string()]
+        );
+        assert!(matches!(
+            auth_of("/api/orders/legacy", "ANY").0,
+            Auth::Unknown { .. }
+        ));
+        assert_eq!(auth_of("/ws/chat", "GET").0, Auth::None);
+        assert_eq!(auth_of("/metrics", "GET").0, Auth::None);
+        assert!(index.facts().any(|(_, f)| f.kind
+            == FactKind::MetricsEndpoint {
+                path: "/metrics".into()
+            }));
+        assert!(index.files.iter().all(|f| f.link_hints.is_empty()));
+    }
+
+    #[test]
     fn custom_auth_filters_make_unannotated_routes_unknown() {
         let mut files = vec![file(
             "C.java",
