@@ -284,7 +284,26 @@ fn literal_comparison(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
         .rsplit(['.', '('])
         .find(|s| !s.is_empty() && *s != ")")
         .unwrap_or(other_name);
+    // `"changeme".equals(secret)` is a guard against an unset placeholder, not a credential.
+    let placeholder = [
+        "changeme",
+        "change-me",
+        "change_me",
+        "secret",
+        "password",
+        "default",
+        "todo",
+        "xxx",
+        "dummy",
+        "placeholder",
+        "example",
+        "null",
+        "none",
+        "undefined",
+    ]
+    .contains(&literal.to_ascii_lowercase().as_str());
     if literal.len() < 4
+        || placeholder
         || !credential_name(last)
         || !credential_name(other_name.trim_end_matches("()"))
     {
@@ -454,6 +473,7 @@ class PasswordService {
 class Security {
     boolean login(String username, String password) { return "admin".equals(username) && "S3cr3t!2024".equals(password); }
     boolean bearer(String tokenType) { return tokenType.equals("Bearer"); }
+    void guard(String jwtSecret) { if ("changeme".equals(jwtSecret)) throw new IllegalStateException(); }
     UserDetailsService users() { return new InMemoryUserDetailsManager(User.withUsername("ops").password("{noop}ops-pass-1").roles("OPS").build()); }
 }
 class AllowAll implements PermissionEvaluator {

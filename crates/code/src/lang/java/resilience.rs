@@ -260,12 +260,24 @@ fn creation(ctx: &Ctx<'_>, node: Node<'_>, file: &str, out: &mut FileCode) {
     let no_args = ast::args(node).is_empty();
     match ty {
         "RestTemplate" if no_args => client(out, node, false, "new RestTemplate()"),
-        "RestTemplate" => client(
-            out,
-            node,
-            has_timeout(file),
-            "RestTemplate with a request factory",
-        ),
+        // A request factory built inline without timeouts; one passed in from elsewhere is
+        // that bean's business (not reported).
+        "RestTemplate" if has_timeout(file) => {
+            client(out, node, true, "RestTemplate with a request factory")
+        }
+        "RestTemplate"
+            if ast::args(node).first().is_some_and(|a| {
+                a.kind() == "object_creation_expression"
+                    && ast::created_type(*a, ctx.src).ends_with("ClientHttpRequestFactory")
+            }) =>
+        {
+            client(
+                out,
+                node,
+                false,
+                "RestTemplate with a default request factory",
+            )
+        }
         "OkHttpClient" => client(
             out,
             node,

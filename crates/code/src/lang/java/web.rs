@@ -231,13 +231,18 @@ fn exception_handler(
         if !is_exception {
             continue;
         }
-        let broad = BROAD.contains(&simple)
-            || BROAD.iter().any(|b| {
-                handled_text.contains(&format!("{b}.class"))
-                    && handled_text
-                        .split(['{', '}', ',', ' '])
-                        .any(|t| t == format!("{b}.class"))
-            });
+        // The listed exception types decide (`@ExceptionHandler({A.class, B.class}) f(Exception
+        // e)` only sees A and B); without a list, the parameter type does.
+        let listed: Vec<&str> = handled_text
+            .split(['{', '}', ',', ' ', '\n'])
+            .filter_map(|t| t.trim().strip_suffix(".class"))
+            .map(|t| t.rsplit('.').next().unwrap_or(t))
+            .collect();
+        let broad = if listed.is_empty() {
+            BROAD.contains(&simple)
+        } else {
+            listed.iter().any(|t| BROAD.contains(t))
+        };
         if let Some((at, detail)) = leak_at(ctx, method, name, broad) {
             out.facts.push(Fact::new(
                 FactKind::RiskExceptionToClient,
@@ -463,8 +468,8 @@ class Errors {
         log.error("failed", ex);
         return ResponseEntity.status(500).body(Map.of("error", ex.getMessage()));
     }
-    @ExceptionHandler(OrderNotFoundException.class)
-    ProblemDetail notFound(OrderNotFoundException ex) {
+    @ExceptionHandler({OrderNotFoundException.class, PaymentDeclinedException.class})
+    ProblemDetail notFound(Exception ex) {
         return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, ex.getMessage());
     }
 }
