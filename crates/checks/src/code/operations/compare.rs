@@ -14,6 +14,10 @@ pub struct Requested<'a> {
     pub nothing: String,
     /// `probe paths`, `scrape paths`: for the Unknown reasons.
     pub noun: &'static str,
+    /// What a catch-all answering the request means (`so the probe succeeds whatever ...`).
+    pub catch_all_effect: &'static str,
+    /// What the code does serve that the requester probably meant, for the finding message.
+    pub hint: fn(&Served) -> Option<String>,
 }
 
 pub fn judge(ws: &Workspace, requested: Requested) -> Outcome {
@@ -22,6 +26,8 @@ pub fn judge(ws: &Workspace, requested: Requested) -> Outcome {
         unreadable,
         nothing,
         noun,
+        catch_all_effect,
+        hint,
     } = requested;
     if targets.is_empty() && unreadable.is_empty() {
         return Outcome::NotApplicable { reason: nothing };
@@ -45,6 +51,7 @@ pub fn judge(ws: &Workspace, requested: Requested) -> Outcome {
             ),
         };
     }
+    let hint = hint(&served).map_or(String::new(), |h| format!("; the code serves {h}"));
     let mut sources = Sources::default();
     let mut evidence = Vec::new();
     let mut findings = Vec::new();
@@ -67,10 +74,10 @@ pub fn judge(ws: &Workspace, requested: Requested) -> Outcome {
             None => findings.push(finding(
                 &mut sources,
                 format!(
-                    "{} requests `{}`, but {}",
+                    "{} requests `{}`, but {}{hint}",
                     target.what,
                     target.path,
-                    served.not_served_because(&target.path)
+                    served.not_served_because(&target.path, catch_all_effect)
                 ),
             )),
         }

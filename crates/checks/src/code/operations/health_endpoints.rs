@@ -125,6 +125,11 @@ fn role(pattern: &str) -> Option<Role> {
     }
 }
 
+/// Whether a route path looks like a liveness or readiness endpoint.
+pub fn is_health_route(pattern: &str) -> bool {
+    role(pattern).is_some()
+}
+
 impl Check for HealthEndpoints {
     fn meta(&self) -> &'static ControlMeta {
         &META

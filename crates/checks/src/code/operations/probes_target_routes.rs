@@ -1,5 +1,7 @@
 use super::compare::{Requested, judge, nothing_reason};
+use super::health_endpoints::is_health_route;
 use super::probes::Probes;
+use super::served::Served;
 use crate::prelude::*;
 
 pub struct ProbesTargetRoutes;
@@ -100,7 +102,16 @@ impl Check for ProbesTargetRoutes {
                     probes.helm_templates,
                 ),
                 noun: "probe paths",
+                catch_all_effect: "so the probe succeeds whatever the service's state",
+                hint: health_routes,
             },
         )
     }
+}
+
+/// The health routes the code serves.
+fn health_routes(served: &Served) -> Option<String> {
+    served
+        .listing(|s| is_health_route(&s.pattern))
+        .map(|l| format!("health routes {l}"))
 }

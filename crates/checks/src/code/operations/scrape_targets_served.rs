@@ -1,5 +1,6 @@
 use super::compare::{Requested, judge, nothing_reason};
 use super::scrape::ScrapeTargets;
+use super::served::Served;
 use crate::prelude::*;
 
 pub struct ScrapeTargetsServed;
@@ -11,7 +12,7 @@ static META: ControlMeta = ControlMeta {
     area: Area::Observability,
     severity: Severity::Medium,
     remediation: "Make the scrape configuration and the code agree: set `metrics_path` (Prometheus \
-                  `scrape_configs`), the `prometheus.io/path` annotation or the ServiceMonitor/ \
+                  `scrape_configs`), the `prometheus.io/path` annotation or the ServiceMonitor or \
                   PodMonitor endpoint `path` to the path the metrics handler is mounted on, or \
                   mount the handler on the path the configuration expects (`/metrics` by default).",
     references: &[
@@ -103,7 +104,16 @@ impl Check for ScrapeTargetsServed {
                     scrape.helm_templates,
                 ),
                 noun: "scrape paths",
+                catch_all_effect: "which returns a page, not metrics",
+                hint: metrics_paths,
             },
         )
     }
+}
+
+/// The metrics endpoints the code serves.
+fn metrics_paths(served: &Served) -> Option<String> {
+    served
+        .listing(|s| s.what == "metrics endpoint")
+        .map(|l| format!("metrics on {l}"))
 }
