@@ -45,7 +45,9 @@ Every HTTP probe aimed at the service must request a path its code serves to `GE
 
 Path parameters (`{id}`, `:id`) match any segment; the query string is ignored. A catch-all
 route (`*`, `/{path:path}`, `/*splat`) does not count: it answers the probe whatever the
-service's state. Helm templates are not rendered for this control. NotApplicable without
+service's state. Spring Boot Actuator, when declared, serves `/actuator/health` and its
+`liveness`/`readiness` groups (a custom management base path or port is not followed). Helm
+templates are not rendered for this control. NotApplicable without
 probes or without application code; Unknown when the code has no routes vouch recognises or a
 probe path is templated.
 

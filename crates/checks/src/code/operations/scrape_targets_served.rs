@@ -42,7 +42,9 @@ path the code serves (a route answering `GET`, or a metrics endpoint):
 - ServiceMonitor `spec.endpoints[].path` and PodMonitor `spec.podMetricsEndpoints[].path`
   (default `/metrics`).
 
-Path parameters (`{id}`, `:id`) match any segment; a catch-all route does not count. Jobs and
+Path parameters (`{id}`, `:id`) match any segment; a catch-all route does not count. Spring
+Boot Actuator's `/actuator/prometheus` counts when the Micrometer Prometheus registry is
+declared and the endpoint is exposed in an `application*` configuration file. Jobs and
 objects for well-known third-party components (Prometheus itself, exporters, Grafana, Redis,
 nginx, ...), jobs using service discovery or rewriting `__metrics_path__`, and Prometheus'
 `/federate` and `/probe` endpoints are skipped. Helm templates are not rendered for this

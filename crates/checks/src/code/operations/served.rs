@@ -58,6 +58,9 @@ impl Served {
                 });
             }
         }
+        for path in super::actuator::actuator_paths(ws) {
+            served.push(path);
+        }
         served
     }
 
