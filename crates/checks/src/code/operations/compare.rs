@@ -5,6 +5,7 @@ use super::served::Served;
 use super::targets::YamlTarget;
 use crate::code::support::{Sources, no_code};
 use crate::prelude::*;
+use vouch_workspace::{FileKind, Lang, is_docs_or_example_path, is_test_path};
 
 pub struct Requested<'a> {
     pub targets: &'a [YamlTarget],
@@ -82,6 +83,22 @@ pub fn judge(ws: &Workspace, requested: Requested) -> Outcome {
             )),
         }
     }
+    if !findings.is_empty()
+        && let Some(langs) = unread_languages(ws)
+    {
+        let missing: Vec<String> = targets
+            .iter()
+            .filter(|t| served.serving(&t.path).is_none())
+            .map(|t| format!("`{}` ({}:{})", t.path, t.file, t.line))
+            .collect();
+        return Outcome::Unknown {
+            reason: format!(
+                "{noun} {} are not served by the code vouch reads, but the repository also has \
+                 {langs} code, which vouch does not read and which may serve them",
+                missing.join(", ")
+            ),
+        };
+    }
     if !findings.is_empty() {
         Outcome::Fail { findings }
     } else if !unreadable.is_empty() {
@@ -94,6 +111,25 @@ pub fn judge(ws: &Workspace, requested: Requested) -> Outcome {
     } else {
         Outcome::Pass { evidence }
     }
+}
+
+/// Languages with application source files vouch has no extractor for (Kotlin build scripts,
+/// tests and examples aside).
+fn unread_languages(ws: &Workspace) -> Option<String> {
+    let mut langs: Vec<&str> = Vec::new();
+    for file in &ws.files {
+        let FileKind::Source(lang) = file.kind else {
+            continue;
+        };
+        let unread = matches!(lang, Lang::Kotlin | Lang::Ruby | Lang::Php | Lang::CSharp)
+            && !file.rel.ends_with(".kts")
+            && !is_test_path(&file.rel)
+            && !is_docs_or_example_path(&file.rel);
+        if unread && !langs.contains(&lang.name()) {
+            langs.push(lang.name());
+        }
+    }
+    (!langs.is_empty()).then(|| langs.join("/"))
 }
 
 /// The NotApplicable reason, noting Helm templates that are not read.

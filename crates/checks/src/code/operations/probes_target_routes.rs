@@ -51,6 +51,9 @@ templates are not rendered for this control. NotApplicable without
 probes or without application code; Unknown when the code has no routes vouch recognises or a
 probe path is templated.
 
+When a path is not served but the repository also has Kotlin, Ruby, PHP or C# code (which
+vouch does not read), the answer is Unknown rather than a failure.
+
 ## Why it matters in production
 
 A liveness probe on a path the service does not have gets `404` and Kubernetes restarts the

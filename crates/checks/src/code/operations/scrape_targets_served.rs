@@ -51,6 +51,9 @@ nginx, ...), jobs using service discovery or rewriting `__metrics_path__`, and P
 control. NotApplicable when nothing configures a scrape; Unknown when the code has no routes
 vouch recognises or a path is templated.
 
+When a path is not served but the repository also has Kotlin, Ruby, PHP or C# code (which
+vouch does not read), the answer is Unknown rather than a failure.
+
 ## Why it matters in production
 
 A scrape config pointing at a path the service does not serve produces `404`s that nobody
