@@ -123,6 +123,10 @@ pub fn classify(node: Node<'_>, src: &[u8]) -> Guard {
     let n = norm(&name);
     let last = norm(name.rsplit('.').next().unwrap_or(&name));
     let evidence = text(node, src).chars().take(80).collect::<String>();
+    if last.ends_with("router") || last.ends_with("routes") || last.ends_with("controller") {
+        // `authRouter`, `authRoutes`: the routes of the auth flow, not a guard.
+        return Guard::Unknown { name };
+    }
     if ROLE_WORDS.contains(&last.as_str()) {
         let roles = call.map(role_args).map(|f| f(src)).unwrap_or_default();
         return Guard::Role { evidence, roles };

@@ -268,6 +268,7 @@ fn frameworks(ctx: &Ctx<'_>, out: &mut FileCode) {
                         );
                     }
                 }
+                "koa" => fact(ctx, out, FactKind::HasRecoveryMiddleware, call, "Koa catches errors thrown in middleware and answers 500 (ctx.onerror)"),
                 _ => {}
             }
         }

@@ -5,7 +5,7 @@
 use super::Ctx;
 use super::ast::{args, callee_path, path_of, prop, string_list, string_value};
 use super::auth::{Guard, classify};
-use crate::model::{Auth, FileCode, LinkHint, Route, RouteKind};
+use crate::model::{Auth, FactKind, FileCode, LinkHint, Route, RouteKind};
 use crate::syntax::{pos, text, walk};
 use tree_sitter::Node;
 
@@ -29,13 +29,40 @@ pub fn extract<'t>(ctx: &Ctx<'t>, out: &mut FileCode) -> Vec<Node<'t>> {
         middleware(ctx, out);
         return Vec::new();
     }
-    if let Some(route_path) = app_route_path(ctx.path) {
-        return app_routes(ctx, &route_path, out);
+    let handlers = if let Some(route_path) = app_route_path(ctx.path) {
+        app_routes(ctx, &route_path, out)
+    } else if let Some(route_path) = pages_api_path(ctx.path) {
+        let handlers = pages_route(ctx, &route_path, out);
+        if let Some(handler) = handlers.first() {
+            pages_body_limit(ctx, *handler, out);
+        }
+        handlers
+    } else {
+        Vec::new()
+    };
+    if let Some(handler) = handlers.first() {
+        ctx.fact(
+            out,
+            FactKind::HasRecoveryMiddleware,
+            *handler,
+            "Next.js answers 500 when a route handler throws",
+        );
     }
-    if let Some(route_path) = pages_api_path(ctx.path) {
-        return pages_route(ctx, &route_path, out);
+    handlers
+}
+
+/// pages/api routes parse bodies with a 1mb default `sizeLimit` unless `bodyParser: false`.
+fn pages_body_limit(ctx: &Ctx<'_>, handler: Node<'_>, out: &mut FileCode) {
+    let source = text(ctx.root, ctx.src);
+    if source.contains("bodyParser: false") || source.contains("bodyParser:false") {
+        return;
     }
-    Vec::new()
+    let detail = if source.contains("sizeLimit") {
+        "Next.js API route with a configured bodyParser sizeLimit"
+    } else {
+        "Next.js API routes parse bodies with a 1mb default sizeLimit"
+    };
+    ctx.fact(out, FactKind::HasBodySizeLimit, handler, detail);
 }
 
 fn segments_to_path(segments: &[&str]) -> String {

@@ -491,6 +491,10 @@ fn insecure_random(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
                 name = function_name(n, ctx.src);
                 break;
             }
+            "return_statement" => {
+                name = enclosing_function(n).and_then(|f| function_name(f, ctx.src));
+                break;
+            }
             "statement_block" | "program" => break,
             _ => {}
         }

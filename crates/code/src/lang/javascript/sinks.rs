@@ -224,9 +224,10 @@ fn exception_to_client(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
     let status_4xx = chain.contains(".status(4") || chain.contains(".code(4");
     let errors = error_names(ctx, call);
     let mut hit = None;
+    let mut stack = None;
     for arg in args(call) {
         walk(arg, |n| {
-            if hit.is_some() {
+            if stack.is_some() {
                 return false;
             }
             let t = text(n, ctx.src);
@@ -239,7 +240,7 @@ fn exception_to_client(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
                         .child_by_field_name("object")
                         .map_or("", |o| text(o, ctx.src));
                     if property == "stack" && errors.iter().any(|e| e == object) {
-                        hit = Some(format!("the stack trace `{t}`"));
+                        stack = Some(format!("the stack trace `{t}`"));
                     } else if property == "message"
                         && !status_4xx
                         && errors.iter().any(|e| e == object)
@@ -256,7 +257,7 @@ fn exception_to_client(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
             }
         });
     }
-    if let Some(what) = hit {
+    if let Some(what) = stack.or(hit) {
         ctx.fact(
             out,
             FactKind::RiskExceptionToClient,
