@@ -268,7 +268,13 @@ fn frameworks(ctx: &Ctx<'_>, out: &mut FileCode) {
                         );
                     }
                 }
-                "koa" => fact(ctx, out, FactKind::HasRecoveryMiddleware, call, "Koa catches errors thrown in middleware and answers 500 (ctx.onerror)"),
+                "koa" => fact(
+                    ctx,
+                    out,
+                    FactKind::HasRecoveryMiddleware,
+                    call,
+                    "Koa catches errors thrown in middleware and answers 500 (ctx.onerror)",
+                ),
                 _ => {}
             }
         }
@@ -325,6 +331,7 @@ fn frameworks(ctx: &Ctx<'_>, out: &mut FileCode) {
             _ => {}
         }
     }
+    exported_error_handlers(ctx, out);
     if ctx.module.uses("express-async-errors") {
         fact(
             ctx,
@@ -818,5 +825,40 @@ fn header_key(ctx: &Ctx<'_>, at: Node<'_>, key: &str, out: &mut FileCode) {
             "the request ID header is read and propagated",
         ),
         _ => {}
+    }
+}
+
+/// `module.exports = { errorHandler }` with `function errorHandler(err, req, res, next)`: an
+/// error middleware defined in its own module and mounted from the app file.
+fn exported_error_handlers(ctx: &Ctx<'_>, out: &mut FileCode) {
+    for (local, _) in ctx.module.exports.iter() {
+        let Some(function) = super::express::local_function(ctx, local) else {
+            continue;
+        };
+        let params = param_names(function, ctx.src);
+        let first = params
+            .first()
+            .map(|p| p.to_ascii_lowercase())
+            .unwrap_or_default();
+        if params.len() != 4
+            || !(first.starts_with("err") || first == "e" || first.starts_with("exception"))
+        {
+            continue;
+        }
+        fact(
+            ctx,
+            out,
+            FactKind::HasRecoveryMiddleware,
+            function,
+            "Express error-handling middleware",
+        );
+        if text(function, ctx.src).contains(".json(") {
+            ctx.fact(
+                out,
+                FactKind::HasStructuredErrors,
+                function,
+                format!("error-handling middleware `{local}` renders every error as JSON"),
+            );
+        }
     }
 }

@@ -81,6 +81,9 @@ pub const TRIGGERS: &[&str] = &[
     "simulate",
     "canActivate",
     "next()",
+    "req, res, next",
+    "createServer",
+    "err, req",
     // clients and capabilities
     "fetch(",
     "axios",

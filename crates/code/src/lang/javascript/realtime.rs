@@ -78,6 +78,55 @@ pub fn extract(ctx: &Ctx<'_>, out: &mut FileCode) {
         }
     }
     nest_gateways(ctx, out);
+    node_http(ctx, out);
+}
+
+/// A plain Node `http.createServer((req, res) => ...)` handler: one route for every method and
+/// path. Nothing recovers from a throw in it unless the handler catches.
+fn node_http(ctx: &Ctx<'_>, out: &mut FileCode) {
+    let http: Vec<&str> = ["http", "https", "http2"]
+        .iter()
+        .flat_map(|p| ctx.module.locals_of(p))
+        .map(|i| i.local.as_str())
+        .collect();
+    if http.is_empty() {
+        return;
+    }
+    for &call in &ctx.calls {
+        let callee = callee_path(call, ctx.src).unwrap_or_default();
+        let is_create = http.iter().any(|h| callee == format!("{h}.createServer"))
+            || (callee == "createServer" && http.contains(&"createServer"));
+        if !is_create {
+            continue;
+        }
+        let Some(handler) = args(call).into_iter().find_map(|a| {
+            super::express::resolve_handler(ctx, a).filter(|_| a.kind() != "call_expression")
+        }) else {
+            continue;
+        };
+        out.routes.push(route(
+            ctx,
+            call,
+            "ANY",
+            "/".into(),
+            "node:http",
+            RouteKind::Http,
+            Auth::Unknown {
+                reason: "a plain Node request handler checks auth (or not) in its own code".into(),
+            },
+        ));
+        let catches = super::ast::body(handler)
+            .and_then(|b| b.named_child(0))
+            .is_some_and(|first| first.kind() == "try_statement");
+        if catches {
+            ctx.fact(
+                out,
+                FactKind::HasRecoveryMiddleware,
+                handler,
+                "the Node request handler wraps its work in try/catch",
+            );
+        }
+    }
 }
 
 fn graphql_route(ctx: &Ctx<'_>, at: Node<'_>, path: String, fw: &'static str, out: &mut FileCode) {
