@@ -573,6 +573,11 @@ fn child_ref(ctx: &Ctx<'_>, decls: &HashMap<String, AppVar>, node: Node<'_>) -> 
         return Some(format!("@import:{base}::default"));
     }
     match node.kind() {
+        // koa-router: `app.use(router.routes())`.
+        "call_expression" if matches!(callee_name(node, ctx.src), Some("routes" | "middleware")) => {
+            let object = callee_object(node).filter(|o| o.kind() == "identifier")?;
+            child_ref(ctx, decls, object)
+        }
         "identifier" => {
             let name = text(node, ctx.src);
             if let Some(app) = decls.get(name) {

@@ -414,7 +414,8 @@ fn stubs(ctx: &Ctx<'_>, handlers: &[Node<'_>], out: &mut FileCode) {
         });
     }
     let lower_path = ctx.path.to_ascii_lowercase();
-    if [
+    if !ctx.server_side
+        || [
         "mock", "fake", "stub", "fixture", "seed", "stories", "dev/", "scripts/", "demo",
     ]
     .iter()

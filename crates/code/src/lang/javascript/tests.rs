@@ -489,3 +489,116 @@ fn deep_nesting_does_not_overflow() {
     let f = extract("src/deep.js", &src);
     assert!(f.routes.is_empty());
 }
+
+#[test]
+fn koa_router_mounted_with_routes() {
+    let f = extract(
+        "src/server.js",
+        r#"
+const Koa = require('koa');
+const Router = require('@koa/router');
+const app = new Koa();
+const router = new Router();
+router.post('/items', async (ctx) => { ctx.body = {}; });
+app.use(router.routes());
+"#,
+    );
+    let index = linked(vec![f]);
+    let route = index.routes().next().expect("route");
+    assert_eq!(route.framework, "koa");
+    assert_eq!(route.auth, Auth::None, "{route:?}");
+}
+
+#[test]
+fn auth_router_is_a_mount_not_a_guard() {
+    let f = extract(
+        "src/app.js",
+        r#"
+const express = require('express');
+const authRouter = require('./routes/auth');
+const app = express();
+app.use('/auth', authRouter);
+app.post('/orders', (req, res) => res.sendStatus(201));
+"#,
+    );
+    assert!(f.link_hints.iter().all(|h| !matches!(h, LinkHint::Guard { .. })));
+    let index = linked(vec![f]);
+    let orders = index.routes().find(|r| r.path == "/orders").expect("orders");
+    assert_eq!(orders.auth, Auth::None);
+}
+
+#[test]
+fn credential_placeholders_stay_silent() {
+    let f = extract(
+        "src/settings.ts",
+        r#"
+export const REFRESH_TOKEN = 'refresh_token';
+export const db = { password: '${DB_PASSWORD}', apiKey: 'YOUR_API_KEY', secret: process.env.SECRET };
+export function check(token: string) { return token === 'undefined'; }
+export const session = { secret: 'keyboard cat' };
+// const password = 'hunter2-old';
+"#,
+    );
+    assert!(
+        f.facts.iter().all(|x| x.kind != FactKind::RiskHardcodedCredential),
+        "{:#?}",
+        f.facts
+    );
+}
+
+#[test]
+fn unknown_global_middleware_makes_later_routes_unknown() {
+    let f = extract(
+        "src/app.js",
+        r#"
+const express = require('express');
+const { tenantContext } = require('@acme/platform');
+const app = express();
+app.post('/early', (req, res) => {});
+app.use(tenantContext);
+app.post('/late', (req, res) => {});
+"#,
+    );
+    let index = linked(vec![f]);
+    let early = index.routes().find(|r| r.path == "/early").expect("early");
+    let late = index.routes().find(|r| r.path == "/late").expect("late");
+    assert_eq!(early.auth, Auth::None);
+    assert!(matches!(late.auth, Auth::Unknown { .. }), "{late:?}");
+}
+
+#[test]
+fn settings_object_resolves_through_nested_keys() {
+    let settings = extract(
+        "src/config/settings.ts",
+        r#"
+export const settings = {
+  cors: { origins: process.env.CORS_ORIGINS?.split(',') ?? ['https://app.example.com'] },
+};
+"#,
+    );
+    let app = extract(
+        "src/app.ts",
+        r#"
+import express from 'express';
+import cors from 'cors';
+import { settings } from './config/settings';
+export const app = express();
+app.use(cors({ origin: settings.cors.origins, credentials: true }));
+"#,
+    );
+    let index = linked(vec![settings, app]);
+    let origins = index
+        .facts()
+        .find_map(|(_, f)| match &f.kind {
+            FactKind::CorsPolicy { origins, .. } => Some(index.resolve(origins)),
+            _ => None,
+        })
+        .expect("cors");
+    assert_eq!(
+        origins,
+        Value::Env {
+            name: "CORS_ORIGINS".into(),
+            default: Some("https://app.example.com".into())
+        }
+    );
+}
