@@ -574,7 +574,9 @@ fn child_ref(ctx: &Ctx<'_>, decls: &HashMap<String, AppVar>, node: Node<'_>) -> 
     }
     match node.kind() {
         // koa-router: `app.use(router.routes())`.
-        "call_expression" if matches!(callee_name(node, ctx.src), Some("routes" | "middleware")) => {
+        "call_expression"
+            if matches!(callee_name(node, ctx.src), Some("routes" | "middleware")) =>
+        {
             let object = callee_object(node).filter(|o| o.kind() == "identifier")?;
             child_ref(ctx, decls, object)
         }

@@ -27,7 +27,17 @@ pub fn extract(ctx: &Ctx<'_>, out: &mut FileCode) {
     let axios: Vec<&str> = locals(ctx, "axios");
     let got: Vec<&str> = locals(ctx, "got");
     let ky: Vec<&str> = locals(ctx, "ky");
-    let node_fetch: Vec<&str> = locals(ctx, "node-fetch");
+    let node_fetch: Vec<&str> = ["node-fetch", "undici", "cross-fetch", "isomorphic-fetch"]
+        .iter()
+        .flat_map(|p| ctx.module.locals_of(p))
+        .filter(|i| i.key == "default" || i.key == "fetch")
+        .map(|i| i.local.as_str())
+        .collect();
+    // `fetch` is the global one unless the file binds the name to something else
+    // (`const fetch = require('npm-registry-fetch')`, a parameter, a local function).
+    let fetch_is_global = ctx.module.import("fetch").is_none()
+        && super::ast::local_init(ctx.root, "fetch", ctx.src).is_none()
+        && super::express::local_function(ctx, "fetch").is_none();
     for &call in &ctx.calls {
         if call.kind() != "call_expression" {
             continue;
@@ -37,7 +47,9 @@ pub fn extract(ctx: &Ctx<'_>, out: &mut FileCode) {
             Some((o, n)) => (o, n),
             None => ("", callee.as_str()),
         };
-        if (callee == "fetch" || node_fetch.contains(&callee.as_str())) && !args(call).is_empty() {
+        let is_fetch = (callee == "fetch" && fetch_is_global && !fetch_is_parameter(ctx, call))
+            || node_fetch.contains(&callee.as_str());
+        if is_fetch && !args(call).is_empty() {
             let options = object_arg(call, 1);
             let timeout = options.is_some_and(|o| has_any(ctx, o, &["signal", "timeout"]));
             let detail = if timeout {
@@ -194,4 +206,20 @@ fn locals_any<'a>(ctx: &'a Ctx<'_>, package: &'a str) -> Vec<&'a str> {
         .locals_of(package)
         .map(|i| i.local.as_str())
         .collect()
+}
+
+/// Whether `fetch` is a parameter of a function around the call (an injected client).
+fn fetch_is_parameter(ctx: &Ctx<'_>, call: Node<'_>) -> bool {
+    let mut current = call.parent();
+    while let Some(n) = current {
+        if super::ast::FUNCTION_KINDS.contains(&n.kind())
+            && super::ast::param_names(n, ctx.src)
+                .iter()
+                .any(|p| p.contains("fetch"))
+        {
+            return true;
+        }
+        current = n.parent();
+    }
+    false
 }

@@ -220,7 +220,10 @@ fn convict_jwt_fallback(ctx: &Ctx<'_>, out: &mut FileCode) {
 fn is_placeholder(value: &str) -> bool {
     let v = value.trim().to_ascii_lowercase();
     v.len() < 4
-        || matches!(v.as_str(), "undefined" | "null" | "none" | "true" | "false" | "string" | "object")
+        || matches!(
+            v.as_str(),
+            "undefined" | "null" | "none" | "true" | "false" | "string" | "object"
+        )
         || v.contains("${")
         || v.contains("changeme")
         || v.contains("change-me")

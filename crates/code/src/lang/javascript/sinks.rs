@@ -416,10 +416,10 @@ fn stubs(ctx: &Ctx<'_>, handlers: &[Node<'_>], out: &mut FileCode) {
     let lower_path = ctx.path.to_ascii_lowercase();
     if !ctx.server_side
         || [
-        "mock", "fake", "stub", "fixture", "seed", "stories", "dev/", "scripts/", "demo",
-    ]
-    .iter()
-    .any(|d| lower_path.contains(d))
+            "mock", "fake", "stub", "fixture", "seed", "stories", "dev/", "scripts/", "demo",
+        ]
+        .iter()
+        .any(|d| lower_path.contains(d))
     {
         return;
     }

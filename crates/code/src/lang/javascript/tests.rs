@@ -521,9 +521,16 @@ app.use('/auth', authRouter);
 app.post('/orders', (req, res) => res.sendStatus(201));
 "#,
     );
-    assert!(f.link_hints.iter().all(|h| !matches!(h, LinkHint::Guard { .. })));
+    assert!(
+        f.link_hints
+            .iter()
+            .all(|h| !matches!(h, LinkHint::Guard { .. }))
+    );
     let index = linked(vec![f]);
-    let orders = index.routes().find(|r| r.path == "/orders").expect("orders");
+    let orders = index
+        .routes()
+        .find(|r| r.path == "/orders")
+        .expect("orders");
     assert_eq!(orders.auth, Auth::None);
 }
 
@@ -540,7 +547,9 @@ export const session = { secret: 'keyboard cat' };
 "#,
     );
     assert!(
-        f.facts.iter().all(|x| x.kind != FactKind::RiskHardcodedCredential),
+        f.facts
+            .iter()
+            .all(|x| x.kind != FactKind::RiskHardcodedCredential),
         "{:#?}",
         f.facts
     );
@@ -600,5 +609,24 @@ app.use(cors({ origin: settings.cors.origins, credentials: true }));
             name: "CORS_ORIGINS".into(),
             default: Some("https://app.example.com".into())
         }
+    );
+}
+
+#[test]
+fn fetch_bound_to_another_client_is_not_global_fetch() {
+    let f = extract(
+        "lib/registry.js",
+        r#"
+const fetch = require('npm-registry-fetch');
+async function packument(name) { return fetch(`/${name}`); }
+function withClient(fetch) { return fetch('https://x.example.com'); }
+"#,
+    );
+    assert!(
+        f.facts
+            .iter()
+            .all(|x| !matches!(x.kind, FactKind::HttpClientCall { .. })),
+        "{:#?}",
+        f.facts
     );
 }
