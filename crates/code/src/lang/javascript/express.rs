@@ -182,7 +182,8 @@ pub fn scope_of(ctx: &Ctx<'_>, decls: &HashMap<String, AppVar>, var: Node<'_>) -
     if let Some(import) = ctx.module.import(name) {
         let key = match resolve_relative(ctx.path, &import.source) {
             Some(base) => format!("@import:{base}::{}", import.key),
-            None => return None,
+            // A path alias (`@/app`): kept local, so its auth stays unknown.
+            None => ctx.scope_key(name),
         };
         return Some(Scope {
             key,

@@ -315,8 +315,14 @@ fn default_handler<'t>(ctx: &Ctx<'t>) -> Option<Node<'t>> {
 /// `middleware.ts`: whether it authenticates, and the paths its `config.matcher` covers.
 fn middleware(ctx: &Ctx<'_>, out: &mut FileCode) {
     let evidence = handler_auth(ctx, ctx.root).or_else(|| {
-        let re_export = text(ctx.root, ctx.src).contains("auth as middleware");
-        re_export.then(|| "export { auth as middleware }".to_string())
+        let source = text(ctx.root, ctx.src);
+        if source.contains("auth as middleware") {
+            Some("export { auth as middleware }".to_string())
+        } else if source.contains("next-auth/middleware") {
+            Some("next-auth/middleware".to_string())
+        } else {
+            None
+        }
     });
     let Some(evidence) = evidence else {
         return;
