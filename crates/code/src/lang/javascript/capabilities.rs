@@ -103,6 +103,25 @@ pub fn extract(ctx: &Ctx<'_>, out: &mut FileCode) {
                 "NestJS global exception filter",
             ),
             "get" | "header" | "getHeader" => header_reads(ctx, call, out),
+            "limit"
+                if ctx.module.uses("@upstash/ratelimit")
+                    || ctx.module.uses("rate-limiter-flexible") =>
+            {
+                fact(
+                    ctx,
+                    out,
+                    FactKind::HasRateLimiter,
+                    call,
+                    "requests are counted against a rate limit in the handler",
+                )
+            }
+            "consume" if ctx.module.uses("rate-limiter-flexible") => fact(
+                ctx,
+                out,
+                FactKind::HasRateLimiter,
+                call,
+                "rate-limiter-flexible consumes a point per request",
+            ),
             _ => {}
         }
     }

@@ -278,6 +278,10 @@ fn literal_credential(ctx: &Ctx<'_>, node: Node<'_>, out: &mut FileCode) {
     let key_text = super::ast::path_of(key, ctx.src)
         .unwrap_or_else(|| crate::syntax::unquote(text(key, ctx.src)).to_string());
     let last = key_text.rsplit('.').next().unwrap_or(&key_text);
+    if norm(last) == "authorization" {
+        static_authorization_header(ctx, value, out);
+        return;
+    }
     if !is_credential_key(last) {
         return;
     }
@@ -604,4 +608,27 @@ fn decorated_password(ctx: &Ctx<'_>, decorator: Node<'_>) -> bool {
         next = n.next_named_sibling();
     }
     false
+}
+
+/// `headers: { Authorization: "Bearer sk_live_..." }`: a static token sent with requests.
+fn static_authorization_header(ctx: &Ctx<'_>, value: Node<'_>, out: &mut FileCode) {
+    let Some(literal) = string_value(value, ctx.src) else {
+        return;
+    };
+    let Some(token) = literal
+        .strip_prefix("Bearer ")
+        .or_else(|| literal.strip_prefix("Basic "))
+        .or_else(|| literal.strip_prefix("Token "))
+    else {
+        return;
+    };
+    if is_placeholder(token) || token.len() < 8 {
+        return;
+    }
+    out.facts.push(Fact {
+        kind: FactKind::RiskHardcodedCredential,
+        at: pos(value),
+        detail: "a static token is written into an Authorization header".into(),
+        secret: Some(token.to_string()),
+    });
 }

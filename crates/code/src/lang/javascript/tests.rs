@@ -630,3 +630,42 @@ function withClient(fetch) { return fetch('https://x.example.com'); }
         f.facts
     );
 }
+
+#[test]
+fn next_handler_passing_the_parsed_body_raw() {
+    let f = extract(
+        "app/api/products/route.ts",
+        r#"
+export async function POST(request: Request) {
+  const body = await request.json();
+  const product = await prisma.product.create({ data: body });
+  return Response.json(product);
+}
+"#,
+    );
+    assert!(
+        f.facts
+            .iter()
+            .any(|x| x.kind == FactKind::RiskUnvalidatedBody),
+        "{:#?}",
+        f.facts
+    );
+}
+
+#[test]
+fn static_authorization_header_is_a_credential() {
+    let f = extract(
+        "src/clients/crm.js",
+        r#"
+const axios = require('axios');
+const crm = axios.create({ baseURL: 'https://crm.example.com', timeout: 5000, headers: { Authorization: 'Bearer 9f8e7d6c5b4a3f2e1d0c' } });
+const other = { headers: { Authorization: `Bearer ${process.env.CRM_TOKEN}` } };
+"#,
+    );
+    let creds: Vec<_> = f
+        .facts
+        .iter()
+        .filter(|x| x.kind == FactKind::RiskHardcodedCredential)
+        .collect();
+    assert_eq!(creds.len(), 1, "{creds:#?}");
+}

@@ -131,23 +131,24 @@ fn route_middleware(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) -> bool {
 }
 
 fn handler_body(ctx: &Ctx<'_>, handler: Node<'_>, may_be_raw: bool, out: &mut FileCode) {
+    let bodies = body_names(ctx, handler);
     let mut validated = None;
     let mut raw_use = None;
     walk(handler, |n| {
         if n.kind() == "call_expression" {
             let name = callee_name(n, ctx.src).unwrap_or("");
             let arg_text = args(n).first().map_or("", |a| text(*a, ctx.src));
-            let on_body = BODY_EXPRS.iter().any(|b| arg_text.starts_with(b))
-                || arg_text.contains("req.json()")
+            let on_body = bodies.iter().any(|b| arg_text.starts_with(b.as_str()))
+                || arg_text.ends_with(".json()")
                 || arg_text == "body";
             if VALIDATE_CALLS.contains(&name) && on_body && validated.is_none() {
                 validated = Some(n);
             }
-            if DB_WRITES.contains(&name) && raw_use.is_none() && passes_raw_body(ctx, n) {
+            if DB_WRITES.contains(&name) && raw_use.is_none() && passes_raw_body(ctx, n, &bodies) {
                 raw_use = Some(n);
             }
         }
-        if n.kind() == "new_expression" && raw_use.is_none() && passes_raw_body(ctx, n) {
+        if n.kind() == "new_expression" && raw_use.is_none() && passes_raw_body(ctx, n, &bodies) {
             raw_use = Some(n);
         }
         true
@@ -176,14 +177,14 @@ fn handler_body(ctx: &Ctx<'_>, handler: Node<'_>, may_be_raw: bool, out: &mut Fi
 }
 
 /// `Model.create(req.body)`, `prisma.user.create({ data: req.body })`, `{ ...req.body }`.
-fn passes_raw_body(ctx: &Ctx<'_>, call: Node<'_>) -> bool {
+fn passes_raw_body(ctx: &Ctx<'_>, call: Node<'_>, bodies: &[String]) -> bool {
     let mut found = false;
     for arg in args(call) {
         walk(arg, |n| {
             if found {
                 return false;
             }
-            if BODY_EXPRS.contains(&text(n, ctx.src)) {
+            if bodies.iter().any(|b| b == text(n, ctx.src)) {
                 let parent = n.parent().map_or("", |p| p.kind());
                 found = matches!(parent, "arguments" | "pair" | "spread_element" | "array");
                 return false;
@@ -195,4 +196,29 @@ fn passes_raw_body(ctx: &Ctx<'_>, call: Node<'_>) -> bool {
         });
     }
     found
+}
+
+/// Expressions holding the whole request body in a handler: `req.body`, and variables set
+/// from it or from `await request.json()` (Next.js, fetch-style handlers).
+fn body_names(ctx: &Ctx<'_>, handler: Node<'_>) -> Vec<String> {
+    let mut names: Vec<String> = BODY_EXPRS.iter().map(|b| b.to_string()).collect();
+    walk(handler, |n| {
+        if n.kind() == "variable_declarator"
+            && let (Some(name), Some(value)) = (
+                n.child_by_field_name("name"),
+                n.child_by_field_name("value"),
+            )
+            && name.kind() == "identifier"
+        {
+            let v = text(value, ctx.src);
+            let v = v.strip_prefix("await ").unwrap_or(v).trim();
+            let whole_body = BODY_EXPRS.contains(&v)
+                || (v.ends_with(".json()") && (v.starts_with("req") || v.starts_with("request")));
+            if whole_body {
+                names.push(text(name, ctx.src).to_string());
+            }
+        }
+        true
+    });
+    names
 }
