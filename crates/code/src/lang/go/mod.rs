@@ -1,12 +1,129 @@
-//! go extractor.
+//! Go extractor: routes of net/http, chi, gin, echo, fiber and gorilla/mux with the auth their
+//! middleware gives them, risky sinks (SQL, shell, SSRF, JWT, hashing, randomness), outbound
+//! HTTP clients, wired capabilities (rate limiting, recovery, metrics, tracing, ...) and
+//! config values (constants, `os.Getenv` with fallbacks, envconfig tags, viper defaults).
+
+mod ast;
+mod capabilities;
+mod clients;
+mod config;
+mod link;
+mod middleware;
+mod routes;
+mod scope;
+mod sinks;
+#[cfg(test)]
+mod tests;
 
 use crate::model::FileCode;
-use tree_sitter::Tree;
+use tree_sitter::{Node, Tree};
+
+pub use link::link;
 
 /// Words without which a file cannot yield a fact for this extractor (the parse is skipped).
 /// Every construct the extractor recognises must contain one of them.
-pub const TRIGGERS: &[&str] = &[];
+pub const TRIGGERS: &[&str] = &[
+    // routes, servers and middleware
+    "net/http",
+    "go-chi/chi",
+    "gin-gonic/gin",
+    "labstack/echo",
+    "gofiber/fiber",
+    "gorilla/mux",
+    // sinks
+    "database/sql",
+    "jmoiron/sqlx",
+    "gorm.io",
+    "jackc/pgx",
+    "os/exec",
+    "crypto/md5",
+    "crypto/sha1",
+    "crypto/sha256",
+    "crypto/sha512",
+    "math/rand",
+    "jwt",
+    "bcrypt",
+    "argon2",
+    "scrypt",
+    "Getenv",
+    "LookupEnv",
+    "envconfig",
+    "caarlos0/env",
+    "viper",
+    "koanf",
+    "cleanenv",
+    // capabilities
+    "time/rate",
+    "tollbooth",
+    "httprate",
+    "os/signal",
+    "prometheus",
+    "log/slog",
+    "go.uber.org/zap",
+    "zerolog",
+    "logrus",
+    "opentelemetry",
+    "sentry",
+    "rollbar",
+    "bugsnag",
+    "hibiken/asynq",
+    "RichardKnight/machinery",
+    "amqp",
+    "kafka",
+    "sarama",
+    "nats-io",
+    "websocket",
+    "gqlgen",
+    "graphql",
+    "gobreaker",
+    "hystrix",
+    "retryablehttp",
+    "cenkalti/backoff",
+    "retry-go",
+    "go-resty",
+    "validator",
+    "Idempotency-Key",
+    "problem+json",
+    "Query",
+    "Exec",
+    "assword",
+    "ecret",
+    "oken",
+    "Authorization",
+    "not implemented",
+    "NotImplemented",
+    "TODO",
+];
 
-pub fn extract(_path: &str, _src: &[u8], _tree: &Tree, _out: &mut FileCode) {}
+pub fn extract(path: &str, src: &[u8], tree: &Tree, out: &mut FileCode) {
+    let root = tree.root_node();
+    let ctx = ast::Ctx::new(path, src, root);
+    out.imports = {
+        let mut v: Vec<String> = ctx.imports.values().cloned().collect();
+        v.sort();
+        v
+    };
+    let (calls, composites) = collect(root);
+    config::extract(&ctx, root, out);
+    routes::extract(&ctx, root, &calls, out);
+    sinks::extract(&ctx, root, &calls, out);
+    clients::extract(&ctx, &calls, &composites, out);
+    capabilities::extract(&ctx, root, &calls, &composites, out);
+    out.facts.sort_by_key(|f| f.at);
+}
 
-pub fn link(_files: &mut [FileCode]) {}
+/// Every call expression and composite literal, in source order (one walk).
+fn collect(root: Node<'_>) -> (Vec<Node<'_>>, Vec<Node<'_>>) {
+    let mut calls = Vec::new();
+    let mut composites = Vec::new();
+    crate::syntax::walk(root, |n| {
+        match n.kind() {
+            "call_expression" => calls.push(n),
+            "composite_literal" => composites.push(n),
+            "comment" => return false,
+            _ => {}
+        }
+        true
+    });
+    (calls, composites)
+}

@@ -1,0 +1,4 @@
+use super::ast::Ctx;
+use crate::model::FileCode;
+use tree_sitter::Node;
+pub fn extract(_ctx: &Ctx<'_>, _root: Node<'_>, _out: &mut FileCode) {}

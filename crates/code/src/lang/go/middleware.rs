@@ -1,0 +1,214 @@
+//! What a middleware or handler wrapper is, from the name the code gives it: an auth guard
+//! (with the roles it demands), something known not to authenticate (logging, CORS, metrics),
+//! or a function vouch cannot name (its routes' auth is then unknown, never "none").
+
+use super::ast::{Call, Ctx, string_value};
+use tree_sitter::Node;
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Middleware {
+    /// Authenticates; `roles` are roles/permissions it demands on top.
+    Auth {
+        evidence: String,
+        roles: Vec<String>,
+    },
+    /// Known not to authenticate.
+    Neutral,
+    /// Cannot tell: may or may not authenticate.
+    Unknown(String),
+}
+
+const AUTH_WORDS: &[&str] = &[
+    "auth",
+    "jwt",
+    "requireuser",
+    "currentuser",
+    "requirelogin",
+    "loginrequired",
+    "mustlogin",
+    "bearer",
+    "apikey",
+    "api_key",
+    "verifytoken",
+    "validatetoken",
+    "checktoken",
+    "tokenrequired",
+    "requiretoken",
+    "permission",
+    "rbac",
+    "requirerole",
+    "hasrole",
+    "casbin",
+    "adminonly",
+    "requireadmin",
+    "isadmin",
+    "protected",
+];
+
+const NEUTRAL_WORDS: &[&str] = &[
+    "log",
+    "recover",
+    "cors",
+    "gzip",
+    "compress",
+    "otel",
+    "trac",
+    "metric",
+    "prometheus",
+    "instrument",
+    "requestid",
+    "request_id",
+    "realip",
+    "timeout",
+    "ratelimit",
+    "rate_limit",
+    "limit",
+    "throttle",
+    "heartbeat",
+    "cleanpath",
+    "slash",
+    "nocache",
+    "secure",
+    "helmet",
+    "sentry",
+    "contenttype",
+    "setheader",
+    "maxbytes",
+    "bodylimit",
+    "requestsize",
+    "etag",
+    "static",
+    "handlerfunc",
+    "wraph",
+    "wrapf",
+    "gin.default",
+    "stripprefix",
+    "csrf",
+    "decompress",
+    "urlformat",
+    "getHead",
+    "pprof",
+    "profiler",
+    "middleware.getHead",
+    "servefiles",
+    "fileserver",
+];
+
+/// Classifies a middleware expression (`auth`, `mw.RequireAuth(cfg)`, `jwtauth.Verifier(ta)`).
+pub fn classify(ctx: &Ctx<'_>, expr: Node<'_>) -> Middleware {
+    let text = ctx.text(expr);
+    // The callee of a constructor call names the middleware; the arguments do not.
+    let head = match Call::of(expr, ctx.src) {
+        Some(call) => ctx.text(call.node.child_by_field_name("function").unwrap_or(expr)),
+        None => text,
+    };
+    let head_lower: String = head
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let short = head.trim().to_string();
+    if AUTH_WORDS.iter().any(|w| head_lower.contains(w)) && !head_lower.contains("author") {
+        return Middleware::Auth {
+            evidence: short,
+            roles: roles_of(ctx, expr, &head_lower),
+        };
+    }
+    if head_lower.contains("author") && head_lower.contains("authoriz") {
+        return Middleware::Auth {
+            evidence: short,
+            roles: roles_of(ctx, expr, &head_lower),
+        };
+    }
+    if NEUTRAL_WORDS
+        .iter()
+        .any(|w| head_lower.contains(&w.to_ascii_lowercase()))
+    {
+        return Middleware::Neutral;
+    }
+    Middleware::Unknown(short)
+}
+
+/// Roles a guard demands: string arguments of role/permission guards, `admin` from names such
+/// as `AdminOnly`.
+fn roles_of(ctx: &Ctx<'_>, expr: Node<'_>, head_lower: &str) -> Vec<String> {
+    let mut roles = Vec::new();
+    let role_guard = [
+        "role",
+        "permission",
+        "rbac",
+        "scope",
+        "casbin",
+        "authoriz",
+        "admin",
+    ]
+    .iter()
+    .any(|w| head_lower.contains(w));
+    if !role_guard {
+        return roles;
+    }
+    if let Some(call) = Call::of(expr, ctx.src) {
+        for arg in call.args() {
+            if let Some(s) = string_value(arg, ctx.src) {
+                roles.push(s);
+            } else if arg.kind() == "selector_expression" || arg.kind() == "identifier" {
+                let t = ctx.text(arg);
+                let last = t.rsplit('.').next().unwrap_or(t);
+                if last.chars().next().is_some_and(char::is_uppercase) || t.contains('.') {
+                    roles.push(last.to_string());
+                }
+            }
+        }
+    }
+    if roles.is_empty() && head_lower.contains("admin") {
+        roles.push("admin".into());
+    }
+    roles
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn classify_src(expr: &str) -> Middleware {
+        let src = format!("package main\n\nvar x = {expr}\n");
+        let tree = crate::parse::parse(crate::Language::Go, src.as_bytes()).expect("parses");
+        let root = tree.root_node();
+        let ctx = Ctx::new("main.go", src.as_bytes(), root);
+        let spec = crate::syntax::descendants_of_kind(root, "expression_list")[0];
+        let node = spec.named_child(0).expect("expr");
+        classify(&ctx, node)
+    }
+
+    #[test]
+    fn names_auth_neutral_and_unknown() {
+        assert!(matches!(
+            classify_src("requireAuth"),
+            Middleware::Auth { .. }
+        ));
+        assert!(matches!(
+            classify_src("jwtauth.Verifier(tokenAuth)"),
+            Middleware::Auth { .. }
+        ));
+        assert!(matches!(
+            classify_src("middleware.Logger"),
+            Middleware::Neutral
+        ));
+        assert!(matches!(
+            classify_src("cors.Handler(opts)"),
+            Middleware::Neutral
+        ));
+        assert!(matches!(classify_src("withTenant"), Middleware::Unknown(_)));
+        assert_eq!(
+            classify_src("RequireRole(\"admin\", \"ops\")"),
+            Middleware::Auth {
+                evidence: "RequireRole".into(),
+                roles: vec!["admin".into(), "ops".into()]
+            }
+        );
+        assert!(matches!(
+            classify_src("authorsHandler"),
+            Middleware::Unknown(_)
+        ));
+    }
+}

@@ -1,0 +1,333 @@
+//! Route and link tests over small but real-looking Go files.
+
+use crate::CodeIndex;
+use crate::model::{Auth, FactKind, FileCode, Route};
+
+pub fn file(path: &str, src: &str) -> FileCode {
+    crate::extract(path, src.as_bytes()).expect("go file")
+}
+
+pub fn linked(files: &[(&str, &str)]) -> CodeIndex {
+    CodeIndex::build(files.iter().map(|(p, s)| file(p, s)).collect())
+}
+
+fn route<'a>(index: &'a CodeIndex, method: &str, path: &str) -> &'a Route {
+    index
+        .routes()
+        .find(|r| r.method == method && r.path == path)
+        .unwrap_or_else(|| {
+            let all: Vec<String> = index
+                .routes()
+                .map(|r| format!("{} {} {:?}", r.method, r.path, r.auth))
+                .collect();
+            panic!("no route {method} {path} in {all:#?}")
+        })
+}
+
+fn required(r: &Route) -> bool {
+    r.auth.is_required()
+}
+
+pub fn kinds(f: &FileCode) -> Vec<FactKind> {
+    f.facts.iter().map(|f| f.kind.clone()).collect()
+}
+
+#[test]
+fn chi_groups_route_and_with() {
+    let src = r#"package main
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/go-chi/jwtauth/v5"
+)
+
+func routes(tokenAuth *jwtauth.JWTAuth) http.Handler {
+	r := chi.NewRouter()
+	r.Use(middleware.Logger)
+	r.Use(middleware.Recoverer)
+	r.Get("/healthz", health)
+	r.Post("/login", login)
+	r.Route("/v1", func(r chi.Router) {
+		r.Group(func(r chi.Router) {
+			r.Use(jwtauth.Verifier(tokenAuth))
+			r.Use(jwtauth.Authenticator(tokenAuth))
+			r.Post("/orders", createOrder)
+			r.Delete("/orders/{id}", deleteOrder)
+		})
+		r.Get("/catalog", listCatalog)
+		r.With(RequireRole("admin")).Post("/admin/reindex", reindex)
+	})
+	return r
+}
+"#;
+    let index = linked(&[("cmd/api/main.go", src)]);
+    assert_eq!(route(&index, "POST", "/login").auth, Auth::None);
+    let orders = route(&index, "POST", "/v1/orders");
+    assert!(required(orders), "{:?}", orders.auth);
+    assert!(required(route(&index, "DELETE", "/v1/orders/{id}")));
+    assert_eq!(route(&index, "GET", "/v1/catalog").auth, Auth::None);
+    let admin = route(&index, "POST", "/v1/admin/reindex");
+    assert!(required(admin));
+    assert_eq!(admin.roles, vec!["admin".to_string()]);
+    assert_eq!(admin.framework, "chi");
+}
+
+#[test]
+fn gin_groups_with_auth_and_unknown_middleware() {
+    let src = r#"package server
+
+import (
+	"github.com/gin-gonic/gin"
+	"example.com/shop/internal/tenant"
+)
+
+func New() *gin.Engine {
+	r := gin.Default()
+	r.GET("/healthz", health)
+	api := r.Group("/api", AuthRequired())
+	{
+		api.POST("/items", createItem)
+		api.PUT("/items/:id", updateItem)
+	}
+	t := r.Group("/t")
+	t.Use(tenant.Resolve())
+	t.POST("/events", ingest)
+	open := r.Group("/public")
+	open.POST("/signup", signup)
+	r.POST("/webhooks", VerifySignature(), webhook)
+	return r
+}
+"#;
+    let index = linked(&[("internal/server/server.go", src)]);
+    assert!(required(route(&index, "POST", "/api/items")));
+    assert!(required(route(&index, "PUT", "/api/items/:id")));
+    assert!(matches!(
+        route(&index, "POST", "/t/events").auth,
+        Auth::Unknown { .. }
+    ));
+    assert_eq!(route(&index, "POST", "/public/signup").auth, Auth::None);
+    assert!(matches!(
+        route(&index, "POST", "/webhooks").auth,
+        Auth::Unknown { .. }
+    ));
+}
+
+#[test]
+fn nethttp_patterns_wrappers_and_server_guard() {
+    let src = r#"package main
+
+import (
+	"log"
+	"net/http"
+)
+
+func main() {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", health)
+	mux.Handle("POST /items", requireAuth(http.HandlerFunc(createItem)))
+	mux.HandleFunc("DELETE /items/{id}", deleteItem)
+	mux.Handle("/metrics", promhttp.Handler())
+	log.Fatal(http.ListenAndServe(":8080", mux))
+}
+"#;
+    let f = file("main.go", src);
+    assert!(kinds(&f).contains(&FactKind::MetricsEndpoint {
+        path: "/metrics".into()
+    }));
+    let index = CodeIndex::build(vec![f]);
+    assert!(required(route(&index, "POST", "/items")));
+    assert_eq!(route(&index, "DELETE", "/items/{id}").auth, Auth::None);
+    assert_eq!(route(&index, "GET", "/healthz").framework, "net/http");
+
+    let wrapped = src.replace(
+        "http.ListenAndServe(\":8080\", mux)",
+        "http.ListenAndServe(\":8080\", logging(authenticate(mux)))",
+    );
+    let index = linked(&[("main.go", &wrapped)]);
+    assert!(required(route(&index, "DELETE", "/items/{id}")));
+}
+
+#[test]
+fn gorilla_subrouter_methods_and_use() {
+    let src = r#"package main
+
+import (
+	"net/http"
+
+	"github.com/gorilla/mux"
+)
+
+func main() {
+	r := mux.NewRouter()
+	r.HandleFunc("/healthz", health).Methods("GET")
+	api := r.PathPrefix("/api").Subrouter()
+	api.Use(authMiddleware)
+	api.HandleFunc("/users", createUser).Methods(http.MethodPost, "PUT")
+	http.ListenAndServe(":8080", r)
+}
+"#;
+    let index = linked(&[("main.go", src)]);
+    assert_eq!(route(&index, "GET", "/healthz").auth, Auth::None);
+    assert!(required(route(&index, "POST", "/api/users")));
+    assert!(required(route(&index, "PUT", "/api/users")));
+}
+
+#[test]
+fn echo_and_fiber_groups() {
+    let echo = r#"package main
+
+import (
+	"github.com/labstack/echo/v4"
+	echojwt "github.com/labstack/echo-jwt/v4"
+)
+
+func main() {
+	e := echo.New()
+	e.POST("/login", login)
+	g := e.Group("/api", echojwt.JWT([]byte(secret)))
+	g.POST("/notes", createNote)
+	e.DELETE("/notes/:id", deleteNote, requireAdmin)
+	e.Logger.Fatal(e.Start(":8080"))
+}
+"#;
+    let index = linked(&[("main.go", echo)]);
+    assert_eq!(route(&index, "POST", "/login").auth, Auth::None);
+    assert!(required(route(&index, "POST", "/api/notes")));
+    let del = route(&index, "DELETE", "/notes/:id");
+    assert!(required(del));
+    assert_eq!(del.roles, vec!["admin".to_string()]);
+
+    let fiber = r#"package main
+
+import (
+	"github.com/gofiber/fiber/v2"
+	jwtware "github.com/gofiber/contrib/jwt"
+)
+
+func main() {
+	app := fiber.New()
+	app.Post("/login", login)
+	api := app.Group("/api")
+	api.Use(jwtware.New(jwtware.Config{}))
+	api.Post("/orders", createOrder)
+	app.Listen(":3000")
+}
+"#;
+    let index = linked(&[("main.go", fiber)]);
+    assert_eq!(route(&index, "POST", "/login").framework, "fiber");
+    assert!(required(route(&index, "POST", "/api/orders")));
+}
+
+#[test]
+fn routes_registered_in_another_package_get_prefix_and_auth() {
+    let main = r#"package main
+
+import (
+	"github.com/go-chi/chi/v5"
+	"example.com/shop/internal/handlers"
+	"example.com/shop/internal/auth"
+)
+
+func main() {
+	r := chi.NewRouter()
+	r.Route("/api", func(r chi.Router) {
+		r.Use(auth.RequireUser)
+		handlers.RegisterOrders(r)
+	})
+	r.Mount("/admin", handlers.AdminRoutes())
+}
+"#;
+    let orders = r#"package handlers
+
+import "github.com/go-chi/chi/v5"
+
+func RegisterOrders(r chi.Router) {
+	r.Post("/orders", createOrder)
+}
+
+func AdminRoutes() chi.Router {
+	r := chi.NewRouter()
+	r.Post("/reindex", reindex)
+	return r
+}
+
+func RegisterLegacy(r chi.Router) {
+	r.Post("/legacy", legacy)
+}
+"#;
+    let index = linked(&[
+        ("cmd/api/main.go", main),
+        ("internal/handlers/orders.go", orders),
+    ]);
+    let o = route(&index, "POST", "/api/orders");
+    assert!(required(o), "{:?}", o.auth);
+    assert_eq!(route(&index, "POST", "/admin/reindex").auth, Auth::None);
+    assert!(matches!(
+        route(&index, "POST", "/legacy").auth,
+        Auth::Unknown { .. }
+    ));
+}
+
+#[test]
+fn handler_constructors_are_not_middleware() {
+    let src = r#"package main
+
+import (
+	"net/http"
+)
+
+func (s *server) routes() {
+	s.router.Handle("POST /items", s.handleCreateItem(s.store))
+	s.router.HandleFunc("POST /login", s.handleLogin())
+}
+
+func main() {
+	s := &server{router: http.NewServeMux()}
+	s.routes()
+	http.ListenAndServe(":8080", s.router)
+}
+"#;
+    let index = linked(&[("main.go", src)]);
+    // A struct-field router gets its middleware from code vouch reads in full here: none.
+    let r = route(&index, "POST", "/items");
+    assert_eq!(r.handler, "s.handleCreateItem(s.store)");
+}
+
+#[test]
+fn websocket_and_graphql_routes() {
+    let src = r#"package main
+
+import (
+	"net/http"
+
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/gorilla/websocket"
+)
+
+var upgrader = websocket.Upgrader{}
+
+func serveWS(w http.ResponseWriter, r *http.Request) {
+	conn, _ := upgrader.Upgrade(w, r, nil)
+	defer conn.Close()
+}
+
+func main() {
+	srv := handler.NewDefaultServer(nil)
+	http.Handle("/graphql", srv)
+	http.HandleFunc("/ws", serveWS)
+	http.ListenAndServe(":8080", nil)
+}
+"#;
+    let index = linked(&[("main.go", src)]);
+    assert_eq!(
+        route(&index, "ANY", "/graphql").kind,
+        crate::RouteKind::GraphQl
+    );
+    assert_eq!(
+        route(&index, "ANY", "/ws").kind,
+        crate::RouteKind::WebSocket
+    );
+}
