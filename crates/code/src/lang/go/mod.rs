@@ -12,6 +12,7 @@ mod middleware;
 mod routes;
 mod scope;
 mod sinks;
+mod taint;
 #[cfg(test)]
 mod tests;
 

@@ -331,3 +331,192 @@ func main() {
         crate::RouteKind::WebSocket
     );
 }
+
+#[test]
+fn config_values_and_jwt_secret_fallbacks() {
+    let src = r#"package config
+
+import (
+	"os"
+)
+
+const DefaultPort = "8080"
+
+var AllowedOrigins = []string{"https://app.example.com"}
+
+type Config struct {
+	DatabaseURL string `envconfig:"DATABASE_URL" required:"true"`
+	CORSOrigins string `envconfig:"CORS_ORIGINS" default:"*"`
+	JWTSecret   string `envconfig:"JWT_SECRET" default:"dev-secret"`
+}
+
+func Load() Config {
+	secret := os.Getenv("JWT_SECRET")
+	if secret == "" {
+		secret = "insecure-default"
+	}
+	key := os.Getenv("API_SIGNING_KEY")
+	if key == "" {
+		panic("API_SIGNING_KEY is required")
+	}
+	return Config{JWTSecret: secret, DatabaseURL: getEnv("DATABASE_URL", "postgres://localhost/app")}
+}
+"#;
+    let f = file("internal/config/config.go", src);
+    let by_name = |n: &str| {
+        f.config
+            .iter()
+            .find(|c| c.name == n)
+            .map(|c| c.value.clone())
+    };
+    assert_eq!(
+        by_name("defaultport"),
+        Some(crate::Value::Literal("8080".into()))
+    );
+    assert_eq!(
+        by_name("corsorigins"),
+        Some(crate::Value::Env {
+            name: "CORS_ORIGINS".into(),
+            default: Some("*".into())
+        })
+    );
+    assert_eq!(
+        by_name("secret"),
+        Some(crate::Value::Env {
+            name: "JWT_SECRET".into(),
+            default: Some("insecure-default".into())
+        })
+    );
+    assert_eq!(
+        by_name("key"),
+        Some(crate::Value::Env {
+            name: "API_SIGNING_KEY".into(),
+            default: None
+        })
+    );
+    let fallbacks: Vec<u32> = f
+        .facts
+        .iter()
+        .filter(|x| x.kind == FactKind::RiskJwtSecretFallback)
+        .map(|x| x.at.line)
+        .collect();
+    assert_eq!(fallbacks, vec![14, 20], "{:?}", f.facts);
+}
+
+fn count(f: &FileCode, kind: &FactKind) -> Vec<u32> {
+    f.facts
+        .iter()
+        .filter(|x| &x.kind == kind)
+        .map(|x| x.at.line)
+        .collect()
+}
+
+#[test]
+fn sql_interpolation_and_its_traps() {
+    let src = r#"package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+var sortColumns = map[string]string{"name": "name", "created": "created_at"}
+
+const usersTable = "users"
+
+func (s *Store) Find(ctx context.Context, name string) (*sql.Rows, error) {
+	q := fmt.Sprintf("SELECT id FROM users WHERE name = '%s'", name)
+	return s.db.QueryContext(ctx, q)
+}
+
+func (s *Store) Delete(id string) error {
+	_, err := s.db.Exec("DELETE FROM users WHERE id = " + id)
+	return err
+}
+
+func (s *Store) Search(ctx context.Context, name, sort string, limit int, ids []int64) error {
+	col, ok := sortColumns[sort]
+	if !ok {
+		col = "created_at"
+	}
+	q := fmt.Sprintf("SELECT id FROM %s WHERE name = $1 ORDER BY %s LIMIT %d", usersTable, col, limit)
+	s.db.QueryContext(ctx, q, name)
+	s.db.Query("SELECT id FROM users WHERE name = ? AND age > ?", name, 3)
+	placeholders := strings.Repeat("?,", len(ids))
+	s.db.Query(fmt.Sprintf("SELECT id FROM users WHERE id IN (%s)", placeholders), ids)
+	query := "SELECT id FROM users WHERE 1=1"
+	query += " AND name = $" + strconv.Itoa(1)
+	s.db.Query(query, name)
+	// s.db.Query(fmt.Sprintf("SELECT * FROM t WHERE x = '%s'", name))
+	s.cache.Get(fmt.Sprintf("user:%s", name))
+	var order string
+	switch sort {
+	case "name":
+		order = "name ASC"
+	default:
+		order = "id DESC"
+	}
+	s.db.Query("SELECT id FROM users ORDER BY " + order)
+	where := "WHERE 1=1"
+	if name != "" {
+		where += " AND name LIKE '%" + name + "%'"
+	}
+	s.db.Query("SELECT id FROM users " + where)
+	return nil
+}
+"#;
+    let f = file("internal/store/users.go", src);
+    assert_eq!(
+        count(&f, &FactKind::RiskSqlInterpolation),
+        vec![17, 21, 52],
+        "{:#?}",
+        f.facts
+    );
+}
+
+#[test]
+fn shell_and_ssrf() {
+    let src = r#"package handlers
+
+import (
+	"net/http"
+	"net/url"
+	"os/exec"
+)
+
+func Convert(w http.ResponseWriter, r *http.Request) {
+	name := r.URL.Query().Get("file")
+	exec.Command("sh", "-c", "convert "+name+" out.png").Run()
+	exec.Command("convert", name, "out.png").Run()
+	exec.Command("sh", "-c", "echo ready").Run()
+}
+
+func Fetch(w http.ResponseWriter, r *http.Request) {
+	target := r.FormValue("url")
+	resp, err := http.Get(target)
+	_ = resp
+	_ = err
+}
+
+var allowedHosts = map[string]bool{"api.partner.com": true}
+
+func FetchSafe(w http.ResponseWriter, r *http.Request) {
+	u, err := url.Parse(r.FormValue("url"))
+	if err != nil || !allowedHosts[u.Hostname()] {
+		http.Error(w, "forbidden", http.StatusForbidden)
+		return
+	}
+	http.Get(u.String())
+}
+
+func Ping(base string) {
+	http.Get(base + "/healthz")
+}
+"#;
+    let f = file("internal/handlers/tools.go", src);
+    assert_eq!(count(&f, &FactKind::RiskShellInjection), vec![11]);
+    assert_eq!(count(&f, &FactKind::RiskSsrf), vec![18]);
+}
