@@ -64,13 +64,9 @@ impl<'a> Ctx<'a> {
         self.imports.get(self.text(node)).map(String::as_str)
     }
 
-    /// Whether `node` is the alias of an import whose path starts with one of `prefixes`.
-    pub fn is_package(&self, node: Node<'_>, prefixes: &[&str]) -> bool {
-        self.package_of(node).is_some_and(|p| {
-            prefixes
-                .iter()
-                .any(|x| p == *x || p.starts_with(&format!("{x}/")))
-        })
+    /// The import path behind an alias name.
+    pub fn package_of_alias(&self, alias: &str) -> Option<&str> {
+        self.imports.get(alias).map(String::as_str)
     }
 }
 
@@ -85,7 +81,11 @@ pub fn default_alias(import: &str) -> String {
     }
     // gopkg.in/yaml.v3 → yaml
     let last = last.split(".v").next().unwrap_or(last);
-    last.trim_start_matches("go-").replace('-', "_")
+    if last == "amqp091-go" {
+        return "amqp".into();
+    }
+    let last = last.trim_start_matches("go-").trim_end_matches("-go");
+    last.replace('-', "")
 }
 
 /// A call expression split into what the recognisers ask about.
@@ -137,11 +137,6 @@ impl<'t> Call<'t> {
 
     pub fn pos(&self) -> Pos {
         pos(self.node)
-    }
-
-    /// Whether the call is `pkg.Name(...)` on an import whose path starts with one of `pkgs`.
-    pub fn is_pkg_call(&self, ctx: &Ctx<'_>, pkgs: &[&str], names: &[&str]) -> bool {
-        names.contains(&self.name) && self.recv.is_some_and(|r| ctx.is_package(r, pkgs))
     }
 }
 
@@ -285,10 +280,20 @@ pub fn param_index(func: Node<'_>, name: &str, src: &[u8]) -> Option<usize> {
     None
 }
 
-/// Lower-cased source text without whitespace, for substring tests on small expressions.
-pub fn squash(node: Node<'_>, src: &[u8]) -> String {
-    text(node, src)
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect()
+/// The statements of a block (tree-sitter-go wraps them in a `statement_list`).
+pub fn statements(block: Node<'_>) -> Vec<Node<'_>> {
+    let mut cursor = block.walk();
+    let children: Vec<Node<'_>> = block
+        .named_children(&mut cursor)
+        .filter(|n| n.kind() != "comment")
+        .collect();
+    if children.len() == 1 && children[0].kind() == "statement_list" {
+        let list = children[0];
+        let mut c2 = list.walk();
+        return list
+            .named_children(&mut c2)
+            .filter(|n| n.kind() != "comment")
+            .collect();
+    }
+    children
 }

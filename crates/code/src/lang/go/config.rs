@@ -49,10 +49,10 @@ pub fn value_of(ctx: &Ctx<'_>, expr: Node<'_>) -> Value {
         return Value::Env { name, default };
     }
     if let Some(call) = Call::of(expr, ctx.src) {
-        if call.name == "Split" || call.name == "TrimSpace" || call.name == "Fields" {
-            if let Some(a) = call.arg(0) {
-                return value_of(ctx, a);
-            }
+        if (call.name == "Split" || call.name == "TrimSpace" || call.name == "Fields")
+            && let Some(a) = call.arg(0)
+        {
+            return value_of(ctx, a);
         }
         if call
             .recv

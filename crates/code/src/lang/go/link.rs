@@ -54,10 +54,10 @@ fn resolve_import(import: &str, rest: &str, known: &HashSet<String>) -> Option<S
         if tail != rest || dir.is_empty() || dir.contains(".go") {
             continue;
         }
-        if import == dir || import.ends_with(&format!("/{dir}")) {
-            if best.is_none_or(|b| b.len() < key.len()) {
-                best = Some(key);
-            }
+        if (import == dir || import.ends_with(&format!("/{dir}")))
+            && best.is_none_or(|b| b.len() < key.len())
+        {
+            best = Some(key);
         }
     }
     best.cloned()

@@ -7,6 +7,8 @@ mod ast;
 mod capabilities;
 mod clients;
 mod config;
+mod crypto;
+mod handlers;
 mod link;
 mod middleware;
 mod routes;
@@ -106,10 +108,12 @@ pub fn extract(path: &str, src: &[u8], tree: &Tree, out: &mut FileCode) {
     };
     let (calls, composites) = collect(root);
     config::extract(&ctx, root, out);
-    routes::extract(&ctx, root, &calls, out);
+    routes::extract(&ctx, root, &calls, &composites, out);
     sinks::extract(&ctx, root, &calls, out);
+    crypto::extract(&ctx, root, &calls, out);
+    handlers::extract(&ctx, root, &calls, out);
     clients::extract(&ctx, &calls, &composites, out);
-    capabilities::extract(&ctx, root, &calls, &composites, out);
+    capabilities::extract(&ctx, &calls, &composites, out);
     out.facts.sort_by_key(|f| f.at);
 }
 

@@ -64,7 +64,13 @@ pub struct RouteScan<'c, 'a> {
     prefix_guards: Vec<(String, String, Middleware)>,
 }
 
-pub fn extract(ctx: &Ctx<'_>, root: Node<'_>, calls: &[Node<'_>], out: &mut FileCode) {
+pub fn extract(
+    ctx: &Ctx<'_>,
+    root: Node<'_>,
+    calls: &[Node<'_>],
+    composites: &[Node<'_>],
+    out: &mut FileCode,
+) {
     let fw = Frameworks {
         chi: ctx.imports_any(&["github.com/go-chi/chi"]),
         gin: ctx.imports_any(&["github.com/gin-gonic/gin"]),
@@ -87,6 +93,16 @@ pub fn extract(ctx: &Ctx<'_>, root: Node<'_>, calls: &[Node<'_>], out: &mut File
     for &node in calls {
         if let Some(call) = Call::of(node, ctx.src) {
             scan.call(call, out);
+        }
+    }
+    for &lit in composites {
+        // `&http.Server{Handler: auth(mux)}`
+        if super::ast::composite_type(lit, ctx.src) == Some("http.Server")
+            && let Some((_, h)) = super::ast::keyed_fields(lit, ctx.src)
+                .into_iter()
+                .find(|(k, _)| *k == "Handler")
+        {
+            server_handler(ctx, h, out);
         }
     }
     returned_routers(ctx, root, out);
@@ -123,10 +139,11 @@ impl RouteScan<'_, '_> {
             self.use_middleware(call, recv, out);
             return;
         }
-        if matches!(name, "Route" | "Group") && (self.fw.chi || self.fw.fiber) {
-            if self.closure_group(call, recv, out) {
-                return;
-            }
+        if matches!(name, "Route" | "Group")
+            && (self.fw.chi || self.fw.fiber)
+            && self.closure_group(call, recv, out)
+        {
+            return;
         }
         if name == "Group" && (self.fw.gin || self.fw.echo || self.fw.fiber) {
             self.prefix_group(call, recv, out);

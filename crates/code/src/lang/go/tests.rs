@@ -520,3 +520,239 @@ func Ping(base string) {
     assert_eq!(count(&f, &FactKind::RiskShellInjection), vec![11]);
     assert_eq!(count(&f, &FactKind::RiskSsrf), vec![18]);
 }
+
+#[test]
+fn jwt_hashing_randomness_and_credentials() {
+    let src = r#"package auth
+
+import (
+	"crypto/md5"
+	"crypto/sha256"
+	"encoding/hex"
+	"math/rand"
+	"net/http"
+
+	"github.com/golang-jwt/jwt/v5"
+	"golang.org/x/crypto/bcrypt"
+)
+
+const adminPassword = "Sup3rS3cret!"
+const passwordEnv = "ADMIN_PASSWORD"
+const tokenHeader = "X-Auth-Token"
+
+func Parse(tok string, secret []byte) (*jwt.Token, error) {
+	return jwt.Parse(tok, func(t *jwt.Token) (interface{}, error) {
+		return secret, nil
+	})
+}
+
+func ParseSafe(tok string, secret []byte) (*jwt.Token, error) {
+	return jwt.Parse(tok, func(t *jwt.Token) (interface{}, error) {
+		if _, ok := t.Method.(*jwt.SigningMethodHMAC); !ok {
+			return nil, jwt.ErrSignatureInvalid
+		}
+		return secret, nil
+	})
+}
+
+func ParsePinned(tok string, secret []byte) (*jwt.Token, error) {
+	return jwt.Parse(tok, func(t *jwt.Token) (interface{}, error) { return secret, nil }, jwt.WithValidMethods([]string{"HS256"}))
+}
+
+func HashPassword(password string) string {
+	sum := md5.Sum([]byte(password))
+	return hex.EncodeToString(sum[:])
+}
+
+func StrongHash(password string) ([]byte, error) {
+	return bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
+}
+
+func Fingerprint(body []byte) [32]byte {
+	return sha256.Sum256(body)
+}
+
+func GenerateResetToken() string {
+	b := make([]byte, 16)
+	for i := range b {
+		b[i] = letters[rand.Intn(len(letters))]
+	}
+	return string(b)
+}
+
+func jitter() int {
+	return rand.Intn(100)
+}
+
+func Check(r *http.Request) bool {
+	return r.Header.Get("Authorization") == "Bearer 9f8e7d6c5b4a"
+}
+
+func IsRefresh(tokenType string) bool {
+	return tokenType == "refresh_token"
+}
+"#;
+    let f = file("internal/auth/auth.go", src);
+    assert_eq!(count(&f, &FactKind::RiskJwtUnverified), vec![19]);
+    assert_eq!(count(&f, &FactKind::RiskWeakPasswordHash), vec![38]);
+    assert_eq!(count(&f, &FactKind::PasswordSet), vec![38, 43]);
+    assert_eq!(count(&f, &FactKind::RiskInsecureRandom), vec![53]);
+    assert_eq!(count(&f, &FactKind::RiskHardcodedCredential), vec![14, 63]);
+    let secret = f
+        .facts
+        .iter()
+        .find(|x| x.kind == FactKind::RiskHardcodedCredential)
+        .and_then(|x| x.secret.clone());
+    assert_eq!(secret.as_deref(), Some("Sup3rS3cret!"));
+}
+
+#[test]
+fn handler_risks() {
+    let src = r#"package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+)
+
+func main() {
+	gin.SetMode(gin.DebugMode)
+	r := gin.New()
+	r.Run()
+}
+
+func createUser(c *gin.Context) {
+	if err := svc.Create(); err != nil {
+		c.JSON(http.StatusInternalServerError, gin.H{"error": err.Error()})
+		return
+	}
+	if err := validate(); err != nil {
+		c.JSON(http.StatusBadRequest, gin.H{"error": err.Error()})
+		return
+	}
+	if err := save(); err != nil {
+		c.JSON(http.StatusInternalServerError, gin.H{"error": "internal error"})
+	}
+}
+
+func exportReport(c *gin.Context) {
+	// TODO: implement export
+	c.Status(http.StatusNotImplemented)
+}
+
+func AuthMiddleware() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		c.Next()
+	}
+}
+
+func RequireAuth() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		if c.GetHeader("Authorization") == "" {
+			c.AbortWithStatus(http.StatusUnauthorized)
+			return
+		}
+		c.Next()
+	}
+}
+
+func Authorize(user string, action string) bool {
+	return true
+}
+
+func register(c *gin.Context) {
+	var req struct {
+		Password string `json:"password" binding:"required,min=12"`
+	}
+	_ = req
+}
+"#;
+    let f = file("internal/api/api.go", src);
+    assert_eq!(count(&f, &FactKind::RiskDebugMode), vec![10]);
+    assert_eq!(count(&f, &FactKind::RiskExceptionToClient), vec![17]);
+    assert_eq!(count(&f, &FactKind::RiskStub), vec![30, 31]);
+    assert_eq!(count(&f, &FactKind::RiskAuthAlwaysAllows), vec![34, 50]);
+    assert_eq!(count(&f, &FactKind::HasPasswordPolicy), vec![56]);
+}
+
+#[test]
+fn clients_and_capabilities() {
+    let src = r#"package main
+
+import (
+	"context"
+	"database/sql"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/getsentry/sentry-go"
+	"github.com/go-chi/chi/v5"
+	"github.com/go-chi/chi/v5/middleware"
+	"github.com/go-chi/httprate"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/rs/cors"
+	"go.opentelemetry.io/otel"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+)
+
+func main() {
+	logger := slog.New(slog.NewJSONHandler(os.Stdout, nil))
+	slog.SetDefault(logger)
+	sentry.Init(sentry.ClientOptions{Dsn: os.Getenv("SENTRY_DSN")})
+	tp := sdktrace.NewTracerProvider()
+	otel.SetTracerProvider(tp)
+	db, _ := sql.Open("postgres", os.Getenv("DATABASE_URL"))
+	db.SetMaxOpenConns(20)
+	client := &http.Client{Timeout: 5 * time.Second}
+	_ = client
+	bare := &http.Client{}
+	_ = bare
+	http.Get("https://example.com")
+
+	r := chi.NewRouter()
+	r.Use(middleware.RequestID)
+	r.Use(middleware.Recoverer)
+	r.Use(httprate.LimitByIP(100, time.Minute))
+	r.Use(cors.New(cors.Options{AllowedOrigins: []string{"*"}, AllowCredentials: true}).Handler)
+	r.Handle("/metrics", promhttp.Handler())
+	srv := &http.Server{Addr: ":8080", Handler: r}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go srv.ListenAndServe()
+	<-ctx.Done()
+	srv.Shutdown(context.Background())
+}
+"#;
+    let f = file("cmd/api/main.go", src);
+    let k = kinds(&f);
+    for expected in [
+        FactKind::HasStructuredLogging,
+        FactKind::ErrorTracking { dsn_from_env: true },
+        FactKind::HasTracing,
+        FactKind::DbPool { bounded: true },
+        FactKind::HttpClientCall { timeout: true },
+        FactKind::HttpClientCall { timeout: false },
+        FactKind::HasRequestId,
+        FactKind::HasRecoveryMiddleware,
+        FactKind::HasRateLimiter,
+        FactKind::HasGracefulShutdown,
+        FactKind::MetricsEndpoint {
+            path: "/metrics".into(),
+        },
+        FactKind::CorsPolicy {
+            origins: crate::Value::List(vec!["*".into()]),
+            credentials: true,
+        },
+    ] {
+        assert!(k.contains(&expected), "missing {expected:?} in {k:#?}");
+    }
+    assert_eq!(
+        count(&f, &FactKind::HttpClientCall { timeout: false }),
+        vec![33, 35]
+    );
+}
