@@ -48,6 +48,10 @@ pub fn value_of(ctx: &Ctx<'_>, expr: Node<'_>) -> Value {
     if let Some((name, default)) = env_read(ctx, expr) {
         return Value::Env { name, default };
     }
+    // `[]byte(x)`, `string(x)`: the conversion does not change where the value comes from.
+    if let Some(inner) = conversion_operand(ctx, expr) {
+        return value_of(ctx, inner);
+    }
     if let Some(call) = Call::of(expr, ctx.src) {
         if (call.name == "Split" || call.name == "TrimSpace" || call.name == "Fields")
             && let Some(a) = call.arg(0)
@@ -335,4 +339,21 @@ fn viper_default(ctx: &Ctx<'_>, n: Node<'_>, out: &mut FileCode) {
         value: v,
         at: pos(value),
     });
+}
+
+/// The operand of a `[]byte(x)`/`string(x)` conversion.
+pub fn conversion_operand<'t>(ctx: &Ctx<'_>, expr: Node<'t>) -> Option<Node<'t>> {
+    match expr.kind() {
+        "type_conversion_expression" => expr.child_by_field_name("operand"),
+        "call_expression" => {
+            let func = expr.child_by_field_name("function")?;
+            let t = ctx.text(func);
+            if func.kind() == "slice_type" || t == "string" || t == "[]byte" {
+                expr.child_by_field_name("arguments")?.named_child(0)
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
 }
