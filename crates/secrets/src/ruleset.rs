@@ -54,3 +54,10 @@ impl Ruleset {
         }
     }
 }
+
+impl Ruleset {
+    /// The rule with this ID.
+    pub fn rule(&self, id: &str) -> Option<&'static Rule> {
+        self.rules.iter().copied().find(|r| r.id == id)
+    }
+}

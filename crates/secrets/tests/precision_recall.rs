@@ -57,7 +57,7 @@ fn precision_and_recall_at_least_097() {
                 );
             }
             for h in hits.iter().filter(|h| {
-                &text[h.span.clone()] != p.secret && !p.secret.contains(&text[h.span.clone()])
+                text[h.span.clone()] != p.secret && !p.secret.contains(&text[h.span.clone()])
             }) {
                 per_rule.entry(h.rule).or_default().fp += 1;
                 eprintln!(
