@@ -11,6 +11,7 @@ use tree_sitter::Node;
 pub fn extract(ctx: &Ctx<'_>, calls: &[Node<'_>], composites: &[Node<'_>], out: &mut FileCode) {
     let file = std::str::from_utf8(ctx.src).unwrap_or("");
     let mut facts = Vec::new();
+    let mut sentry_facts = Vec::new();
     let mut add = |kind: FactKind, at: Pos, detail: &str| facts.push(Fact::new(kind, at, detail));
     for &node in calls {
         let Some(call) = Call::of(node, ctx.src) else {
@@ -205,7 +206,7 @@ pub fn extract(ctx: &Ctx<'_>, calls: &[Node<'_>], composites: &[Node<'_>], out: 
             }
             // --- error tracking ---
             (p, "Init") if p.starts_with("github.com/getsentry/sentry-go") => {
-                sentry(ctx, call, &mut add)
+                sentry_facts.extend(sentry(ctx, call))
             }
             (p, "SetToken") if p.starts_with("github.com/rollbar/rollbar-go") => {
                 let env = call
@@ -219,14 +220,14 @@ pub fn extract(ctx: &Ctx<'_>, calls: &[Node<'_>], composites: &[Node<'_>], out: 
             }
             // --- job queues and consumers ---
             (p, "NewTask") if p.starts_with("github.com/hibiken/asynq") => {
-                let limits = enqueue_limits(ctx, call);
+                let limits = asynq_limits(file);
                 add(
                     FactKind::JobQueue { limits },
                     at,
                     if limits {
                         "asynq task with MaxRetry/Timeout options"
                     } else {
-                        "asynq task enqueued without MaxRetry/Timeout options"
+                        "asynq task without MaxRetry/Timeout options"
                     },
                 );
             }
@@ -324,16 +325,16 @@ pub fn extract(ctx: &Ctx<'_>, calls: &[Node<'_>], composites: &[Node<'_>], out: 
                     }
                 }
             }
-            "Enqueue" | "EnqueueContext" if ctx.imports_any(&["github.com/hibiken/asynq"]) => {
-                let limits = enqueue_limits(ctx, call);
+            // Tasks are counted where they are made (`asynq.NewTask`); an enqueue call counts
+            // on its own only when it carries the options.
+            "Enqueue" | "EnqueueContext"
+                if ctx.imports_any(&["github.com/hibiken/asynq"])
+                    && asynq_limits(ctx.text(call.node)) =>
+            {
                 add(
-                    FactKind::JobQueue { limits },
+                    FactKind::JobQueue { limits: true },
                     at,
-                    if limits {
-                        "asynq job enqueued with MaxRetry/Timeout"
-                    } else {
-                        "asynq job enqueued without MaxRetry/Timeout"
-                    },
+                    "asynq job enqueued with MaxRetry/Timeout",
                 );
             }
             "SendTask" | "SendTaskWithContext"
@@ -437,6 +438,7 @@ pub fn extract(ctx: &Ctx<'_>, calls: &[Node<'_>], composites: &[Node<'_>], out: 
         ));
     }
     out.facts.extend(facts);
+    out.facts.extend(sentry_facts);
 }
 
 fn consumer(file: &str, at: Pos, what: &str, add: &mut impl FnMut(FactKind, Pos, &str)) {
@@ -453,40 +455,41 @@ fn consumer(file: &str, at: Pos, what: &str, add: &mut impl FnMut(FactKind, Pos,
     add(FactKind::QueueConsumer { retry_dlq }, at, &detail);
 }
 
-/// asynq options on the task or the enqueue call (`asynq.MaxRetry(5)`, `asynq.Timeout(...)`).
-fn enqueue_limits(ctx: &Ctx<'_>, call: Call<'_>) -> bool {
-    let scope = super::ast::top_function(call.node).unwrap_or(call.node);
-    let t = ctx.text(scope);
-    t.contains(".MaxRetry(") || t.contains(".Timeout(") || t.contains(".Deadline(")
+/// asynq options in the file (`asynq.MaxRetry(5)`, `asynq.Timeout(...)`), on the task or the
+/// enqueue call.
+fn asynq_limits(file: &str) -> bool {
+    file.contains(".MaxRetry(") || file.contains(".Timeout(") || file.contains(".Deadline(")
 }
 
-fn sentry(ctx: &Ctx<'_>, call: Call<'_>, add: &mut impl FnMut(FactKind, Pos, &str)) {
-    let Some(opts) = call.arg(0) else {
-        return;
-    };
+fn sentry(ctx: &Ctx<'_>, call: Call<'_>) -> Option<Fact> {
+    let opts = call.arg(0)?;
     let dsn = keyed_fields(unwrap_ref(opts), ctx.src)
         .into_iter()
         .find(|(k, _)| *k == "Dsn")
         .map(|(_, v)| v);
-    match dsn {
-        Some(v) if string_value(v, ctx.src).is_some() => add(
-            FactKind::ErrorTracking {
-                dsn_from_env: false,
+    Some(match dsn {
+        Some(v) => match string_value(v, ctx.src) {
+            Some(literal) if !literal.is_empty() => Fact {
+                kind: FactKind::ErrorTracking {
+                    dsn_from_env: false,
+                },
+                at: pos(v),
+                detail: "Sentry initialised with a literal DSN".into(),
+                secret: Some(literal),
             },
-            call.pos(),
-            "Sentry initialised with a literal DSN",
-        ),
-        Some(_) => add(
-            FactKind::ErrorTracking { dsn_from_env: true },
-            call.pos(),
-            "Sentry initialised with its DSN from the environment/settings",
-        ),
-        None => add(
+            Some(_) => return None,
+            None => Fact::new(
+                FactKind::ErrorTracking { dsn_from_env: true },
+                call.pos(),
+                "Sentry initialised with its DSN from the environment/settings",
+            ),
+        },
+        None => Fact::new(
             FactKind::ErrorTracking { dsn_from_env: true },
             call.pos(),
             "Sentry initialised (DSN read from SENTRY_DSN)",
         ),
-    }
+    })
 }
 
 fn unwrap_ref(n: Node<'_>) -> Node<'_> {

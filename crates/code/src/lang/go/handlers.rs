@@ -55,6 +55,7 @@ pub fn extract(ctx: &Ctx<'_>, root: Node<'_>, calls: &[Node<'_>], out: &mut File
         }
         password_set(ctx, call, out);
         graphql(ctx, call, out);
+        raw_body(ctx, call, out);
     }
     walk(root, |n| {
         match n.kind() {
@@ -383,6 +384,47 @@ fn graphql(ctx: &Ctx<'_>, call: Call<'_>, out: &mut FileCode) {
             FactKind::RiskGraphqlIntrospection,
             call.pos(),
             "GraphQL introspection is enabled in every environment",
+        ));
+    }
+}
+
+/// `json.NewDecoder(r.Body).Decode(&m)`, `c.ShouldBindJSON(&m)`, `c.BodyParser(&m)` into a
+/// `map[string]any`: the body is passed on with no schema at all.
+fn raw_body(ctx: &Ctx<'_>, call: Call<'_>, out: &mut FileCode) {
+    let binds = match call.name {
+        "Decode" => ctx.text(call.node).contains("Body"),
+        "ShouldBindJSON" | "BindJSON" | "ShouldBind" | "Bind" | "BodyParser" => true,
+        _ => false,
+    };
+    if !binds {
+        return;
+    }
+    let Some(target) = call.args().into_iter().next() else {
+        return;
+    };
+    let Some(name) = ctx.text(target).strip_prefix('&') else {
+        return;
+    };
+    let Some(func) = super::ast::top_function(call.node) else {
+        return;
+    };
+    let body: String = ctx
+        .text(func)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let map_decl = [
+        format!("var {name} map[string]"),
+        format!("{name} := map[string]"),
+        format!("{name} := make(map[string]"),
+    ]
+    .iter()
+    .any(|d| body.contains(d.as_str()));
+    if map_decl {
+        out.facts.push(Fact::new(
+            FactKind::RiskUnvalidatedBody,
+            call.pos(),
+            format!("the request body is decoded into `{name}`, a map[string]any with no schema"),
         ));
     }
 }
