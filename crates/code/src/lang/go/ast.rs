@@ -140,20 +140,30 @@ impl<'t> Call<'t> {
     }
 }
 
-/// The literal value of a string literal node.
+/// The literal value of a string literal node (or a `+` of literals).
 pub fn string_value(node: Node<'_>, src: &[u8]) -> Option<String> {
+    string_value_at(node, src, 0)
+}
+
+/// Deeper nesting than this is not followed: generated code can nest thousands deep.
+const MAX_NESTING: u32 = 48;
+
+fn string_value_at(node: Node<'_>, src: &[u8], depth: u32) -> Option<String> {
+    if depth > MAX_NESTING {
+        return None;
+    }
     match node.kind() {
         "interpreted_string_literal" | "raw_string_literal" => {
             Some(unquote(text(node, src)).to_string())
         }
-        "parenthesized_expression" => string_value(node.named_child(0)?, src),
+        "parenthesized_expression" => string_value_at(node.named_child(0)?, src, depth + 1),
         "binary_expression" => {
             let op = node.child_by_field_name("operator")?;
             if text(op, src) != "+" {
                 return None;
             }
-            let l = string_value(node.child_by_field_name("left")?, src)?;
-            let r = string_value(node.child_by_field_name("right")?, src)?;
+            let l = string_value_at(node.child_by_field_name("left")?, src, depth + 1)?;
+            let r = string_value_at(node.child_by_field_name("right")?, src, depth + 1)?;
             Some(l + &r)
         }
         _ => None,

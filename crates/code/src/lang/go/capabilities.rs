@@ -52,6 +52,46 @@ pub fn extract(ctx: &Ctx<'_>, calls: &[Node<'_>], composites: &[Node<'_>], out: 
             (p, _) if p.starts_with("github.com/ulule/limiter") && call.name.starts_with("New") => {
                 add(FactKind::HasRateLimiter, at, "ulule/limiter rate limiter");
             }
+            // --- CORS defaults that allow every origin ---
+            (p, "AllowAll" | "Default")
+                if p.starts_with("github.com/rs/cors")
+                    || p.starts_with("github.com/gin-contrib/cors") =>
+            {
+                add(
+                    FactKind::CorsPolicy {
+                        origins: crate::model::Value::List(vec!["*".into()]),
+                        credentials: false,
+                    },
+                    at,
+                    "CORS defaults allow every origin",
+                );
+            }
+            (p, "CORS")
+                if p.starts_with("github.com/labstack/echo") && p.ends_with("/middleware") =>
+            {
+                add(
+                    FactKind::CorsPolicy {
+                        origins: crate::model::Value::List(vec!["*".into()]),
+                        credentials: false,
+                    },
+                    at,
+                    "echo CORS() defaults to every origin",
+                );
+            }
+            (p, "New")
+                if p.starts_with("github.com/gofiber/fiber")
+                    && p.ends_with("/middleware/cors")
+                    && call.args().is_empty() =>
+            {
+                add(
+                    FactKind::CorsPolicy {
+                        origins: crate::model::Value::List(vec!["*".into()]),
+                        credentials: false,
+                    },
+                    at,
+                    "fiber cors.New() defaults to every origin",
+                );
+            }
             // --- body size ---
             ("net/http", "MaxBytesReader" | "MaxBytesHandler") => {
                 add(

@@ -24,6 +24,13 @@ pub fn extract(ctx: &Ctx<'_>, root: Node<'_>, out: &mut FileCode) {
 
 /// The value an expression stands for, as far as this file tells.
 pub fn value_of(ctx: &Ctx<'_>, expr: Node<'_>) -> Value {
+    value_at(ctx, expr, 0)
+}
+
+fn value_at(ctx: &Ctx<'_>, expr: Node<'_>, depth: u32) -> Value {
+    if depth > 16 {
+        return Value::Unknown;
+    }
     if let Some(s) = string_value(expr, ctx.src) {
         return Value::Literal(s);
     }
@@ -50,13 +57,13 @@ pub fn value_of(ctx: &Ctx<'_>, expr: Node<'_>) -> Value {
     }
     // `[]byte(x)`, `string(x)`: the conversion does not change where the value comes from.
     if let Some(inner) = conversion_operand(ctx, expr) {
-        return value_of(ctx, inner);
+        return value_at(ctx, inner, depth + 1);
     }
     if let Some(call) = Call::of(expr, ctx.src) {
         if (call.name == "Split" || call.name == "TrimSpace" || call.name == "Fields")
             && let Some(a) = call.arg(0)
         {
-            return value_of(ctx, a);
+            return value_at(ctx, a, depth + 1);
         }
         if call
             .recv
@@ -80,7 +87,11 @@ pub fn env_read(ctx: &Ctx<'_>, expr: Node<'_>) -> Option<(String, Option<String>
         return Some((string_value(*args.first()?, ctx.src)?, None));
     }
     if call.name == "Or" && call.recv.is_some_and(|r| ctx.text(r) == "cmp") && args.len() >= 2 {
-        let (name, _) = env_read(ctx, args[0])?;
+        let inner = Call::of(args[0], ctx.src)?;
+        if !(inner.recv.is_some_and(|r| ctx.text(r) == "os") && inner.name == "Getenv") {
+            return None;
+        }
+        let name = string_value(inner.arg(0)?, ctx.src)?;
         let default = string_value(args[1], ctx.src)?;
         return Some((name, Some(default)));
     }

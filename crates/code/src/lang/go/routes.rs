@@ -956,6 +956,31 @@ fn passed_routers(ctx: &Ctx<'_>, calls: &[Node<'_>], out: &mut FileCode) {
             }
         }
     }
+    let file = std::str::from_utf8(ctx.src).unwrap_or("");
+    let constructs_routers = [
+        "NewRouter",
+        "NewServeMux",
+        "NewMux",
+        "gin.New",
+        "gin.Default",
+        "echo.New",
+        "fiber.New",
+        "chi.Router",
+        "mux.Router",
+        "gin.RouterGroup",
+        "gin.Engine",
+        "gin.IRouter",
+        "echo.Group",
+        "echo.Echo",
+        "fiber.Router",
+        "fiber.App",
+        "http.ServeMux",
+    ]
+    .iter()
+    .any(|w| file.contains(w));
+    if known.is_empty() && !constructs_routers {
+        return;
+    }
     for &node in calls {
         let Some(call) = Call::of(node, ctx.src) else {
             continue;

@@ -38,7 +38,14 @@ pub fn of_expr(ctx: &Ctx<'_>, expr: Node<'_>) -> Option<String> {
             let field = expr.child_by_field_name("field")?;
             Some(format!("go:{}::field:{}", ctx.dir, text(field, ctx.src)))
         }
-        "parenthesized_expression" => of_expr(ctx, expr.named_child(0)?),
+        "parenthesized_expression" => {
+            // `((r))`: unwrap without recursion, however deep.
+            let mut inner = expr;
+            while inner.kind() == "parenthesized_expression" {
+                inner = inner.named_child(0)?;
+            }
+            of_expr(ctx, inner)
+        }
         _ => None,
     }
 }

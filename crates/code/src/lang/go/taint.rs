@@ -61,10 +61,8 @@ fn dynamic(ctx: &Ctx<'_>, expr: Node<'_>, depth: u32, mode: Mode) -> bool {
         | "composite_literal"
         | "func_literal" => false,
         "parenthesized_expression" => expr.named_child(0).is_some_and(d),
-        "binary_expression" => {
-            expr.child_by_field_name("left").is_some_and(d)
-                || expr.child_by_field_name("right").is_some_and(d)
-        }
+        // `a + b + c + ...` nests to the left: walk the operands without spending depth.
+        "binary_expression" => binary_operands(expr).into_iter().any(d),
         "unary_expression" => expr.child_by_field_name("operand").is_some_and(d),
         "identifier" => identifier(ctx, expr, depth, mode),
         "selector_expression" => expr.child_by_field_name("operand").is_some_and(d),
@@ -311,4 +309,22 @@ mod tests {
             vec!['s', 'f', 'v', 'd']
         );
     }
+}
+
+/// The non-binary operands of a chain of binary expressions (at most 512).
+fn binary_operands(expr: Node<'_>) -> Vec<Node<'_>> {
+    let mut out = Vec::new();
+    let mut stack = vec![expr];
+    while let Some(n) = stack.pop() {
+        if out.len() + stack.len() > 512 {
+            break;
+        }
+        if n.kind() == "binary_expression" {
+            stack.extend(n.child_by_field_name("right"));
+            stack.extend(n.child_by_field_name("left"));
+        } else {
+            out.push(n);
+        }
+    }
+    out
 }

@@ -756,3 +756,23 @@ func main() {
         vec![33, 35]
     );
 }
+
+#[test]
+fn deep_nesting_does_not_overflow() {
+    let depth = 10_000;
+    let concat = vec!["\"a\""; depth].join(" + ");
+    let parens = format!("{}r{}", "(".repeat(depth), ")".repeat(depth));
+    let calls = format!(
+        "{}os.Getenv(\"X\"){}",
+        "string(".repeat(depth),
+        ")".repeat(depth)
+    );
+    let src = format!(
+        "package main\n\nimport (\n\t\"os\"\n\t\"github.com/go-chi/chi/v5\"\n)\n\nvar q = {concat}\nvar v = {calls}\n\nfunc main() {{\n\tr := chi.NewRouter()\n\t{parens}.Post(\"/x\", h)\n\tdb.Query(\"SELECT 1 WHERE x = \" + {concat} + name)\n}}\n"
+    );
+    let handle = std::thread::Builder::new()
+        .stack_size(2 * 1024 * 1024)
+        .spawn(move || file("main.go", &src).routes.len())
+        .expect("spawn");
+    handle.join().expect("no stack overflow");
+}
