@@ -300,17 +300,6 @@ fn is_allow_list(ctx: &Ctx<'_>, operand: Node<'_>) -> bool {
     found
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn format_verbs_in_order() {
-        assert_eq!(
-            super::format_verbs("a %s b %5.2f %% %-10v %d"),
-            vec!['s', 'f', 'v', 'd']
-        );
-    }
-}
-
 /// The non-binary operands of a chain of binary expressions (at most 512).
 fn binary_operands(expr: Node<'_>) -> Vec<Node<'_>> {
     let mut out = Vec::new();
@@ -327,4 +316,15 @@ fn binary_operands(expr: Node<'_>) -> Vec<Node<'_>> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn format_verbs_in_order() {
+        assert_eq!(
+            super::format_verbs("a %s b %5.2f %% %-10v %d"),
+            vec!['s', 'f', 'v', 'd']
+        );
+    }
 }
