@@ -88,8 +88,11 @@ fn rewrite_children(files: &mut [FileCode], known: &HashSet<String>) {
         .filter(|f| f.language == Some(Language::Go))
     {
         for h in &mut f.link_hints {
-            let LinkHint::Mount { child, .. } = h else {
-                continue;
+            // Mount children name a callee's parameter or returned router; guards may sit on
+            // a returned router (`http.ListenAndServe(addr, auth(app.routes()))`).
+            let child = match h {
+                LinkHint::Mount { child, .. } => child,
+                LinkHint::Guard { scope, .. } => scope,
             };
             let resolved = if let Some(rest) = child.strip_prefix("pkg:") {
                 rest.split_once("::")

@@ -43,6 +43,8 @@ const AUTH_WORDS: &[&str] = &[
     "requireadmin",
     "isadmin",
     "protected",
+    "loggedin",
+    "signedin",
 ];
 
 const NEUTRAL_WORDS: &[&str] = &[
@@ -52,7 +54,9 @@ const NEUTRAL_WORDS: &[&str] = &[
     "gzip",
     "compress",
     "otel",
-    "trac",
+    "tracing",
+    "tracer",
+    "trace",
     "metric",
     "prometheus",
     "instrument",
@@ -86,12 +90,28 @@ const NEUTRAL_WORDS: &[&str] = &[
     "csrf",
     "decompress",
     "urlformat",
-    "getHead",
     "pprof",
     "profiler",
-    "middleware.getHead",
     "servefiles",
     "fileserver",
+    "withvalue",
+    "zap",
+    "zerolog",
+    "slog",
+    "sessions.sessions",
+    "methodoverride",
+    "rewrite",
+    "redirect",
+    "favicon",
+    "monitor",
+    "health",
+    "idempoten",
+    "cookie",
+    "gethead",
+    "compress",
+    "cache",
+    "locale",
+    "i18n",
 ];
 
 /// Classifies a middleware expression (`auth`, `mw.RequireAuth(cfg)`, `jwtauth.Verifier(ta)`).
@@ -120,13 +140,51 @@ pub fn classify(ctx: &Ctx<'_>, expr: Node<'_>) -> Middleware {
             roles: roles_of(ctx, expr, &head_lower),
         };
     }
-    if NEUTRAL_WORDS
-        .iter()
-        .any(|w| head_lower.contains(&w.to_ascii_lowercase()))
-    {
+    if NEUTRAL_WORDS.iter().any(|w| head_lower.contains(w)) {
         return Middleware::Neutral;
     }
+    // `c := cors.New(...)` then `r.Use(c.Handler)`: the variable's constructor names it.
+    if let Some(rhs) = local_constructor(ctx, expr) {
+        return match classify(ctx, rhs) {
+            Middleware::Unknown(_) => Middleware::Unknown(short),
+            known => known,
+        };
+    }
     Middleware::Unknown(short)
+}
+
+/// The call a local variable (the operand of `x` or `x.Handler`) was assigned from.
+fn local_constructor<'t>(ctx: &Ctx<'_>, expr: Node<'t>) -> Option<Node<'t>> {
+    let ident = match expr.kind() {
+        "identifier" => expr,
+        "selector_expression" => expr.child_by_field_name("operand")?,
+        _ => return None,
+    };
+    if ident.kind() != "identifier" {
+        return None;
+    }
+    let name = ctx.text(ident);
+    let func = super::ast::top_function(ident)?;
+    let mut found = None;
+    crate::syntax::walk(func, |n| {
+        if found.is_some() || n.start_byte() > ident.start_byte() {
+            return false;
+        }
+        if n.kind() == "short_var_declaration"
+            && let (Some(l), Some(r)) = (
+                n.child_by_field_name("left"),
+                n.child_by_field_name("right"),
+            )
+            && l.named_child_count() == 1
+            && ctx.text(l).trim() == name
+            && let Some(value) = r.named_child(0)
+            && value.kind() == "call_expression"
+        {
+            found = Some(value);
+        }
+        true
+    });
+    found
 }
 
 /// Roles a guard demands: string arguments of role/permission guards, `admin` from names such

@@ -776,3 +776,40 @@ fn deep_nesting_does_not_overflow() {
         .expect("spawn");
     handle.join().expect("no stack overflow");
 }
+
+#[test]
+fn server_wrapper_guards_a_router_returned_by_a_method() {
+    let routes = r#"package main
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+)
+
+func (app *application) routes() http.Handler {
+	r := chi.NewRouter()
+	r.Post("/v1/movies", app.createMovie)
+	return r
+}
+"#;
+    let server = r#"package main
+
+import (
+	"net/http"
+	"time"
+)
+
+func (app *application) serve() error {
+	srv := &http.Server{
+		Addr:        ":4000",
+		Handler:     app.authenticate(app.routes()),
+		IdleTimeout: time.Minute,
+	}
+	return srv.ListenAndServe()
+}
+"#;
+    let index = linked(&[("cmd/api/routes.go", routes), ("cmd/api/server.go", server)]);
+    let r = route(&index, "POST", "/v1/movies");
+    assert!(required(r), "{:?}", r.auth);
+}
