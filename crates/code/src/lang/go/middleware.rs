@@ -45,6 +45,7 @@ const AUTH_WORDS: &[&str] = &[
     "protected",
     "loggedin",
     "signedin",
+    "activateduser",
 ];
 
 const NEUTRAL_WORDS: &[&str] = &[
@@ -210,9 +211,15 @@ fn roles_of(ctx: &Ctx<'_>, expr: Node<'_>, head_lower: &str) -> Vec<String> {
             if let Some(s) = string_value(arg, ctx.src) {
                 roles.push(s);
             } else if arg.kind() == "selector_expression" || arg.kind() == "identifier" {
+                // `models.RoleAdmin`, `PermWriteOrders`: constants named like a role.
                 let t = ctx.text(arg);
                 let last = t.rsplit('.').next().unwrap_or(t);
-                if last.chars().next().is_some_and(char::is_uppercase) || t.contains('.') {
+                let l = last.to_ascii_lowercase();
+                if ["role", "perm", "admin", "scope"]
+                    .iter()
+                    .any(|w| l.contains(w))
+                    && !l.contains("handler")
+                {
                     roles.push(last.to_string());
                 }
             }

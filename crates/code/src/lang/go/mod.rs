@@ -33,6 +33,7 @@ pub const TRIGGERS: &[&str] = &[
     "labstack/echo",
     "gofiber/fiber",
     "gorilla/mux",
+    "httprouter",
     // sinks
     "database/sql",
     "jmoiron/sqlx",

@@ -30,6 +30,7 @@ enum Fw {
     Echo,
     Fiber,
     Gorilla,
+    HttpRouter,
 }
 
 impl Fw {
@@ -41,6 +42,7 @@ impl Fw {
             Fw::Echo => "echo",
             Fw::Fiber => "fiber",
             Fw::Gorilla => "gorilla/mux",
+            Fw::HttpRouter => "httprouter",
         }
     }
 }
@@ -51,6 +53,7 @@ struct Frameworks {
     echo: bool,
     fiber: bool,
     gorilla: bool,
+    httprouter: bool,
     nethttp: bool,
 }
 
@@ -77,6 +80,7 @@ pub fn extract(
         echo: ctx.imports_any(&["github.com/labstack/echo"]),
         fiber: ctx.imports_any(&["github.com/gofiber/fiber"]),
         gorilla: ctx.imports_any(&["github.com/gorilla/mux"]),
+        httprouter: ctx.imports_any(&["github.com/julienschmidt/httprouter"]),
         nethttp: ctx.imports_any(&["net/http"]),
     };
     let mut scan = RouteScan {
@@ -167,11 +171,19 @@ impl RouteScan<'_, '_> {
             self.mount(call, recv, out);
             return;
         }
-        let fw = if UPPER_VERBS.contains(&name) || name == "Handle" && self.gin_handle(call) {
+        let httprouter_method = self.fw.httprouter
+            && matches!(name, "Handler" | "HandlerFunc" | "Handle")
+            && call.args().len() == 3
+            && call.arg(0).and_then(|a| method_value(ctx, a)).is_some();
+        let fw = if httprouter_method {
+            Some(Fw::HttpRouter)
+        } else if UPPER_VERBS.contains(&name) || name == "Handle" && self.gin_handle(call) {
             if self.fw.gin {
                 Some(Fw::Gin)
             } else if self.fw.echo {
                 Some(Fw::Echo)
+            } else if self.fw.httprouter {
+                Some(Fw::HttpRouter)
             } else {
                 None
             }
@@ -235,8 +247,8 @@ impl RouteScan<'_, '_> {
                 };
                 (vec![m.to_ascii_uppercase()], 1, 2)
             }
-            "Handle" if fw == Fw::Gin => {
-                let Some(m) = args.first().and_then(|a| string_value(*a, ctx.src)) else {
+            "Handle" | "Handler" | "HandlerFunc" if matches!(fw, Fw::Gin | Fw::HttpRouter) => {
+                let Some(m) = args.first().and_then(|a| method_value(ctx, *a)) else {
                     return;
                 };
                 (vec![m], 1, 2)
@@ -679,7 +691,11 @@ fn unwrap_handler(ctx: &Ctx<'_>, expr: Node<'_>) -> (String, Vec<Middleware>) {
 /// Whether an argument is visibly an HTTP handler (so the call around it is a wrapper).
 fn wraps_handler(ctx: &Ctx<'_>, arg: Node<'_>) -> bool {
     let t = ctx.text(arg);
-    (arg.kind() == "func_literal" && t.contains("ResponseWriter"))
+    let last = t.rsplit('.').next().unwrap_or(t).to_ascii_lowercase();
+    let named_like_handler = matches!(arg.kind(), "identifier" | "selector_expression")
+        && (last.ends_with("handler") || last.starts_with("handle"));
+    named_like_handler
+        || (arg.kind() == "func_literal" && t.contains("ResponseWriter"))
         || t.contains("HandlerFunc(")
         || Call::of(arg, ctx.src).is_some_and(|c| {
             matches!(
@@ -1026,4 +1042,14 @@ fn is_framework_package(pkg: &str) -> bool {
         ]
         .iter()
         .any(|p| pkg.starts_with(p))
+}
+
+/// `"POST"` or `http.MethodPost` → `POST`.
+fn method_value(ctx: &Ctx<'_>, node: Node<'_>) -> Option<String> {
+    let m = match string_value(node, ctx.src) {
+        Some(m) => m,
+        None => ctx.text(node).strip_prefix("http.Method")?.to_string(),
+    };
+    let m = m.to_ascii_uppercase();
+    (!m.is_empty() && m.chars().all(|c| c.is_ascii_uppercase())).then_some(m)
 }

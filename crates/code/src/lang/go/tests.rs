@@ -813,3 +813,36 @@ func (app *application) serve() error {
     let r = route(&index, "POST", "/v1/movies");
     assert!(required(r), "{:?}", r.auth);
 }
+
+#[test]
+fn httprouter_with_wrapped_handlers() {
+    let src = r#"package main
+
+import (
+	"net/http"
+
+	"github.com/julienschmidt/httprouter"
+)
+
+func (app *application) routes() http.Handler {
+	router := httprouter.New()
+	router.HandlerFunc(http.MethodGet, "/v1/healthcheck", app.healthcheckHandler)
+	router.HandlerFunc(http.MethodPost, "/v1/movies", app.requirePermission("movies:write", app.createMovieHandler))
+	router.HandlerFunc(http.MethodDelete, "/v1/movies/:id", app.requireActivatedUser(app.deleteMovieHandler))
+	router.HandlerFunc(http.MethodPatch, "/v1/movies/:id", app.withTenant(app.updateMovieHandler))
+	router.HandlerFunc(http.MethodPost, "/v1/users", app.registerUserHandler)
+	return router
+}
+"#;
+    let index = linked(&[("cmd/api/routes.go", src)]);
+    let create = route(&index, "POST", "/v1/movies");
+    assert!(required(create));
+    assert_eq!(create.roles, vec!["movies:write".to_string()]);
+    assert_eq!(create.framework, "httprouter");
+    assert!(required(route(&index, "DELETE", "/v1/movies/:id")));
+    assert!(matches!(
+        route(&index, "PATCH", "/v1/movies/:id").auth,
+        Auth::Unknown { .. }
+    ));
+    assert_eq!(route(&index, "POST", "/v1/users").auth, Auth::None);
+}
