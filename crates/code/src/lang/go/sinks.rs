@@ -189,7 +189,7 @@ fn ssrf(ctx: &Ctx<'_>, call: Call<'_>, out: &mut FileCode) {
     let Some(url) = call.arg(index) else {
         return;
     };
-    if !from_request(ctx, url) {
+    if !from_request(ctx, url) || fixed_host(ctx, url) {
         return;
     }
     if let Some(func) = enclosing_function(call.node).and_then(|f| top_function(f).or(Some(f))) {
@@ -209,4 +209,42 @@ fn ssrf(ctx: &Ctx<'_>, call: Call<'_>, out: &mut FileCode) {
             call.name
         ),
     ));
+}
+
+/// `"https://api.github.com/users/" + name`, `fmt.Sprintf("https://api.x.com/v1/%s", id)`:
+/// input only reaches the path of a fixed host, which is not SSRF.
+fn fixed_host(ctx: &Ctx<'_>, url: Node<'_>) -> bool {
+    let mut first = url;
+    for _ in 0..64 {
+        match first.kind() {
+            "binary_expression" => match first.child_by_field_name("left") {
+                Some(l) => first = l,
+                None => return false,
+            },
+            "call_expression" => {
+                let Some(c) = Call::of(first, ctx.src) else {
+                    return false;
+                };
+                if !(c.name == "Sprintf" && c.recv.is_some_and(|r| ctx.text(r) == "fmt")) {
+                    return false;
+                }
+                match c.arg(0) {
+                    Some(f) => first = f,
+                    None => return false,
+                }
+            }
+            _ => break,
+        }
+    }
+    let Some(prefix) = string_value(first, ctx.src) else {
+        return false;
+    };
+    let Some((_, rest)) = prefix.split_once("://") else {
+        return false;
+    };
+    // The host is complete when a `/` follows it before any format verb.
+    match rest.find('/') {
+        Some(i) => !rest[..i].contains('%') && i > 0,
+        None => false,
+    }
 }

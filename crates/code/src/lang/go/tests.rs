@@ -483,6 +483,7 @@ fn shell_and_ssrf() {
 
 import (
 	"net/http"
+	"fmt"
 	"net/url"
 	"os/exec"
 )
@@ -515,10 +516,17 @@ func FetchSafe(w http.ResponseWriter, r *http.Request) {
 func Ping(base string) {
 	http.Get(base + "/healthz")
 }
+
+func Profile(w http.ResponseWriter, r *http.Request) {
+	user := r.URL.Query().Get("user")
+	http.Get("https://api.github.com/users/" + user)
+	http.Get(fmt.Sprintf("https://api.github.com/users/%s/repos", user))
+	http.Get(fmt.Sprintf("https://%s/users", user))
+}
 "#;
     let f = file("internal/handlers/tools.go", src);
-    assert_eq!(count(&f, &FactKind::RiskShellInjection), vec![11]);
-    assert_eq!(count(&f, &FactKind::RiskSsrf), vec![18]);
+    assert_eq!(count(&f, &FactKind::RiskShellInjection), vec![12]);
+    assert_eq!(count(&f, &FactKind::RiskSsrf), vec![19, 43]);
 }
 
 #[test]
