@@ -4,22 +4,21 @@
 
 use super::ast::{Call, Ctx, string_list, string_value};
 use crate::model::{ConfigValue, Fact, FactKind, FileCode, Pos, Value};
-use crate::syntax::{descendants_of_kind, pos, walk};
+use crate::syntax::{descendants_of_kind, pos};
 use tree_sitter::Node;
 
-pub fn extract(ctx: &Ctx<'_>, root: Node<'_>, out: &mut FileCode) {
-    walk(root, |n| {
+pub fn extract(ctx: &Ctx<'_>, other: &[Node<'_>], out: &mut FileCode) {
+    for &n in other {
         match n.kind() {
             "const_spec" | "var_spec" => spec(ctx, n, out),
             "short_var_declaration" | "assignment_statement" => assignment(ctx, n, out),
             "keyed_element" => keyed(ctx, n, out),
             "field_declaration" => tagged_field(ctx, n, out),
             "call_expression" => viper_default(ctx, n, out),
-            "comment" => return false,
+            "comment" => continue,
             _ => {}
         }
-        true
-    });
+    }
 }
 
 /// The value an expression stands for, as far as this file tells.

@@ -3,7 +3,7 @@
 
 use super::ast::{Call, Ctx, function_name, string_value, top_function};
 use crate::model::{Fact, FactKind, FileCode};
-use crate::syntax::{pos, walk};
+use crate::syntax::pos;
 use tree_sitter::Node;
 
 const JWT_PACKAGES: &[&str] = &[
@@ -46,7 +46,7 @@ const PLACEHOLDERS: &[&str] = &[
     "dummy",
 ];
 
-pub fn extract(ctx: &Ctx<'_>, root: Node<'_>, calls: &[Node<'_>], out: &mut FileCode) {
+pub fn extract(ctx: &Ctx<'_>, calls: &[Node<'_>], other: &[Node<'_>], out: &mut FileCode) {
     for &node in calls {
         let Some(call) = Call::of(node, ctx.src) else {
             continue;
@@ -56,9 +56,9 @@ pub fn extract(ctx: &Ctx<'_>, root: Node<'_>, calls: &[Node<'_>], out: &mut File
         insecure_random(ctx, call, out);
         constant_time_literal(ctx, call, out);
     }
-    walk(root, |n| {
+    for &n in other {
         match n.kind() {
-            "comment" => return false,
+            "comment" => continue,
             "selector_expression" => {
                 let t = ctx.text(n);
                 if t.ends_with(".UnsafeAllowNoneSignatureType")
@@ -77,8 +77,7 @@ pub fn extract(ctx: &Ctx<'_>, root: Node<'_>, calls: &[Node<'_>], out: &mut File
             "composite_literal" => basic_auth_accounts(ctx, n, out),
             _ => {}
         }
-        true
-    });
+    }
 }
 
 fn jwt_pkg(ctx: &Ctx<'_>, node: Node<'_>) -> bool {

@@ -38,7 +38,13 @@ const SERVER_ERRORS: &[&str] = &[
     "503",
 ];
 
-pub fn extract(ctx: &Ctx<'_>, root: Node<'_>, calls: &[Node<'_>], out: &mut FileCode) {
+pub fn extract(
+    ctx: &Ctx<'_>,
+    root: Node<'_>,
+    calls: &[Node<'_>],
+    other: &[Node<'_>],
+    out: &mut FileCode,
+) {
     let generated = ctx
         .text(root)
         .lines()
@@ -57,14 +63,14 @@ pub fn extract(ctx: &Ctx<'_>, root: Node<'_>, calls: &[Node<'_>], out: &mut File
         graphql(ctx, call, out);
         raw_body(ctx, call, out);
     }
-    walk(root, |n| {
+    for &n in other {
         match n.kind() {
             "function_declaration" | "method_declaration" => always_allows(ctx, n, out),
             "comment" => {
                 if !generated {
                     todo_comment(ctx, n, out);
                 }
-                return false;
+                continue;
             }
             "assignment_statement" => {
                 let t = ctx.text(n).replace(' ', "");
@@ -80,8 +86,7 @@ pub fn extract(ctx: &Ctx<'_>, root: Node<'_>, calls: &[Node<'_>], out: &mut File
             "field_declaration" => password_tag(ctx, n, out),
             _ => {}
         }
-        true
-    });
+    }
 }
 
 /// `gin.SetMode(gin.DebugMode)`.
@@ -188,6 +193,21 @@ fn error_to_client(ctx: &Ctx<'_>, call: Call<'_>, out: &mut FileCode) {
 /// `panic("not implemented")`, `errors.New("not implemented")`, `http.StatusNotImplemented`,
 /// `codes.Unimplemented`.
 fn stub_call(ctx: &Ctx<'_>, call: Call<'_>, out: &mut FileCode) {
+    if !matches!(
+        call.name,
+        "panic"
+            | "New"
+            | "Errorf"
+            | "WriteHeader"
+            | "Error"
+            | "JSON"
+            | "String"
+            | "Status"
+            | "SendStatus"
+            | "NoContent"
+    ) {
+        return;
+    }
     let recv = call.recv.map(|r| ctx.text(r)).unwrap_or("");
     let args = call.args();
     let message = |i: usize| {

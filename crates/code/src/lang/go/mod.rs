@@ -110,29 +110,63 @@ pub fn extract(path: &str, src: &[u8], tree: &Tree, out: &mut FileCode) {
         v.sort();
         v
     };
-    let (calls, composites) = collect(root);
-    config::extract(&ctx, root, out);
-    routes::extract(&ctx, root, &calls, &composites, out);
-    sinks::extract(&ctx, root, &calls, out);
-    crypto::extract(&ctx, root, &calls, out);
-    handlers::extract(&ctx, root, &calls, out);
-    clients::extract(&ctx, &calls, &composites, out);
-    capabilities::extract(&ctx, &calls, &composites, out);
+    let nodes = collect(root, src);
+    let (calls, composites, other) = (&nodes.calls, &nodes.composites, &nodes.other);
+    config::extract(&ctx, other, out);
+    routes::extract(&ctx, root, calls, composites, out);
+    sinks::extract(&ctx, calls, out);
+    crypto::extract(&ctx, calls, other, out);
+    handlers::extract(&ctx, root, calls, other, out);
+    clients::extract(&ctx, calls, composites, out);
+    capabilities::extract(&ctx, calls, composites, out);
     out.facts.sort_by_key(|f| f.at);
 }
 
-/// Every call expression and composite literal, in source order (one walk).
-fn collect(root: Node<'_>) -> (Vec<Node<'_>>, Vec<Node<'_>>) {
-    let mut calls = Vec::new();
-    let mut composites = Vec::new();
+/// The nodes the recognisers look at, gathered in one pre-order walk: calls, composite
+/// literals, and the declarations, assignments, comparisons, functions and comments the
+/// config, crypto and handler passes read.
+struct Nodes<'t> {
+    calls: Vec<Node<'t>>,
+    composites: Vec<Node<'t>>,
+    other: Vec<Node<'t>>,
+}
+
+fn collect<'t>(root: Node<'t>, src: &[u8]) -> Nodes<'t> {
+    let mut nodes = Nodes {
+        calls: Vec::new(),
+        composites: Vec::new(),
+        other: Vec::new(),
+    };
+    // Selectors matter for one rare name only: skip them unless the file mentions it.
+    let selectors = memfind(src, b"UnsafeAllowNoneSignatureType");
     crate::syntax::walk(root, |n| {
         match n.kind() {
-            "call_expression" => calls.push(n),
-            "composite_literal" => composites.push(n),
-            "comment" => return false,
+            "call_expression" => nodes.calls.push(n),
+            "composite_literal" => {
+                nodes.composites.push(n);
+                nodes.other.push(n);
+            }
+            "comment" => {
+                nodes.other.push(n);
+                return false;
+            }
+            "selector_expression" if selectors => nodes.other.push(n),
+            "const_spec"
+            | "var_spec"
+            | "short_var_declaration"
+            | "assignment_statement"
+            | "keyed_element"
+            | "field_declaration"
+            | "binary_expression"
+            | "function_declaration"
+            | "method_declaration" => nodes.other.push(n),
             _ => {}
         }
         true
     });
-    (calls, composites)
+    nodes
+}
+
+fn memfind(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
 }

@@ -994,10 +994,60 @@ fn passed_routers(ctx: &Ctx<'_>, calls: &[Node<'_>], out: &mut FileCode) {
     ]
     .iter()
     .any(|w| file.contains(w));
-    if known.is_empty() && !constructs_routers {
+    if calls.is_empty() || known.is_empty() && !constructs_routers {
         return;
     }
+    // Variable names that can hold a router here: cheap text test before any scope lookup.
+    let mut names: std::collections::HashSet<&str> = known
+        .iter()
+        .filter_map(|k| k.rsplit("::").next())
+        .map(|tail| tail.rsplit(':').next().unwrap_or(tail))
+        .filter(|tail| !tail.contains('#'))
+        .collect();
+    for func in crate::syntax::descendants_of_kind(ctx_root(calls), "parameter_declaration") {
+        let t = ctx.text(func);
+        if [
+            "Router",
+            "ServeMux",
+            "Mux",
+            "Engine",
+            "RouterGroup",
+            "Group",
+            "IRouter",
+            "Echo",
+            "App",
+        ]
+        .iter()
+        .any(|w| t.contains(w))
+            && let Some(n) = func.child_by_field_name("name")
+        {
+            names.insert(ctx.text(n));
+        }
+    }
+    // `r := chi.NewRouter()`, `app := fiber.New()`: names assigned a router constructor.
     for &node in calls {
+        let t = ctx.text(node);
+        if ROUTER_CONSTRUCTORS.iter().any(|c| t.starts_with(c))
+            && let Some(stmt) = node.parent().and_then(|l| l.parent())
+            && let Some(left) = stmt
+                .child_by_field_name("left")
+                .or_else(|| stmt.child_by_field_name("name"))
+        {
+            let lt = ctx.text(left);
+            let first = lt.split(',').next().unwrap_or(lt).trim();
+            names.insert(first.rsplit('.').next().unwrap_or(first));
+        }
+    }
+    for &node in calls {
+        if !node.child_by_field_name("arguments").is_some_and(|a| {
+            let mut c = a.walk();
+            a.named_children(&mut c).any(|x| {
+                let t = ctx.text(x);
+                names.contains(t.rsplit('.').next().unwrap_or(t))
+            })
+        }) {
+            continue;
+        }
         let Some(call) = Call::of(node, ctx.src) else {
             continue;
         };
@@ -1052,4 +1102,25 @@ fn method_value(ctx: &Ctx<'_>, node: Node<'_>) -> Option<String> {
     };
     let m = m.to_ascii_uppercase();
     (!m.is_empty() && m.chars().all(|c| c.is_ascii_uppercase())).then_some(m)
+}
+
+const ROUTER_CONSTRUCTORS: &[&str] = &[
+    "chi.NewRouter(",
+    "chi.NewMux(",
+    "http.NewServeMux(",
+    "mux.NewRouter(",
+    "gin.New(",
+    "gin.Default(",
+    "echo.New(",
+    "fiber.New(",
+    "httprouter.New(",
+];
+
+/// The root of the tree the calls belong to.
+fn ctx_root<'t>(calls: &[Node<'t>]) -> Node<'t> {
+    let mut n = calls[0];
+    while let Some(p) = n.parent() {
+        n = p;
+    }
+    n
 }

@@ -40,7 +40,7 @@ const SQL_WORDS: &[&str] = &[
     " LIKE ", " AND ", " OR ", "GROUP BY", " LIMIT ", " SET ",
 ];
 
-pub fn extract(ctx: &Ctx<'_>, _root: Node<'_>, calls: &[Node<'_>], out: &mut FileCode) {
+pub fn extract(ctx: &Ctx<'_>, calls: &[Node<'_>], out: &mut FileCode) {
     for &node in calls {
         let Some(call) = Call::of(node, ctx.src) else {
             continue;
@@ -106,6 +106,10 @@ fn built_sql(ctx: &Ctx<'_>, expr: Node<'_>, depth: u32) -> Option<String> {
         "identifier" => {
             let func = top_function(expr)?;
             let name = ctx.text(expr);
+            // A parameter or the request context holds no SQL text built here.
+            if super::ast::param_index(func, name, ctx.src).is_some() {
+                return None;
+            }
             let rhs = assignments(ctx, func, name);
             let mut sql_seen = false;
             let mut why = None;
