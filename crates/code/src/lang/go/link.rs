@@ -116,6 +116,18 @@ struct Chain {
 }
 
 impl Chain {
+    /// The outermost scope above `scope` (itself when nothing mounts it).
+    fn top(&self, scope: &str) -> String {
+        let mut current = scope.to_string();
+        for _ in 0..32 {
+            match self.parents.get(&current) {
+                Some(p) if *p != current => current = p.clone(),
+                _ => break,
+            }
+        }
+        current
+    }
+
     /// Markers on `scope` and every scope above it (first mount per level, like the shared
     /// linker); markers on the route's own scope count when declared before it in its file.
     fn markers_for(&self, scope: &str, file: &str, line: u32) -> Vec<String> {
@@ -192,10 +204,7 @@ fn settle_markers(files: &mut [FileCode]) {
                     };
                 }
             }
-            if route.auth == Auth::None
-                && passed_in(&route.scope)
-                && !chain.parents.contains_key(&route.scope)
-            {
+            if route.auth == Auth::None && passed_in(&chain.top(&route.scope)) {
                 route.auth = Auth::Unknown {
                     reason: "registered on a router passed in by a caller vouch did not find; \
                              its middleware is unknown"
@@ -210,10 +219,11 @@ fn settle_markers(files: &mut [FileCode]) {
 }
 
 /// Scopes that get their middleware from code elsewhere: function parameters, struct fields,
-/// package variables.
+/// package variables, routers returned to a caller vouch did not find.
 fn passed_in(scope: &str) -> bool {
     let tail = scope.rsplit_once("::").map(|(_, t)| t).unwrap_or(scope);
     (tail.contains('#') && !tail.starts_with("lit@"))
         || tail.starts_with("field:")
         || tail.starts_with("var:")
+        || tail.starts_with("ret:")
 }

@@ -34,6 +34,10 @@ pub const TRIGGERS: &[&str] = &[
     "gofiber/fiber",
     "gorilla/mux",
     "httprouter",
+    // a router built elsewhere and served here (`app.New(cfg).Run(addr)`)
+    ".Run(",
+    ".Start(",
+    ".Listen(",
     // sinks
     "database/sql",
     "jmoiron/sqlx",

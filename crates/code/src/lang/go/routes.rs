@@ -12,6 +12,8 @@ use tree_sitter::Node;
 pub const UNKNOWN_MARK: &str = "\u{1}unknown:";
 /// Guard evidence prefix for a role a middleware demands (resolved and removed by `link`).
 pub const ROLE_MARK: &str = "\u{1}role:";
+/// The parent of every router a server in the code serves.
+pub const SERVED: &str = "go:served";
 /// The scope of `http.HandleFunc` routes.
 pub const DEFAULT_MUX: &str = "go:net/http::DefaultServeMux";
 
@@ -111,6 +113,7 @@ pub fn extract(
     }
     returned_routers(ctx, root, out);
     passed_routers(ctx, calls, out);
+    received_routers(ctx, calls, out);
     scan.apply_prefix_guards(out);
 }
 
@@ -514,6 +517,13 @@ pub fn server_handler(ctx: &Ctx<'_>, handler: Node<'_>, out: &mut FileCode) {
         for mw in wrappers {
             push_guard(out, &scope_key, mw, 0);
         }
+        // The server serves this router: every guard between it and the clients was seen.
+        out.link_hints.push(LinkHint::Mount {
+            parent: SERVED.to_string(),
+            child: scope_key,
+            prefix: String::new(),
+            auth: None,
+        });
     }
 }
 
@@ -1123,4 +1133,51 @@ fn ctx_root<'t>(calls: &[Node<'t>]) -> Node<'t> {
         n = p;
     }
     n
+}
+
+/// `r := app.New(cfg)`, `app.New(cfg).Run(addr)`: where a router a function returns ends up
+/// (a caller's variable, or served directly), so the function's routes are not left waiting
+/// for a caller vouch never found.
+fn received_routers(ctx: &Ctx<'_>, calls: &[Node<'_>], out: &mut FileCode) {
+    const SERVE: &[&str] = &[
+        "Run",
+        "RunTLS",
+        "Start",
+        "StartTLS",
+        "Listen",
+        "ListenTLS",
+        "ListenAndServe",
+        "ListenAndServeTLS",
+        "Serve",
+    ];
+    for &node in calls {
+        let Some(call) = Call::of(node, ctx.src) else {
+            continue;
+        };
+        let ret = match call.recv {
+            None => scope::returned_by(ctx, call.name),
+            Some(r) => match ctx.package_of(r) {
+                Some(pkg) if is_framework_package(pkg) => continue,
+                Some(pkg) => format!("pkg:{pkg}::ret:{}", call.name),
+                None => format!("meth:ret:{}", call.name),
+            },
+        };
+        let parent = match node.parent().map(|p| p.kind()) {
+            Some("expression_list") => assigned_scope(ctx, node),
+            Some("selector_expression") => node
+                .parent()
+                .and_then(|sel| sel.child_by_field_name("field"))
+                .filter(|f| SERVE.contains(&ctx.text(*f)))
+                .map(|_| SERVED.to_string()),
+            _ => None,
+        };
+        if let Some(parent) = parent {
+            out.link_hints.push(LinkHint::Mount {
+                parent,
+                child: ret,
+                prefix: String::new(),
+                auth: None,
+            });
+        }
+    }
 }

@@ -62,6 +62,10 @@ func routes(tokenAuth *jwtauth.JWTAuth) http.Handler {
 	})
 	return r
 }
+
+func main() {
+	http.ListenAndServe(":8080", routes(nil))
+}
 "#;
     let index = linked(&[("cmd/api/main.go", src)]);
     assert_eq!(route(&index, "POST", "/login").auth, Auth::None);
@@ -99,6 +103,10 @@ func New() *gin.Engine {
 	open.POST("/signup", signup)
 	r.POST("/webhooks", VerifySignature(), webhook)
 	return r
+}
+
+func main() {
+	New().Run(":8080")
 }
 "#;
     let index = linked(&[("internal/server/server.go", src)]);
@@ -841,6 +849,10 @@ func (app *application) routes() http.Handler {
 	router.HandlerFunc(http.MethodPost, "/v1/users", app.registerUserHandler)
 	return router
 }
+
+func (app *application) serve() error {
+	return http.ListenAndServe(":4000", app.routes())
+}
 "#;
     let index = linked(&[("cmd/api/routes.go", src)]);
     let create = route(&index, "POST", "/v1/movies");
@@ -853,4 +865,26 @@ func (app *application) routes() http.Handler {
         Auth::Unknown { .. }
     ));
     assert_eq!(route(&index, "POST", "/v1/users").auth, Auth::None);
+}
+
+#[test]
+fn group_inside_an_uncalled_register_function_is_unknown() {
+    let src = r#"package item
+
+import (
+	"database/sql"
+
+	"github.com/gin-gonic/gin"
+)
+
+func Register(r *gin.RouterGroup, db *sql.DB) {
+	g := r.Group("/items")
+	g.POST("/close", closeItem(db))
+}
+"#;
+    let index = linked(&[("internal/item/routes.go", src)]);
+    assert!(matches!(
+        route(&index, "POST", "/items/close").auth,
+        Auth::Unknown { .. }
+    ));
 }
