@@ -226,7 +226,11 @@ fn stub_call(ctx: &Ctx<'_>, call: Call<'_>, out: &mut FileCode) {
         ("status", "Error" | "Errorf") => args
             .first()
             .is_some_and(|a| ctx.text(*a) == "codes.Unimplemented"),
-        ("errors", "New") | ("fmt", "Errorf") => message(0).is_some_and(|m| stub_text(&m)),
+        // Returned from a function, not a package-level sentinel (`var ErrNotImplemented`).
+        ("errors", "New") | ("fmt", "Errorf") => {
+            message(0).is_some_and(|m| stub_text(&m))
+                && ancestor_of_kind(call.node, &["return_statement"]).is_some()
+        }
         (
             _,
             "WriteHeader" | "Error" | "JSON" | "String" | "Status" | "SendStatus" | "NoContent",
@@ -253,7 +257,6 @@ fn todo_comment(ctx: &Ctx<'_>, n: Node<'_>, out: &mut FileCode) {
         "fixme: implement",
         "todo: replace mock",
         "todo: real implementation",
-        "simulated",
     ]
     .iter()
     .any(|w| l.contains(w));

@@ -888,3 +888,28 @@ func Register(r *gin.RouterGroup, db *sql.DB) {
         Auth::Unknown { .. }
     ));
 }
+
+#[test]
+fn stub_traps() {
+    let src = r#"package storage
+
+import (
+	"errors"
+	"net/http"
+)
+
+// ErrNotImplemented is returned by drivers without snapshot support.
+var ErrNotImplemented = errors.New("not implemented")
+
+func (d *Driver) Snapshot() error {
+	// simulated latency is configured by the chaos middleware, not here
+	return ErrNotImplemented
+}
+
+func (d *Driver) Export(w http.ResponseWriter, r *http.Request) error {
+	return errors.New("not implemented yet")
+}
+"#;
+    let f = file("internal/storage/driver.go", src);
+    assert_eq!(count(&f, &FactKind::RiskStub), vec![17]);
+}
