@@ -369,7 +369,11 @@ impl RouteScan<'_, '_> {
             }
             return;
         }
-        let line = call.pos().line;
+        // echo and gorilla/mux run `Use` middleware at request time, so it guards routes
+        // registered before it too; gin, chi and fiber only guard the routes after it.
+        let order_free =
+            (self.fw.echo || self.fw.gorilla) && !(self.fw.gin || self.fw.chi || self.fw.fiber);
+        let line = if order_free { 0 } else { call.pos().line };
         for a in args {
             push_guard(out, &scope_key, classify(ctx, a), line);
         }
