@@ -17,6 +17,7 @@ mod sinks;
 mod taint;
 #[cfg(test)]
 mod tests;
+mod wiring;
 
 use crate::model::FileCode;
 use tree_sitter::{Node, Tree};
