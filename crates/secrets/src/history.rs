@@ -35,6 +35,14 @@ pub struct HistoryScan {
     pub skipped: Vec<(String, String)>,
 }
 
+/// What scanning one blob gave.
+struct BlobResult {
+    hits: Vec<HistoryHit>,
+    bytes: u64,
+    skipped: Option<(String, String)>,
+    blob: ObjectId,
+}
+
 /// A blob to scan: where it first appeared.
 struct FirstSeen {
     blob: ObjectId,
@@ -99,7 +107,7 @@ pub fn scan_history(repo_path: &Path, set: &Ruleset) -> Result<HistoryScan, Stri
     let head_blobs = head_blob_ids(&repo);
 
     let sync = repo.into_sync();
-    let results: Vec<(Vec<HistoryHit>, u64, Option<(String, String)>, ObjectId)> = to_scan
+    let results: Vec<BlobResult> = to_scan
         .par_iter()
         .map_init(
             || sync.to_thread_local(),
@@ -107,12 +115,12 @@ pub fn scan_history(repo_path: &Path, set: &Ruleset) -> Result<HistoryScan, Stri
                 let blob = match repo.find_blob(seen.blob) {
                     Ok(b) => b,
                     Err(e) => {
-                        return (
-                            Vec::new(),
-                            0,
-                            Some((seen.path.clone(), e.to_string())),
-                            seen.blob,
-                        );
+                        return BlobResult {
+                            hits: Vec::new(),
+                            bytes: 0,
+                            skipped: Some((seen.path.clone(), e.to_string())),
+                            blob: seen.blob,
+                        };
                     }
                 };
                 let data = &blob.data;
@@ -122,10 +130,20 @@ pub fn scan_history(repo_path: &Path, set: &Ruleset) -> Result<HistoryScan, Stri
                         data.len(),
                         MAX_BLOB_BYTES >> 20
                     );
-                    return (Vec::new(), 0, Some((seen.path.clone(), why)), seen.blob);
+                    return BlobResult {
+                        hits: Vec::new(),
+                        bytes: 0,
+                        skipped: Some((seen.path.clone(), why)),
+                        blob: seen.blob,
+                    };
                 }
                 if data[..data.len().min(8000)].contains(&0) {
-                    return (Vec::new(), data.len() as u64, None, seen.blob);
+                    return BlobResult {
+                        hits: Vec::new(),
+                        bytes: data.len() as u64,
+                        skipped: None,
+                        blob: seen.blob,
+                    };
                 }
                 let hits = scan(set, data)
                     .into_iter()
@@ -137,7 +155,12 @@ pub fn scan_history(repo_path: &Path, set: &Ruleset) -> Result<HistoryScan, Stri
                         at_head: false,
                     })
                     .collect();
-                (hits, data.len() as u64, None, seen.blob)
+                BlobResult {
+                    hits,
+                    bytes: data.len() as u64,
+                    skipped: None,
+                    blob: seen.blob,
+                }
             },
         )
         .collect();
@@ -148,17 +171,17 @@ pub fn scan_history(repo_path: &Path, set: &Ruleset) -> Result<HistoryScan, Stri
         ..HistoryScan::default()
     };
     let mut at_head_prints: HashSet<String> = HashSet::new();
-    for (hits, bytes, skipped, blob) in &results {
-        out.bytes += bytes;
-        if head_blobs.contains(blob) {
-            at_head_prints.extend(hits.iter().map(|h| h.hit.fingerprint.clone()));
+    for r in &results {
+        out.bytes += r.bytes;
+        if head_blobs.contains(&r.blob) {
+            at_head_prints.extend(r.hits.iter().map(|h| h.hit.fingerprint.clone()));
         }
-        if let Some(s) = skipped {
+        if let Some(s) = &r.skipped {
             out.skipped.push(s.clone());
         }
     }
-    for (hits, ..) in results {
-        out.hits.extend(hits);
+    for r in results {
+        out.hits.extend(r.hits);
     }
     for h in &mut out.hits {
         h.at_head = at_head_prints.contains(&h.hit.fingerprint);

@@ -13,4 +13,4 @@ pub mod tree;
 
 pub use rule::{Category, Rule, Validation};
 pub use ruleset::{Ruleset, ruleset};
-pub use scan::{SecretHit, redact, scan};
+pub use scan::{SecretHit, redact, scan, scan_reader};

@@ -2,13 +2,13 @@
 //! and untracked-but-not-ignored files), or every file with `all_files`.
 
 use crate::ruleset::Ruleset;
-use crate::scan::{SecretHit, scan};
+use crate::scan::{SecretHit, scan, scan_reader};
 use std::io::Read;
 use std::path::Path;
 use std::sync::Mutex;
 
-/// Files larger than this are not scanned (listed in `skipped`).
-pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+/// Files larger than this are streamed in chunks instead of read whole.
+pub const WHOLE_READ_BYTES: u64 = 32 * 1024 * 1024;
 
 #[derive(Debug, Default)]
 pub struct TreeScan {
@@ -47,17 +47,14 @@ pub fn scan_tree(root: &Path, set: &Ruleset, all_files: bool, threads: usize) ->
                 .unwrap_or(entry.path())
                 .to_string_lossy()
                 .replace('\\', "/");
-            let result = read_into(entry.path(), &mut buffer);
+            let result = scan_file(set, entry.path(), &mut buffer);
             let mut guard = out.lock().unwrap_or_else(|e| e.into_inner());
             match result {
                 Err(why) => guard.skipped.push((rel, why)),
-                Ok(()) if buffer[..buffer.len().min(8000)].contains(&0) => {}
-                Ok(()) => {
-                    drop(guard);
-                    let hits = scan(set, &buffer);
-                    let mut guard = out.lock().unwrap_or_else(|e| e.into_inner());
+                Ok(None) => {}
+                Ok(Some((hits, bytes))) => {
                     guard.scanned_files += 1;
-                    guard.bytes += buffer.len() as u64;
+                    guard.bytes += bytes;
                     if !hits.is_empty() {
                         guard.files.push((rel, hits));
                     }
@@ -75,18 +72,30 @@ pub fn scan_tree(root: &Path, set: &Ruleset, all_files: bool, threads: usize) ->
     out
 }
 
-fn read_into(path: &Path, buffer: &mut Vec<u8>) -> Result<(), String> {
+/// Hits and bytes of one file; `None` for binary files (NUL bytes near the start).
+fn scan_file(
+    set: &Ruleset,
+    path: &Path,
+    buffer: &mut Vec<u8>,
+) -> Result<Option<(Vec<SecretHit>, u64)>, String> {
     buffer.clear();
-    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut file = std::fs::File::open(path).map_err(|e| e.to_string())?;
     let size = file.metadata().map_err(|e| e.to_string())?.len();
-    if size > MAX_FILE_BYTES {
-        return Err(format!(
-            "{size} bytes is over the {} MiB limit",
-            MAX_FILE_BYTES >> 20
-        ));
+    if size > WHOLE_READ_BYTES {
+        let mut head = vec![0u8; 8000];
+        let n = file.read(&mut head).map_err(|e| e.to_string())?;
+        head.truncate(n);
+        if head.contains(&0) {
+            return Ok(None);
+        }
+        let reader = std::io::Cursor::new(head).chain(file);
+        return scan_reader(set, reader)
+            .map(Some)
+            .map_err(|e| e.to_string());
     }
-    file.take(MAX_FILE_BYTES)
-        .read_to_end(buffer)
-        .map_err(|e| e.to_string())?;
-    Ok(())
+    file.read_to_end(buffer).map_err(|e| e.to_string())?;
+    if buffer[..buffer.len().min(8000)].contains(&0) {
+        return Ok(None);
+    }
+    Ok(Some((scan(set, buffer), buffer.len() as u64)))
 }
