@@ -790,9 +790,14 @@ fn stub_function(ctx: &Ctx<'_>, func: Node<'_>, out: &mut FileCode) {
     let Some(name) = func.child_by_field_name("name").map(|n| ctx.text(n)) else {
         return;
     };
-    if ["mock_", "fake_", "simulate_", "stub_"]
+    // Behind a `#[cfg(..)]` (a test-utils feature) it is not production code.
+    let conditional = ast::attributes_of(func)
         .iter()
-        .any(|p| name.starts_with(p))
+        .any(|a| ctx.text(*a).contains("cfg"));
+    if !conditional
+        && ["mock_", "fake_", "simulate_", "stub_"]
+            .iter()
+            .any(|p| name.starts_with(p))
     {
         out.facts.push(Fact::new(
             FactKind::RiskStub,
