@@ -258,6 +258,109 @@ pub enum FactKind {
     ErrorTracking { dsn_from_env: bool },
 }
 
+impl FactKind {
+    /// The variant's name (`RiskSqlInterpolation`), as extractors declare coverage with it.
+    pub fn variant_name(&self) -> &'static str {
+        use FactKind::*;
+        match self {
+            RiskSqlInterpolation => "RiskSqlInterpolation",
+            CorsPolicy { .. } => "CorsPolicy",
+            RiskHardcodedCredential => "RiskHardcodedCredential",
+            RiskAuthAlwaysAllows => "RiskAuthAlwaysAllows",
+            RiskJwtUnverified => "RiskJwtUnverified",
+            RiskJwtSecretFallback => "RiskJwtSecretFallback",
+            RiskDebugMode => "RiskDebugMode",
+            RiskExceptionToClient => "RiskExceptionToClient",
+            RiskUnsafeDeserialization => "RiskUnsafeDeserialization",
+            RiskShellInjection => "RiskShellInjection",
+            RiskSsrf => "RiskSsrf",
+            RiskWeakPasswordHash => "RiskWeakPasswordHash",
+            RiskInsecureRandom => "RiskInsecureRandom",
+            RiskGraphqlIntrospection => "RiskGraphqlIntrospection",
+            PasswordSet => "PasswordSet",
+            HasPasswordPolicy => "HasPasswordPolicy",
+            RiskStub => "RiskStub",
+            HasRateLimiter => "HasRateLimiter",
+            HasBodySizeLimit => "HasBodySizeLimit",
+            HttpClientCall { .. } => "HttpClientCall",
+            HasRetryBackoff => "HasRetryBackoff",
+            HasCircuitBreaker => "HasCircuitBreaker",
+            HasStructuredErrors => "HasStructuredErrors",
+            RiskUnvalidatedBody => "RiskUnvalidatedBody",
+            HasBodyValidation => "HasBodyValidation",
+            HasIdempotencyKey => "HasIdempotencyKey",
+            JobQueue { .. } => "JobQueue",
+            QueueConsumer { .. } => "QueueConsumer",
+            WebSocketHandler { .. } => "WebSocketHandler",
+            DbPool { .. } => "DbPool",
+            HasSettingsLayer => "HasSettingsLayer",
+            HasGracefulShutdown => "HasGracefulShutdown",
+            HasRecoveryMiddleware => "HasRecoveryMiddleware",
+            MetricsEndpoint { .. } => "MetricsEndpoint",
+            HasStructuredLogging => "HasStructuredLogging",
+            HasRequestId => "HasRequestId",
+            HasTracing => "HasTracing",
+            ErrorTracking { .. } => "ErrorTracking",
+        }
+    }
+
+    /// One value of every variant (data variants in each boolean state), so a control's
+    /// predicate over kinds can be turned into the variant names it looks at.
+    pub fn samples() -> Vec<FactKind> {
+        use FactKind::*;
+        let mut out = vec![
+            RiskSqlInterpolation,
+            RiskHardcodedCredential,
+            RiskAuthAlwaysAllows,
+            RiskJwtUnverified,
+            RiskJwtSecretFallback,
+            RiskDebugMode,
+            RiskExceptionToClient,
+            RiskUnsafeDeserialization,
+            RiskShellInjection,
+            RiskSsrf,
+            RiskWeakPasswordHash,
+            RiskInsecureRandom,
+            RiskGraphqlIntrospection,
+            PasswordSet,
+            HasPasswordPolicy,
+            RiskStub,
+            HasRateLimiter,
+            HasBodySizeLimit,
+            HasRetryBackoff,
+            HasCircuitBreaker,
+            HasStructuredErrors,
+            RiskUnvalidatedBody,
+            HasBodyValidation,
+            HasIdempotencyKey,
+            HasSettingsLayer,
+            HasGracefulShutdown,
+            HasRecoveryMiddleware,
+            MetricsEndpoint {
+                path: "/metrics".into(),
+            },
+            HasStructuredLogging,
+            HasRequestId,
+            HasTracing,
+        ];
+        for b in [false, true] {
+            out.extend([
+                CorsPolicy {
+                    origins: Value::Literal("*".into()),
+                    credentials: b,
+                },
+                HttpClientCall { timeout: b },
+                JobQueue { limits: b },
+                QueueConsumer { retry_dlq: b },
+                WebSocketHandler { limits: b },
+                DbPool { bounded: b },
+                ErrorTracking { dsn_from_env: b },
+            ]);
+        }
+        out
+    }
+}
+
 /// The facts of one source file.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct FileCode {

@@ -2,9 +2,10 @@
 //! one decision that is its own.
 
 use crate::prelude::*;
+use std::collections::BTreeSet;
 use std::collections::HashMap;
 use std::sync::Arc;
-use vouch_code::{Fact, FactKind, FileCode, Route};
+use vouch_code::{Fact, FactKind, FileCode, Language, Route};
 use vouch_workspace::SourceText;
 
 /// NotApplicable when there is no parsed application code.
@@ -94,6 +95,56 @@ impl Sources {
     }
 }
 
+/// The language family's name (JavaScript, TypeScript and TSX share one extractor).
+fn family(language: Language) -> &'static str {
+    match language {
+        Language::JavaScript | Language::TypeScript | Language::Tsx => "JavaScript/TypeScript",
+        other => other.name(),
+    }
+}
+
+/// Families of the parsed code (all files, or only files that serve routes when
+/// `serving_only` and some do) whose extractor looks for none of the variants `wanted` accepts.
+/// Returns (families considered, families not covered).
+pub fn coverage(
+    ws: &Workspace,
+    wanted: &dyn Fn(&FactKind) -> bool,
+    serving_only: bool,
+) -> (BTreeSet<&'static str>, BTreeSet<&'static str>) {
+    let variants: BTreeSet<&'static str> = FactKind::samples()
+        .iter()
+        .filter(|k| wanted(k))
+        .map(FactKind::variant_name)
+        .collect();
+    let parsed = || {
+        ws.code
+            .files
+            .iter()
+            .filter(|f| f.skipped.is_none())
+            .filter_map(|f| f.language.map(|l| (l, !f.routes.is_empty())))
+    };
+    let any_serving = serving_only && parsed().any(|(_, serves)| serves);
+    let mut considered = BTreeSet::new();
+    let mut uncovered = BTreeSet::new();
+    for (language, serves) in parsed() {
+        if any_serving && !serves {
+            continue;
+        }
+        considered.insert(family(language));
+        if !variants
+            .iter()
+            .any(|v| vouch_code::lang::detects(language, v))
+        {
+            uncovered.insert(family(language));
+        }
+    }
+    (considered, uncovered)
+}
+
+fn join(names: &BTreeSet<&str>) -> String {
+    names.iter().copied().collect::<Vec<_>>().join(", ")
+}
+
 /// A risk control: every fact `is_risk` accepts is a failure; none is a pass.
 pub fn risk_control(
     ws: &Workspace,
@@ -142,6 +193,15 @@ pub fn presence_control(
         .map(|(file, fact)| sources.fact_finding(ws, file, fact, fact.detail.clone()))
         .collect();
     if evidence.is_empty() {
+        let (_, uncovered) = coverage(ws, &is_present, true);
+        if !uncovered.is_empty() {
+            return Outcome::Unknown {
+                reason: format!(
+                    "none found, but vouch's {} reader does not look for this yet",
+                    join(&uncovered)
+                ),
+            };
+        }
         Outcome::Fail {
             findings: vec![finding_file(".", missing)],
         }

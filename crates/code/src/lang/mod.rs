@@ -2,6 +2,7 @@
 //! (cross-file: turn the family's import-relative names in link hints into the scope keys its
 //! routes use, before the shared linker applies mounts and guards).
 
+mod coverage;
 pub mod go;
 pub mod java;
 pub mod javascript;
@@ -66,6 +67,22 @@ pub fn extract(language: Language, path: &str, src: &[u8], tree: &Tree, out: &mu
     }
 }
 
+/// Whether the extractor for `language` looks for facts of this variant (it emits them, or
+/// the construct cannot exist in that language). A control whose facts no extractor of the
+/// repository's languages looks for answers Unknown instead of a false pass.
+pub fn detects(language: Language, variant: &str) -> bool {
+    let (emits, absent): (&[&str], &[(&str, &str)]) = match language {
+        Language::Python => (coverage::python::DETECTS, coverage::python::ABSENT),
+        Language::JavaScript | Language::TypeScript | Language::Tsx => {
+            (coverage::javascript::DETECTS, coverage::javascript::ABSENT)
+        }
+        Language::Go => (coverage::go::DETECTS, coverage::go::ABSENT),
+        Language::Rust => (coverage::rust::DETECTS, coverage::rust::ABSENT),
+        Language::Java => (coverage::java::DETECTS, coverage::java::ABSENT),
+    };
+    emits.contains(&variant) || absent.iter().any(|(v, _)| *v == variant)
+}
+
 /// Language-specific cross-file resolution over all files of the workspace.
 pub fn link(files: &mut [FileCode]) {
     python::link(files);
@@ -74,3 +91,6 @@ pub fn link(files: &mut [FileCode]) {
     rust::link(files);
     java::link(files);
 }
+
+#[cfg(test)]
+mod coverage_test;

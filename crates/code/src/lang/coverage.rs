@@ -1,0 +1,191 @@
+//! What each language's extractor looks for. `DETECTS` is kept equal to the variants its
+//! source emits by `coverage_test`; `ABSENT` lists variants that cannot occur in the language.
+//! A control whose facts no extractor of the repository's languages looks for answers Unknown
+//! instead of a false pass.
+
+pub mod python {
+    pub const DETECTS: &[&str] = &[];
+    pub const ABSENT: &[(&str, &str)] = &[];
+}
+
+pub mod javascript {
+    pub const DETECTS: &[&str] = &[
+        "CorsPolicy",
+        "DbPool",
+        "ErrorTracking",
+        "HasBodySizeLimit",
+        "HasBodyValidation",
+        "HasCircuitBreaker",
+        "HasGracefulShutdown",
+        "HasIdempotencyKey",
+        "HasPasswordPolicy",
+        "HasRateLimiter",
+        "HasRecoveryMiddleware",
+        "HasRequestId",
+        "HasRetryBackoff",
+        "HasSettingsLayer",
+        "HasStructuredErrors",
+        "HasStructuredLogging",
+        "HasTracing",
+        "HttpClientCall",
+        "JobQueue",
+        "MetricsEndpoint",
+        "PasswordSet",
+        "QueueConsumer",
+        "RiskAuthAlwaysAllows",
+        "RiskDebugMode",
+        "RiskExceptionToClient",
+        "RiskGraphqlIntrospection",
+        "RiskHardcodedCredential",
+        "RiskInsecureRandom",
+        "RiskJwtSecretFallback",
+        "RiskJwtUnverified",
+        "RiskShellInjection",
+        "RiskSqlInterpolation",
+        "RiskSsrf",
+        "RiskStub",
+        "RiskUnsafeDeserialization",
+        "RiskUnvalidatedBody",
+        "RiskWeakPasswordHash",
+        "WebSocketHandler",
+    ];
+    pub const ABSENT: &[(&str, &str)] = &[];
+}
+
+pub mod go {
+    pub const DETECTS: &[&str] = &[
+        "CorsPolicy",
+        "DbPool",
+        "ErrorTracking",
+        "HasBodySizeLimit",
+        "HasBodyValidation",
+        "HasCircuitBreaker",
+        "HasGracefulShutdown",
+        "HasIdempotencyKey",
+        "HasPasswordPolicy",
+        "HasRateLimiter",
+        "HasRecoveryMiddleware",
+        "HasRequestId",
+        "HasRetryBackoff",
+        "HasSettingsLayer",
+        "HasStructuredErrors",
+        "HasStructuredLogging",
+        "HasTracing",
+        "HttpClientCall",
+        "JobQueue",
+        "MetricsEndpoint",
+        "PasswordSet",
+        "QueueConsumer",
+        "RiskAuthAlwaysAllows",
+        "RiskDebugMode",
+        "RiskExceptionToClient",
+        "RiskGraphqlIntrospection",
+        "RiskHardcodedCredential",
+        "RiskInsecureRandom",
+        "RiskJwtSecretFallback",
+        "RiskJwtUnverified",
+        "RiskShellInjection",
+        "RiskSqlInterpolation",
+        "RiskSsrf",
+        "RiskStub",
+        "RiskUnvalidatedBody",
+        "RiskWeakPasswordHash",
+        "WebSocketHandler",
+    ];
+    pub const ABSENT: &[(&str, &str)] = &[(
+        "RiskUnsafeDeserialization",
+        "Go's standard decoders (encoding/json, gob, xml, yaml.v3) build data, never run code",
+    )];
+}
+
+pub mod rust {
+    pub const DETECTS: &[&str] = &[
+        "CorsPolicy",
+        "DbPool",
+        "ErrorTracking",
+        "HasBodySizeLimit",
+        "HasBodyValidation",
+        "HasCircuitBreaker",
+        "HasGracefulShutdown",
+        "HasIdempotencyKey",
+        "HasPasswordPolicy",
+        "HasRateLimiter",
+        "HasRecoveryMiddleware",
+        "HasRequestId",
+        "HasRetryBackoff",
+        "HasSettingsLayer",
+        "HasStructuredErrors",
+        "HasStructuredLogging",
+        "HasTracing",
+        "HttpClientCall",
+        "JobQueue",
+        "MetricsEndpoint",
+        "PasswordSet",
+        "QueueConsumer",
+        "RiskAuthAlwaysAllows",
+        "RiskExceptionToClient",
+        "RiskGraphqlIntrospection",
+        "RiskHardcodedCredential",
+        "RiskInsecureRandom",
+        "RiskJwtSecretFallback",
+        "RiskJwtUnverified",
+        "RiskShellInjection",
+        "RiskSqlInterpolation",
+        "RiskSsrf",
+        "RiskStub",
+        "RiskUnvalidatedBody",
+        "RiskWeakPasswordHash",
+        "WebSocketHandler",
+    ];
+    pub const ABSENT: &[(&str, &str)] = &[
+        (
+            "RiskUnsafeDeserialization",
+            "serde deserialisers build typed data; no Rust format loader runs code",
+        ),
+        (
+            "RiskDebugMode",
+            "axum, actix-web and Rocket have no debug switch that serves stack traces or a debugger",
+        ),
+    ];
+}
+
+pub mod java {
+    pub const DETECTS: &[&str] = &[
+        "CorsPolicy",
+        "DbPool",
+        "ErrorTracking",
+        "HasBodySizeLimit",
+        "HasBodyValidation",
+        "HasCircuitBreaker",
+        "HasGracefulShutdown",
+        "HasIdempotencyKey",
+        "HasPasswordPolicy",
+        "HasRateLimiter",
+        "HasRecoveryMiddleware",
+        "HasRequestId",
+        "HasRetryBackoff",
+        "HasSettingsLayer",
+        "HasStructuredErrors",
+        "HasStructuredLogging",
+        "HasTracing",
+        "HttpClientCall",
+        "MetricsEndpoint",
+        "PasswordSet",
+        "QueueConsumer",
+        "RiskAuthAlwaysAllows",
+        "RiskExceptionToClient",
+        "RiskHardcodedCredential",
+        "RiskInsecureRandom",
+        "RiskJwtSecretFallback",
+        "RiskJwtUnverified",
+        "RiskShellInjection",
+        "RiskSqlInterpolation",
+        "RiskSsrf",
+        "RiskStub",
+        "RiskUnsafeDeserialization",
+        "RiskUnvalidatedBody",
+        "RiskWeakPasswordHash",
+        "WebSocketHandler",
+    ];
+    pub const ABSENT: &[(&str, &str)] = &[];
+}
