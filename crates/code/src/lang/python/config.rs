@@ -132,15 +132,24 @@ fn settings_classes(ctx: &Ctx<'_>, out: &mut FileCode) {
     }
 }
 
-/// Names of keys that sign tokens or sessions.
+/// Names of keys that sign tokens or sessions (`JWT_SECRET`, `SECRET_KEY`, `jwt_signing_key`),
+/// not other secrets (`client_secret`, `webhook_secret`) or JWT settings (`jwt_algorithm`).
 pub fn is_signing_secret(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
-    n.contains("jwt")
-        || (n.contains("secret") && (n.contains("key") || n.contains("token") || n == "secret"))
-        || n.contains("signing_key")
-        || n == "secret_key"
-        || n.contains("auth_secret")
-        || n.contains("token_secret")
+    let other = [
+        "client_secret",
+        "webhook",
+        "secret_name",
+        "secret_arn",
+        "secret_id",
+        "secrets_",
+    ]
+    .iter()
+    .any(|w| n.contains(w));
+    let signing = n.contains("secret")
+        || n.ends_with("signing_key")
+        || (n.contains("jwt") && n.ends_with("key"));
+    signing && !other
 }
 
 /// A default someone could run with: not empty and not a `${VAR}` placeholder.

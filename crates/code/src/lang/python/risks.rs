@@ -50,10 +50,10 @@ fn debug_call(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
         }
         return;
     }
-    if method(call, ctx.src) == "run"
-        && ctx.imports_any(&["flask"])
-        && is_true(kwarg(call, ctx.src, "debug"))
-    {
+    // `app.run(debug=True)`: Flask's development server with the interactive debugger.
+    let flask_app = ctx.imports_any(&["flask"])
+        || (in_main_block(call, ctx.src) && name.to_ascii_lowercase().contains("app"));
+    if method(call, ctx.src) == "run" && flask_app && is_true(kwarg(call, ctx.src, "debug")) {
         fact(
             out,
             FactKind::RiskDebugMode,

@@ -62,9 +62,11 @@ fn sql(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
         return;
     }
     // `text(...)` inside an `execute(...)` is reported once, at the execute.
+    // `stmt = text(...)` is reported where `stmt` is executed.
     if name == "text"
-        && syntax::ancestor_of_kind(call, &["call"])
+        && (syntax::ancestor_of_kind(call, &["call"])
             .is_some_and(|c| SQL_METHODS.contains(&method(c, ctx.src)))
+            || call.parent().is_some_and(|p| p.kind() == "assignment"))
     {
         return;
     }
