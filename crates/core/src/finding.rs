@@ -64,6 +64,10 @@ pub struct Finding {
     pub fingerprint: String,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub suppressed: Option<AppliedSuppression>,
+    /// Other places where the same thing was found (the same secret in several files): one
+    /// finding, several locations.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub also_at: Vec<Location>,
 }
 
 impl Finding {
@@ -75,6 +79,7 @@ impl Finding {
             snippet: None,
             fingerprint: String::new(),
             suppressed: None,
+            also_at: Vec::new(),
         }
     }
 

@@ -22,6 +22,7 @@ pub use libraries::Capability;
 pub use manifests::Dependency;
 pub use source::SourceText;
 pub use vouch_code as code;
+pub use vouch_secrets as secrets;
 pub use walk::{LoadError, LoadOptions, load};
 pub use yaml::{Node, Value, YamlDoc, YamlError};
 
@@ -108,6 +109,13 @@ impl K8sDoc<'_> {
     }
 }
 
+/// The secret scanner's hits in one file.
+#[derive(Clone, Debug)]
+pub struct FileSecrets {
+    pub path: String,
+    pub hits: Vec<vouch_secrets::SecretHit>,
+}
+
 /// A value derived once from the workspace (see [`Workspace::cached`]).
 type Derived = Arc<dyn Any + Send + Sync>;
 
@@ -123,6 +131,8 @@ pub struct Workspace {
     pub facts: Facts,
     /// Facts from the source code (routes, sinks, settings), linked across files.
     pub code: vouch_code::CodeIndex,
+    /// Candidate secrets found in the single read of every text file (sorted by path).
+    pub secrets: Vec<FileSecrets>,
     /// Unreadable, oversized or unparsable inputs (besides per-format parse errors above).
     pub input_errors: Vec<InputError>,
     cache: Mutex<HashMap<TypeId, Arc<OnceLock<Derived>>>>,
@@ -141,8 +151,10 @@ impl Workspace {
             mut dependencies,
             mut facts,
             code,
+            mut secrets,
             errors: mut input_errors,
         } = parts;
+        secrets.sort_by(|a, b| a.path.cmp(&b.path));
         for file in &code {
             if let Some((pos, message)) = file.parse_errors.first() {
                 input_errors.push(InputError {
@@ -176,6 +188,7 @@ impl Workspace {
             dependencies,
             facts,
             code,
+            secrets,
             input_errors,
             cache: Mutex::new(HashMap::new()),
         }

@@ -41,6 +41,7 @@ pub(crate) struct Collected {
     pub(crate) dependencies: Vec<crate::Dependency>,
     pub(crate) facts: facts::Facts,
     pub(crate) code: Vec<vouch_code::FileCode>,
+    pub(crate) secrets: Vec<crate::FileSecrets>,
     pub(crate) errors: Vec<InputError>,
 }
 
@@ -52,6 +53,7 @@ impl Collected {
         self.dependencies.extend(other.dependencies);
         self.facts.merge(other.facts);
         self.code.extend(other.code);
+        self.secrets.extend(other.secrets);
         self.errors.extend(other.errors);
     }
 }
@@ -214,6 +216,13 @@ fn inspect(rel: &str, kind: FileKind, entry: &mut FileEntry, bytes: &[u8], out: 
         return;
     }
     out.facts = facts::scan(rel, kind, bytes);
+    let hits = vouch_secrets::scan(vouch_secrets::ruleset(), bytes);
+    if !hits.is_empty() {
+        out.secrets.push(crate::FileSecrets {
+            path: rel.to_string(),
+            hits,
+        });
+    }
     if matches!(kind, FileKind::Source(_)) && is_reviewed_code(rel) {
         out.code.extend(vouch_code::extract(rel, bytes));
     }

@@ -12,11 +12,14 @@ mod env_file_tracked;
 mod env_reads;
 mod env_template_complete;
 mod env_template_exists;
+mod example_files_hold_placeholders;
 mod gitignore;
 mod gitignore_env_files;
 mod keystore_committed;
 mod license;
+mod no_committed_secrets;
 mod private_key_committed;
+mod secrets_model;
 mod security_policy;
 
 pub fn checks() -> Vec<&'static dyn Check> {
@@ -33,6 +36,8 @@ pub fn checks() -> Vec<&'static dyn Check> {
         &license::License,
         &credential_files::CredentialFiles,
         &build_output_committed::BuildOutputCommitted,
+        &no_committed_secrets::NoCommittedSecrets,
+        &example_files_hold_placeholders::ExampleFilesHoldPlaceholders,
     ]
 }
 

@@ -1,0 +1,14 @@
+//! The secret scanner: at least 150 provider-specific rules plus generic high-entropy
+//! assignments. One Aho-Corasick automaton over every rule's keywords finds candidate places in
+//! a single pass; a rule's regex runs only on windows around its keywords' hits; checksums,
+//! entropy and placeholder filters keep documentation examples and fill-ins quiet.
+
+pub mod filter;
+pub mod rule;
+pub mod rules;
+mod ruleset;
+mod scan;
+
+pub use rule::{Category, Rule, Validation};
+pub use ruleset::{Ruleset, ruleset};
+pub use scan::{SecretHit, redact, scan};

@@ -1,0 +1,63 @@
+//! Rules compiled once per process: one keyword automaton for all of them, one regex each.
+
+use crate::rule::Rule;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::bytes::Regex;
+use std::sync::LazyLock;
+
+pub struct Ruleset {
+    pub rules: Vec<&'static Rule>,
+    pub(crate) regexes: Vec<Regex>,
+    pub(crate) keywords: AhoCorasick,
+    /// For each keyword pattern, the rules it wakes.
+    pub(crate) keyword_rules: Vec<Vec<usize>>,
+}
+
+static RULESET: LazyLock<Ruleset> = LazyLock::new(|| Ruleset::new(crate::rules::all()));
+
+/// The built-in rules, compiled on first use.
+pub fn ruleset() -> &'static Ruleset {
+    &RULESET
+}
+
+impl Ruleset {
+    pub fn new(rules: Vec<&'static Rule>) -> Ruleset {
+        let mut words: Vec<&'static str> = Vec::new();
+        let mut keyword_rules: Vec<Vec<usize>> = Vec::new();
+        for (i, rule) in rules.iter().enumerate() {
+            for &kw in rule.keywords {
+                match words.iter().position(|w| *w == kw) {
+                    Some(k) => keyword_rules[k].push(i),
+                    None => {
+                        words.push(kw);
+                        keyword_rules.push(vec![i]);
+                    }
+                }
+            }
+        }
+        let keywords = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::Standard)
+            .build(&words)
+            .expect("rule keywords build an automaton");
+        let regexes = rules
+            .iter()
+            .map(|r| {
+                Regex::new(r.pattern).unwrap_or_else(|e| panic!("rule {}: bad regex: {e}", r.id))
+            })
+            .collect();
+        Ruleset {
+            rules,
+            regexes,
+            keywords,
+            keyword_rules,
+        }
+    }
+}
+
+impl Ruleset {
+    /// The rule with this ID.
+    pub fn rule(&self, id: &str) -> Option<&'static Rule> {
+        self.rules.iter().copied().find(|r| r.id == id)
+    }
+}
