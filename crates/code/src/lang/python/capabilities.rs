@@ -99,6 +99,9 @@ fn framework_defaults(ctx: &Ctx<'_>, call: Node<'_>, last: &str, out: &mut FileC
         (q, "FastAPI") if q.starts_with("fastapi") => {
             "FastAPI: Starlette's ServerErrorMiddleware turns unhandled exceptions into 500 responses (framework default)"
         }
+        (q, "Starlette") if q.starts_with("starlette") => {
+            "Starlette's ServerErrorMiddleware turns unhandled exceptions into 500 responses (framework default)"
+        }
         (q, "Flask") if q.starts_with("flask") => {
             "Flask turns unhandled exceptions into 500 responses (framework default)"
         }

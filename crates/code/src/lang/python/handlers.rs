@@ -411,8 +411,10 @@ fn idempotency(ctx: &Ctx<'_>, out: &mut FileCode) {
             "identifier" => {
                 if ctx.text(n) == "idempotency_key"
                     && n.parent().is_some_and(|p| {
-                        matches!(p.kind(), "typed_default_parameter" | "default_parameter")
-                            && ctx.text(p).contains("Header(")
+                        matches!(
+                            p.kind(),
+                            "typed_parameter" | "typed_default_parameter" | "default_parameter"
+                        ) && ctx.text(p).contains("Header(")
                     })
                 {
                     found = Some(n);
