@@ -1,32 +1,32 @@
-//! Django: `urlpatterns` routes (their guards live on the views, so auth is Unknown unless a
-//! decorator wraps the view in the URL conf), and settings modules (CORS, password
-//! validators, throttling, exception handler, body size, middleware).
+//! Django URL confs: `path()`/`re_path()` routes, `include()` mounts and DRF router
+//! registrations. Guards live on the views (often in another module), so each route carries a
+//! private reference to its view that the Python linker resolves.
 
-use super::ctx::{Ctx, args, callee, fact, is_true, literal, literal_list, value_of};
+use super::ctx::{Ctx, args, callee, fact, literal};
+use super::django_settings;
+use super::django_views::{self, VIEW_REF};
 use crate::link::join_paths;
-use crate::model::{Auth, Fact, FactKind, FileCode, Route, RouteKind, Value};
+use crate::model::{Auth, FactKind, FileCode, LinkHint, Pos, Route, RouteKind};
 use crate::syntax;
 use tree_sitter::Node;
 
 pub fn extract(ctx: &Ctx<'_>, out: &mut FileCode) {
-    if !ctx.imports_any(&["django", "rest_framework"]) && !is_settings_module(ctx) {
+    let settings = django_settings::is_settings_module(ctx);
+    if !ctx.imports_any(&["django", "rest_framework"]) && !settings {
         return;
     }
     url_patterns(ctx, out);
-    if is_settings_module(ctx) {
-        settings(ctx, out);
+    django_views::extract(ctx, out);
+    if settings {
+        django_settings::settings(ctx, out);
     }
 }
 
-fn is_settings_module(ctx: &Ctx<'_>) -> bool {
-    let text = ctx.text(ctx.root);
-    text.contains("INSTALLED_APPS") || text.contains("ROOT_URLCONF")
-}
-
 fn url_patterns(ctx: &Ctx<'_>, out: &mut FileCode) {
+    let scope = format!("{}::urlpatterns", ctx.path);
     for &call in &ctx.calls {
         let name = callee(call, ctx.src);
-        if !matches!(name, "path" | "re_path" | "url" | "django.urls.path") {
+        if !matches!(name, "path" | "re_path" | "url") {
             continue;
         }
         let (Some(route), Some(view)) = (
@@ -35,15 +35,18 @@ fn url_patterns(ctx: &Ctx<'_>, out: &mut FileCode) {
         ) else {
             continue;
         };
+        let path = django_path(&route);
         if view.kind() == "call" && callee(view, ctx.src).ends_with("include") {
+            include(ctx, call, view, &path, &scope, out);
             continue;
         }
-        let path = django_path(&route);
         let view_text = ctx.text(view);
-        let auth = view_auth(view_text);
         let at = syntax::pos(call);
         let lower = view_text.to_ascii_lowercase();
         if lower.contains("graphqlview") {
+            let auth = Auth::Unknown {
+                reason: "GraphQL resolvers may check permissions per field".into(),
+            };
             out.routes.push(route_at(
                 ctx,
                 "POST",
@@ -52,16 +55,17 @@ fn url_patterns(ctx: &Ctx<'_>, out: &mut FileCode) {
                 at,
                 RouteKind::GraphQl,
                 auth,
+                &scope,
             ));
             continue;
         }
         if lower.contains("prometheus") || lower.contains("export_to_django_view") {
-            fact(
-                out,
-                FactKind::MetricsEndpoint { path: path.clone() },
-                call,
-                "django-prometheus metrics view",
-            );
+            let kind = FactKind::MetricsEndpoint { path: path.clone() };
+            fact(out, kind, call, "django-prometheus metrics view");
+        }
+        let (auth, target) = unwrap_view(ctx, view);
+        if let Some(target) = target {
+            view_ref(ctx, out, at, target);
         }
         out.routes.push(route_at(
             ctx,
@@ -71,36 +75,155 @@ fn url_patterns(ctx: &Ctx<'_>, out: &mut FileCode) {
             at,
             RouteKind::Http,
             auth,
+            &scope,
         ));
-    }
-    for &call in &ctx.calls {
-        // `path("", include("django_prometheus.urls"))` serves /metrics.
-        if callee(call, ctx.src).ends_with("include")
-            && args(call)
-                .first()
-                .and_then(|a| literal(*a, ctx.src))
-                .is_some_and(|m| m == "django_prometheus.urls")
-        {
-            fact(
-                out,
-                FactKind::MetricsEndpoint {
-                    path: "/metrics".into(),
-                },
-                call,
-                "django-prometheus URLs included",
-            );
-        }
     }
 }
 
+/// `path("api/", include("orders.urls"))` mounts another URL conf; `include(router.urls)`
+/// serves the DRF router registrations of this file under the prefix.
+fn include(
+    ctx: &Ctx<'_>,
+    call: Node<'_>,
+    inc: Node<'_>,
+    prefix: &str,
+    scope: &str,
+    out: &mut FileCode,
+) {
+    let Some(target) = args(inc).first().copied() else {
+        return;
+    };
+    if let Some(module) = literal(target, ctx.src) {
+        if module == "django_prometheus.urls" {
+            let kind = FactKind::MetricsEndpoint {
+                path: join_paths(prefix, "/metrics"),
+            };
+            fact(out, kind, call, "django-prometheus URLs included");
+            return;
+        }
+        out.link_hints.push(LinkHint::Mount {
+            parent: scope.to_string(),
+            child: format!("py:{module}::urlpatterns"),
+            prefix: prefix.to_string(),
+            auth: None,
+        });
+        return;
+    }
+    let text = ctx.text(target);
+    let Some(router) = text.strip_suffix(".urls") else {
+        return;
+    };
+    for &reg in &ctx.calls {
+        if callee(reg, ctx.src) != format!("{router}.register") {
+            continue;
+        }
+        let (Some(sub), Some(viewset)) = (
+            args(reg).first().and_then(|p| literal(*p, ctx.src)),
+            args(reg).get(1).copied(),
+        ) else {
+            continue;
+        };
+        let path = join_paths(prefix, &django_path(&sub));
+        let at = syntax::pos(reg);
+        let auth = Auth::Unknown {
+            reason: "Django guards sit on the view (mixins, permission_classes, middleware)".into(),
+        };
+        view_ref(ctx, out, at, viewset);
+        out.routes.push(route_at(
+            ctx,
+            "ANY",
+            &path,
+            ctx.text(viewset),
+            at,
+            RouteKind::Http,
+            auth,
+            scope,
+        ));
+    }
+}
+
+/// The view a URL entry calls, through `login_required(...)`, `csrf_exempt(...)` and
+/// `.as_view()`; a guard wrapper in the URL conf decides auth there and then.
+fn unwrap_view<'t>(ctx: &Ctx<'_>, view: Node<'t>) -> (Auth, Option<Node<'t>>) {
+    let mut auth = Auth::Unknown {
+        reason:
+            "Django guards sit on the view (decorators, mixins, permission_classes, middleware)"
+                .into(),
+    };
+    let mut current = view;
+    for _ in 0..4 {
+        if current.kind() != "call" {
+            break;
+        }
+        let name = callee(current, ctx.src);
+        if let Some(object) = name.strip_suffix(".as_view") {
+            let f = current
+                .child_by_field_name("function")
+                .and_then(|f| f.child_by_field_name("object"));
+            let _ = object;
+            match f {
+                Some(o) => current = o,
+                None => break,
+            }
+            continue;
+        }
+        let last = name.rsplit('.').next().unwrap_or(name);
+        if matches!(
+            last,
+            "login_required" | "staff_member_required" | "permission_required"
+        ) {
+            auth = Auth::Required {
+                evidence: format!("{last}(...) in the URL conf"),
+            };
+        }
+        match args(current).first() {
+            Some(inner) => current = *inner,
+            None => break,
+        }
+    }
+    let target = matches!(current.kind(), "identifier" | "attribute").then_some(current);
+    if ctx.text(current).starts_with("admin.site") {
+        return (auth, None);
+    }
+    (auth, target)
+}
+
+/// Records which view the route at `at` calls, as `py:module::Name` or a local key.
+fn view_ref(ctx: &Ctx<'_>, out: &mut FileCode, at: Pos, target: Node<'_>) {
+    let text = ctx.text(target);
+    let (first, rest) = text.split_once('.').unwrap_or((text, ""));
+    let key = match ctx.imports.get(first) {
+        Some(origin) => {
+            let dotted = if rest.is_empty() {
+                origin.clone()
+            } else {
+                format!("{origin}.{rest}")
+            };
+            match dotted.rsplit_once('.') {
+                Some((module, name)) => format!("py:{module}::{name}"),
+                None => return,
+            }
+        }
+        None if rest.is_empty() => format!("{}::{text}", ctx.path),
+        None => return,
+    };
+    out.link_hints.push(LinkHint::Guard {
+        scope: format!("{VIEW_REF}{}:{}", ctx.path, at.line),
+        evidence: key,
+        line: at.line,
+    });
+}
+
+#[allow(clippy::too_many_arguments)]
 fn route_at(
     ctx: &Ctx<'_>,
     method: &str,
     path: &str,
     handler: &str,
-    at: crate::model::Pos,
+    at: Pos,
     kind: RouteKind,
     auth: Auth,
+    scope: &str,
 ) -> Route {
     Route {
         method: method.into(),
@@ -113,7 +236,7 @@ fn route_at(
         kind,
         auth,
         roles: Vec::new(),
-        scope: String::new(),
+        scope: scope.to_string(),
     }
 }
 
@@ -121,144 +244,4 @@ fn route_at(
 fn django_path(route: &str) -> String {
     let trimmed = route.trim_start_matches('^').trim_end_matches('$');
     join_paths("/", trimmed)
-}
-
-/// A guard written in the URL conf (`login_required(views.x)`); otherwise it is on the view.
-fn view_auth(view: &str) -> Auth {
-    if view.starts_with("login_required(")
-        || view.starts_with("staff_member_required(")
-        || view.starts_with("permission_required(")
-    {
-        return Auth::Required {
-            evidence: view.split('(').next().unwrap_or(view).to_string(),
-        };
-    }
-    Auth::Unknown {
-        reason:
-            "Django guards sit on the view (decorators, mixins, permission_classes, middleware)"
-                .into(),
-    }
-}
-
-fn settings(ctx: &Ctx<'_>, out: &mut FileCode) {
-    let mut allow_all = None;
-    let mut origins = None;
-    let mut credentials = false;
-    let mut body_limit_set = false;
-    for &assign in &ctx.assignments {
-        let (Some(left), Some(right)) = (
-            assign.child_by_field_name("left"),
-            assign.child_by_field_name("right"),
-        ) else {
-            continue;
-        };
-        let name = ctx.text(left);
-        match name {
-            "CORS_ALLOW_ALL_ORIGINS" | "CORS_ORIGIN_ALLOW_ALL" if is_true(Some(right)) => {
-                allow_all = Some(assign)
-            }
-            "CORS_ALLOWED_ORIGINS" | "CORS_ORIGIN_WHITELIST" => {
-                origins = Some((assign, value_of(right, ctx.src)))
-            }
-            "CORS_ALLOW_CREDENTIALS" => credentials = is_true(Some(right)),
-            "AUTH_PASSWORD_VALIDATORS" if right.named_child_count() > 0 => {
-                fact(
-                    out,
-                    FactKind::HasPasswordPolicy,
-                    assign,
-                    "Django AUTH_PASSWORD_VALIDATORS configured",
-                );
-            }
-            "DATA_UPLOAD_MAX_MEMORY_SIZE" => {
-                body_limit_set = true;
-                if right.kind() != "none" {
-                    fact(
-                        out,
-                        FactKind::HasBodySizeLimit,
-                        assign,
-                        "Django DATA_UPLOAD_MAX_MEMORY_SIZE set",
-                    );
-                }
-            }
-            "MIDDLEWARE" => middleware(ctx, right, out),
-            "REST_FRAMEWORK" => rest_framework(ctx, right, out),
-            _ => {}
-        }
-    }
-    if !body_limit_set {
-        fact(
-            out,
-            FactKind::HasBodySizeLimit,
-            ctx.root,
-            "Django's default DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) limits request bodies (framework default)",
-        );
-    }
-    fact(
-        out,
-        FactKind::HasRecoveryMiddleware,
-        ctx.root,
-        "Django turns unhandled exceptions into 500 responses (framework default)",
-    );
-    let policy = match (allow_all, origins) {
-        (Some(a), _) => Some((a, Value::List(vec!["*".into()]))),
-        (None, Some((a, v))) => Some((a, v)),
-        _ => None,
-    };
-    if let Some((at, origins)) = policy {
-        out.facts.push(Fact::new(
-            FactKind::CorsPolicy {
-                origins,
-                credentials,
-            },
-            syntax::pos(at),
-            "django-cors-headers settings",
-        ));
-    }
-}
-
-fn middleware(ctx: &Ctx<'_>, list: Node<'_>, out: &mut FileCode) {
-    for entry in literal_list(list, ctx.src).unwrap_or_default() {
-        let lower = entry.to_ascii_lowercase();
-        if lower.contains("request_id")
-            || lower.contains("requestid")
-            || lower.contains("correlation")
-        {
-            fact(
-                out,
-                FactKind::HasRequestId,
-                list,
-                &format!("{entry} in MIDDLEWARE"),
-            );
-        }
-    }
-}
-
-fn rest_framework(ctx: &Ctx<'_>, dict: Node<'_>, out: &mut FileCode) {
-    let mut cursor = dict.walk();
-    for pair in dict
-        .named_children(&mut cursor)
-        .filter(|p| p.kind() == "pair")
-    {
-        let Some(key) = pair
-            .child_by_field_name("key")
-            .and_then(|k| literal(k, ctx.src))
-        else {
-            continue;
-        };
-        match key.as_str() {
-            "DEFAULT_THROTTLE_CLASSES" => fact(
-                out,
-                FactKind::HasRateLimiter,
-                pair,
-                "DRF DEFAULT_THROTTLE_CLASSES",
-            ),
-            "EXCEPTION_HANDLER" => fact(
-                out,
-                FactKind::HasStructuredErrors,
-                pair,
-                "DRF EXCEPTION_HANDLER",
-            ),
-            _ => {}
-        }
-    }
 }

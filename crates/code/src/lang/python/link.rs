@@ -2,7 +2,8 @@
 //! (a router imported from another module) become the `app/routers/users.py::router` scope keys
 //! its routes use; roles carried by mount guards (`[roles: admin]`) reach the routes below.
 
-use crate::model::{FileCode, Language, LinkHint};
+use super::django_views::{GLOBAL, VIEW, VIEW_REF, ViewInfo};
+use crate::model::{Auth, FileCode, Language, LinkHint};
 use std::collections::HashMap;
 
 pub fn link(files: &mut [FileCode]) {
@@ -21,7 +22,96 @@ pub fn link(files: &mut [FileCode]) {
             }
         }
     }
+    django_views(files, &modules);
     propagate_roles(files);
+}
+
+/// Gives Django routes the methods, guard and roles of the view they call, then drops the
+/// private view hints.
+fn django_views(files: &mut [FileCode], modules: &HashMap<String, String>) {
+    let mut views: HashMap<String, ViewInfo> = HashMap::new();
+    let mut refs: HashMap<String, String> = HashMap::new();
+    let mut globals: HashMap<String, String> = HashMap::new();
+    for file in files.iter_mut() {
+        file.link_hints.retain(|hint| {
+            let LinkHint::Guard {
+                scope, evidence, ..
+            } = hint
+            else {
+                return true;
+            };
+            if let Some(key) = scope.strip_prefix(VIEW) {
+                views.insert(key.to_string(), ViewInfo::decode(evidence));
+            } else if let Some(at) = scope.strip_prefix(VIEW_REF) {
+                let mut key = evidence.clone();
+                resolve(&mut key, modules);
+                refs.insert(at.to_string(), key);
+            } else if let Some(name) = scope.strip_prefix(GLOBAL) {
+                globals.insert(name.to_string(), evidence.clone());
+            } else {
+                return true;
+            }
+            false
+        });
+    }
+    if refs.is_empty() {
+        return;
+    }
+    for file in files.iter_mut() {
+        if !file.routes.iter().any(|r| r.framework == "django") {
+            continue;
+        }
+        let mut routes = Vec::with_capacity(file.routes.len());
+        for route in file.routes.drain(..) {
+            let view = refs
+                .get(&format!("{}:{}", route.file, route.line))
+                .and_then(|key| views.get(key));
+            match view {
+                Some(view) if route.framework == "django" => {
+                    for method in &view.methods {
+                        let mut r = route.clone();
+                        r.method = method.clone();
+                        if !r.auth.is_required() {
+                            r.auth = view_auth(view, &globals);
+                        }
+                        r.roles.extend(view.roles.iter().cloned());
+                        routes.push(r);
+                    }
+                }
+                _ => routes.push(route),
+            }
+        }
+        file.routes = routes;
+    }
+}
+
+fn view_auth(view: &ViewInfo, globals: &HashMap<String, String>) -> Auth {
+    if let Some(guard) = &view.guard {
+        return Auth::Required {
+            evidence: guard.clone(),
+        };
+    }
+    if view.public {
+        return Auth::None;
+    }
+    if view.drf_default
+        && let Some(default) = globals.get("drf-default")
+    {
+        return Auth::Required {
+            evidence: default.clone(),
+        };
+    }
+    if let Some(middleware) = globals.get("login-middleware") {
+        return Auth::Required {
+            evidence: middleware.clone(),
+        };
+    }
+    match &view.unclear {
+        Some(reason) => Auth::Unknown {
+            reason: reason.clone(),
+        },
+        None => Auth::None,
+    }
 }
 
 /// Dotted module name → file path, for every Python file (`src/` layouts included: both

@@ -7,6 +7,8 @@ mod clients;
 mod config;
 mod ctx;
 mod django;
+mod django_settings;
+mod django_views;
 mod handlers;
 mod link;
 mod risks;

@@ -375,3 +375,140 @@ def call():
         assert!(has(&f, |k| *k == want), "missing {want:?}");
     }
 }
+
+#[test]
+fn django_routes_take_methods_and_guards_from_views() {
+    let urls = run(
+        "shop/urls.py",
+        r#"
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", include("orders.urls")),
+]
+"#,
+    );
+    let order_urls = run(
+        "orders/urls.py",
+        r#"
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from orders import views
+from orders.views import OrderViewSet
+
+router = DefaultRouter()
+router.register(r"orders", OrderViewSet)
+
+urlpatterns = [
+    path("checkout/", views.checkout),
+    path("cart/", views.CartView.as_view()),
+    path("ping/", views.ping),
+    path("", include(router.urls)),
+]
+"#,
+    );
+    let views = run(
+        "orders/views.py",
+        r#"
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import JsonResponse
+from django.views import View
+from django.views.decorators.http import require_POST
+from rest_framework import viewsets
+from rest_framework.permissions import IsAdminUser
+
+
+@require_POST
+def checkout(request):
+    return JsonResponse({})
+
+
+@require_POST
+def ping(request):
+    return JsonResponse({"user": request.user.id})
+
+
+class CartView(LoginRequiredMixin, View):
+    def get(self, request):
+        return JsonResponse({})
+
+    def post(self, request):
+        return JsonResponse({})
+
+
+class OrderViewSet(viewsets.ModelViewSet):
+    permission_classes = [IsAdminUser]
+"#,
+    );
+    let index = CodeIndex::build(vec![urls, order_urls, views]);
+    let routes: Vec<String> = index
+        .routes()
+        .map(|r| {
+            let auth = match &r.auth {
+                Auth::Required { .. } => "auth",
+                Auth::None => "none",
+                Auth::Unknown { .. } => "unknown",
+            };
+            format!("{} {} {auth} {}", r.method, r.path, r.roles.join(","))
+        })
+        .collect();
+    assert_eq!(
+        routes,
+        vec![
+            "POST /api/checkout/ none ",
+            "GET /api/cart/ auth ",
+            "POST /api/cart/ auth ",
+            "POST /api/ping/ unknown ",
+            "GET /api/orders auth admin",
+            "POST /api/orders auth admin",
+            "PUT /api/orders auth admin",
+            "PATCH /api/orders auth admin",
+            "DELETE /api/orders auth admin",
+            "ANY /admin/ unknown ",
+        ]
+    );
+    assert!(
+        index
+            .files
+            .iter()
+            .all(|f| f.link_hints.iter().all(|h| match h {
+                crate::LinkHint::Guard { scope, .. } => !scope.starts_with('\0'),
+                _ => true,
+            }))
+    );
+}
+
+#[test]
+fn websockets_graphql_and_traps_in_comments() {
+    let f = run(
+        "app/main.py",
+        r#"
+from fastapi import FastAPI, WebSocket
+from strawberry.fastapi import GraphQLRouter
+from app.schema import schema
+
+app = FastAPI()
+app.include_router(GraphQLRouter(schema), prefix="/graphql")
+
+@app.websocket("/ws")
+async def ws(websocket: WebSocket):
+    await websocket.accept()
+    # pickle.loads(await websocket.receive_bytes())
+    while True:
+        await websocket.send_text(await websocket.receive_text())
+"#,
+    );
+    let kinds: Vec<_> = f.routes.iter().map(|r| (r.kind, r.path.as_str())).collect();
+    assert_eq!(
+        kinds,
+        vec![
+            (crate::RouteKind::WebSocket, "/ws"),
+            (crate::RouteKind::GraphQl, "/graphql")
+        ]
+    );
+    assert!(has(&f, |k| *k == FactKind::WebSocketHandler { limits: false }));
+    assert!(!has(&f, |k| *k == FactKind::RiskUnsafeDeserialization));
+}
