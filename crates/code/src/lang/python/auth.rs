@@ -201,26 +201,22 @@ fn is_identifier(s: &str) -> bool {
 /// `CurrentUser = Annotated[User, Depends(get_current_user)]` in this file, or an imported
 /// alias whose name says it is an identity dependency.
 fn alias_guard(ctx: &Ctx<'_>, alias: &str) -> Guard {
-    for &assign in &ctx.assignments {
-        let Some(left) = assign.child_by_field_name("left") else {
-            continue;
-        };
-        if ctx.text(left) != alias {
-            continue;
-        }
-        if let Some(right) = assign.child_by_field_name("right") {
-            let mut g = Guard::default();
-            syntax::walk(right, |n| {
-                if n.kind() == "call" {
-                    if let Some(d) = dependency_guard(n, ctx.src) {
-                        g.merge(d);
-                    }
-                    return false;
+    if let Some(right) = ctx
+        .module_assignments
+        .get(alias)
+        .and_then(|a| a.child_by_field_name("right"))
+    {
+        let mut g = Guard::default();
+        syntax::walk(right, |n| {
+            if n.kind() == "call" {
+                if let Some(d) = dependency_guard(n, ctx.src) {
+                    g.merge(d);
                 }
-                true
-            });
-            return g;
-        }
+                return false;
+            }
+            true
+        });
+        return g;
     }
     let mut g = Guard::default();
     if ctx.imports.contains_key(alias)

@@ -4,7 +4,6 @@
 use super::ctx::{Ctx, fact, kwarg, method, receiver};
 use crate::model::FactKind;
 use crate::model::FileCode;
-use crate::syntax;
 use tree_sitter::Node;
 
 const VERBS: &[&str] = &[
@@ -12,15 +11,14 @@ const VERBS: &[&str] = &[
 ];
 
 /// A client object created in this file (`self.client = httpx.AsyncClient(timeout=10)`).
-struct Client {
+pub struct Client {
     /// Last segment of the variable or attribute it is bound to.
     name: String,
     library: &'static str,
     timeout: bool,
 }
 
-pub fn extract(ctx: &Ctx<'_>, out: &mut FileCode) {
-    let clients = clients(ctx);
+pub fn extract(ctx: &Ctx<'_>, clients: &[Client], out: &mut FileCode) {
     for &call in &ctx.calls {
         let q = ctx.qualified(call);
         let verb = method(call, ctx.src);
@@ -53,7 +51,7 @@ pub fn extract(ctx: &Ctx<'_>, out: &mut FileCode) {
                 if !VERBS.contains(&verb) {
                     continue;
                 }
-                let Some(client) = receiver(call).and_then(|r| client_for(&clients, ctx, r)) else {
+                let Some(client) = receiver(call).and_then(|r| client_for(clients, ctx, r)) else {
                     continue;
                 };
                 let timeout = call_timeout || client.timeout;
@@ -91,9 +89,8 @@ fn callee_object<'a>(ctx: &Ctx<'a>, call: Node<'_>) -> &'a str {
 }
 
 /// Whether `call` is a method on a known HTTP client object (for the SSRF check).
-pub fn is_client_receiver(ctx: &Ctx<'_>, call: Node<'_>) -> bool {
-    let clients = clients(ctx);
-    receiver(call).is_some_and(|r| client_for(&clients, ctx, r).is_some())
+pub fn is_client_receiver(ctx: &Ctx<'_>, clients: &[Client], call: Node<'_>) -> bool {
+    receiver(call).is_some_and(|r| client_for(clients, ctx, r).is_some())
 }
 
 fn client_for<'c>(clients: &'c [Client], ctx: &Ctx<'_>, object: Node<'_>) -> Option<&'c Client> {
@@ -102,7 +99,8 @@ fn client_for<'c>(clients: &'c [Client], ctx: &Ctx<'_>, object: Node<'_>) -> Opt
     clients.iter().find(|c| c.name == last)
 }
 
-fn clients(ctx: &Ctx<'_>) -> Vec<Client> {
+/// The HTTP client objects this file creates (computed once per file).
+pub fn clients(ctx: &Ctx<'_>) -> Vec<Client> {
     // `session.request = functools.partial(session.request, timeout=5)`: a session default.
     let patched_sessions =
         ctx.text(ctx.root).contains("partial(") && ctx.text(ctx.root).contains("timeout=");
@@ -135,15 +133,13 @@ fn clients(ctx: &Ctx<'_>) -> Vec<Client> {
         }
     }
     // `with httpx.Client(timeout=5) as client:` / `async with aiohttp.ClientSession() as s:`.
-    syntax::walk(ctx.root, |n| {
-        if n.kind() == "as_pattern"
-            && let Some(value) = n.named_child(0)
+    for &n in &ctx.as_patterns {
+        if let Some(value) = n.named_child(0)
             && value.kind() == "call"
             && let Some(alias) = n.child_by_field_name("alias")
         {
             bind(alias, value);
         }
-        true
-    });
+    }
     out
 }

@@ -19,6 +19,10 @@ pub struct Ctx<'t> {
     pub assignments: Vec<Node<'t>>,
     pub comparisons: Vec<Node<'t>>,
     pub excepts: Vec<Node<'t>>,
+    /// `with X(...) as name` targets.
+    pub as_patterns: Vec<Node<'t>>,
+    /// Module-level `NAME = value` by name (aliases such as `CurrentUser = Annotated[...]`).
+    pub module_assignments: HashMap<&'t str, Node<'t>>,
 }
 
 impl<'t> Ctx<'t> {
@@ -34,6 +38,8 @@ impl<'t> Ctx<'t> {
             assignments: Vec::new(),
             comparisons: Vec::new(),
             excepts: Vec::new(),
+            as_patterns: Vec::new(),
+            module_assignments: HashMap::new(),
         };
         let mut import_nodes = Vec::new();
         syntax::walk(root, |n| {
@@ -44,6 +50,7 @@ impl<'t> Ctx<'t> {
                 "assignment" => ctx.assignments.push(n),
                 "comparison_operator" => ctx.comparisons.push(n),
                 "except_clause" => ctx.excepts.push(n),
+                "as_pattern" => ctx.as_patterns.push(n),
                 "import_statement" | "import_from_statement" => import_nodes.push(n),
                 _ => {}
             }
@@ -51,6 +58,19 @@ impl<'t> Ctx<'t> {
         });
         for node in import_nodes {
             ctx.read_import(node);
+        }
+        for &assign in &ctx.assignments {
+            let at_top = assign
+                .parent()
+                .and_then(|p| p.parent())
+                .is_some_and(|m| m.kind() == "module");
+            if let Some(left) = assign.child_by_field_name("left")
+                && at_top
+                && left.kind() == "identifier"
+            {
+                ctx.module_assignments
+                    .insert(syntax::text(left, src), assign);
+            }
         }
         ctx
     }
@@ -133,9 +153,10 @@ impl<'t> Ctx<'t> {
 
     pub fn imports_any(&self, prefixes: &[&str]) -> bool {
         self.imports.values().any(|v| {
-            prefixes
-                .iter()
-                .any(|p| v == p || v.starts_with(&format!("{p}.")))
+            prefixes.iter().any(|p| {
+                v.strip_prefix(p)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+            })
         })
     }
 

@@ -391,6 +391,9 @@ fn password_policy_fields(ctx: &Ctx<'_>, out: &mut FileCode) {
 
 /// An `Idempotency-Key` header read (string or FastAPI `Header()` parameter).
 fn idempotency(ctx: &Ctx<'_>, out: &mut FileCode) {
+    if !ctx.text(ctx.root).contains("dempotency") {
+        return;
+    }
     let mut found = None;
     syntax::walk(ctx.root, |n| {
         if found.is_some() {

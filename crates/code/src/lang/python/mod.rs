@@ -128,9 +128,10 @@ pub fn extract(path: &str, src: &[u8], tree: &Tree, out: &mut FileCode) {
     django::extract(&ctx, out);
     config::extract(&ctx, out);
     sinks::extract(&ctx, out);
-    risks::extract(&ctx, &handlers, out);
+    let http_clients = clients::clients(&ctx);
+    risks::extract(&ctx, &handlers, &http_clients, out);
     handlers::extract(&ctx, &handlers, out);
-    clients::extract(&ctx, out);
+    clients::extract(&ctx, &http_clients, out);
     capabilities::extract(&ctx, out);
 }
 

@@ -2,6 +2,7 @@
 //! exception text returned by handlers, hardcoded credentials, authorisation functions that
 //! always allow, SSRF in handlers and GraphQL introspection.
 
+use super::clients::Client;
 use super::ctx::{
     Ctx, args, at_module_level, callee, decorator_expr, decorators, enclosing_function, fact,
     function_name, in_main_block, is_true, kwarg, literal, method, parameters, value_of,
@@ -9,9 +10,10 @@ use super::ctx::{
 use super::routes::Handler;
 use crate::model::{Fact, FactKind, FileCode, Value};
 use crate::syntax;
+use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
 
-pub fn extract(ctx: &Ctx<'_>, handlers: &[Handler<'_>], out: &mut FileCode) {
+pub fn extract(ctx: &Ctx<'_>, handlers: &[Handler<'_>], clients: &[Client], out: &mut FileCode) {
     for &call in &ctx.calls {
         debug_call(ctx, call, out);
         cors(ctx, call, out);
@@ -25,14 +27,26 @@ pub fn extract(ctx: &Ctx<'_>, handlers: &[Handler<'_>], out: &mut FileCode) {
         credential_assignment(ctx, assign, out);
         debug_assignment(ctx, assign, out);
     }
+    let handler_ids: HashSet<usize> = handlers.iter().map(|h| h.def.id()).collect();
     for &except in &ctx.excepts {
-        exception_to_client(ctx, except, handlers, out);
+        exception_to_client(ctx, except, &handler_ids, out);
     }
     for &def in &ctx.functions {
         always_allows(ctx, def, out);
     }
+    // Outbound calls grouped by the handler they sit in (one pass over the calls).
+    let mut calls_in: HashMap<usize, Vec<Node<'_>>> = HashMap::new();
+    for &call in &ctx.calls {
+        if let Some(f) = enclosing_function(call)
+            && handler_ids.contains(&f.id())
+        {
+            calls_in.entry(f.id()).or_default().push(call);
+        }
+    }
     for h in handlers {
-        ssrf(ctx, h.def, out);
+        if let Some(calls) = calls_in.get(&h.def.id()) {
+            ssrf(ctx, h.def, calls, clients, out);
+        }
     }
 }
 
@@ -51,9 +65,11 @@ fn debug_call(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
         return;
     }
     // `app.run(debug=True)`: Flask's development server with the interactive debugger.
-    let flask_app = ctx.imports_any(&["flask"])
-        || (in_main_block(call, ctx.src) && name.to_ascii_lowercase().contains("app"));
-    if method(call, ctx.src) == "run" && flask_app && is_true(kwarg(call, ctx.src, "debug")) {
+    if method(call, ctx.src) == "run"
+        && is_true(kwarg(call, ctx.src, "debug"))
+        && (ctx.imports_any(&["flask"])
+            || (in_main_block(call, ctx.src) && name.to_ascii_lowercase().contains("app")))
+    {
         fact(
             out,
             FactKind::RiskDebugMode,
@@ -280,16 +296,27 @@ fn credential_comparison(ctx: &Ctx<'_>, cmp: Node<'_>, out: &mut FileCode) {
 
 /// `create_user(username="admin", password="admin123")`, `connect(password="s3cret")`.
 fn credential_kwarg(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
-    for kw in [
-        "password",
-        "passwd",
-        "api_key",
-        "token",
-        "secret",
-        "admin_password",
-    ] {
-        if let Some(v) = kwarg(call, ctx.src, kw)
-            && let Some(value) = literal(v, ctx.src)
+    let Some(list) = call.child_by_field_name("arguments") else {
+        return;
+    };
+    let mut cursor = list.walk();
+    for arg in list.named_children(&mut cursor) {
+        let (Some(name), Some(v)) = (
+            arg.child_by_field_name("name"),
+            arg.child_by_field_name("value"),
+        ) else {
+            continue;
+        };
+        let kw = ctx.text(name);
+        if arg.kind() != "keyword_argument"
+            || !matches!(
+                kw,
+                "password" | "passwd" | "api_key" | "token" | "secret" | "admin_password"
+            )
+        {
+            continue;
+        }
+        if let Some(value) = literal(v, ctx.src)
             && !is_placeholder(&value)
         {
             let detail = format!("{}({kw}=...) with a literal", callee(call, ctx.src));
@@ -327,7 +354,7 @@ fn credential_assignment(ctx: &Ctx<'_>, assign: Node<'_>, out: &mut FileCode) {
 fn exception_to_client(
     ctx: &Ctx<'_>,
     except: Node<'_>,
-    handlers: &[Handler<'_>],
+    handlers: &HashSet<usize>,
     out: &mut FileCode,
 ) {
     // `except Exception as e` is `value: (as_pattern (identifier) alias: ...)`.
@@ -346,7 +373,7 @@ fn exception_to_client(
             .split([',', '(', ')', ' '])
             .any(|c| matches!(c, "Exception" | "BaseException"));
     let in_handler = enclosing_function(except)
-        .is_some_and(|f| handlers.iter().any(|h| h.def == f) || is_error_handler(ctx, f));
+        .is_some_and(|f| handlers.contains(&f.id()) || is_error_handler(ctx, f));
     let mut cursor = except.walk();
     let Some(block) = except
         .named_children(&mut cursor)
@@ -461,7 +488,7 @@ fn always_allows(ctx: &Ctx<'_>, def: Node<'_>, out: &mut FileCode) {
 }
 
 /// An outbound request in a handler to a URL the request supplies, without an allow-list.
-fn ssrf(ctx: &Ctx<'_>, def: Node<'_>, out: &mut FileCode) {
+fn ssrf(ctx: &Ctx<'_>, def: Node<'_>, calls: &[Node<'_>], clients: &[Client], out: &mut FileCode) {
     let body_text = def
         .child_by_field_name("body")
         .map(|b| ctx.text(b))
@@ -479,10 +506,7 @@ fn ssrf(ctx: &Ctx<'_>, def: Node<'_>, out: &mut FileCode) {
         .into_iter()
         .map(|(n, _)| n)
         .collect();
-    for &call in &ctx.calls {
-        if enclosing_function(call) != Some(def) {
-            continue;
-        }
+    for &call in calls {
         let q = ctx.qualified(call);
         let is_fetch = matches!(
             q.as_str(),
@@ -496,7 +520,7 @@ fn ssrf(ctx: &Ctx<'_>, def: Node<'_>, out: &mut FileCode) {
                 | "urllib.request.urlopen"
                 | "urlopen"
         ) || (matches!(method(call, ctx.src), "get" | "post" | "request")
-            && super::clients::is_client_receiver(ctx, call));
+            && super::clients::is_client_receiver(ctx, clients, call));
         if !is_fetch {
             continue;
         }

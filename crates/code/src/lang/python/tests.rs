@@ -512,3 +512,4 @@ async def ws(websocket: WebSocket):
     assert!(has(&f, |k| *k == FactKind::WebSocketHandler { limits: false }));
     assert!(!has(&f, |k| *k == FactKind::RiskUnsafeDeserialization));
 }
+
