@@ -24,6 +24,8 @@ enum Command {
     Explain(cmd::explain::ExplainArgs),
     /// List the HTTP routes found in the code, with the auth that applies to each.
     Routes(cmd::routes::RoutesArgs),
+    /// Scan the working tree (or, with --history, every commit) for credentials.
+    Secrets(cmd::secrets::SecretsArgs),
 }
 
 /// Exit codes: 0 clear, 1 gate failed, 2 usage or tool error.
@@ -34,6 +36,7 @@ fn main() -> ExitCode {
         Command::Controls(args) => cmd::controls::run(args),
         Command::Explain(args) => cmd::explain::run(args),
         Command::Routes(args) => cmd::routes::run(args),
+        Command::Secrets(args) => cmd::secrets::run(args),
     };
     match result {
         Ok(code) => code,

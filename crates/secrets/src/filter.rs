@@ -5,6 +5,13 @@
 pub const DOC_EXAMPLES: &[&str] = &[
     "AKIAIOSFODNN7EXAMPLE",
     "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    // Stripe's API reference test keys: published, shared by every reader of the docs.
+    "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+    "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
+    // The Telegram Bot API documentation's sample token.
+    "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11",
+    // The jwt.io debugger's sample token.
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c",
 ];
 
 const FILL_IN_WORDS: &[&str] = &[
@@ -18,6 +25,7 @@ const FILL_IN_WORDS: &[&str] = &[
     "your-",
     "yourkey",
     "xxxx",
+    "****",
     "dummy",
     "redacted",
     "sample",
@@ -33,16 +41,38 @@ const FILL_IN_WORDS: &[&str] = &[
     "${",
     "{{",
     "%(",
+    "...",
+    "\u{2026}",
     "process.env",
     "os.environ",
 ];
 
 /// True when `secret` is a fill-in, an example or a reference to a value, not a value.
 pub fn is_not_a_secret(secret: &str) -> bool {
+    if let Some(body) = pem_body(secret) {
+        // A key body is long random base64: fill-in words occur in it by chance; only a
+        // body that is one repeated character (`AAAA…`) is a fill-in.
+        return is_repetitive(&body);
+    }
     let lower = secret.to_ascii_lowercase();
     DOC_EXAMPLES.contains(&secret)
         || FILL_IN_WORDS.iter().any(|w| lower.contains(w))
         || is_repetitive(secret)
+}
+
+/// The base64 body of a `-----BEGIN …` block (header lines and the END line left out).
+fn pem_body(secret: &str) -> Option<String> {
+    if !secret.starts_with("-----BEGIN ") && !secret.starts_with("---- BEGIN ") {
+        return None;
+    }
+    Some(
+        secret
+            .split(['\n', '\r'])
+            .flat_map(|l| l.split("\\n"))
+            .map(str::trim)
+            .filter(|l| !l.starts_with("--") && !l.contains(": "))
+            .collect(),
+    )
 }
 
 /// `aaaaaaaa…`, `12345678…`, `abcdefgh…`: typed by a human to fill a slot.

@@ -4,11 +4,13 @@
 //! entropy and placeholder filters keep documentation examples and fill-ins quiet.
 
 pub mod filter;
+pub mod history;
 pub mod rule;
 pub mod rules;
 mod ruleset;
 mod scan;
+pub mod tree;
 
 pub use rule::{Category, Rule, Validation};
 pub use ruleset::{Ruleset, ruleset};
-pub use scan::{SecretHit, redact, scan};
+pub use scan::{SecretHit, redact, scan, scan_reader};

@@ -3,7 +3,7 @@
 //! filters. Never holds more than the input and the hits.
 
 use crate::filter;
-use crate::rule::Validation;
+use crate::rule::{Category, Validation};
 use crate::ruleset::Ruleset;
 use sha2::{Digest, Sha256};
 use std::ops::Range;
@@ -70,8 +70,107 @@ pub fn scan(set: &Ruleset, bytes: &[u8]) -> Vec<SecretHit> {
             }
         }
     }
+    drop_generic_duplicates(set, &mut hits);
     hits.sort_by_key(|h| (h.span.start, h.rule));
     hits
+}
+
+/// Chunk size for [`scan_reader`]: files of any size are scanned in bounded memory.
+pub const CHUNK: usize = 8 << 20;
+/// Overlap between chunks: wider than any window, so a secret across a boundary is seen whole.
+const OVERLAP: usize = 4 * (BEFORE + AFTER);
+
+/// Scans a stream chunk by chunk (a 1 GB single-line file, a pipe) with memory bounded by
+/// [`CHUNK`]; hits carry positions in the whole stream.
+pub fn scan_reader(
+    set: &Ruleset,
+    mut reader: impl std::io::Read,
+) -> std::io::Result<(Vec<SecretHit>, u64)> {
+    let mut hits = Vec::new();
+    let mut buffer: Vec<u8> = Vec::with_capacity(CHUNK + OVERLAP);
+    // Stream offset of buffer[0]; lines ended and chars of the open line before buffer[0].
+    let mut base = 0usize;
+    let mut lines_before = 0u32;
+    let mut line_chars_before = 0u32;
+    let mut total = 0u64;
+    loop {
+        let kept = buffer.len();
+        buffer.resize(kept + CHUNK, 0);
+        let mut filled = kept;
+        while filled < buffer.len() {
+            match reader.read(&mut buffer[filled..])? {
+                0 => break,
+                n => filled += n,
+            }
+        }
+        total += (filled - kept) as u64;
+        buffer.truncate(filled);
+        let last = filled < kept + CHUNK;
+        // This round reports hits starting before `owned_end`; the rest is re-read next round.
+        let owned_end = if last {
+            buffer.len()
+        } else {
+            buffer.len().saturating_sub(OVERLAP)
+        };
+        for mut hit in scan(set, &buffer) {
+            // Earlier rounds reported everything before `base`; hits past `owned_end` are
+            // reported next round with their full context.
+            if hit.span.start >= owned_end {
+                continue;
+            }
+            let newline_before = memchr::memchr(b'\n', &buffer[..hit.span.start]).is_some();
+            hit.line += lines_before;
+            if !newline_before {
+                hit.column += line_chars_before;
+            }
+            hit.span = base + hit.span.start..base + hit.span.end;
+            if hits.len() < MAX_HITS_PER_FILE {
+                hits.push(hit);
+            }
+        }
+        if last {
+            return Ok((hits, total));
+        }
+        // Advance to owned_end, keeping the overlap for the next round.
+        let consumed = &buffer[..owned_end];
+        let newlines = memchr::memchr_iter(b'\n', consumed).count() as u32;
+        let tail_start = memchr::memrchr(b'\n', consumed).map_or(0, |i| i + 1);
+        let tail_chars = String::from_utf8_lossy(&consumed[tail_start..])
+            .chars()
+            .count() as u32;
+        line_chars_before = if newlines > 0 {
+            tail_chars
+        } else {
+            line_chars_before + tail_chars
+        };
+        lines_before += newlines;
+        base += owned_end;
+        buffer.drain(..owned_end);
+    }
+}
+
+/// A secret a provider rule reported (`COHERE_API_KEY=…`) is not reported again by a generic
+/// rule (a second finding with another fingerprint for the same credential).
+fn drop_generic_duplicates(set: &Ruleset, hits: &mut Vec<SecretHit>) {
+    let is_generic = |id: &str| {
+        set.rules
+            .iter()
+            .any(|r| r.id == id && r.category == Category::Generic)
+    };
+    let provider: Vec<Range<usize>> = hits
+        .iter()
+        .filter(|h| !is_generic(h.rule))
+        .map(|h| h.span.clone())
+        .collect();
+    if provider.is_empty() {
+        return;
+    }
+    hits.retain(|h| {
+        !is_generic(h.rule)
+            || !provider
+                .iter()
+                .any(|s| s.start < h.span.end && h.span.start < s.end)
+    });
 }
 
 /// For each rule, the merged byte ranges around its keywords' hits.
@@ -89,12 +188,16 @@ fn rule_windows(set: &Ruleset, bytes: &[u8]) -> Vec<Vec<Range<usize>>> {
             }
         }
     }
-    // Windows start mid-line; widen each to line starts (bounded) so anchors see context.
+    // Windows start and end mid-line; widen each to line starts and ends (bounded) so anchors
+    // see context and a token is not cut at the window's edge (a cut token would be reported
+    // as a shorter, wrong secret by patterns that accept the end of the window as its end).
     for ranges in &mut windows {
         for r in ranges.iter_mut() {
             let floor = r.start.saturating_sub(BEFORE);
             r.start =
                 memchr::memrchr(b'\n', &bytes[floor..r.start]).map_or(floor, |i| floor + i + 1);
+            let ceil = (r.end + AFTER).min(bytes.len());
+            r.end = memchr::memchr(b'\n', &bytes[r.end..ceil]).map_or(ceil, |i| r.end + i);
         }
     }
     windows
@@ -163,6 +266,70 @@ mod tests {
         let a = scan(ruleset(), b"k = AKIAZ3MNQ7WXYR4TPLKB\n");
         let b = scan(ruleset(), b"\n\n\n   other = AKIAZ3MNQ7WXYR4TPLKB\n");
         assert_eq!(a[0].fingerprint, b[0].fingerprint);
+    }
+
+    #[test]
+    fn chunked_scan_matches_whole_scan_across_boundaries() {
+        // Secrets placed around chunk boundaries, on long lines and after many lines.
+        let mut text = String::new();
+        let mut expected = Vec::new();
+        for i in 0..6 {
+            while text.len() < (i + 1) * CHUNK - 10 - i * 7 {
+                text.push_str(if i % 2 == 0 {
+                    "filler text without anything\n"
+                } else {
+                    "x"
+                });
+            }
+            text.push_str(" id = AKIAZ3MNQ7WXYR4TPLK");
+            text.push((b'A' + i as u8) as char);
+            text.push('\n');
+        }
+        for hit in scan(ruleset(), text.as_bytes()) {
+            expected.push((
+                hit.line,
+                hit.column,
+                hit.span.clone(),
+                hit.fingerprint.clone(),
+            ));
+        }
+        let (hits, total) = scan_reader(ruleset(), text.as_bytes()).expect("in-memory read");
+        let got: Vec<_> = hits
+            .into_iter()
+            .map(|h| (h.line, h.column, h.span, h.fingerprint))
+            .collect();
+        assert_eq!(total as usize, text.len());
+        assert_eq!(expected.len(), 6);
+        assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn a_provider_secret_is_not_reported_again_as_generic() {
+        let src = b"COHERE_API_KEY=q8Zr2LmX0pWv7TnB4kYcHs3Dq8Zr2LmX0pWv7TnB\n";
+        let hits = scan(ruleset(), src);
+        assert_eq!(
+            hits.iter().map(|h| h.rule).collect::<Vec<_>>(),
+            vec!["SECRET-COHERE-API-KEY"]
+        );
+    }
+
+    #[test]
+    fn a_token_at_the_window_edge_is_not_cut() {
+        // The token ends more than 512 bytes after its keyword, on the same line.
+        let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let token: String = (0..900)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                alphabet[(x % 64) as usize] as char
+            })
+            .collect();
+        let text = format!("AWS_SESSION_TOKEN={token}\n");
+        let hits = scan(ruleset(), text.as_bytes());
+        assert_eq!(hits.len(), 1, "{hits:?}");
+        assert_eq!(hits[0].span, 18..18 + 900);
     }
 
     #[test]

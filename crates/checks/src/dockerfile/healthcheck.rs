@@ -138,7 +138,7 @@ impl Check for MissingHealthcheck {
             }
             let entry = ws.dockerfiles.iter().find(|e| e.path == src.path);
             match entry.map(|e| probe_for(e, &usage, single, root_name.as_deref())) {
-                Some(Probe::Found(f)) => review.pass(f),
+                Some(Probe::Found(f)) => review.pass(*f),
                 Some(Probe::Ambiguous(chart)) => review.unknown(format!(
                     "{}: no HEALTHCHECK; the Helm chart `{chart}` declares probes but vouch cannot tell whether they apply to this image",
                     src.path
@@ -166,7 +166,7 @@ impl Check for MissingHealthcheck {
 }
 
 enum Probe {
-    Found(Finding),
+    Found(Box<Finding>),
     Ambiguous(String),
     None,
 }
@@ -180,13 +180,13 @@ fn probe_for(entry: &DockerfileEntry, usage: &Usage, single: bool, root: Option<
         .collect();
     for b in &builds {
         if let Some((file, line, true)) = &b.healthcheck {
-            return Probe::Found(Finding::new(
+            return Probe::Found(Box::new(Finding::new(
                 Location::at(file, *line, 1),
                 format!(
                     "compose service `{}` builds this Dockerfile and has a healthcheck",
                     b.service
                 ),
-            ));
+            )));
         }
     }
     let mut names = image_names(&entry.path, root);
@@ -201,17 +201,17 @@ fn probe_for(entry: &DockerfileEntry, usage: &Usage, single: bool, root: Option<
         let matches =
             names.iter().any(|n| n == image.basename()) || single && !third_party(&image, usage);
         if matches {
-            return Probe::Found(Finding::new(
+            return Probe::Found(Box::new(Finding::new(
                 Location::at(&c.path, c.line, 1),
                 format!("Kubernetes container `{}` declares a probe", c.image),
-            ));
+            )));
         }
     }
     match usage.helm_probes.first() {
-        Some(chart) if single => Probe::Found(Finding::new(
+        Some(chart) if single => Probe::Found(Box::new(Finding::new(
             Location::file(chart),
             "the Helm chart declares liveness/readiness probes",
-        )),
+        ))),
         Some(chart) => Probe::Ambiguous(chart.clone()),
         None => Probe::None,
     }

@@ -2,6 +2,7 @@ pub mod audit;
 pub mod controls;
 pub mod explain;
 pub mod routes;
+pub mod secrets;
 
 use clap::ValueEnum;
 

@@ -5,6 +5,7 @@ use super::served::Served;
 use super::targets::YamlTarget;
 use crate::code::support::{Sources, no_code};
 use crate::prelude::*;
+use vouch_workspace::{FileKind, Lang, is_docs_or_example_path, is_test_path};
 
 pub struct Requested<'a> {
     pub targets: &'a [YamlTarget],
@@ -14,6 +15,10 @@ pub struct Requested<'a> {
     pub nothing: String,
     /// `probe paths`, `scrape paths`: for the Unknown reasons.
     pub noun: &'static str,
+    /// What a catch-all answering the request means (`so the probe succeeds whatever ...`).
+    pub catch_all_effect: &'static str,
+    /// What the code does serve that the requester probably meant, for the finding message.
+    pub hint: fn(&Served) -> Option<String>,
 }
 
 pub fn judge(ws: &Workspace, requested: Requested) -> Outcome {
@@ -22,6 +27,8 @@ pub fn judge(ws: &Workspace, requested: Requested) -> Outcome {
         unreadable,
         nothing,
         noun,
+        catch_all_effect,
+        hint,
     } = requested;
     if targets.is_empty() && unreadable.is_empty() {
         return Outcome::NotApplicable { reason: nothing };
@@ -45,6 +52,7 @@ pub fn judge(ws: &Workspace, requested: Requested) -> Outcome {
             ),
         };
     }
+    let hint = hint(&served).map_or(String::new(), |h| format!("; the code serves {h}"));
     let mut sources = Sources::default();
     let mut evidence = Vec::new();
     let mut findings = Vec::new();
@@ -67,13 +75,29 @@ pub fn judge(ws: &Workspace, requested: Requested) -> Outcome {
             None => findings.push(finding(
                 &mut sources,
                 format!(
-                    "{} requests `{}`, but {}",
+                    "{} requests `{}`, but {}{hint}",
                     target.what,
                     target.path,
-                    served.not_served_because(&target.path)
+                    served.not_served_because(&target.path, catch_all_effect)
                 ),
             )),
         }
+    }
+    if !findings.is_empty()
+        && let Some(langs) = unread_languages(ws)
+    {
+        let missing: Vec<String> = targets
+            .iter()
+            .filter(|t| served.serving(&t.path).is_none())
+            .map(|t| format!("`{}` ({}:{})", t.path, t.file, t.line))
+            .collect();
+        return Outcome::Unknown {
+            reason: format!(
+                "{noun} {} are not served by the code vouch reads, but the repository also has \
+                 {langs} code, which vouch does not read and which may serve them",
+                missing.join(", ")
+            ),
+        };
     }
     if !findings.is_empty() {
         Outcome::Fail { findings }
@@ -87,6 +111,25 @@ pub fn judge(ws: &Workspace, requested: Requested) -> Outcome {
     } else {
         Outcome::Pass { evidence }
     }
+}
+
+/// Languages with application source files vouch has no extractor for (Kotlin build scripts,
+/// tests and examples aside).
+fn unread_languages(ws: &Workspace) -> Option<String> {
+    let mut langs: Vec<&str> = Vec::new();
+    for file in &ws.files {
+        let FileKind::Source(lang) = file.kind else {
+            continue;
+        };
+        let unread = matches!(lang, Lang::Kotlin | Lang::Ruby | Lang::Php | Lang::CSharp)
+            && !file.rel.ends_with(".kts")
+            && !is_test_path(&file.rel)
+            && !is_docs_or_example_path(&file.rel);
+        if unread && !langs.contains(&lang.name()) {
+            langs.push(lang.name());
+        }
+    }
+    (!langs.is_empty()).then(|| langs.join("/"))
 }
 
 /// The NotApplicable reason, noting Helm templates that are not read.

@@ -45,7 +45,9 @@ by the last literal segment of the path:
 
 One route may serve both roles when the team decided so explicitly: the check also passes when
 the Kubernetes liveness and readiness probes in the repository both target the same health
-route the code serves. Catch-all routes do not count. It fails listing which of the two is
+route the code serves. Catch-all routes do not count. Spring Boot Actuator, when declared,
+serves `/actuator/health/liveness` and `/actuator/health/readiness` (enabled automatically on
+Kubernetes) without routes in the code. It fails listing which of the two is
 missing. NotApplicable when the code serves no HTTP routes.
 
 ## Why it matters in production
@@ -123,6 +125,11 @@ fn role(pattern: &str) -> Option<Role> {
     } else {
         None
     }
+}
+
+/// Whether a route path looks like a liveness or readiness endpoint.
+pub fn is_health_route(pattern: &str) -> bool {
+    role(pattern).is_some()
 }
 
 impl Check for HealthEndpoints {

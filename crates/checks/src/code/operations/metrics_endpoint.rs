@@ -34,8 +34,9 @@ static META: ControlMeta = ControlMeta {
     doc: r#"## What it checks
 
 The service serves a Prometheus metrics endpoint: a metrics handler mounted on a route
-(`/metrics`, `/actuator/prometheus`) or a metrics server started by the client library. The
-evidence names the path. Applies to code that serves HTTP routes.
+(`/metrics`) or a metrics server started by the client library, or Spring Boot Actuator with
+the Micrometer Prometheus registry and the `prometheus` endpoint exposed in an
+`application*.properties`/`.yml` (`/actuator/prometheus`). The evidence names the path. Applies to code that serves HTTP routes.
 
 ## Why it matters in production
 
@@ -81,7 +82,7 @@ impl Check for MetricsEndpoint {
             return na;
         }
         let mut sources = Sources::default();
-        let evidence: Vec<Finding> = ws
+        let mut evidence: Vec<Finding> = ws
             .code
             .facts()
             .filter_map(|(file, fact)| match &fact.kind {
@@ -94,6 +95,26 @@ impl Check for MetricsEndpoint {
                 _ => None,
             })
             .collect();
+        let actuator = super::actuator::actuator_paths(ws);
+        evidence.extend(
+            actuator
+                .iter()
+                .filter(|p| p.what == "metrics endpoint")
+                .map(|p| {
+                    sources.finding(
+                        ws,
+                        &p.file,
+                        p.line,
+                        p.column,
+                        format!(
+                            "metrics served at `{}` by Spring Boot Actuator with the Prometheus \
+                             registry, exposed in the application configuration",
+                            p.pattern
+                        ),
+                        None,
+                    )
+                }),
+        );
         if evidence.is_empty() {
             Outcome::Fail {
                 findings: vec![finding_file(

@@ -3,6 +3,7 @@
 
 use crate::registry::Check;
 
+mod actuator;
 mod compare;
 mod paths;
 mod probes;

@@ -1,5 +1,7 @@
 use super::compare::{Requested, judge, nothing_reason};
+use super::health_endpoints::is_health_route;
 use super::probes::Probes;
+use super::served::Served;
 use crate::prelude::*;
 
 pub struct ProbesTargetRoutes;
@@ -43,9 +45,14 @@ Every HTTP probe aimed at the service must request a path its code serves to `GE
 
 Path parameters (`{id}`, `:id`) match any segment; the query string is ignored. A catch-all
 route (`*`, `/{path:path}`, `/*splat`) does not count: it answers the probe whatever the
-service's state. Helm templates are not rendered for this control. NotApplicable without
+service's state. Spring Boot Actuator, when declared, serves `/actuator/health` and its
+`liveness`/`readiness` groups (a custom management base path or port is not followed). Helm
+templates are not rendered for this control. NotApplicable without
 probes or without application code; Unknown when the code has no routes vouch recognises or a
 probe path is templated.
+
+When a path is not served but the repository also has Kotlin, Ruby, PHP or C# code (which
+vouch does not read), the answer is Unknown rather than a failure.
 
 ## Why it matters in production
 
@@ -100,7 +107,16 @@ impl Check for ProbesTargetRoutes {
                     probes.helm_templates,
                 ),
                 noun: "probe paths",
+                catch_all_effect: "so the probe succeeds whatever the service's state",
+                hint: health_routes,
             },
         )
     }
+}
+
+/// The health routes the code serves.
+fn health_routes(served: &Served) -> Option<String> {
+    served
+        .listing(|s| is_health_route(&s.pattern))
+        .map(|l| format!("health routes {l}"))
 }

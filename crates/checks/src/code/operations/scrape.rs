@@ -33,7 +33,7 @@ impl ScrapeTargets {
         for file in ws.yaml.iter().filter(|y| y.role == YamlRole::Other) {
             for doc in file.docs() {
                 if let Some(jobs) = doc.root.get("scrape_configs") {
-                    out.scrape_configs(&file.path, jobs, 0);
+                    out.scrape_configs(&file.path, jobs, (0, 0));
                 }
             }
         }
@@ -47,7 +47,8 @@ impl ScrapeTargets {
         out
     }
 
-    fn scrape_configs(&mut self, file: &str, jobs: &Node, line_offset: u32) {
+    /// `shift` moves positions of a configuration embedded in a block scalar to the file's.
+    fn scrape_configs(&mut self, file: &str, jobs: &Node, shift: (u32, u32)) {
         for job in jobs.items() {
             let name = job.get("job_name").and_then(Node::as_str).unwrap_or("?");
             let discovered = job
@@ -83,7 +84,8 @@ impl ScrapeTargets {
                 continue;
             }
             let mut node = node.clone();
-            node.line += line_offset;
+            node.line += shift.0;
+            node.column += shift.1;
             let what = format!("Prometheus scrape job `{name}` ({})", targets.join(", "));
             self.push(file, &node, path, what);
         }
@@ -100,10 +102,10 @@ impl ScrapeTargets {
                     .push(format!("{}:{}", doc.file.path, value.line));
                 continue;
             };
-            let offset = embedded_offset(ws, &doc.file.path, value.line, text);
+            let shift = embedded_shift(ws, &doc.file.path, value.line, text);
             for inner in &docs {
                 if let Some(jobs) = inner.root.get("scrape_configs") {
-                    self.scrape_configs(&doc.file.path, jobs, offset);
+                    self.scrape_configs(&doc.file.path, jobs, shift);
                 }
             }
         }
@@ -183,7 +185,7 @@ impl ScrapeTargets {
         {
             return;
         }
-        let what = format!("`prometheus.io` annotations of {} `{name}`", doc.kind);
+        let what = format!("`prometheus.io` scrape annotation on {} `{name}`", doc.kind);
         match path {
             Some(node) => self.push(&doc.file.path, node, node.as_str().unwrap_or(""), what),
             None => {
@@ -211,17 +213,20 @@ fn third_party_target(target: &str) -> bool {
     is_third_party(host) || EXPORTER_PORTS.contains(&port)
 }
 
-/// Lines to add to positions inside a block scalar starting at or after `line`: the file line
-/// where the embedded text's first non-empty line appears, minus one.
-fn embedded_offset(ws: &Workspace, path: &str, line: u32, text: &str) -> u32 {
-    let Some(first) = text.lines().map(str::trim).find(|l| !l.is_empty()) else {
-        return 0;
+/// Lines and columns to add to positions inside a block scalar that starts at or after `line`:
+/// found by locating the embedded text's first non-empty line in the file.
+fn embedded_shift(ws: &Workspace, path: &str, line: u32, text: &str) -> (u32, u32) {
+    let indent = |l: &str| (l.len() - l.trim_start().len()) as u32;
+    let Some((index, first)) = text.lines().enumerate().find(|(_, l)| !l.trim().is_empty()) else {
+        return (line, 0);
     };
-    let first_index = text.lines().position(|l| l.trim() == first).unwrap_or(0) as u32;
     let Some(src) = ws.text(path) else {
-        return line;
+        return (line, 0);
     };
     (line..line + 4)
-        .find(|n| src.line(*n as usize).trim() == first)
-        .map_or(line, |n| n - 1 - first_index)
+        .find(|n| src.line(*n as usize).trim() == first.trim())
+        .map_or((line, 0), |n| {
+            let in_file = indent(src.line(n as usize));
+            (n - 1 - index as u32, in_file.saturating_sub(indent(first)))
+        })
 }

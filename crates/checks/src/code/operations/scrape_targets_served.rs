@@ -1,5 +1,6 @@
 use super::compare::{Requested, judge, nothing_reason};
 use super::scrape::ScrapeTargets;
+use super::served::Served;
 use crate::prelude::*;
 
 pub struct ScrapeTargetsServed;
@@ -11,7 +12,7 @@ static META: ControlMeta = ControlMeta {
     area: Area::Observability,
     severity: Severity::Medium,
     remediation: "Make the scrape configuration and the code agree: set `metrics_path` (Prometheus \
-                  `scrape_configs`), the `prometheus.io/path` annotation or the ServiceMonitor/ \
+                  `scrape_configs`), the `prometheus.io/path` annotation or the ServiceMonitor or \
                   PodMonitor endpoint `path` to the path the metrics handler is mounted on, or \
                   mount the handler on the path the configuration expects (`/metrics` by default).",
     references: &[
@@ -41,12 +42,17 @@ path the code serves (a route answering `GET`, or a metrics endpoint):
 - ServiceMonitor `spec.endpoints[].path` and PodMonitor `spec.podMetricsEndpoints[].path`
   (default `/metrics`).
 
-Path parameters (`{id}`, `:id`) match any segment; a catch-all route does not count. Jobs and
+Path parameters (`{id}`, `:id`) match any segment; a catch-all route does not count. Spring
+Boot Actuator's `/actuator/prometheus` counts when the Micrometer Prometheus registry is
+declared and the endpoint is exposed in an `application*` configuration file. Jobs and
 objects for well-known third-party components (Prometheus itself, exporters, Grafana, Redis,
 nginx, ...), jobs using service discovery or rewriting `__metrics_path__`, and Prometheus'
 `/federate` and `/probe` endpoints are skipped. Helm templates are not rendered for this
 control. NotApplicable when nothing configures a scrape; Unknown when the code has no routes
 vouch recognises or a path is templated.
+
+When a path is not served but the repository also has Kotlin, Ruby, PHP or C# code (which
+vouch does not read), the answer is Unknown rather than a failure.
 
 ## Why it matters in production
 
@@ -103,7 +109,16 @@ impl Check for ScrapeTargetsServed {
                     scrape.helm_templates,
                 ),
                 noun: "scrape paths",
+                catch_all_effect: "which returns a page, not metrics",
+                hint: metrics_paths,
             },
         )
     }
+}
+
+/// The metrics endpoints the code serves.
+fn metrics_paths(served: &Served) -> Option<String> {
+    served
+        .listing(|s| s.what == "metrics endpoint")
+        .map(|l| format!("metrics on {l}"))
 }

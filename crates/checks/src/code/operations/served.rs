@@ -58,6 +58,9 @@ impl Served {
                 });
             }
         }
+        for path in super::actuator::actuator_paths(ws) {
+            served.push(path);
+        }
         served
     }
 
@@ -86,16 +89,27 @@ impl Served {
             .find(|s| paths::catch_all_answers(&s.pattern, path))
     }
 
-    /// Why `path` is not served, for a finding message.
-    pub fn not_served_because(&self, path: &str) -> String {
+    /// Why `path` is not served, for a finding message; `catch_all_effect` says what answering
+    /// through a catch-all means for the requester.
+    pub fn not_served_because(&self, path: &str, catch_all_effect: &str) -> String {
         match self.catch_all_for(path) {
             Some(c) => format!(
-                "only the catch-all route `{}` at {} would answer it, so it succeeds whatever the \
-                 service's state",
+                "only the catch-all route `{}` at {} would answer it, {catch_all_effect}",
                 c.pattern,
                 c.at()
             ),
             None => "no route in the code serves it".into(),
         }
+    }
+
+    /// Served patterns `keep` accepts, as "`/a` (file:line), `/b` (file:line)".
+    pub fn listing(&self, keep: impl Fn(&ServedPath) -> bool) -> Option<String> {
+        let listed: Vec<String> = self
+            .exact
+            .iter()
+            .filter(|s| keep(s))
+            .map(|s| format!("`{}` ({})", s.pattern, s.at()))
+            .collect();
+        (!listed.is_empty()).then(|| listed.join(", "))
     }
 }

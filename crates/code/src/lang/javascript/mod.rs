@@ -1,12 +1,246 @@
-//! javascript extractor.
+//! JavaScript / TypeScript / TSX extractor: Express, Fastify, Koa, NestJS and Next.js routes
+//! (plus GraphQL and WebSocket servers), risky sinks, wired capabilities and config values.
+//! `link` resolves routers and plugins mounted from other files.
 
-use crate::model::FileCode;
-use tree_sitter::Tree;
+mod ast;
+mod auth;
+mod capabilities;
+mod config;
+mod cors;
+mod express;
+mod http_client;
+mod interp;
+mod link;
+mod module;
+mod nest;
+mod next;
+mod realtime;
+mod secrets;
+mod sinks;
+mod validation;
+
+#[cfg(test)]
+mod tests;
+
+use crate::model::{Fact, FactKind, FileCode, Pos};
+use module::Module;
+use tree_sitter::{Node, Tree};
 
 /// Words without which a file cannot yield a fact for this extractor (the parse is skipped).
 /// Every construct the extractor recognises must contain one of them.
-pub const TRIGGERS: &[&str] = &[];
+pub const TRIGGERS: &[&str] = &[
+    // frameworks and routers
+    "express",
+    "fastify",
+    "Router",
+    "@nestjs",
+    "koa",
+    "function GET",
+    "function POST",
+    "function PUT",
+    "function PATCH",
+    "function DELETE",
+    "const GET",
+    "const POST",
+    "const PUT",
+    "const PATCH",
+    "const DELETE",
+    "req.method",
+    "NextApiRequest",
+    "NextResponse",
+    "matcher",
+    "ApolloServer",
+    "createYoga",
+    "mercurius",
+    "graphqlHTTP",
+    "WebSocket",
+    "socket.io",
+    // sinks and secrets
+    ".query(",
+    ".execute(",
+    ".raw(",
+    "Raw(",
+    "Unsafe(",
+    "child_process",
+    "jsonwebtoken",
+    "jwt",
+    "process.env",
+    "Math.random",
+    "createHash",
+    "password",
+    "Password",
+    "cors",
+    "Access-Control",
+    "unserialize",
+    "eval(",
+    "Not implemented",
+    "not implemented",
+    "TODO",
+    "mock",
+    "fake",
+    "simulate",
+    "canActivate",
+    "next()",
+    "req, res, next",
+    "createServer",
+    "err, req",
+    // clients and capabilities
+    "fetch(",
+    "axios",
+    "'got'",
+    "\"got\"",
+    "rate-limit",
+    "rateLimit",
+    "Throttler",
+    "bodyLimit",
+    "retry",
+    "Retry",
+    "backOff",
+    "opossum",
+    "CircuitBreaker",
+    "cockatiel",
+    "bullmq",
+    "bull",
+    "amqplib",
+    "kafkajs",
+    "Pool",
+    "createPool",
+    "knex",
+    "Sequelize",
+    "convict",
+    "ConfigModule",
+    "cleanEnv",
+    "createEnv",
+    "SIGTERM",
+    "SIGINT",
+    "enableShutdownHooks",
+    "terminus",
+    "prom-client",
+    "prom-bundle",
+    "prometheus",
+    "metrics",
+    "pino",
+    "winston",
+    "bunyan",
+    "request-id",
+    "Request-Id",
+    "Request-ID",
+    "requestId",
+    "correlation",
+    "Correlation",
+    "genReqId",
+    "rtracer",
+    "opentelemetry",
+    "registerOTel",
+    "dd-trace",
+    "Sentry",
+    "Rollbar",
+    "Bugsnag",
+    "Idempotency",
+    "idempotency",
+    "zod",
+    "joi",
+    "Joi",
+    "class-validator",
+    "ValidationPipe",
+    "req.body",
+];
 
-pub fn extract(_path: &str, _src: &[u8], _tree: &Tree, _out: &mut FileCode) {}
+/// One file being extracted: its text, tree, imports/exports and every call in it.
+pub struct Ctx<'t> {
+    pub path: &'t str,
+    pub src: &'t [u8],
+    pub root: Node<'t>,
+    pub module: Module,
+    /// `call_expression` and `new_expression` nodes, in source order.
+    pub calls: Vec<Node<'t>>,
+    /// Whether the file runs on a server (not a browser component).
+    pub server_side: bool,
+}
 
-pub fn link(_files: &mut [FileCode]) {}
+impl<'t> Ctx<'t> {
+    pub fn fact(
+        &self,
+        out: &mut FileCode,
+        kind: FactKind,
+        node: Node<'_>,
+        detail: impl Into<String>,
+    ) {
+        out.facts
+            .push(Fact::new(kind, crate::syntax::pos(node), detail));
+    }
+
+    pub fn text(&self, node: Node<'_>) -> &'t str {
+        crate::syntax::text(node, self.src)
+    }
+
+    /// Calls whose callee path ends with `.name` or is `name`.
+    pub fn calls_named<'s>(&'s self, name: &'s str) -> impl Iterator<Item = Node<'t>> + 's {
+        self.calls
+            .iter()
+            .copied()
+            .filter(move |c| ast::callee_name(*c, self.src) == Some(name))
+    }
+
+    pub fn scope_key(&self, name: &str) -> String {
+        format!("{}::{}", self.path, name)
+    }
+}
+
+pub fn extract(path: &str, src: &[u8], tree: &Tree, out: &mut FileCode) {
+    let root = tree.root_node();
+    let module = module::collect(root, src);
+    let mut calls = Vec::new();
+    crate::syntax::walk(root, |n| {
+        if matches!(n.kind(), "call_expression" | "new_expression") {
+            calls.push(n);
+        }
+        true
+    });
+    let ctx = Ctx {
+        path,
+        src,
+        root,
+        server_side: is_server_side(path, src),
+        module,
+        calls,
+    };
+    out.imports.extend(ctx.module.sources.iter().cloned());
+    config::extract(&ctx, out);
+    let mut handlers = express::extract(&ctx, out);
+    handlers.extend(nest::extract(&ctx, out));
+    handlers.extend(next::extract(&ctx, out));
+    realtime::extract(&ctx, out);
+    sinks::extract(&ctx, &handlers, out);
+    secrets::extract(&ctx, out);
+    cors::extract(&ctx, out);
+    validation::extract(&ctx, &handlers, out);
+    http_client::extract(&ctx, out);
+    capabilities::extract(&ctx, out);
+    out.facts.sort_by_key(|f| f.at);
+    out.facts.dedup_by(|a, b| a.at == b.at && a.kind == b.kind);
+}
+
+pub fn link(files: &mut [FileCode]) {
+    link::link(files);
+}
+
+/// Browser code (`'use client'` components, JSX views) does not serve requests or make
+/// server-side outbound calls.
+fn is_server_side(path: &str, src: &[u8]) -> bool {
+    let head = &src[..src.len().min(200)];
+    let client_directive = head
+        .windows(12)
+        .any(|w| w == b"'use client'" || w == b"\"use client\"");
+    let view = path.ends_with(".jsx")
+        || (path.ends_with(".tsx") && !path.contains("/api/") && !path.ends_with("route.tsx"));
+    let browser_dir = ["components/", "public/", "static/", "client/", "frontend/"]
+        .iter()
+        .any(|d| path.starts_with(d) || path.contains(&format!("/{d}")));
+    !(client_directive || view || browser_dir)
+}
+
+/// The position of a node (re-exported for the submodules).
+pub fn at(node: Node<'_>) -> Pos {
+    crate::syntax::pos(node)
+}

@@ -1,0 +1,210 @@
+//! `vouch secrets` end to end: working tree vs --all-files, --history attribution, baselines,
+//! and hostile inputs (a 1 GiB single-line file, ten million keyword hits) with bounded time.
+
+use std::path::Path;
+use std::process::Command;
+
+const KEY_A: &str = "AKIAZ3MNQ7WXYR4TPLKB";
+const KEY_B: &str = "AKIAQ4RTZ7MNXW2PLKVB";
+
+fn vouch(args: &[&str], cwd: &Path) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_vouch"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("vouch runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let ok = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args([
+            "-c",
+            "user.email=t@example.invalid",
+            "-c",
+            "user.name=t",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .status()
+        .expect("git runs")
+        .success();
+    assert!(ok, "git {args:?}");
+}
+
+fn json(stdout: &str) -> serde_json::Value {
+    serde_json::from_str(stdout).expect("JSON output")
+}
+
+#[test]
+fn working_tree_reports_tracked_and_untracked_but_not_ignored_files() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    git(root, &["init", "-q"]);
+    std::fs::write(root.join(".gitignore"), "secrets.local\n").expect("write");
+    std::fs::write(
+        root.join("config.py"),
+        format!("AWS_ACCESS_KEY_ID = \"{KEY_A}\"\n"),
+    )
+    .expect("write");
+    std::fs::write(root.join("values.yaml"), format!("aws:\n  key: {KEY_A}\n")).expect("write");
+    std::fs::write(root.join("secrets.local"), format!("k={KEY_B}\n")).expect("write");
+    std::fs::write(root.join("notes.txt"), "placeholder AKIAIOSFODNN7EXAMPLE\n").expect("write");
+    git(root, &["add", "config.py", ".gitignore", "notes.txt"]);
+
+    let (code, out, err) = vouch(&["secrets", ".", "--format", "json"], root);
+    assert_eq!(code, 1, "{err}");
+    let doc = json(&out);
+    let findings = doc["findings"].as_array().expect("findings");
+    assert_eq!(findings.len(), 1, "one secret, two places: {out}");
+    let locations = findings[0]["locations"].as_array().expect("locations");
+    let places: Vec<(&str, &str)> = locations
+        .iter()
+        .map(|l| {
+            (
+                l["path"].as_str().unwrap_or(""),
+                l["context"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        places,
+        vec![("config.py", "tracked"), ("values.yaml", "untracked")]
+    );
+    assert_eq!(findings[0]["secret"], "AKIA****");
+    assert!(!out.contains(KEY_A), "output must be redacted");
+
+    let (code, out, _) = vouch(&["secrets", ".", "--all-files", "--format", "json"], root);
+    assert_eq!(code, 1);
+    assert_eq!(
+        json(&out)["findings"].as_array().map(Vec::len),
+        Some(2),
+        "{out}"
+    );
+}
+
+#[test]
+fn history_attributes_each_secret_to_the_commit_that_introduced_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    git(root, &["init", "-q"]);
+    std::fs::write(root.join("app.py"), format!("KEY = \"{KEY_A}\"\n")).expect("write");
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-qm", "add key"]);
+    let first = String::from_utf8(
+        Command::new("git")
+            .arg("-C")
+            .arg(root)
+            .args(["rev-parse", "HEAD"])
+            .output()
+            .expect("git")
+            .stdout,
+    )
+    .expect("utf8")
+    .trim()
+    .to_string();
+    std::fs::write(root.join("app.py"), "import os\nKEY = os.environ['KEY']\n").expect("write");
+    std::fs::write(root.join("deploy.yaml"), format!("key: {KEY_B}\n")).expect("write");
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-qm", "move key"]);
+
+    let (code, out, err) = vouch(&["secrets", ".", "--history", "--format", "json"], root);
+    assert_eq!(code, 1, "{err}");
+    let doc = json(&out);
+    assert_eq!(doc["scanned"]["commits"], 2);
+    let findings = doc["findings"].as_array().expect("findings");
+    assert_eq!(findings.len(), 2, "{out}");
+    let removed = findings
+        .iter()
+        .find(|f| f["locations"][0]["path"] == "app.py")
+        .expect("the removed key is still found in history");
+    assert_eq!(removed["locations"][0]["commit"], first.as_str());
+    assert_eq!(removed["locations"][0]["at_head"], false);
+    let present = findings
+        .iter()
+        .find(|f| f["locations"][0]["path"] == "deploy.yaml")
+        .expect("the current key");
+    assert_eq!(present["locations"][0]["at_head"], true);
+}
+
+#[test]
+fn baseline_accepts_known_findings_and_reports_new_ones() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    std::fs::write(root.join("a.env"), format!("AWS_ACCESS_KEY_ID={KEY_A}\n")).expect("write");
+    let (_, out, _) = vouch(&["secrets", ".", "--format", "json"], root);
+    std::fs::write(root.join("baseline.json"), &out).expect("write");
+    // The known secret moves to another line: still accepted.
+    std::fs::write(
+        root.join("a.env"),
+        format!("\n\nAWS_ACCESS_KEY_ID={KEY_A}\n"),
+    )
+    .expect("write");
+    let (code, out, _) = vouch(&["secrets", ".", "--baseline", "baseline.json"], root);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("(0 new)"), "{out}");
+    std::fs::write(root.join("b.env"), format!("AWS_ACCESS_KEY_ID={KEY_B}\n")).expect("write");
+    let (code, out, _) = vouch(&["secrets", ".", "--baseline", "baseline.json"], root);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("(1 new)"), "{out}");
+
+    std::fs::write(root.join("broken.json"), "{ not json").expect("write");
+    let (code, _, err) = vouch(&["secrets", ".", "--baseline", "broken.json"], root);
+    assert_eq!(code, 2);
+    assert!(err.contains("broken.json"), "{err}");
+}
+
+#[test]
+fn one_gib_single_line_file_is_streamed_and_its_secret_found() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("huge.log");
+    let mut file = std::io::BufWriter::new(std::fs::File::create(&path).expect("create"));
+    let chunk = vec![b'a'; 8 << 20];
+    for _ in 0..128 {
+        file.write_all(&chunk).expect("write");
+    }
+    write!(file, " aws key {KEY_A} end").expect("write");
+    drop(file);
+    let started = std::time::Instant::now();
+    let (code, out, err) = vouch(&["secrets", ".", "--format", "json"], dir.path());
+    assert_eq!(code, 1, "{err}");
+    let doc = json(&out);
+    let f = &doc["findings"][0];
+    assert_eq!(f["locations"][0]["line"], 1);
+    assert_eq!(f["locations"][0]["column"], (1u64 << 30) + 10);
+    assert!(doc["scanned"]["bytes"].as_u64().unwrap_or(0) > 1 << 30);
+    assert!(started.elapsed().as_secs() < 120, "bounded time");
+}
+
+#[test]
+fn ten_million_keyword_hits_end_quickly() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = "akia ".repeat(10_000_000);
+    std::fs::write(dir.path().join("hits.txt"), text).expect("write");
+    std::fs::write(dir.path().join("blob.bin"), [0u8, 1, 2, 0, 255, 0]).expect("write");
+    std::fs::write(
+        dir.path().join("bad-utf8.txt"),
+        b"\xff\xfe key AKIAZ3MNQ7WXYR4TPLKB \xc3\x28",
+    )
+    .expect("write");
+    let started = std::time::Instant::now();
+    let (code, out, err) = vouch(&["secrets", ".", "--format", "json"], dir.path());
+    assert_eq!(code, 1, "{err}");
+    let doc = json(&out);
+    let paths: Vec<&str> = doc["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| f["locations"][0]["path"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(paths, vec!["bad-utf8.txt"], "{out}");
+    assert!(started.elapsed().as_secs() < 60, "bounded time");
+}
