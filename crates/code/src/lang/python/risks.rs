@@ -110,9 +110,14 @@ fn debug_assignment(ctx: &Ctx<'_>, assign: Node<'_>, out: &mut FileCode) {
     }
     let target = ctx.text(left);
     let path = ctx.path.to_ascii_lowercase();
+    // A Django settings module: the root one (INSTALLED_APPS) or a per-environment file of a
+    // `settings/` package.
+    let django_settings = super::django_settings::is_settings_module(ctx)
+        || path.contains("/settings/")
+        || path.starts_with("settings/");
     if target == "DEBUG"
         && at_module_level(assign)
-        && path.contains("settings")
+        && django_settings
         && !is_dev_settings_path(&path)
     {
         fact(
@@ -263,6 +268,12 @@ fn is_placeholder(value: &str) -> bool {
         )
 }
 
+/// Token names also name cookies and headers (`CSRF_TOKEN = "csrftoken"`): a token value
+/// must look generated (a digit or symbol, or long).
+fn looks_random(value: &str) -> bool {
+    value.len() >= 16 || value.chars().any(|c| !c.is_ascii_alphabetic())
+}
+
 fn credential(out: &mut FileCode, node: Node<'_>, value: String, detail: String) {
     out.facts.push(Fact {
         secret: Some(value),
@@ -343,6 +354,7 @@ fn credential_assignment(ctx: &Ctx<'_>, assign: Node<'_>, out: &mut FileCode) {
     }
     if let Some(value) = literal(right, ctx.src)
         && !is_placeholder(&value)
+        && (!target.to_ascii_lowercase().ends_with("token") || looks_random(&value))
     {
         let detail = format!("{target} is a literal credential");
         credential(out, assign, value, detail);

@@ -253,19 +253,13 @@ fn weak_hash(ctx: &Ctx<'_>, call: Node<'_>, qualified: &str, out: &mut FileCode)
     }
 }
 
-const SECRET_WORDS: &[&str] = &[
-    "token",
-    "password",
-    "secret",
-    "api_key",
-    "apikey",
-    "otp",
-    "nonce",
-    "salt",
-    "session_id",
-    "reset_code",
-    "verification_code",
+/// Name parts (split on `_`) that say a value is a secret: `reset_token`, `otp`, `salt`.
+const SECRET_PARTS: &[&str] = &[
+    "token", "tokens", "password", "passwd", "secret", "apikey", "otp", "nonce", "salt",
 ];
+
+/// Whole-name fragments that say the same across two parts.
+const SECRET_NAMES: &[&str] = &["api_key", "session_id", "reset_code", "verification_code"];
 
 fn insecure_random(ctx: &Ctx<'_>, call: Node<'_>, qualified: &str, out: &mut FileCode) {
     if !matches!(
@@ -280,9 +274,12 @@ fn insecure_random(ctx: &Ctx<'_>, call: Node<'_>, qualified: &str, out: &mut Fil
     ) {
         return;
     }
+    // Whole parts only: `tokenize` or `footprint` do not make secrets.
     let names_secret = |name: &str| {
         let n = name.to_ascii_lowercase();
-        SECRET_WORDS.iter().any(|w| n.contains(w))
+        n.split(|c: char| !c.is_ascii_alphanumeric())
+            .any(|part| SECRET_PARTS.contains(&part))
+            || SECRET_NAMES.iter().any(|w| n.contains(w))
     };
     // The variable it is assigned to, or the function it is in, says what it makes.
     let target = syntax::ancestor_of_kind(call, &["assignment", "return_statement"])

@@ -513,3 +513,28 @@ async def ws(websocket: WebSocket):
     assert!(!has(&f, |k| *k == FactKind::RiskUnsafeDeserialization));
 }
 
+#[test]
+fn name_based_traps_stay_silent() {
+    let f = run(
+        "app/config/settings.py",
+        r#"
+import random
+
+CSRF_TOKEN = "csrftoken"
+DEBUG = True
+
+def tokenize(words):
+    return random.sample(words, len(words))
+
+def footprint():
+    return random.randint(1, 6)
+"#,
+    );
+    assert!(f.facts.is_empty(), "{:?}", f.facts);
+    let f = run(
+        "shop/settings/production.py",
+        "from .base import *\nDEBUG = True\nAPI_TOKEN = \"4f8a9c2e1b7d\"\n",
+    );
+    assert!(has(&f, |k| *k == FactKind::RiskDebugMode));
+    assert!(has(&f, |k| *k == FactKind::RiskHardcodedCredential));
+}
