@@ -6,7 +6,7 @@ use super::ctx::{
     Ctx, args, callee, decorator_expr, decorators, env_read, fact, function_name, is_true, kwarg,
     literal,
 };
-use crate::model::{Fact, FactKind, FileCode};
+use crate::model::{Fact, FactKind, FileCode, LinkHint};
 use crate::syntax;
 use tree_sitter::Node;
 
@@ -416,6 +416,14 @@ fn observability(ctx: &Ctx<'_>, call: Node<'_>, q: &str, last: &str, out: &mut F
         }
         _ => {}
     }
+    if last == "update"
+        && callee(call, src).ends_with("conf.update")
+        && CELERY_TIME_SETTINGS
+            .iter()
+            .any(|k| kwarg(call, src, k).is_some())
+    {
+        celery_time_limit(out, call, "app.conf.update(task_time_limit=...)");
+    }
     if last == "FastAPI" && kwarg(call, src, "lifespan").is_some() {
         fact(
             out,
@@ -489,14 +497,7 @@ fn decorated(ctx: &Ctx<'_>, def: Node<'_>, out: &mut FileCode) {
             "call" => callee(expr, ctx.src),
             _ => ctx.text(expr),
         };
-        let q = if expr.kind() == "call" {
-            ctx.qualified(expr)
-        } else {
-            ctx.imports
-                .get(name)
-                .cloned()
-                .unwrap_or_else(|| name.to_string())
-        };
+        let q = ctx.qualify(name);
         let last = name.rsplit('.').next().unwrap_or(name);
         let fname = function_name(def, ctx.src);
         match last {
@@ -611,8 +612,12 @@ fn job_task(
     deco: Node<'_>,
     out: &mut FileCode,
 ) {
-    let celery = q.starts_with("celery")
-        || ctx.imports_any(&["celery"]) && (name.ends_with(".task") || name == "shared_task");
+    // `@shared_task`, `@app.task` with `app = Celery(...)` here or imported from a module
+    // named for Celery (`proj/celery_app.py`).
+    let celery = q.starts_with("celery.")
+        || (name.ends_with(".task")
+            && (ctx.imports_any(&["celery"])
+                || q.split('.').rev().skip(2).any(|m| m.contains("celery"))));
     let dramatiq = q.starts_with("dramatiq");
     if !celery && !dramatiq {
         return;
@@ -632,6 +637,25 @@ fn job_task(
     );
 }
 
+/// Private hint scope: a project-wide Celery time limit is configured (read by `link`).
+pub const CELERY_TIME_LIMIT: &str = "\0pycelery:time-limit";
+
+const CELERY_TIME_SETTINGS: &[&str] = &[
+    "task_time_limit",
+    "task_soft_time_limit",
+    "CELERY_TASK_TIME_LIMIT",
+    "CELERY_TASK_SOFT_TIME_LIMIT",
+    "CELERYD_TASK_TIME_LIMIT",
+];
+
+fn celery_time_limit(out: &mut FileCode, node: Node<'_>, how: &str) {
+    out.link_hints.push(LinkHint::Guard {
+        scope: CELERY_TIME_LIMIT.into(),
+        evidence: how.into(),
+        line: syntax::pos(node).line,
+    });
+}
+
 fn assigned(ctx: &Ctx<'_>, assign: Node<'_>, out: &mut FileCode) {
     let (Some(left), Some(right)) = (
         assign.child_by_field_name("left"),
@@ -639,6 +663,10 @@ fn assigned(ctx: &Ctx<'_>, assign: Node<'_>, out: &mut FileCode) {
     ) else {
         return;
     };
+    let last = ctx.text(left).rsplit('.').next().unwrap_or("");
+    if CELERY_TIME_SETTINGS.contains(&last) && right.kind() != "none" {
+        celery_time_limit(out, assign, ctx.text(left));
+    }
     let target = ctx.text(left);
     if target.ends_with("state.limiter") {
         fact(

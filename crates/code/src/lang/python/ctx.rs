@@ -167,7 +167,11 @@ impl<'t> Ctx<'t> {
         let Some(f) = call.child_by_field_name("function") else {
             return String::new();
         };
-        let name = self.text(f);
+        self.qualify(self.text(f))
+    }
+
+    /// A dotted name as written, with its first segment resolved through the imports.
+    pub fn qualify(&self, name: &str) -> String {
         let (first, rest) = match name.split_once('.') {
             Some((a, b)) => (a, Some(b)),
             None => (name, None),

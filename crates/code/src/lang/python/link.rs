@@ -2,8 +2,9 @@
 //! (a router imported from another module) become the `app/routers/users.py::router` scope keys
 //! its routes use; roles carried by mount guards (`[roles: admin]`) reach the routes below.
 
+use super::capabilities::CELERY_TIME_LIMIT;
 use super::django_views::{GLOBAL, VIEW, VIEW_REF, ViewInfo};
-use crate::model::{Auth, FileCode, Language, LinkHint};
+use crate::model::{Auth, FactKind, FileCode, Language, LinkHint};
 use std::collections::HashMap;
 
 pub fn link(files: &mut [FileCode]) {
@@ -23,7 +24,43 @@ pub fn link(files: &mut [FileCode]) {
         }
     }
     django_views(files, &modules);
+    celery_time_limits(files);
     propagate_roles(files);
+}
+
+/// A project-wide Celery time limit (`task_time_limit` in the Celery config or Django
+/// settings) completes the limits of tasks that configure retries themselves.
+fn celery_time_limits(files: &mut [FileCode]) {
+    let mut global = None;
+    for file in files.iter_mut() {
+        file.link_hints.retain(|hint| match hint {
+            LinkHint::Guard {
+                scope, evidence, ..
+            } if scope == CELERY_TIME_LIMIT => {
+                global.get_or_insert_with(|| format!("{evidence} in {}", file.path));
+                false
+            }
+            _ => true,
+        });
+    }
+    let Some(global) = global else { return };
+    for file in files.iter_mut() {
+        for fact in &mut file.facts {
+            if fact.kind != (FactKind::JobQueue { limits: false })
+                || !fact.detail.starts_with("Celery task")
+            {
+                continue;
+            }
+            if let Some(task) = fact.detail.strip_suffix(" with retries but no time limit") {
+                fact.kind = FactKind::JobQueue { limits: true };
+                fact.detail =
+                    format!("{task} with retries and the project-wide time limit ({global})");
+            } else if let Some(task) = fact.detail.strip_suffix(" with no time limit or retries") {
+                fact.detail =
+                    format!("{task} with the project-wide time limit ({global}) but no retries");
+            }
+        }
+    }
 }
 
 /// Gives Django routes the methods, guard and roles of the view they call, then drops the

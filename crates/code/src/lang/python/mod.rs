@@ -74,6 +74,8 @@ pub const TRIGGERS: &[&str] = &[
     "celery",
     "Celery",
     "shared_task",
+    "time_limit",
+    "TIME_LIMIT",
     "enqueue",
     "dramatiq",
     "pika",

@@ -538,3 +538,25 @@ def footprint():
     assert!(has(&f, |k| *k == FactKind::RiskDebugMode));
     assert!(has(&f, |k| *k == FactKind::RiskHardcodedCredential));
 }
+
+#[test]
+fn celery_project_time_limit_completes_task_limits() {
+    let config = run(
+        "app/celery_app.py",
+        "from celery import Celery\napp = Celery('x')\napp.conf.update(task_time_limit=300, task_acks_late=True)\n",
+    );
+    let tasks = run(
+        "app/tasks.py",
+        "from app.celery_app import app\n\n@app.task(autoretry_for=(IOError,), retry_backoff=True)\ndef a():\n    pass\n\n@app.task\ndef b():\n    pass\n",
+    );
+    let index = CodeIndex::build(vec![config, tasks]);
+    let limits: Vec<bool> = index
+        .facts()
+        .filter_map(|(_, f)| match f.kind {
+            FactKind::JobQueue { limits } => Some(limits),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(limits, vec![true, false]);
+    assert!(index.files.iter().all(|f| f.link_hints.is_empty()));
+}
