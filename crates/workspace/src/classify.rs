@@ -357,7 +357,14 @@ pub fn is_test_path(rel: &str) -> bool {
 /// Whether a path is documentation or an example (docs/, examples/, README, *.md).
 pub fn is_docs_or_example_path(rel: &str) -> bool {
     let lower = rel.to_ascii_lowercase();
-    lower.split('/').any(|p| {
+    // Inside a JVM source root, folders are package names: `com/example/shop` is the package
+    // Spring Initializr generates, not an examples folder.
+    let folders = ["src/main/", "src/test/"]
+        .iter()
+        .filter_map(|root| lower.find(root))
+        .min()
+        .map_or(lower.as_str(), |i| &lower[..i]);
+    folders.split('/').any(|p| {
         matches!(
             p,
             "docs" | "doc" | "documentation" | "examples" | "example" | "samples" | "sample"
@@ -370,6 +377,17 @@ pub fn is_docs_or_example_path(rel: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn jvm_package_named_example_is_code() {
+        assert!(!is_docs_or_example_path(
+            "src/main/java/com/example/shop/OrderController.java"
+        ));
+        assert!(is_docs_or_example_path(
+            "examples/demo/src/main/java/com/acme/Demo.java"
+        ));
+        assert!(is_docs_or_example_path("docs/guide.md"));
+    }
 
     #[test]
     fn names() {

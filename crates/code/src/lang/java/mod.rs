@@ -1,12 +1,168 @@
-//! java extractor.
+//! Java extractor: Spring MVC/WebFlux (routes, Spring Security annotations and
+//! `SecurityFilterChain` URL rules), Spring GraphQL, JAX-RS, WebSocket endpoints, the risky sinks
+//! and wired capabilities of a Spring Boot service, and its config values.
+
+mod ast;
+mod capabilities;
+mod config;
+mod crypto;
+mod link;
+mod resilience;
+mod routes;
+mod security;
+mod sinks;
+mod taint;
+mod web;
 
 use crate::model::FileCode;
 use tree_sitter::Tree;
 
 /// Words without which a file cannot yield a fact for this extractor (the parse is skipped).
 /// Every construct the extractor recognises must contain one of them.
-pub const TRIGGERS: &[&str] = &[];
+pub const TRIGGERS: &[&str] = &[
+    // routes and security
+    "Mapping",
+    "@Path",
+    "@ApplicationPath",
+    "ServerEndpoint",
+    "registerWebSocketHandlers",
+    "registerStompEndpoints",
+    "org.springframework.security",
+    "authorizeHttpRequests",
+    "authorizeRequests",
+    "authorizeExchange",
+    "MethodSecurity",
+    "HealthIndicator",
+    "UNAUTHORIZED",
+    "FORBIDDEN",
+    "\"Authorization\"",
+    "(401",
+    "(403",
+    // config values
+    "static final",
+    "@Value",
+    "ConfigurationProperties",
+    "getenv",
+    // injection sinks (SQL concatenation always carries an SQL keyword literal)
+    "SELECT ",
+    "select ",
+    "INSERT ",
+    "insert ",
+    "UPDATE ",
+    "update ",
+    "DELETE ",
+    "delete ",
+    " WHERE ",
+    " where ",
+    "ORDER BY",
+    "order by",
+    "Runtime",
+    "ProcessBuilder",
+    "ObjectInputStream",
+    "XMLDecoder",
+    "DefaultTyping",
+    // auth and crypto
+    "Jwts",
+    "JWT.",
+    "Algorithm.none",
+    "MessageDigest",
+    "DigestUtils",
+    "ncoder",
+    "Random",
+    "Math.random",
+    "assword",
+    "oken",
+    "ecret",
+    "piKey",
+    "API_KEY",
+    "PermissionEvaluator",
+    "AuthorizationManager",
+    "AccessDecision",
+    "isAuthorized",
+    "canAccess",
+    "hasAccess",
+    "isAllowed",
+    "authorize",
+    // HTTP layer
+    "CrossOrigin",
+    "llowedOrigin",
+    "Access-Control-Allow-Origin",
+    "ExceptionHandler",
+    "dempotency",
+    // resilience
+    "RateLimiter",
+    "@Retry",
+    "Retryable",
+    "Retry.",
+    "RetryTemplate",
+    "BackOff",
+    "CircuitBreaker",
+    "HystrixCommand",
+    "FeignClient",
+    "KafkaListener",
+    "RabbitListener",
+    "tryConsume",
+    "tryAcquire",
+    "setMax",
+    "axInMemorySize",
+    "getContentLength",
+    "MultipartConfigElement",
+    "RestTemplate",
+    "WebClient",
+    "HttpClient",
+    "openConnection",
+    "OkHttpClient",
+    "Hikari",
+    "BasicDataSource",
+    "DriverManagerDataSource",
+    "SimpleDriverDataSource",
+    "WebSocket",
+    "DeadLetter",
+    "deadLetter",
+    "dead-letter",
+    // operations and observability
+    "ControllerAdvice",
+    "ExceptionMapper",
+    "SmartLifecycle",
+    "DisposableBean",
+    "SpringBootApplication",
+    "PreDestroy",
+    "ContextClosedEvent",
+    "addShutdownHook",
+    "setWaitForTasksToCompleteOnShutdown",
+    "ProblemDetail",
+    "MDC",
+    "X-Request",
+    "X-Correlation",
+    "SdkTracerProvider",
+    "OpenTelemetrySdk",
+    "SpanExporter",
+    "Sentry",
+    "Rollbar",
+    "Bugsnag",
+    "net.logstash",
+    "co.elastic.logging",
+    "EcsEncoder",
+    "io.micrometer.prometheus",
+    "PasswordValidator",
+    "LengthRule",
+];
 
-pub fn extract(_path: &str, _src: &[u8], _tree: &Tree, _out: &mut FileCode) {}
+pub fn extract(path: &str, src: &[u8], tree: &Tree, out: &mut FileCode) {
+    let ctx = ast::Ctx {
+        src,
+        root: tree.root_node(),
+    };
+    config::extract(&ctx, out);
+    let handlers = routes::extract(&ctx, path, out);
+    security::extract(&ctx, path, out);
+    sinks::extract(&ctx, &handlers, out);
+    crypto::extract(&ctx, out);
+    web::extract(&ctx, &handlers, out);
+    resilience::extract(&ctx, out);
+    capabilities::extract(&ctx, &handlers, out);
+}
 
-pub fn link(_files: &mut [FileCode]) {}
+pub fn link(files: &mut [FileCode]) {
+    link::link(files);
+}
