@@ -64,8 +64,63 @@ pub fn extract(path: &str, src: &[u8]) -> Option<FileCode> {
         return Some(out);
     };
     out.parse_errors = syntax_errors(&tree);
-    lang::extract(language, path, src, &tree, &mut out);
+    let depth = max_depth(&tree);
+    if depth > MAX_EXTRACT_DEPTH {
+        out.skipped = Some(format!(
+            "not analysed: nesting {depth} levels deep (limit {MAX_EXTRACT_DEPTH})"
+        ));
+    } else if depth > DEEP {
+        // Extractors recurse over expressions; a deeply nested (usually generated) file gets a
+        // thread with room for that recursion instead of risking the worker's stack.
+        let (owned_path, owned_src, owned_tree) = (path.to_string(), src.to_vec(), tree.clone());
+        let mut taken = std::mem::take(&mut out);
+        let handle = std::thread::Builder::new()
+            .stack_size(DEEP_STACK)
+            .spawn(move || {
+                lang::extract(language, &owned_path, &owned_src, &owned_tree, &mut taken);
+                taken
+            });
+        out = match handle.map(|h| h.join()) {
+            Ok(Ok(done)) => done,
+            _ => FileCode {
+                path: path.to_string(),
+                language: Some(language),
+                skipped: Some("not analysed: the extractor failed on this file".into()),
+                ..FileCode::default()
+            },
+        };
+    } else {
+        lang::extract(language, path, src, &tree, &mut out);
+    }
     Some(out)
+}
+
+/// Nesting beyond which extraction runs on a thread with a larger stack.
+const DEEP: usize = 200;
+/// Nesting beyond which a file is not analysed at all (reported with the reason).
+const MAX_EXTRACT_DEPTH: usize = 20_000;
+const DEEP_STACK: usize = 1 << 30;
+
+/// Deepest nesting of the syntax tree, measured without recursion.
+fn max_depth(tree: &Tree) -> usize {
+    let mut cursor = tree.walk();
+    let (mut depth, mut max) = (0usize, 0usize);
+    loop {
+        if cursor.goto_first_child() {
+            depth += 1;
+            max = max.max(depth);
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                break;
+            }
+            if !cursor.goto_parent() {
+                return max;
+            }
+            depth -= 1;
+        }
+    }
 }
 
 /// Minified bundles and huge generated files are not code a reviewer reads.

@@ -4,7 +4,46 @@
 //! instead of a false pass.
 
 pub mod python {
-    pub const DETECTS: &[&str] = &[];
+    pub const DETECTS: &[&str] = &[
+        "CorsPolicy",
+        "DbPool",
+        "ErrorTracking",
+        "HasBodySizeLimit",
+        "HasBodyValidation",
+        "HasCircuitBreaker",
+        "HasGracefulShutdown",
+        "HasIdempotencyKey",
+        "HasPasswordPolicy",
+        "HasRateLimiter",
+        "HasRecoveryMiddleware",
+        "HasRequestId",
+        "HasRetryBackoff",
+        "HasSettingsLayer",
+        "HasStructuredErrors",
+        "HasStructuredLogging",
+        "HasTracing",
+        "HttpClientCall",
+        "JobQueue",
+        "MetricsEndpoint",
+        "PasswordSet",
+        "QueueConsumer",
+        "RiskAuthAlwaysAllows",
+        "RiskDebugMode",
+        "RiskExceptionToClient",
+        "RiskGraphqlIntrospection",
+        "RiskHardcodedCredential",
+        "RiskInsecureRandom",
+        "RiskJwtSecretFallback",
+        "RiskJwtUnverified",
+        "RiskShellInjection",
+        "RiskSqlInterpolation",
+        "RiskSsrf",
+        "RiskStub",
+        "RiskUnsafeDeserialization",
+        "RiskUnvalidatedBody",
+        "RiskWeakPasswordHash",
+        "WebSocketHandler",
+    ];
     pub const ABSENT: &[(&str, &str)] = &[];
 }
 
