@@ -1,8 +1,8 @@
 //! Which paths count as the project's own, deployed material.
 
 use std::sync::Arc;
-use vouch_workspace::facts::test_files::is_test_like;
-use vouch_workspace::{FileEntry, Workspace, is_docs_or_example_path, is_test_path};
+use vouch_workspace::facts::test_files::is_test_like_given;
+use vouch_workspace::{FileEntry, FileKind, Workspace, is_docs_or_example_path, is_test_path};
 
 pub use vouch_workspace::facts::paths::{file_name, is_fixture_path, is_vendored};
 
@@ -49,13 +49,17 @@ impl PathClass {
     const DOCS: u8 = 4;
     const TEST_LIKE: u8 = 8;
 
-    pub fn of(rel: &str) -> PathClass {
+    /// Classes of a file; "test-like" is only computed for source files (the only ones asked).
+    pub fn of(f: &FileEntry) -> PathClass {
+        let rel = f.rel.as_str();
+        let test = is_test_path(rel);
+        let test_like = matches!(f.kind, FileKind::Source(_)) && is_test_like_given(rel, test);
         let mut bits = 0;
         for (yes, bit) in [
             (is_vendored(rel), Self::VENDORED),
-            (is_test_path(rel), Self::TEST),
+            (test, Self::TEST),
             (is_docs_or_example_path(rel), Self::DOCS),
-            (is_test_like(rel), Self::TEST_LIKE),
+            (test_like, Self::TEST_LIKE),
         ] {
             if yes {
                 bits |= bit;
@@ -79,7 +83,7 @@ impl PathClass {
     pub fn docs_or_example(self) -> bool {
         self.has(Self::DOCS)
     }
-    /// `vouch_workspace::facts::test_files::is_test_like`.
+    /// `vouch_workspace::facts::test_files::is_test_like` (source files only).
     pub fn test_like(self) -> bool {
         self.has(Self::TEST_LIKE)
     }
@@ -94,7 +98,7 @@ impl PathClasses {
         ws.cached(|ws| {
             use rayon::prelude::*;
             PathClasses {
-                classes: ws.files.par_iter().map(|f| PathClass::of(&f.rel)).collect(),
+                classes: ws.files.par_iter().map(PathClass::of).collect(),
             }
         })
     }
@@ -129,10 +133,24 @@ mod tests {
             "tests/fixtures/alerts.yml",
             "web/node_modules/k6/index.js",
             "e2e/login.spec.ts",
+            "pkg/test_helpers.go",
         ] {
-            let c = PathClass::of(rel);
+            let entry = FileEntry {
+                rel: rel.to_string(),
+                kind: vouch_workspace::classify(rel),
+                size: 0,
+                tracked: None,
+                binary: false,
+                text: None,
+            };
+            let c = PathClass::of(&entry);
             assert_eq!(c.product(), is_product_path(rel), "{rel}");
-            assert_eq!(c.test_like(), is_test_like(rel), "{rel}");
+            let source = matches!(entry.kind, FileKind::Source(_));
+            assert_eq!(
+                c.test_like(),
+                source && vouch_workspace::facts::test_files::is_test_like(rel),
+                "{rel}"
+            );
         }
     }
 }

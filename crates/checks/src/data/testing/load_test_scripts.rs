@@ -134,7 +134,7 @@ fn candidate(rel: &str) -> bool {
 fn scripts(ws: &Workspace) -> Vec<Finding> {
     let mut out = Vec::new();
     for f in &ws.files {
-        if f.binary || is_vendored(&f.rel) || is_docs_or_example(&f.rel) {
+        if f.binary {
             continue;
         }
         let name = file_name(&f.rel).to_ascii_lowercase();
@@ -154,6 +154,9 @@ fn scripts(ws: &Workspace) -> Vec<Finding> {
             }
             _ => continue,
         };
+        if is_vendored(&f.rel) || is_docs_or_example(&f.rel) {
+            continue;
+        }
         let Some(head) = read_head(ws, &f.rel, 16 * 1024) else {
             continue;
         };
