@@ -1,6 +1,11 @@
 //! Facts gathered in the one pass that reads every text file: merge-conflict markers, private
 //! key blocks, and reads of environment variables. One Aho-Corasick automaton finds all the
-//! needles in a single scan; lines are only computed around a hit.
+//! needles in a single scan; lines are only computed around a hit. The same read also
+//! inspects test files ([`test_files`]) and notes which words un-kept YAML files contain
+//! ([`YAML_WORDS`]), so no control reads those files again.
+
+pub mod paths;
+pub mod test_files;
 
 use crate::classify::FileKind;
 use aho_corasick::AhoCorasick;
@@ -29,6 +34,11 @@ pub struct Facts {
     /// One representative read per variable name, in application code only (see
     /// [`crate::env_reads::represents_better`]): bounded by the number of distinct names.
     pub env_read_names: std::collections::BTreeMap<String, crate::env_reads::EnvRead>,
+    /// Test files (see [`test_files::is_candidate`]), sorted by path.
+    pub test_files: Vec<test_files::TestFileFacts>,
+    /// YAML files the walk parsed but did not keep, with the set of [`YAML_WORDS`] each
+    /// contains (bit i = word i), sorted by path.
+    pub unkept_yaml: Vec<(String, u32)>,
 }
 
 impl Facts {
@@ -37,6 +47,8 @@ impl Facts {
         self.private_keys.extend(other.private_keys);
         self.env_reads.extend(other.env_reads);
         self.inline_ignores.extend(other.inline_ignores);
+        self.test_files.extend(other.test_files);
+        self.unkept_yaml.extend(other.unkept_yaml);
         for read in other.env_read_names.into_values() {
             self.add_env_read(read);
         }
@@ -58,8 +70,18 @@ impl Facts {
             .is_ok()
     }
 
+    /// The [`YAML_WORDS`] mask of an un-kept YAML file (after [`Facts::sort`]).
+    pub fn unkept_yaml_words(&self, path: &str) -> Option<u32> {
+        self.unkept_yaml
+            .binary_search_by(|(p, _)| p.as_str().cmp(path))
+            .ok()
+            .map(|i| self.unkept_yaml[i].1)
+    }
+
     pub fn sort(&mut self) {
         self.inline_ignores.sort();
+        self.test_files.sort_by(|a, b| a.rel.cmp(&b.rel));
+        self.unkept_yaml.sort_by(|a, b| a.0.cmp(&b.0));
         for v in [
             &mut self.conflict_markers,
             &mut self.private_keys,
@@ -92,6 +114,41 @@ static INLINE_IGNORE: LazyLock<memmem::Finder<'static>> =
 static PRIVATE_KEY: LazyLock<memmem::Finder<'static>> =
     LazyLock::new(|| memmem::Finder::new("PRIVATE KEY"));
 
+/// Words the data controls look for in YAML files the workspace does not keep (Artillery
+/// scenarios, Chaos Toolkit experiments, CloudFormation, SLO specs, log shippers): the walk
+/// records which of them each such file contains, so only files that may match are read again.
+pub const YAML_WORDS: [&str; 17] = [
+    "scenarios",
+    "steady-state-hypothesis",
+    "AWSTemplateFormatVersion",
+    "AWS::",
+    "slos",
+    "SLO",
+    "ServiceLevel",
+    "clients",
+    "output.",
+    "sinks",
+    "pipeline",
+    "outputs",
+    "scrape_configs",
+    "filebeat",
+    "sources",
+    "pipelines",
+    "exporters",
+];
+
+static YAML_FINDERS: LazyLock<Vec<memmem::Finder<'static>>> =
+    LazyLock::new(|| YAML_WORDS.iter().map(memmem::Finder::new).collect());
+
+/// Bit i is set when `text` contains `YAML_WORDS[i]`.
+pub fn yaml_words(text: &str) -> u32 {
+    YAML_FINDERS
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.find(text.as_bytes()).is_some())
+        .fold(0, |mask, (i, _)| mask | 1 << i)
+}
+
 /// Scans one file's bytes. Rare needles use SIMD substring search over the whole file
 /// (`<<<<<<<`, `PRIVATE KEY`); common-prefixed env-read needles run only on source files.
 pub fn scan(path: &str, kind: FileKind, bytes: &[u8]) -> Facts {
@@ -116,6 +173,13 @@ pub fn scan(path: &str, kind: FileKind, bytes: &[u8]) -> Facts {
                 facts.add_env_read(read);
             }
         }
+    }
+    if let FileKind::Source(lang) = kind
+        && test_files::is_candidate(path)
+    {
+        facts
+            .test_files
+            .push(test_files::inspect(path, lang, bytes));
     }
     facts
 }

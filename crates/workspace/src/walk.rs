@@ -242,6 +242,12 @@ fn inspect(rel: &str, kind: FileKind, entry: &mut FileEntry, bytes: &[u8], out: 
         parse_config(rel, kind, &text, out);
         if keeps_text_after_parse(kind, out) {
             entry.text = Some(text);
+        } else if kind == FileKind::Yaml {
+            // Not kept: note the words some controls look for, so they re-read only the
+            // few files that may match.
+            out.facts
+                .unkept_yaml
+                .push((rel.to_string(), facts::yaml_words(&text.text)));
         }
     }
 }

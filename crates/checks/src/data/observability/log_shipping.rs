@@ -201,8 +201,7 @@ fn config_files(ws: &Workspace) -> Vec<Finding> {
 fn yaml_configs(ws: &Workspace, notes: &mut Vec<Finding>) -> Vec<Finding> {
     let mut out = Vec::new();
     // Each configuration below needs a pair of keys: files lacking every pair are not parsed.
-    let wanted = |text: &str| {
-        let has = |w: &str| text.contains(w);
+    let wanted = |has: &dyn Fn(&str) -> bool| {
         ["clients", "output.", "sinks", "pipeline", "outputs"]
             .iter()
             .any(|n| has(n))

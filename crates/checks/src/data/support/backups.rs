@@ -547,7 +547,7 @@ fn google_sql(block: &TfBlock, label: &str, b: &mut Backups) {
 /// Crontab files, `/etc/cron.d` entries and systemd timers.
 fn cron_files(ws: &Workspace, b: &mut Backups) {
     for f in &ws.files {
-        if !is_product_path(&f.rel) || f.binary {
+        if f.binary {
             continue;
         }
         let name = file_name(&f.rel).to_ascii_lowercase();
@@ -556,7 +556,7 @@ fn cron_files(ws: &Workspace, b: &mut Backups) {
             || name.ends_with(".crontab")
             || f.rel.contains("cron.d/");
         let timer = name.ends_with(".timer");
-        if !crontab && !timer {
+        if !crontab && !timer || !is_product_path(&f.rel) {
             continue;
         }
         let Some(src) = ws.text(&f.rel) else {
@@ -661,9 +661,9 @@ fn helm_templates(ws: &Workspace, b: &mut Backups) {
 fn unscheduled(ws: &Workspace, b: &mut Backups) {
     for f in &ws.files {
         let name = file_name(&f.rel).to_ascii_lowercase();
-        if !is_product_path(&f.rel)
-            || !(f.kind == FileKind::Shell || name.ends_with(".py"))
+        if !(f.kind == FileKind::Shell || name.ends_with(".py"))
             || !name.contains("backup")
+            || !is_product_path(&f.rel)
         {
             continue;
         }

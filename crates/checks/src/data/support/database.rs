@@ -6,7 +6,7 @@
 //! text itself), and finally driver imports at the top of the source files.
 
 use super::migrations::Migrations;
-use super::paths::{file_name, is_evidence_path, is_product_path};
+use super::paths::{PathClasses, file_name, is_evidence_path, is_product_path};
 use super::terraform::Terraform;
 use super::text::{column_of, read_head};
 use crate::prelude::*;
@@ -812,10 +812,9 @@ static NUGET_REF: LazyLock<Regex> =
 /// Manifest text, for manifests whose dependencies the workspace did not parse (and for
 /// Gemfile, composer.json and *.csproj, which it does not read at all).
 fn from_manifest_text(ws: &Workspace, found: &mut Vec<Backing>) {
+    let parsed: std::collections::HashSet<&str> =
+        ws.dependencies.iter().map(|d| d.path.as_str()).collect();
     for f in &ws.files {
-        if !is_product_path(&f.rel) || ws.dependencies.iter().any(|d| d.path == f.rel) {
-            continue;
-        }
         let name = file_name(&f.rel);
         let registry = match f.kind {
             FileKind::Manifest(eco) => Registry::of(eco),
@@ -824,6 +823,9 @@ fn from_manifest_text(ws: &Workspace, found: &mut Vec<Backing>) {
             _ if name.ends_with(".csproj") => Registry::NuGet,
             _ => continue,
         };
+        if !is_product_path(&f.rel) || parsed.contains(f.rel.as_str()) {
+            continue;
+        }
         let Some(src) = ws.text(&f.rel) else {
             continue;
         };
@@ -991,11 +993,11 @@ fn gem_name(line: &str) -> Option<&str> {
 /// Driver imports at the top of non-test source files; returns why absence cannot be
 /// concluded when the budget runs out.
 fn from_imports(ws: &Workspace, found: &mut Vec<Backing>) -> Option<String> {
-    let sources: Vec<&str> = ws
-        .files
-        .iter()
-        .filter(|f| matches!(f.kind, FileKind::Source(_)) && is_product_path(&f.rel))
-        .map(|f| f.rel.as_str())
+    let classes = PathClasses::get(ws);
+    let sources: Vec<&str> = classes
+        .files(ws)
+        .filter(|(f, class)| matches!(f.kind, FileKind::Source(_)) && class.product())
+        .map(|(f, _)| f.rel.as_str())
         .collect();
     for (i, rel) in sources.iter().enumerate() {
         if i >= MAX_SCANNED_SOURCES {

@@ -17,20 +17,34 @@ pub struct Section {
 /// Documentation files of the project (Markdown, reStructuredText, AsciiDoc, plain text in a
 /// docs folder); vendored files, examples, fixtures and change logs excluded.
 pub fn doc_files(ws: &Workspace) -> impl Iterator<Item = &FileEntry> {
-    ws.files.iter().filter(|f| {
-        let lower = f.rel.to_ascii_lowercase();
-        let name = super::paths::file_name(&lower);
-        let doc_ext = [".md", ".markdown", ".rst", ".adoc"]
-            .iter()
-            .any(|e| lower.ends_with(e))
-            || (lower.ends_with(".txt") && lower.split('/').any(|p| p == "docs" || p == "doc"));
-        doc_ext
-            && !f.binary
-            && super::paths::is_project_doc_path(&f.rel)
-            && !name.starts_with("changelog")
-            && !name.starts_with("history")
-            && !name.starts_with("license")
-    })
+    /// Indices into `ws.files`, found once for every control that reads documentation.
+    struct DocFiles(Vec<usize>);
+    let docs = ws.cached(|ws| {
+        DocFiles(
+            ws.files
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| is_doc_file(f))
+                .map(|(i, _)| i)
+                .collect(),
+        )
+    });
+    (0..docs.0.len()).map(move |i| &ws.files[docs.0[i]])
+}
+
+fn is_doc_file(f: &FileEntry) -> bool {
+    let lower = f.rel.to_ascii_lowercase();
+    let name = super::paths::file_name(&lower);
+    let doc_ext = [".md", ".markdown", ".rst", ".adoc"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+        || (lower.ends_with(".txt") && lower.split('/').any(|p| p == "docs" || p == "doc"));
+    doc_ext
+        && !f.binary
+        && super::paths::is_project_doc_path(&f.rel)
+        && !name.starts_with("changelog")
+        && !name.starts_with("history")
+        && !name.starts_with("license")
 }
 
 /// The sections of a document, in order.

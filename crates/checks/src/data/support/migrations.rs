@@ -1,6 +1,6 @@
 //! Versioned schema migrations, recognised by the layouts and markers of the common tools.
 
-use super::paths::{file_name, is_product_path};
+use super::paths::{PathClasses, file_name, is_product_path};
 use super::text::read_head;
 use crate::prelude::*;
 use regex::Regex;
@@ -66,8 +66,8 @@ static EF_CORE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{14}_\w+\.cs$
 
 fn build(ws: &Workspace) -> Migrations {
     let mut sets: BTreeMap<(&'static str, String), Vec<String>> = BTreeMap::new();
-    for f in &ws.files {
-        if f.binary || !is_product_path(&f.rel) {
+    for (f, class) in PathClasses::get(ws).files(ws) {
+        if f.binary || !class.product() {
             continue;
         }
         if let Some(tool) = tool_of(ws, &f.rel) {
@@ -215,10 +215,13 @@ fn configured_only(ws: &Workspace, sets: &[MigrationSet]) -> Vec<Finding> {
     let has = |tool: &str| sets.iter().any(|s| s.tool == tool);
     let mut out = Vec::new();
     for f in &ws.files {
-        if !is_product_path(&f.rel) {
+        let name = file_name(&f.rel);
+        if !matches!(name, "alembic.ini" | "schema.prisma" | "diesel.toml")
+            && !name.starts_with("knexfile.")
+            || !is_product_path(&f.rel)
+        {
             continue;
         }
-        let name = file_name(&f.rel);
         let (tool, what) = match name {
             "alembic.ini" => (
                 "Alembic",

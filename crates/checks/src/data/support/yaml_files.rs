@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 use std::sync::Arc;
+use vouch_workspace::facts::YAML_WORDS;
 use vouch_workspace::yaml::parse_str;
 use vouch_workspace::{FileKind, SourceText, Workspace, YamlDoc, YamlError, YamlRole};
 
@@ -49,19 +50,21 @@ impl YamlView<'_> {
 /// Calls `visit` for every YAML file (kept or not, vendored excluded) whose text contains any
 /// of `needles` (all files when `needles` is empty). Un-kept files are parsed on demand.
 pub fn for_each_yaml(ws: &Workspace, needles: &[&str], visit: impl FnMut(&YamlView<'_>)) {
-    let wanted = |text: &str| needles.is_empty() || needles.iter().any(|n| text.contains(n));
+    let wanted = |has: &dyn Fn(&str) -> bool| needles.is_empty() || needles.iter().any(|n| has(n));
     for_each_yaml_where(ws, wanted, visit);
 }
 
 /// Calls `visit` for every YAML file (kept or not, vendored excluded) whose text satisfies
-/// `wanted`, checked before an un-kept file is parsed.
+/// `wanted`, which asks `has(word)` ("does the text contain `word`?"). Un-kept files are
+/// read and parsed only when `wanted` holds: for them, the walk recorded which of
+/// `vouch_workspace::facts::YAML_WORDS` they contain; any other word makes this read the file.
 pub fn for_each_yaml_where(
     ws: &Workspace,
-    wanted: impl Fn(&str) -> bool,
+    wanted: impl Fn(&dyn Fn(&str) -> bool) -> bool,
     mut visit: impl FnMut(&YamlView<'_>),
 ) {
     for y in &ws.yaml {
-        if super::paths::is_vendored(&y.path) || !wanted(&y.text.text) {
+        if super::paths::is_vendored(&y.path) || !wanted(&|w: &str| y.text.text.contains(w)) {
             continue;
         }
         visit(&YamlView {
@@ -71,10 +74,23 @@ pub fn for_each_yaml_where(
         });
     }
     for path in &other_yaml(ws).paths {
+        if let Some(mask) = ws.facts.unkept_yaml_words(path) {
+            let unknown_word = std::cell::Cell::new(false);
+            let has = |w: &str| match YAML_WORDS.iter().position(|k| *k == w) {
+                Some(i) => mask & (1 << i) != 0,
+                None => {
+                    unknown_word.set(true);
+                    true
+                }
+            };
+            if !wanted(&has) && !unknown_word.get() {
+                continue;
+            }
+        }
         let Some(text) = ws.text(path) else {
             continue;
         };
-        if !wanted(&text.text) {
+        if !wanted(&|w: &str| text.text.contains(w)) {
             continue;
         }
         let docs = parse_str(&text.text);
@@ -83,5 +99,16 @@ pub fn for_each_yaml_where(
             docs: &docs,
             role: None,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use vouch_workspace::facts::{YAML_WORDS, yaml_words};
+
+    #[test]
+    fn words_of_a_file() {
+        assert!(YAML_WORDS.contains(&"steady-state-hypothesis"));
+        assert_eq!(yaml_words("pipelines:\n  logs:"), 1 << 10 | 1 << 15);
     }
 }

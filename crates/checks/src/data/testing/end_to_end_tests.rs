@@ -127,9 +127,6 @@ impl Check for EndToEndTests {
 fn other_suites(ws: &Workspace) -> Vec<Finding> {
     let mut out = Vec::new();
     for f in &ws.files {
-        if f.binary || is_vendored(&f.rel) || is_docs_or_example(&f.rel) {
-            continue;
-        }
         let name = file_name(&f.rel);
         let (marker, what) = if name.ends_with(".robot") {
             ("*** Test Cases ***", "Robot Framework suite")
@@ -140,6 +137,9 @@ fn other_suites(ws: &Workspace) -> Vec<Finding> {
         } else {
             continue;
         };
+        if f.binary || is_vendored(&f.rel) || is_docs_or_example(&f.rel) {
+            continue;
+        }
         let Some(head) = read_head(ws, &f.rel, 16 * 1024) else {
             continue;
         };

@@ -134,7 +134,7 @@ fn candidate(rel: &str) -> bool {
 fn scripts(ws: &Workspace) -> Vec<Finding> {
     let mut out = Vec::new();
     for f in &ws.files {
-        if f.binary || is_vendored(&f.rel) || is_docs_or_example(&f.rel) {
+        if f.binary {
             continue;
         }
         let name = file_name(&f.rel).to_ascii_lowercase();
@@ -154,6 +154,9 @@ fn scripts(ws: &Workspace) -> Vec<Finding> {
             }
             _ => continue,
         };
+        if is_vendored(&f.rel) || is_docs_or_example(&f.rel) {
+            continue;
+        }
         let Some(head) = read_head(ws, &f.rel, 16 * 1024) else {
             continue;
         };
@@ -208,11 +211,16 @@ fn commands(ws: &Workspace) -> Vec<Finding> {
     let mut out = Vec::new();
     for f in &ws.files {
         let name = file_name(&f.rel);
-        let ci = ws
-            .yaml
-            .iter()
-            .any(|y| y.path == f.rel && matches!(y.role, YamlRole::Ci(_)));
-        let runnable = f.kind == FileKind::Shell || name == "Makefile" || name == "Justfile" || ci;
+        // `ws.yaml` is sorted by path: a binary search, not a scan per file.
+        let ci = || {
+            f.kind == FileKind::Yaml
+                && ws
+                    .yaml
+                    .binary_search_by(|y| y.path.as_str().cmp(&f.rel))
+                    .is_ok_and(|i| matches!(ws.yaml[i].role, YamlRole::Ci(_)))
+        };
+        let runnable =
+            f.kind == FileKind::Shell || name == "Makefile" || name == "Justfile" || ci();
         if !runnable || is_vendored(&f.rel) || is_docs_or_example(&f.rel) {
             continue;
         }

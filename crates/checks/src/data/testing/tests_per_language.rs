@@ -1,5 +1,5 @@
 use crate::data::support::migrations::Migrations;
-use crate::data::support::paths::{file_name, is_product_path};
+use crate::data::support::paths::{PathClasses, file_name, is_product_path};
 use crate::data::support::test_files::{Family, TestFiles};
 use crate::data::support::text::read_head;
 use crate::prelude::*;
@@ -110,20 +110,21 @@ impl Check for TestsPerLanguage {
 
     fn run(&self, ws: &Workspace) -> Outcome {
         let migrations = Migrations::get(ws);
-        let migration_files: Vec<&str> = migrations
+        let migration_files: std::collections::HashSet<&str> = migrations
             .sets
             .iter()
             .flat_map(|s| s.files.iter().map(String::as_str))
             .collect();
         let mut code: BTreeMap<Family, Vec<&str>> = BTreeMap::new();
-        for f in &ws.files {
+        let classes = PathClasses::get(ws);
+        for (f, class) in classes.files(ws) {
             let FileKind::Source(lang) = f.kind else {
                 continue;
             };
-            if is_product_path(&f.rel)
+            if class.product()
+                && !class.test_like()
                 && !is_config_script(&f.rel)
-                && !migration_files.contains(&f.rel.as_str())
-                && !crate::data::support::test_files::is_test_like(&f.rel)
+                && !migration_files.contains(f.rel.as_str())
             {
                 code.entry(Family::of(lang)).or_default().push(&f.rel);
             }
