@@ -52,7 +52,7 @@ measure() {
   local times=() peak=0
   for _ in $(seq "$n"); do
     /usr/bin/time -f "%e %M" -o "$OUT/time.txt" "$@" > /dev/null 2> "$OUT/stderr.txt" || true
-    read -r secs kib < "$OUT/time.txt"
+    read -r secs kib < <(tail -1 "$OUT/time.txt")
     times+=("$secs")
     (( kib > peak )) && peak=$kib
   done

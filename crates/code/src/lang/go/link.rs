@@ -40,49 +40,65 @@ fn known_scopes(files: &[FileCode]) -> HashSet<String> {
     known
 }
 
-/// Directories of Go packages, for matching import paths by suffix.
-fn resolve_import(import: &str, rest: &str, known: &HashSet<String>) -> Option<String> {
-    // `github.com/acme/shop/internal/routes` + `Register#0` → `go:internal/routes::Register#0`.
-    let mut best: Option<&String> = None;
-    for key in known {
-        let Some(body) = key.strip_prefix("go:") else {
-            continue;
-        };
-        let Some((dir, tail)) = body.split_once("::") else {
-            continue;
-        };
-        if tail != rest || dir.is_empty() || dir.contains(".go") {
-            continue;
-        }
-        if (import == dir || import.ends_with(&format!("/{dir}")))
-            && best.is_none_or(|b| b.len() < key.len())
-        {
-            best = Some(key);
-        }
-    }
-    best.cloned()
+/// Known scopes indexed once, so resolving a hint costs a lookup, not a scan of every scope
+/// (a monorepo has tens of thousands).
+struct KnownIndex<'a> {
+    /// `tail` (`Register#0`) → (package dir, scope key).
+    by_tail: HashMap<&'a str, Vec<(&'a str, &'a String)>>,
+    /// (method name, returns a router) → scope keys.
+    by_method: HashMap<(&'a str, bool), Vec<&'a String>>,
 }
 
-/// A method call `h.Routes(r)`: the one package scope with that method name, when unique.
-fn resolve_method(rest: &str, known: &HashSet<String>) -> Option<String> {
-    let mut found: Vec<&String> = known
-        .iter()
-        .filter(|k| {
-            k.split_once("::").is_some_and(|(_, tail)| {
-                tail.strip_prefix("ret:")
-                    .unwrap_or(tail)
-                    .split_once('.')
-                    .is_some_and(|(_, m)| m == rest.strip_prefix("ret:").unwrap_or(rest))
-                    && tail.starts_with("ret:") == rest.starts_with("ret:")
-            })
-        })
-        .collect();
-    found.sort();
-    found.dedup();
-    (found.len() == 1).then(|| found[0].clone())
+impl<'a> KnownIndex<'a> {
+    fn new(known: &'a HashSet<String>) -> Self {
+        let mut by_tail: HashMap<&str, Vec<(&str, &String)>> = HashMap::new();
+        let mut by_method: HashMap<(&str, bool), Vec<&String>> = HashMap::new();
+        for key in known {
+            let Some((head, tail)) = key.split_once("::") else {
+                continue;
+            };
+            if let Some(dir) = head.strip_prefix("go:")
+                && !dir.is_empty()
+                && !dir.contains(".go")
+            {
+                by_tail.entry(tail).or_default().push((dir, key));
+            }
+            let returns = tail.starts_with("ret:");
+            if let Some((_, method)) = tail.strip_prefix("ret:").unwrap_or(tail).split_once('.') {
+                by_method.entry((method, returns)).or_default().push(key);
+            }
+        }
+        KnownIndex { by_tail, by_method }
+    }
+
+    /// Directories of Go packages, matched to import paths by suffix:
+    /// `github.com/acme/shop/internal/routes` + `Register#0` → `go:internal/routes::Register#0`.
+    fn resolve_import(&self, import: &str, rest: &str) -> Option<String> {
+        let mut best: Option<&String> = None;
+        for (dir, key) in self.by_tail.get(rest)? {
+            let suffix_match = import.len() > dir.len()
+                && import.ends_with(dir)
+                && import.as_bytes()[import.len() - dir.len() - 1] == b'/';
+            if (import == *dir || suffix_match) && best.is_none_or(|b| b.len() < key.len()) {
+                best = Some(key);
+            }
+        }
+        best.cloned()
+    }
+
+    /// A method call `h.Routes(r)`: the one package scope with that method name, when unique.
+    fn resolve_method(&self, rest: &str) -> Option<String> {
+        let returns = rest.starts_with("ret:");
+        let name = rest.strip_prefix("ret:").unwrap_or(rest);
+        let mut found: Vec<&String> = self.by_method.get(&(name, returns))?.clone();
+        found.sort();
+        found.dedup();
+        (found.len() == 1).then(|| found[0].clone())
+    }
 }
 
 fn rewrite_children(files: &mut [FileCode], known: &HashSet<String>) {
+    let index = KnownIndex::new(known);
     for f in files
         .iter_mut()
         .filter(|f| f.language == Some(Language::Go))
@@ -96,9 +112,9 @@ fn rewrite_children(files: &mut [FileCode], known: &HashSet<String>) {
             };
             let resolved = if let Some(rest) = child.strip_prefix("pkg:") {
                 rest.split_once("::")
-                    .and_then(|(import, tail)| resolve_import(import, tail, known))
+                    .and_then(|(import, tail)| index.resolve_import(import, tail))
             } else if let Some(rest) = child.strip_prefix("meth:") {
-                resolve_method(rest, known)
+                index.resolve_method(rest)
             } else {
                 None
             };
