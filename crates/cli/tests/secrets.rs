@@ -181,7 +181,7 @@ fn one_gib_single_line_file_is_streamed_and_its_secret_found() {
     assert_eq!(f["locations"][0]["line"], 1);
     assert_eq!(f["locations"][0]["column"], (1u64 << 30) + 10);
     assert!(doc["scanned"]["bytes"].as_u64().unwrap_or(0) > 1 << 30);
-    assert!(started.elapsed().as_secs() < 120, "bounded time");
+    assert!(started.elapsed().as_secs() < 600, "bounded time");
 }
 
 #[test]
