@@ -83,10 +83,10 @@ fn table(routes: &[&Route]) -> String {
     }
     let unguarded_writes = routes
         .iter()
-        .filter(|r| r.is_write() && r.auth == Auth::None)
+        .filter(|r| r.is_write() && r.method != "ANY" && r.auth == Auth::None)
         .count();
     out.push_str(&format!(
-        "\n{} routes, {} write routes without auth\n",
+        "\n{} routes, {} POST/PUT/PATCH/DELETE routes without auth\n",
         routes.len(),
         unguarded_writes
     ));
