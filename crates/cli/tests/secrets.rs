@@ -76,7 +76,10 @@ fn working_tree_reports_tracked_and_untracked_but_not_ignored_files() {
         .collect();
     assert_eq!(
         places,
-        vec![("config.py", "tracked"), ("values.yaml", "untracked")]
+        vec![
+            ("config.py", "tracked file"),
+            ("values.yaml", "untracked file that git does not ignore")
+        ]
     );
     assert_eq!(findings[0]["secret"], "AKIA****");
     assert!(!out.contains(KEY_A), "output must be redacted");

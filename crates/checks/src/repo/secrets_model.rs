@@ -3,8 +3,8 @@
 //! or untracked, test file, docs, env file, example file).
 
 use std::collections::BTreeMap;
+use vouch_workspace::Workspace;
 use vouch_workspace::secrets::{Category, ruleset};
-use vouch_workspace::{Workspace, is_docs_or_example_path, is_test_path};
 
 pub struct Place {
     pub path: String,
@@ -51,33 +51,7 @@ pub fn is_example_file(path: &str) -> bool {
 }
 
 fn context(ws: &Workspace, path: &str) -> &'static str {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    let tracked = match ws.is_tracked(path) {
-        Some(true) => "tracked",
-        Some(false) => "untracked",
-        None => "not in git",
-    };
-    let place = if is_test_path(path) {
-        " test file"
-    } else if is_docs_or_example_path(path) {
-        " documentation"
-    } else if name == ".env" || name.starts_with(".env.") || name.ends_with(".env") {
-        " env file"
-    } else {
-        ""
-    };
-    match (tracked, place) {
-        ("tracked", "") => "tracked file",
-        ("tracked", " test file") => "tracked test file",
-        ("tracked", " documentation") => "tracked documentation file",
-        ("tracked", " env file") => "tracked env file",
-        ("untracked", " env file") => "untracked env file that git does not ignore",
-        ("untracked", _) => "untracked file that git does not ignore",
-        (_, " test file") => "test file",
-        (_, " documentation") => "documentation file",
-        (_, " env file") => "env file",
-        _ => "file",
-    }
+    vouch_workspace::place_label(ws.is_tracked(path), path)
 }
 
 /// Every secret, grouped by fingerprint; `include` decides per path which hits count.

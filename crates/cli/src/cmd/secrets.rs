@@ -11,7 +11,6 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use vouch_workspace::secrets::{Ruleset, history, ruleset, tree};
-use vouch_workspace::{is_docs_or_example_path, is_test_path};
 
 #[derive(Args)]
 pub struct SecretsArgs {
@@ -111,25 +110,7 @@ fn read_baseline(path: &Path) -> Result<HashSet<String>> {
 }
 
 fn context(tracked: Option<&HashSet<String>>, path: &str) -> String {
-    let mut words = Vec::new();
-    match tracked.map(|t| t.contains(path)) {
-        Some(true) => words.push("tracked"),
-        Some(false) => words.push("untracked"),
-        None => {}
-    }
-    let name = path.rsplit('/').next().unwrap_or(path);
-    if is_test_path(path) {
-        words.push("test file");
-    } else if is_docs_or_example_path(path) {
-        words.push("documentation");
-    } else if name == ".env" || name.starts_with(".env.") || name.ends_with(".env") {
-        words.push("env file");
-    }
-    if words.is_empty() {
-        "file".into()
-    } else {
-        words.join(" ")
-    }
+    vouch_workspace::place_label(tracked.map(|t| t.contains(path)), path).to_string()
 }
 
 struct Summary {
