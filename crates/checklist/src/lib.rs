@@ -4,3 +4,4 @@
 
 pub mod document;
 pub mod mapping;
+pub mod model;
