@@ -104,6 +104,50 @@ mod tests {
     }
 
     #[test]
+    fn every_profile_parses_and_each_item_maps_to_its_own_control() {
+        use crate::document::Document;
+        use crate::model::{Priority, Status};
+        use crate::verify::plan::{MapperProposal, Measurements, plan_item};
+        let controls = catalogue();
+        for profile in Profile::ALL {
+            let text = render_checklist(profile, &controls, "0.0.0");
+            let doc = Document::parse(text.as_bytes()).expect("parses");
+            assert_eq!(doc.render(), text.as_bytes(), "lossless");
+            let expected: Vec<&ControlMeta> = controls
+                .iter()
+                .copied()
+                .filter(|m| profile.includes(m))
+                .collect();
+            assert_eq!(doc.items().len(), expected.len(), "{profile:?}");
+            for item in doc.items() {
+                assert_eq!(item.status, Status::Open);
+                assert_eq!(item.explicit_controls.len(), 1, "{item:?}");
+                let meta = expected
+                    .iter()
+                    .find(|m| m.id == item.explicit_controls[0])
+                    .unwrap_or_else(|| panic!("{item:?}"));
+                assert_eq!(item.text, meta.title, "{item:?}");
+                let plan = plan_item(
+                    item,
+                    &Default::default(),
+                    MapperProposal::default(),
+                    Measurements::None,
+                );
+                assert_eq!(plan.controls.len(), 1);
+                assert_eq!(plan.controls[0].id, meta.id);
+                let priority = match meta.severity {
+                    Severity::Critical => Priority::Critical,
+                    Severity::High => Priority::High,
+                    Severity::Medium => Priority::Medium,
+                    Severity::Low | Severity::Info => Priority::Low,
+                };
+                assert_eq!(item.priority, Some(priority), "{item:?}");
+            }
+            assert_eq!(doc.signoffs().len(), 1);
+        }
+    }
+
+    #[test]
     fn a_library_gets_no_container_or_cluster_items() {
         let text = render_checklist(Profile::Library, &catalogue(), "0.0.0");
         for prefix in ["DKR", "CMP", "K8S", "OBS", "DATA"] {

@@ -80,7 +80,8 @@ pub fn run(args: VerifyArgs) -> Result<ExitCode> {
             eprintln!("warning: {problem}");
         }
         if args.diff {
-            crate::output::emit(&verified.document.diff())?;
+            let name = args.file.display().to_string();
+            crate::output::emit(&verified.document.diff_named(&name))?;
         }
         if args.write {
             let rendered = verified.document.render();
