@@ -176,7 +176,7 @@ fn negative_phrasing_maps_like_positive_phrasing() {
     let mapper = Mapper::standard();
     let negative = mapper.map("Remove hardcoded credentials from docker-compose.yml", &[]);
     let positive = mapper.map(
-        "Compose services take credentials from secret references",
+        "Compose services get credentials from ${VAR} references instead of literal values",
         &[],
     );
     assert!(negative.negative);

@@ -3,7 +3,7 @@
 //! limits", "Liveness" in "Liveness and readiness probes") stays with its neighbour, because the
 //! words after it finish it.
 
-use super::words::normalise;
+use super::words::stemmed_words;
 
 /// The item's parts, in order. Separators: `;`, `,`, "and", "plus", `+`, `&`. Parentheses
 /// are never split ("headers (HSTS, CSP)").
@@ -17,7 +17,9 @@ pub fn split_compound(text: &str) -> Vec<String> {
         } else {
             format!("{pending} {piece}")
         };
-        if normalise(&joined).len() < 2 {
+        // Count written words: "request size limits" is one canonical word but names a
+        // concept on its own; "CPU" does not.
+        if stemmed_words(&joined).len() < 2 {
             pending = joined;
         } else {
             parts.push(joined);

@@ -69,11 +69,11 @@ fn index_control(meta: &'static ControlMeta) -> IndexedControl {
     let mut phrases: Vec<Phrase> = Vec::new();
     for concept in meta.concepts {
         let words = normalise(concept);
-        let duplicate = phrases.iter().any(|p| p.words == words);
-        if !words.is_empty() && !duplicate {
+        if !words.is_empty() {
+            // Negations ("no hardcoded secrets") keep the concept's meaning when dropped.
             let written = concept
                 .split(|c: char| !c.is_ascii_alphanumeric())
-                .filter(|w| !w.is_empty())
+                .filter(|w| !w.is_empty() && !matches!(*w, "no" | "not" | "never" | "without"))
                 .count();
             let kept = stemmed_words(concept).len();
             let weight = if words.len() == 1 && kept < written {
@@ -81,11 +81,19 @@ fn index_control(meta: &'static ControlMeta) -> IndexedControl {
             } else {
                 1.0
             };
-            phrases.push(Phrase {
-                words,
-                text: concept,
-                weight,
-            });
+            // Two concepts can meet in one canonical form; the more specific one counts.
+            match phrases.iter_mut().find(|p| p.words == words) {
+                Some(existing) if existing.weight < weight => {
+                    existing.weight = weight;
+                    existing.text = concept;
+                }
+                Some(_) => {}
+                None => phrases.push(Phrase {
+                    words,
+                    text: concept,
+                    weight,
+                }),
+            }
         }
     }
     IndexedControl {

@@ -67,7 +67,7 @@ fn target_pattern() -> &'static Regex {
         let uptime = r"\d[\d.]*\s*%\s*(?:uptime|availability)";
         let peak = r"under (?:peak|sustained|full) load";
         Regex::new(&format!(
-            r"{metric}\s*(?:\w+\s+){{0,2}}?{cmp}\s*{number}|{rate}|{uptime}|{peak}|\d+[- ]hours?\b[^,;]*\bwithout (?:errors|memory growth|restarts)"
+            r"{metric}\s*(?:\w+\s+){{0,2}}?{cmp}\s*{number}|{rate}|{uptime}|{peak}"
         ))
         .expect("static pattern compiles")
     })

@@ -92,10 +92,16 @@ impl Mapper {
         let hints = domain::Hints::read(&checkable, section);
 
         let mut chosen: Vec<MappedControl> = Vec::new();
-        for part in compound::split_compound(&checkable) {
+        // People and process work is manual even when it names a technical thing.
+        let parts = if process {
+            Vec::new()
+        } else {
+            compound::split_compound(&checkable)
+        };
+        for part in parts {
             let words = words::normalise(&part);
             let scored = score::score_all(&self.index, &words, &hints);
-            for pick in select::select(&scored, process) {
+            for pick in select::select(&scored) {
                 merge(&mut chosen, pick);
             }
         }

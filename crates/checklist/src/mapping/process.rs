@@ -1,6 +1,6 @@
 //! Process items: work done by people ("Schedule the launch review meeting", "Notify customer
-//! support"), which no control can prove. Such items need a much stronger match to map, so a
-//! stray shared word never ties them to a control.
+//! support"), which no control can prove: they are manual even when they mention a technical
+//! word ("Demo the new dashboard to leadership").
 
 use super::words::normalise;
 use std::sync::OnceLock;
@@ -8,7 +8,6 @@ use std::sync::OnceLock;
 /// Phrases (as people write them) that mark an item as people or process work.
 const PROCESS_PHRASES: &[&str] = &[
     "meeting",
-    "schedule",
     "notify",
     "announce",
     "announcement",
@@ -30,7 +29,6 @@ const PROCESS_PHRASES: &[&str] = &[
     "blog post",
     "communicate",
     "communication",
-    "sign off",
     "signoff",
     "approval",
     "approve",
@@ -50,7 +48,6 @@ const PROCESS_PHRASES: &[&str] = &[
     "finance",
     "invoice",
     "translate",
-    "go no go",
     "office hours",
     "staffed",
     "leadership",
@@ -58,12 +55,12 @@ const PROCESS_PHRASES: &[&str] = &[
     "newsletter",
     "release notes",
     "changelog",
-    "customer",
-    "customers",
-    "team",
-    "rotation",
     "agreement",
+    "pilot customers",
 ];
+
+/// Process words that stopwords would cut down to a technical word ("sign-off" → "sign").
+const RAW_PROCESS_PHRASES: &[&str] = &["sign-off", "sign off", "signoff", "go/no-go", "go-no-go"];
 
 fn phrases() -> &'static [Vec<String>] {
     static CANONICAL: OnceLock<Vec<Vec<String>>> = OnceLock::new();
@@ -78,6 +75,10 @@ fn phrases() -> &'static [Vec<String>] {
 
 /// Whether the item describes people or process work.
 pub fn is_process_item(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    if RAW_PROCESS_PHRASES.iter().any(|p| lower.contains(p)) {
+        return true;
+    }
     let words = normalise(text);
     phrases()
         .iter()

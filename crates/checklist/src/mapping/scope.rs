@@ -58,8 +58,8 @@ const EXTENSIONS: &str = "ya?ml|json|toml|py|js|ts|tsx|go|rs|java|kt|rb|php|cs|e
 pub fn extract_scope(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut push = |s: &str| {
-        let s =
-            s.trim_matches(|c: char| matches!(c, '.' | ',' | ';' | ':' | '(' | ')' | '\'' | '"'));
+        let s = s.trim_matches(|c: char| matches!(c, ',' | ';' | ':' | '(' | ')' | '\'' | '"'));
+        let s = s.trim_end_matches('.');
         let s = s.to_lowercase();
         if !s.is_empty() && !out.contains(&s) {
             out.push(s);

@@ -11,7 +11,7 @@ pub fn stem(word: &str) -> String {
     let mut changed = strip_derivation(&mut w);
     changed |= strip_plural(&mut w);
     changed |= strip_verb_ending(&mut w);
-    if w.len() > 3 && w.ends_with('e') {
+    if w.len() > 4 && w.ends_with('e') {
         w.pop();
         changed = true;
     }

@@ -31,6 +31,9 @@ impl Table {
             }
             for variant in variants.split('|') {
                 let words = stemmed_words(variant);
+                if collapses(variant, &words) {
+                    continue;
+                }
                 if let Some(first) = words.first() {
                     by_first
                         .entry(first.clone())
@@ -69,7 +72,11 @@ impl Table {
                 .iter()
                 .filter(|(variant, _)| variant.len() >= 2)
                 .find_map(|(variant, canonical)| {
-                    gap_position(&words[i..], variant).map(|gap| (variant, canonical, gap))
+                    // The extra word must not start a phrase of its own ("run non root" is
+                    // "run" + "non root", not "run … root").
+                    gap_position(&words[i..], variant)
+                        .filter(|gap| !self.starts_variant(&words[i + gap..]))
+                        .map(|gap| (variant, canonical, gap))
                 });
             match gapped {
                 Some((variant, canonical, gap)) => {
@@ -85,6 +92,37 @@ impl Table {
         }
         out
     }
+}
+
+impl Table {
+    /// Whether a phrase of two or more words matches exactly at the start of `words`.
+    fn starts_variant(&self, words: &[String]) -> bool {
+        words.first().is_some_and(|first| {
+            self.by_first.get(first).is_some_and(|entries| {
+                entries
+                    .iter()
+                    .any(|(v, _)| v.len() >= 2 && words.starts_with(v))
+            })
+        })
+    }
+}
+
+/// A variant that loses words to stopwords and keeps only one ("from image" → "image") would
+/// rewrite that one word everywhere; such variants are ignored (and a test keeps them out of
+/// the table).
+fn collapses(variant: &str, words: &[String]) -> bool {
+    // Negations ("no downtime") keep the meaning when dropped.
+    let written = variant
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| {
+            !w.is_empty()
+                && !matches!(
+                    w.to_lowercase().as_str(),
+                    "no" | "not" | "never" | "without"
+                )
+        })
+        .count();
+    words.len() == 1 && written > 1
 }
 
 /// Where one extra word sits when `variant` matches the start of `words` with one word
@@ -111,6 +149,25 @@ mod tests {
 
     fn words(s: &str) -> Vec<String> {
         stemmed_words(s)
+    }
+
+    #[test]
+    fn no_variant_in_the_table_collapses_to_one_generic_word() {
+        let mut collapsed = Vec::new();
+        for line in include_str!("synonyms.txt").lines() {
+            if line.trim_start().starts_with('#') {
+                continue;
+            }
+            let Some((_, variants)) = line.split_once('=') else {
+                continue;
+            };
+            for variant in variants.split('|') {
+                if super::collapses(variant, &stemmed_words(variant)) {
+                    collapsed.push(variant.trim().to_string());
+                }
+            }
+        }
+        assert!(collapsed.is_empty(), "variants losing words: {collapsed:?}");
     }
 
     #[test]

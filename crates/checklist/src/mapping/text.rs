@@ -12,6 +12,11 @@ pub fn strip_markup(text: &str) -> String {
         &LEADING_ID,
         r"^\s*(?:\(?[A-Za-z]{1,6}(?:[-_]\d{1,4}|\d{2,4})\)?\s*[:.)\-–—]|\d+(?:\.\d+)+[:.)]?)\s+",
     );
+    // Status notes in parentheses say where the work stands, not what it is.
+    let status_note = cached(
+        &STATUS_NOTE,
+        r"(?i)\((?:blocked|pending|waiting|wip|eta|owner|todo|note|see|ticket|jira|done|in progress|n/a)\b[^)]*\)",
+    );
     let trailing_id = cached(
         &TRAILING_ID,
         r"\s*\([A-Za-z]{1,6}(?:[-_]\d{1,4}|\d{2,4})\)\s*$",
@@ -19,6 +24,7 @@ pub fn strip_markup(text: &str) -> String {
 
     let no_comments = comment.replace_all(text, " ");
     let no_links = link.replace_all(&no_comments, "$1");
+    let no_links = status_note.replace_all(&no_links, " ");
     let cleaned: String = no_links
         .chars()
         .map(|c| match c {
@@ -62,6 +68,7 @@ static COMMENT: OnceLock<Regex> = OnceLock::new();
 static LINK: OnceLock<Regex> = OnceLock::new();
 static LEADING_ID: OnceLock<Regex> = OnceLock::new();
 static TRAILING_ID: OnceLock<Regex> = OnceLock::new();
+static STATUS_NOTE: OnceLock<Regex> = OnceLock::new();
 
 fn cached(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
     cell.get_or_init(|| Regex::new(pattern).expect("static pattern compiles"))

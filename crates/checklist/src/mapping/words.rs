@@ -5,6 +5,8 @@
 
 use super::stem::stem;
 use super::synonyms;
+use regex::Regex;
+use std::sync::OnceLock;
 
 /// Canonical words of `text`, in order.
 pub fn normalise(text: &str) -> Vec<String> {
@@ -24,8 +26,13 @@ pub fn normalise(text: &str) -> Vec<String> {
 /// Tokenised, stopword-free, stemmed words (before synonyms). The synonym table normalises
 /// its own phrases with this, so they match what items become.
 pub fn stemmed_words(text: &str) -> Vec<String> {
-    text.to_lowercase()
-        .split(|c: char| !c.is_ascii_alphanumeric())
+    // "on-call" would lose its stopword "on" and become "call".
+    static ON_CALL: OnceLock<Regex> = OnceLock::new();
+    let on_call = ON_CALL.get_or_init(|| Regex::new(r"\bon[- ]call\b").expect("static pattern"));
+    let text = on_call
+        .replace_all(&text.to_lowercase(), "oncall")
+        .into_owned();
+    text.split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty() && !STOPWORDS.contains(w))
         .map(stem)
         .collect()
@@ -233,9 +240,11 @@ mod tests {
     fn strips_verbs_stopwords_and_numbers() {
         assert_eq!(
             normalise("Ensure the 3 API keys are rotated"),
-            ["api", "key", "rotat"]
+            ["apikey", "rotat"]
         );
         assert_eq!(normalise("Make sure to add retries"), normalise("retries"));
+        assert_eq!(normalise("on-call rotation"), normalise("oncall rotation"));
+        assert_eq!(normalise("outbound calls"), ["outbound", "call"]);
     }
 
     #[test]
