@@ -4,7 +4,7 @@
 
 mod support;
 
-use support::{None_, Row, fixture, parse, row};
+use support::{None_, fixture, parse, row};
 use vouch_checklist::document::{Document, TextEncoding};
 use vouch_checklist::model::Priority::{Critical, High, Low, Medium};
 use vouch_checklist::model::Status::{Blocked, Done, InProgress, NotApplicable, Open};

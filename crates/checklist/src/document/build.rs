@@ -727,7 +727,7 @@ fn strip_trailing_metadata(text: &str) -> String {
     use std::sync::OnceLock;
     static RE: OnceLock<regex::Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
-        regex::Regex::new(r"(?i)\s*[(\[][^()\[\]]*\b(?:owner|effort|priority|assignee|estimate)\b[^()\[\]]*[)\]]\s*\.?$")
+        regex::Regex::new(r"(?i)\s*[(\[][^()\[\]]*(?-u:\b)(?:owner|effort|priority|assignee|estimate)(?-u:\b)[^()\[\]]*[)\]]\s*\.?$")
             .expect("valid metadata pattern")
     });
     match re.find(text) {

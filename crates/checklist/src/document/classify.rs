@@ -9,7 +9,7 @@ fn checklist_heading() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)\b(?:check\s*-?\s*lists?|readiness|launch|go[- ]live|pre[- ]?launch|pre[- ]?release|prr|hardening|requirements?|controls?|gates?|criteria|to[- ]?dos?|tasks?|action\s+items?|open\s+work|remaining|must[- ]haves?|definition\s+of\s+done|before\s+(?:launch|release|go[- ]live|production|shipping))\b",
+            r"(?i)(?-u:\b)(?:check\s*-?\s*lists?|readiness|launch|go[- ]live|pre[- ]?launch|pre[- ]?release|prr|hardening|requirements?|controls?|gates?|criteria|to[- ]?dos?|tasks?|action\s+items?|open\s+work|remaining|must[- ]haves?|definition\s+of\s+done|before\s+(?:launch|release|go[- ]live|production|shipping))(?-u:\b)",
         )
         .expect("valid checklist heading pattern")
     })
@@ -19,7 +19,7 @@ fn background_heading() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)\b(?:overview|introduction|intro|about|background|contents|toc|references?|links|resources|see\s+also|notes?|glossary|changelog|history|installation|install|usage|license|contributing|summary|goals|non-goals|context|purpose|scope|team|contacts?|appendix|legend|key|features|faq|how\s+to\s+use)\b",
+            r"(?i)(?-u:\b)(?:overview|introduction|intro|about|background|contents|toc|references?|links|resources|see\s+also|notes?|glossary|changelog|history|installation|install|usage|license|contributing|summary|goals|non-goals|context|purpose|scope|team|contacts?|appendix|legend|key|features|faq|how\s+to\s+use)(?-u:\b)",
         )
         .expect("valid background heading pattern")
     })
@@ -28,7 +28,8 @@ fn background_heading() -> &'static Regex {
 fn legend_words() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"(?i)\b(?:status\s+key|legend|key|markers?)\b").expect("valid legend pattern")
+        Regex::new(r"(?i)(?-u:\b)(?:status\s+key|legend|key|markers?)(?-u:\b)")
+            .expect("valid legend pattern")
     })
 }
 

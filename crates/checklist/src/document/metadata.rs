@@ -7,7 +7,7 @@ use regex::Regex;
 fn effort_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"(?i)\b(?:estimated\s+)?effort\s*\**\s*[:=]\s*\**\s*([^,;|)\n]+)")
+        Regex::new(r"(?i)(?-u:\b)(?:estimated\s+)?effort\s*\**\s*[:=]\s*\**\s*([^,;|)\n]+)")
             .expect("valid effort pattern")
     })
 }
@@ -16,7 +16,7 @@ fn owner_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)\b(?:owner|assignee|assigned\s+to|owned\s+by)\s*\**\s*[:=]\s*\**\s*([^,;|)\n]+)",
+            r"(?i)(?-u:\b)(?:owner|assignee|assigned\s+to|owned\s+by)\s*\**\s*[:=]\s*\**\s*([^,;|)\n]+)",
         )
         .expect("valid owner pattern")
     })

@@ -33,10 +33,10 @@ fn patterns() -> &'static [Regex] {
     static RE: OnceLock<Vec<Regex>> = OnceLock::new();
     RE.get_or_init(|| {
         [
-            r"(?i)\b(?:priority|severity|prio)\s*\**\s*[:=]\s*\**\s*(critical|blocker|urgent|high|medium|moderate|low|p[0-4])\b",
-            r"(?i)\b(critical|urgent|high|medium|moderate|low)[- ]priority\b",
+            r"(?i)(?-u:\b)(?:priority|severity|prio)\s*\**\s*[:=]\s*\**\s*(critical|blocker|urgent|high|medium|moderate|low|p[0-4])(?-u:\b)",
+            r"(?i)(?-u:\b)(critical|urgent|high|medium|moderate|low)[- ]priority(?-u:\b)",
             r"(?i)[\[(]\s*(critical|blocker|urgent|high|medium|low|p[0-4])\s*[\])]",
-            r"\b(CRITICAL|BLOCKER|URGENT|HIGH|MEDIUM|LOW|P[0-3])\b",
+            r"(?-u:\b)(CRITICAL|BLOCKER|URGENT|HIGH|MEDIUM|LOW|P[0-3])(?-u:\b)",
         ]
         .iter()
         .map(|p| Regex::new(p).expect("valid priority pattern"))

@@ -17,7 +17,8 @@ fn signoff_re() -> &'static Regex {
 fn date_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"(?i)[\s*_|,(]*\bdate\b[\s*_]*:?(?P<date>.*)$").expect("valid date pattern")
+        Regex::new(r"(?i)[\s*_|,(]*(?-u:\b)date(?-u:\b)[\s*_]*:?(?P<date>.*)$")
+            .expect("valid date pattern")
     })
 }
 

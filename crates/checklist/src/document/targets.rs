@@ -80,17 +80,17 @@ fn metric_of(words: &str, percentile: Option<&str>) -> Option<Metric> {
     })
 }
 
-const METRIC: &str = r"(?:(?P<pct>p(?:50|75|90|95|99|99\.9))\s+(?:latency|response\s+times?)|(?:latency|response\s+times?)\s+(?:at\s+)?(?P<pct2>p(?:50|75|90|95|99|99\.9))|(?P<pct3>p(?:50|75|90|95|99|99\.9))\b|(?:median|average|avg|mean)\s+(?:latency|response\s+times?)|latency|response\s+times?|error\s+rate|5xx\s+rate|failure\s+rate|(?:test\s+|code\s+|line\s+|branch\s+)?coverage|throughput|availability|uptime|slo|rto|rpo|mttr|recovery\s+(?:time|point)\s+objective|cert(?:ificate)?s?\s+(?:are\s+|is\s+)?valid(?:\s+for)?|retention(?:\s+of)?|kept\s+for|retained\s+for)";
+const METRIC: &str = r"(?:(?P<pct>p(?:50|75|90|95|99|99\.9))\s+(?:latency|response\s+times?)|(?:latency|response\s+times?)\s+(?:at\s+)?(?P<pct2>p(?:50|75|90|95|99|99\.9))|(?P<pct3>p(?:50|75|90|95|99|99\.9))(?-u:\b)|(?:median|average|avg|mean)\s+(?:latency|response\s+times?)|latency|response\s+times?|error\s+rate|5xx\s+rate|failure\s+rate|(?:test\s+|code\s+|line\s+|branch\s+)?coverage|throughput|availability|uptime|slo|rto|rpo|mttr|recovery\s+(?:time|point)\s+objective|cert(?:ificate)?s?\s+(?:are\s+|is\s+)?valid(?:\s+for)?|retention(?:\s+of)?|kept\s+for|retained\s+for)";
 
 const COMPARATOR: &str = r"(?P<cmp><=|>=|≤|≥|<|>|==|=|under|below|less\s+than|lower\s+than|at\s+most|no\s+more\s+than|not\s+exceeding|within|over|above|more\s+than|greater\s+than|at\s+least|no\s+less\s+than|minimum(?:\s+of)?|maximum(?:\s+of)?)";
 
-const VALUE: &str = r"(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<k>k)?\s*-?\s*(?P<unit>%|(?:ms|milliseconds?|seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|percent|req/s|requests?/s(?:ec)?|requests\s+per\s+second|rps|req/min|requests?/min|requests\s+per\s+minute)\b)";
+const VALUE: &str = r"(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<k>k)?\s*-?\s*(?P<unit>%|(?:ms|milliseconds?|seconds?|secs?|s|minutes?|mins?|m|hours?|hrs?|h|days?|d|percent|req/s|requests?/s(?:ec)?|requests\s+per\s+second|rps|req/min|requests?/min|requests\s+per\s+minute)(?-u:\b))";
 
 fn metric_first() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(&format!(
-            r"(?i)\b(?P<metric>{METRIC})\s*(?:(?:is|are|must\s+be|should\s+be|stays?|of|at|gate\s+at|gate|target|budget|:)\s+)?(?:{COMPARATOR}\s*)?{VALUE}"
+            r"(?i)(?-u:\b)(?P<metric>{METRIC})\s*(?:(?:is|are|must\s+be|should\s+be|stays?|of|at|gate\s+at|gate|target|budget|:)\s+)?(?:{COMPARATOR}\s*)?{VALUE}"
         ))
         .expect("valid metric-first pattern")
     })
@@ -100,7 +100,7 @@ fn value_first() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(&format!(
-            r"(?i)(?:{COMPARATOR}\s*)?{VALUE}\s*(?P<metric>(?:test\s+|code\s+|line\s+)?coverage|availability|uptime|error\s+rate|retention)\b"
+            r"(?i)(?:{COMPARATOR}\s*)?{VALUE}\s*(?P<metric>(?:test\s+|code\s+|line\s+)?coverage|availability|uptime|error\s+rate|retention)(?-u:\b)"
         ))
         .expect("valid value-first pattern")
     })
@@ -111,7 +111,7 @@ fn sustained_load() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(&format!(
-            r"(?i)\b(?:at|handles?|handling|sustains?|sustaining|serves?|serving)\s+(?:{COMPARATOR}\s*)?{VALUE}"
+            r"(?i)(?-u:\b)(?:at|handles?|handling|sustains?|sustaining|serves?|serving)\s+(?:{COMPARATOR}\s*)?{VALUE}"
         ))
         .expect("valid load pattern")
     })
@@ -119,14 +119,14 @@ fn sustained_load() -> &'static Regex {
 
 fn excluded_context() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| Regex::new(r"(?i)\balert").expect("valid pattern"))
+    RE.get_or_init(|| Regex::new(r"(?i)(?-u:\b)alert").expect("valid pattern"))
 }
 
 fn rate_limit_context() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
         Regex::new(
-            r"(?i)throttl|rate[- ]?limit|\blimit|\bper\s+(?:key|client|user|ip|partner|tenant)",
+            r"(?i)throttl|rate[- ]?limit|(?-u:\b)limit|(?-u:\b)per\s+(?:key|client|user|ip|partner|tenant)",
         )
         .expect("valid pattern")
     })

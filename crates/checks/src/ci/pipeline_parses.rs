@@ -23,6 +23,8 @@ static META: ControlMeta = ControlMeta {
         "workflow syntax",
         "pipeline lint",
         "merge conflict",
+        "workflow yaml",
+        "valid workflow",
     ],
     since: "0.1.0",
     doc: r#"## What it checks

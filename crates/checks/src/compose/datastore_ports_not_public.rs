@@ -26,6 +26,8 @@ static META: ControlMeta = ControlMeta {
         "network exposure",
         "bind to localhost",
         "attack surface",
+        "127.0.0.1",
+        "ports bound to localhost",
     ],
     since: "0.1.0",
     doc: concat!(

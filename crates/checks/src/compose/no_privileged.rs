@@ -23,6 +23,7 @@ static META: ControlMeta = ControlMeta {
         "linux capabilities",
         "least privilege",
         "container escape",
+        "privileged: true",
     ],
     since: "0.1.0",
     doc: concat!(

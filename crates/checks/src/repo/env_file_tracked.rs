@@ -29,6 +29,8 @@ static META: ControlMeta = ControlMeta {
         "secrets in git",
         "no secrets in repository",
         "committed credentials",
+        ".env committed",
+        "env files committed",
     ],
     since: "0.1.0",
     doc: r#"## What it checks

@@ -29,6 +29,9 @@ static META: ControlMeta = ControlMeta {
         "API keys",
         "tokens",
         "secrets management",
+        "committed secrets",
+        "committed credentials",
+        "secrets in the repository",
     ],
     since: "0.1.0",
     doc: r#"## What it checks

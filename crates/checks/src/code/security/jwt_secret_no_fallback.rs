@@ -28,6 +28,8 @@ static META: ControlMeta = ControlMeta {
         "fail fast on missing config",
         "secrets management",
         "JWT",
+        "default signing secret",
+        "signing secret fallback",
     ],
     since: "0.1.0",
     doc: r#"## What it checks
