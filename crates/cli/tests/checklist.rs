@@ -188,7 +188,7 @@ fn table_leads_with_the_false_claims() {
         "NOT DONE",
         "MANUAL",
         "DONE BUT UNTICKED (1)",
-        "DONE (",
+        "\nDONE (",
     ]
     .iter()
     .map(|h| {
@@ -365,7 +365,7 @@ fn signoff_round_trip_valid_then_stale_after_an_edit() {
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(
         &path,
-        text.replace("reviewed with the security team", "skipped this time"),
+        text.replace("staffed for launch week", "not staffed yet"),
     )
     .unwrap();
     let (_, report) = verify_json(repo.path(), &[]);

@@ -91,10 +91,11 @@ impl EvidenceRef {
         }
     }
 
-    /// `path:line`, or the path alone.
+    /// `path:line`, the path alone, or "repository" for evidence about the whole repository.
     pub fn place(&self) -> String {
         match self.line {
             Some(line) => format!("{}:{line}", self.path),
+            None if self.path.is_empty() || self.path == "." => "repository".to_string(),
             None => self.path.clone(),
         }
     }
