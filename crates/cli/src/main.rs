@@ -18,14 +18,20 @@ struct Cli {
 enum Command {
     /// Audit a repository: Dockerfiles, compose, Kubernetes/Helm, CI, manifests and hygiene.
     Audit(cmd::audit::AuditArgs),
+    /// Verify a team's readiness checklist against the repository, or generate one.
+    Checklist(cmd::checklist::ChecklistArgs),
     /// List every control with its metadata.
     Controls(cmd::controls::ControlsArgs),
     /// Print a control's documentation.
     Explain(cmd::explain::ExplainArgs),
+    /// Make an Ed25519 key pair for sign-offs.
+    Keygen(cmd::keygen::KeygenArgs),
     /// List the HTTP routes found in the code, with the auth that applies to each.
     Routes(cmd::routes::RoutesArgs),
     /// Scan the working tree (or, with --history, every commit) for credentials.
     Secrets(cmd::secrets::SecretsArgs),
+    /// Sign off a section of a checklist (its items, verdicts and evidence) with your key.
+    Signoff(cmd::signoff::SignoffArgs),
 }
 
 /// Exit codes: 0 clear, 1 gate failed, 2 usage or tool error.
@@ -33,10 +39,13 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Audit(args) => cmd::audit::run(args),
+        Command::Checklist(args) => cmd::checklist::run(args),
         Command::Controls(args) => cmd::controls::run(args),
         Command::Explain(args) => cmd::explain::run(args),
+        Command::Keygen(args) => cmd::keygen::run(args),
         Command::Routes(args) => cmd::routes::run(args),
         Command::Secrets(args) => cmd::secrets::run(args),
+        Command::Signoff(args) => cmd::signoff::run(args),
     };
     match result {
         Ok(code) => code,

@@ -32,6 +32,8 @@ pub struct Config {
     pub suppressions: Vec<Suppression>,
     /// Typed per-control options, read by the control that owns them.
     pub options: BTreeMap<String, toml::Table>,
+    /// `[checklist.map]`: checklist item ID → the control IDs that prove it.
+    pub checklist_map: BTreeMap<String, Vec<String>>,
 }
 
 /// Matches control IDs by exact ID, ID prefix (`DKR`, `DKR00`) or area name (`security`).
@@ -133,6 +135,15 @@ struct RawConfig {
     suppress: Vec<toml::Spanned<RawSuppression>>,
     #[serde(default)]
     options: BTreeMap<String, toml::Table>,
+    #[serde(default)]
+    checklist: RawChecklist,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawChecklist {
+    #[serde(default)]
+    map: BTreeMap<String, Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -235,6 +246,7 @@ impl Config {
             exclude,
             suppressions,
             options: raw.options,
+            checklist_map: raw.checklist.map,
         })
     }
 
@@ -322,6 +334,17 @@ expires = 2020-01-01
         assert!(s.is_expired(time::macros::date!(2026 - 11 - 22)));
         assert!(s.matches("CMP004", "deploy/compose.yml"));
         assert!(!s.matches("CMP004", "compose.yml"));
+    }
+
+    #[test]
+    fn checklist_map_reads_item_ids_to_controls() {
+        let text = "[checklist.map]\n\"LA-010\" = [\"CODE007\", \"CODE018\"]\n";
+        let c = Config::parse(text, "vouch.toml").unwrap();
+        assert_eq!(c.checklist_map["LA-010"], ["CODE007", "CODE018"]);
+        let e = Config::parse("[checklist]\nmapp = {}\n", "vouch.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("vouch.toml:"), "{e}");
     }
 
     #[test]

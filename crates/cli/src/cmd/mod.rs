@@ -1,8 +1,11 @@
 pub mod audit;
+pub mod checklist;
 pub mod controls;
 pub mod explain;
+pub mod keygen;
 pub mod routes;
 pub mod secrets;
+pub mod signoff;
 
 use clap::ValueEnum;
 

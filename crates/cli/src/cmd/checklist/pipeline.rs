@@ -1,0 +1,188 @@
+//! The verification pipeline shared by `checklist verify` and `signoff`: read the document,
+//! plan each item (explicit comment, vouch.toml, mapper), audit the repository for exactly the
+//! controls the plans need, give verdicts, check recorded sign-offs.
+
+use crate::progress::Progress;
+use anyhow::{Context, Result, anyhow};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+use vouch_checklist::document::Document;
+use vouch_checklist::mapping::{Mapper, Mapping};
+use vouch_checklist::signoff::{check_signoffs, load_entries, signoffs_path};
+use vouch_checklist::verify::plan::{MapperProposal, Measurements, plan_item};
+use vouch_checklist::verify::report::TargetInfo;
+use vouch_checklist::verify::{
+    CHECKLIST_SCHEMA, ChecklistReport, ItemPlan, PlannedControl, Summary, verify_items,
+};
+use vouch_core::{Config, Tool};
+
+pub struct Request<'a> {
+    pub file: &'a Path,
+    pub repo: Option<&'a Path>,
+    pub url: Option<&'a str>,
+    pub config: Option<&'a Path>,
+}
+
+pub struct Verified {
+    pub document: Document,
+    pub report: ChecklistReport,
+    pub repo_root: PathBuf,
+    /// The checklist's path relative to the repository root, `/`-separated.
+    pub checklist_rel: String,
+    pub commit: Option<String>,
+}
+
+pub fn verify(request: &Request) -> Result<Verified> {
+    let started = Instant::now();
+    let bytes = std::fs::read(request.file)
+        .map_err(|e| anyhow!("{}: {}", request.file.display(), io_message(&e)))?;
+    let document = Document::parse(&bytes)
+        .map_err(|e| anyhow!("{}: cannot read the checklist: {e}", request.file.display()))?;
+
+    let repo_root = match request.repo {
+        Some(repo) => {
+            if !repo.is_dir() {
+                return Err(anyhow!("{}: not a directory", repo.display()));
+            }
+            repo.to_path_buf()
+        }
+        None => default_repo(request.file),
+    };
+    let config = load_config(&repo_root, request.config)?;
+
+    let mapper = Mapper::standard();
+    let measurements = match request.url {
+        Some(_) => Measurements::UrlWithoutProbes,
+        None => Measurements::None,
+    };
+    let items = document.items();
+    let plans: Vec<ItemPlan> = items
+        .iter()
+        .map(|item| {
+            let proposal = proposal(mapper.map(&item.text, &item.section));
+            plan_item(item, &config.checklist_map, proposal, measurements)
+        })
+        .collect();
+
+    // Only the controls some item needs are run.
+    let needed: std::collections::BTreeSet<&str> = plans
+        .iter()
+        .flat_map(|p| p.controls.iter().map(|c| c.id.as_str()))
+        .collect();
+    let checks: Vec<_> = vouch_checks::all_checks()
+        .into_iter()
+        .filter(|c| needed.contains(c.meta().id))
+        .collect();
+    let progress = Progress::new(true);
+    progress.stage("reading files", None);
+    let on_file = || progress.tick();
+    let options = vouch_workspace::LoadOptions {
+        excludes: &config.exclude,
+        jobs: 0,
+        on_file: Some(&on_file),
+    };
+    let ws = vouch_workspace::load(&repo_root, &options).map_err(|e| anyhow!("{e}"))?;
+    progress.stage("checking", Some(checks.len() as u64));
+    let on_check = |_: &str, _: std::time::Duration| progress.tick();
+    let engine = vouch_checks::EngineOptions {
+        config: &config,
+        today: time::OffsetDateTime::now_utc().date(),
+        on_check_done: Some(&on_check),
+    };
+    let output = vouch_checks::run(&ws, &checks, &engine);
+    progress.finish();
+    let commit = ws.git.as_ref().and_then(|g| g.commit.clone());
+
+    let mut item_reports = verify_items(items, &plans, &output.results);
+    let checklist_rel = relative_to(request.file, &repo_root);
+    let entries = load_entries(&signoffs_path(&repo_root))?;
+    let signoffs = check_signoffs(&entries, &checklist_rel, &mut item_reports);
+    let report = ChecklistReport {
+        schema: CHECKLIST_SCHEMA.to_string(),
+        tool: Tool {
+            name: "vouch".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        checklist: request.file.display().to_string(),
+        target: TargetInfo {
+            path: repo_root.display().to_string(),
+            commit: commit.clone(),
+            url: request.url.map(str::to_string),
+        },
+        summary: Summary::tally(&item_reports, &signoffs),
+        items: item_reports,
+        signoffs,
+        duration_ms: started.elapsed().as_millis() as u64,
+    };
+    Ok(Verified {
+        document,
+        report,
+        repo_root,
+        checklist_rel,
+        commit,
+    })
+}
+
+fn proposal(mapping: Mapping) -> MapperProposal {
+    MapperProposal {
+        controls: mapping
+            .controls
+            .into_iter()
+            .map(|c| PlannedControl {
+                id: c.id.to_string(),
+                matched: c.matched.iter().map(|m| m.to_string()).collect(),
+            })
+            .collect(),
+        confidence: f64::from(mapping.confidence),
+        scope: mapping.scope,
+        manual_reason: mapping.manual_reason,
+    }
+}
+
+/// The git work tree containing the checklist, else the checklist's directory.
+fn default_repo(file: &Path) -> PathBuf {
+    let absolute = std::path::absolute(file).unwrap_or_else(|_| file.to_path_buf());
+    let dir = absolute
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    dir.ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf)
+        .unwrap_or(dir)
+}
+
+/// `file` relative to `root` with `/` separators; the file name when it is outside.
+fn relative_to(file: &Path, root: &Path) -> String {
+    let canonical = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let (file, root) = (canonical(file), canonical(root));
+    let rel = file
+        .strip_prefix(&root)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| file.file_name().map(PathBuf::from).unwrap_or_default());
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn load_config(root: &Path, explicit: Option<&Path>) -> Result<Config> {
+    match explicit {
+        Some(path) => Config::load(path).context("invalid configuration"),
+        None => {
+            let default = root.join("vouch.toml");
+            if default.is_file() {
+                Config::load(&default).context("invalid configuration")
+            } else {
+                Ok(Config::default())
+            }
+        }
+    }
+}
+
+fn io_message(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        _ => e.to_string(),
+    }
+}
