@@ -2,20 +2,26 @@
 # Secret-scanner benchmark (issue 4): `vouch secrets` against gitleaks, trivy (secret scanner)
 # and detect-secrets on the same trees in the same run, plus read-once (cat) for scale:
 #   - working tree: the synthetic 100,000-file / 1 GiB tree of bench/run.sh;
-#   - history: the git-committed copy of that tree (its objects: over 500 MB of blobs).
+#   - history: the git-committed copy of that tree (one commit, over 500 MB of blobs), and a
+#     many-commit history (1,000 commits of successive edits of the small tree, about 750 MB of
+#     distinct blobs; made once by gen-history.py).
 # Peers are installed in virtual environments under BENCH_DIR (../shared/PEERS.md).
+# Each row: median wall seconds, CPU seconds (user + sys) of that run, MB/s, peak RSS.
 #
-#   bench/secrets/run.sh [--runs N] [--peer-runs N] [--small]   # --small: the 10,000-file tree
+#   bench/secrets/run.sh [--runs N] [--peer-runs N] [--small] [--no-many]
+#     --small: the 10,000-file tree; --no-many: skip the many-commit history
 set -euo pipefail
 RUNS=3
 PEER_RUNS=1
 TREE=big
+MANY=1
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --runs) RUNS="$2"; shift 2 ;;
     --peer-runs) PEER_RUNS="$2"; shift 2 ;;
     --small) TREE=small; shift ;;
-    *) echo "usage: bench/secrets/run.sh [--runs N] [--peer-runs N] [--small]" >&2; exit 2 ;;
+    --no-many) MANY=0; shift ;;
+    *) echo "usage: bench/secrets/run.sh [--runs N] [--peer-runs N] [--small] [--no-many]" >&2; exit 2 ;;
   esac
 done
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -46,62 +52,82 @@ VOUCH="${CARGO_TARGET_DIR:-$REPO/target}/release/vouch"
 OUT="$BENCH_DIR/out/secrets"
 mkdir -p "$OUT"
 
-# median wall seconds and max peak RSS (MiB) of N runs of a command
+# median wall seconds, CPU seconds of the median run and max peak RSS (MiB) of N runs
 measure() {
   local n="$1"; shift
-  local times=() peak=0
+  local runs=() peak=0
   for _ in $(seq "$n"); do
-    /usr/bin/time -f "%e %M" -o "$OUT/time.txt" "$@" > /dev/null 2> "$OUT/stderr.txt" || true
-    read -r secs kib < <(tail -1 "$OUT/time.txt")
-    times+=("$secs")
+    /usr/bin/time -f "%e %U %S %M" -o "$OUT/time.txt" "$@" > /dev/null 2> "$OUT/stderr.txt" || true
+    read -r secs user sys kib < <(tail -1 "$OUT/time.txt")
+    runs+=("$secs $(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')")
     (( kib > peak )) && peak=$kib
   done
   local median
-  median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+  median=$(printf '%s\n' "${runs[@]}" | sort -n | awk '{a[NR]=$0} END {print a[int((NR+1)/2)]}')
   echo "$median $((peak / 1024))"
 }
 
 bytes() { du -sb --exclude=.git "$1" | cut -f1; }
 WORK_BYTES=$(bytes "$WORK")
-GIT_OBJECTS=$(du -sb "$GIT/.git/objects" | cut -f1)
 find "$WORK" -type f -print0 | xargs -0 cat > /dev/null   # warm cache
 
-row() { # name seconds peak bytes
-  awk -v n="$1" -v s="$2" -v p="$3" -v b="$4" 'BEGIN { printf "| %s | %.2f | %.0f | %d |\n", n, s, b / 1e6 / s, p }'
+row() { # name wall cpu peak bytes
+  awk -v n="$1" -v s="$2" -v c="$3" -v p="$4" -v b="$5" \
+    'BEGIN { printf "| %s | %.2f | %.2f | %.0f | %d |\n", n, s, c, b / 1e6 / s, p }'
 }
+header() { echo "| tool | median wall s | CPU s | MB/s | peak MiB |"; echo "|---|---|---|---|---|"; }
+echo "load before: $(uptime)"
+echo
 
 echo "## working tree: $WORK ($((WORK_BYTES / 1000000)) MB)"
 echo
-echo "| tool | median s | MB/s | peak MiB |"
-echo "|---|---|---|---|"
-read -r s p < <(measure "$RUNS" sh -c "find '$WORK' -type f -print0 | xargs -0 cat > /dev/null")
-row "read once (cat)" "$s" "$p" "$WORK_BYTES"
-read -r s p < <(measure "$RUNS" "$VOUCH" secrets "$WORK" --format json)
+header
+read -r s c p < <(measure "$RUNS" sh -c "find '$WORK' -type f -print0 | xargs -0 cat > /dev/null")
+row "read once (cat)" "$s" "$c" "$p" "$WORK_BYTES"
+read -r s c p < <(measure "$RUNS" "$VOUCH" secrets "$WORK" --format json)
 VOUCH_S=$s
-row "vouch secrets" "$s" "$p" "$WORK_BYTES"
-read -r s p < <(measure "$PEER_RUNS" "$VENV/bin/gitleaks" dir "$WORK" --no-banner --exit-code 0 -f json -r "$OUT/gitleaks.json")
+row "vouch secrets" "$s" "$c" "$p" "$WORK_BYTES"
+read -r s c p < <(measure "$PEER_RUNS" "$VENV/bin/gitleaks" dir "$WORK" --no-banner --exit-code 0 -f json -r "$OUT/gitleaks.json")
 GITLEAKS_S=$s
-row "gitleaks dir" "$s" "$p" "$WORK_BYTES"
-read -r s p < <(measure "$PEER_RUNS" "$TRIVY" fs --scanners secret --offline-scan --skip-db-update --skip-check-update --cache-backend memory -f json -o "$OUT/trivy.json" "$WORK")
-row "trivy fs --scanners secret" "$s" "$p" "$WORK_BYTES"
+row "gitleaks dir" "$s" "$c" "$p" "$WORK_BYTES"
+read -r s c p < <(measure "$PEER_RUNS" "$TRIVY" fs --scanners secret --offline-scan --skip-db-update --skip-check-update --cache-backend memory -f json -o "$OUT/trivy.json" "$WORK")
+row "trivy fs --scanners secret" "$s" "$c" "$p" "$WORK_BYTES"
 if [[ "$TREE" == small ]]; then
-  read -r s p < <(measure "$PEER_RUNS" sh -c "cd '$WORK' && '$VENV/bin/detect-secrets' scan --all-files > '$OUT/detect-secrets.json'")
-  row "detect-secrets scan --all-files" "$s" "$p" "$WORK_BYTES"
+  read -r s c p < <(measure "$PEER_RUNS" sh -c "cd '$WORK' && '$VENV/bin/detect-secrets' scan --all-files > '$OUT/detect-secrets.json'")
+  row "detect-secrets scan --all-files" "$s" "$c" "$p" "$WORK_BYTES"
 else
   echo "| detect-secrets | (run with --small: minutes per 100 MB, see docs/benchmarks.md) | | |"
 fi
 awk -v g="$GITLEAKS_S" -v v="$VOUCH_S" 'BEGIN { printf "\nvouch is %.1fx gitleaks on the working tree\n", g / v }'
 
+history() { # name repo: vouch --history and gitleaks git on one repository
+  local name="$1" repo="$2"
+  echo
+  echo "## history ($name): $repo ($(( $(du -sb "$repo/.git/objects" | cut -f1) / 1000000 )) MB of objects)"
+  echo
+  "$VOUCH" secrets "$repo" --history --format json > "$OUT/vouch-history-$name.json" || true
+  local blob_bytes commits
+  blob_bytes=$(python3 -c "import json; print(json.load(open('$OUT/vouch-history-$name.json'))['scanned']['bytes'])")
+  commits=$(python3 -c "import json; print(json.load(open('$OUT/vouch-history-$name.json'))['scanned']['commits'])")
+  echo "$commits commits, $((blob_bytes / 1000000)) MB of distinct blobs; MB/s counts those blob bytes"
+  echo
+  header
+  read -r s c p < <(measure "$RUNS" "$VOUCH" secrets "$repo" --history --format json)
+  local vouch_s=$s
+  row "vouch secrets --history" "$s" "$c" "$p" "$blob_bytes"
+  read -r s c p < <(measure "$PEER_RUNS" "$VENV/bin/gitleaks" git "$repo" --no-banner --exit-code 0 -f json -r "$OUT/gitleaks-git-$name.json")
+  row "gitleaks git" "$s" "$c" "$p" "$blob_bytes"
+  awk -v g="$s" -v v="$vouch_s" 'BEGIN { printf "\nvouch is %.1fx gitleaks on this history\n", g / v }'
+}
+
+history one-commit "$GIT"
+if [[ "$MANY" == 1 ]]; then
+  MANY_GIT="$BENCH_DIR/corpus/many-git-1000c-60e"
+  if [[ ! -d "$MANY_GIT/.git" ]]; then
+    echo "generating the many-commit history (a few minutes)" >&2
+    python3 "$HERE/gen-history.py" "$BENCH_DIR/corpus/small-10000f-100m" "$MANY_GIT" --commits 1000 --edits 60 >&2
+  fi
+  history many-commits "$MANY_GIT"
+fi
 echo
-echo "## history: $GIT ($((GIT_OBJECTS / 1000000)) MB of objects)"
-echo
-echo "| tool | median s | MB/s (blob bytes) | peak MiB |"
-echo "|---|---|---|---|"
-"$VOUCH" secrets "$GIT" --history --format json > "$OUT/vouch-history.json" || true
-HIST_BYTES=$(python3 -c "import json,sys; print(json.load(open('$OUT/vouch-history.json'))['scanned']['bytes'])")
-read -r s p < <(measure "$RUNS" "$VOUCH" secrets "$GIT" --history --format json)
-row "vouch secrets --history" "$s" "$p" "$HIST_BYTES"
-read -r s p < <(measure "$PEER_RUNS" "$VENV/bin/gitleaks" git "$GIT" --no-banner --exit-code 0 -f json -r "$OUT/gitleaks-git.json")
-row "gitleaks git" "$s" "$p" "$HIST_BYTES"
-echo
-echo "$(nproc) cores; $(date -u +%F)"
+echo "$(nproc) cores; $(date -u +%F); load after: $(uptime)"

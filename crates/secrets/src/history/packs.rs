@@ -1,0 +1,106 @@
+//! Where blobs sit in the repository's pack files. Used twice: to read blobs in pack order (a
+//! delta's base is usually just before it, so a worker's pack cache still holds it), and to
+//! stream a large blob stored whole (not as a delta) without holding it in memory.
+//! Both are optimisations over plain object lookups: a pack that cannot be opened is left out
+//! and its objects are read the ordinary way.
+
+use gix::ObjectId;
+use gix::odb::pack;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+
+pub struct Packs {
+    objects_dir: PathBuf,
+    /// (index, data file) per pack.
+    packs: Vec<(pack::index::File, pack::data::File)>,
+}
+
+/// Position of an object: (pack number, offset); loose objects sort after every pack.
+pub type Location = (u32, u64);
+
+impl Packs {
+    pub fn open(objects_dir: &Path, hash: gix::hash::Kind) -> Packs {
+        let mut packs = Vec::new();
+        let mut idx_paths: Vec<PathBuf> = std::fs::read_dir(objects_dir.join("pack"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "idx"))
+            .collect();
+        idx_paths.sort();
+        for idx_path in idx_paths {
+            let index = pack::index::File::at(&idx_path, hash);
+            let data = pack::data::File::at(idx_path.with_extension("pack"), hash);
+            if let (Ok(index), Ok(data)) = (index, data) {
+                packs.push((index, data));
+            }
+        }
+        Packs {
+            objects_dir: objects_dir.to_path_buf(),
+            packs,
+        }
+    }
+
+    pub fn location(&self, id: &ObjectId) -> Location {
+        for (n, (index, _)) in self.packs.iter().enumerate() {
+            if let Some(i) = index.lookup(id) {
+                return (n as u32, index.pack_offset_at_index(i));
+            }
+        }
+        (u32::MAX, 0)
+    }
+
+    /// The blob's bytes as a stream when it is stored whole (loose, or a non-delta pack entry);
+    /// `None` when it is a delta, which only decodes in memory.
+    pub fn stream(&self, id: &ObjectId) -> Option<Box<dyn Read + '_>> {
+        if let (n, offset) = self.location(id)
+            && n != u32::MAX
+        {
+            let data = &self.packs[n as usize].1;
+            let entry = data.entry(offset).ok()?;
+            if entry.header.is_delta() {
+                return None;
+            }
+            let compressed = data.entry_slice(entry.data_offset..data.pack_end() as u64)?;
+            let inflate = Inflate::new(compressed);
+            return Some(Box::new(inflate.take(entry.decompressed_size)));
+        }
+        self.loose_stream(id)
+    }
+
+    /// A loose object is `zlib("blob <size>\0" + bytes)`; the header is read and dropped.
+    fn loose_stream(&self, id: &ObjectId) -> Option<Box<dyn Read + '_>> {
+        let hex = id.to_hex().to_string();
+        let path = self.objects_dir.join(&hex[..2]).join(&hex[2..]);
+        let file = std::fs::File::open(path).ok()?;
+        let mut inflate = BufReader::new(Inflate::new(BufReader::new(file)));
+        let mut header = Vec::new();
+        inflate.read_until(0, &mut header).ok()?;
+        if !header.starts_with(b"blob ") || header.last() != Some(&0) {
+            return None;
+        }
+        Some(Box::new(inflate))
+    }
+}
+
+/// A zlib stream read incrementally: memory stays at the reader's buffer whatever the size.
+struct Inflate<R> {
+    inner: R,
+    state: gix::zlib::Decompress,
+}
+
+impl<R: BufRead> Inflate<R> {
+    fn new(inner: R) -> Inflate<R> {
+        Inflate {
+            inner,
+            state: gix::zlib::Decompress::new(),
+        }
+    }
+}
+
+impl<R: BufRead> Read for Inflate<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        gix::zlib::stream::inflate::read(&mut self.inner, &mut self.state, buf)
+    }
+}
