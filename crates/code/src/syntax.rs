@@ -2,6 +2,7 @@
 //! iterative (a cursor, not recursion): a 10,000-deep nesting must not overflow the stack.
 
 use crate::model::Pos;
+use std::collections::HashMap;
 use tree_sitter::Node;
 
 /// 1-based position of the node's start.
@@ -66,6 +67,200 @@ pub fn ancestor_of_kind<'t>(node: Node<'t>, kinds: &[&str]) -> Option<Node<'t>> 
     None
 }
 
+/// Every node of one file's tree in pre-order, built in one cursor walk, so extractors ask
+/// "which nodes of these kinds lie under this node" and "which ancestor has this kind" without
+/// walking the tree again (tree-sitter's `Node::parent` descends from the root on every call).
+pub struct NodeIndex<'t> {
+    /// All nodes, pre-order (so start bytes never decrease).
+    nodes: Vec<Node<'t>>,
+    /// Exclusive end of each node's subtree in `nodes`.
+    ends: Vec<u32>,
+    /// Index of each node's parent (`NONE` for the root).
+    parents: Vec<u32>,
+    /// Positions of the nodes of each kind name, ascending.
+    by_kind: HashMap<&'static str, Vec<u32>>,
+}
+
+const NONE: u32 = u32::MAX;
+
+impl<'t> NodeIndex<'t> {
+    pub fn new(root: Node<'t>) -> NodeIndex<'t> {
+        let mut nodes = Vec::new();
+        let mut parents = Vec::new();
+        let mut open: Vec<u32> = Vec::new();
+        let mut by_id: Vec<Vec<u32>> = Vec::new();
+        let mut cursor = root.walk();
+        loop {
+            let node = cursor.node();
+            let at = nodes.len() as u32;
+            nodes.push(node);
+            parents.push(open.last().copied().unwrap_or(NONE));
+            // ERROR nodes have the last symbol id: give them the slot after the grammar's.
+            let id = match node.kind_id() {
+                u16::MAX => root.language().node_kind_count(),
+                id => id as usize,
+            };
+            if by_id.len() <= id {
+                by_id.resize_with(id + 1, Vec::new);
+            }
+            by_id[id].push(at);
+            if cursor.goto_first_child() {
+                open.push(at);
+                continue;
+            }
+            loop {
+                if cursor.goto_next_sibling() {
+                    break;
+                }
+                if open.pop().is_none() || !cursor.goto_parent() {
+                    return NodeIndex::finish(nodes, parents, by_id, root);
+                }
+            }
+        }
+    }
+
+    fn finish(
+        nodes: Vec<Node<'t>>,
+        parents: Vec<u32>,
+        by_id: Vec<Vec<u32>>,
+        root: Node<'t>,
+    ) -> NodeIndex<'t> {
+        // A subtree ends where the next node that is not inside it starts: close each node
+        // when a later node's parent chain no longer contains it.
+        let mut ends = vec![nodes.len() as u32; nodes.len()];
+        let mut open: Vec<u32> = Vec::new();
+        for (i, &parent) in parents.iter().enumerate() {
+            while let Some(&top) = open.last() {
+                if top == parent {
+                    break;
+                }
+                ends[top as usize] = i as u32;
+                open.pop();
+            }
+            open.push(i as u32);
+        }
+        let language = root.language();
+        let mut by_kind: HashMap<&'static str, Vec<u32>> = HashMap::new();
+        for (id, positions) in by_id.into_iter().enumerate() {
+            if positions.is_empty() {
+                continue;
+            }
+            let name = if id >= language.node_kind_count() {
+                "ERROR"
+            } else {
+                match language.node_kind_for_id(id as u16) {
+                    Some(name) => name,
+                    None => continue,
+                }
+            };
+            let entry = by_kind.entry(name).or_default();
+            if entry.is_empty() {
+                *entry = positions;
+            } else {
+                // Two symbols sharing a name (a keyword and a rule): keep one sorted list.
+                entry.extend(positions);
+                entry.sort_unstable();
+            }
+        }
+        NodeIndex {
+            nodes,
+            ends,
+            parents,
+            by_kind,
+        }
+    }
+
+    /// The root the index was built from.
+    pub fn root(&self) -> Node<'t> {
+        self.nodes[0]
+    }
+
+    /// Position of `node` in pre-order (`None` for a node of another tree).
+    fn position(&self, node: Node<'t>) -> Option<usize> {
+        let start = node.start_byte();
+        let first = self.nodes.partition_point(|n| n.start_byte() < start);
+        self.nodes[first..]
+            .iter()
+            .take_while(|n| n.start_byte() == start)
+            .position(|n| *n == node)
+            .map(|i| first + i)
+    }
+
+    /// Every node of one of `kinds` in `root`'s subtree, `root` included, in pre-order (what
+    /// [`walk`] would visit).
+    pub fn of_kinds(&self, root: Node<'t>, kinds: &[&str]) -> Vec<Node<'t>> {
+        let Some(at) = self.position(root) else {
+            let mut out = Vec::new();
+            walk(root, |n| {
+                if kinds.contains(&n.kind()) {
+                    out.push(n);
+                }
+                true
+            });
+            return out;
+        };
+        let (from, to) = (at as u32, self.ends[at]);
+        let mut positions: Vec<u32> = Vec::new();
+        let mut lists = 0;
+        for kind in kinds {
+            if let Some(list) = self.by_kind.get(kind) {
+                let lo = list.partition_point(|&p| p < from);
+                let hi = list.partition_point(|&p| p < to);
+                if lo < hi {
+                    positions.extend_from_slice(&list[lo..hi]);
+                    lists += 1;
+                }
+            }
+        }
+        if lists > 1 {
+            positions.sort_unstable();
+            positions.dedup();
+        }
+        positions.iter().map(|&p| self.nodes[p as usize]).collect()
+    }
+
+    /// Every node of `kind` in `root`'s subtree, `root` included, in pre-order.
+    pub fn of_kind(&self, root: Node<'t>, kind: &str) -> Vec<Node<'t>> {
+        self.of_kinds(root, &[kind])
+    }
+
+    /// The node's parent (same as `Node::parent`, without descending from the root).
+    pub fn parent(&self, node: Node<'t>) -> Option<Node<'t>> {
+        match self.position(node) {
+            Some(at) => self.node_at(self.parents[at]),
+            None => node.parent(),
+        }
+    }
+
+    /// The node's ancestors, nearest first (the node itself excluded).
+    pub fn ancestors(&self, node: Node<'t>) -> impl Iterator<Item = Node<'t>> + '_ {
+        let mut at = self.position(node).map(|p| self.parents[p]);
+        // A node of another tree climbs with tree-sitter's own parent links.
+        let mut foreign = if at.is_none() { node.parent() } else { None };
+        std::iter::from_fn(move || match at {
+            Some(p) => {
+                let node = self.node_at(p)?;
+                at = Some(self.parents[p as usize]);
+                Some(node)
+            }
+            None => {
+                let node = foreign?;
+                foreign = node.parent();
+                Some(node)
+            }
+        })
+    }
+
+    /// The nearest ancestor (not the node itself) whose kind is one of `kinds`.
+    pub fn ancestor_of_kind(&self, node: Node<'t>, kinds: &[&str]) -> Option<Node<'t>> {
+        self.ancestors(node).find(|n| kinds.contains(&n.kind()))
+    }
+
+    fn node_at(&self, at: u32) -> Option<Node<'t>> {
+        (at != NONE).then(|| self.nodes[at as usize])
+    }
+}
+
 /// Strips the quotes (and Python string prefixes) of a string literal's source text.
 pub fn unquote(literal: &str) -> &str {
     let prefix_len = literal
@@ -105,5 +300,57 @@ mod tests {
             true
         });
         assert!(count > depth, "visited {count} nodes");
+    }
+
+    /// The index answers exactly what walking the tree answers, for every node and kind.
+    fn assert_index_matches_walk(language: crate::Language, src: &str) {
+        let tree = crate::parse::parse(language, src.as_bytes()).expect("parses");
+        let root = tree.root_node();
+        let index = NodeIndex::new(root);
+        let mut all = Vec::new();
+        walk(root, |n| {
+            all.push(n);
+            true
+        });
+        let mut kinds: Vec<&str> = all.iter().map(|n| n.kind()).collect();
+        kinds.sort();
+        kinds.dedup();
+        for &node in &all {
+            assert_eq!(index.parent(node), node.parent(), "parent of {node:?}");
+            let climbed: Vec<_> = index.ancestors(node).collect();
+            let mut expected = Vec::new();
+            let mut up = node.parent();
+            while let Some(n) = up {
+                expected.push(n);
+                up = n.parent();
+            }
+            assert_eq!(climbed, expected);
+            for kind in &kinds {
+                assert_eq!(index.of_kind(node, kind), descendants_of_kind(node, kind));
+            }
+            let pair = [kinds[0], kinds[kinds.len() / 2]];
+            let mut both = Vec::new();
+            walk(node, |n| {
+                if pair.contains(&n.kind()) {
+                    both.push(n);
+                }
+                true
+            });
+            assert_eq!(index.of_kinds(node, &pair), both);
+        }
+    }
+
+    #[test]
+    fn node_index_matches_walking_the_tree() {
+        assert_index_matches_walk(
+            crate::Language::Python,
+            "import os\n@app.get('/x')\ndef f(a, b=1):\n    return g(a)[b] + 'x'\n",
+        );
+        // Syntax errors and missing tokens are nodes too.
+        assert_index_matches_walk(crate::Language::Python, "def f(:\n  x = (1,\n");
+        assert_index_matches_walk(
+            crate::Language::Java,
+            "class A { @GetMapping(\"/a\") String a(int x) { return \"\" + x; } }",
+        );
     }
 }

@@ -2,7 +2,7 @@
 //! recognisers read like the Go they match.
 
 use crate::model::Pos;
-use crate::syntax::{pos, text, unquote};
+use crate::syntax::{NodeIndex, pos, text, unquote};
 use std::collections::HashMap;
 use tree_sitter::Node;
 
@@ -14,23 +14,27 @@ pub struct Ctx<'a> {
     pub src: &'a [u8],
     /// Import alias → import path (`chi` → `github.com/go-chi/chi/v5`).
     pub imports: HashMap<String, String>,
+    /// The tree's nodes by kind and parent, built once: the recognisers ask it instead of
+    /// walking the tree or climbing with `Node::parent` (which descends from the root).
+    pub index: NodeIndex<'a>,
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(path: &'a str, src: &'a [u8], root: Node<'_>) -> Ctx<'a> {
+    pub fn new(path: &'a str, src: &'a [u8], root: Node<'a>) -> Ctx<'a> {
         let dir = path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
         let mut ctx = Ctx {
             path,
             dir: dir.to_string(),
             src,
             imports: HashMap::new(),
+            index: NodeIndex::new(root),
         };
         let mut cursor = root.walk();
         for decl in root.named_children(&mut cursor) {
             if decl.kind() != "import_declaration" {
                 continue;
             }
-            for spec in crate::syntax::descendants_of_kind(decl, "import_spec") {
+            for spec in ctx.index.of_kind(decl, "import_spec") {
                 let Some(path_node) = spec.child_by_field_name("path") else {
                     continue;
                 };
@@ -62,6 +66,25 @@ impl<'a> Ctx<'a> {
             return None;
         }
         self.imports.get(self.text(node)).map(String::as_str)
+    }
+
+    /// The innermost function (declaration or literal) around `node`.
+    pub fn enclosing_function(&self, node: Node<'a>) -> Option<Node<'a>> {
+        self.index.ancestor_of_kind(
+            node,
+            &["function_declaration", "method_declaration", "func_literal"],
+        )
+    }
+
+    /// The top-level declaration (function or method) around `node`.
+    pub fn top_function(&self, node: Node<'a>) -> Option<Node<'a>> {
+        self.index
+            .ancestor_of_kind(node, &["function_declaration", "method_declaration"])
+    }
+
+    /// The node's parent, from the index.
+    pub fn parent(&self, node: Node<'a>) -> Option<Node<'a>> {
+        self.index.parent(node)
     }
 
     /// The import path behind an alias name.
@@ -235,19 +258,6 @@ pub fn composite_type<'t>(node: Node<'t>, src: &'t [u8]) -> Option<&'t str> {
         return None;
     }
     Some(text(node.child_by_field_name("type")?, src))
-}
-
-/// The innermost function (declaration or literal) around `node`.
-pub fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
-    crate::syntax::ancestor_of_kind(
-        node,
-        &["function_declaration", "method_declaration", "func_literal"],
-    )
-}
-
-/// The top-level declaration (function or method) around `node`.
-pub fn top_function(node: Node<'_>) -> Option<Node<'_>> {
-    crate::syntax::ancestor_of_kind(node, &["function_declaration", "method_declaration"])
 }
 
 /// A declaration's name (`Type.Method` for methods).

@@ -4,7 +4,7 @@
 
 use super::ast::{Call, Ctx, string_list, string_value};
 use crate::model::{ConfigValue, Fact, FactKind, FileCode, Pos, Value};
-use crate::syntax::{descendants_of_kind, pos};
+use crate::syntax::pos;
 use tree_sitter::Node;
 
 pub fn extract(ctx: &Ctx<'_>, other: &[Node<'_>], out: &mut FileCode) {
@@ -257,7 +257,7 @@ fn fallback_literal(ctx: &Ctx<'_>, stmt: Node<'_>, target: &str) -> Option<(Stri
                 || cond == format!("len({target})==0");
             if empty_check {
                 let body = s.child_by_field_name("consequence")?;
-                for a in descendants_of_kind(body, "assignment_statement") {
+                for a in ctx.index.of_kind(body, "assignment_statement") {
                     let l = ctx.text(a.child_by_field_name("left")?).trim();
                     if l != target {
                         continue;

@@ -1,7 +1,7 @@
 //! Cryptographic mistakes: JWTs parsed without pinning the algorithm or with `none` allowed,
 //! passwords hashed with fast hashes, tokens from math/rand, and hardcoded credentials.
 
-use super::ast::{Call, Ctx, function_name, string_value, top_function};
+use super::ast::{Call, Ctx, function_name, string_value};
 use crate::model::{Fact, FactKind, FileCode};
 use crate::syntax::pos;
 use tree_sitter::Node;
@@ -129,10 +129,7 @@ fn jwt_parse(ctx: &Ctx<'_>, call: Call<'_>, out: &mut FileCode) {
 /// The source of a top-level function in this file.
 fn named_function_text(ctx: &Ctx<'_>, ident: Node<'_>) -> Option<String> {
     let name = ctx.text(ident);
-    let mut root = ident;
-    while let Some(p) = root.parent() {
-        root = p;
-    }
+    let root = ctx.index.root();
     let mut cursor = root.walk();
     let found = root
         .named_children(&mut cursor)
@@ -164,7 +161,7 @@ fn weak_hash(ctx: &Ctx<'_>, call: Call<'_>, out: &mut FileCode) {
                     .is_some_and(|a| mentions_password(ctx.text(*a)))
             {
                 let h = ctx.text(recv);
-                if let Some(func) = top_function(call.node) {
+                if let Some(func) = ctx.top_function(call.node) {
                     let body = ctx.text(func);
                     for (ctor, algo) in [
                         ("md5.New()", "MD5"),
@@ -212,7 +209,7 @@ fn push_weak(ctx: &Ctx<'_>, call: Call<'_>, algo: &str, out: &mut FileCode) {
 
 /// Whether the function around a hashing call stores a new password (not a login check).
 pub fn is_setting_function(ctx: &Ctx<'_>, node: Node<'_>) -> bool {
-    let Some(func) = top_function(node) else {
+    let Some(func) = ctx.top_function(node) else {
         return false;
     };
     let name = function_name(func, ctx.src).to_ascii_lowercase();
@@ -242,20 +239,23 @@ fn insecure_random(ctx: &Ctx<'_>, call: Call<'_>, out: &mut FileCode) {
     ) {
         return;
     }
-    let func_name = top_function(call.node)
+    let func_name = ctx
+        .top_function(call.node)
         .map(|f| function_name(f, ctx.src).to_ascii_lowercase())
         .unwrap_or_default();
-    let stmt = crate::syntax::ancestor_of_kind(
-        call.node,
-        &[
-            "short_var_declaration",
-            "assignment_statement",
-            "return_statement",
-            "var_spec",
-        ],
-    )
-    .map(|s| ctx.text(s).to_ascii_lowercase())
-    .unwrap_or_default();
+    let stmt = ctx
+        .index
+        .ancestor_of_kind(
+            call.node,
+            &[
+                "short_var_declaration",
+                "assignment_statement",
+                "return_statement",
+                "var_spec",
+            ],
+        )
+        .map(|s| ctx.text(s).to_ascii_lowercase())
+        .unwrap_or_default();
     let word = TOKEN_WORDS.iter().find(|w| {
         func_name.contains(*w)
             || stmt

@@ -4,7 +4,7 @@
 
 use super::ast::{Call, Ctx, function_name, string_value};
 use crate::model::{Fact, FactKind, FileCode};
-use crate::syntax::{ancestor_of_kind, pos, walk};
+use crate::syntax::{pos, walk};
 use tree_sitter::Node;
 
 const AUTH_FUNCTIONS: &[&str] = &[
@@ -229,7 +229,10 @@ fn stub_call(ctx: &Ctx<'_>, call: Call<'_>, out: &mut FileCode) {
         // Returned from a function, not a package-level sentinel (`var ErrNotImplemented`).
         ("errors", "New") | ("fmt", "Errorf") => {
             message(0).is_some_and(|m| stub_text(&m))
-                && ancestor_of_kind(call.node, &["return_statement"]).is_some()
+                && ctx
+                    .index
+                    .ancestor_of_kind(call.node, &["return_statement"])
+                    .is_some()
         }
         (
             _,
@@ -260,7 +263,12 @@ fn todo_comment(ctx: &Ctx<'_>, n: Node<'_>, out: &mut FileCode) {
     ]
     .iter()
     .any(|w| l.contains(w));
-    if stub && ancestor_of_kind(n, &["function_declaration", "method_declaration"]).is_some() {
+    if stub
+        && ctx
+            .index
+            .ancestor_of_kind(n, &["function_declaration", "method_declaration"])
+            .is_some()
+    {
         out.facts.push(Fact::new(
             FactKind::RiskStub,
             pos(n),
@@ -383,7 +391,10 @@ fn graphql(ctx: &Ctx<'_>, call: Call<'_>, out: &mut FileCode) {
         return;
     };
     let pkg = ctx.package_of(recv).unwrap_or("");
-    let conditional = ancestor_of_kind(call.node, &["if_statement"]).is_some();
+    let conditional = ctx
+        .index
+        .ancestor_of_kind(call.node, &["if_statement"])
+        .is_some();
     let risky = match call.name {
         "NewDefaultServer" if pkg.starts_with("github.com/99designs/gqlgen") => !conditional,
         "Use" => {
@@ -428,7 +439,7 @@ fn raw_body(ctx: &Ctx<'_>, call: Call<'_>, out: &mut FileCode) {
     let Some(name) = ctx.text(target).strip_prefix('&') else {
         return;
     };
-    let Some(func) = super::ast::top_function(call.node) else {
+    let Some(func) = ctx.top_function(call.node) else {
         return;
     };
     let body: String = ctx

@@ -155,7 +155,7 @@ pub fn classify(ctx: &Ctx<'_>, expr: Node<'_>) -> Middleware {
 }
 
 /// The call a local variable (the operand of `x` or `x.Handler`) was assigned from.
-fn local_constructor<'t>(ctx: &Ctx<'_>, expr: Node<'t>) -> Option<Node<'t>> {
+fn local_constructor<'t>(ctx: &Ctx<'t>, expr: Node<'t>) -> Option<Node<'t>> {
     let ident = match expr.kind() {
         "identifier" => expr,
         "selector_expression" => expr.child_by_field_name("operand")?,
@@ -165,27 +165,23 @@ fn local_constructor<'t>(ctx: &Ctx<'_>, expr: Node<'t>) -> Option<Node<'t>> {
         return None;
     }
     let name = ctx.text(ident);
-    let func = super::ast::top_function(ident)?;
-    let mut found = None;
-    crate::syntax::walk(func, |n| {
-        if found.is_some() || n.start_byte() > ident.start_byte() {
-            return false;
-        }
-        if n.kind() == "short_var_declaration"
-            && let (Some(l), Some(r)) = (
-                n.child_by_field_name("left"),
-                n.child_by_field_name("right"),
-            )
-            && l.named_child_count() == 1
-            && ctx.text(l).trim() == name
-            && let Some(value) = r.named_child(0)
-            && value.kind() == "call_expression"
-        {
-            found = Some(value);
-        }
-        true
-    });
-    found
+    let func = ctx.top_function(ident)?;
+    // The first declaration before the use, in source order.
+    ctx.index
+        .of_kind(func, "short_var_declaration")
+        .into_iter()
+        .take_while(|n| n.start_byte() <= ident.start_byte())
+        .find_map(|n| {
+            let (l, r) = (
+                n.child_by_field_name("left")?,
+                n.child_by_field_name("right")?,
+            );
+            let value = r.named_child(0)?;
+            (l.named_child_count() == 1
+                && ctx.text(l).trim() == name
+                && value.kind() == "call_expression")
+                .then_some(value)
+        })
 }
 
 /// Roles a guard demands: string arguments of role/permission guards, `admin` from names such
@@ -240,7 +236,7 @@ mod tests {
         let tree = crate::parse::parse(crate::Language::Go, src.as_bytes()).expect("parses");
         let root = tree.root_node();
         let ctx = Ctx::new("main.go", src.as_bytes(), root);
-        let spec = crate::syntax::descendants_of_kind(root, "expression_list")[0];
+        let spec = ctx.index.of_kind(root, "expression_list")[0];
         let node = spec.named_child(0).expect("expr");
         classify(&ctx, node)
     }

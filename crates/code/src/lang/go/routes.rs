@@ -1,7 +1,7 @@
 //! Route registrations of net/http, chi, gin, echo, fiber and gorilla/mux, with the groups,
 //! sub-routers and middleware around them (as link hints), and the auth each route carries.
 
-use super::ast::{Call, Ctx, enclosing_function, function_name, string_value, top_function};
+use super::ast::{Call, Ctx, function_name, string_value};
 use super::middleware::{Middleware, classify};
 use super::scope;
 use crate::model::{Auth, FileCode, LinkHint, Route, RouteKind};
@@ -619,10 +619,10 @@ fn split_pattern(pattern: &str) -> (Vec<String>, String) {
 fn gorilla_methods(ctx: &Ctx<'_>, reg: Node<'_>) -> Option<Vec<String>> {
     let mut node = reg;
     for _ in 0..4 {
-        let sel = node
-            .parent()
+        let sel = ctx
+            .parent(node)
             .filter(|p| p.kind() == "selector_expression")?;
-        let call = sel.parent().filter(|p| p.kind() == "call_expression")?;
+        let call = ctx.parent(sel).filter(|p| p.kind() == "call_expression")?;
         let c = Call::of(call, ctx.src)?;
         if c.name == "Methods" {
             let ms: Vec<String> = c
@@ -760,7 +760,7 @@ pub(super) fn is_router_value(ctx: &Ctx<'_>, expr: Node<'_>) -> bool {
             if t == "nil" {
                 return false;
             }
-            let Some(func) = top_function(expr) else {
+            let Some(func) = ctx.top_function(expr) else {
                 return false;
             };
             let decl = declaration_text(ctx, func, t);
@@ -794,29 +794,24 @@ pub(super) fn is_router_value(ctx: &Ctx<'_>, expr: Node<'_>) -> bool {
 }
 
 /// The text of the statement or parameter declaring `name` in `func`.
-fn declaration_text<'a>(ctx: &Ctx<'a>, func: Node<'_>, name: &str) -> Option<&'a str> {
-    let mut found = None;
-    crate::syntax::walk(func, |n| {
-        if found.is_some() {
-            return false;
-        }
-        match n.kind() {
-            "short_var_declaration"
-            | "var_spec"
-            | "parameter_declaration"
-            | "assignment_statement" => {
-                let left = n
-                    .child_by_field_name("left")
-                    .or_else(|| n.child_by_field_name("name"));
-                if left.is_some_and(|l| ctx.text(l).split(',').any(|x| x.trim() == name)) {
-                    found = Some(ctx.text(n));
-                }
-                true
-            }
-            _ => true,
-        }
-    });
-    found
+fn declaration_text<'a>(ctx: &Ctx<'a>, func: Node<'a>, name: &str) -> Option<&'a str> {
+    ctx.index
+        .of_kinds(
+            func,
+            &[
+                "short_var_declaration",
+                "var_spec",
+                "parameter_declaration",
+                "assignment_statement",
+            ],
+        )
+        .into_iter()
+        .find(|n| {
+            n.child_by_field_name("left")
+                .or_else(|| n.child_by_field_name("name"))
+                .is_some_and(|l| ctx.text(l).split(',').any(|x| x.trim() == name))
+        })
+        .map(|n| ctx.text(n))
 }
 
 /// The scope key a mounted router expression stands for.
@@ -840,38 +835,34 @@ fn router_scope(ctx: &Ctx<'_>, expr: Node<'_>) -> Option<String> {
 }
 
 /// The right-hand side that defined a local identifier (`handler := cors(mux)`).
-fn resolve_local<'t>(ctx: &Ctx<'_>, expr: Node<'t>) -> Option<Node<'t>> {
+fn resolve_local<'t>(ctx: &Ctx<'t>, expr: Node<'t>) -> Option<Node<'t>> {
     if expr.kind() != "identifier" {
         return None;
     }
     let name = ctx.text(expr);
-    let func = enclosing_function(expr)?;
-    let mut found = None;
-    crate::syntax::walk(func, |n| {
-        if found.is_some() || n.start_byte() > expr.start_byte() {
-            return false;
-        }
-        if matches!(n.kind(), "short_var_declaration" | "assignment_statement")
-            && let (Some(l), Some(r)) = (
-                n.child_by_field_name("left"),
-                n.child_by_field_name("right"),
-            )
-            && l.named_child_count() == 1
-            && ctx.text(l).trim() == name
-            && let Some(value) = r.named_child(0)
-            && value.kind() == "call_expression"
-        {
-            found = Some(value);
-        }
-        true
-    });
-    found
+    let func = ctx.enclosing_function(expr)?;
+    // The first definition before the use, in source order.
+    ctx.index
+        .of_kinds(func, &["short_var_declaration", "assignment_statement"])
+        .into_iter()
+        .take_while(|n| n.start_byte() <= expr.start_byte())
+        .find_map(|n| {
+            let (l, r) = (
+                n.child_by_field_name("left")?,
+                n.child_by_field_name("right")?,
+            );
+            let value = r.named_child(0)?;
+            (l.named_child_count() == 1
+                && ctx.text(l).trim() == name
+                && value.kind() == "call_expression")
+                .then_some(value)
+        })
 }
 
 /// The scope of the variable a call's result is assigned to (`api := r.Group("/api")`).
 pub fn assigned_scope(ctx: &Ctx<'_>, call: Node<'_>) -> Option<String> {
-    let list = call.parent().filter(|p| p.kind() == "expression_list")?;
-    let stmt = list.parent()?;
+    let list = ctx.parent(call).filter(|p| p.kind() == "expression_list")?;
+    let stmt = ctx.parent(list)?;
     let index = {
         let mut c = list.walk();
         list.named_children(&mut c).position(|n| n == call)?

@@ -8,7 +8,7 @@
 //! - a package-level variable: `go:{dir}::var:{name}`,
 //! - a router returned by a function: `go:{dir}::ret:{Func}`.
 
-use super::ast::{Ctx, enclosing_function, function_name, param_index, top_function};
+use super::ast::{Ctx, function_name, param_index};
 use crate::syntax::text;
 use tree_sitter::Node;
 
@@ -52,7 +52,7 @@ pub fn of_expr(ctx: &Ctx<'_>, expr: Node<'_>) -> Option<String> {
 
 fn of_identifier(ctx: &Ctx<'_>, ident: Node<'_>) -> String {
     let name = text(ident, ctx.src);
-    let mut current = enclosing_function(ident);
+    let mut current = ctx.enclosing_function(ident);
     while let Some(func) = current {
         if declares_local(ctx, func, name, ident) {
             break;
@@ -60,9 +60,9 @@ fn of_identifier(ctx: &Ctx<'_>, ident: Node<'_>) -> String {
         if let Some(i) = param_index(func, name, ctx.src) {
             return of_param_decl(ctx, func, i);
         }
-        current = enclosing_function(func);
+        current = ctx.enclosing_function(func);
     }
-    match top_function(ident) {
+    match ctx.top_function(ident) {
         Some(top) if declared_in(ctx, top, name) => {
             format!("go:{}::{}::{name}", ctx.path, function_name(top, ctx.src))
         }
@@ -71,43 +71,36 @@ fn of_identifier(ctx: &Ctx<'_>, ident: Node<'_>) -> String {
 }
 
 /// Whether `func`'s own body (not nested closures) declares `name` before `use_site`.
-fn declares_local(ctx: &Ctx<'_>, func: Node<'_>, name: &str, use_site: Node<'_>) -> bool {
+fn declares_local<'a>(ctx: &Ctx<'a>, func: Node<'a>, name: &str, use_site: Node<'a>) -> bool {
     let Some(body) = func.child_by_field_name("body") else {
         return false;
     };
-    let mut found = false;
-    crate::syntax::walk(body, |n| {
-        if found || n.start_byte() > use_site.start_byte() {
-            return false;
-        }
-        if n.kind() == "func_literal" {
-            return false;
-        }
-        if declares(ctx, n, name) {
-            found = true;
-            return false;
-        }
-        true
-    });
-    found
+    ctx.index
+        .of_kinds(body, DECLARATIONS)
+        .into_iter()
+        .take_while(|n| n.start_byte() <= use_site.start_byte())
+        .any(|n| {
+            declares(ctx, n, name)
+                && !ctx
+                    .index
+                    .ancestors(n)
+                    .take_while(|a| *a != body)
+                    .any(|a| a.kind() == "func_literal")
+        })
 }
 
-fn declared_in(ctx: &Ctx<'_>, func: Node<'_>, name: &str) -> bool {
+fn declared_in<'a>(ctx: &Ctx<'a>, func: Node<'a>, name: &str) -> bool {
     let Some(body) = func.child_by_field_name("body") else {
         return false;
     };
-    let mut found = false;
-    crate::syntax::walk(body, |n| {
-        if found {
-            return false;
-        }
-        if declares(ctx, n, name) {
-            found = true;
-        }
-        true
-    });
-    found
+    ctx.index
+        .of_kinds(body, DECLARATIONS)
+        .into_iter()
+        .any(|n| declares(ctx, n, name))
 }
+
+/// The node kinds [`declares`] reads.
+const DECLARATIONS: &[&str] = &["short_var_declaration", "var_spec"];
 
 fn declares(ctx: &Ctx<'_>, n: Node<'_>, name: &str) -> bool {
     match n.kind() {

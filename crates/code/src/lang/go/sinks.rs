@@ -1,7 +1,7 @@
 //! Injection sinks: SQL text built with `fmt.Sprintf`/`+` from input and passed to a query
 //! call, `sh -c` commands built from input, and outbound requests to request-supplied URLs.
 
-use super::ast::{Call, Ctx, enclosing_function, string_value, top_function};
+use super::ast::{Call, Ctx, string_value};
 use super::taint::{assignments, from_request, is_dynamic};
 use crate::model::{Fact, FactKind, FileCode};
 use tree_sitter::Node;
@@ -93,18 +93,17 @@ fn built_sql(ctx: &Ctx<'_>, expr: Node<'_>, depth: u32) -> Option<String> {
         }
         "binary_expression" => {
             let text = ctx.text(expr);
-            let has_sql = crate::syntax::descendants_of_kind(expr, "interpreted_string_literal")
+            let has_sql = ctx
+                .index
+                .of_kind(expr, "interpreted_string_literal")
                 .into_iter()
-                .chain(crate::syntax::descendants_of_kind(
-                    expr,
-                    "raw_string_literal",
-                ))
+                .chain(ctx.index.of_kind(expr, "raw_string_literal"))
                 .any(|l| looks_like_sql(crate::syntax::unquote(ctx.text(l))));
             (has_sql && text.contains('+') && is_dynamic(ctx, expr))
                 .then(|| "string concatenation".to_string())
         }
         "identifier" => {
-            let func = top_function(expr)?;
+            let func = ctx.top_function(expr)?;
             let name = ctx.text(expr);
             // A parameter or the request context holds no SQL text built here.
             if super::ast::param_index(func, name, ctx.src).is_some() {
@@ -132,7 +131,7 @@ fn built_sql(ctx: &Ctx<'_>, expr: Node<'_>, depth: u32) -> Option<String> {
 
 /// `q += " AND name = '" + name + "'"` (a `+=` right side that is dynamic).
 fn appended_input(ctx: &Ctx<'_>, rhs: Node<'_>) -> Option<String> {
-    let stmt = rhs.parent()?.parent()?;
+    let stmt = ctx.parent(ctx.parent(rhs)?)?;
     if stmt.kind() != "assignment_statement" {
         return None;
     }
@@ -196,7 +195,10 @@ fn ssrf(ctx: &Ctx<'_>, call: Call<'_>, out: &mut FileCode) {
     if !from_request(ctx, url) || fixed_host(ctx, url) {
         return;
     }
-    if let Some(func) = enclosing_function(call.node).and_then(|f| top_function(f).or(Some(f))) {
+    if let Some(func) = ctx
+        .enclosing_function(call.node)
+        .and_then(|f| ctx.top_function(f).or(Some(f)))
+    {
         let body = ctx.text(func);
         let lower = body.to_ascii_lowercase();
         if (body.contains(".Host") || body.contains("Hostname()"))

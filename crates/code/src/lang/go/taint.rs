@@ -2,7 +2,7 @@
 //! only constants, allow-list lookups and numbers (safe). Used to decide whether interpolated
 //! SQL, shell commands and outbound URLs carry input.
 
-use super::ast::{Call, Ctx, enclosing_function, param_index, string_value};
+use super::ast::{Call, Ctx, param_index, string_value};
 use crate::syntax::walk;
 use tree_sitter::Node;
 
@@ -154,7 +154,7 @@ pub fn format_verbs(format: &str) -> Vec<char> {
 
 fn identifier(ctx: &Ctx<'_>, ident: Node<'_>, depth: u32, mode: Mode) -> bool {
     let name = ctx.text(ident);
-    let Some(func) = enclosing_function(ident) else {
+    let Some(func) = ctx.enclosing_function(ident) else {
         return false;
     };
     // Parameters (of this function or a closure's outer functions).
@@ -167,9 +167,9 @@ fn identifier(ctx: &Ctx<'_>, ident: Node<'_>, depth: u32, mode: Mode) -> bool {
                 Mode::Request => false,
             };
         }
-        current = enclosing_function(f);
+        current = ctx.enclosing_function(f);
     }
-    let top = super::ast::top_function(ident).unwrap_or(func);
+    let top = ctx.top_function(ident).unwrap_or(func);
     let assigned = assignments(ctx, top, name);
     if mode == Mode::Request && bound_from_body(ctx, top, name) {
         return true;
@@ -265,13 +265,7 @@ fn is_allow_list(ctx: &Ctx<'_>, operand: Node<'_>) -> bool {
         return false;
     }
     let name = ctx.text(operand);
-    let root = {
-        let mut n = operand;
-        while let Some(p) = n.parent() {
-            n = p;
-        }
-        n
-    };
+    let root = ctx.index.root();
     let mut found = false;
     walk(root, |n| {
         if found {

@@ -2,7 +2,7 @@
 //! to one (`handlers.Register(r)`), or received by a caller or a server. Each becomes a mount
 //! hint so routes get the prefixes and guards of wherever their router ends up.
 
-use super::ast::{Call, Ctx, enclosing_function, function_name};
+use super::ast::{Call, Ctx, function_name};
 use super::routes::{SERVED, assigned_scope, is_router_value, push_group, unwrap_to_router};
 use super::scope;
 use crate::model::{FileCode, LinkHint};
@@ -17,8 +17,8 @@ pub(super) fn returned_routers(ctx: &Ctx<'_>, root: Node<'_>, out: &mut FileCode
             continue;
         }
         let name = function_name(func, ctx.src);
-        for ret in crate::syntax::descendants_of_kind(func, "return_statement") {
-            if enclosing_function(ret) != Some(func) {
+        for ret in ctx.index.of_kind(func, "return_statement") {
+            if ctx.enclosing_function(ret) != Some(func) {
                 continue;
             }
             let Some(list) = ret.named_child(0) else {
@@ -92,7 +92,7 @@ pub(super) fn passed_routers(ctx: &Ctx<'_>, calls: &[Node<'_>], out: &mut FileCo
         .map(|tail| tail.rsplit(':').next().unwrap_or(tail))
         .filter(|tail| !tail.contains('#'))
         .collect();
-    for func in crate::syntax::descendants_of_kind(ctx_root(calls), "parameter_declaration") {
+    for func in ctx.index.of_kind(ctx.index.root(), "parameter_declaration") {
         let t = ctx.text(func);
         if [
             "Router",
@@ -116,7 +116,7 @@ pub(super) fn passed_routers(ctx: &Ctx<'_>, calls: &[Node<'_>], out: &mut FileCo
     for &node in calls {
         let t = ctx.text(node);
         if ROUTER_CONSTRUCTORS.iter().any(|c| t.starts_with(c))
-            && let Some(stmt) = node.parent().and_then(|l| l.parent())
+            && let Some(stmt) = ctx.parent(node).and_then(|l| ctx.parent(l))
             && let Some(left) = stmt
                 .child_by_field_name("left")
                 .or_else(|| stmt.child_by_field_name("name"))
@@ -194,15 +194,6 @@ const ROUTER_CONSTRUCTORS: &[&str] = &[
     "httprouter.New(",
 ];
 
-/// The root of the tree the calls belong to.
-fn ctx_root<'t>(calls: &[Node<'t>]) -> Node<'t> {
-    let mut n = calls[0];
-    while let Some(p) = n.parent() {
-        n = p;
-    }
-    n
-}
-
 /// `r := app.New(cfg)`, `app.New(cfg).Run(addr)`: where a router a function returns ends up
 /// (a caller's variable, or served directly), so the function's routes are not left waiting
 /// for a caller vouch never found.
@@ -230,10 +221,10 @@ pub(super) fn received_routers(ctx: &Ctx<'_>, calls: &[Node<'_>], out: &mut File
                 None => format!("meth:ret:{}", call.name),
             },
         };
-        let parent = match node.parent().map(|p| p.kind()) {
+        let parent = match ctx.parent(node).map(|p| p.kind()) {
             Some("expression_list") => assigned_scope(ctx, node),
-            Some("selector_expression") => node
-                .parent()
+            Some("selector_expression") => ctx
+                .parent(node)
                 .and_then(|sel| sel.child_by_field_name("field"))
                 .filter(|f| SERVE.contains(&ctx.text(*f)))
                 .map(|_| SERVED.to_string()),

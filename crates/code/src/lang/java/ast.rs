@@ -8,11 +8,77 @@ use tree_sitter::Node;
 pub struct Ctx<'a> {
     pub src: &'a [u8],
     pub root: Node<'a>,
+    /// The tree's nodes by kind and parent, built once: the parts ask it instead of walking.
+    pub index: syntax::NodeIndex<'a>,
 }
 
 impl<'a> Ctx<'a> {
+    pub fn new(src: &'a [u8], root: Node<'a>) -> Ctx<'a> {
+        Ctx {
+            src,
+            root,
+            index: syntax::NodeIndex::new(root),
+        }
+    }
+
     pub fn text(&self, node: Node<'_>) -> &'a str {
         text(node, self.src)
+    }
+
+    /// Every node of one of `kinds` in the subtree, `root` included, in pre-order.
+    pub fn nodes_of(&self, root: Node<'a>, kinds: &[&str]) -> Vec<Node<'a>> {
+        self.index.of_kinds(root, kinds)
+    }
+
+    /// The nearest ancestor (not the node itself) of one of `kinds`, within [`MAX_CLIMB`]
+    /// levels: code deeper than that inside one declaration is generated, not reviewed.
+    pub fn ancestor(&self, node: Node<'a>, kinds: &[&str]) -> Option<Node<'a>> {
+        self.index
+            .ancestors(node)
+            .take(MAX_CLIMB)
+            .find(|n| kinds.contains(&n.kind()))
+    }
+
+    /// The outermost call of the fluent chain `call` belongs to (`a.b().c()` from `a.b()`).
+    pub fn chain_top(&self, call: Node<'a>) -> Node<'a> {
+        let mut current = call;
+        for _ in 0..256 {
+            match self.index.parent(current) {
+                Some(p)
+                    if p.kind() == "method_invocation"
+                        && p.child_by_field_name("object") == Some(current) =>
+                {
+                    current = p
+                }
+                _ => break,
+            }
+        }
+        current
+    }
+
+    /// The method or constructor declaration containing `node`.
+    pub fn enclosing_method(&self, node: Node<'a>) -> Option<Node<'a>> {
+        self.ancestor(
+            node,
+            &[
+                "method_declaration",
+                "constructor_declaration",
+                "compact_constructor_declaration",
+            ],
+        )
+    }
+
+    /// The class, enum, record or interface declaration containing `node`.
+    pub fn enclosing_class(&self, node: Node<'a>) -> Option<Node<'a>> {
+        self.ancestor(
+            node,
+            &[
+                "class_declaration",
+                "enum_declaration",
+                "record_declaration",
+                "interface_declaration",
+            ],
+        )
     }
 }
 
@@ -203,52 +269,9 @@ pub fn chain<'t>(call: Node<'t>, src: &[u8]) -> (String, Vec<Node<'t>>) {
     (root, calls)
 }
 
-/// The outermost call of the fluent chain `call` belongs to (`a.b().c()` from `a.b()`).
-pub fn chain_top(call: Node<'_>) -> Node<'_> {
-    let mut current = call;
-    for _ in 0..256 {
-        match current.parent() {
-            Some(p)
-                if p.kind() == "method_invocation"
-                    && p.child_by_field_name("object") == Some(current) =>
-            {
-                current = p
-            }
-            _ => break,
-        }
-    }
-    current
-}
-
-/// How far up the tree ancestor searches go. `Node::parent` walks down from the root, so an
-/// unbounded climb out of a 10,000-deep expression would be quadratic; code deeper than this
-/// inside one declaration is generated, not reviewed.
+/// How far up the tree ancestor searches go (the limit the walk-based searches had: a
+/// 10,000-deep expression is generated code, not reviewed).
 const MAX_CLIMB: usize = 256;
-
-/// The nearest ancestor (not the node itself) of one of `kinds`, within [`MAX_CLIMB`] levels.
-pub fn ancestor<'t>(node: Node<'t>, kinds: &[&str]) -> Option<Node<'t>> {
-    let mut current = node.parent();
-    for _ in 0..MAX_CLIMB {
-        let n = current?;
-        if kinds.contains(&n.kind()) {
-            return Some(n);
-        }
-        current = n.parent();
-    }
-    None
-}
-
-/// The method or constructor declaration containing `node`.
-pub fn enclosing_method(node: Node<'_>) -> Option<Node<'_>> {
-    ancestor(
-        node,
-        &[
-            "method_declaration",
-            "constructor_declaration",
-            "compact_constructor_declaration",
-        ],
-    )
-}
 
 /// Where a fact about `node` is reported: a call or a method declaration at its name (the line
 /// a reader looks for, past annotations and fluent chains), anything else at its start.
@@ -261,36 +284,11 @@ pub fn at(node: Node<'_>) -> crate::model::Pos {
     syntax::pos(anchor)
 }
 
-/// The class, enum, record or interface declaration containing `node`.
-pub fn enclosing_class(node: Node<'_>) -> Option<Node<'_>> {
-    ancestor(
-        node,
-        &[
-            "class_declaration",
-            "enum_declaration",
-            "record_declaration",
-            "interface_declaration",
-        ],
-    )
-}
-
 /// The declared name of a declaration node.
 pub fn decl_name<'a>(decl: Node<'_>, src: &'a [u8]) -> &'a str {
     decl.child_by_field_name("name")
         .map(|n| text(n, src))
         .unwrap_or("")
-}
-
-/// Every node of one of `kinds` in the subtree.
-pub fn nodes_of<'t>(root: Node<'t>, kinds: &[&str]) -> Vec<Node<'t>> {
-    let mut out = Vec::new();
-    syntax::walk(root, |n| {
-        if kinds.contains(&n.kind()) {
-            out.push(n);
-        }
-        true
-    });
-    out
 }
 
 /// The formal parameters of a method: (annotations, type text, name).

@@ -17,13 +17,13 @@ pub const WS_LIMITS_SCOPE: &str = "java:websocket-limits";
 const ACTUATOR_PROMETHEUS: &str = "/actuator/prometheus";
 
 pub fn extract(ctx: &Ctx<'_>, handlers: &[Handler<'_>], out: &mut FileCode) {
-    for class in ast::nodes_of(ctx.root, &["class_declaration"]) {
+    for class in ctx.nodes_of(ctx.root, &["class_declaration"]) {
         class_facts(ctx, class, out);
     }
-    for ann in ast::nodes_of(ctx.root, &["annotation", "marker_annotation"]) {
+    for ann in ctx.nodes_of(ctx.root, &["annotation", "marker_annotation"]) {
         annotation(ctx, ann, out);
     }
-    for call in ast::nodes_of(
+    for call in ctx.nodes_of(
         ctx.root,
         &["method_invocation", "object_creation_expression"],
     ) {
@@ -237,7 +237,8 @@ fn call_facts(ctx: &Ctx<'_>, node: Node<'_>, out: &mut FileCode) {
 
 /// Where the DSN/key of an error tracker comes from: a literal is a secret in code.
 fn error_tracking(ctx: &Ctx<'_>, node: Node<'_>, what: &str, out: &mut FileCode) {
-    let found = ast::nodes_of(node, &["method_invocation", "object_creation_expression"])
+    let found = ctx
+        .nodes_of(node, &["method_invocation", "object_creation_expression"])
         .into_iter()
         .filter(|c| {
             c.kind() == "object_creation_expression"
@@ -274,13 +275,18 @@ fn error_tracking(ctx: &Ctx<'_>, node: Node<'_>, what: &str, out: &mut FileCode)
 /// `passwordEncoder.encode(...)` outside an in-memory user builder: code that stores a new
 /// password, plus any policy applied in the same method.
 fn password_set(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
-    let in_user_builder = call.parent().and_then(|p| p.parent()).is_some_and(|c| {
-        c.kind() == "method_invocation" && ast::call_name(c, ctx.src) == "password"
-    });
+    let in_user_builder = ctx
+        .index
+        .parent(call)
+        .and_then(|p| ctx.index.parent(p))
+        .is_some_and(|c| {
+            c.kind() == "method_invocation" && ast::call_name(c, ctx.src) == "password"
+        });
     if in_user_builder {
         return;
     }
-    let method = ast::enclosing_method(call)
+    let method = ctx
+        .enclosing_method(call)
         .map(|m| ast::decl_name(m, ctx.src))
         .unwrap_or("");
     push(
@@ -309,7 +315,7 @@ fn imports(ctx: &Ctx<'_>, out: &mut FileCode) {
         }
     }
     // Password policy: a constraint on a password field, passay rules, a length check.
-    for field in ast::nodes_of(
+    for field in ctx.nodes_of(
         ctx.root,
         &[
             "field_declaration",
@@ -350,7 +356,7 @@ fn imports(ctx: &Ctx<'_>, out: &mut FileCode) {
             );
         }
     }
-    for node in ast::nodes_of(
+    for node in ctx.nodes_of(
         ctx.root,
         &["object_creation_expression", "binary_expression"],
     ) {

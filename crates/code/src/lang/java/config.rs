@@ -22,7 +22,7 @@ pub fn extract(ctx: &Ctx<'_>, out: &mut FileCode) {
             out.imports.push(t.to_string());
         }
     }
-    for field in ast::nodes_of(ctx.root, &["field_declaration", "formal_parameter"]) {
+    for field in ctx.nodes_of(ctx.root, &["field_declaration", "formal_parameter"]) {
         field_value(ctx, field, out);
     }
 }
@@ -70,7 +70,7 @@ fn field_value(ctx: &Ctx<'_>, field: Node<'_>, out: &mut FileCode) {
     }
     let is_constant =
         ast::has_modifier(field, "static", ctx.src) && ast::has_modifier(field, "final", ctx.src);
-    let in_properties = ast::enclosing_class(field).is_some_and(|c| {
+    let in_properties = ctx.enclosing_class(field).is_some_and(|c| {
         ast::find_annotation(&ast::annotations(c, ctx.src), &["ConfigurationProperties"]).is_some()
     });
     if !is_constant && !in_properties {

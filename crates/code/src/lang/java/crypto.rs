@@ -10,7 +10,7 @@ use tree_sitter::Node;
 pub fn extract(ctx: &Ctx<'_>, out: &mut FileCode) {
     let random_vars = random_variables(ctx);
     let verifies_jwt = ctx.text(ctx.root).contains("JWT.require(");
-    for node in ast::nodes_of(
+    for node in ctx.nodes_of(
         ctx.root,
         &["method_invocation", "object_creation_expression"],
     ) {
@@ -25,7 +25,7 @@ pub fn extract(ctx: &Ctx<'_>, out: &mut FileCode) {
             weak_encoder(ctx, node, out);
         }
     }
-    for method in ast::nodes_of(ctx.root, &["method_declaration"]) {
+    for method in ctx.nodes_of(ctx.root, &["method_declaration"]) {
         always_allows(ctx, method, out);
     }
 }
@@ -98,7 +98,7 @@ fn mentions_password(s: &str) -> bool {
 
 /// The method around a node speaks about passwords (its name or a parameter name).
 fn password_context(ctx: &Ctx<'_>, node: Node<'_>) -> bool {
-    ast::enclosing_method(node).is_some_and(|m| {
+    ctx.enclosing_method(node).is_some_and(|m| {
         mentions_password(ast::decl_name(m, ctx.src))
             || ast::parameters(m, ctx.src)
                 .iter()
@@ -163,9 +163,10 @@ fn weak_encoder(ctx: &Ctx<'_>, creation: Node<'_>, out: &mut FileCode) {
         return;
     }
     // Legacy encoders registered in a DelegatingPasswordEncoder map only verify old hashes.
-    let in_map = creation
-        .parent()
-        .and_then(|p| p.parent())
+    let in_map = ctx
+        .index
+        .parent(creation)
+        .and_then(|p| ctx.index.parent(p))
         .is_some_and(|c| c.kind() == "method_invocation" && ast::call_name(c, ctx.src) == "put");
     if !in_map {
         out.facts.push(Fact::new(
@@ -180,7 +181,7 @@ fn weak_encoder(ctx: &Ctx<'_>, creation: Node<'_>, out: &mut FileCode) {
 /// `ThreadLocalRandom.current()`.
 fn random_variables(ctx: &Ctx<'_>) -> Vec<String> {
     let mut out = Vec::new();
-    for decl in ast::nodes_of(
+    for decl in ctx.nodes_of(
         ctx.root,
         &["local_variable_declaration", "field_declaration"],
     ) {
@@ -209,7 +210,7 @@ fn random_variables(ctx: &Ctx<'_>) -> Vec<String> {
 /// Names around a call: enclosing variable, assignment target, method.
 fn context_names<'a>(ctx: &Ctx<'a>, node: Node<'_>) -> Vec<&'a str> {
     let mut names = Vec::new();
-    if let Some(d) = ast::ancestor(node, &["variable_declarator", "assignment_expression"]) {
+    if let Some(d) = ctx.ancestor(node, &["variable_declarator", "assignment_expression"]) {
         let target = d
             .child_by_field_name("name")
             .or_else(|| d.child_by_field_name("left"));
@@ -217,7 +218,7 @@ fn context_names<'a>(ctx: &Ctx<'a>, node: Node<'_>) -> Vec<&'a str> {
             names.push(ctx.text(t));
         }
     }
-    if let Some(m) = ast::enclosing_method(node) {
+    if let Some(m) = ctx.enclosing_method(node) {
         names.push(ast::decl_name(m, ctx.src));
     }
     names
@@ -365,7 +366,7 @@ const AUTHZ_TYPES: &[&str] = &[
 /// An authorization hook whose body only allows.
 fn always_allows(ctx: &Ctx<'_>, method: Node<'_>, out: &mut FileCode) {
     let name = ast::decl_name(method, ctx.src);
-    let implements_authz = ast::enclosing_class(method).is_some_and(|c| {
+    let implements_authz = ctx.enclosing_class(method).is_some_and(|c| {
         c.child_by_field_name("interfaces")
             .is_some_and(|i| AUTHZ_TYPES.iter().any(|t| ctx.text(i).contains(t)))
     });

@@ -149,10 +149,7 @@ pub const TRIGGERS: &[&str] = &[
 ];
 
 pub fn extract(path: &str, src: &[u8], tree: &Tree, out: &mut FileCode) {
-    let ctx = ast::Ctx {
-        src,
-        root: tree.root_node(),
-    };
+    let ctx = ast::Ctx::new(src, tree.root_node());
     config::extract(&ctx, out);
     let handlers = routes::extract(&ctx, path, out);
     security::extract(&ctx, path, out);

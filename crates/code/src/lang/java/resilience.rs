@@ -10,10 +10,10 @@ use tree_sitter::Node;
 
 pub fn extract(ctx: &Ctx<'_>, out: &mut FileCode) {
     let file = ctx.text(ctx.root);
-    for ann in ast::nodes_of(ctx.root, &["annotation", "marker_annotation"]) {
+    for ann in ctx.nodes_of(ctx.root, &["annotation", "marker_annotation"]) {
         annotation(ctx, ann, file, out);
     }
-    for node in ast::nodes_of(
+    for node in ctx.nodes_of(
         ctx.root,
         &[
             "method_invocation",
@@ -65,8 +65,9 @@ fn annotation(ctx: &Ctx<'_>, ann: Node<'_>, file: &str, out: &mut FileCode) {
             "@FeignClient (Spring Cloud OpenFeign defaults: 10 s connect, 60 s read timeout)",
         ),
         "KafkaListener" | "RabbitListener" => {
-            let method =
-                ast::enclosing_method(ann).or_else(|| ann.parent().and_then(|m| m.parent()));
+            let method = ctx
+                .enclosing_method(ann)
+                .or_else(|| ctx.index.parent(ann).and_then(|m| ctx.index.parent(m)));
             let retryable = method.is_some_and(|m| ctx.text(m).contains("@RetryableTopic"));
             let dlq_here = if name == "KafkaListener" {
                 kafka_dlq(file)
@@ -148,7 +149,7 @@ fn call(ctx: &Ctx<'_>, node: Node<'_>, file: &str, out: &mut FileCode) {
     let name = ast::call_name(node, ctx.src);
     let recv = ast::receiver(node, ctx.src);
     let (root, calls) = ast::chain(node, ctx.src);
-    let is_top = ast::chain_top(node) == node;
+    let is_top = ctx.chain_top(node) == node;
     let chain_text = ctx.text(node);
     match (recv, name) {
         (_, "tryConsume" | "tryConsumeAndReturnRemaining" | "tryAcquire") => {
@@ -233,7 +234,8 @@ fn call(ctx: &Ctx<'_>, node: Node<'_>, file: &str, out: &mut FileCode) {
             }
         }
         (_, "openConnection") => {
-            let scope = ast::enclosing_method(node)
+            let scope = ctx
+                .enclosing_method(node)
                 .map(|m| ctx.text(m))
                 .unwrap_or(file);
             client(out, node, has_timeout(scope), "HttpURLConnection");
@@ -248,7 +250,7 @@ fn is_rest_template_builder(ctx: &Ctx<'_>, node: Node<'_>, root: &str) -> bool {
     {
         return true;
     }
-    ast::enclosing_method(node).is_some_and(|m| {
+    ctx.enclosing_method(node).is_some_and(|m| {
         ast::parameters(m, ctx.src)
             .iter()
             .any(|(_, ty, name, _)| *ty == "RestTemplateBuilder" && *name == root)
@@ -298,7 +300,8 @@ fn creation(ctx: &Ctx<'_>, node: Node<'_>, file: &str, out: &mut FileCode) {
         ),
         // `new HikariDataSource(config)` wraps a HikariConfig already reported.
         "HikariConfig" | "HikariDataSource" if ty == "HikariConfig" || no_args => {
-            let method = ast::enclosing_method(node)
+            let method = ctx
+                .enclosing_method(node)
                 .map(|m| ctx.text(m))
                 .unwrap_or(file);
             let detail = if method.contains("setMaximumPoolSize") {

@@ -30,7 +30,7 @@ pub struct Handler<'t> {
 
 pub fn extract<'t>(ctx: &Ctx<'t>, path: &str, out: &mut FileCode) -> Vec<Handler<'t>> {
     let mut handlers = Vec::new();
-    for class in ast::nodes_of(ctx.root, &["class_declaration"]) {
+    for class in ctx.nodes_of(ctx.root, &["class_declaration"]) {
         let anns = ast::annotations(class, ctx.src);
         if ast::find_annotation(&anns, &["RestController", "Controller"]).is_some() {
             spring_controller(ctx, path, class, &anns, out, &mut handlers);
@@ -60,7 +60,8 @@ pub fn extract<'t>(ctx: &Ctx<'t>, path: &str, out: &mut FileCode) -> Vec<Handler
 /// `/actuator/health` and, on Kubernetes (or with `management.endpoint.health.probes.enabled`),
 /// the `liveness` and `readiness` groups.
 fn actuator_health(ctx: &Ctx<'_>, path: &str, out: &mut FileCode) {
-    let Some(class) = ast::nodes_of(ctx.root, &["class_declaration"])
+    let Some(class) = ctx
+        .nodes_of(ctx.root, &["class_declaration"])
         .into_iter()
         .find(|c| {
             c.child_by_field_name("interfaces")
@@ -370,9 +371,9 @@ fn server_endpoint(
 /// `registry.addHandler(handler, "/ws/a", "/ws/b")` in `registerWebSocketHandlers` and
 /// `registry.addEndpoint("/ws")` in `registerStompEndpoints`.
 fn websocket_registrations(ctx: &Ctx<'_>, path: &str, out: &mut FileCode) {
-    for call in ast::nodes_of(ctx.root, &["method_invocation"]) {
+    for call in ctx.nodes_of(ctx.root, &["method_invocation"]) {
         let name = ast::call_name(call, ctx.src);
-        let in_registrar = ast::enclosing_method(call).is_some_and(|m| {
+        let in_registrar = ctx.enclosing_method(call).is_some_and(|m| {
             matches!(
                 ast::decl_name(m, ctx.src),
                 "registerWebSocketHandlers" | "registerStompEndpoints"

@@ -147,7 +147,7 @@ fn quoted(s: &str) -> Vec<String> {
 
 /// Emits the filter-chain rules and the method-security switch of this file as link hints.
 pub fn extract(ctx: &Ctx<'_>, path: &str, out: &mut FileCode) {
-    for ann in ast::nodes_of(ctx.root, &["annotation", "marker_annotation"]) {
+    for ann in ctx.nodes_of(ctx.root, &["annotation", "marker_annotation"]) {
         let name = ann
             .child_by_field_name("name")
             .map(|n| ctx.text(n))
@@ -164,7 +164,7 @@ pub fn extract(ctx: &Ctx<'_>, path: &str, out: &mut FileCode) {
         }
     }
     custom_auth_filters(ctx, out);
-    for call in ast::nodes_of(ctx.root, &["method_invocation"]) {
+    for call in ctx.nodes_of(ctx.root, &["method_invocation"]) {
         let name = ast::call_name(call, ctx.src);
         if !matches!(
             name,
@@ -184,7 +184,7 @@ pub fn extract(ctx: &Ctx<'_>, path: &str, out: &mut FileCode) {
 /// A servlet filter, WebFlux filter or MVC interceptor that rejects requests without
 /// credentials: without Spring Security it may still guard routes, so they are not "no auth".
 fn custom_auth_filters(ctx: &Ctx<'_>, out: &mut FileCode) {
-    for class in ast::nodes_of(ctx.root, &["class_declaration"]) {
+    for class in ctx.nodes_of(ctx.root, &["class_declaration"]) {
         let heritage = ["superclass", "interfaces"]
             .iter()
             .filter_map(|f| class.child_by_field_name(f))
@@ -235,7 +235,7 @@ fn read_chain(ctx: &Ctx<'_>, call: Node<'_>, out: &FileCode, path: &str) -> Chai
         ..Chain::default()
     };
     // `http.securityMatcher("/api/**")` anywhere on the same `http` chain.
-    let (_, whole) = ast::chain(ast::chain_top(call), ctx.src);
+    let (_, whole) = ast::chain(ctx.chain_top(call), ctx.src);
     for c in &whole {
         if matches!(
             ast::call_name(*c, ctx.src),

@@ -58,7 +58,7 @@ pub fn looks_like_sql(text: &str) -> bool {
 pub fn extract(ctx: &Ctx<'_>, handlers: &[Handler<'_>], out: &mut FileCode) {
     let enums = taint::enums(ctx);
     let taint = Taint { ctx, enums: &enums };
-    for node in ast::nodes_of(
+    for node in ctx.nodes_of(
         ctx.root,
         &["method_invocation", "object_creation_expression"],
     ) {
@@ -177,7 +177,7 @@ fn runtime_exec(ctx: &Ctx<'_>, taint: &Taint<'_, '_>, call: Node<'_>, out: &mut 
         ));
     } else if cmd.kind() == "identifier" && !taint.is_safe(cmd, 0) {
         // A parameter or field passed straight through: a command chosen by the caller.
-        let is_param = ast::enclosing_method(cmd).is_some_and(|m| {
+        let is_param = ctx.enclosing_method(cmd).is_some_and(|m| {
             ast::parameters(m, ctx.src)
                 .iter()
                 .any(|(_, ty, name, _)| *name == ctx.text(cmd) && *ty == "String")
@@ -215,7 +215,7 @@ fn from_request(ctx: &Ctx<'_>, node: Node<'_>) -> bool {
     if words.iter().any(|w| arg.contains(w)) {
         return true;
     }
-    ast::enclosing_method(node).is_some_and(|m| {
+    ctx.enclosing_method(node).is_some_and(|m| {
         ast::parameters(m, ctx.src).iter().any(|(anns, ty, _, _)| {
             ast::find_annotation(anns, &["RequestBody", "RequestParam", "RequestPart"]).is_some()
                 || [
@@ -231,7 +231,7 @@ fn from_request(ctx: &Ctx<'_>, node: Node<'_>) -> bool {
 }
 
 fn deserialise(ctx: &Ctx<'_>, node: Node<'_>, ty: &str, out: &mut FileCode) {
-    let Some(method) = ast::enclosing_method(node) else {
+    let Some(method) = ctx.enclosing_method(node) else {
         return;
     };
     let body = ctx.text(method);
@@ -328,7 +328,7 @@ fn ssrf(ctx: &Ctx<'_>, method: Node<'_>, out: &mut FileCode) {
                 }
             })
     };
-    for node in ast::nodes_of(method, &["method_invocation", "object_creation_expression"]) {
+    for node in ctx.nodes_of(method, &["method_invocation", "object_creation_expression"]) {
         let outbound = if node.kind() == "method_invocation" {
             matches!(
                 ast::call_name(node, ctx.src),
@@ -344,7 +344,7 @@ fn ssrf(ctx: &Ctx<'_>, method: Node<'_>, out: &mut FileCode) {
             )
         } else {
             ast::created_type(node, ctx.src) == "URL"
-                && node.parent().is_some_and(|p| {
+                && ctx.index.parent(node).is_some_and(|p| {
                     p.kind() == "method_invocation" && ctx.text(p).contains(".open")
                 })
         };

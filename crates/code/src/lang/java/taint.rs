@@ -33,7 +33,7 @@ const SAFE_TYPES: &[&str] = &[
 
 /// Names of enums declared in the file.
 pub fn enums(ctx: &Ctx<'_>) -> Vec<String> {
-    ast::nodes_of(ctx.root, &["enum_declaration"])
+    ctx.nodes_of(ctx.root, &["enum_declaration"])
         .into_iter()
         .map(|e| ast::decl_name(e, ctx.src).to_string())
         .collect()
@@ -44,9 +44,9 @@ pub struct Taint<'c, 'a> {
     pub enums: &'c [String],
 }
 
-impl Taint<'_, '_> {
+impl<'a> Taint<'_, 'a> {
     /// The parts of a `+` chain, flattened left to right.
-    pub fn operands<'t>(&self, node: Node<'t>) -> Vec<Node<'t>> {
+    pub fn operands(&self, node: Node<'a>) -> Vec<Node<'a>> {
         let mut out = Vec::new();
         let mut stack = vec![node];
         while let Some(n) = stack.pop() {
@@ -79,7 +79,7 @@ impl Taint<'_, '_> {
     /// `looks_right` says whether the literal text of the build is the kind that matters (SQL).
     pub fn unsafe_build(
         &self,
-        expr: Node<'_>,
+        expr: Node<'a>,
         looks_right: &dyn Fn(&str) -> bool,
     ) -> Option<String> {
         self.unsafe_build_depth(expr, looks_right, 0)
@@ -87,7 +87,7 @@ impl Taint<'_, '_> {
 
     fn unsafe_build_depth(
         &self,
-        expr: Node<'_>,
+        expr: Node<'a>,
         looks_right: &dyn Fn(&str) -> bool,
         depth: u32,
     ) -> Option<String> {
@@ -139,7 +139,7 @@ impl Taint<'_, '_> {
             }
             "identifier" => {
                 let name = self.ctx.text(expr);
-                let method = ast::enclosing_method(expr)?;
+                let method = self.ctx.enclosing_method(expr)?;
                 let defs = self.assignments(method, name, expr);
                 let literal: String = defs.iter().map(|(v, _)| self.literal_text(*v)).collect();
                 if !looks_right(&literal) {
@@ -168,7 +168,7 @@ impl Taint<'_, '_> {
     }
 
     /// The literal text a value is built from (its string parts, or its format string).
-    fn literal_text(&self, value: Node<'_>) -> String {
+    fn literal_text(&self, value: Node<'a>) -> String {
         let src = self.ctx.src;
         if value.kind() == "method_invocation" {
             let args = ast::args(value);
@@ -190,16 +190,19 @@ impl Taint<'_, '_> {
     /// `StringBuilder sb = new StringBuilder("SELECT ..."); sb.append(x); ... sb.toString()`.
     fn builder_taint(
         &self,
-        at: Node<'_>,
+        at: Node<'a>,
         var: &str,
         looks_right: &dyn Fn(&str) -> bool,
         depth: u32,
     ) -> Option<String> {
-        let method = ast::enclosing_method(at)?;
+        let method = self.ctx.enclosing_method(at)?;
         let src = self.ctx.src;
         let mut literal = String::new();
         let mut unsafe_part = None;
-        for call in ast::nodes_of(method, &["method_invocation", "object_creation_expression"]) {
+        for call in self
+            .ctx
+            .nodes_of(method, &["method_invocation", "object_creation_expression"])
+        {
             if call.start_byte() > at.start_byte() {
                 break;
             }
@@ -208,7 +211,9 @@ impl Taint<'_, '_> {
                 && ast::chain(call, src).0 == var;
             let is_init = call.kind() == "object_creation_expression"
                 && ast::created_type(call, src) == "StringBuilder"
-                && ast::ancestor(call, &["variable_declarator"])
+                && self
+                    .ctx
+                    .ancestor(call, &["variable_declarator"])
                     .and_then(|d| d.child_by_field_name("name"))
                     .is_some_and(|n| self.ctx.text(n) == var);
             if !is_append && !is_init {
@@ -227,14 +232,12 @@ impl Taint<'_, '_> {
     }
 
     /// Initialisers and assignments (`=`, `+=`) of a local before `before`, in order.
-    fn assignments<'t>(
-        &self,
-        method: Node<'t>,
-        name: &str,
-        before: Node<'_>,
-    ) -> Vec<(Node<'t>, bool)> {
+    fn assignments(&self, method: Node<'a>, name: &str, before: Node<'a>) -> Vec<(Node<'a>, bool)> {
         let mut out = Vec::new();
-        for node in ast::nodes_of(method, &["variable_declarator", "assignment_expression"]) {
+        for node in self
+            .ctx
+            .nodes_of(method, &["variable_declarator", "assignment_expression"])
+        {
             if node.start_byte() >= before.start_byte() {
                 break;
             }
@@ -259,17 +262,17 @@ impl Taint<'_, '_> {
     }
 
     /// Whether one part cannot carry caller-controlled text.
-    pub fn is_safe(&self, part: Node<'_>, depth: u32) -> bool {
+    pub fn is_safe(&self, part: Node<'a>, depth: u32) -> bool {
         self.is_safe_nested(part, depth, 0)
     }
 
     /// `nest` bounds the recursion into sub-expressions (parentheses, ternaries, call
     /// arguments): past it, a part counts as unsafe.
-    fn is_safe_nested(&self, part: Node<'_>, depth: u32, nest: u32) -> bool {
+    fn is_safe_nested(&self, part: Node<'a>, depth: u32, nest: u32) -> bool {
         if nest > 64 {
             return false;
         }
-        let inner = |p: Node<'_>| self.is_safe_nested(p, depth, nest + 1);
+        let inner = |p: Node<'a>| self.is_safe_nested(p, depth, nest + 1);
         let src = self.ctx.src;
         let t = self.ctx.text(part);
         match part.kind() {
@@ -339,7 +342,7 @@ impl Taint<'_, '_> {
         }
     }
 
-    fn safe_identifier(&self, ident: Node<'_>, depth: u32) -> bool {
+    fn safe_identifier(&self, ident: Node<'a>, depth: u32) -> bool {
         let name = self.ctx.text(ident);
         if is_constant_name(name) {
             return true;
@@ -352,7 +355,7 @@ impl Taint<'_, '_> {
         if self.is_config_field(ident, name) {
             return true;
         }
-        let Some(method) = ast::enclosing_method(ident) else {
+        let Some(method) = self.ctx.enclosing_method(ident) else {
             return false;
         };
         // Checked against an allow-list before use: `if (!ALLOWED.contains(sort)) throw`.
@@ -368,16 +371,20 @@ impl Taint<'_, '_> {
 
     /// A `final` or `@Value`-injected field of the enclosing class (not shadowed by a local):
     /// set once from code or configuration, never from a request.
-    fn is_config_field(&self, at: Node<'_>, name: &str) -> bool {
-        let shadowed = ast::enclosing_method(at).is_some_and(|m| {
-            ast::nodes_of(m, &["formal_parameter", "variable_declarator"])
+    fn is_config_field(&self, at: Node<'a>, name: &str) -> bool {
+        let shadowed = self.ctx.enclosing_method(at).is_some_and(|m| {
+            self.ctx
+                .nodes_of(m, &["formal_parameter", "variable_declarator"])
                 .into_iter()
                 .any(|d| {
                     d.child_by_field_name("name")
                         .is_some_and(|n| self.ctx.text(n) == name)
                 })
         });
-        let Some(body) = ast::enclosing_class(at).and_then(|c| c.child_by_field_name("body"))
+        let Some(body) = self
+            .ctx
+            .enclosing_class(at)
+            .and_then(|c| c.child_by_field_name("body"))
         else {
             return false;
         };
@@ -401,10 +408,10 @@ impl Taint<'_, '_> {
     }
 
     /// The declared type of a local, parameter or field named `name` visible at `at`.
-    pub fn declared_type(&self, at: Node<'_>, name: &str) -> Option<String> {
-        let scopes = [ast::enclosing_method(at), ast::enclosing_class(at)];
+    pub fn declared_type(&self, at: Node<'a>, name: &str) -> Option<String> {
+        let scopes = [self.ctx.enclosing_method(at), self.ctx.enclosing_class(at)];
         for scope in scopes.into_iter().flatten() {
-            for decl in ast::nodes_of(
+            for decl in self.ctx.nodes_of(
                 scope,
                 &[
                     "formal_parameter",

@@ -9,7 +9,7 @@ use crate::model::{Fact, FactKind, FileCode, RouteKind, Value};
 use tree_sitter::Node;
 
 pub fn extract(ctx: &Ctx<'_>, handlers: &[Handler<'_>], out: &mut FileCode) {
-    for decl in ast::nodes_of(ctx.root, &["class_declaration", "method_declaration"]) {
+    for decl in ctx.nodes_of(ctx.root, &["class_declaration", "method_declaration"]) {
         let anns = ast::annotations(decl, ctx.src);
         if let Some(cross) = ast::find_annotation(&anns, &["CrossOrigin"]) {
             cross_origin(ctx, cross, out);
@@ -20,7 +20,7 @@ pub fn extract(ctx: &Ctx<'_>, handlers: &[Handler<'_>], out: &mut FileCode) {
             exception_handler(ctx, decl, handler.arg("value"), out);
         }
     }
-    for call in ast::nodes_of(ctx.root, &["method_invocation"]) {
+    for call in ctx.nodes_of(ctx.root, &["method_invocation"]) {
         cors_call(ctx, call, out);
         idempotency_header(ctx, call, out);
     }
@@ -108,7 +108,7 @@ fn credentials_in(ctx: &Ctx<'_>, scope: Node<'_>) -> bool {
 fn cors_call(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
     let name = ast::call_name(call, ctx.src);
     let args = ast::args(call);
-    let scope = ast::enclosing_method(call).unwrap_or(ctx.root);
+    let scope = ctx.enclosing_method(call).unwrap_or(ctx.root);
     let origins = match name {
         "allowedOrigins"
         | "allowedOriginPatterns"
@@ -160,12 +160,12 @@ const BROAD: &[&str] = &[
 /// The first place in `scope` that sends `var`'s stack trace (or, for a broad exception type,
 /// its message) to the client: a return value or a response body/detail argument.
 fn leak_at<'t>(
-    ctx: &Ctx<'_>,
+    ctx: &Ctx<'t>,
     scope: Node<'t>,
     var: &str,
     broad: bool,
 ) -> Option<(Node<'t>, String)> {
-    for call in ast::nodes_of(scope, &["method_invocation"]) {
+    for call in ctx.nodes_of(scope, &["method_invocation"]) {
         let name = ast::call_name(call, ctx.src);
         let recv = ast::receiver(call, ctx.src);
         let stack = (name == "getStackTrace" && (recv == var || recv == "ExceptionUtils"))
@@ -175,7 +175,7 @@ fn leak_at<'t>(
         if !(stack || message && broad) {
             continue;
         }
-        let mut up = call.parent();
+        let mut up = ctx.index.parent(call);
         let mut climbed = 0;
         let mut reaches = stack && name == "printStackTrace";
         while let Some(p) = up {
@@ -203,7 +203,7 @@ fn leak_at<'t>(
             if climbed > 64 {
                 break;
             }
-            up = p.parent();
+            up = ctx.index.parent(p);
         }
         if reaches {
             let what = if stack {
@@ -256,7 +256,7 @@ fn exception_handler(
 
 /// `catch (Exception e) { return ResponseEntity.status(500).body(e.getMessage()); }` in a handler.
 fn catch_blocks(ctx: &Ctx<'_>, method: Node<'_>, out: &mut FileCode) {
-    for clause in ast::nodes_of(method, &["catch_clause"]) {
+    for clause in ctx.nodes_of(method, &["catch_clause"]) {
         let Some(param) = clause
             .named_child(0)
             .filter(|p| p.kind() == "catch_formal_parameter")
@@ -286,7 +286,7 @@ fn stub(ctx: &Ctx<'_>, handler: &Handler<'_>, out: &mut FileCode) {
     let Some(body) = handler.method.child_by_field_name("body") else {
         return;
     };
-    for node in ast::nodes_of(
+    for node in ctx.nodes_of(
         body,
         &[
             "object_creation_expression",
@@ -296,7 +296,10 @@ fn stub(ctx: &Ctx<'_>, handler: &Handler<'_>, out: &mut FileCode) {
     ) {
         let detail = if node.kind() == "object_creation_expression" {
             let ty = ast::created_type(node, ctx.src);
-            let thrown = node.parent().is_some_and(|p| p.kind() == "throw_statement");
+            let thrown = ctx
+                .index
+                .parent(node)
+                .is_some_and(|p| p.kind() == "throw_statement");
             if !(thrown
                 && matches!(
                     ty,

@@ -15,10 +15,13 @@ pub struct Ctx<'a> {
     module: Vec<String>,
     /// Byte ranges of `#[cfg(test)]` modules and `#[test]` functions: never production code.
     tests: Vec<(usize, usize)>,
+    /// The tree's nodes by kind and parent, built once: the parts ask it instead of each
+    /// walking the whole tree.
+    pub index: syntax::NodeIndex<'a>,
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(path: &'a str, src: &'a [u8], root_node: Node<'_>) -> Ctx<'a> {
+    pub fn new(path: &'a str, src: &'a [u8], root_node: Node<'a>) -> Ctx<'a> {
         let (root, module) = module_of_path(path);
         let mut ctx = Ctx {
             path,
@@ -26,6 +29,7 @@ impl<'a> Ctx<'a> {
             root,
             module,
             tests: Vec::new(),
+            index: syntax::NodeIndex::new(root_node),
         };
         ctx.tests = test_ranges(root_node, src);
         ctx
@@ -38,6 +42,14 @@ impl<'a> Ctx<'a> {
     pub fn in_test(&self, node: Node<'_>) -> bool {
         let (s, e) = (node.start_byte(), node.end_byte());
         self.tests.iter().any(|&(ts, te)| s >= ts && e <= te)
+    }
+
+    /// The nodes of `kinds` under `root` outside test code, in pre-order: what a walk that
+    /// skips test modules and functions visits (a node inside a test range is itself in it).
+    pub fn production_nodes(&self, root: Node<'a>, kinds: &[&str]) -> Vec<Node<'a>> {
+        let mut nodes = self.index.of_kinds(root, kinds);
+        nodes.retain(|n| !self.in_test(*n));
+        nodes
     }
 
     /// The scope key of a function: `<crate root>#<module>::<inline mods>::<name>`.
@@ -487,15 +499,8 @@ pub fn pos(node: Node<'_>) -> Pos {
 }
 
 /// Functions of the file (outside tests), by name.
-pub fn functions<'t>(root: Node<'t>, ctx: &Ctx<'_>) -> Vec<Node<'t>> {
-    let mut out = Vec::new();
-    syntax::walk(root, |n| {
-        if n.kind() == "function_item" && !ctx.in_test(n) {
-            out.push(n);
-        }
-        true
-    });
-    out
+pub fn functions<'t>(root: Node<'t>, ctx: &Ctx<'t>) -> Vec<Node<'t>> {
+    ctx.production_nodes(root, &["function_item"])
 }
 
 /// The `let` in the enclosing function that binds `name` before `at` (the last one).

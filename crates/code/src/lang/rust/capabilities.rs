@@ -13,10 +13,15 @@ pub fn extract(ctx: &Ctx<'_>, root: Node<'_>, out: &mut FileCode) {
     let file = std::str::from_utf8(ctx.src).unwrap_or("");
     let mut facts = Vec::new();
     let mut chain_tops = ast::ChainTops::default();
-    syntax::walk(root, |n| {
-        if ctx.in_test(n) {
-            return false;
-        }
+    for n in ctx.production_nodes(
+        root,
+        &[
+            "call_expression",
+            "impl_item",
+            "string_literal",
+            "function_item",
+        ],
+    ) {
         match n.kind() {
             "call_expression" => {
                 call(ctx, n, file, &mut facts);
@@ -29,8 +34,7 @@ pub fn extract(ctx: &Ctx<'_>, root: Node<'_>, out: &mut FileCode) {
             "function_item" => websocket(ctx, n, &mut facts),
             _ => {}
         }
-        true
-    });
+    }
     framework_defaults(ctx, root, file, out, &mut facts);
     metrics_routes(file, out, &mut facts);
     out.facts.extend(facts);

@@ -5,14 +5,10 @@
 
 use super::ast::{self, Ctx};
 use crate::model::{ConfigValue, FileCode, Value};
-use crate::syntax;
 use tree_sitter::Node;
 
 pub fn extract(ctx: &Ctx<'_>, root: Node<'_>, out: &mut FileCode) {
-    syntax::walk(root, |n| {
-        if ctx.in_test(n) {
-            return false;
-        }
+    for n in ctx.production_nodes(root, &["const_item", "static_item", "call_expression"]) {
         match n.kind() {
             "const_item" | "static_item" => {
                 if let (Some(name), Some(value)) = (
@@ -29,7 +25,6 @@ pub fn extract(ctx: &Ctx<'_>, root: Node<'_>, out: &mut FileCode) {
                     }
                 }
                 // A lazy static's initialiser is read below as an env read.
-                true
             }
             "call_expression" if is_env_read(ctx, n) => {
                 if let Some(name) = binding_name(ctx, n) {
@@ -39,11 +34,10 @@ pub fn extract(ctx: &Ctx<'_>, root: Node<'_>, out: &mut FileCode) {
                         at: ast::pos(n),
                     });
                 }
-                true
             }
-            _ => true,
+            _ => {}
         }
-    });
+    }
 }
 
 /// `env::var("X")`, `std::env::var("X")`, `dotenvy::var("X")`.

@@ -96,10 +96,7 @@ pub fn extract(ctx: &Ctx<'_>, root: Node<'_>, out: &mut FileCode) {
     // Each chain is read from its outermost call, once.
     let mut tops = Vec::new();
     let mut chain_tops = ast::ChainTops::default();
-    crate::syntax::walk(root, |n| {
-        if ctx.in_test(n) {
-            return false;
-        }
+    for n in ctx.production_nodes(root, &["call_expression"]) {
         if n.kind() == "call_expression"
             && chain_tops.is_top(n, ctx.src)
             && ast::receiver(n).is_some()
@@ -112,8 +109,7 @@ pub fn extract(ctx: &Ctx<'_>, root: Node<'_>, out: &mut FileCode) {
                 tops.push(n);
             }
         }
-        true
-    });
+    }
     for top in tops {
         if ex.consumed.contains(&top.id()) {
             continue;

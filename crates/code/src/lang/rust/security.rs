@@ -22,9 +22,27 @@ pub fn extract(ctx: &Ctx<'_>, root: Node<'_>, out: &mut FileCode) {
     .iter()
     .any(|w| file.contains(w));
     let mut chain_tops = ast::ChainTops::default();
-    syntax::walk(root, |n| {
-        if ctx.in_test(n) || n.kind() == "use_declaration" {
-            return false;
+    let kinds = [
+        "call_expression",
+        "assignment_expression",
+        "field_initializer",
+        "const_item",
+        "static_item",
+        "let_declaration",
+        "binary_expression",
+        "function_item",
+        "struct_item",
+        "scoped_identifier",
+        "macro_invocation",
+    ];
+    for n in ctx.production_nodes(root, &kinds) {
+        // Paths inside `use` declarations are imports, not calls.
+        if ctx
+            .index
+            .ancestors(n)
+            .any(|a| a.kind() == "use_declaration")
+        {
+            continue;
         }
         match n.kind() {
             "call_expression" => {
@@ -55,8 +73,7 @@ pub fn extract(ctx: &Ctx<'_>, root: Node<'_>, out: &mut FileCode) {
             }
             _ => {}
         }
-        true
-    });
+    }
     if file.contains("zxcvbn(")
         && let Some(at) = find_text(ctx, root, "zxcvbn(")
     {

@@ -55,10 +55,10 @@ const INERT_TYPES: &[&str] = &[
 
 pub fn extract(ctx: &Ctx<'_>, root: Node<'_>, out: &mut FileCode) {
     let mut chain_tops = ast::ChainTops::default();
-    syntax::walk(root, |n| {
-        if ctx.in_test(n) {
-            return false;
-        }
+    for n in ctx.production_nodes(
+        root,
+        &["call_expression", "tuple_expression", "function_item"],
+    ) {
         match n.kind() {
             "call_expression" => {
                 sql(ctx, n, out);
@@ -72,8 +72,7 @@ pub fn extract(ctx: &Ctx<'_>, root: Node<'_>, out: &mut FileCode) {
             "function_item" => body_param(ctx, n, out),
             _ => {}
         }
-        true
-    });
+    }
 }
 
 fn sql(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
