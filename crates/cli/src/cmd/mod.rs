@@ -1,6 +1,7 @@
 pub mod audit;
 pub mod controls;
 pub mod explain;
+pub mod load;
 pub mod routes;
 pub mod secrets;
 
