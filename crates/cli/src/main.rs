@@ -23,7 +23,7 @@ enum Command {
     /// Print a control's documentation.
     Explain(cmd::explain::ExplainArgs),
     /// Load a running service and gate on latency, error and throughput thresholds.
-    Load(cmd::load::LoadArgs),
+    Load(Box<cmd::load::LoadArgs>),
     /// List the HTTP routes found in the code, with the auth that applies to each.
     Routes(cmd::routes::RoutesArgs),
     /// Scan the working tree (or, with --history, every commit) for credentials.
@@ -37,7 +37,7 @@ fn main() -> ExitCode {
         Command::Audit(args) => cmd::audit::run(args),
         Command::Controls(args) => cmd::controls::run(args),
         Command::Explain(args) => cmd::explain::run(args),
-        Command::Load(args) => cmd::load::run(args),
+        Command::Load(args) => cmd::load::run(*args),
         Command::Routes(args) => cmd::routes::run(args),
         Command::Secrets(args) => cmd::secrets::run(args),
     };
