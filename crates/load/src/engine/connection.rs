@@ -84,7 +84,7 @@ fn classify(error: &hyper::Error) -> TransportError {
     if error.is_timeout() {
         return TransportError::Timeout;
     }
-    if error.is_parse() || error.is_parse_status() || error.is_parse_too_large() {
+    if error.is_parse() || error.is_parse_status() {
         return TransportError::Protocol;
     }
     if error.is_incomplete_message() || error.is_canceled() || error.is_closed() {
