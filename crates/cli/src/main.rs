@@ -26,6 +26,8 @@ enum Command {
     Explain(cmd::explain::ExplainArgs),
     /// Make an Ed25519 key pair for sign-offs.
     Keygen(cmd::keygen::KeygenArgs),
+    /// Load a running service and gate on latency, error and throughput thresholds.
+    Load(Box<cmd::load::LoadArgs>),
     /// List the HTTP routes found in the code, with the auth that applies to each.
     Routes(cmd::routes::RoutesArgs),
     /// Scan the working tree (or, with --history, every commit) for credentials.
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
         Command::Controls(args) => cmd::controls::run(args),
         Command::Explain(args) => cmd::explain::run(args),
         Command::Keygen(args) => cmd::keygen::run(args),
+        Command::Load(args) => cmd::load::run(*args),
         Command::Routes(args) => cmd::routes::run(args),
         Command::Secrets(args) => cmd::secrets::run(args),
         Command::Signoff(args) => cmd::signoff::run(args),

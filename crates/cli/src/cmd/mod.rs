@@ -3,6 +3,7 @@ pub mod checklist;
 pub mod controls;
 pub mod explain;
 pub mod keygen;
+pub mod load;
 pub mod routes;
 pub mod secrets;
 pub mod signoff;
