@@ -22,6 +22,8 @@ enum Command {
     Controls(cmd::controls::ControlsArgs),
     /// Print a control's documentation.
     Explain(cmd::explain::ExplainArgs),
+    /// Probe a running service: health, metrics, errors, headers, exposure (HTTP controls).
+    Probe(cmd::probe::ProbeArgs),
     /// List the HTTP routes found in the code, with the auth that applies to each.
     Routes(cmd::routes::RoutesArgs),
     /// Scan the working tree (or, with --history, every commit) for credentials.
@@ -35,6 +37,7 @@ fn main() -> ExitCode {
         Command::Audit(args) => cmd::audit::run(args),
         Command::Controls(args) => cmd::controls::run(args),
         Command::Explain(args) => cmd::explain::run(args),
+        Command::Probe(args) => cmd::probe::run(args),
         Command::Routes(args) => cmd::routes::run(args),
         Command::Secrets(args) => cmd::secrets::run(args),
     };

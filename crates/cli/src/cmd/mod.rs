@@ -1,6 +1,7 @@
 pub mod audit;
 pub mod controls;
 pub mod explain;
+pub mod probe;
 pub mod routes;
 pub mod secrets;
 
