@@ -102,7 +102,13 @@ fn docs_controls_are_current() {
     if let Ok(entries) = std::fs::read_dir(&dir) {
         for e in entries.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
-            if name.ends_with(".md") && name != "README.md" && !expected_files.contains(&name) {
+            // Live controls (HTTP, LOAD) are documented by their own crates' registry tests.
+            let live = name.starts_with("HTTP") || name.starts_with("LOAD");
+            if name.ends_with(".md")
+                && name != "README.md"
+                && !live
+                && !expected_files.contains(&name)
+            {
                 if update {
                     std::fs::remove_file(e.path()).unwrap();
                 } else {

@@ -28,6 +28,8 @@ enum Command {
     Keygen(cmd::keygen::KeygenArgs),
     /// Load a running service and gate on latency, error and throughput thresholds.
     Load(Box<cmd::load::LoadArgs>),
+    /// Probe a running service: health, metrics, errors, headers, exposure (HTTP controls).
+    Probe(cmd::probe::ProbeArgs),
     /// List the HTTP routes found in the code, with the auth that applies to each.
     Routes(cmd::routes::RoutesArgs),
     /// Scan the working tree (or, with --history, every commit) for credentials.
@@ -46,6 +48,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => cmd::explain::run(args),
         Command::Keygen(args) => cmd::keygen::run(args),
         Command::Load(args) => cmd::load::run(*args),
+        Command::Probe(args) => cmd::probe::run(args),
         Command::Routes(args) => cmd::routes::run(args),
         Command::Secrets(args) => cmd::secrets::run(args),
         Command::Signoff(args) => cmd::signoff::run(args),

@@ -42,6 +42,11 @@ pub struct AuditArgs {
     /// Print the time spent reading files and in the slowest controls to stderr.
     #[arg(long)]
     timings: bool,
+    /// Also probe the running service at this URL; static and live results in one report.
+    #[arg(long, value_name = "URL")]
+    url: Option<String>,
+    #[command(flatten)]
+    live: super::probe::LiveArgs,
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
@@ -85,8 +90,16 @@ pub fn run(args: AuditArgs) -> Result<ExitCode> {
         today,
         on_check_done: Some(&on_check),
     };
-    let output = vouch_checks::run(&ws, &checks, &engine);
+    let mut output = vouch_checks::run(&ws, &checks, &engine);
     progress.finish();
+    if let Some(url) = &args.url {
+        let live =
+            super::probe::run_live(url, &args.live, Some(args.path.clone()), &config, today)?;
+        output.results.extend(live);
+        output
+            .results
+            .sort_by(|a, b| a.control.id.cmp(&b.control.id));
+    }
     if args.timings {
         print_timings(
             loaded,

@@ -11,13 +11,17 @@ pub struct ControlsArgs {
 }
 
 pub fn run(args: ControlsArgs) -> Result<ExitCode> {
-    let checks = vouch_checks::all_checks();
+    // Static checks, then live probes: one list of controls.
+    let metas: Vec<&'static vouch_core::ControlMeta> = vouch_checks::all_checks()
+        .iter()
+        .map(|c| c.meta())
+        .chain(vouch_probes::all_probes().iter().map(|p| p.meta()))
+        .collect();
     match args.format {
         Format::Json => {
-            let list: Vec<_> = checks
+            let list: Vec<_> = metas
                 .iter()
-                .map(|c| {
-                    let m = c.meta();
+                .map(|m| {
                     json!({
                         "id": m.id, "slug": m.slug, "title": m.title, "area": m.area,
                         "severity": m.severity, "remediation": m.remediation,
@@ -29,12 +33,11 @@ pub fn run(args: ControlsArgs) -> Result<ExitCode> {
         }
         Format::Table => {
             let mut text = format!("{:<8} {:<9} {:<14} TITLE\n", "ID", "SEVERITY", "AREA");
-            for c in &checks {
-                let m = c.meta();
+            for m in &metas {
                 let (id, severity, area) = (m.id, m.severity.as_str(), m.area.as_str());
                 text.push_str(&format!("{id:<8} {severity:<9} {area:<14} {}\n", m.title));
             }
-            text.push_str(&format!("\n{} controls\n", checks.len()));
+            text.push_str(&format!("\n{} controls\n", metas.len()));
             crate::output::emit(&text)?;
         }
     }

@@ -4,14 +4,17 @@ use std::process::ExitCode;
 
 #[derive(Args)]
 pub struct ExplainArgs {
-    /// Control ID, e.g. DKR001.
+    /// Control ID, e.g. DKR001 or HTTP001.
     id: String,
 }
 
 pub fn run(args: ExplainArgs) -> Result<ExitCode> {
-    let Some(check) = vouch_checks::find(&args.id) else {
+    let meta = vouch_checks::find(&args.id)
+        .map(|c| c.meta())
+        .or_else(|| vouch_probes::find(&args.id).map(|p| p.meta()));
+    let Some(meta) = meta else {
         bail!("unknown control `{}` (see `vouch controls`)", args.id);
     };
-    crate::output::emit(&vouch_checks::registry::render_doc(check.meta()))?;
+    crate::output::emit(&vouch_checks::registry::render_doc(meta))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -4,6 +4,7 @@ pub mod controls;
 pub mod explain;
 pub mod keygen;
 pub mod load;
+pub mod probe;
 pub mod routes;
 pub mod secrets;
 pub mod signoff;

@@ -1,0 +1,47 @@
+//! HTTP probes (`HTTP`): one file per control, registered in `probes()`.
+//!
+//! IDs HTTP001–HTTP016 are taken here; new probes continue from HTTP017.
+
+pub mod error_body;
+pub mod exposure;
+pub mod shared;
+
+mod content_type_options;
+mod csp_on_html;
+mod frame_protection;
+mod liveness_endpoint;
+mod malformed_json_structured;
+mod metrics_exposition;
+mod metrics_not_public;
+mod no_debug_endpoints;
+mod no_error_internals;
+mod no_exposed_files;
+mod no_version_disclosure;
+mod readiness_endpoint;
+mod referrer_policy;
+mod trace_disabled;
+mod unknown_route_structured;
+mod wrong_method_structured;
+
+use crate::probe::Probe;
+
+pub fn probes() -> Vec<&'static dyn Probe> {
+    vec![
+        &liveness_endpoint::LivenessEndpoint,
+        &readiness_endpoint::ReadinessEndpoint,
+        &metrics_exposition::MetricsExposition,
+        &metrics_not_public::MetricsNotPublic,
+        &unknown_route_structured::UnknownRouteStructured,
+        &wrong_method_structured::WrongMethodStructured,
+        &malformed_json_structured::MalformedJsonStructured,
+        &no_error_internals::NoErrorInternals,
+        &no_version_disclosure::NoVersionDisclosure,
+        &content_type_options::ContentTypeOptions,
+        &frame_protection::FrameProtection,
+        &csp_on_html::CspOnHtml,
+        &referrer_policy::ReferrerPolicy,
+        &no_exposed_files::NoExposedFiles,
+        &no_debug_endpoints::NoDebugEndpoints,
+        &trace_disabled::TraceDisabled,
+    ]
+}

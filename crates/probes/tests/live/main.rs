@@ -1,0 +1,11 @@
+//! Every probe against real servers: the good test target passes, the bad modes fail with the
+//! right evidence. One test binary (link once); one module per probe family.
+
+mod errors;
+mod exposure;
+mod headers;
+mod health;
+mod metrics;
+mod registry;
+mod runner;
+mod support;
