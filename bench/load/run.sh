@@ -79,7 +79,11 @@ fi
 # --- target: nginx serving a small static file on 127.0.0.1 --------------------------------
 printf 'ok\n' > "$WORK/www/index.html"
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+# The files live under BENCH_DIR (often in root's home): let the worker run as whoever we are.
+NGINX_USER=""
+if [ "$(id -u)" = 0 ]; then NGINX_USER="user root root;"; fi
 cat > "$WORK/nginx.conf" <<EOF2
+$NGINX_USER
 worker_processes 1;
 daemon off;
 pid $WORK/nginx.pid;
