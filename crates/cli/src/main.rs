@@ -1,5 +1,6 @@
 //! `vouch`: production-readiness reviews backed by evidence.
 
+mod catalog;
 mod cmd;
 mod output;
 mod progress;

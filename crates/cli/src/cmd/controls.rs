@@ -11,12 +11,7 @@ pub struct ControlsArgs {
 }
 
 pub fn run(args: ControlsArgs) -> Result<ExitCode> {
-    // Static checks, then live probes: one list of controls.
-    let metas: Vec<&'static vouch_core::ControlMeta> = vouch_checks::all_checks()
-        .iter()
-        .map(|c| c.meta())
-        .chain(vouch_probes::all_probes().iter().map(|p| p.meta()))
-        .collect();
+    let metas = crate::catalog::all();
     match args.format {
         Format::Json => {
             let list: Vec<_> = metas

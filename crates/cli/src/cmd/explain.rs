@@ -9,10 +9,7 @@ pub struct ExplainArgs {
 }
 
 pub fn run(args: ExplainArgs) -> Result<ExitCode> {
-    let meta = vouch_checks::find(&args.id)
-        .map(|c| c.meta())
-        .or_else(|| vouch_probes::find(&args.id).map(|p| p.meta()));
-    let Some(meta) = meta else {
+    let Some(meta) = crate::catalog::find(&args.id) else {
         bail!("unknown control `{}` (see `vouch controls`)", args.id);
     };
     crate::output::emit(&vouch_checks::registry::render_doc(meta))?;
