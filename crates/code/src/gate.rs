@@ -37,6 +37,9 @@ struct Family {
     fact_any_case: &'static [&'static str],
     literal: &'static [&'static str],
     config: &'static [&'static str],
+    /// Whether `"name": "literal"` (a map or object key) can hold a credential. Python's
+    /// extractor reads credentials from assignments, comparisons and keyword arguments only.
+    keyed_literals: bool,
 }
 
 const FAMILIES: [Family; 5] = [
@@ -45,36 +48,42 @@ const FAMILIES: [Family; 5] = [
         fact_any_case: python::FACT_TRIGGERS_ANY_CASE,
         literal: python::LITERAL_TRIGGERS,
         config: python::CONFIG_TRIGGERS,
+        keyed_literals: false,
     },
     Family {
         fact: javascript::FACT_TRIGGERS,
         fact_any_case: javascript::FACT_TRIGGERS_ANY_CASE,
         literal: javascript::LITERAL_TRIGGERS,
         config: javascript::CONFIG_TRIGGERS,
+        keyed_literals: true,
     },
     Family {
         fact: go::FACT_TRIGGERS,
         fact_any_case: go::FACT_TRIGGERS_ANY_CASE,
         literal: go::LITERAL_TRIGGERS,
         config: go::CONFIG_TRIGGERS,
+        keyed_literals: true,
     },
     Family {
         fact: rust::FACT_TRIGGERS,
         fact_any_case: rust::FACT_TRIGGERS_ANY_CASE,
         literal: rust::LITERAL_TRIGGERS,
         config: rust::CONFIG_TRIGGERS,
+        keyed_literals: true,
     },
     Family {
         fact: java::FACT_TRIGGERS,
         fact_any_case: java::FACT_TRIGGERS_ANY_CASE,
         literal: java::LITERAL_TRIGGERS,
         config: java::CONFIG_TRIGGERS,
+        keyed_literals: true,
     },
 ];
 
 /// Per family: an exact-case automaton over fact then config words, and an any-case automaton
 /// over any-case fact words then literal words.
 struct Automata {
+    keyed_literals: bool,
     exact: AhoCorasick,
     facts_exact: usize,
     any_case: AhoCorasick,
@@ -88,6 +97,7 @@ static AUTOMATA: LazyLock<Vec<Automata>> = LazyLock::new(|| {
             let exact: Vec<&str> = f.fact.iter().chain(f.config).copied().collect();
             let any: Vec<&str> = f.fact_any_case.iter().chain(f.literal).copied().collect();
             Automata {
+                keyed_literals: f.keyed_literals,
                 exact: AhoCorasick::new(&exact).expect("static trigger words"),
                 facts_exact: f.fact.len(),
                 any_case: AhoCorasickBuilder::new()
@@ -125,7 +135,7 @@ pub fn gate(language: Language, path: &str, src: &[u8]) -> Gate {
     }
     for m in automata.any_case.find_iter(src) {
         if m.pattern().as_usize() < automata.facts_any_case
-            || beside_literal(src, m.start(), m.end())
+            || beside_literal(src, m.start(), m.end(), automata.keyed_literals)
         {
             return Gate::Facts;
         }
@@ -152,7 +162,7 @@ pub fn is_settings_path(path: &str) -> bool {
 /// Whether the name at `start..end` has a non-empty string literal as its value on the same
 /// line: assigned, compared, given as a default (`getenv("JWT_SECRET", "dev")`,
 /// `${jwt.secret:dev}`), or compared from the left (`"abc" == token`).
-fn beside_literal(src: &[u8], start: usize, end: usize) -> bool {
+fn beside_literal(src: &[u8], start: usize, end: usize, keyed: bool) -> bool {
     let line_start = src[..start]
         .iter()
         .rposition(|&b| b == b'\n')
@@ -162,7 +172,8 @@ fn beside_literal(src: &[u8], start: usize, end: usize) -> bool {
         .position(|&b| b == b'\n')
         .map_or(src.len(), |i| end + i);
     let before = &src[line_start..start];
-    value_follows(&src[start..line_end], end - start, before) || literal_compared_before(before)
+    value_follows(&src[start..line_end], end - start, before, keyed)
+        || literal_compared_before(before)
 }
 
 fn is_ident(b: u8) -> bool {
@@ -193,7 +204,7 @@ const OPERATORS: &[&str] = &[
 ];
 
 /// `line` starts with the matched word (`word_len` bytes); `before` is the line before it.
-fn value_follows(line: &[u8], word_len: usize, before: &[u8]) -> bool {
+fn value_follows(line: &[u8], word_len: usize, before: &[u8], keyed: bool) -> bool {
     let mut i = word_len;
     while i < line.len() && is_ident(line[i]) {
         i += 1;
@@ -223,7 +234,7 @@ fn value_follows(line: &[u8], word_len: usize, before: &[u8]) -> bool {
                 // After `name: Type` only an assignment can follow.
                 return *op == "=" && starts_with_literal(after);
             }
-            if *op == "," && !quoted {
+            if *op == "," && !quoted || *op == ":" && quoted && !keyed {
                 return false;
             }
             if *op == ":" && is_default_in_placeholder(after, before) {
@@ -302,11 +313,11 @@ fn trim_end(s: &[u8]) -> &[u8] {
 mod tests {
     use super::*;
 
-    /// Whether any occurrence of `word` in `line` has a literal beside it.
+    /// Whether any occurrence of `word` in `line` has a literal beside it (map keys count).
     fn literal(line: &str, word: &str) -> bool {
         assert!(line.contains(word), "word in line");
         line.match_indices(word)
-            .any(|(start, _)| beside_literal(line.as_bytes(), start, start + word.len()))
+            .any(|(start, _)| beside_literal(line.as_bytes(), start, start + word.len(), true))
     }
 
     #[test]
@@ -359,6 +370,17 @@ mod tests {
         assert!(!literal("token, err := s.fetchToken(ctx, id)", "token"));
         assert!(!literal("log.info(\"saved {}\", token);", "token"));
         assert!(!literal("# secrets are injected at runtime", "secret"));
+
+        let dict = "client = {\"cursor\": 3740, \"token\": \"document\"}";
+        let at = dict.find("token").expect("word");
+        assert!(
+            beside_literal(dict.as_bytes(), at, at + 5, true),
+            "a JS/Go key"
+        );
+        assert!(
+            !beside_literal(dict.as_bytes(), at, at + 5, false),
+            "a Python dict key"
+        );
     }
 
     #[test]

@@ -32,7 +32,8 @@ impl CodeIndex {
     }
 
     /// Like [`CodeIndex::build`], with files whose only trigger words were config reads
-    /// (`deferred`): when a setting named by a fact or a config value does not resolve, the
+    /// (`deferred`): when a setting named by a fact (directly or through other settings) does
+    /// not resolve, the
     /// deferred files whose text names it (any case) are read with `read`, parsed in parallel,
     /// and their config values added; this repeats along the chain for a few hops. Most
     /// repositories resolve everything from the eagerly parsed files and read none.
@@ -134,8 +135,8 @@ impl CodeIndex {
     }
 }
 
-/// Settings named by facts or config values (`Value::Config`) that no config value of `files`
-/// defines, following chains of settings (sorted, deduplicated).
+/// Settings named by facts (`Value::Config`) that no config value of `files` defines, following
+/// chains of settings (sorted, deduplicated).
 fn unresolved_names(files: &[FileCode]) -> Vec<String> {
     let mut defined: HashMap<&str, &Value> = HashMap::new();
     for value in files.iter().flat_map(|f| &f.config) {
@@ -144,10 +145,11 @@ fn unresolved_names(files: &[FileCode]) -> Vec<String> {
             defined.entry(value.name.as_str()).or_insert(&value.value);
         }
     }
+    // Only settings a fact uses: seeding from every config value would chase names such as
+    // `timeout` through every deferred file for values nothing consumes.
     let used = files
         .iter()
-        .flat_map(|f| f.facts.iter().filter_map(|fact| fact_value(&fact.kind)))
-        .chain(files.iter().flat_map(|f| f.config.iter().map(|c| &c.value)));
+        .flat_map(|f| f.facts.iter().filter_map(|fact| fact_value(&fact.kind)));
     let mut missing = BTreeSet::new();
     for value in used {
         let mut current = value;
