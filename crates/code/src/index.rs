@@ -1,7 +1,13 @@
 //! All files' facts, linked, with the lookups controls need.
 
-use crate::model::{ConfigValue, Fact, FileCode, Language, Route, Value};
-use std::collections::HashMap;
+use crate::model::{ConfigValue, Fact, FactKind, FileCode, Language, Route, Value};
+use crate::parse::{Deferred, extract_config};
+use aho_corasick::AhoCorasickBuilder;
+use rayon::prelude::*;
+use std::collections::{BTreeSet, HashMap};
+
+/// How many rounds of on-demand config reading follow a chain of settings across files.
+const MAX_DEFERRED_HOPS: usize = 4;
 
 #[derive(Debug, Default)]
 pub struct CodeIndex {
@@ -23,6 +29,57 @@ impl CodeIndex {
             }
         }
         CodeIndex { files, config }
+    }
+
+    /// Like [`CodeIndex::build`], with files whose only trigger words were config reads
+    /// (`deferred`): when a setting named by a fact (directly or through other settings) does
+    /// not resolve, the
+    /// deferred files whose text names it (any case) are read with `read`, parsed in parallel,
+    /// and their config values added; this repeats along the chain for a few hops. Most
+    /// repositories resolve everything from the eagerly parsed files and read none.
+    pub fn build_lazy(
+        mut files: Vec<FileCode>,
+        mut deferred: Vec<Deferred>,
+        read: &(dyn Fn(&str) -> Option<Vec<u8>> + Sync),
+    ) -> CodeIndex {
+        for _ in 0..MAX_DEFERRED_HOPS {
+            if deferred.is_empty() {
+                break;
+            }
+            let missing = unresolved_names(&files);
+            if missing.is_empty() {
+                break;
+            }
+            let Ok(names) = AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .build(&missing)
+            else {
+                break;
+            };
+            let loaded: Vec<Option<FileCode>> = deferred
+                .par_iter()
+                .map(|d| {
+                    let src = read(&d.path)?;
+                    names.is_match(&src).then(|| extract_config(d, &src))
+                })
+                .collect();
+            let mut rest = Vec::with_capacity(deferred.len());
+            let mut added = false;
+            for (d, file) in deferred.into_iter().zip(loaded) {
+                match file {
+                    Some(file) => {
+                        added = true;
+                        files.push(file);
+                    }
+                    None => rest.push(d),
+                }
+            }
+            deferred = rest;
+            if !added {
+                break;
+            }
+        }
+        CodeIndex::build(files)
     }
 
     /// Every route of every file, in path then line order.
@@ -75,6 +132,48 @@ impl CodeIndex {
     /// Whether any non-skipped source file was parsed.
     pub fn has_code(&self) -> bool {
         self.files.iter().any(|f| f.skipped.is_none())
+    }
+}
+
+/// Settings named by facts (`Value::Config`) that no config value of `files` defines, following
+/// chains of settings (sorted, deduplicated).
+fn unresolved_names(files: &[FileCode]) -> Vec<String> {
+    let mut defined: HashMap<&str, &Value> = HashMap::new();
+    for value in files.iter().flat_map(|f| &f.config) {
+        let own = matches!(&value.value, Value::Config(n) if *n == value.name);
+        if !own {
+            defined.entry(value.name.as_str()).or_insert(&value.value);
+        }
+    }
+    // Only settings a fact uses: seeding from every config value would chase names such as
+    // `timeout` through every deferred file for values nothing consumes.
+    let used = files
+        .iter()
+        .flat_map(|f| f.facts.iter().filter_map(|fact| fact_value(&fact.kind)));
+    let mut missing = BTreeSet::new();
+    for value in used {
+        let mut current = value;
+        for _ in 0..8 {
+            let Value::Config(name) = current else {
+                break;
+            };
+            match defined.get(name.as_str()) {
+                Some(next) => current = next,
+                None => {
+                    missing.insert(name.clone());
+                    break;
+                }
+            }
+        }
+    }
+    missing.into_iter().filter(|n| !n.is_empty()).collect()
+}
+
+/// The setting-bearing value of a fact, when it has one.
+fn fact_value(kind: &FactKind) -> Option<&Value> {
+    match kind {
+        FactKind::CorsPolicy { origins, .. } => Some(origins),
+        _ => None,
     }
 }
 

@@ -3,6 +3,7 @@
 //! routes with their auth, config values, and [`Fact`]s (risky sinks, wired capabilities).
 //! A linking pass then resolves what spans files (router prefixes, guards, settings).
 
+pub mod gate;
 mod index;
 pub mod lang;
 mod link;
@@ -14,4 +15,7 @@ pub use index::CodeIndex;
 pub use model::{
     Auth, ConfigValue, Fact, FactKind, FileCode, Language, LinkHint, Pos, Route, RouteKind, Value,
 };
-pub use parse::{MAX_PARSE_BYTES, extract};
+pub use parse::{Deferred, MAX_PARSE_BYTES, Scanned, extract, extract_config, scan};
+
+#[cfg(test)]
+mod gate_lossless_test;

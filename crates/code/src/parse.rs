@@ -1,6 +1,7 @@
 //! Parsing one file: pick the grammar, reuse a per-thread parser, collect syntax errors, and
 //! hand the tree to the language's extractor.
 
+use crate::gate::{self, Gate};
 use crate::model::{FileCode, Language, Pos};
 use crate::{lang, syntax};
 use std::cell::RefCell;
@@ -42,9 +43,56 @@ pub fn parse(language: Language, src: &[u8]) -> Option<Tree> {
     })
 }
 
+/// What the walk keeps of one source file.
+#[derive(Debug)]
+pub enum Scanned {
+    /// Parsed now (or skipped, or without any trigger word: then empty).
+    Parsed(FileCode),
+    /// Only config values can come out of it: parsed later if a setting needs them.
+    Deferred(Deferred),
+}
+
+/// A source file whose config values are read only on demand.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Deferred {
+    pub path: String,
+    pub language: Language,
+}
+
 /// Extracts the facts of one source file, or `None` when `path` is not in a parsed language.
+/// Files with only config words are parsed too (one file's complete answer).
 pub fn extract(path: &str, src: &[u8]) -> Option<FileCode> {
     let language = Language::of_path(path)?;
+    let parse = gate::gate(language, path, src) != Gate::Nothing;
+    Some(analyse(path, language, src, parse))
+}
+
+/// The walk's view of one source file: parsed now when it may yield routes or facts, deferred
+/// when only config values can come out of it.
+pub fn scan(path: &str, src: &[u8]) -> Option<Scanned> {
+    let language = Language::of_path(path)?;
+    Some(match gate::gate(language, path, src) {
+        Gate::Facts => Scanned::Parsed(analyse(path, language, src, true)),
+        Gate::Config if skip_reason(path, src).is_none() => Scanned::Deferred(Deferred {
+            path: path.to_string(),
+            language,
+        }),
+        // Skipped files keep their reason; files without a trigger are not parsed.
+        Gate::Config | Gate::Nothing => Scanned::Parsed(analyse(path, language, src, false)),
+    })
+}
+
+/// The config values of a deferred file (its facts are empty by construction of the gate).
+pub fn extract_config(deferred: &Deferred, src: &[u8]) -> FileCode {
+    let mut out = analyse(&deferred.path, deferred.language, src, true);
+    out.routes.clear();
+    out.facts.clear();
+    out.link_hints.clear();
+    out
+}
+
+/// Parses and extracts regardless of trigger words (`parse_now == false`: only the skip check).
+pub(crate) fn analyse(path: &str, language: Language, src: &[u8], parse_now: bool) -> FileCode {
     let mut out = FileCode {
         path: path.to_string(),
         language: Some(language),
@@ -52,16 +100,16 @@ pub fn extract(path: &str, src: &[u8]) -> Option<FileCode> {
     };
     if let Some(reason) = skip_reason(path, src) {
         out.skipped = Some(reason);
-        return Some(out);
+        return out;
     }
-    if !lang::may_have_facts(language, path, src) {
+    if !parse_now {
         // Parsing is the expensive part (~10 MB/s per core): a file with none of the words
         // an extractor acts on cannot yield a fact, so its tree is never built.
-        return Some(out);
+        return out;
     }
     let Some(tree) = parse(language, src) else {
         out.skipped = Some("the parser gave up on this file".into());
-        return Some(out);
+        return out;
     };
     out.parse_errors = syntax_errors(&tree);
     let depth = max_depth(&tree);
@@ -92,7 +140,7 @@ pub fn extract(path: &str, src: &[u8]) -> Option<FileCode> {
     } else {
         lang::extract(language, path, src, &tree, &mut out);
     }
-    Some(out)
+    out
 }
 
 /// Nesting beyond which extraction runs on a thread with a larger stack.

@@ -153,11 +153,19 @@ impl Workspace {
             mut dependencies,
             mut facts,
             code,
+            deferred_code,
             mut secrets,
             errors: mut input_errors,
         } = parts;
         secrets.sort_by(|a, b| a.path.cmp(&b.path));
-        for file in &code {
+        // Files with only config reads are parsed when a setting a fact uses needs them.
+        let read = |rel: &str| -> Option<Vec<u8>> {
+            let path = root.join(rel);
+            let size = std::fs::metadata(&path).ok()?.len();
+            (size <= MAX_READ_BYTES).then(|| std::fs::read(&path).ok())?
+        };
+        let code = vouch_code::CodeIndex::build_lazy(code, deferred_code, &read);
+        for file in &code.files {
             if let Some((pos, message)) = file.parse_errors.first() {
                 input_errors.push(InputError {
                     path: file.path.clone(),
@@ -174,7 +182,6 @@ impl Workspace {
                 });
             }
         }
-        let code = vouch_code::CodeIndex::build(code);
         files.sort_by(|a, b| a.rel.cmp(&b.rel));
         dockerfiles.sort_by(|a, b| a.path.cmp(&b.path));
         yaml.sort_by(|a, b| a.path.cmp(&b.path));

@@ -30,6 +30,8 @@ pub struct LoadOptions<'a> {
     pub jobs: usize,
     /// Called once per file read (for progress display).
     pub on_file: Option<&'a (dyn Fn() + Sync)>,
+    /// Do not parse source code (no selected control reads `Workspace::code`).
+    pub skip_code: bool,
 }
 
 /// What reading one file produced.
@@ -41,6 +43,8 @@ pub(crate) struct Collected {
     pub(crate) dependencies: Vec<crate::Dependency>,
     pub(crate) facts: facts::Facts,
     pub(crate) code: Vec<vouch_code::FileCode>,
+    /// Source files with only config reads: parsed later if a setting needs them.
+    pub(crate) deferred_code: Vec<vouch_code::Deferred>,
     pub(crate) secrets: Vec<crate::FileSecrets>,
     pub(crate) errors: Vec<InputError>,
 }
@@ -53,6 +57,7 @@ impl Collected {
         self.dependencies.extend(other.dependencies);
         self.facts.merge(other.facts);
         self.code.extend(other.code);
+        self.deferred_code.extend(other.deferred_code);
         self.secrets.extend(other.secrets);
         self.errors.extend(other.errors);
     }
@@ -188,7 +193,7 @@ fn read_one(root: &Path, rel: &str, options: &LoadOptions<'_>) -> Collected {
             out.files.push(entry.clone());
             return;
         }
-        inspect(rel, kind, &mut entry, buffer, &mut out);
+        inspect(rel, kind, &mut entry, buffer, !options.skip_code, &mut out);
         out.files.push(entry.clone());
         // Do not let one big file pin a big buffer for the rest of the walk.
         if buffer.capacity() > 4 << 20 {
@@ -204,7 +209,14 @@ thread_local! {
 }
 
 /// Classifies by content, scans for facts and parses configuration kinds.
-fn inspect(rel: &str, kind: FileKind, entry: &mut FileEntry, bytes: &[u8], out: &mut Collected) {
+fn inspect(
+    rel: &str,
+    kind: FileKind,
+    entry: &mut FileEntry,
+    bytes: &[u8],
+    parse_code: bool,
+    out: &mut Collected,
+) {
     entry.binary = is_binary(bytes);
     if entry.binary {
         if kind.keeps_text() {
@@ -223,8 +235,12 @@ fn inspect(rel: &str, kind: FileKind, entry: &mut FileEntry, bytes: &[u8], out: 
             hits,
         });
     }
-    if matches!(kind, FileKind::Source(_)) && is_reviewed_code(rel) {
-        out.code.extend(vouch_code::extract(rel, bytes));
+    if parse_code && matches!(kind, FileKind::Source(_)) && is_reviewed_code(rel) {
+        match vouch_code::scan(rel, bytes) {
+            Some(vouch_code::Scanned::Parsed(code)) => out.code.push(code),
+            Some(vouch_code::Scanned::Deferred(deferred)) => out.deferred_code.push(deferred),
+            None => {}
+        }
     }
     let kind = if kind == FileKind::Other
         && entry.size <= MAX_PARSE_BYTES

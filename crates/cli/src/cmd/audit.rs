@@ -64,10 +64,15 @@ pub fn run(args: AuditArgs) -> Result<ExitCode> {
     let progress = Progress::new(!args.no_progress);
     progress.stage("reading files", None);
     let on_file = || progress.tick();
+    // Source code is parsed only when a selected control reads it (the CODE domain does).
+    let reads_code = vouch_checks::code::checks()
+        .iter()
+        .any(|c| config.is_enabled(c.meta()));
     let options = vouch_workspace::LoadOptions {
         excludes: &config.exclude,
         jobs: args.jobs,
         on_file: Some(&on_file),
+        skip_code: !reads_code,
     };
     let ws = vouch_workspace::load(&args.path, &options).map_err(|e| anyhow::anyhow!("{e}"))?;
 

@@ -10,49 +10,12 @@ pub mod python;
 pub mod rust;
 
 use crate::model::{FileCode, Language};
-use aho_corasick::AhoCorasick;
-use std::sync::LazyLock;
 use tree_sitter::Tree;
 
-/// One automaton per family over its extractor's trigger words.
-static TRIGGERS: LazyLock<[AhoCorasick; 5]> = LazyLock::new(|| {
-    let build = |words: &[&str]| AhoCorasick::new(words).expect("static trigger words");
-    [
-        build(python::TRIGGERS),
-        build(javascript::TRIGGERS),
-        build(go::TRIGGERS),
-        build(rust::TRIGGERS),
-        build(java::TRIGGERS),
-    ]
-});
-
-/// Whether the file contains any word its extractor acts on (import names, call names,
-/// decorators, setting names), or its path marks it as a settings module.
+/// Whether the file contains a word its extractor acts on (a fact word, a literal credential, or
+/// a config read), or its path marks it as a settings module: it is parsed now or on demand.
 pub fn may_have_facts(language: Language, path: &str, src: &[u8]) -> bool {
-    let family = match language {
-        Language::Python => 0,
-        Language::JavaScript | Language::TypeScript | Language::Tsx => 1,
-        Language::Go => 2,
-        Language::Rust => 3,
-        Language::Java => 4,
-    };
-    is_settings_path(path) || TRIGGERS[family].is_match(src)
-}
-
-/// Settings and constants modules define the values other files refer to.
-fn is_settings_path(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
-    let stem = name.split('.').next().unwrap_or("");
-    [
-        "settings",
-        "config",
-        "constants",
-        "conf",
-        "env",
-        "environment",
-    ]
-    .iter()
-    .any(|s| stem == *s || stem.ends_with(&format!("_{s}")) || stem.starts_with(&format!("{s}_")))
+    crate::gate::gate(language, path, src) != crate::gate::Gate::Nothing
 }
 
 pub fn extract(language: Language, path: &str, src: &[u8], tree: &Tree, out: &mut FileCode) {

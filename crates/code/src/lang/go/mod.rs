@@ -24,9 +24,9 @@ use tree_sitter::{Node, Tree};
 
 pub use link::link;
 
-/// Words without which a file cannot yield a fact for this extractor (the parse is skipped).
-/// Every construct the extractor recognises must contain one of them.
-pub const TRIGGERS: &[&str] = &[
+/// Words of constructs that can yield a route or a fact (exact case). Every construct the
+/// extractor recognises contains one of these or of the lists below (see `crate::gate`).
+pub const FACT_TRIGGERS: &[&str] = &[
     // routes, servers and middleware
     "net/http",
     "go-chi/chi",
@@ -54,8 +54,6 @@ pub const TRIGGERS: &[&str] = &[
     "bcrypt",
     "argon2",
     "scrypt",
-    "Getenv",
-    "LookupEnv",
     "envconfig",
     "caarlos0/env",
     "viper",
@@ -68,7 +66,6 @@ pub const TRIGGERS: &[&str] = &[
     "os/signal",
     "prometheus",
     "log/slog",
-    "go.uber.org/zap",
     "zerolog",
     "logrus",
     "opentelemetry",
@@ -93,19 +90,40 @@ pub const TRIGGERS: &[&str] = &[
     "cenkalti/backoff",
     "retry-go",
     "go-resty",
-    "validator",
     "Idempotency-Key",
     "problem+json",
-    "Query",
-    "Exec",
     "assword",
-    "ecret",
-    "oken",
     "Authorization",
     "not implemented",
     "NotImplemented",
-    "TODO",
+    "NewProduction",
+    "go-playground/validator",
+    "Query(",
+    "QueryRow(",
+    "QueryContext(",
+    "QueryRowContext(",
+    "Queryx(",
+    "QueryRowx(",
+    "Exec(",
+    "ExecContext(",
+    "MustExec(",
+    "Raw(",
 ];
+/// Fact words compared without case.
+pub const FACT_TRIGGERS_ANY_CASE: &[&str] = &[
+    "todo: implement",
+    "todo implement",
+    "func verifytoken(",
+    "func validatetoken(",
+    ") verifytoken(",
+    ") validatetoken(",
+];
+/// Credential and signing-key names: a fact only with a string literal beside them.
+pub const LITERAL_TRIGGERS: &[&str] = &[
+    "password", "passwd", "token", "secret", "apikey", "api_key", "jwt", "signing",
+];
+/// Environment reads and constants: config values only (parsed when a setting needs them).
+pub const CONFIG_TRIGGERS: &[&str] = &["Getenv", "LookupEnv"];
 
 pub fn extract(path: &str, src: &[u8], tree: &Tree, out: &mut FileCode) {
     let root = tree.root_node();

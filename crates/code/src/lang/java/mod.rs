@@ -17,9 +17,9 @@ mod web;
 use crate::model::FileCode;
 use tree_sitter::Tree;
 
-/// Words without which a file cannot yield a fact for this extractor (the parse is skipped).
-/// Every construct the extractor recognises must contain one of them.
-pub const TRIGGERS: &[&str] = &[
+/// Words of constructs that can yield a route or a fact (exact case). Every construct the
+/// extractor recognises contains one of these or of the lists below (see `crate::gate`).
+pub const FACT_TRIGGERS: &[&str] = &[
     // routes and security
     "Mapping",
     "@Path",
@@ -39,10 +39,7 @@ pub const TRIGGERS: &[&str] = &[
     "(401",
     "(403",
     // config values
-    "static final",
-    "@Value",
     "ConfigurationProperties",
-    "getenv",
     // injection sinks (SQL concatenation always carries an SQL keyword literal)
     "SELECT ",
     "select ",
@@ -56,7 +53,6 @@ pub const TRIGGERS: &[&str] = &[
     " where ",
     "ORDER BY",
     "order by",
-    "Runtime",
     "ProcessBuilder",
     "ObjectInputStream",
     "XMLDecoder",
@@ -71,8 +67,6 @@ pub const TRIGGERS: &[&str] = &[
     "Random",
     "Math.random",
     "assword",
-    "oken",
-    "ecret",
     "piKey",
     "API_KEY",
     "PermissionEvaluator",
@@ -146,7 +140,16 @@ pub const TRIGGERS: &[&str] = &[
     "io.micrometer.prometheus",
     "PasswordValidator",
     "LengthRule",
+    "getRuntime(",
 ];
+/// Fact words compared without case.
+pub const FACT_TRIGGERS_ANY_CASE: &[&str] = &["todo: implement", "todo implement"];
+/// Credential and signing-key names: a fact only with a string literal beside them.
+pub const LITERAL_TRIGGERS: &[&str] = &[
+    "password", "passwd", "token", "secret", "apikey", "api_key", "jwt", "signing",
+];
+/// Environment reads and constants: config values only (parsed when a setting needs them).
+pub const CONFIG_TRIGGERS: &[&str] = &["static final", "@Value", "getenv"];
 
 pub fn extract(path: &str, src: &[u8], tree: &Tree, out: &mut FileCode) {
     let ctx = ast::Ctx::new(src, tree.root_node());

@@ -26,9 +26,9 @@ use crate::model::{Fact, FactKind, FileCode, Pos};
 use module::Module;
 use tree_sitter::{Node, Tree};
 
-/// Words without which a file cannot yield a fact for this extractor (the parse is skipped).
-/// Every construct the extractor recognises must contain one of them.
-pub const TRIGGERS: &[&str] = &[
+/// Words of constructs that can yield a route or a fact (exact case). Every construct the
+/// extractor recognises contains one of these or of the lists below (see `crate::gate`).
+pub const FACT_TRIGGERS: &[&str] = &[
     // frameworks and routers
     "express",
     "fastify",
@@ -64,7 +64,6 @@ pub const TRIGGERS: &[&str] = &[
     "child_process",
     "jsonwebtoken",
     "jwt",
-    "process.env",
     "Math.random",
     "createHash",
     "password",
@@ -75,7 +74,6 @@ pub const TRIGGERS: &[&str] = &[
     "eval(",
     "Not implemented",
     "not implemented",
-    "TODO",
     "mock",
     "fake",
     "simulate",
@@ -93,8 +91,6 @@ pub const TRIGGERS: &[&str] = &[
     "rateLimit",
     "Throttler",
     "bodyLimit",
-    "retry",
-    "Retry",
     "backOff",
     "opossum",
     "CircuitBreaker",
@@ -118,14 +114,11 @@ pub const TRIGGERS: &[&str] = &[
     "prom-client",
     "prom-bundle",
     "prometheus",
-    "metrics",
-    "pino",
     "winston",
     "bunyan",
     "request-id",
     "Request-Id",
     "Request-ID",
-    "requestId",
     "correlation",
     "Correlation",
     "genReqId",
@@ -144,7 +137,44 @@ pub const TRIGGERS: &[&str] = &[
     "class-validator",
     "ValidationPipe",
     "req.body",
+    "pino(",
+    "pino-http",
+    "nestjs-pino",
+    "require('pino')",
+    "require(\"pino\")",
+    "retry'",
+    "retry\"",
+    "exponential-backoff",
+    "cockatiel",
+    "development'",
+    "development\"",
+    "development`",
+    "'debug'",
+    "\"debug\"",
+    "errorhandler",
 ];
+/// Fact words compared without case.
+pub const FACT_TRIGGERS_ANY_CASE: &[&str] = &[
+    "todo: implement",
+    "todo implement",
+    "request-id",
+    "correlation-id",
+    "trace-id",
+];
+/// Credential and signing-key names: a fact only with a string literal beside them.
+pub const LITERAL_TRIGGERS: &[&str] = &[
+    "password",
+    "passwd",
+    "token",
+    "secret",
+    "api_key",
+    "apikey",
+    "credential",
+    "jwt",
+    "signing",
+];
+/// Environment reads and constants: config values only (parsed when a setting needs them).
+pub const CONFIG_TRIGGERS: &[&str] = &["process.env"];
 
 /// One file being extracted: its text, tree, imports/exports and every call in it.
 pub struct Ctx<'t> {

@@ -21,9 +21,9 @@ mod tests;
 use crate::model::FileCode;
 use tree_sitter::Tree;
 
-/// Words without which a file cannot yield a fact for this extractor (the parse is skipped).
-/// Every construct the extractor recognises must contain one of them.
-pub const TRIGGERS: &[&str] = &[
+/// Words of constructs that can yield a route or a fact (exact case). Every construct the
+/// extractor recognises contains one of these or of the lists below (see `crate::gate`).
+pub const FACT_TRIGGERS: &[&str] = &[
     // web frameworks and routes
     "fastapi",
     "starlette",
@@ -38,33 +38,25 @@ pub const TRIGGERS: &[&str] = &[
     "include_router",
     "register_blueprint",
     // sinks
-    "execute",
     ".raw(",
     ".extra(",
     "subprocess",
     "os.system",
     "os.popen",
     "pickle",
-    "yaml",
     "torch.load",
     "jwt",
     "hashlib",
-    "random",
     "password",
-    "token",
-    "secret",
-    "SECRET",
     "DEBUG",
     "traceback",
     "debug=True",
     "reload=True",
     // clients and resilience
-    "requests",
     "httpx",
     "aiohttp",
     "urlopen",
     "tenacity",
-    "backoff",
     "Retry(",
     "breaker",
     "circuit",
@@ -87,11 +79,7 @@ pub const TRIGGERS: &[&str] = &[
     "ConnectionPool",
     "BaseSettings",
     "Dynaconf",
-    "environ",
-    "getenv",
-    "signal",
     "lifespan",
-    "on_event",
     // observability
     "prometheus",
     "Instrumentator",
@@ -113,10 +101,85 @@ pub const TRIGGERS: &[&str] = &[
     "Idempotency",
     "idempotency",
     "NotImplementedError",
-    "TODO",
     "MAX_CONTENT_LENGTH",
     "content-length",
+    "execute(",
+    "executemany",
+    "executescript",
+    "yaml.load",
+    "yaml.unsafe_load",
+    "yaml.full_load",
+    "from yaml",
+    "import random",
+    "from random",
+    "import requests",
+    "requests.get(",
+    "requests.post(",
+    "requests.put(",
+    "requests.patch(",
+    "requests.delete(",
+    "requests.head(",
+    "requests.options(",
+    "requests.request(",
+    "requests.stream(",
+    "requests.Session",
+    "requests.session",
+    "backoff.on_",
+    "import backoff",
+    "retry_backoff",
+    "backoff_factor",
+    "SIGTERM",
+    "create_async_engine",
+    "on_event(\"shutdown",
+    "on_event('shutdown",
+    "from backoff import",
+    "from requests import",
 ];
+/// Fact words compared without case.
+pub const FACT_TRIGGERS_ANY_CASE: &[&str] = &[
+    "todo: implement",
+    "todo implement",
+    "has_permission",
+    "has_object_permission",
+    "check_permission",
+    "is_authorized",
+    "is_authorised",
+    "authorize",
+    "authorise",
+    "can_access",
+    "check_access",
+    "has_access",
+    "verify_token",
+    "check_auth",
+    "is_allowed",
+    "has_role",
+    "require_role",
+    "def simulate_",
+    "def _simulate_",
+    "def mock_",
+    "def _mock_",
+    "def fake_",
+    "def _fake_",
+    "def stub_",
+    "def _stub_",
+    "def dummy_",
+    "def _dummy_",
+];
+/// Credential and signing-key names: a fact only with a string literal beside them.
+pub const LITERAL_TRIGGERS: &[&str] = &[
+    "password",
+    "passwd",
+    "pwd",
+    "token",
+    "secret",
+    "api_key",
+    "apikey",
+    "credential",
+    "jwt",
+    "signing_key",
+];
+/// Environment reads and constants: config values only (parsed when a setting needs them).
+pub const CONFIG_TRIGGERS: &[&str] = &["environ", "getenv"];
 
 pub fn extract(path: &str, src: &[u8], tree: &Tree, out: &mut FileCode) {
     let ctx = ctx::Ctx::new(path, src, tree.root_node());

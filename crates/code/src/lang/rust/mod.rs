@@ -17,9 +17,9 @@ mod tests;
 use crate::model::FileCode;
 use tree_sitter::Tree;
 
-/// Words without which a file cannot yield a fact for this extractor (the parse is skipped).
-/// Every construct the extractor recognises must contain one of them.
-pub const TRIGGERS: &[&str] = &[
+/// Words of constructs that can yield a route or a fact (exact case). Every construct the
+/// extractor recognises contains one of these or of the lists below (see `crate::gate`).
+pub const FACT_TRIGGERS: &[&str] = &[
     // routes
     "Router",
     ".route(",
@@ -57,7 +57,6 @@ pub const TRIGGERS: &[&str] = &[
     "Command::new",
     "Validation",
     "jsonwebtoken",
-    "env::var",
     "Sha",
     "sha",
     "md5",
@@ -80,7 +79,6 @@ pub const TRIGGERS: &[&str] = &[
     "fn check_permission",
     "fn can_",
     "str = \"",
-    "[&str",
     "Cors",
     "AllowOrigin",
     "reqwest",
@@ -125,6 +123,14 @@ pub const TRIGGERS: &[&str] = &[
     "WebSocket",
     "actix_ws",
 ];
+/// Fact words compared without case.
+pub const FACT_TRIGGERS_ANY_CASE: &[&str] = &[];
+/// Credential and signing-key names: a fact only with a string literal beside them.
+pub const LITERAL_TRIGGERS: &[&str] = &[
+    "password", "passwd", "token", "secret", "apikey", "api_key", "jwt", "signing",
+];
+/// Environment reads and constants: config values only (parsed when a setting needs them).
+pub const CONFIG_TRIGGERS: &[&str] = &["env::var", "str = \"", "[&str"];
 
 pub fn extract(path: &str, src: &[u8], tree: &Tree, out: &mut FileCode) {
     let root = tree.root_node();

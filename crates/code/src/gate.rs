@@ -1,0 +1,415 @@
+//! Which source files are worth a parse. Parsing is the expensive part (~10 MB/s per core), and
+//! most files of a service are plain business logic, so each family lists the words its
+//! extractor acts on, in four groups:
+//!
+//! - `FACT_TRIGGERS` (exact case): a construct that can yield a route or a fact (framework
+//!   imports, sinks, decorators, client libraries);
+//! - `FACT_TRIGGERS_ANY_CASE`: the same, compared without case (`TODO: implement`, header names);
+//! - `LITERAL_TRIGGERS` (any case): credential and signing-key names, which yield a fact only
+//!   with a string literal beside them (`password = "…"`, `token == "…"`,
+//!   `getenv("JWT_SECRET", "dev")`, `${jwt.secret:dev}`), so they count only on such a line;
+//! - `CONFIG_TRIGGERS` (exact case): environment reads and constants, which yield config values
+//!   only (`os.getenv`, `process.env`, `static final`).
+//!
+//! A file with a fact trigger (or a settings-module path) is parsed in the walk; a file with only
+//! config triggers is deferred: its values are read only when a setting used by a fact cannot be
+//! resolved otherwise (see [`crate::CodeIndex::build_lazy`]).
+
+use crate::lang::{go, java, javascript, python, rust};
+use crate::model::Language;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
+use std::sync::LazyLock;
+
+/// What the trigger words say about one file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Gate {
+    /// Parse it now: it may yield routes or facts.
+    Facts,
+    /// Only config values can come out of it: parse it when one of them is needed.
+    Config,
+    /// No word any extractor acts on: never parse it.
+    Nothing,
+}
+
+/// One family's word lists.
+struct Family {
+    fact: &'static [&'static str],
+    fact_any_case: &'static [&'static str],
+    literal: &'static [&'static str],
+    config: &'static [&'static str],
+    /// Whether `"name": "literal"` (a map or object key) can hold a credential. Python's
+    /// extractor reads credentials from assignments, comparisons and keyword arguments only.
+    keyed_literals: bool,
+}
+
+const FAMILIES: [Family; 5] = [
+    Family {
+        fact: python::FACT_TRIGGERS,
+        fact_any_case: python::FACT_TRIGGERS_ANY_CASE,
+        literal: python::LITERAL_TRIGGERS,
+        config: python::CONFIG_TRIGGERS,
+        keyed_literals: false,
+    },
+    Family {
+        fact: javascript::FACT_TRIGGERS,
+        fact_any_case: javascript::FACT_TRIGGERS_ANY_CASE,
+        literal: javascript::LITERAL_TRIGGERS,
+        config: javascript::CONFIG_TRIGGERS,
+        keyed_literals: true,
+    },
+    Family {
+        fact: go::FACT_TRIGGERS,
+        fact_any_case: go::FACT_TRIGGERS_ANY_CASE,
+        literal: go::LITERAL_TRIGGERS,
+        config: go::CONFIG_TRIGGERS,
+        keyed_literals: true,
+    },
+    Family {
+        fact: rust::FACT_TRIGGERS,
+        fact_any_case: rust::FACT_TRIGGERS_ANY_CASE,
+        literal: rust::LITERAL_TRIGGERS,
+        config: rust::CONFIG_TRIGGERS,
+        keyed_literals: true,
+    },
+    Family {
+        fact: java::FACT_TRIGGERS,
+        fact_any_case: java::FACT_TRIGGERS_ANY_CASE,
+        literal: java::LITERAL_TRIGGERS,
+        config: java::CONFIG_TRIGGERS,
+        keyed_literals: true,
+    },
+];
+
+/// Per family: an exact-case automaton over fact then config words, and an any-case automaton
+/// over any-case fact words then literal words.
+struct Automata {
+    keyed_literals: bool,
+    exact: AhoCorasick,
+    facts_exact: usize,
+    any_case: AhoCorasick,
+    facts_any_case: usize,
+}
+
+static AUTOMATA: LazyLock<Vec<Automata>> = LazyLock::new(|| {
+    FAMILIES
+        .iter()
+        .map(|f| {
+            let exact: Vec<&str> = f.fact.iter().chain(f.config).copied().collect();
+            let any: Vec<&str> = f.fact_any_case.iter().chain(f.literal).copied().collect();
+            Automata {
+                keyed_literals: f.keyed_literals,
+                exact: AhoCorasick::new(&exact).expect("static trigger words"),
+                facts_exact: f.fact.len(),
+                any_case: AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .build(&any)
+                    .expect("static trigger words"),
+                facts_any_case: f.fact_any_case.len(),
+            }
+        })
+        .collect()
+});
+
+fn family(language: Language) -> usize {
+    match language {
+        Language::Python => 0,
+        Language::JavaScript | Language::TypeScript | Language::Tsx => 1,
+        Language::Go => 2,
+        Language::Rust => 3,
+        Language::Java => 4,
+    }
+}
+
+/// Decides whether `src` (at `path`) is parsed now, deferred, or never parsed.
+pub fn gate(language: Language, path: &str, src: &[u8]) -> Gate {
+    if is_settings_path(path) {
+        return Gate::Facts;
+    }
+    let automata = &AUTOMATA[family(language)];
+    let mut config = false;
+    for m in automata.exact.find_iter(src) {
+        if m.pattern().as_usize() < automata.facts_exact {
+            return Gate::Facts;
+        }
+        config = true;
+    }
+    for m in automata.any_case.find_iter(src) {
+        if m.pattern().as_usize() < automata.facts_any_case
+            || beside_literal(src, m.start(), m.end(), automata.keyed_literals)
+        {
+            return Gate::Facts;
+        }
+    }
+    if config { Gate::Config } else { Gate::Nothing }
+}
+
+/// Settings and constants modules define the values other files refer to: always parsed.
+pub fn is_settings_path(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    let stem = name.split('.').next().unwrap_or("");
+    [
+        "settings",
+        "config",
+        "constants",
+        "conf",
+        "env",
+        "environment",
+    ]
+    .iter()
+    .any(|s| stem == *s || stem.ends_with(&format!("_{s}")) || stem.starts_with(&format!("{s}_")))
+}
+
+/// Whether the name at `start..end` has a non-empty string literal as its value on the same
+/// line: assigned, compared, given as a default (`getenv("JWT_SECRET", "dev")`,
+/// `${jwt.secret:dev}`), or compared from the left (`"abc" == token`).
+fn beside_literal(src: &[u8], start: usize, end: usize, keyed: bool) -> bool {
+    let line_start = src[..start]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line_end = src[end..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(src.len(), |i| end + i);
+    let before = &src[line_start..start];
+    value_follows(&src[start..line_end], end - start, before, keyed)
+        || literal_compared_before(before)
+}
+
+fn is_ident(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+fn is_quote(b: u8) -> bool {
+    matches!(b, b'"' | b'\'' | b'`')
+}
+
+/// Operators between a name and its value, longest first.
+const OPERATORS: &[&str] = &[
+    ".equalsIgnoreCase(",
+    ".equals(",
+    "===",
+    "!==",
+    "==",
+    "!=",
+    ".unwrap_or_else(|| ",
+    ".unwrap_or(",
+    " or ",
+    ":=",
+    "??",
+    "||",
+    "=",
+    ":",
+    ",",
+];
+
+/// `line` starts with the matched word (`word_len` bytes); `before` is the line before it.
+fn value_follows(line: &[u8], word_len: usize, before: &[u8], keyed: bool) -> bool {
+    let mut i = word_len;
+    while i < line.len() && is_ident(line[i]) {
+        i += 1;
+    }
+    // The name may sit in a string or an index: `"JWT_SECRET", "dev"`, `config["SECRET_KEY"] =`.
+    let mut quoted = false;
+    while i < line.len()
+        && matches!(line[i], b'"' | b'\'' | b']' | b')' | b'-' | b'.')
+        && !OPERATORS
+            .iter()
+            .any(|op| line[i..].starts_with(op.as_bytes()))
+    {
+        quoted |= is_quote(line[i]);
+        i += 1;
+        while i < line.len() && is_ident(line[i]) {
+            i += 1;
+        }
+    }
+    // Then maybe a type (`: str =`, `string =`, `: Optional[str] =`), a few words at most.
+    let limit = (i + 48).min(line.len());
+    let mut typed = false;
+    while i < limit {
+        let rest = &line[i..];
+        if let Some(op) = OPERATORS.iter().find(|op| rest.starts_with(op.as_bytes())) {
+            let after = &rest[op.len()..];
+            if typed {
+                // After `name: Type` only an assignment can follow.
+                return *op == "=" && starts_with_literal(after);
+            }
+            if *op == "," && !quoted || *op == ":" && quoted && !keyed {
+                return false;
+            }
+            if *op == ":" && is_default_in_placeholder(after, before) {
+                return true;
+            }
+            if starts_with_literal(after) {
+                return true;
+            }
+            if *op != ":" {
+                return false;
+            }
+            // `: str = "..."`: the colon introduced a type; look for the `=`.
+            typed = true;
+            i += 1;
+            continue;
+        }
+        if !(is_ident(rest[0]) || matches!(rest[0], b' ' | b'\t' | b'[' | b']' | b'<' | b'>')) {
+            return false;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// `${jwt.secret:dev}` (Spring `@Value`): a literal default after the colon.
+fn is_default_in_placeholder(after: &[u8], before: &[u8]) -> bool {
+    after
+        .first()
+        .is_some_and(|&b| b != b'}' && !b.is_ascii_whitespace() && !is_quote(b))
+        && before.windows(2).any(|w| w == b"${")
+}
+
+/// Optional spaces, an optional string prefix (`f`, `rb`), then a non-empty string literal.
+fn starts_with_literal(after: &[u8]) -> bool {
+    let mut i = 0;
+    while i < after.len() && matches!(after[i], b' ' | b'\t') {
+        i += 1;
+    }
+    let prefix_start = i;
+    while i < after.len() && i - prefix_start < 2 && b"rRbBfFuU".contains(&after[i]) {
+        i += 1;
+    }
+    match (after.get(i), after.get(i + 1)) {
+        (Some(&q), Some(&next)) => is_quote(q) && next != q,
+        _ => false,
+    }
+}
+
+/// `"hunter2" == password`, `"abc".equals(token)`: the literal is on the left.
+fn literal_compared_before(before: &[u8]) -> bool {
+    let mut end = before.len();
+    while end > 0 && (is_ident(before[end - 1]) || before[end - 1] == b'.') {
+        end -= 1;
+    }
+    let s = trim_end(&before[..end]);
+    let Some(op) = ["===", "!==", "==", "!=", ".equals(", ".equalsIgnoreCase("]
+        .iter()
+        .find(|op| s.ends_with(op.as_bytes()))
+    else {
+        return false;
+    };
+    let s = trim_end(&s[..s.len() - op.len()]);
+    let n = s.len();
+    n >= 2 && is_quote(s[n - 1]) && s[n - 2] != s[n - 1]
+}
+
+fn trim_end(s: &[u8]) -> &[u8] {
+    let mut n = s.len();
+    while n > 0 && matches!(s[n - 1], b' ' | b'\t') {
+        n -= 1;
+    }
+    &s[..n]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whether any occurrence of `word` in `line` has a literal beside it (map keys count).
+    fn literal(line: &str, word: &str) -> bool {
+        assert!(line.contains(word), "word in line");
+        line.match_indices(word)
+            .any(|(start, _)| beside_literal(line.as_bytes(), start, start + word.len(), true))
+    }
+
+    #[test]
+    fn credential_names_count_only_beside_a_literal() {
+        assert!(literal("ADMIN_PASSWORD = \"s3cret!\"", "PASSWORD"));
+        assert!(literal("    api_token: str = \"tok_live_1\"", "token"));
+        assert!(literal("if token == \"static-token\":", "token"));
+        assert!(literal("if \"static-token\" != token {", "token"));
+        assert!(literal("connect(password=\"admin123\")", "password"));
+        assert!(literal(
+            "secret := getEnv(\"JWT_SECRET\", \"dev\")",
+            "SECRET"
+        ));
+        assert!(literal(
+            "viper.SetDefault(\"jwt.secret\", \"dev\")",
+            "secret"
+        ));
+        assert!(literal("@Value(\"${jwt.secret:changeme}\")", "secret"));
+        assert!(literal("if (\"abc\".equals(token)) {", "token"));
+        assert!(literal(
+            "const secret = process.env.JWT_SECRET ?? 'dev';",
+            "SECRET"
+        ));
+        assert!(literal(
+            "let s = env::var(\"JWT_SECRET\").unwrap_or(\"dev\".into());",
+            "SECRET"
+        ));
+        assert!(literal(
+            "key = os.environ.get(\"JWT_SECRET\") or \"dev\"",
+            "SECRET"
+        ));
+        assert!(literal(
+            "  JWTSecret string `envconfig:\"JWT_SECRET\" default:\"dev\"`",
+            "SECRET\""
+        ));
+
+        assert!(!literal(
+            "token = os.environ.get(\"TOKEN_USER\", \"\")",
+            "token"
+        ));
+        assert!(!literal(
+            "String tokenUrl = System.getenv(\"TOKEN_ORDER\");",
+            "token"
+        ));
+        assert!(!literal(
+            "logger.info(\"refresh token\", extra={\"token\": token})",
+            "token"
+        ));
+        assert!(!literal("x = {\"token\": 12, \"cart\": 3}", "token"));
+        assert!(!literal("token, err := s.fetchToken(ctx, id)", "token"));
+        assert!(!literal("log.info(\"saved {}\", token);", "token"));
+        assert!(!literal("# secrets are injected at runtime", "secret"));
+
+        let dict = "client = {\"cursor\": 3740, \"token\": \"document\"}";
+        let at = dict.find("token").expect("word");
+        assert!(
+            beside_literal(dict.as_bytes(), at, at + 5, true),
+            "a JS/Go key"
+        );
+        assert!(
+            !beside_literal(dict.as_bytes(), at, at + 5, false),
+            "a Python dict key"
+        );
+    }
+
+    #[test]
+    fn config_reads_alone_defer_the_file() {
+        let src = b"import os\n\nclass Orders:\n    def load(self):\n        url = os.environ.get(\"ORDERS_URL\", \"\")\n";
+        assert_eq!(
+            gate(Language::Python, "app/orders/service.py", src),
+            Gate::Config
+        );
+        assert_eq!(
+            gate(Language::Python, "app/settings.py", src),
+            Gate::Facts,
+            "settings modules are parsed eagerly"
+        );
+        assert_eq!(
+            gate(
+                Language::Python,
+                "app/orders/model.py",
+                b"class Order:\n    pass\n"
+            ),
+            Gate::Nothing
+        );
+        assert_eq!(
+            gate(
+                Language::Python,
+                "app/main.py",
+                b"from fastapi import FastAPI\n"
+            ),
+            Gate::Facts
+        );
+    }
+}
