@@ -128,6 +128,7 @@ pub fn run(args: AuditArgs) -> Result<ExitCode> {
                 &vouch_report::TableOptions {
                     color,
                     verbose: args.verbose,
+                    baseline: None,
                 },
             )
         }
