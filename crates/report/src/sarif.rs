@@ -85,6 +85,9 @@ fn rule(result: &ControlResult, meta: Option<&ControlMeta>, docs_url: &str) -> V
     if let Some(m) = meta {
         tags.push(m.domain().to_ascii_lowercase());
     }
+    // SARIF requires unique tags; a domain can share its name with an area (DATA, data).
+    let mut seen = std::collections::HashSet::new();
+    tags.retain(|t| seen.insert(t.clone()));
     let mut rule = json!({
         "id": c.id,
         "name": rule_name(&c.slug),
