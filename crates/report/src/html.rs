@@ -195,13 +195,7 @@ fn findings(out: &mut String, report: &Report, options: &HtmlOptions) {
     let mut rows = String::new();
     let mut total = 0;
     // Most severe first, like the other formats; the table can be re-sorted in the page.
-    let mut order: Vec<(usize, &ControlResult)> = report.results.iter().enumerate().collect();
-    order.sort_by(|(_, a), (_, b)| {
-        b.control
-            .severity
-            .cmp(&a.control.severity)
-            .then(a.control.id.cmp(&b.control.id))
-    });
+    let order = crate::order::most_severe_first(report);
     for (i, r) in order {
         for (j, f) in r.findings.iter().enumerate() {
             let status = options

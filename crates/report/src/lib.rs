@@ -8,6 +8,7 @@ pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+mod order;
 pub mod sarif;
 pub mod table;
 

@@ -5,6 +5,7 @@
 use crate::baseline::{BaselineDiff, FindingStatus};
 use crate::checklist::{ChecklistVerdicts, render_checklist_markdown};
 use crate::escape::{markdown_fence, markdown_inline, markdown_text};
+use crate::order::failing;
 use std::fmt::Write;
 use vouch_core::{ControlResult, OutcomeKind, Report, Severity};
 
@@ -42,23 +43,6 @@ fn doc_link(docs_url: &str, id: &str) -> String {
         docs_url.trim_end_matches('/'),
         id
     )
-}
-
-/// Failing controls, most severe first.
-pub(crate) fn failing(report: &Report) -> Vec<(usize, &ControlResult)> {
-    let mut failed: Vec<(usize, &ControlResult)> = report
-        .results
-        .iter()
-        .enumerate()
-        .filter(|(_, r)| r.outcome == OutcomeKind::Fail)
-        .collect();
-    failed.sort_by(|(_, a), (_, b)| {
-        b.control
-            .severity
-            .cmp(&a.control.severity)
-            .then(a.control.id.cmp(&b.control.id))
-    });
-    failed
 }
 
 fn header(out: &mut String, report: &Report) {

@@ -72,7 +72,7 @@ pub fn render_table(report: &Report, options: &TableOptions) -> String {
         report.duration_ms
     );
 
-    for (index, r) in crate::markdown::failing(report) {
+    for (index, r) in crate::order::failing(report) {
         let _ = writeln!(
             out,
             "{} {} {}",
