@@ -1,10 +1,20 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it. Idempotent; needs only cargo and git.
-# (Later issues add the services their tests need here: PostgreSQL, nginx, Chromium.)
+# (Later issues add the services their tests need here: PostgreSQL, nginx.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 command -v git >/dev/null || { echo "test.sh: git is required (apt-get install git)" >&2; exit 2; }
+
+# The HTML report is checked in headless Chromium (Debian's package). Installed only when missing.
+if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "test.sh: Chromium is required for the HTML report test: run 'apt-get install -y chromium' as root" >&2
+    exit 2
+  fi
+fi
 
 # Snapshot tests must never rewrite snapshots in CI.
 export INSTA_UPDATE=${INSTA_UPDATE:-no}

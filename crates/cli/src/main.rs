@@ -37,6 +37,14 @@ enum Command {
     Secrets(cmd::secrets::SecretsArgs),
     /// Sign off a section of a checklist (its items, verdicts and evidence) with your key.
     Signoff(cmd::signoff::SignoffArgs),
+    /// Write a commented vouch.toml for the detected stack, and the CI snippet.
+    Init(cmd::init::InitArgs),
+    /// Check the environment before an audit: git, the repository, files, targets, database.
+    Doctor(cmd::doctor::DoctorArgs),
+    /// Print shell completions (bash, zsh, fish, elvish, powershell).
+    Completions(cmd::completions::CompletionsArgs),
+    /// Print the man page (roff).
+    Man(cmd::man::ManArgs),
 }
 
 /// Exit codes: 0 clear, 1 gate failed, 2 usage or tool error.
@@ -53,6 +61,10 @@ fn main() -> ExitCode {
         Command::Routes(args) => cmd::routes::run(args),
         Command::Secrets(args) => cmd::secrets::run(args),
         Command::Signoff(args) => cmd::signoff::run(args),
+        Command::Init(args) => cmd::init::run(args),
+        Command::Doctor(args) => cmd::doctor::run(args),
+        Command::Completions(args) => cmd::completions::run(args),
+        Command::Man(args) => cmd::man::run(args),
     };
     match result {
         Ok(code) => code,

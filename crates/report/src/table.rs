@@ -1,14 +1,17 @@
 //! The terminal report: score, per-area bars, failing controls with evidence and remediation,
 //! then what could not be decided and the counts.
 
+use crate::baseline::{BaselineDiff, FindingStatus};
 use std::fmt::Write;
 use vouch_core::{ControlResult, OutcomeKind, Report, Severity};
 
-pub struct TableOptions {
+pub struct TableOptions<'a> {
     /// ANSI colours (only when writing to a terminal and NO_COLOR is unset).
     pub color: bool,
     /// Also list passing controls with their evidence.
     pub verbose: bool,
+    /// Tag findings new/unchanged and summarise the comparison.
+    pub baseline: Option<&'a BaselineDiff>,
 }
 
 struct Paint {
@@ -69,18 +72,7 @@ pub fn render_table(report: &Report, options: &TableOptions) -> String {
         report.duration_ms
     );
 
-    let mut failed: Vec<&ControlResult> = report
-        .results
-        .iter()
-        .filter(|r| r.outcome == OutcomeKind::Fail)
-        .collect();
-    failed.sort_by(|a, b| {
-        b.control
-            .severity
-            .cmp(&a.control.severity)
-            .then(a.control.id.cmp(&b.control.id))
-    });
-    for r in &failed {
+    for (index, r) in crate::order::failing(report) {
         let _ = writeln!(
             out,
             "{} {} {}",
@@ -88,8 +80,21 @@ pub fn render_table(report: &Report, options: &TableOptions) -> String {
             p.bold(&format!("{:<7}", r.control.id)),
             r.control.title
         );
-        for f in r.active_findings() {
-            let _ = writeln!(out, "           {}  {}", f.location.display(), f.message);
+        for (j, f) in r.findings.iter().enumerate() {
+            if f.suppressed.is_some() {
+                continue;
+            }
+            let tag = match options.baseline.and_then(|d| d.status(index, j)) {
+                Some(FindingStatus::New) => format!("{} ", p.wrap("1;31", "new")),
+                Some(FindingStatus::Unchanged) => format!("{} ", p.dim("unchanged")),
+                None => String::new(),
+            };
+            let _ = writeln!(
+                out,
+                "           {tag}{}  {}",
+                f.location.display(),
+                f.message
+            );
             if let Some(s) = &f.snippet {
                 let _ = writeln!(out, "           {}", p.dim(&format!("│ {s}")));
             }
@@ -217,6 +222,27 @@ pub fn render_table(report: &Report, options: &TableOptions) -> String {
         "\n{} passed · {} failed · {} unknown · {} not applicable · {} errored · {} findings suppressed",
         c.pass, c.fail, c.unknown, c.not_applicable, c.error, c.suppressed_findings
     );
+    if let Some(d) = options.baseline {
+        let _ = writeln!(
+            out,
+            "baseline {}: {} new · {} fixed · {} unchanged · {} not re-checked",
+            d.source, d.counts.new, d.counts.fixed, d.counts.unchanged, d.counts.not_rechecked
+        );
+        if d.fail_on_new {
+            let verdict = if report.gate.failed {
+                p.wrap("1;31", "FAILED")
+            } else {
+                p.wrap("32", "passed")
+            };
+            let scope = report
+                .gate
+                .fail_on
+                .map(|t| format!(" at or above {t}"))
+                .unwrap_or_default();
+            let _ = writeln!(out, "gate --fail-on-new{scope}: {verdict}");
+            return out;
+        }
+    }
     if let Some(threshold) = report.gate.fail_on {
         let verdict = if report.gate.failed {
             p.wrap("1;31", "FAILED")

@@ -1,4 +1,4 @@
-use super::Format;
+use crate::output::{RenderContext, ReportFormat};
 use crate::progress::Progress;
 use anyhow::{Context, Result};
 use clap::Args;
@@ -16,11 +16,40 @@ pub struct AuditArgs {
     /// Repository to audit.
     #[arg(default_value = ".")]
     path: PathBuf,
+    /// Format of the main output (stdout, or the --output file).
     #[arg(long, value_enum, default_value = "table")]
-    format: Format,
+    format: ReportFormat,
+    /// Write the --format output to FILE instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Also write the JSON report (vouch.report/v1) to FILE.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// Also write SARIF 2.1.0 (code scanning) to FILE.
+    #[arg(long, value_name = "FILE")]
+    sarif: Option<PathBuf>,
+    /// Also write JUnit XML (CI test tabs) to FILE.
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// Also write a Markdown summary (pull-request comment) to FILE.
+    #[arg(long, value_name = "FILE")]
+    markdown: Option<PathBuf>,
+    /// Also write a self-contained HTML report to FILE.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+    /// Base URL of the control docs linked from Markdown, HTML and SARIF (`{URL}/{ID}.md`).
+    #[arg(long, value_name = "URL", default_value = "docs/controls")]
+    docs_url: String,
     /// Exit 1 when a control at or above this severity fails.
     #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
     fail_on: Option<Severity>,
+    /// An earlier JSON report: findings are classified new, fixed or unchanged by fingerprint.
+    #[arg(long, value_name = "OLD.json")]
+    baseline: Option<PathBuf>,
+    /// Gate only on findings that are not in the baseline (with --fail-on: new ones at or
+    /// above that severity; alone: any new finding).
+    #[arg(long, requires = "baseline")]
+    fail_on_new: bool,
     /// Only these controls: IDs, ID prefixes (DKR) or areas (security). Replaces the config's.
     #[arg(long, value_delimiter = ',', value_name = "SELECTOR")]
     select: Vec<String>,
@@ -56,6 +85,12 @@ fn parse_severity(s: &str) -> Result<Severity, String> {
 pub fn run(args: AuditArgs) -> Result<ExitCode> {
     let started = Instant::now();
     let config = load_config(&args)?;
+    // Read the baseline before the audit so a bad file fails fast.
+    let baseline = args
+        .baseline
+        .as_deref()
+        .map(crate::cmd::baseline::load)
+        .transpose()?;
     if args.jobs > 0 {
         // Checks run on rayon's global pool; size it once, before any parallel work.
         let _ = rayon_pool(args.jobs);
@@ -114,7 +149,7 @@ pub fn run(args: AuditArgs) -> Result<ExitCode> {
     }
 
     let failed = Report::gate_fails(&output.results, args.fail_on);
-    let report = Report {
+    let mut report = Report {
         schema: REPORT_SCHEMA.to_string(),
         tool: Tool {
             name: "vouch".into(),
@@ -137,21 +172,47 @@ pub fn run(args: AuditArgs) -> Result<ExitCode> {
         duration_ms: started.elapsed().as_millis() as u64,
     };
 
-    let rendered = match args.format {
-        Format::Json => vouch_report::render_json(&report),
-        Format::Table => {
-            let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            vouch_report::render_table(
-                &report,
-                &vouch_report::TableOptions {
-                    color,
-                    verbose: args.verbose,
-                },
-            )
-        }
+    let diff = baseline.map(|(old, source)| {
+        let mut diff = vouch_report::BaselineDiff::compare(&old, &report, &source);
+        diff.fail_on_new = args.fail_on_new;
+        diff
+    });
+    if let Some(diff) = diff.as_ref().filter(|d| d.fail_on_new) {
+        report.gate.failed = diff.new_findings_fail(&report, args.fail_on);
+    }
+
+    let catalog: Vec<&'static vouch_core::ControlMeta> = checks.iter().map(|c| c.meta()).collect();
+    let ctx = RenderContext {
+        catalog: &catalog,
+        docs_url: &args.docs_url,
+        baseline: diff.as_ref(),
+        verbose: args.verbose,
     };
-    crate::output::emit(&rendered)?;
-    Ok(if failed {
+    let extra_outputs = [
+        (ReportFormat::Json, &args.json),
+        (ReportFormat::Sarif, &args.sarif),
+        (ReportFormat::Junit, &args.junit),
+        (ReportFormat::Markdown, &args.markdown),
+        (ReportFormat::Html, &args.html),
+    ];
+    for (format, path) in extra_outputs {
+        if let Some(path) = path {
+            crate::output::write_file(path, &crate::output::render(format, &report, &ctx, false))?;
+        }
+    }
+    match &args.output {
+        Some(path) => crate::output::write_file(
+            path,
+            &crate::output::render(args.format, &report, &ctx, false),
+        )?,
+        None => {
+            let color = args.format == ReportFormat::Table
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none();
+            crate::output::emit(&crate::output::render(args.format, &report, &ctx, color))?;
+        }
+    }
+    Ok(if report.gate.failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -1,9 +1,14 @@
 pub mod audit;
+pub mod baseline;
 pub mod checklist;
+pub mod completions;
 pub mod controls;
+pub mod doctor;
 pub mod explain;
+pub mod init;
 pub mod keygen;
 pub mod load;
+pub mod man;
 pub mod probe;
 pub mod routes;
 pub mod secrets;
