@@ -153,7 +153,14 @@ pub fn render(report: &Report, format: Format, verbose: bool) -> Result<()> {
         Format::Json => vouch_report::render_json(report),
         Format::Table => {
             let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-            vouch_report::render_table(report, &vouch_report::TableOptions { color, verbose })
+            vouch_report::render_table(
+                report,
+                &vouch_report::TableOptions {
+                    color,
+                    verbose,
+                    baseline: None,
+                },
+            )
         }
     };
     crate::output::emit(&rendered)?;

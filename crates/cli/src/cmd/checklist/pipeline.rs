@@ -76,10 +76,16 @@ pub fn verify(request: &Request) -> Result<Verified> {
     let progress = Progress::new(true);
     progress.stage("reading files", None);
     let on_file = || progress.tick();
+    // Source is parsed only when an item needs a CODE control.
+    let code_ids: std::collections::HashSet<&str> = vouch_checks::code::checks()
+        .iter()
+        .map(|c| c.meta().id)
+        .collect();
     let options = vouch_workspace::LoadOptions {
         excludes: &config.exclude,
         jobs: 0,
         on_file: Some(&on_file),
+        skip_code: !checks.iter().any(|c| code_ids.contains(c.meta().id)),
     };
     let ws = vouch_workspace::load(&repo_root, &options).map_err(|e| anyhow!("{e}"))?;
     progress.stage("checking", Some(checks.len() as u64));
