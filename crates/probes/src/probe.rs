@@ -16,4 +16,10 @@ pub type ProbeFuture<'a> = Pin<Box<dyn Future<Output = ProbeResult> + Send + 'a>
 pub trait Probe: Send + Sync {
     fn meta(&self) -> &'static ControlMeta;
     fn run<'a>(&'a self, target: &'a Target) -> ProbeFuture<'a>;
+
+    /// A probe whose requests change how the target answers others (a burst that trips the
+    /// rate limiter): the runner runs it alone, after every other probe.
+    fn exclusive(&self) -> bool {
+        false
+    }
 }

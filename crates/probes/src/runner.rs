@@ -28,13 +28,31 @@ pub async fn run(
     options: &RunOptions<'_>,
 ) -> Vec<ControlResult> {
     let config = options.config;
-    let permits = Arc::new(tokio::sync::Semaphore::new(options.concurrency.max(1)));
-    let mut tasks = Vec::new();
-    for probe in probes
+    let enabled: Vec<&'static dyn Probe> = probes
         .iter()
         .copied()
         .filter(|p| config.is_enabled(p.meta()))
-    {
+        .collect();
+    let (exclusive, shared): (Vec<_>, Vec<_>) = enabled.into_iter().partition(|p| p.exclusive());
+    let mut results = run_batch(&target, &shared, options, options.concurrency).await;
+    // One at a time, after the others: what they trip does not skew other verdicts.
+    for probe in exclusive {
+        results.extend(run_batch(&target, &[probe], options, 1).await);
+    }
+    results.sort_by(|a, b| a.control.id.cmp(&b.control.id));
+    results
+}
+
+async fn run_batch(
+    target: &Arc<Target>,
+    probes: &[&'static dyn Probe],
+    options: &RunOptions<'_>,
+    concurrency: usize,
+) -> Vec<ControlResult> {
+    let config = options.config;
+    let permits = Arc::new(tokio::sync::Semaphore::new(concurrency.max(1)));
+    let mut tasks = Vec::new();
+    for probe in probes.iter().copied() {
         let target = target.clone();
         let permits = permits.clone();
         let deadline = options.probe_deadline;
@@ -64,7 +82,6 @@ pub async fn run(
         finish(&mut result, config, options.today);
         results.push(result);
     }
-    results.sort_by(|a, b| a.control.id.cmp(&b.control.id));
     results
 }
 

@@ -26,7 +26,7 @@ pub struct Shared {
     counters: Counters,
     started: SystemTime,
     seq: AtomicU64,
-    /// Start of the current one-second rate-limit window and requests in it.
+    /// Start of the current rate-limit window and requests in it.
     window: Mutex<(Instant, u32)>,
 }
 
@@ -109,7 +109,7 @@ async fn around(State(s): App, req: Request, next: Next) -> Response {
 fn rate_limited(s: &Shared) -> Option<Response> {
     let limit = s.behaviour.rate_limit?;
     let mut window = s.window.lock().unwrap_or_else(|e| e.into_inner());
-    if window.0.elapsed().as_secs() >= 1 {
+    if window.0.elapsed() >= s.behaviour.rate_window {
         *window = (Instant::now(), 0);
     }
     window.1 += 1;
@@ -122,7 +122,13 @@ fn rate_limited(s: &Shared) -> Option<Response> {
         "rate limit exceeded",
     );
     let h = r.headers_mut();
-    h.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    let reset = s
+        .behaviour
+        .rate_window
+        .saturating_sub(window.0.elapsed())
+        .as_secs()
+        .max(1);
+    h.insert(header::RETRY_AFTER, HeaderValue::from(reset));
     h.insert("ratelimit-limit", HeaderValue::from(limit));
     h.insert("ratelimit-remaining", HeaderValue::from_static("0"));
     Some(r)

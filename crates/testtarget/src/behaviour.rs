@@ -136,8 +136,10 @@ pub struct Delay {
 /// Every switch the target has; build one from a [`Mode`] or set fields directly.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Behaviour {
-    /// Requests per one-second window before 429; `None`: unlimited.
+    /// Requests per [`Behaviour::rate_window`] before 429; `None`: unlimited.
     pub rate_limit: Option<u32>,
+    /// The fixed window the rate limit counts in (real limits are per minute or per second).
+    pub rate_window: Duration,
     pub errors: ErrorStyle,
     pub wildcard_cors_with_credentials: bool,
     pub writes_without_auth: bool,
@@ -155,7 +157,9 @@ pub struct Behaviour {
 impl Behaviour {
     pub fn good() -> Self {
         Behaviour {
-            rate_limit: Some(200),
+            // Above what the other probes spend on one target, below the 200-request burst.
+            rate_limit: Some(150),
+            rate_window: Duration::from_secs(10),
             errors: ErrorStyle::Problem,
             wildcard_cors_with_credentials: false,
             writes_without_auth: false,

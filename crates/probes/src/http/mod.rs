@@ -1,12 +1,13 @@
 //! HTTP probes (`HTTP`): one file per control, registered in `probes()`.
 //!
-//! IDs HTTP001–HTTP016 are taken here; new probes continue from HTTP017.
+//! IDs HTTP001–HTTP019 are taken here; new probes continue from HTTP020.
 
 pub mod error_body;
 pub mod exposure;
 pub mod shared;
 
 mod content_type_options;
+mod cors_restricted;
 mod csp_on_html;
 mod frame_protection;
 mod liveness_endpoint;
@@ -17,10 +18,12 @@ mod no_debug_endpoints;
 mod no_error_internals;
 mod no_exposed_files;
 mod no_version_disclosure;
+mod rate_limited;
 mod readiness_endpoint;
 mod referrer_policy;
 mod trace_disabled;
 mod unknown_route_structured;
+mod writes_require_auth;
 mod wrong_method_structured;
 
 use crate::probe::Probe;
@@ -43,5 +46,8 @@ pub fn probes() -> Vec<&'static dyn Probe> {
         &no_exposed_files::NoExposedFiles,
         &no_debug_endpoints::NoDebugEndpoints,
         &trace_disabled::TraceDisabled,
+        &rate_limited::RateLimited,
+        &writes_require_auth::WritesRequireAuth,
+        &cors_restricted::CorsRestricted,
     ]
 }

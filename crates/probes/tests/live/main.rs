@@ -1,6 +1,9 @@
 //! Every probe against real servers: the good test target passes, the bad modes fail with the
 //! right evidence. One test binary (link once); one module per probe family.
 
+mod abuse;
+mod auth;
+mod cors;
 mod errors;
 mod exposure;
 mod headers;
