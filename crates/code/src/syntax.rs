@@ -2,6 +2,7 @@
 //! iterative (a cursor, not recursion): a 10,000-deep nesting must not overflow the stack.
 
 use crate::model::Pos;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use tree_sitter::Node;
 
@@ -256,8 +257,50 @@ impl<'t> NodeIndex<'t> {
         self.ancestors(node).find(|n| kinds.contains(&n.kind()))
     }
 
+    /// Whether `node` lies strictly inside `outer`'s subtree (what a walk that does not descend
+    /// into `outer` would skip).
+    pub fn is_inside(&self, node: Node<'t>, outer: Node<'t>) -> bool {
+        match (self.position(node), self.position(outer)) {
+            (Some(n), Some(o)) => o < n && n < self.ends[o] as usize,
+            _ => self.ancestors(node).any(|a| a == outer),
+        }
+    }
+
     fn node_at(&self, at: u32) -> Option<Node<'t>> {
         (at != NONE).then(|| self.nodes[at as usize])
+    }
+}
+
+thread_local! {
+    /// Field ids by (grammar name, field name) address: a field name is a string literal, so
+    /// its address identifies it without comparing bytes.
+    static FIELD_IDS: RefCell<HashMap<(usize, usize, usize), Option<u16>>> =
+        RefCell::new(HashMap::new());
+}
+
+/// `Node::child_by_field_name` with the field's id looked up once per grammar and thread:
+/// tree-sitter otherwise compares the name with every field name of the grammar on each call.
+pub trait FieldChild<'t> {
+    fn field(&self, name: &'static str) -> Option<Node<'t>>;
+}
+
+impl<'t> FieldChild<'t> for Node<'t> {
+    fn field(&self, name: &'static str) -> Option<Node<'t>> {
+        let language = self.language();
+        let Some(grammar) = language.name() else {
+            return self.child_by_field_name(name);
+        };
+        let key = (
+            grammar.as_ptr() as usize,
+            name.as_ptr() as usize,
+            name.len(),
+        );
+        let id = FIELD_IDS.with(|ids| {
+            *ids.borrow_mut()
+                .entry(key)
+                .or_insert_with(|| language.field_id_for_name(name).map(|id| id.get()))
+        });
+        id.and_then(|id| self.child_by_field_id(id))
     }
 }
 
@@ -325,6 +368,9 @@ mod tests {
                 up = n.parent();
             }
             assert_eq!(climbed, expected);
+            for &other in &all {
+                assert_eq!(index.is_inside(node, other), expected.contains(&other));
+            }
             for kind in &kinds {
                 assert_eq!(index.of_kind(node, kind), descendants_of_kind(node, kind));
             }
@@ -337,6 +383,53 @@ mod tests {
                 true
             });
             assert_eq!(index.of_kinds(node, &pair), both);
+        }
+    }
+
+    #[test]
+    fn field_matches_child_by_field_name() {
+        let cases = [
+            (
+                crate::Language::TypeScript,
+                "const a = f(x).g<T>(y); class C { m(p) { return p.q; } }",
+            ),
+            (
+                crate::Language::JavaScript,
+                "app.get('/a', (req, res) => res.json({ k: req.body }));",
+            ),
+            (crate::Language::Python, "def f(a):\n    return g(a)[1]\n"),
+        ];
+        let fields = [
+            "function",
+            "arguments",
+            "object",
+            "property",
+            "name",
+            "value",
+            "body",
+            "left",
+            "right",
+            "parameters",
+            "key",
+            "constructor",
+            "type_arguments",
+            "no_such_field",
+        ];
+        for (language, src) in cases {
+            let tree = crate::parse::parse(language, src.as_bytes()).expect("parses");
+            let mut checked = 0;
+            walk(tree.root_node(), |n| {
+                for name in fields {
+                    assert_eq!(
+                        n.field(name),
+                        n.child_by_field_name(name),
+                        "{name} of {n:?}"
+                    );
+                    checked += usize::from(n.field(name).is_some());
+                }
+                true
+            });
+            assert!(checked > 3, "{language:?}: only {checked} fields found");
         }
     }
 

@@ -1,6 +1,7 @@
 //! Small readers over the JavaScript/TypeScript tree: callee paths, arguments, literals,
 //! object properties. Shared by every JS extractor module.
 
+use crate::syntax::FieldChild;
 use crate::syntax::{text, unquote};
 use tree_sitter::Node;
 
@@ -31,8 +32,8 @@ fn path_at(node: Node<'_>, src: &[u8], depth: usize) -> Option<String> {
             Some(text(node, src).to_string())
         }
         "member_expression" => {
-            let object = path_at(node.child_by_field_name("object")?, src, depth + 1)?;
-            let property = text(node.child_by_field_name("property")?, src);
+            let object = path_at(node.field("object")?, src, depth + 1)?;
+            let property = text(node.field("property")?, src);
             Some(format!("{object}.{property}"))
         }
         "non_null_expression" | "parenthesized_expression" => {
@@ -45,40 +46,40 @@ fn path_at(node: Node<'_>, src: &[u8], depth: usize) -> Option<String> {
 /// The callee of a call or `new` expression as a dotted path (`res.status`, `express.Router`).
 pub fn callee_path(call: Node<'_>, src: &[u8]) -> Option<String> {
     let function = call
-        .child_by_field_name("function")
-        .or_else(|| call.child_by_field_name("constructor"))?;
+        .field("function")
+        .or_else(|| call.field("constructor"))?;
     path_of(function, src)
 }
 
 /// The last name of the callee: `json` for `res.status(500).json(...)`, `fetch` for `fetch()`.
 pub fn callee_name<'a>(call: Node<'_>, src: &'a [u8]) -> Option<&'a str> {
     let function = call
-        .child_by_field_name("function")
-        .or_else(|| call.child_by_field_name("constructor"))?;
+        .field("function")
+        .or_else(|| call.field("constructor"))?;
     match function.kind() {
         "identifier" => Some(text(function, src)),
-        "member_expression" => Some(text(function.child_by_field_name("property")?, src)),
+        "member_expression" => Some(text(function.field("property")?, src)),
         _ => None,
     }
 }
 
 /// The object a method is called on: `res.status(500)` for `res.status(500).json(...)`.
 pub fn callee_object(call: Node<'_>) -> Option<Node<'_>> {
-    let function = call.child_by_field_name("function")?;
+    let function = call.field("function")?;
     (function.kind() == "member_expression")
-        .then(|| function.child_by_field_name("object"))
+        .then(|| function.field("object"))
         .flatten()
 }
 
 /// Whether the call is a tagged template (`sql\`...\``): its arguments are the template.
 pub fn is_tagged(call: Node<'_>) -> bool {
-    call.child_by_field_name("arguments")
+    call.field("arguments")
         .is_some_and(|a| a.kind() == "template_string")
 }
 
 /// The argument expressions of a call or `new` (comments skipped; empty for tagged templates).
 pub fn args(call: Node<'_>) -> Vec<Node<'_>> {
-    let Some(arguments) = call.child_by_field_name("arguments") else {
+    let Some(arguments) = call.field("arguments") else {
         return Vec::new();
     };
     if arguments.kind() != "arguments" {
@@ -123,7 +124,7 @@ pub fn string_list(node: Node<'_>, src: &[u8]) -> Option<Vec<String>> {
 
 /// The key text of an object pair (identifier, string or number key).
 pub fn pair_key<'a>(pair: Node<'_>, src: &'a [u8]) -> Option<&'a str> {
-    let key = pair.child_by_field_name("key")?;
+    let key = pair.field("key")?;
     Some(match key.kind() {
         "string" => unquote(text(key, src)),
         _ => text(key, src),
@@ -138,13 +139,9 @@ pub fn prop<'t>(object: Node<'t>, key: &str, src: &[u8]) -> Option<Node<'t>> {
     let mut cursor = object.walk();
     let children: Vec<Node<'t>> = object.named_children(&mut cursor).collect();
     children.into_iter().find_map(|child| match child.kind() {
-        "pair" if pair_key(child, src) == Some(key) => child.child_by_field_name("value"),
+        "pair" if pair_key(child, src) == Some(key) => child.field("value"),
         "shorthand_property_identifier" if text(child, src) == key => Some(child),
-        "method_definition"
-            if child
-                .child_by_field_name("name")
-                .is_some_and(|n| text(n, src) == key) =>
-        {
+        "method_definition" if child.field("name").is_some_and(|n| text(n, src) == key) => {
             Some(child)
         }
         _ => None,
@@ -159,24 +156,19 @@ pub fn object_arg(call: Node<'_>, index: usize) -> Option<Node<'_>> {
         .filter(|a| a.kind() == "object")
 }
 
-/// The nearest enclosing function-like node.
-pub fn enclosing_function(node: Node<'_>) -> Option<Node<'_>> {
-    crate::syntax::ancestor_of_kind(node, FUNCTION_KINDS)
-}
-
 /// The name a function is known by: its own name, or the variable/property it is assigned to.
 pub fn function_name<'a>(function: Node<'_>, src: &'a [u8]) -> Option<&'a str> {
-    if let Some(name) = function.child_by_field_name("name") {
+    if let Some(name) = function.field("name") {
         return Some(text(name, src));
     }
     let parent = function.parent()?;
     match parent.kind() {
-        "variable_declarator" => parent.child_by_field_name("name").map(|n| text(n, src)),
+        "variable_declarator" => parent.field("name").map(|n| text(n, src)),
         "pair" => pair_key(parent, src),
         "assignment_expression" => {
-            let left = parent.child_by_field_name("left")?;
+            let left = parent.field("left")?;
             match left.kind() {
-                "member_expression" => left.child_by_field_name("property").map(|n| text(n, src)),
+                "member_expression" => left.field("property").map(|n| text(n, src)),
                 _ => Some(text(left, src)),
             }
         }
@@ -187,8 +179,8 @@ pub fn function_name<'a>(function: Node<'_>, src: &'a [u8]) -> Option<&'a str> {
 /// The parameter names of a function, in order (patterns and rest parameters by their text).
 pub fn param_names<'a>(function: Node<'_>, src: &'a [u8]) -> Vec<&'a str> {
     let params = function
-        .child_by_field_name("parameters")
-        .or_else(|| function.child_by_field_name("parameter"));
+        .field("parameters")
+        .or_else(|| function.field("parameter"));
     let Some(params) = params else {
         return Vec::new();
     };
@@ -200,7 +192,7 @@ pub fn param_names<'a>(function: Node<'_>, src: &'a [u8]) -> Vec<&'a str> {
         .named_children(&mut cursor)
         .filter(|p| p.kind() != "comment")
         .map(|p| {
-            let inner = p.child_by_field_name("pattern").unwrap_or(p);
+            let inner = p.field("pattern").unwrap_or(p);
             text(inner, src)
         })
         .collect()
@@ -208,25 +200,25 @@ pub fn param_names<'a>(function: Node<'_>, src: &'a [u8]) -> Vec<&'a str> {
 
 /// A function's body node (statement block or expression).
 pub fn body(function: Node<'_>) -> Option<Node<'_>> {
-    function.child_by_field_name("body")
+    function.field("body")
 }
 
 /// `process.env.X` / `process.env["X"]` → `X`.
 pub fn env_name(node: Node<'_>, src: &[u8]) -> Option<String> {
     match node.kind() {
         "member_expression" => {
-            let object = node.child_by_field_name("object")?;
+            let object = node.field("object")?;
             if path_of(object, src)?.as_str() != "process.env" {
                 return None;
             }
-            Some(text(node.child_by_field_name("property")?, src).to_string())
+            Some(text(node.field("property")?, src).to_string())
         }
         "subscript_expression" => {
-            let object = node.child_by_field_name("object")?;
+            let object = node.field("object")?;
             if path_of(object, src)?.as_str() != "process.env" {
                 return None;
             }
-            string_value(node.child_by_field_name("index")?, src)
+            string_value(node.field("index")?, src)
         }
         "non_null_expression" | "parenthesized_expression" => {
             // One level of wrapping is what people write; deeper nesting is not an env read.
@@ -244,14 +236,11 @@ pub fn fallback_parts<'t>(node: Node<'t>, src: &[u8]) -> Option<(Node<'t>, Node<
     if node.kind() != "binary_expression" {
         return None;
     }
-    let op = text(node.child_by_field_name("operator")?, src);
+    let op = text(node.field("operator")?, src);
     if op != "??" && op != "||" {
         return None;
     }
-    Some((
-        node.child_by_field_name("left")?,
-        node.child_by_field_name("right")?,
-    ))
+    Some((node.field("left")?, node.field("right")?))
 }
 
 /// Lower-case with `_` and `-` removed, for matching names (`require_auth` ~ `requireAuth`).
@@ -266,22 +255,4 @@ pub fn norm(name: &str) -> String {
 pub fn is_constant_name(name: &str) -> bool {
     let mut letters = name.chars().filter(|c| c.is_alphabetic()).peekable();
     letters.peek().is_some() && name.chars().all(|c| !c.is_lowercase())
-}
-
-/// A variable declared in `scope` (or the file) with this name: its initialiser.
-pub fn local_init<'t>(scope: Node<'t>, name: &str, src: &[u8]) -> Option<Node<'t>> {
-    let mut found = None;
-    crate::syntax::walk(scope, |n| {
-        if found.is_some() {
-            return false;
-        }
-        if n.kind() == "variable_declarator"
-            && n.child_by_field_name("name")
-                .is_some_and(|id| id.kind() == "identifier" && text(id, src) == name)
-        {
-            found = n.child_by_field_name("value");
-        }
-        true
-    });
-    found
 }

@@ -8,7 +8,8 @@ use super::ast::{
 };
 use super::express::{AppKind, app_decls, declared_name};
 use crate::model::{FactKind, FileCode};
-use crate::syntax::{text, walk};
+use crate::syntax::FieldChild;
+use crate::syntax::text;
 use tree_sitter::Node;
 
 pub fn extract(ctx: &Ctx<'_>, out: &mut FileCode) {
@@ -125,13 +126,13 @@ pub fn extract(ctx: &Ctx<'_>, out: &mut FileCode) {
             _ => {}
         }
     }
-    walk(ctx.root, |n| {
+    for n in ctx
+        .index
+        .of_kinds(ctx.root, &["subscript_expression", "decorator"])
+    {
         match n.kind() {
             "subscript_expression" => {
-                if let Some(index) = n
-                    .child_by_field_name("index")
-                    .and_then(|i| string_value(i, ctx.src))
-                {
+                if let Some(index) = n.field("index").and_then(|i| string_value(i, ctx.src)) {
                     header_key(ctx, n, &index, out);
                 }
             }
@@ -159,8 +160,7 @@ pub fn extract(ctx: &Ctx<'_>, out: &mut FileCode) {
             }
             _ => {}
         }
-        true
-    });
+    }
 }
 
 fn fact(ctx: &Ctx<'_>, out: &mut FileCode, kind: FactKind, at: Node<'_>, detail: &str) {
@@ -187,7 +187,7 @@ fn rate_limit(ctx: &Ctx<'_>, out: &mut FileCode) {
     for &call in &ctx.calls {
         let callee = callee_path(call, ctx.src).unwrap_or_default();
         if locals.contains(&callee.as_str())
-            && let Some(var) = declared_name(call, ctx.src)
+            && let Some(var) = declared_name(ctx, call)
         {
             limiter_vars.push(var.to_string());
         }
@@ -231,7 +231,7 @@ fn frameworks(ctx: &Ctx<'_>, out: &mut FileCode) {
     for &call in &ctx.calls {
         let callee = callee_path(call, ctx.src).unwrap_or_default();
         let name = callee_name(call, ctx.src).unwrap_or("");
-        if let Some(var) = declared_name(call, ctx.src)
+        if let Some(var) = declared_name(ctx, call)
             && let Some(app) = decls.get(var)
             && app.kind == AppKind::Root
         {
@@ -446,7 +446,7 @@ fn queues(ctx: &Ctx<'_>, out: &mut FileCode) {
         let callee = callee_path(call, ctx.src).unwrap_or_default();
         let name = callee_name(call, ctx.src).unwrap_or("");
         if bull && call.kind() == "new_expression" && matches!(name, "Queue" | "Bull") {
-            let var = declared_name(call, ctx.src).unwrap_or("");
+            let var = declared_name(ctx, call).unwrap_or("");
             let defaults = args(call)
                 .into_iter()
                 .find(|a| a.kind() == "object")
@@ -470,7 +470,7 @@ fn queues(ctx: &Ctx<'_>, out: &mut FileCode) {
             };
             ctx.fact(out, FactKind::JobQueue { limits }, call, detail);
         } else if bull && call.kind() == "new_expression" && name == "Worker" {
-            let var = declared_name(call, ctx.src).unwrap_or("");
+            let var = declared_name(ctx, call).unwrap_or("");
             let on_failed = ctx.calls_named("on").any(|c| {
                 callee_object(c).is_some_and(|o| text(o, ctx.src) == var)
                     && args(c)
@@ -733,7 +733,7 @@ fn tracing(ctx: &Ctx<'_>, call: Node<'_>, callee: &str, name: &str, out: &mut Fi
                 || ctx.calls.iter().any(|c| {
                     c.kind() == "new_expression"
                         && callee_name(*c, ctx.src) == Some("NodeSDK")
-                        && declared_name(*c, ctx.src) == Some(object)
+                        && declared_name(ctx, *c) == Some(object)
                 });
             if is_sdk {
                 fact(

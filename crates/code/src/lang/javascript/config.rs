@@ -7,6 +7,7 @@ use super::ast::{
     callee_object, callee_path, env_name, fallback_parts, pair_key, string_list, string_value,
 };
 use crate::model::{ConfigValue, FileCode, Value};
+use crate::syntax::FieldChild;
 use crate::syntax::{pos, text};
 use tree_sitter::Node;
 
@@ -19,8 +20,8 @@ pub fn extract(ctx: &Ctx<'_>, out: &mut FileCode) {
     for statement in statements {
         let declaration = match statement.kind() {
             "export_statement" => statement
-                .child_by_field_name("declaration")
-                .or_else(|| statement.child_by_field_name("value")),
+                .field("declaration")
+                .or_else(|| statement.field("value")),
             _ => Some(statement),
         };
         let Some(declaration) = declaration else {
@@ -30,10 +31,9 @@ pub fn extract(ctx: &Ctx<'_>, out: &mut FileCode) {
             "lexical_declaration" | "variable_declaration" => {
                 let mut c = declaration.walk();
                 for declarator in declaration.named_children(&mut c) {
-                    let (Some(name), Some(value)) = (
-                        declarator.child_by_field_name("name"),
-                        declarator.child_by_field_name("value"),
-                    ) else {
+                    let (Some(name), Some(value)) =
+                        (declarator.field("name"), declarator.field("value"))
+                    else {
                         continue;
                     };
                     if name.kind() == "identifier" {
@@ -45,10 +45,7 @@ pub fn extract(ctx: &Ctx<'_>, out: &mut FileCode) {
             "expression_statement" => {
                 if let Some(assign) = declaration.named_child(0)
                     && assign.kind() == "assignment_expression"
-                    && let (Some(left), Some(right)) = (
-                        assign.child_by_field_name("left"),
-                        assign.child_by_field_name("right"),
-                    )
+                    && let (Some(left), Some(right)) = (assign.field("left"), assign.field("right"))
                     && text(left, ctx.src).starts_with("module.exports")
                 {
                     object(ctx, right, out, 0);
@@ -110,8 +107,7 @@ fn object(ctx: &Ctx<'_>, object: Node<'_>, out: &mut FileCode, depth: usize) {
     let mut cursor = object.walk();
     for child in object.named_children(&mut cursor) {
         if child.kind() == "pair"
-            && let (Some(key), Some(value)) =
-                (pair_key(child, ctx.src), child.child_by_field_name("value"))
+            && let (Some(key), Some(value)) = (pair_key(child, ctx.src), child.field("value"))
         {
             record(ctx, key, value, out, depth + 1);
         }
@@ -125,9 +121,7 @@ fn convict(ctx: &Ctx<'_>, schema: Node<'_>, out: &mut FileCode, depth: usize) {
     }
     let mut cursor = schema.walk();
     for child in schema.named_children(&mut cursor) {
-        let (Some(key), Some(value)) =
-            (pair_key(child, ctx.src), child.child_by_field_name("value"))
-        else {
+        let (Some(key), Some(value)) = (pair_key(child, ctx.src), child.field("value")) else {
             continue;
         };
         if value.kind() != "object" {
@@ -219,9 +213,7 @@ pub fn value_of(node: Node<'_>, src: &[u8]) -> Value {
             Value::Config(text(node, src).to_ascii_lowercase())
         }
         "member_expression" => {
-            let property = node
-                .child_by_field_name("property")
-                .map_or("", |p| text(p, src));
+            let property = node.field("property").map_or("", |p| text(p, src));
             Value::Config(property.to_ascii_lowercase())
         }
         _ => Value::Unknown,

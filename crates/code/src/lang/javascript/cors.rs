@@ -2,9 +2,7 @@
 //! and hand-written `Access-Control-Allow-Origin` headers.
 
 use super::Ctx;
-use super::ast::{
-    args, callee_name, callee_path, enclosing_function, object_arg, prop, string_value,
-};
+use super::ast::{args, callee_name, callee_path, object_arg, prop, string_value};
 use super::config::value_of;
 use crate::model::{FactKind, FileCode, Value};
 use crate::syntax::text;
@@ -53,7 +51,13 @@ pub fn extract(ctx: &Ctx<'_>, out: &mut FileCode) {
     }
 }
 
-fn policy(ctx: &Ctx<'_>, at: Node<'_>, options: Option<Node<'_>>, what: &str, out: &mut FileCode) {
+fn policy<'t>(
+    ctx: &Ctx<'t>,
+    at: Node<'t>,
+    options: Option<Node<'_>>,
+    what: &str,
+    out: &mut FileCode,
+) {
     let origin = options.and_then(|o| prop(o, "origin", ctx.src));
     let origins = match origin {
         None => Value::Literal("*".into()),
@@ -80,7 +84,7 @@ fn policy(ctx: &Ctx<'_>, at: Node<'_>, options: Option<Node<'_>>, what: &str, ou
     );
 }
 
-fn origin_value(ctx: &Ctx<'_>, node: Node<'_>) -> Value {
+fn origin_value<'t>(ctx: &Ctx<'t>, node: Node<'t>) -> Value {
     match node.kind() {
         "true" => Value::Reflected,
         "false" => Value::List(Vec::new()),
@@ -102,7 +106,7 @@ fn origin_value(ctx: &Ctx<'_>, node: Node<'_>) -> Value {
 }
 
 /// `res.setHeader("Access-Control-Allow-Origin", req.headers.origin)`.
-fn header(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
+fn header<'t>(ctx: &Ctx<'t>, call: Node<'t>, out: &mut FileCode) {
     let a = args(call);
     let (Some(key), Some(value)) = (a.first(), a.get(1)) else {
         return;
@@ -121,7 +125,7 @@ fn header(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
     } else {
         value_of(*value, ctx.src)
     };
-    let credentials = enclosing_function(call).map_or(ctx.root, |f| f);
+    let credentials = ctx.enclosing_function(call).map_or(ctx.root, |f| f);
     let credentials = text(credentials, ctx.src).to_ascii_lowercase();
     let credentials = credentials
         .split("access-control-allow-credentials")

@@ -11,6 +11,7 @@ use super::ast::{
 use super::auth::{Guard, classify};
 use super::module::{require_source, resolve_relative};
 use crate::model::{Auth, FileCode, LinkHint, Route, RouteKind};
+use crate::syntax::FieldChild;
 use crate::syntax::{pos, text};
 use std::collections::HashMap;
 use tree_sitter::Node;
@@ -39,7 +40,7 @@ pub struct AppVar {
 pub fn app_decls(ctx: &Ctx<'_>) -> HashMap<String, AppVar> {
     let mut decls = HashMap::new();
     for &call in &ctx.calls {
-        let Some(name) = declared_name(call, ctx.src) else {
+        let Some(name) = declared_name(ctx, call) else {
             continue;
         };
         if let Some(app) = app_kind(ctx, call) {
@@ -50,22 +51,22 @@ pub fn app_decls(ctx: &Ctx<'_>) -> HashMap<String, AppVar> {
 }
 
 /// The variable a call's result is assigned to (`const app = await x()`).
-pub fn declared_name<'a>(call: Node<'_>, src: &'a [u8]) -> Option<&'a str> {
-    let mut parent = call.parent()?;
+pub fn declared_name<'t>(ctx: &Ctx<'t>, call: Node<'t>) -> Option<&'t str> {
+    let mut parent = ctx.index.parent(call)?;
     if parent.kind() == "await_expression" {
-        parent = parent.parent()?;
+        parent = ctx.index.parent(parent)?;
     }
     (parent.kind() == "variable_declarator")
-        .then(|| parent.child_by_field_name("name"))
+        .then(|| parent.field("name"))
         .flatten()
         .filter(|n| n.kind() == "identifier")
-        .map(|n| text(n, src))
+        .map(|n| ctx.text(n))
 }
 
-fn app_kind(ctx: &Ctx<'_>, call: Node<'_>) -> Option<AppVar> {
+fn app_kind<'t>(ctx: &Ctx<'t>, call: Node<'t>) -> Option<AppVar> {
     let function = call
-        .child_by_field_name("function")
-        .or_else(|| call.child_by_field_name("constructor"))?;
+        .field("function")
+        .or_else(|| call.field("constructor"))?;
     if let Some(source) = require_source(function, ctx.src) {
         return match source.as_str() {
             "express" => Some(AppVar {
@@ -80,7 +81,7 @@ fn app_kind(ctx: &Ctx<'_>, call: Node<'_>) -> Option<AppVar> {
         };
     }
     if function.kind() == "member_expression"
-        && let Some(object) = function.child_by_field_name("object")
+        && let Some(object) = function.field("object")
         && require_source(object, ctx.src).as_deref() == Some("express")
     {
         return Some(AppVar {
@@ -149,7 +150,7 @@ pub fn scope_of(ctx: &Ctx<'_>, decls: &HashMap<String, AppVar>, var: Node<'_>) -
         }
     };
     // A parameter of an enclosing function (a Fastify plugin, `module.exports = (app) => {}`).
-    let mut current = var.parent();
+    let mut current = ctx.index.parent(var);
     while let Some(node) = current {
         if FUNCTION_KINDS.contains(&node.kind()) && param_names(node, ctx.src).contains(&name) {
             if !router_like_name(name) && name != "r" {
@@ -161,7 +162,7 @@ pub fn scope_of(ctx: &Ctx<'_>, decls: &HashMap<String, AppVar>, var: Node<'_>) -
                 root: false,
             });
         }
-        current = node.parent();
+        current = ctx.index.parent(node);
     }
     if let Some(app) = decls.get(name) {
         let key = ctx.module.exports.get(name).map_or(name, |k| k.as_str());
@@ -199,7 +200,7 @@ pub fn scope_of(ctx: &Ctx<'_>, decls: &HashMap<String, AppVar>, var: Node<'_>) -
 }
 
 /// The export key of a function (plugin): `default`, its exported name, or a position key.
-pub fn function_key(ctx: &Ctx<'_>, function: Node<'_>) -> String {
+pub fn function_key<'t>(ctx: &Ctx<'t>, function: Node<'t>) -> String {
     if ctx.module.default_function == Some(function.start_byte()) {
         return "default".into();
     }
@@ -444,17 +445,15 @@ pub fn local_function<'t>(ctx: &Ctx<'t>, name: &str) -> Option<Node<'t>> {
         }
         match n.kind() {
             "function_declaration" | "generator_function_declaration"
-                if n.child_by_field_name("name")
-                    .is_some_and(|id| text(id, ctx.src) == name) =>
+                if n.field("name").is_some_and(|id| text(id, ctx.src) == name) =>
             {
                 found = Some(n);
             }
             "variable_declarator"
-                if n.child_by_field_name("name")
-                    .is_some_and(|id| text(id, ctx.src) == name) =>
+                if n.field("name").is_some_and(|id| text(id, ctx.src) == name) =>
             {
                 found = n
-                    .child_by_field_name("value")
+                    .field("value")
                     .filter(|v| FUNCTION_KINDS.contains(&v.kind()));
             }
             _ => {}
@@ -514,7 +513,7 @@ pub fn build_route(
     let handler_name = match handler.kind() {
         "identifier" | "member_expression" => text(handler, ctx.src).to_string(),
         _ => function_name(handler, ctx.src)
-            .filter(|_| handler.child_by_field_name("name").is_some())
+            .filter(|_| handler.field("name").is_some())
             .unwrap_or("")
             .to_string(),
     };
@@ -599,8 +598,8 @@ fn child_ref(ctx: &Ctx<'_>, decls: &HashMap<String, AppVar>, node: Node<'_>) -> 
             local_function(ctx, name).map(|f| ctx.scope_key(&function_key(ctx, f)))
         }
         "member_expression" => {
-            let object = node.child_by_field_name("object")?;
-            let property = text(node.child_by_field_name("property")?, ctx.src);
+            let object = node.field("object")?;
+            let property = text(node.field("property")?, ctx.src);
             let import = ctx.module.import(text(object, ctx.src))?;
             let base = resolve_relative(ctx.path, &import.source)?;
             if import.key == "*" || import.key == "default" {
@@ -740,8 +739,8 @@ fn fastify_hook(
 }
 
 /// Whether the callee is `require("./x")(app)`-style registration: (child key, app var).
-pub fn registration_call(ctx: &Ctx<'_>, call: Node<'_>) -> Option<String> {
-    let function = call.child_by_field_name("function")?;
+pub fn registration_call<'t>(ctx: &Ctx<'t>, call: Node<'t>) -> Option<String> {
+    let function = call.field("function")?;
     if let Some(source) = require_source(function, ctx.src) {
         return resolve_relative(ctx.path, &source).map(|b| format!("@import:{b}::default"));
     }

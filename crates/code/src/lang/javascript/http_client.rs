@@ -6,7 +6,8 @@
 use super::Ctx;
 use super::ast::{args, callee_name, callee_object, callee_path, object_arg, prop};
 use crate::model::{FactKind, FileCode};
-use crate::syntax::{text, walk};
+use crate::syntax::FieldChild;
+use crate::syntax::text;
 use tree_sitter::Node;
 
 /// Detail prefix of the fact `axios.defaults.timeout = ...` emits; `link` uses it to mark
@@ -36,7 +37,7 @@ pub fn extract(ctx: &Ctx<'_>, out: &mut FileCode) {
     // `fetch` is the global one unless the file binds the name to something else
     // (`const fetch = require('npm-registry-fetch')`, a parameter, a local function).
     let fetch_is_global = ctx.module.import("fetch").is_none()
-        && super::ast::local_init(ctx.root, "fetch", ctx.src).is_none()
+        && ctx.local_init(ctx.root, "fetch").is_none()
         && super::express::local_function(ctx, "fetch").is_none();
     for &call in &ctx.calls {
         if call.kind() != "call_expression" {
@@ -103,13 +104,11 @@ pub fn extract(ctx: &Ctx<'_>, out: &mut FileCode) {
             );
         }
     }
-    walk(ctx.root, |n| {
-        if n.kind() == "assignment_expression"
-            && n.child_by_field_name("left").is_some_and(|l| {
-                let t = text(l, ctx.src);
-                axios.iter().any(|a| t == format!("{a}.defaults.timeout"))
-            })
-        {
+    for n in ctx.index.of_kind(ctx.root, "assignment_expression") {
+        if n.field("left").is_some_and(|l| {
+            let t = text(l, ctx.src);
+            axios.iter().any(|a| t == format!("{a}.defaults.timeout"))
+        }) {
             ctx.fact(
                 out,
                 FactKind::HttpClientCall { timeout: true },
@@ -117,8 +116,7 @@ pub fn extract(ctx: &Ctx<'_>, out: &mut FileCode) {
                 format!("{AXIOS_DEFAULTS} sets a timeout for every axios call"),
             );
         }
-        true
-    });
+    }
 }
 
 fn locals<'a>(ctx: &'a Ctx<'_>, package: &'a str) -> Vec<&'a str> {
@@ -129,7 +127,7 @@ fn locals<'a>(ctx: &'a Ctx<'_>, package: &'a str) -> Vec<&'a str> {
         .collect()
 }
 
-fn has_any(ctx: &Ctx<'_>, object: Node<'_>, keys: &[&str]) -> bool {
+fn has_any<'t>(ctx: &Ctx<'t>, object: Node<'t>, keys: &[&str]) -> bool {
     keys.iter().any(|k| prop(object, k, ctx.src).is_some())
 }
 
@@ -209,8 +207,8 @@ fn locals_any<'a>(ctx: &'a Ctx<'_>, package: &'a str) -> Vec<&'a str> {
 }
 
 /// Whether `fetch` is a parameter of a function around the call (an injected client).
-fn fetch_is_parameter(ctx: &Ctx<'_>, call: Node<'_>) -> bool {
-    let mut current = call.parent();
+fn fetch_is_parameter<'t>(ctx: &Ctx<'t>, call: Node<'t>) -> bool {
+    let mut current = ctx.index.parent(call);
     while let Some(n) = current {
         if super::ast::FUNCTION_KINDS.contains(&n.kind())
             && super::ast::param_names(n, ctx.src)
@@ -219,7 +217,7 @@ fn fetch_is_parameter(ctx: &Ctx<'_>, call: Node<'_>) -> bool {
         {
             return true;
         }
-        current = n.parent();
+        current = ctx.index.parent(n);
     }
     false
 }

@@ -2,7 +2,8 @@
 //! interpolated value is safe (a constant, an allow-listed pick, a number, a placeholder list).
 
 use super::Ctx;
-use super::ast::{callee_name, enclosing_function, is_constant_name, local_init, string_value};
+use super::ast::{callee_name, is_constant_name, string_value};
+use crate::syntax::FieldChild;
 use crate::syntax::text;
 use tree_sitter::Node;
 
@@ -47,9 +48,7 @@ fn built_at<'t>(ctx: &Ctx<'t>, node: Node<'t>, depth: usize) -> Option<Built<'t>
             (!parts.is_empty()).then_some(Built { literal, parts })
         }
         "binary_expression" => {
-            let op = node
-                .child_by_field_name("operator")
-                .map(|o| text(o, ctx.src));
+            let op = node.field("operator").map(|o| text(o, ctx.src));
             if op != Some("+") {
                 return None;
             }
@@ -60,8 +59,8 @@ fn built_at<'t>(ctx: &Ctx<'t>, node: Node<'t>, depth: usize) -> Option<Built<'t>
             (has_literal && !parts.is_empty()).then_some(Built { literal, parts })
         }
         "identifier" if depth == 0 => {
-            let scope = enclosing_function(node).unwrap_or(ctx.root);
-            let init = local_init(scope, text(node, ctx.src), ctx.src)?;
+            let scope = ctx.enclosing_function(node).unwrap_or(ctx.root);
+            let init = ctx.local_init(scope, text(node, ctx.src))?;
             built_at(ctx, init, depth + 1)
         }
         "parenthesized_expression" => built_at(ctx, node.named_child(0)?, depth),
@@ -82,14 +81,8 @@ fn flatten<'t>(
         return;
     }
     if node.kind() == "binary_expression"
-        && node
-            .child_by_field_name("operator")
-            .map(|o| text(o, ctx.src))
-            == Some("+")
-        && let (Some(l), Some(r)) = (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-        )
+        && node.field("operator").map(|o| text(o, ctx.src)) == Some("+")
+        && let (Some(l), Some(r)) = (node.field("left"), node.field("right"))
     {
         flatten(ctx, l, literal, parts, has_literal, depth + 1);
         flatten(ctx, r, literal, parts, has_literal, depth + 1);
@@ -109,11 +102,11 @@ fn flatten<'t>(
 }
 
 /// Whether an interpolated value cannot carry attacker text.
-pub fn is_safe(ctx: &Ctx<'_>, expr: Node<'_>) -> bool {
+pub fn is_safe<'t>(ctx: &Ctx<'t>, expr: Node<'t>) -> bool {
     is_safe_at(ctx, expr, 0)
 }
 
-fn is_safe_at(ctx: &Ctx<'_>, expr: Node<'_>, depth: usize) -> bool {
+fn is_safe_at<'t>(ctx: &Ctx<'t>, expr: Node<'t>, depth: usize) -> bool {
     if depth > 4 {
         return false;
     }
@@ -126,32 +119,27 @@ fn is_safe_at(ctx: &Ctx<'_>, expr: Node<'_>, depth: usize) -> bool {
             if is_constant_name(name) || allow_listed(ctx, expr, name) {
                 return true;
             }
-            let scope = enclosing_function(expr).unwrap_or(ctx.root);
-            match local_init(scope, name, src).or_else(|| local_init(ctx.root, name, src)) {
+            let scope = ctx.enclosing_function(expr).unwrap_or(ctx.root);
+            match ctx
+                .local_init(scope, name)
+                .or_else(|| ctx.local_init(ctx.root, name))
+            {
                 Some(init) if init.kind() == "object" => true,
                 Some(init) => is_safe_at(ctx, init, depth + 1),
                 None => false,
             }
         }
         "member_expression" | "subscript_expression" => {
-            let object = expr.child_by_field_name("object");
+            let object = expr.field("object");
             object.is_some_and(|o| is_fixed_table(ctx, o)) || text(expr, src).ends_with(".length")
         }
         "ternary_expression" => {
-            let branch = |f| {
-                expr.child_by_field_name(f)
-                    .is_some_and(|b| is_safe_at(ctx, b, depth + 1))
-            };
+            let branch = |f| expr.field(f).is_some_and(|b| is_safe_at(ctx, b, depth + 1));
             branch("consequence") && branch("alternative")
         }
         "binary_expression" => {
-            let op = expr
-                .child_by_field_name("operator")
-                .map_or("", |o| text(o, src));
-            let side = |f| {
-                expr.child_by_field_name(f)
-                    .is_some_and(|b| is_safe_at(ctx, b, depth + 1))
-            };
+            let op = expr.field("operator").map_or("", |o| text(o, src));
+            let side = |f| expr.field(f).is_some_and(|b| is_safe_at(ctx, b, depth + 1));
             match op {
                 "+" => side("left") && side("right"),
                 "-" | "*" | "/" | "%" => true,
@@ -189,24 +177,23 @@ fn is_safe_at(ctx: &Ctx<'_>, expr: Node<'_>, depth: usize) -> bool {
 }
 
 /// An upper-case constant or a local object/array literal (a fixed lookup table).
-fn is_fixed_table(ctx: &Ctx<'_>, node: Node<'_>) -> bool {
+fn is_fixed_table<'t>(ctx: &Ctx<'t>, node: Node<'t>) -> bool {
     match node.kind() {
         "identifier" => {
             let name = text(node, ctx.src);
             is_constant_name(name)
-                || local_init(ctx.root, name, ctx.src)
+                || ctx
+                    .local_init(ctx.root, name)
                     .is_some_and(|i| matches!(i.kind(), "object" | "array"))
         }
-        "member_expression" => node
-            .child_by_field_name("object")
-            .is_some_and(|o| is_fixed_table(ctx, o)),
+        "member_expression" => node.field("object").is_some_and(|o| is_fixed_table(ctx, o)),
         _ => false,
     }
 }
 
 /// `if (!ALLOWED.includes(sort)) throw ...` / `allowed.has(sort)` before use.
-fn allow_listed(ctx: &Ctx<'_>, at: Node<'_>, name: &str) -> bool {
-    let Some(function) = enclosing_function(at) else {
+fn allow_listed<'t>(ctx: &Ctx<'t>, at: Node<'t>, name: &str) -> bool {
+    let Some(function) = ctx.enclosing_function(at) else {
         return false;
     };
     let body = text(function, ctx.src);
@@ -217,7 +204,7 @@ fn allow_listed(ctx: &Ctx<'_>, at: Node<'_>, name: &str) -> bool {
 
 /// A request-controlled expression: `req.query.x`, `req.body.url`, `request.params.id`,
 /// `ctx.request.body`, or a local variable taken from one.
-pub fn from_request(ctx: &Ctx<'_>, expr: Node<'_>) -> bool {
+pub fn from_request<'t>(ctx: &Ctx<'t>, expr: Node<'t>) -> bool {
     from_request_at(ctx, expr, 0)
 }
 
@@ -233,7 +220,7 @@ const REQUEST_ROOTS: &[&str] = &[
     "ctx.params",
 ];
 
-fn from_request_at(ctx: &Ctx<'_>, expr: Node<'_>, depth: usize) -> bool {
+fn from_request_at<'t>(ctx: &Ctx<'t>, expr: Node<'t>, depth: usize) -> bool {
     if depth > 3 {
         return false;
     }
@@ -245,20 +232,12 @@ fn from_request_at(ctx: &Ctx<'_>, expr: Node<'_>, depth: usize) -> bool {
         return true;
     }
     if expr.kind() == "identifier" {
-        let Some(function) = enclosing_function(expr) else {
+        let Some(function) = ctx.enclosing_function(expr) else {
             return false;
         };
-        let mut found = false;
-        crate::syntax::walk(function, |n| {
-            if found {
-                return false;
-            }
-            if n.kind() == "variable_declarator"
-                && let (Some(name), Some(value)) = (
-                    n.child_by_field_name("name"),
-                    n.child_by_field_name("value"),
-                )
-            {
+        // The first binding of the name that comes from the request decides.
+        for n in ctx.index.of_kind(function, "variable_declarator") {
+            if let (Some(name), Some(value)) = (n.field("name"), n.field("value")) {
                 let binds = match name.kind() {
                     "identifier" => text(name, ctx.src) == t,
                     "object_pattern" => {
@@ -279,13 +258,15 @@ fn from_request_at(ctx: &Ctx<'_>, expr: Node<'_>, depth: usize) -> bool {
                 };
                 if binds {
                     let v = text(value, ctx.src);
-                    found = REQUEST_ROOTS.iter().any(|r| v.starts_with(r))
-                        || (name.kind() == "identifier" && from_request_at(ctx, value, depth + 1));
+                    if REQUEST_ROOTS.iter().any(|r| v.starts_with(r))
+                        || (name.kind() == "identifier" && from_request_at(ctx, value, depth + 1))
+                    {
+                        return true;
+                    }
                 }
             }
-            true
-        });
-        return found;
+        }
+        return false;
     }
     if expr.kind() == "template_string"
         && let Some(first) = first_substitution_at_start(expr)

@@ -23,6 +23,8 @@ mod validation;
 mod tests;
 
 use crate::model::{Fact, FactKind, FileCode, Pos};
+use crate::syntax::FieldChild;
+use crate::syntax::NodeIndex;
 use module::Module;
 use tree_sitter::{Node, Tree};
 
@@ -182,6 +184,8 @@ pub struct Ctx<'t> {
     pub src: &'t [u8],
     pub root: Node<'t>,
     pub module: Module,
+    /// Every node of the tree by kind, parent and subtree: parts ask it instead of walking.
+    pub index: NodeIndex<'t>,
     /// `call_expression` and `new_expression` nodes, in source order.
     pub calls: Vec<Node<'t>>,
     /// Whether the file runs on a server (not a browser component).
@@ -212,6 +216,23 @@ impl<'t> Ctx<'t> {
             .filter(move |c| ast::callee_name(*c, self.src) == Some(name))
     }
 
+    /// The nearest enclosing function-like node.
+    pub fn enclosing_function(&self, node: Node<'t>) -> Option<Node<'t>> {
+        self.index.ancestor_of_kind(node, ast::FUNCTION_KINDS)
+    }
+
+    /// The initialiser of the first variable named `name` declared in `scope` (pre-order).
+    pub fn local_init(&self, scope: Node<'t>, name: &str) -> Option<Node<'t>> {
+        self.index
+            .of_kind(scope, "variable_declarator")
+            .into_iter()
+            .filter(|n| {
+                n.field("name")
+                    .is_some_and(|id| id.kind() == "identifier" && self.text(id) == name)
+            })
+            .find_map(|n| n.field("value"))
+    }
+
     pub fn scope_key(&self, name: &str) -> String {
         format!("{}::{}", self.path, name)
     }
@@ -219,20 +240,16 @@ impl<'t> Ctx<'t> {
 
 pub fn extract(path: &str, src: &[u8], tree: &Tree, out: &mut FileCode) {
     let root = tree.root_node();
-    let module = module::collect(root, src);
-    let mut calls = Vec::new();
-    crate::syntax::walk(root, |n| {
-        if matches!(n.kind(), "call_expression" | "new_expression") {
-            calls.push(n);
-        }
-        true
-    });
+    let index = NodeIndex::new(root);
+    let module = module::collect(&index, src);
+    let calls = index.of_kinds(root, &["call_expression", "new_expression"]);
     let ctx = Ctx {
         path,
         src,
         root,
         server_side: is_server_side(path, src),
         module,
+        index,
         calls,
     };
     out.imports.extend(ctx.module.sources.iter().cloned());

@@ -2,7 +2,8 @@
 //! `module.exports`, `exports.x`), so routers and plugins can be followed across files.
 
 use super::ast::{args, callee_path, pair_key, string_value};
-use crate::syntax::{text, walk};
+use crate::syntax::FieldChild;
+use crate::syntax::{NodeIndex, text, walk};
 use std::collections::HashMap;
 use tree_sitter::Node;
 
@@ -55,9 +56,16 @@ pub fn require_source(node: Node<'_>, src: &[u8]) -> Option<String> {
     string_value(*args(node).first()?, src)
 }
 
-pub fn collect(root: Node<'_>, src: &[u8]) -> Module {
+pub fn collect(index: &NodeIndex<'_>, src: &[u8]) -> Module {
     let mut module = Module::default();
-    walk(root, |node| {
+    let kinds = [
+        "import_statement",
+        "call_expression",
+        "variable_declarator",
+        "export_statement",
+        "assignment_expression",
+    ];
+    for node in index.of_kinds(index.root(), &kinds) {
         match node.kind() {
             "import_statement" => import_statement(node, src, &mut module),
             "call_expression" => {
@@ -70,18 +78,14 @@ pub fn collect(root: Node<'_>, src: &[u8]) -> Module {
             "assignment_expression" => commonjs_export(node, src, &mut module),
             _ => {}
         }
-        true
-    });
+    }
     module.sources.sort();
     module.sources.dedup();
     module
 }
 
 fn import_statement(node: Node<'_>, src: &[u8], module: &mut Module) {
-    let Some(source) = node
-        .child_by_field_name("source")
-        .and_then(|s| string_value(s, src))
-    else {
+    let Some(source) = node.field("source").and_then(|s| string_value(s, src)) else {
         return;
     };
     module.sources.push(source.clone());
@@ -108,8 +112,8 @@ fn import_statement(node: Node<'_>, src: &[u8], module: &mut Module) {
                 }
             }
             "import_specifier" => {
-                let name = n.child_by_field_name("name").map(|x| text(x, src));
-                let alias = n.child_by_field_name("alias").map(|x| text(x, src));
+                let name = n.field("name").map(|x| text(x, src));
+                let alias = n.field("alias").map(|x| text(x, src));
                 if let Some(name) = name {
                     add(alias.unwrap_or(name), name);
                 }
@@ -122,18 +126,13 @@ fn import_statement(node: Node<'_>, src: &[u8], module: &mut Module) {
 
 /// `const x = require("y")`, `const { a, b: c } = require("y")`, `const x = require("y").z`.
 fn require_binding(node: Node<'_>, src: &[u8], module: &mut Module) {
-    let (Some(name), Some(value)) = (
-        node.child_by_field_name("name"),
-        node.child_by_field_name("value"),
-    ) else {
+    let (Some(name), Some(value)) = (node.field("name"), node.field("value")) else {
         return;
     };
     let (call, member) = match value.kind() {
         "member_expression" => (
-            value.child_by_field_name("object"),
-            value
-                .child_by_field_name("property")
-                .map(|p| text(p, src).to_string()),
+            value.field("object"),
+            value.field("property").map(|p| text(p, src).to_string()),
         ),
         _ => (Some(value), None),
     };
@@ -153,10 +152,7 @@ fn require_binding(node: Node<'_>, src: &[u8], module: &mut Module) {
                     "shorthand_property_identifier_pattern" => (text(child, src), text(child, src)),
                     "pair_pattern" => {
                         let key = pair_key(child, src).unwrap_or("");
-                        let local = child
-                            .child_by_field_name("value")
-                            .map(|v| text(v, src))
-                            .unwrap_or(key);
+                        let local = child.field("value").map(|v| text(v, src)).unwrap_or(key);
                         (local, key)
                     }
                     _ => continue,
@@ -177,7 +173,7 @@ fn export_statement(node: Node<'_>, src: &[u8], module: &mut Module) {
         let mut cursor = node.walk();
         node.children(&mut cursor).any(|c| c.kind() == "default")
     };
-    if let Some(declaration) = node.child_by_field_name("declaration") {
+    if let Some(declaration) = node.field("declaration") {
         let key_for = |name: &str| {
             if is_default {
                 "default".to_string()
@@ -189,14 +185,14 @@ fn export_statement(node: Node<'_>, src: &[u8], module: &mut Module) {
             "lexical_declaration" | "variable_declaration" => {
                 let mut cursor = declaration.walk();
                 for declarator in declaration.named_children(&mut cursor) {
-                    if let Some(name) = declarator.child_by_field_name("name") {
+                    if let Some(name) = declarator.field("name") {
                         let name = text(name, src);
                         module.exports.insert(name.to_string(), key_for(name));
                     }
                 }
             }
             _ => {
-                if let Some(name) = declaration.child_by_field_name("name") {
+                if let Some(name) = declaration.field("name") {
                     let name = text(name, src);
                     module.exports.insert(name.to_string(), key_for(name));
                 } else if is_default {
@@ -206,7 +202,7 @@ fn export_statement(node: Node<'_>, src: &[u8], module: &mut Module) {
         }
         return;
     }
-    if let Some(value) = node.child_by_field_name("value") {
+    if let Some(value) = node.field("value") {
         // `export default router` / `export default async function (fastify) {}`.
         match value.kind() {
             "identifier" => {
@@ -220,8 +216,8 @@ fn export_statement(node: Node<'_>, src: &[u8], module: &mut Module) {
     }
     walk(node, |n| {
         if n.kind() == "export_specifier" {
-            let name = n.child_by_field_name("name").map(|x| text(x, src));
-            let alias = n.child_by_field_name("alias").map(|x| text(x, src));
+            let name = n.field("name").map(|x| text(x, src));
+            let alias = n.field("alias").map(|x| text(x, src));
             if let Some(name) = name {
                 module
                     .exports
@@ -234,10 +230,7 @@ fn export_statement(node: Node<'_>, src: &[u8], module: &mut Module) {
 
 /// `module.exports = x`, `module.exports = { a, b: c }`, `exports.x = y`.
 fn commonjs_export(node: Node<'_>, src: &[u8], module: &mut Module) {
-    let (Some(left), Some(right)) = (
-        node.child_by_field_name("left"),
-        node.child_by_field_name("right"),
-    ) else {
+    let (Some(left), Some(right)) = (node.field("left"), node.field("right")) else {
         return;
     };
     let Some(target) = super::ast::path_of(left, src) else {
@@ -266,8 +259,7 @@ fn commonjs_export(node: Node<'_>, src: &[u8], module: &mut Module) {
                         module.exports.insert(name.clone(), name);
                     }
                     "pair" => {
-                        if let (Some(k), Some(v)) =
-                            (pair_key(child, src), child.child_by_field_name("value"))
+                        if let (Some(k), Some(v)) = (pair_key(child, src), child.field("value"))
                             && v.kind() == "identifier"
                         {
                             module

@@ -6,7 +6,8 @@ use super::Ctx;
 use super::ast::{args, callee_name, callee_path, prop, string_value};
 use super::auth::{Guard, classify, role_args};
 use crate::model::{Auth, FileCode, LinkHint, Route, RouteKind};
-use crate::syntax::{pos, text, walk};
+use crate::syntax::FieldChild;
+use crate::syntax::{pos, text};
 use tree_sitter::Node;
 
 /// Scope of every Nest route a global guard applies to.
@@ -121,16 +122,16 @@ pub fn extract<'t>(ctx: &Ctx<'t>, out: &mut FileCode) -> Vec<Node<'t>> {
     }
     global_hints(ctx, out);
     let mut handlers = Vec::new();
-    walk(ctx.root, |n| {
-        if matches!(
-            n.kind(),
-            "class_declaration" | "abstract_class_declaration" | "class"
-        ) {
-            controller(ctx, n, out, &mut handlers);
-            return false;
+    let kinds = ["class_declaration", "abstract_class_declaration", "class"];
+    // Outermost classes only: a class inside a controller is part of it.
+    let mut outer: Option<Node<'t>> = None;
+    for n in ctx.index.of_kinds(ctx.root, &kinds) {
+        if outer.is_some_and(|o| ctx.index.is_inside(n, o)) {
+            continue;
         }
-        true
-    });
+        controller(ctx, n, out, &mut handlers);
+        outer = Some(n);
+    }
     handlers
 }
 
@@ -148,10 +149,8 @@ fn controller<'t>(
         return;
     };
     let class_guards = Guards::read(&decorators, ctx.src);
-    let class_name = class
-        .child_by_field_name("name")
-        .map_or("", |n| text(n, ctx.src));
-    let Some(body) = class.child_by_field_name("body") else {
+    let class_name = class.field("name").map_or("", |n| text(n, ctx.src));
+    let Some(body) = class.field("body") else {
         return;
     };
     let mut cursor = body.walk();
@@ -186,9 +185,7 @@ fn controller<'t>(
             },
             (None, None) => Auth::None,
         };
-        let method_name = method
-            .child_by_field_name("name")
-            .map_or("", |n| text(n, ctx.src));
+        let method_name = method.field("name").map_or("", |n| text(n, ctx.src));
         let p = pos(method);
         out.routes.push(Route {
             method: verb.to_string(),
@@ -223,9 +220,8 @@ fn controller_path(call: Option<Node<'_>>, src: &[u8]) -> String {
 /// `{ provide: APP_GUARD, useClass: JwtAuthGuard }`, `app.useGlobalGuards(new JwtAuthGuard())`,
 /// `app.setGlobalPrefix('api')`.
 fn global_hints(ctx: &Ctx<'_>, out: &mut FileCode) {
-    walk(ctx.root, |n| {
-        if n.kind() == "object"
-            && prop(n, "provide", ctx.src).is_some_and(|p| text(p, ctx.src) == "APP_GUARD")
+    for n in ctx.index.of_kind(ctx.root, "object") {
+        if prop(n, "provide", ctx.src).is_some_and(|p| text(p, ctx.src) == "APP_GUARD")
             && let Some(guard) =
                 prop(n, "useClass", ctx.src).or_else(|| prop(n, "useExisting", ctx.src))
             && let Guard::Auth { evidence } | Guard::Role { evidence, .. } =
@@ -237,14 +233,13 @@ fn global_hints(ctx: &Ctx<'_>, out: &mut FileCode) {
                 line: 0,
             });
         }
-        true
-    });
+    }
     for &call in &ctx.calls {
         match callee_name(call, ctx.src) {
             Some("useGlobalGuards") => {
                 for arg in args(call) {
                     let target = if arg.kind() == "new_expression" {
-                        arg.child_by_field_name("constructor").unwrap_or(arg)
+                        arg.field("constructor").unwrap_or(arg)
                     } else {
                         arg
                     };

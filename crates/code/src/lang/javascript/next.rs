@@ -6,6 +6,7 @@ use super::Ctx;
 use super::ast::{args, callee_path, path_of, prop, string_list, string_value};
 use super::auth::{Guard, classify};
 use crate::model::{Auth, FactKind, FileCode, LinkHint, Route, RouteKind};
+use crate::syntax::FieldChild;
 use crate::syntax::{pos, text, walk};
 use tree_sitter::Node;
 
@@ -127,12 +128,12 @@ fn app_routes<'t>(ctx: &Ctx<'t>, route_path: &str, out: &mut FileCode) -> Vec<No
         if statement.kind() != "export_statement" {
             continue;
         }
-        let Some(declaration) = statement.child_by_field_name("declaration") else {
+        let Some(declaration) = statement.field("declaration") else {
             continue;
         };
         let exported: Vec<(Node<'t>, Node<'t>)> = match declaration.kind() {
             "function_declaration" => declaration
-                .child_by_field_name("name")
+                .field("name")
                 .map(|n| (n, declaration))
                 .into_iter()
                 .collect(),
@@ -140,12 +141,7 @@ fn app_routes<'t>(ctx: &Ctx<'t>, route_path: &str, out: &mut FileCode) -> Vec<No
                 let mut c = declaration.walk();
                 declaration
                     .named_children(&mut c)
-                    .filter_map(|d| {
-                        Some((
-                            d.child_by_field_name("name")?,
-                            d.child_by_field_name("value")?,
-                        ))
-                    })
+                    .filter_map(|d| Some((d.field("name")?, d.field("value")?)))
                     .collect()
             }
             _ => Vec::new(),
@@ -234,8 +230,8 @@ fn pages_route<'t>(ctx: &Ctx<'t>, route_path: &str, out: &mut FileCode) -> Vec<N
     walk(handler, |n| {
         match n.kind() {
             "binary_expression" => {
-                let left = n.child_by_field_name("left");
-                let right = n.child_by_field_name("right");
+                let left = n.field("left");
+                let right = n.field("right");
                 if let (Some(l), Some(r)) = (left, right) {
                     let is_method =
                         |x: Node<'_>| path_of(x, ctx.src).is_some_and(|p| p.ends_with(".method"));
@@ -251,12 +247,12 @@ fn pages_route<'t>(ctx: &Ctx<'t>, route_path: &str, out: &mut FileCode) -> Vec<N
             }
             "switch_statement" => {
                 let on_method = n
-                    .child_by_field_name("value")
+                    .field("value")
                     .is_some_and(|v| text(v, ctx.src).contains(".method"));
                 if on_method {
                     walk(n, |c| {
                         if c.kind() == "switch_case"
-                            && let Some(v) = c.child_by_field_name("value")
+                            && let Some(v) = c.field("value")
                         {
                             methods.extend(string_value(v, ctx.src));
                         }
@@ -302,8 +298,8 @@ fn default_handler<'t>(ctx: &Ctx<'t>) -> Option<Node<'t>> {
             continue;
         }
         let node = statement
-            .child_by_field_name("declaration")
-            .or_else(|| statement.child_by_field_name("value"))?;
+            .field("declaration")
+            .or_else(|| statement.field("value"))?;
         return match node.kind() {
             "identifier" => super::express::local_function(ctx, text(node, ctx.src)),
             _ => Some(node),
@@ -328,17 +324,15 @@ fn middleware(ctx: &Ctx<'_>, out: &mut FileCode) {
         return;
     };
     let mut matchers = Vec::new();
-    walk(ctx.root, |n| {
-        if n.kind() == "variable_declarator"
-            && n.child_by_field_name("name")
-                .is_some_and(|x| text(x, ctx.src) == "config")
-            && let Some(value) = n.child_by_field_name("value")
+    for n in ctx.index.of_kind(ctx.root, "variable_declarator") {
+        if n.field("name")
+            .is_some_and(|x| text(x, ctx.src) == "config")
+            && let Some(value) = n.field("value")
             && let Some(m) = prop(value, "matcher", ctx.src)
         {
             matchers = string_list(m, ctx.src).unwrap_or_else(|| vec!["(?!".into()]);
         }
-        true
-    });
+    }
     out.link_hints.push(LinkHint::Guard {
         scope: format!("{MIDDLEWARE_SCOPE}{}", matchers.join("\n")),
         evidence: format!("middleware.ts: {evidence}"),

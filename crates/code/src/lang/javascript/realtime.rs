@@ -280,9 +280,8 @@ fn socket_io(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
     let auth = ctx
         .calls_named("use")
         .filter(|c| {
-            super::ast::callee_object(*c).is_some_and(|o| {
-                super::express::declared_name(call, ctx.src) == Some(text(o, ctx.src))
-            })
+            super::ast::callee_object(*c)
+                .is_some_and(|o| super::express::declared_name(ctx, call) == Some(text(o, ctx.src)))
         })
         .flat_map(args)
         .find_map(|m| match classify(m, ctx.src) {
@@ -314,8 +313,13 @@ fn nest_gateways(ctx: &Ctx<'_>, out: &mut FileCode) {
     if !ctx.module.uses("@nestjs/websockets") {
         return;
     }
-    crate::syntax::walk(ctx.root, |n| {
-        if n.kind() == "decorator" && text(n, ctx.src).starts_with("@WebSocketGateway") {
+    // A gateway decorator is not searched for another one inside it.
+    let mut outer: Option<Node<'_>> = None;
+    for n in ctx.index.of_kind(ctx.root, "decorator") {
+        if outer.is_some_and(|o| ctx.index.is_inside(n, o)) {
+            continue;
+        }
+        if text(n, ctx.src).starts_with("@WebSocketGateway") {
             out.routes.push(route(
                 ctx,
                 n,
@@ -333,8 +337,7 @@ fn nest_gateways(ctx: &Ctx<'_>, out: &mut FileCode) {
                 n,
                 "NestJS gateway on socket.io: maxHttpBufferSize (1 MB default) and pingTimeout apply",
             );
-            return false;
+            outer = Some(n);
         }
-        true
-    });
+    }
 }

@@ -4,10 +4,11 @@
 
 use super::Ctx;
 use super::ast::{
-    args, body, callee_name, callee_object, callee_path, enclosing_function, env_name,
-    fallback_parts, function_name, norm, prop, string_list, string_value,
+    args, body, callee_name, callee_object, callee_path, env_name, fallback_parts, function_name,
+    norm, prop, string_list, string_value,
 };
 use crate::model::{Fact, FactKind, FileCode};
+use crate::syntax::FieldChild;
 use crate::syntax::{pos, text, walk};
 use tree_sitter::Node;
 
@@ -45,7 +46,19 @@ pub fn extract(ctx: &Ctx<'_>, out: &mut FileCode) {
             _ => {}
         }
     }
-    walk(ctx.root, |n| {
+    let kinds = [
+        "binary_expression",
+        "pair",
+        "variable_declarator",
+        "assignment_expression",
+        "decorator",
+    ];
+    let kinds: Vec<&str> = kinds
+        .iter()
+        .chain(super::ast::FUNCTION_KINDS)
+        .copied()
+        .collect();
+    for n in ctx.index.of_kinds(ctx.root, &kinds) {
         match n.kind() {
             "binary_expression" => {
                 compared_secret(ctx, n, out);
@@ -71,8 +84,7 @@ pub fn extract(ctx: &Ctx<'_>, out: &mut FileCode) {
             k if super::ast::FUNCTION_KINDS.contains(&k) => always_allows(ctx, n, out),
             _ => {}
         }
-        true
-    });
+    }
     convict_jwt_fallback(ctx, out);
 }
 
@@ -89,7 +101,7 @@ fn mentions_password(t: &str) -> bool {
     n.contains("password") || n.contains("passwd") || n.contains("pwd")
 }
 
-fn jwt_verify(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
+fn jwt_verify<'t>(ctx: &Ctx<'t>, call: Node<'t>, out: &mut FileCode) {
     let a = args(call);
     if let Some(options) = a.get(2).filter(|o| o.kind() == "object")
         && let Some(algorithms) = prop(*options, "algorithms", ctx.src)
@@ -108,8 +120,8 @@ fn jwt_verify(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
 
 /// `jwt.decode(token)` in auth code, with no `verify` in the same function: the signature is
 /// never checked.
-fn jwt_decode(ctx: &Ctx<'_>, call: Node<'_>, what: &str, out: &mut FileCode) {
-    let Some(function) = enclosing_function(call) else {
+fn jwt_decode<'t>(ctx: &Ctx<'t>, call: Node<'t>, what: &str, out: &mut FileCode) {
+    let Some(function) = ctx.enclosing_function(call) else {
         return;
     };
     let body_text = text(function, ctx.src);
@@ -138,7 +150,7 @@ fn jwt_decode(ctx: &Ctx<'_>, call: Node<'_>, what: &str, out: &mut FileCode) {
 }
 
 /// `jwt.sign(payload, "literal")` / `jwt.verify(token, "literal")`.
-fn literal_jwt_secret(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
+fn literal_jwt_secret<'t>(ctx: &Ctx<'t>, call: Node<'t>, out: &mut FileCode) {
     let Some(secret) = args(call).get(1).copied() else {
         return;
     };
@@ -169,7 +181,7 @@ fn is_secret_env(name: &str) -> bool {
 }
 
 /// `process.env.JWT_SECRET || "dev-secret"`.
-fn jwt_fallback(ctx: &Ctx<'_>, node: Node<'_>, out: &mut FileCode) {
+fn jwt_fallback<'t>(ctx: &Ctx<'t>, node: Node<'t>, out: &mut FileCode) {
     let Some((left, right)) = fallback_parts(node, ctx.src) else {
         return;
     };
@@ -257,20 +269,11 @@ fn is_credential_key(key: &str) -> bool {
 }
 
 /// `const ADMIN_PASSWORD = "s3cret!"`, `{ password: "hunter22" }`.
-fn literal_credential(ctx: &Ctx<'_>, node: Node<'_>, out: &mut FileCode) {
+fn literal_credential<'t>(ctx: &Ctx<'t>, node: Node<'t>, out: &mut FileCode) {
     let (key, value) = match node.kind() {
-        "pair" => (
-            node.child_by_field_name("key"),
-            node.child_by_field_name("value"),
-        ),
-        "variable_declarator" => (
-            node.child_by_field_name("name"),
-            node.child_by_field_name("value"),
-        ),
-        _ => (
-            node.child_by_field_name("left"),
-            node.child_by_field_name("right"),
-        ),
+        "pair" => (node.field("key"), node.field("value")),
+        "variable_declarator" => (node.field("name"), node.field("value")),
+        _ => (node.field("left"), node.field("right")),
     };
     let (Some(key), Some(value)) = (key, value) else {
         return;
@@ -311,17 +314,12 @@ fn is_token_type(value: &str) -> bool {
 }
 
 /// `if (token === "Bearer abc123")` / `password == "admin123"`.
-fn compared_secret(ctx: &Ctx<'_>, node: Node<'_>, out: &mut FileCode) {
-    let op = node
-        .child_by_field_name("operator")
-        .map_or("", |o| text(o, ctx.src));
+fn compared_secret<'t>(ctx: &Ctx<'t>, node: Node<'t>, out: &mut FileCode) {
+    let op = node.field("operator").map_or("", |o| text(o, ctx.src));
     if !matches!(op, "===" | "==" | "!==" | "!=") {
         return;
     }
-    let (Some(l), Some(r)) = (
-        node.child_by_field_name("left"),
-        node.child_by_field_name("right"),
-    ) else {
+    let (Some(l), Some(r)) = (node.field("left"), node.field("right")) else {
         return;
     };
     let (subject, literal) = match (string_value(l, ctx.src), string_value(r, ctx.src)) {
@@ -352,7 +350,7 @@ fn compared_secret(ctx: &Ctx<'_>, node: Node<'_>, out: &mut FileCode) {
 
 /// An auth guard/middleware whose whole body allows: `canActivate() { return true; }`,
 /// `function requireAuth(req, res, next) { next(); }`.
-fn always_allows(ctx: &Ctx<'_>, function: Node<'_>, out: &mut FileCode) {
+fn always_allows<'t>(ctx: &Ctx<'t>, function: Node<'t>, out: &mut FileCode) {
     let Some(name) = function_name(function, ctx.src) else {
         return;
     };
@@ -410,7 +408,7 @@ fn always_allows(ctx: &Ctx<'_>, function: Node<'_>, out: &mut FileCode) {
 }
 
 /// `crypto.createHash("md5").update(password)`.
-fn weak_hash(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
+fn weak_hash<'t>(ctx: &Ctx<'t>, call: Node<'t>, out: &mut FileCode) {
     let Some(algorithm) = args(call).first().and_then(|a| string_value(*a, ctx.src)) else {
         return;
     };
@@ -425,10 +423,12 @@ fn weak_hash(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
     let mut current = call;
     let mut hashed = None;
     for _ in 0..4 {
-        let Some(parent) = current.parent() else {
+        let Some(parent) = ctx.index.parent(current) else {
             break;
         };
-        let Some(grand) = parent.parent() else { break };
+        let Some(grand) = ctx.index.parent(parent) else {
+            break;
+        };
         if parent.kind() == "member_expression" && grand.kind() == "call_expression" {
             if callee_name(grand, ctx.src) == Some("update") {
                 hashed = args(grand).first().map(|a| text(*a, ctx.src));
@@ -438,7 +438,8 @@ fn weak_hash(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
             break;
         }
     }
-    let function_name_text = enclosing_function(call)
+    let function_name_text = ctx
+        .enclosing_function(call)
         .and_then(|f| function_name(f, ctx.src))
         .unwrap_or("");
     let for_password = hashed.is_some_and(mentions_password)
@@ -478,13 +479,13 @@ const SECRET_WORDS: &[&str] = &[
 ];
 
 /// `Math.random()` feeding a token, secret, OTP or key.
-fn insecure_random(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
-    let mut current = call.parent();
+fn insecure_random<'t>(ctx: &Ctx<'t>, call: Node<'t>, out: &mut FileCode) {
+    let mut current = ctx.index.parent(call);
     let mut name = None;
     while let Some(n) = current {
         match n.kind() {
             "variable_declarator" => {
-                name = n.child_by_field_name("name").map(|x| text(x, ctx.src));
+                name = n.field("name").map(|x| text(x, ctx.src));
                 break;
             }
             "pair" => {
@@ -492,7 +493,7 @@ fn insecure_random(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
                 break;
             }
             "assignment_expression" => {
-                name = n.child_by_field_name("left").map(|x| text(x, ctx.src));
+                name = n.field("left").map(|x| text(x, ctx.src));
                 break;
             }
             k if super::ast::FUNCTION_KINDS.contains(&k) => {
@@ -500,13 +501,15 @@ fn insecure_random(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
                 break;
             }
             "return_statement" => {
-                name = enclosing_function(n).and_then(|f| function_name(f, ctx.src));
+                name = ctx
+                    .enclosing_function(n)
+                    .and_then(|f| function_name(f, ctx.src));
                 break;
             }
             "statement_block" | "program" => break,
             _ => {}
         }
-        current = n.parent();
+        current = ctx.index.parent(n);
     }
     let Some(name) = name else {
         return;
@@ -532,14 +535,14 @@ fn insecure_random(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
 }
 
 /// zod/joi: `password: z.string().min(8)` / `Joi.string().min(10)`.
-fn min_length_rule(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
+fn min_length_rule<'t>(ctx: &Ctx<'t>, call: Node<'t>, out: &mut FileCode) {
     let Some(n) = args(call)
         .first()
         .and_then(|a| text(*a, ctx.src).parse::<u32>().ok())
     else {
         return;
     };
-    let mut current = call.parent();
+    let mut current = ctx.index.parent(call);
     while let Some(p) = current {
         if p.kind() == "pair" {
             if super::ast::pair_key(p, ctx.src).is_some_and(mentions_password) && n >= 8 {
@@ -558,22 +561,17 @@ fn min_length_rule(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
         ) {
             return;
         }
-        current = p.parent();
+        current = ctx.index.parent(p);
     }
 }
 
 /// `if (password.length < 8)`.
-fn length_check(ctx: &Ctx<'_>, node: Node<'_>, out: &mut FileCode) {
-    let op = node
-        .child_by_field_name("operator")
-        .map_or("", |o| text(o, ctx.src));
+fn length_check<'t>(ctx: &Ctx<'t>, node: Node<'t>, out: &mut FileCode) {
+    let op = node.field("operator").map_or("", |o| text(o, ctx.src));
     if !matches!(op, "<" | "<=" | ">=" | ">") {
         return;
     }
-    let (Some(l), Some(r)) = (
-        node.child_by_field_name("left"),
-        node.child_by_field_name("right"),
-    ) else {
+    let (Some(l), Some(r)) = (node.field("left"), node.field("right")) else {
         return;
     };
     let l_text = text(l, ctx.src);
@@ -589,20 +587,20 @@ fn length_check(ctx: &Ctx<'_>, node: Node<'_>, out: &mut FileCode) {
 }
 
 /// A decorator on a class property named like a password.
-fn decorated_password(ctx: &Ctx<'_>, decorator: Node<'_>) -> bool {
+fn decorated_password<'t>(ctx: &Ctx<'t>, decorator: Node<'t>) -> bool {
     let mut next = decorator.next_named_sibling();
     let property = decorator
         .parent()
         .filter(|p| p.kind().contains("field_definition") || p.kind().contains("public_field"));
     if let Some(p) = property {
         return p
-            .child_by_field_name("name")
+            .field("name")
             .is_some_and(|n| mentions_password(text(n, ctx.src)));
     }
     while let Some(n) = next {
         if n.kind() != "decorator" {
             return n
-                .child_by_field_name("name")
+                .field("name")
                 .is_some_and(|x| mentions_password(text(x, ctx.src)));
         }
         next = n.next_named_sibling();
@@ -611,7 +609,7 @@ fn decorated_password(ctx: &Ctx<'_>, decorator: Node<'_>) -> bool {
 }
 
 /// `headers: { Authorization: "Bearer sk_live_..." }`: a static token sent with requests.
-fn static_authorization_header(ctx: &Ctx<'_>, value: Node<'_>, out: &mut FileCode) {
+fn static_authorization_header<'t>(ctx: &Ctx<'t>, value: Node<'t>, out: &mut FileCode) {
     let Some(literal) = string_value(value, ctx.src) else {
         return;
     };

@@ -3,12 +3,11 @@
 //! switches, and stub handlers.
 
 use super::Ctx;
-use super::ast::{
-    args, callee_name, callee_object, callee_path, enclosing_function, is_tagged, param_names, prop,
-};
+use super::ast::{args, callee_name, callee_object, callee_path, is_tagged, param_names, prop};
 use super::interp::{built, from_request, is_safe};
 use crate::model::{FactKind, FileCode};
-use crate::syntax::{ancestor_of_kind, text, walk};
+use crate::syntax::FieldChild;
+use crate::syntax::{text, walk};
 use tree_sitter::Node;
 
 const SQL_SINKS: &[&str] = &[
@@ -80,7 +79,7 @@ pub fn extract(ctx: &Ctx<'_>, handlers: &[Node<'_>], out: &mut FileCode) {
     stubs(ctx, handlers, out);
 }
 
-fn sql(ctx: &Ctx<'_>, call: Node<'_>, name: &str, out: &mut FileCode) {
+fn sql<'t>(ctx: &Ctx<'t>, call: Node<'t>, name: &str, out: &mut FileCode) {
     let Some(first) = args(call).first().copied() else {
         return;
     };
@@ -134,7 +133,7 @@ fn exec_aliases(ctx: &Ctx<'_>) -> Vec<String> {
             && args(call)
                 .first()
                 .is_some_and(|a| names.iter().any(|n| n == text(*a, ctx.src)))
-            && let Some(var) = super::express::declared_name(call, ctx.src)
+            && let Some(var) = super::express::declared_name(ctx, call)
         {
             names.push(var.to_string());
         }
@@ -142,7 +141,7 @@ fn exec_aliases(ctx: &Ctx<'_>) -> Vec<String> {
     names
 }
 
-fn shell(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
+fn shell<'t>(ctx: &Ctx<'t>, call: Node<'t>, out: &mut FileCode) {
     let Some(first) = args(call).first().copied() else {
         return;
     };
@@ -163,7 +162,7 @@ fn shell(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
     }
 }
 
-fn ssrf(ctx: &Ctx<'_>, call: Node<'_>, name: &str, out: &mut FileCode) {
+fn ssrf<'t>(ctx: &Ctx<'t>, call: Node<'t>, name: &str, out: &mut FileCode) {
     let callee = callee_path(call, ctx.src).unwrap_or_default();
     let is_client = match name {
         "fetch" => callee == "fetch",
@@ -192,7 +191,9 @@ fn ssrf(ctx: &Ctx<'_>, call: Node<'_>, name: &str, out: &mut FileCode) {
     if !from_request(ctx, url) {
         return;
     }
-    let function = enclosing_function(call).map_or("", |f| text(f, ctx.src));
+    let function = ctx
+        .enclosing_function(call)
+        .map_or("", |f| text(f, ctx.src));
     let lowered = function.to_ascii_lowercase();
     if lowered.contains("allow") || lowered.contains(".hostname") || lowered.contains("whitelist") {
         return;
@@ -210,11 +211,8 @@ fn ssrf(ctx: &Ctx<'_>, call: Node<'_>, name: &str, out: &mut FileCode) {
 
 /// `res.status(500).json({ error: err.message, stack: err.stack })` in a catch block or an
 /// error-handling middleware.
-fn exception_to_client(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
-    let chain = text(
-        call.child_by_field_name("function").unwrap_or(call),
-        ctx.src,
-    );
+fn exception_to_client<'t>(ctx: &Ctx<'t>, call: Node<'t>, out: &mut FileCode) {
+    let chain = text(call.field("function").unwrap_or(call), ctx.src);
     let responder = ["res.", "reply.", "response."]
         .iter()
         .any(|r| chain.starts_with(r));
@@ -233,12 +231,8 @@ fn exception_to_client(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
             let t = text(n, ctx.src);
             match n.kind() {
                 "member_expression" => {
-                    let property = n
-                        .child_by_field_name("property")
-                        .map_or("", |p| text(p, ctx.src));
-                    let object = n
-                        .child_by_field_name("object")
-                        .map_or("", |o| text(o, ctx.src));
+                    let property = n.field("property").map_or("", |p| text(p, ctx.src));
+                    let object = n.field("object").map_or("", |o| text(o, ctx.src));
                     if property == "stack" && errors.iter().any(|e| e == object) {
                         stack = Some(format!("the stack trace `{t}`"));
                     } else if property == "message"
@@ -269,13 +263,13 @@ fn exception_to_client(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
 
 /// Names bound to a caught exception around `node`: catch parameters and the first
 /// parameter of a 4-argument Express error handler.
-fn error_names(ctx: &Ctx<'_>, node: Node<'_>) -> Vec<String> {
+fn error_names<'t>(ctx: &Ctx<'t>, node: Node<'t>) -> Vec<String> {
     let mut names = Vec::new();
-    let mut current = node.parent();
+    let mut current = ctx.index.parent(node);
     while let Some(n) = current {
         match n.kind() {
             "catch_clause" => {
-                if let Some(p) = n.child_by_field_name("parameter") {
+                if let Some(p) = n.field("parameter") {
                     names.push(text(p, ctx.src).to_string());
                 }
             }
@@ -287,17 +281,17 @@ fn error_names(ctx: &Ctx<'_>, node: Node<'_>) -> Vec<String> {
             }
             _ => {}
         }
-        current = n.parent();
+        current = ctx.index.parent(n);
     }
     names
 }
 
 /// Whether a node sits under an `if` that tests `NODE_ENV` (a development-only branch).
-fn env_guarded(ctx: &Ctx<'_>, node: Node<'_>) -> bool {
-    let mut current = node.parent();
+fn env_guarded<'t>(ctx: &Ctx<'t>, node: Node<'t>) -> bool {
+    let mut current = ctx.index.parent(node);
     while let Some(n) = current {
         if matches!(n.kind(), "if_statement" | "ternary_expression")
-            && n.child_by_field_name("condition").is_some_and(|c| {
+            && n.field("condition").is_some_and(|c| {
                 text(c, ctx.src).contains("NODE_ENV")
                     || text(c, ctx.src).contains("isDev")
                     || text(c, ctx.src).contains("isProd")
@@ -305,13 +299,13 @@ fn env_guarded(ctx: &Ctx<'_>, node: Node<'_>) -> bool {
         {
             return true;
         }
-        current = n.parent();
+        current = ctx.index.parent(n);
     }
     false
 }
 
 /// `mongoose.set("debug", true)` / `app.set("env", "development")` outside a dev-only branch.
-fn debug_switch(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
+fn debug_switch<'t>(ctx: &Ctx<'t>, call: Node<'t>, out: &mut FileCode) {
     let a = args(call);
     let (Some(key), Some(value)) = (a.first(), a.get(1)) else {
         return;
@@ -335,7 +329,7 @@ fn debug_switch(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
 }
 
 /// `app.use(errorhandler())`: the development error handler renders stack traces.
-fn error_handler_in_prod(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
+fn error_handler_in_prod<'t>(ctx: &Ctx<'t>, call: Node<'t>, out: &mut FileCode) {
     let Some(import) = ctx.module.locals_of("errorhandler").next() else {
         return;
     };
@@ -355,12 +349,8 @@ fn error_handler_in_prod(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
 
 /// `process.env.NODE_ENV = "development"` in application code.
 fn node_env_assignment(ctx: &Ctx<'_>, out: &mut FileCode) {
-    walk(ctx.root, |n| {
-        if n.kind() == "assignment_expression"
-            && let (Some(left), Some(right)) = (
-                n.child_by_field_name("left"),
-                n.child_by_field_name("right"),
-            )
+    for n in ctx.index.of_kind(ctx.root, "assignment_expression") {
+        if let (Some(left), Some(right)) = (n.field("left"), n.field("right"))
             && super::ast::env_name(left, ctx.src).as_deref() == Some("NODE_ENV")
             && super::ast::string_value(right, ctx.src).is_some_and(|v| v == "development")
             && !env_guarded(ctx, n)
@@ -372,8 +362,7 @@ fn node_env_assignment(ctx: &Ctx<'_>, out: &mut FileCode) {
                 "NODE_ENV is forced to `development` (debug error pages, no production optimisations)",
             );
         }
-        true
-    });
+    }
 }
 
 /// Handlers that throw "not implemented", answer 501, or carry a "TODO: implement"; and
@@ -423,14 +412,17 @@ fn stubs(ctx: &Ctx<'_>, handlers: &[Node<'_>], out: &mut FileCode) {
     {
         return;
     }
-    walk(ctx.root, |n| {
-        if matches!(n.kind(), "function_declaration" | "method_definition")
-            && let Some(name) = n.child_by_field_name("name").map(|x| text(x, ctx.src))
+    let kinds = ["function_declaration", "method_definition"];
+    for n in ctx.index.of_kinds(ctx.root, &kinds) {
+        if let Some(name) = n.field("name").map(|x| text(x, ctx.src))
             && is_simulation_name(name)
-            && ancestor_of_kind(n, &["class_declaration"]).is_none_or(|c| {
-                !c.child_by_field_name("name")
-                    .is_some_and(|cn| is_simulation_name(text(cn, ctx.src)))
-            })
+            && ctx
+                .index
+                .ancestor_of_kind(n, &["class_declaration"])
+                .is_none_or(|c| {
+                    !c.field("name")
+                        .is_some_and(|cn| is_simulation_name(text(cn, ctx.src)))
+                })
         {
             ctx.fact(
                 out,
@@ -439,8 +431,7 @@ fn stubs(ctx: &Ctx<'_>, handlers: &[Node<'_>], out: &mut FileCode) {
                 format!("`{name}` simulates a result in production code"),
             );
         }
-        true
-    });
+    }
 }
 
 /// `simulatePayment`, `mockCharge`, `fakeSend` (camelCase prefix), not `mockingbird`.

@@ -7,6 +7,7 @@ use super::ast::{args, callee_name, callee_path, prop};
 use super::auth::{Guard, classify};
 use super::express::METHODS;
 use crate::model::{FactKind, FileCode};
+use crate::syntax::FieldChild;
 use crate::syntax::{text, walk};
 use tree_sitter::Node;
 
@@ -68,10 +69,9 @@ pub fn extract(ctx: &Ctx<'_>, handlers: &[Node<'_>], out: &mut FileCode) {
             _ => {}
         }
     }
-    walk(ctx.root, |n| {
-        if n.kind() == "pair"
-            && super::ast::pair_key(n, ctx.src) == Some("schema")
-            && n.child_by_field_name("value")
+    for n in ctx.index.of_kind(ctx.root, "pair") {
+        if super::ast::pair_key(n, ctx.src) == Some("schema")
+            && n.field("value")
                 .is_some_and(|v| prop(v, "body", ctx.src).is_some())
         {
             ctx.fact(
@@ -81,8 +81,7 @@ pub fn extract(ctx: &Ctx<'_>, handlers: &[Node<'_>], out: &mut FileCode) {
                 "the route declares a JSON schema for its body (Fastify validates it)",
             );
         }
-        true
-    });
+    }
     for handler in handlers {
         let name = super::ast::function_name(*handler, ctx.src).unwrap_or("");
         let covered = validated_routes
@@ -204,10 +203,7 @@ fn body_names(ctx: &Ctx<'_>, handler: Node<'_>) -> Vec<String> {
     let mut names: Vec<String> = BODY_EXPRS.iter().map(|b| b.to_string()).collect();
     walk(handler, |n| {
         if n.kind() == "variable_declarator"
-            && let (Some(name), Some(value)) = (
-                n.child_by_field_name("name"),
-                n.child_by_field_name("value"),
-            )
+            && let (Some(name), Some(value)) = (n.field("name"), n.field("value"))
             && name.kind() == "identifier"
         {
             let v = text(value, ctx.src);

@@ -23,16 +23,16 @@ pub struct Ctx<'a> {
 impl<'a> Ctx<'a> {
     pub fn new(path: &'a str, src: &'a [u8], root_node: Node<'a>) -> Ctx<'a> {
         let (root, module) = module_of_path(path);
-        let mut ctx = Ctx {
+        let index = syntax::NodeIndex::new(root_node);
+        let tests = test_ranges(&index, src);
+        Ctx {
             path,
             src,
             root,
             module,
-            tests: Vec::new(),
-            index: syntax::NodeIndex::new(root_node),
-        };
-        ctx.tests = test_ranges(root_node, src);
-        ctx
+            tests,
+            index,
+        }
     }
 
     pub fn text(&self, node: Node<'_>) -> &'a str {
@@ -53,21 +53,19 @@ impl<'a> Ctx<'a> {
     }
 
     /// The scope key of a function: `<crate root>#<module>::<inline mods>::<name>`.
-    pub fn fn_key(&self, func: Node<'_>) -> String {
+    pub fn fn_key(&self, func: Node<'a>) -> String {
         let name = func
             .child_by_field_name("name")
             .map(|n| self.text(n))
             .unwrap_or("");
         let mut segments = self.module.clone();
         let mut inline = Vec::new();
-        let mut current = func.parent();
-        while let Some(n) = current {
+        for n in self.index.ancestors(func) {
             if n.kind() == "mod_item"
                 && let Some(m) = n.child_by_field_name("name")
             {
                 inline.push(self.text(m).to_string());
             }
-            current = n.parent();
         }
         inline.reverse();
         segments.extend(inline);
@@ -76,8 +74,8 @@ impl<'a> Ctx<'a> {
     }
 
     /// Key of the function enclosing `node` (the file's root scope when none).
-    pub fn enclosing_key(&self, node: Node<'_>) -> String {
-        match enclosing_fn(node) {
+    pub fn enclosing_key(&self, node: Node<'a>) -> String {
+        match self.index.ancestor_of_kind(node, &["function_item"]) {
             Some(f) => self.fn_key(f),
             None => scope_key(&self.root, &self.module),
         }
@@ -112,22 +110,19 @@ pub fn module_of_path(path: &str) -> (String, Vec<String>) {
     (root.to_string(), segments)
 }
 
-fn test_ranges(root: Node<'_>, src: &[u8]) -> Vec<(usize, usize)> {
+fn test_ranges(index: &syntax::NodeIndex<'_>, src: &[u8]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
-    syntax::walk(root, |n| {
-        if n.kind() == "attribute_item" {
-            let t = syntax::text(n, src);
-            let is_test = t.contains("cfg(test)")
-                || t == "#[test]"
-                || t.ends_with("::test]")
-                || t.starts_with("#[test(");
-            if is_test && let Some(item) = next_item(n) {
-                out.push((n.start_byte(), item.end_byte()));
-            }
-            return false;
+    // An attribute item holds no other attribute item: its kind list is the walk's visits.
+    for n in index.of_kind(index.root(), "attribute_item") {
+        let t = syntax::text(n, src);
+        let is_test = t.contains("cfg(test)")
+            || t == "#[test]"
+            || t.ends_with("::test]")
+            || t.starts_with("#[test(");
+        if is_test && let Some(item) = next_item(n) {
+            out.push((n.start_byte(), item.end_byte()));
         }
-        true
-    });
+    }
     out
 }
 
@@ -238,14 +233,15 @@ pub fn args(call: Node<'_>) -> Vec<Node<'_>> {
 }
 
 /// One link of a method chain: the method name, its call node.
-pub struct Link<'t> {
-    pub method: String,
+pub struct Link<'t, 's> {
+    /// Borrowed from the source: chains are split per call, so no allocation per link.
+    pub method: &'s str,
     pub call: Node<'t>,
 }
 
 /// Splits `base.a(..).b(..)` into its base expression and links in source order. The walk
 /// goes down receivers iteratively, so a 10,000-link chain is fine.
-pub fn chain<'t>(top: Node<'t>, src: &[u8]) -> (Node<'t>, Vec<Link<'t>>) {
+pub fn chain<'t, 's>(top: Node<'t>, src: &'s [u8]) -> (Node<'t>, Vec<Link<'t, 's>>) {
     let mut links = Vec::new();
     let mut node = top;
     loop {
@@ -253,7 +249,7 @@ pub fn chain<'t>(top: Node<'t>, src: &[u8]) -> (Node<'t>, Vec<Link<'t>>) {
             && let Some(recv) = receiver(node)
         {
             links.push(Link {
-                method: call_name(node, src).to_string(),
+                method: call_name(node, src),
                 call: node,
             });
             node = recv;

@@ -243,7 +243,7 @@ fn of_middleware_at(ctx: &Ctx<'_>, arg: Node<'_>, depth: usize) -> Option<Guard>
                 let (_, links) = ast::chain(arg, src);
                 let guards: Vec<Guard> = links
                     .iter()
-                    .filter(|l| matches!(l.method.as_str(), "layer" | "wrap"))
+                    .filter(|l| matches!(l.method, "layer" | "wrap"))
                     .filter_map(|l| {
                         ast::args(l.call)
                             .first()

@@ -241,9 +241,9 @@ fn client_call(ctx: &Ctx<'_>, n: Node<'_>, callee: &str, file: &str, facts: &mut
             true,
             "reqwest blocking client: 30 s default timeout".to_string(),
         ),
-        "reqwest::Client::new" | "reqwest::Client::default" => per_request(ctx, n),
+        "reqwest::Client::new" | "reqwest::Client::default" => per_request(ctx),
         "Client::new" | "Client::default" if ast::args(n).is_empty() && reqwest() => {
-            per_request(ctx, n)
+            per_request(ctx)
         }
         "ureq::get" | "ureq::post" | "ureq::put" | "ureq::delete" | "ureq::agent" => {
             let top = syntax::ancestor_of_kind(n, &["expression_statement", "let_declaration"]);
@@ -263,17 +263,10 @@ fn client_call(ctx: &Ctx<'_>, n: Node<'_>, callee: &str, file: &str, facts: &mut
 }
 
 /// A default client: a timeout counts when every request in the file sets one.
-fn per_request(ctx: &Ctx<'_>, n: Node<'_>) -> (bool, String) {
-    let root = {
-        let mut r = n;
-        while let Some(p) = r.parent() {
-            r = p;
-        }
-        r
-    };
+fn per_request(ctx: &Ctx<'_>) -> (bool, String) {
     let mut sends = 0;
     let mut timed = 0;
-    syntax::walk(root, |c| {
+    for c in ctx.index.of_kind(ctx.index.root(), "call_expression") {
         let is_request = |t: &str| {
             [
                 ".get(",
@@ -286,17 +279,13 @@ fn per_request(ctx: &Ctx<'_>, n: Node<'_>) -> (bool, String) {
             .iter()
             .any(|m| t.contains(m))
         };
-        if c.kind() == "call_expression"
-            && ast::call_name(c, ctx.src) == "send"
-            && is_request(ctx.text(c))
-        {
+        if ast::call_name(c, ctx.src) == "send" && is_request(ctx.text(c)) {
             sends += 1;
             if ctx.text(c).contains(".timeout(") {
                 timed += 1;
             }
         }
-        true
-    });
+    }
     if sends > 0 && sends == timed {
         (
             true,
@@ -317,7 +306,7 @@ fn chain(ctx: &Ctx<'_>, top: Node<'_>, file: &str, facts: &mut Vec<Fact>) {
         return;
     }
     let callee = ast::callee(base, ctx.src);
-    let methods: Vec<&str> = links.iter().map(|l| l.method.as_str()).collect();
+    let methods: Vec<&str> = links.iter().map(|l| l.method).collect();
     if callee.ends_with("Client::builder") && file.contains("reqwest") {
         let timeout = methods.contains(&"timeout");
         let detail = if timeout {
@@ -540,33 +529,27 @@ fn websocket(ctx: &Ctx<'_>, f: Node<'_>, facts: &mut Vec<Fact>) {
 }
 
 /// Limits and behaviour the frameworks give by default, stated where the server is started.
-fn framework_defaults(
-    ctx: &Ctx<'_>,
-    root: Node<'_>,
+fn framework_defaults<'a>(
+    ctx: &Ctx<'a>,
+    root: Node<'a>,
     file: &str,
     _out: &FileCode,
     facts: &mut Vec<Fact>,
 ) {
     let mut serve = None;
     let mut actix_server = None;
-    syntax::walk(root, |n| {
-        if ctx.in_test(n) {
-            return false;
+    for n in ctx.production_nodes(root, &["call_expression"]) {
+        let callee = ast::callee(n, ctx.src);
+        if (callee == "axum::serve" || callee == "serve")
+            && serve.is_none()
+            && file.contains("axum")
+        {
+            serve = Some(n);
         }
-        if n.kind() == "call_expression" {
-            let callee = ast::callee(n, ctx.src);
-            if (callee == "axum::serve" || callee == "serve")
-                && serve.is_none()
-                && file.contains("axum")
-            {
-                serve = Some(n);
-            }
-            if callee.ends_with("HttpServer::new") && actix_server.is_none() {
-                actix_server = Some(n);
-            }
+        if callee.ends_with("HttpServer::new") && actix_server.is_none() {
+            actix_server = Some(n);
         }
-        true
-    });
+    }
     if let Some(n) = serve
         && !file.contains("DefaultBodyLimit::disable")
     {

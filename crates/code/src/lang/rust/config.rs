@@ -93,7 +93,7 @@ pub fn env_value(ctx: &Ctx<'_>, call: Node<'_>) -> Value {
     let mut default = None;
     for link in &links {
         let args = ast::args(link.call);
-        match (link.method.as_str(), args.as_slice()) {
+        match (link.method, args.as_slice()) {
             ("unwrap_or", [d]) => default = literal(ctx, *d),
             ("unwrap_or_else", [closure]) if closure.kind() == "closure_expression" => {
                 default = closure
@@ -153,7 +153,7 @@ pub fn value_of(ctx: &Ctx<'_>, node: Node<'_>, depth: usize) -> Value {
             }
             let passthrough = links.iter().all(|l| {
                 matches!(
-                    l.method.as_str(),
+                    l.method,
                     "parse"
                         | "unwrap"
                         | "expect"

@@ -102,10 +102,7 @@ pub fn extract(ctx: &Ctx<'_>, root: Node<'_>, out: &mut FileCode) {
             && ast::receiver(n).is_some()
         {
             let (_, links) = ast::chain(n, ctx.src);
-            if links
-                .iter()
-                .any(|l| ROUTER_METHODS.contains(&l.method.as_str()))
-            {
+            if links.iter().any(|l| ROUTER_METHODS.contains(&l.method)) {
                 tops.push(n);
             }
         }
@@ -137,7 +134,7 @@ impl<'c, 'a, 't> Extractor<'c, 'a, 't> {
         let (base, links) = ast::chain(top, self.src());
         let registers = links.iter().any(|l| {
             matches!(
-                l.method.as_str(),
+                l.method,
                 "route" | "nest" | "merge" | "service" | "configure" | "mount"
             )
         });
@@ -214,7 +211,7 @@ impl<'c, 'a, 't> Extractor<'c, 'a, 't> {
         let mut wraps = Vec::new();
         for link in &links {
             let args = ast::args(link.call);
-            match (link.method.as_str(), args.as_slice()) {
+            match (link.method, args.as_slice()) {
                 ("route", [path, methods]) => {
                     if let Some(p) = ast::string_value(*path, src) {
                         let p = p.to_string();
@@ -434,7 +431,7 @@ impl<'c, 'a, 't> Extractor<'c, 'a, 't> {
         let mut guards: Vec<(usize, Guard)> = Vec::new();
         let mut actix_method = String::from("ANY");
         let mut calls = vec![(base, ast::call_name(base, src).to_string())];
-        calls.extend(links.iter().map(|l| (l.call, l.method.clone())));
+        calls.extend(links.iter().map(|l| (l.call, l.method.to_string())));
         for (call, name) in calls {
             if call.kind() != "call_expression" {
                 continue;

@@ -85,18 +85,11 @@ pub fn extract(ctx: &Ctx<'_>, root: Node<'_>, out: &mut FileCode) {
     }
 }
 
-fn find_text(ctx: &Ctx<'_>, root: Node<'_>, needle: &str) -> Option<crate::model::Pos> {
-    let mut found = None;
-    syntax::walk(root, |n| {
-        if found.is_some() || ctx.in_test(n) {
-            return false;
-        }
-        if n.kind() == "call_expression" && ctx.text(n).starts_with(needle.trim_end_matches('(')) {
-            found = Some(ast::pos(n));
-        }
-        true
-    });
-    found
+fn find_text<'a>(ctx: &Ctx<'a>, root: Node<'a>, needle: &str) -> Option<crate::model::Pos> {
+    ctx.production_nodes(root, &["call_expression"])
+        .into_iter()
+        .find(|n| ctx.text(*n).starts_with(needle.trim_end_matches('(')))
+        .map(ast::pos)
 }
 
 fn cors(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
@@ -125,7 +118,7 @@ fn cors(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
     let mut listed = Vec::new();
     for link in &links {
         let args = ast::args(link.call);
-        match (link.method.as_str(), args.as_slice()) {
+        match (link.method, args.as_slice()) {
             ("allow_origin", [o]) => origins = Some(origin_value(ctx, *o)),
             ("allow_any_origin" | "send_wildcard", []) => {
                 origins = Some(Value::Literal("*".into()))

@@ -325,7 +325,7 @@ fn shell(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
     }
     let mut items: Vec<Node<'_>> = Vec::new();
     for link in &links {
-        match link.method.as_str() {
+        match link.method {
             "arg" => items.extend(ast::args(link.call)),
             "args" => {
                 for a in ast::args(link.call) {
