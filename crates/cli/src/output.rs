@@ -21,23 +21,11 @@ pub fn emit(text: &str) -> std::io::Result<()> {
 /// Writes `text` to `path` atomically (a temporary file in the same directory, then a rename),
 /// so a reader never sees half a report and a failed run leaves the old file intact.
 pub fn write_file(path: &Path, text: &str) -> Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .with_context(|| format!("{}: not a file path", path.display()))?;
-    let tmp = dir.join(format!(
-        ".{}.vouch-tmp-{}",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let written = std::fs::write(&tmp, text).and_then(|()| std::fs::rename(&tmp, path));
-    if written.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    if path.file_name().is_none() {
+        anyhow::bail!("{}: not a file path", path.display());
     }
-    written.with_context(|| format!("cannot write {}", path.display()))
+    vouch_checklist::verify::atomic::write_atomically(path, text.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// Every format a report can be rendered in.
