@@ -67,14 +67,14 @@ pub fn render_doc(meta: &ControlMeta) -> String {
     out
 }
 
-/// docs/controls/README.md: one line per control, grouped by domain folder.
-pub fn render_index(checks: &[&'static dyn Check]) -> String {
+/// docs/controls/README.md: one line per control, static and live (the CLI's catalogue
+/// passes them all; this crate alone knows only the static ones).
+pub fn render_index(metas: &[&ControlMeta]) -> String {
     let mut out = String::from(
         "# Controls\n\nGenerated from the registry (`vouch controls`); one page per control.\n\n\
          | ID | Title | Area | Severity |\n|---|---|---|---|\n",
     );
-    for c in checks {
-        let m = c.meta();
+    for m in metas {
         out.push_str(&format!(
             "| [{id}]({id}.md) | {} | {} | {} |\n",
             m.title,

@@ -34,4 +34,40 @@ mod tests {
         ids.dedup();
         assert_eq!(before, ids.len(), "duplicate control IDs across crates");
     }
+
+    /// docs/controls/ has a page per control and an index (README.md) of all of them, static
+    /// and live, generated from the metadata; set VOUCH_UPDATE_DOCS=1 to rewrite them.
+    /// (The LOAD controls' pages are kept only here; the check and probe crates also keep
+    /// their own pages current in their registry tests.)
+    #[test]
+    fn docs_controls_are_current_for_every_control() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/controls");
+        let update = std::env::var_os("VOUCH_UPDATE_DOCS").is_some();
+        let mut wanted = vec![(
+            "README.md".to_string(),
+            vouch_checks::registry::render_index(&all()),
+        )];
+        for m in all() {
+            wanted.push((
+                format!("{}.md", m.id),
+                vouch_checks::registry::render_doc(m),
+            ));
+        }
+        let mut stale = Vec::new();
+        for (name, want) in wanted {
+            let path = dir.join(&name);
+            if std::fs::read_to_string(&path).ok().as_deref() == Some(want.as_str()) {
+                continue;
+            }
+            if update {
+                std::fs::write(&path, want).unwrap();
+            } else {
+                stale.push(name);
+            }
+        }
+        assert!(
+            stale.is_empty(),
+            "docs/controls is stale for {stale:?}: run `VOUCH_UPDATE_DOCS=1 cargo test -p vouch-cli --bin vouch catalog`"
+        );
+    }
 }

@@ -17,7 +17,7 @@
 
 use crate::lang::{go, java, javascript, python, rust};
 use crate::model::Language;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind};
 use std::sync::LazyLock;
 
 /// What the trigger words say about one file.
@@ -98,9 +98,16 @@ static AUTOMATA: LazyLock<Vec<Automata>> = LazyLock::new(|| {
             let any: Vec<&str> = f.fact_any_case.iter().chain(f.literal).copied().collect();
             Automata {
                 keyed_literals: f.keyed_literals,
-                exact: AhoCorasick::new(&exact).expect("static trigger words"),
+                // DFAs: every source file is searched in full, and with this many words no
+                // prefilter applies, so the per-byte speed of the automaton is the gate's cost
+                // (a DFA is about 3x faster than the default NFA here).
+                exact: AhoCorasickBuilder::new()
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .build(&exact)
+                    .expect("static trigger words"),
                 facts_exact: f.fact.len(),
                 any_case: AhoCorasickBuilder::new()
+                    .kind(Some(AhoCorasickKind::DFA))
                     .ascii_case_insensitive(true)
                     .build(&any)
                     .expect("static trigger words"),

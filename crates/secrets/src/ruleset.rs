@@ -1,7 +1,7 @@
 //! Rules compiled once per process: one keyword automaton for all of them, one regex each.
 
 use crate::rule::Rule;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::bytes::Regex;
 use std::sync::LazyLock;
 
@@ -35,7 +35,11 @@ impl Ruleset {
                 }
             }
         }
+        // A DFA (about 0.9 MB): every text file is searched in full, hundreds of
+        // case-insensitive keywords leave no prefilter, and the DFA is about 3x faster per
+        // byte than the default NFA on source trees.
         let keywords = AhoCorasickBuilder::new()
+            .kind(Some(AhoCorasickKind::DFA))
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
             .build(&words)
