@@ -80,38 +80,62 @@ const FAMILIES: [Family; 5] = [
     },
 ];
 
-/// Per family: an exact-case automaton over fact then config words, and an any-case automaton
-/// over any-case fact words then literal words.
+/// How a trigger word counts when it is found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Role {
+    /// A fact word, in exactly this case.
+    Fact,
+    /// A fact word, in any case.
+    FactAnyCase,
+    /// A credential name: a fact only with a string literal beside it.
+    Literal,
+    /// A config-only word, in exactly this case.
+    Config,
+}
+
+/// Per family: one case-insensitive DFA over every word (one pass over the file instead of
+/// one per case mode: with this many words no prefilter applies, so the per-byte cost of the
+/// automaton is the gate's cost, and a DFA is about 3x faster than the default NFA). A hit
+/// on an exact-case word is then compared byte for byte.
 struct Automata {
     keyed_literals: bool,
-    exact: AhoCorasick,
-    facts_exact: usize,
-    any_case: AhoCorasick,
-    facts_any_case: usize,
+    all: AhoCorasick,
+    /// For each pattern (one per distinct lower-cased word): the roles and spellings it has.
+    roles: Vec<Vec<(Role, &'static str)>>,
 }
 
 static AUTOMATA: LazyLock<Vec<Automata>> = LazyLock::new(|| {
     FAMILIES
         .iter()
         .map(|f| {
-            let exact: Vec<&str> = f.fact.iter().chain(f.config).copied().collect();
-            let any: Vec<&str> = f.fact_any_case.iter().chain(f.literal).copied().collect();
+            let mut keys: Vec<String> = Vec::new();
+            let mut roles: Vec<Vec<(Role, &'static str)>> = Vec::new();
+            let lists = [
+                (Role::Fact, f.fact),
+                (Role::FactAnyCase, f.fact_any_case),
+                (Role::Literal, f.literal),
+                (Role::Config, f.config),
+            ];
+            for (role, words) in lists {
+                for &word in words {
+                    let key = word.to_ascii_lowercase();
+                    match keys.iter().position(|k| *k == key) {
+                        Some(i) => roles[i].push((role, word)),
+                        None => {
+                            keys.push(key);
+                            roles.push(vec![(role, word)]);
+                        }
+                    }
+                }
+            }
             Automata {
                 keyed_literals: f.keyed_literals,
-                // DFAs: every source file is searched in full, and with this many words no
-                // prefilter applies, so the per-byte speed of the automaton is the gate's cost
-                // (a DFA is about 3x faster than the default NFA here).
-                exact: AhoCorasickBuilder::new()
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .build(&exact)
-                    .expect("static trigger words"),
-                facts_exact: f.fact.len(),
-                any_case: AhoCorasickBuilder::new()
+                all: AhoCorasickBuilder::new()
                     .kind(Some(AhoCorasickKind::DFA))
                     .ascii_case_insensitive(true)
-                    .build(&any)
+                    .build(&keys)
                     .expect("static trigger words"),
-                facts_any_case: f.fact_any_case.len(),
+                roles,
             }
         })
         .collect()
@@ -134,17 +158,21 @@ pub fn gate(language: Language, path: &str, src: &[u8]) -> Gate {
     }
     let automata = &AUTOMATA[family(language)];
     let mut config = false;
-    for m in automata.exact.find_iter(src) {
-        if m.pattern().as_usize() < automata.facts_exact {
-            return Gate::Facts;
-        }
-        config = true;
-    }
-    for m in automata.any_case.find_iter(src) {
-        if m.pattern().as_usize() < automata.facts_any_case
-            || beside_literal(src, m.start(), m.end(), automata.keyed_literals)
-        {
-            return Gate::Facts;
+    // Overlapping: a word in the wrong case must not hide another word it overlaps.
+    for m in automata.all.find_overlapping_iter(src) {
+        let found = &src[m.start()..m.end()];
+        for &(role, word) in &automata.roles[m.pattern().as_usize()] {
+            match role {
+                Role::Fact if found == word.as_bytes() => return Gate::Facts,
+                Role::FactAnyCase => return Gate::Facts,
+                Role::Literal
+                    if beside_literal(src, m.start(), m.end(), automata.keyed_literals) =>
+                {
+                    return Gate::Facts;
+                }
+                Role::Config if found == word.as_bytes() => config = true,
+                _ => {}
+            }
         }
     }
     if config { Gate::Config } else { Gate::Nothing }
