@@ -52,8 +52,9 @@ fn module_function<'t>(ctx: &Ctx<'t>, name: &str) -> Option<Node<'t>> {
     })
 }
 
-/// `DEP_AUTH` hints for this file's module-level functions that authenticate through their
-/// dependencies but whose names do not say so (those are recognised by name everywhere).
+/// `DEP_AUTH` hints for this file's undecorated module-level functions that authenticate
+/// through their dependencies but whose names do not say so (those are recognised by name
+/// everywhere).
 pub fn export_hints(ctx: &Ctx<'_>, out: &mut FileCode) {
     if !ctx.text(ctx.root).contains("Depends(") && !ctx.text(ctx.root).contains("Security(") {
         return;
@@ -62,7 +63,9 @@ pub fn export_hints(ctx: &Ctx<'_>, out: &mut FileCode) {
         let Some(name) = def.field("name").map(|n| ctx.text(n)) else {
             continue;
         };
-        if auth::is_auth_name(name) || module_function(ctx, name) != Some(def) {
+        // Route handlers are decorated and never a dependency: only plain module functions.
+        let plain = def.parent().is_some_and(|p| p.kind() == "module");
+        if !plain || auth::is_auth_name(name) || module_function(ctx, name) != Some(def) {
             continue;
         }
         if let Some(guard) = chain_of(ctx, def, 0) {

@@ -88,6 +88,15 @@ def preview(body: dict, locale=Depends(request_locale)):
     return body
 "#,
     );
+    // Route handlers are not dependencies: only `deps.py` exports chains.
+    let exported = |f: &FileCode| {
+        f.link_hints
+            .iter()
+            .filter(|h| matches!(h, crate::LinkHint::Guard { scope, .. } if scope.starts_with(super::depends::DEP_AUTH)))
+            .count()
+    };
+    assert_eq!(exported(&routes), 0);
+    assert_eq!(exported(&deps), 2, "{:?}", deps.link_hints);
     let index = CodeIndex::build(vec![deps, routes]);
     let publish = route(&index, "POST", "/articles");
     assert!(publish.auth.is_required(), "{publish:?}");
