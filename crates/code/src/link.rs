@@ -9,6 +9,17 @@ struct Mount {
     parent: String,
     prefix: String,
     auth: Option<String>,
+    /// File and line of the mount (line 0: order does not matter).
+    file: String,
+    line: u32,
+}
+
+impl Mount {
+    /// Whether a guard the parent registers at (`path`, `line`) covers this mount: one
+    /// registered later in the same file does not (Express semantics).
+    fn covered_by(&self, path: &str, line: u32) -> bool {
+        self.line == 0 || line == 0 || path != self.file || line <= self.line
+    }
 }
 
 /// Applies mount prefixes and guards (after each language's `link` made keys comparable).
@@ -23,10 +34,13 @@ pub fn apply(files: &mut [FileCode]) {
                     child,
                     prefix,
                     auth,
+                    line,
                 } => mounts.entry(child.clone()).or_default().push(Mount {
                     parent: parent.clone(),
                     prefix: prefix.clone(),
                     auth: auth.clone(),
+                    file: file.path.clone(),
+                    line: *line,
                 }),
                 LinkHint::Guard {
                     scope,
@@ -85,7 +99,10 @@ fn resolve_chain(
             auth = mount.auth.clone().or_else(|| {
                 guards
                     .get(&mount.parent)
-                    .and_then(|g| g.first())
+                    .and_then(|g| {
+                        g.iter()
+                            .find(|(path, line, _)| mount.covered_by(path, *line))
+                    })
                     .map(|(_, _, e)| e.clone())
             });
         }
@@ -156,12 +173,14 @@ mod tests {
                         child: "users::router".into(),
                         prefix: "/users".into(),
                         auth: None,
+                        line: 0,
                     },
                     LinkHint::Mount {
                         parent: "main::app".into(),
                         child: "main::api".into(),
                         prefix: "/api/v1".into(),
                         auth: Some("Depends(get_current_user)".into()),
+                        line: 0,
                     },
                 ],
                 ..FileCode::default()
@@ -189,12 +208,14 @@ mod tests {
                     child: "a".into(),
                     prefix: "/b".into(),
                     auth: None,
+                    line: 0,
                 },
                 LinkHint::Mount {
                     parent: "a".into(),
                     child: "b".into(),
                     prefix: "/a".into(),
                     auth: None,
+                    line: 0,
                 },
             ],
             ..FileCode::default()

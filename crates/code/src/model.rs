@@ -393,6 +393,10 @@ pub enum LinkHint {
         child: String,
         prefix: String,
         auth: Option<String>,
+        /// Line of the mount in its file when registration order matters (Express/Koa
+        /// `app.use`: a guard the parent registers after the mount does not cover it); 0 when
+        /// every guard of the parent applies.
+        line: u32,
     },
     /// A guard applied to every route of `scope` registered after `line` (or all, line 0).
     Guard {

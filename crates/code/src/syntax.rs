@@ -80,6 +80,8 @@ pub struct NodeIndex<'t> {
     parents: Vec<u32>,
     /// Positions of the nodes of each kind name, ascending.
     by_kind: HashMap<&'static str, Vec<u32>>,
+    /// Each node's kind name (`Node::kind` converts the C string on every call).
+    kinds: Vec<&'static str>,
 }
 
 const NONE: u32 = u32::MAX;
@@ -90,6 +92,7 @@ impl<'t> NodeIndex<'t> {
         let mut parents = Vec::new();
         let mut open: Vec<u32> = Vec::new();
         let mut by_id: Vec<Vec<u32>> = Vec::new();
+        let mut ids: Vec<u16> = Vec::new();
         let mut cursor = root.walk();
         loop {
             let node = cursor.node();
@@ -105,6 +108,7 @@ impl<'t> NodeIndex<'t> {
                 by_id.resize_with(id + 1, Vec::new);
             }
             by_id[id].push(at);
+            ids.push(id as u16);
             if cursor.goto_first_child() {
                 open.push(at);
                 continue;
@@ -114,7 +118,7 @@ impl<'t> NodeIndex<'t> {
                     break;
                 }
                 if open.pop().is_none() || !cursor.goto_parent() {
-                    return NodeIndex::finish(nodes, parents, by_id, root);
+                    return NodeIndex::finish(nodes, parents, by_id, &ids, root);
                 }
             }
         }
@@ -124,6 +128,7 @@ impl<'t> NodeIndex<'t> {
         nodes: Vec<Node<'t>>,
         parents: Vec<u32>,
         by_id: Vec<Vec<u32>>,
+        ids: &[u16],
         root: Node<'t>,
     ) -> NodeIndex<'t> {
         // A subtree ends where the next node that is not inside it starts: close each node
@@ -142,6 +147,7 @@ impl<'t> NodeIndex<'t> {
         }
         let language = root.language();
         let mut by_kind: HashMap<&'static str, Vec<u32>> = HashMap::new();
+        let mut names: Vec<&'static str> = vec![""; by_id.len()];
         for (id, positions) in by_id.into_iter().enumerate() {
             if positions.is_empty() {
                 continue;
@@ -154,6 +160,7 @@ impl<'t> NodeIndex<'t> {
                     None => continue,
                 }
             };
+            names[id] = name;
             let entry = by_kind.entry(name).or_default();
             if entry.is_empty() {
                 *entry = positions;
@@ -163,11 +170,13 @@ impl<'t> NodeIndex<'t> {
                 entry.sort_unstable();
             }
         }
+        let kinds = ids.iter().map(|&id| names[id as usize]).collect();
         NodeIndex {
             nodes,
             ends,
             parents,
             by_kind,
+            kinds,
         }
     }
 
@@ -254,7 +263,17 @@ impl<'t> NodeIndex<'t> {
 
     /// The nearest ancestor (not the node itself) whose kind is one of `kinds`.
     pub fn ancestor_of_kind(&self, node: Node<'t>, kinds: &[&str]) -> Option<Node<'t>> {
-        self.ancestors(node).find(|n| kinds.contains(&n.kind()))
+        let Some(at) = self.position(node) else {
+            return self.ancestors(node).find(|n| kinds.contains(&n.kind()));
+        };
+        let mut p = self.parents[at];
+        while p != NONE {
+            if kinds.contains(&self.kinds[p as usize]) {
+                return self.node_at(p);
+            }
+            p = self.parents[p as usize];
+        }
+        None
     }
 
     /// Whether `node` lies strictly inside `outer`'s subtree (what a walk that does not descend
@@ -272,8 +291,8 @@ impl<'t> NodeIndex<'t> {
 }
 
 thread_local! {
-    /// Field ids by (grammar name, field name) address: a field name is a string literal, so
-    /// its address identifies it without comparing bytes.
+    /// Field ids by (grammar address, field name address and length): a field name is a string
+    /// literal, so its address identifies it without comparing bytes.
     static FIELD_IDS: RefCell<HashMap<(usize, usize, usize), Option<u16>>> =
         RefCell::new(HashMap::new());
 }
@@ -287,11 +306,8 @@ pub trait FieldChild<'t> {
 impl<'t> FieldChild<'t> for Node<'t> {
     fn field(&self, name: &'static str) -> Option<Node<'t>> {
         let language = self.language();
-        let Some(grammar) = language.name() else {
-            return self.child_by_field_name(name);
-        };
         let key = (
-            grammar.as_ptr() as usize,
+            grammar_address(&language),
             name.as_ptr() as usize,
             name.len(),
         );
@@ -302,6 +318,31 @@ impl<'t> FieldChild<'t> for Node<'t> {
         });
         id.and_then(|id| self.child_by_field_id(id))
     }
+}
+
+/// The address of a grammar's static table, its identity. `Language::name` would do, but
+/// grammars generated for ABI 14 (TypeScript, Java) have no name; `Language` hashes exactly
+/// its table pointer, which this hasher keeps.
+fn grammar_address(language: &tree_sitter::Language) -> usize {
+    #[derive(Default)]
+    struct Address(usize);
+    impl std::hash::Hasher for Address {
+        fn finish(&self) -> u64 {
+            self.0 as u64
+        }
+        fn write(&mut self, bytes: &[u8]) {
+            // Not reached for a pointer; fold bytes in so the value still identifies them.
+            for b in bytes {
+                self.0 = self.0.rotate_left(8) ^ usize::from(*b);
+            }
+        }
+        fn write_usize(&mut self, value: usize) {
+            self.0 = value;
+        }
+    }
+    let mut hasher = Address::default();
+    std::hash::Hash::hash(language, &mut hasher);
+    hasher.0
 }
 
 /// Strips the quotes (and Python string prefixes) of a string literal's source text.
@@ -368,6 +409,13 @@ mod tests {
                 up = n.parent();
             }
             assert_eq!(climbed, expected);
+            for kind in &kinds {
+                assert_eq!(
+                    index.ancestor_of_kind(node, &[kind]),
+                    ancestor_of_kind(node, &[kind]),
+                    "{kind} above {node:?}"
+                );
+            }
             for &other in &all {
                 assert_eq!(index.is_inside(node, other), expected.contains(&other));
             }
@@ -398,6 +446,18 @@ mod tests {
                 "app.get('/a', (req, res) => res.json({ k: req.body }));",
             ),
             (crate::Language::Python, "def f(a):\n    return g(a)[1]\n"),
+            (
+                crate::Language::Java,
+                "class A { int m(int p) { return p.q(1); } }",
+            ),
+            (
+                crate::Language::Rust,
+                "fn f(a: u8) -> u8 { g(a).h::<T>(1) }",
+            ),
+            (
+                crate::Language::Go,
+                "package m\nfunc f(a int) int { return g(a).h(1) }\n",
+            ),
         ];
         let fields = [
             "function",
@@ -414,6 +474,11 @@ mod tests {
             "constructor",
             "type_arguments",
             "no_such_field",
+            "type",
+            "declarator",
+            "operand",
+            "field",
+            "return_type",
         ];
         for (language, src) in cases {
             let tree = crate::parse::parse(language, src.as_bytes()).expect("parses");
@@ -431,6 +496,19 @@ mod tests {
             });
             assert!(checked > 3, "{language:?}: only {checked} fields found");
         }
+    }
+
+    #[test]
+    fn grammar_address_tells_grammars_apart() {
+        let address = |language: crate::Language, src: &str| {
+            let tree = crate::parse::parse(language, src.as_bytes()).expect("parses");
+            grammar_address(&tree.root_node().language())
+        };
+        let ts = address(crate::Language::TypeScript, "f(1)");
+        assert_eq!(ts, address(crate::Language::TypeScript, "let a = 2;"));
+        assert_ne!(ts, address(crate::Language::Java, "class A {}"));
+        assert_ne!(ts, address(crate::Language::JavaScript, "f(1)"));
+        assert_ne!(ts, 0);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! recognisers read like the Go they match.
 
 use crate::model::Pos;
+use crate::syntax::FieldChild;
 use crate::syntax::{NodeIndex, pos, text, unquote};
 use std::collections::HashMap;
 use tree_sitter::Node;
@@ -35,11 +36,11 @@ impl<'a> Ctx<'a> {
                 continue;
             }
             for spec in ctx.index.of_kind(decl, "import_spec") {
-                let Some(path_node) = spec.child_by_field_name("path") else {
+                let Some(path_node) = spec.field("path") else {
                     continue;
                 };
                 let import = unquote(ctx.text(path_node)).to_string();
-                let alias = match spec.child_by_field_name("name") {
+                let alias = match spec.field("name") {
                     Some(n) => ctx.text(n).to_string(),
                     None => default_alias(&import),
                 };
@@ -127,12 +128,9 @@ impl<'t> Call<'t> {
         if node.kind() != "call_expression" {
             return None;
         }
-        let func = node.child_by_field_name("function")?;
+        let func = node.field("function")?;
         let (recv, name) = match func.kind() {
-            "selector_expression" => (
-                func.child_by_field_name("operand"),
-                text(func.child_by_field_name("field")?, src),
-            ),
+            "selector_expression" => (func.field("operand"), text(func.field("field")?, src)),
             "identifier" => (None, text(func, src)),
             _ => return None,
         };
@@ -140,7 +138,7 @@ impl<'t> Call<'t> {
             node,
             recv,
             name,
-            args_node: node.child_by_field_name("arguments"),
+            args_node: node.field("arguments"),
         })
     }
 
@@ -181,12 +179,12 @@ fn string_value_at(node: Node<'_>, src: &[u8], depth: u32) -> Option<String> {
         }
         "parenthesized_expression" => string_value_at(node.named_child(0)?, src, depth + 1),
         "binary_expression" => {
-            let op = node.child_by_field_name("operator")?;
+            let op = node.field("operator")?;
             if text(op, src) != "+" {
                 return None;
             }
-            let l = string_value_at(node.child_by_field_name("left")?, src, depth + 1)?;
-            let r = string_value_at(node.child_by_field_name("right")?, src, depth + 1)?;
+            let l = string_value_at(node.field("left")?, src, depth + 1)?;
+            let r = string_value_at(node.field("right")?, src, depth + 1)?;
             Some(l + &r)
         }
         _ => None,
@@ -198,7 +196,7 @@ pub fn string_list(node: Node<'_>, src: &[u8]) -> Option<Vec<String>> {
     if node.kind() != "composite_literal" {
         return None;
     }
-    let body = node.child_by_field_name("body")?;
+    let body = node.field("body")?;
     let mut out = Vec::new();
     let mut cursor = body.walk();
     for el in body.named_children(&mut cursor) {
@@ -219,7 +217,7 @@ pub fn string_list(node: Node<'_>, src: &[u8]) -> Option<Vec<String>> {
 pub fn keyed_fields<'t>(node: Node<'t>, src: &'t [u8]) -> Vec<(&'t str, Node<'t>)> {
     let mut out = Vec::new();
     let body = match node.kind() {
-        "composite_literal" => node.child_by_field_name("body"),
+        "composite_literal" => node.field("body"),
         "literal_value" => Some(node),
         _ => None,
     };
@@ -231,10 +229,7 @@ pub fn keyed_fields<'t>(node: Node<'t>, src: &'t [u8]) -> Vec<(&'t str, Node<'t>
         if el.kind() != "keyed_element" {
             continue;
         }
-        let (Some(k), Some(v)) = (
-            el.child_by_field_name("key"),
-            el.child_by_field_name("value"),
-        ) else {
+        let (Some(k), Some(v)) = (el.field("key"), el.field("value")) else {
             continue;
         };
         let v = if v.kind() == "literal_element" {
@@ -250,24 +245,21 @@ pub fn keyed_fields<'t>(node: Node<'t>, src: &'t [u8]) -> Vec<(&'t str, Node<'t>
 /// The type name of a composite literal (`cors.Options`, `http.Client`), `&` stripped.
 pub fn composite_type<'t>(node: Node<'t>, src: &'t [u8]) -> Option<&'t str> {
     let node = if node.kind() == "unary_expression" {
-        node.child_by_field_name("operand")?
+        node.field("operand")?
     } else {
         node
     };
     if node.kind() != "composite_literal" {
         return None;
     }
-    Some(text(node.child_by_field_name("type")?, src))
+    Some(text(node.field("type")?, src))
 }
 
 /// A declaration's name (`Type.Method` for methods).
 pub fn function_name(func: Node<'_>, src: &[u8]) -> String {
-    let name = func
-        .child_by_field_name("name")
-        .map(|n| text(n, src))
-        .unwrap_or("");
+    let name = func.field("name").map(|n| text(n, src)).unwrap_or("");
     if func.kind() == "method_declaration"
-        && let Some(recv) = func.child_by_field_name("receiver")
+        && let Some(recv) = func.field("receiver")
     {
         let ty = crate::syntax::descendants_of_kind(recv, "type_identifier")
             .first()
@@ -280,7 +272,7 @@ pub fn function_name(func: Node<'_>, src: &[u8]) -> String {
 
 /// The position of `name` among a function's parameters.
 pub fn param_index(func: Node<'_>, name: &str, src: &[u8]) -> Option<usize> {
-    let params = func.child_by_field_name("parameters")?;
+    let params = func.field("parameters")?;
     let mut index = 0;
     let mut cursor = params.walk();
     for decl in params.named_children(&mut cursor) {

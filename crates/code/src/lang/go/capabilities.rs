@@ -5,6 +5,7 @@
 
 use super::ast::{Call, Ctx, composite_type, keyed_fields, string_value};
 use crate::model::{Fact, FactKind, FileCode, Pos};
+use crate::syntax::FieldChild;
 use crate::syntax::pos;
 use tree_sitter::Node;
 
@@ -534,7 +535,7 @@ fn sentry(ctx: &Ctx<'_>, call: Call<'_>) -> Option<Fact> {
 
 fn unwrap_ref(n: Node<'_>) -> Node<'_> {
     if n.kind() == "unary_expression" {
-        n.child_by_field_name("operand").unwrap_or(n)
+        n.field("operand").unwrap_or(n)
     } else {
         n
     }
@@ -627,7 +628,7 @@ fn returns_true(ctx: &Ctx<'_>, f: Node<'_>) -> bool {
     if f.kind() != "func_literal" {
         return false;
     }
-    let Some(body) = f.child_by_field_name("body") else {
+    let Some(body) = f.field("body") else {
         return false;
     };
     let t: String = ctx

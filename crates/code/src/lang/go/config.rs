@@ -4,6 +4,7 @@
 
 use super::ast::{Call, Ctx, string_list, string_value};
 use crate::model::{ConfigValue, Fact, FactKind, FileCode, Pos, Value};
+use crate::syntax::FieldChild;
 use crate::syntax::pos;
 use tree_sitter::Node;
 
@@ -159,7 +160,7 @@ fn push(out: &mut FileCode, name: &str, value: Value, at: Pos) {
 fn spec(ctx: &Ctx<'_>, n: Node<'_>, out: &mut FileCode) {
     let mut c = n.walk();
     let names: Vec<Node<'_>> = n.children_by_field_name("name", &mut c).collect();
-    let Some(values) = n.child_by_field_name("value") else {
+    let Some(values) = n.field("value") else {
         return;
     };
     let mut c2 = values.walk();
@@ -179,10 +180,7 @@ fn spec(ctx: &Ctx<'_>, n: Node<'_>, out: &mut FileCode) {
 /// `secret := os.Getenv("JWT_SECRET")` (with an `if secret == "" { secret = "dev" }` default),
 /// `cfg.JWTSecret = getEnv("JWT_SECRET", "dev")`.
 fn assignment(ctx: &Ctx<'_>, n: Node<'_>, out: &mut FileCode) {
-    let (Some(left), Some(right)) = (
-        n.child_by_field_name("left"),
-        n.child_by_field_name("right"),
-    ) else {
+    let (Some(left), Some(right)) = (n.field("left"), n.field("right")) else {
         return;
     };
     let Some(value) = right.named_child(0) else {
@@ -209,8 +207,7 @@ fn assignment(ctx: &Ctx<'_>, n: Node<'_>, out: &mut FileCode) {
 
 /// `Config{JWTSecret: getEnv("JWT_SECRET", "dev")}`.
 fn keyed(ctx: &Ctx<'_>, n: Node<'_>, out: &mut FileCode) {
-    let (Some(key), Some(value)) = (n.child_by_field_name("key"), n.child_by_field_name("value"))
-    else {
+    let (Some(key), Some(value)) = (n.field("key"), n.field("value")) else {
         return;
     };
     let value = if value.kind() == "literal_element" {
@@ -249,20 +246,18 @@ fn fallback_literal(ctx: &Ctx<'_>, stmt: Node<'_>, target: &str) -> Option<(Stri
     for _ in 0..2 {
         let s = next?;
         if s.kind() == "if_statement" {
-            let cond = ctx
-                .text(s.child_by_field_name("condition")?)
-                .replace(' ', "");
+            let cond = ctx.text(s.field("condition")?).replace(' ', "");
             let empty_check = cond == format!("{target}==\"\"")
                 || cond == "!ok"
                 || cond == format!("len({target})==0");
             if empty_check {
-                let body = s.child_by_field_name("consequence")?;
+                let body = s.field("consequence")?;
                 for a in ctx.index.of_kind(body, "assignment_statement") {
-                    let l = ctx.text(a.child_by_field_name("left")?).trim();
+                    let l = ctx.text(a.field("left")?).trim();
                     if l != target {
                         continue;
                     }
-                    let r = a.child_by_field_name("right")?.named_child(0)?;
+                    let r = a.field("right")?.named_child(0)?;
                     if let Some(lit) = string_value(r, ctx.src) {
                         return Some((lit, pos(r)));
                     }
@@ -277,10 +272,10 @@ fn fallback_literal(ctx: &Ctx<'_>, stmt: Node<'_>, target: &str) -> Option<(Stri
 
 /// `JWTSecret string `envconfig:"JWT_SECRET" default:"dev"`` and caarlos0/env `env:"X" envDefault:"d"`.
 fn tagged_field(ctx: &Ctx<'_>, n: Node<'_>, out: &mut FileCode) {
-    let Some(tag) = n.child_by_field_name("tag") else {
+    let Some(tag) = n.field("tag") else {
         return;
     };
-    let Some(name) = n.child_by_field_name("name") else {
+    let Some(name) = n.field("name") else {
         return;
     };
     let tag = ctx.text(tag).trim_matches('`');
@@ -354,12 +349,12 @@ fn viper_default(ctx: &Ctx<'_>, n: Node<'_>, out: &mut FileCode) {
 /// The operand of a `[]byte(x)`/`string(x)` conversion.
 pub fn conversion_operand<'t>(ctx: &Ctx<'_>, expr: Node<'t>) -> Option<Node<'t>> {
     match expr.kind() {
-        "type_conversion_expression" => expr.child_by_field_name("operand"),
+        "type_conversion_expression" => expr.field("operand"),
         "call_expression" => {
-            let func = expr.child_by_field_name("function")?;
+            let func = expr.field("function")?;
             let t = ctx.text(func);
             if func.kind() == "slice_type" || t == "string" || t == "[]byte" {
-                expr.child_by_field_name("arguments")?.named_child(0)
+                expr.field("arguments")?.named_child(0)
             } else {
                 None
             }

@@ -3,6 +3,7 @@
 
 use super::ast::{Call, Ctx, function_name, string_value};
 use crate::model::{Fact, FactKind, FileCode};
+use crate::syntax::FieldChild;
 use crate::syntax::pos;
 use tree_sitter::Node;
 
@@ -62,8 +63,7 @@ pub fn extract(ctx: &Ctx<'_>, calls: &[Node<'_>], other: &[Node<'_>], out: &mut 
             "selector_expression" => {
                 let t = ctx.text(n);
                 if t.ends_with(".UnsafeAllowNoneSignatureType")
-                    && n.child_by_field_name("operand")
-                        .is_some_and(|o| jwt_pkg(ctx, o))
+                    && n.field("operand").is_some_and(|o| jwt_pkg(ctx, o))
                 {
                     out.facts.push(Fact::new(
                         FactKind::RiskJwtUnverified,
@@ -299,14 +299,11 @@ fn is_credential_holder(s: &str) -> bool {
 
 /// `if password == "hunter22"`, `if r.Header.Get("Authorization") == "Bearer abc123"`.
 fn literal_comparison(ctx: &Ctx<'_>, n: Node<'_>, out: &mut FileCode) {
-    let op = n.child_by_field_name("operator").map(|o| ctx.text(o));
+    let op = n.field("operator").map(|o| ctx.text(o));
     if !matches!(op, Some("==" | "!=")) {
         return;
     }
-    let (Some(l), Some(r)) = (
-        n.child_by_field_name("left"),
-        n.child_by_field_name("right"),
-    ) else {
+    let (Some(l), Some(r)) = (n.field("left"), n.field("right")) else {
         return;
     };
     let (lit, other) = match (string_value(l, ctx.src), string_value(r, ctx.src)) {
@@ -373,7 +370,7 @@ fn byte_literal(ctx: &Ctx<'_>, n: Node<'_>) -> Option<String> {
 fn literal_declaration(ctx: &Ctx<'_>, n: Node<'_>, out: &mut FileCode) {
     let mut c = n.walk();
     let names: Vec<Node<'_>> = n.children_by_field_name("name", &mut c).collect();
-    let Some(values) = n.child_by_field_name("value") else {
+    let Some(values) = n.field("value") else {
         return;
     };
     for (i, name) in names.iter().enumerate() {
@@ -408,7 +405,7 @@ fn literal_declaration(ctx: &Ctx<'_>, n: Node<'_>, out: &mut FileCode) {
 
 /// `gin.BasicAuth(gin.Accounts{"admin": "s3cret"})`.
 fn basic_auth_accounts(ctx: &Ctx<'_>, n: Node<'_>, out: &mut FileCode) {
-    let Some(ty) = n.child_by_field_name("type") else {
+    let Some(ty) = n.field("type") else {
         return;
     };
     if !ctx.text(ty).ends_with("Accounts") {

@@ -4,6 +4,7 @@
 
 use super::ast::{Call, Ctx, function_name, string_value};
 use crate::model::{Fact, FactKind, FileCode};
+use crate::syntax::FieldChild;
 use crate::syntax::{pos, walk};
 use tree_sitter::Node;
 
@@ -289,7 +290,7 @@ fn always_allows(ctx: &Ctx<'_>, func: Node<'_>, out: &mut FileCode) {
     if !AUTH_FUNCTIONS.iter().any(|w| lname.contains(w)) {
         return;
     }
-    let Some(body) = func.child_by_field_name("body") else {
+    let Some(body) = func.field("body") else {
         return;
     };
     let stmts = super::ast::statements(body);
@@ -348,7 +349,7 @@ fn password_set(ctx: &Ctx<'_>, call: Call<'_>, out: &mut FileCode) {
 
 /// `len(req.Password) < 12`.
 fn password_length_check(ctx: &Ctx<'_>, n: Node<'_>, out: &mut FileCode) {
-    let op = n.child_by_field_name("operator").map(|o| ctx.text(o));
+    let op = n.field("operator").map(|o| ctx.text(o));
     if !matches!(op, Some("<" | "<=" | ">=" | ">")) {
         return;
     }
@@ -366,8 +367,7 @@ fn password_length_check(ctx: &Ctx<'_>, n: Node<'_>, out: &mut FileCode) {
 
 /// `Password string `validate:"required,min=12"``.
 fn password_tag(ctx: &Ctx<'_>, n: Node<'_>, out: &mut FileCode) {
-    let (Some(name), Some(tag)) = (n.child_by_field_name("name"), n.child_by_field_name("tag"))
-    else {
+    let (Some(name), Some(tag)) = (n.field("name"), n.field("tag")) else {
         return;
     };
     let lname = ctx.text(name).to_ascii_lowercase();

@@ -3,6 +3,7 @@
 //! or a function vouch cannot name (its routes' auth is then unknown, never "none").
 
 use super::ast::{Call, Ctx, string_value};
+use crate::syntax::FieldChild;
 use tree_sitter::Node;
 
 #[derive(Debug, PartialEq, Eq)]
@@ -120,7 +121,7 @@ pub fn classify(ctx: &Ctx<'_>, expr: Node<'_>) -> Middleware {
     let text = ctx.text(expr);
     // The callee of a constructor call names the middleware; the arguments do not.
     let head = match Call::of(expr, ctx.src) {
-        Some(call) => ctx.text(call.node.child_by_field_name("function").unwrap_or(expr)),
+        Some(call) => ctx.text(call.node.field("function").unwrap_or(expr)),
         None => text,
     };
     let head_lower: String = head
@@ -158,7 +159,7 @@ pub fn classify(ctx: &Ctx<'_>, expr: Node<'_>) -> Middleware {
 fn local_constructor<'t>(ctx: &Ctx<'t>, expr: Node<'t>) -> Option<Node<'t>> {
     let ident = match expr.kind() {
         "identifier" => expr,
-        "selector_expression" => expr.child_by_field_name("operand")?,
+        "selector_expression" => expr.field("operand")?,
         _ => return None,
     };
     if ident.kind() != "identifier" {
@@ -172,10 +173,7 @@ fn local_constructor<'t>(ctx: &Ctx<'t>, expr: Node<'t>) -> Option<Node<'t>> {
         .into_iter()
         .take_while(|n| n.start_byte() <= ident.start_byte())
         .find_map(|n| {
-            let (l, r) = (
-                n.child_by_field_name("left")?,
-                n.child_by_field_name("right")?,
-            );
+            let (l, r) = (n.field("left")?, n.field("right")?);
             let value = r.named_child(0)?;
             (l.named_child_count() == 1
                 && ctx.text(l).trim() == name

@@ -5,6 +5,7 @@ use super::ast::{Call, Ctx, function_name, string_value};
 use super::middleware::{Middleware, classify};
 use super::scope;
 use crate::model::{Auth, FileCode, LinkHint, Route, RouteKind};
+use crate::syntax::FieldChild;
 use crate::syntax::text;
 use tree_sitter::Node;
 
@@ -527,6 +528,7 @@ pub fn server_handler(ctx: &Ctx<'_>, handler: Node<'_>, out: &mut FileCode) {
             child: scope_key,
             prefix: String::new(),
             auth: None,
+            line: 0,
         });
     }
 }
@@ -596,6 +598,7 @@ pub(super) fn push_group(
         child,
         prefix,
         auth: None,
+        line: 0,
     });
 }
 
@@ -681,7 +684,7 @@ fn unwrap_handler(ctx: &Ctx<'_>, expr: Node<'_>) -> (String, Vec<Middleware>) {
             )
         });
         // `mw.RequireAuth(cfg)(h)`: the callee itself is a call.
-        let callee = call.node.child_by_field_name("function");
+        let callee = call.node.field("function");
         let kind = match callee.filter(|c| c.kind() == "call_expression") {
             Some(c) => classify(ctx, c),
             None => classify(ctx, current),
@@ -740,7 +743,7 @@ pub(super) fn unwrap_to_router<'t>(ctx: &Ctx<'_>, expr: Node<'t>) -> (Node<'t>, 
         if !is_router_value(ctx, *inner) && Call::of(*inner, ctx.src).is_none() {
             break;
         }
-        let callee = call.node.child_by_field_name("function");
+        let callee = call.node.field("function");
         let kind = match callee.filter(|c| c.kind() == "call_expression") {
             Some(c) => classify(ctx, c),
             None => classify(ctx, current),
@@ -807,8 +810,8 @@ fn declaration_text<'a>(ctx: &Ctx<'a>, func: Node<'a>, name: &str) -> Option<&'a
         )
         .into_iter()
         .find(|n| {
-            n.child_by_field_name("left")
-                .or_else(|| n.child_by_field_name("name"))
+            n.field("left")
+                .or_else(|| n.field("name"))
                 .is_some_and(|l| ctx.text(l).split(',').any(|x| x.trim() == name))
         })
         .map(|n| ctx.text(n))
@@ -847,10 +850,7 @@ fn resolve_local<'t>(ctx: &Ctx<'t>, expr: Node<'t>) -> Option<Node<'t>> {
         .into_iter()
         .take_while(|n| n.start_byte() <= expr.start_byte())
         .find_map(|n| {
-            let (l, r) = (
-                n.child_by_field_name("left")?,
-                n.child_by_field_name("right")?,
-            );
+            let (l, r) = (n.field("left")?, n.field("right")?);
             let value = r.named_child(0)?;
             (l.named_child_count() == 1
                 && ctx.text(l).trim() == name
@@ -869,7 +869,7 @@ pub fn assigned_scope(ctx: &Ctx<'_>, call: Node<'_>) -> Option<String> {
     };
     let target = match stmt.kind() {
         "short_var_declaration" | "assignment_statement" => {
-            let left = stmt.child_by_field_name("left")?;
+            let left = stmt.field("left")?;
             left.named_child(index as u32)?
         }
         "var_spec" => {
@@ -908,15 +908,15 @@ fn websocket_functions(ctx: &Ctx<'_>, root: Node<'_>) -> Vec<String> {
 
 /// `x` of a call `x.M(...)`, with the node's own lifetime.
 fn recv_of(call: Node<'_>) -> Option<Node<'_>> {
-    let func = call.child_by_field_name("function")?;
+    let func = call.field("function")?;
     (func.kind() == "selector_expression")
-        .then(|| func.child_by_field_name("operand"))
+        .then(|| func.field("operand"))
         .flatten()
 }
 
 /// A call's arguments, with the node's own lifetime.
 fn args_of(call: Node<'_>) -> Vec<Node<'_>> {
-    let Some(list) = call.child_by_field_name("arguments") else {
+    let Some(list) = call.field("arguments") else {
         return Vec::new();
     };
     let mut cursor = list.walk();

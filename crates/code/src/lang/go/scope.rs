@@ -9,6 +9,7 @@
 //! - a router returned by a function: `go:{dir}::ret:{Func}`.
 
 use super::ast::{Ctx, function_name, param_index};
+use crate::syntax::FieldChild;
 use crate::syntax::text;
 use tree_sitter::Node;
 
@@ -35,7 +36,7 @@ pub fn of_expr(ctx: &Ctx<'_>, expr: Node<'_>) -> Option<String> {
     match expr.kind() {
         "identifier" => Some(of_identifier(ctx, expr)),
         "selector_expression" => {
-            let field = expr.child_by_field_name("field")?;
+            let field = expr.field("field")?;
             Some(format!("go:{}::field:{}", ctx.dir, text(field, ctx.src)))
         }
         "parenthesized_expression" => {
@@ -72,7 +73,7 @@ fn of_identifier(ctx: &Ctx<'_>, ident: Node<'_>) -> String {
 
 /// Whether `func`'s own body (not nested closures) declares `name` before `use_site`.
 fn declares_local<'a>(ctx: &Ctx<'a>, func: Node<'a>, name: &str, use_site: Node<'a>) -> bool {
-    let Some(body) = func.child_by_field_name("body") else {
+    let Some(body) = func.field("body") else {
         return false;
     };
     ctx.index
@@ -90,7 +91,7 @@ fn declares_local<'a>(ctx: &Ctx<'a>, func: Node<'a>, name: &str, use_site: Node<
 }
 
 fn declared_in<'a>(ctx: &Ctx<'a>, func: Node<'a>, name: &str) -> bool {
-    let Some(body) = func.child_by_field_name("body") else {
+    let Some(body) = func.field("body") else {
         return false;
     };
     ctx.index
@@ -105,7 +106,7 @@ const DECLARATIONS: &[&str] = &["short_var_declaration", "var_spec"];
 fn declares(ctx: &Ctx<'_>, n: Node<'_>, name: &str) -> bool {
     match n.kind() {
         "short_var_declaration" => n
-            .child_by_field_name("left")
+            .field("left")
             .is_some_and(|l| names_in(ctx, l).contains(&name)),
         "var_spec" => {
             let mut c = n.walk();

@@ -4,6 +4,7 @@
 use super::ast::{Call, Ctx, string_value};
 use super::taint::{assignments, from_request, is_dynamic};
 use crate::model::{Fact, FactKind, FileCode};
+use crate::syntax::FieldChild;
 use tree_sitter::Node;
 
 const SQL_METHODS: &[&str] = &[
@@ -135,7 +136,7 @@ fn appended_input(ctx: &Ctx<'_>, rhs: Node<'_>) -> Option<String> {
     if stmt.kind() != "assignment_statement" {
         return None;
     }
-    let op = stmt.child_by_field_name("operator").map(|o| ctx.text(o))?;
+    let op = stmt.field("operator").map(|o| ctx.text(o))?;
     (op == "+=" && is_dynamic(ctx, rhs)).then(|| "string concatenation (+=)".to_string())
 }
 
@@ -223,7 +224,7 @@ fn fixed_host(ctx: &Ctx<'_>, url: Node<'_>) -> bool {
     let mut first = url;
     for _ in 0..64 {
         match first.kind() {
-            "binary_expression" => match first.child_by_field_name("left") {
+            "binary_expression" => match first.field("left") {
                 Some(l) => first = l,
                 None => return false,
             },

@@ -3,6 +3,7 @@
 //! SQL, shell commands and outbound URLs carry input.
 
 use super::ast::{Call, Ctx, param_index, string_value};
+use crate::syntax::FieldChild;
 use crate::syntax::walk;
 use tree_sitter::Node;
 
@@ -63,20 +64,20 @@ fn dynamic(ctx: &Ctx<'_>, expr: Node<'_>, depth: u32, mode: Mode) -> bool {
         "parenthesized_expression" => expr.named_child(0).is_some_and(d),
         // `a + b + c + ...` nests to the left: walk the operands without spending depth.
         "binary_expression" => binary_operands(expr).into_iter().any(d),
-        "unary_expression" => expr.child_by_field_name("operand").is_some_and(d),
+        "unary_expression" => expr.field("operand").is_some_and(d),
         "identifier" => identifier(ctx, expr, depth, mode),
-        "selector_expression" => expr.child_by_field_name("operand").is_some_and(d),
+        "selector_expression" => expr.field("operand").is_some_and(d),
         "index_expression" => {
-            let Some(operand) = expr.child_by_field_name("operand") else {
+            let Some(operand) = expr.field("operand") else {
                 return false;
             };
             if is_allow_list(ctx, operand) {
                 return false;
             }
-            d(operand) || expr.child_by_field_name("index").is_some_and(d)
+            d(operand) || expr.field("index").is_some_and(d)
         }
-        "slice_expression" => expr.child_by_field_name("operand").is_some_and(d),
-        "type_conversion_expression" => expr.child_by_field_name("operand").is_some_and(d),
+        "slice_expression" => expr.field("operand").is_some_and(d),
+        "type_conversion_expression" => expr.field("operand").is_some_and(d),
         "call_expression" => call(ctx, expr, depth, mode),
         _ => false,
     }
@@ -186,10 +187,7 @@ pub fn assignments<'t>(ctx: &Ctx<'_>, func: Node<'t>, name: &str) -> Vec<Node<'t
     walk(func, |n| {
         match n.kind() {
             "short_var_declaration" | "assignment_statement" => {
-                if let (Some(l), Some(r)) = (
-                    n.child_by_field_name("left"),
-                    n.child_by_field_name("right"),
-                ) {
+                if let (Some(l), Some(r)) = (n.field("left"), n.field("right")) {
                     let mut c = l.walk();
                     let lefts: Vec<Node<'_>> = l.named_children(&mut c).collect();
                     let mut c2 = r.walk();
@@ -210,7 +208,7 @@ pub fn assignments<'t>(ctx: &Ctx<'_>, func: Node<'t>, name: &str) -> Vec<Node<'t
             "var_spec" => {
                 let mut c = n.walk();
                 let names: Vec<Node<'_>> = n.children_by_field_name("name", &mut c).collect();
-                if let Some(values) = n.child_by_field_name("value")
+                if let Some(values) = n.field("value")
                     && let Some(i) = names.iter().position(|x| ctx.text(*x) == name)
                     && let Some(v) = values.named_child(i as u32)
                 {
@@ -218,10 +216,8 @@ pub fn assignments<'t>(ctx: &Ctx<'_>, func: Node<'t>, name: &str) -> Vec<Node<'t
                 }
             }
             "range_clause" => {
-                if let (Some(l), Some(r)) = (
-                    n.child_by_field_name("left"),
-                    n.child_by_field_name("right"),
-                ) && ctx.text(l).split(',').any(|x| x.trim() == name)
+                if let (Some(l), Some(r)) = (n.field("left"), n.field("right"))
+                    && ctx.text(l).split(',').any(|x| x.trim() == name)
                 {
                     out.push(r);
                 }
@@ -281,8 +277,8 @@ fn is_allow_list(ctx: &Ctx<'_>, operand: Node<'_>) -> bool {
                 .next()
                 .is_some_and(|l| l.split([',', ' ']).any(|x| x.trim() == name));
             if declares
-                && n.child_by_field_name("value")
-                    .or_else(|| n.child_by_field_name("right"))
+                && n.field("value")
+                    .or_else(|| n.field("right"))
                     .and_then(|v| v.named_child(0))
                     .is_some_and(|v| v.kind() == "composite_literal")
             {
@@ -303,8 +299,8 @@ fn binary_operands(expr: Node<'_>) -> Vec<Node<'_>> {
             break;
         }
         if n.kind() == "binary_expression" {
-            stack.extend(n.child_by_field_name("right"));
-            stack.extend(n.child_by_field_name("left"));
+            stack.extend(n.field("right"));
+            stack.extend(n.field("left"));
         } else {
             out.push(n);
         }

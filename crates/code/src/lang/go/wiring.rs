@@ -6,6 +6,7 @@ use super::ast::{Call, Ctx, function_name};
 use super::routes::{SERVED, assigned_scope, is_router_value, push_group, unwrap_to_router};
 use super::scope;
 use crate::model::{FileCode, LinkHint};
+use crate::syntax::FieldChild;
 use tree_sitter::Node;
 
 /// Functions that return a router (`func routes() http.Handler { r := chi.NewRouter(); ...;
@@ -107,7 +108,7 @@ pub(super) fn passed_routers(ctx: &Ctx<'_>, calls: &[Node<'_>], out: &mut FileCo
         ]
         .iter()
         .any(|w| t.contains(w))
-            && let Some(n) = func.child_by_field_name("name")
+            && let Some(n) = func.field("name")
         {
             names.insert(ctx.text(n));
         }
@@ -117,9 +118,7 @@ pub(super) fn passed_routers(ctx: &Ctx<'_>, calls: &[Node<'_>], out: &mut FileCo
         let t = ctx.text(node);
         if ROUTER_CONSTRUCTORS.iter().any(|c| t.starts_with(c))
             && let Some(stmt) = ctx.parent(node).and_then(|l| ctx.parent(l))
-            && let Some(left) = stmt
-                .child_by_field_name("left")
-                .or_else(|| stmt.child_by_field_name("name"))
+            && let Some(left) = stmt.field("left").or_else(|| stmt.field("name"))
         {
             let lt = ctx.text(left);
             let first = lt.split(',').next().unwrap_or(lt).trim();
@@ -127,7 +126,7 @@ pub(super) fn passed_routers(ctx: &Ctx<'_>, calls: &[Node<'_>], out: &mut FileCo
         }
     }
     for &node in calls {
-        if !node.child_by_field_name("arguments").is_some_and(|a| {
+        if !node.field("arguments").is_some_and(|a| {
             let mut c = a.walk();
             a.named_children(&mut c).any(|x| {
                 let t = ctx.text(x);
@@ -163,6 +162,7 @@ pub(super) fn passed_routers(ctx: &Ctx<'_>, calls: &[Node<'_>], out: &mut FileCo
                     child: format!("{callee}#{i}"),
                     prefix: String::new(),
                     auth: None,
+                    line: 0,
                 });
             }
         }
@@ -225,7 +225,7 @@ pub(super) fn received_routers(ctx: &Ctx<'_>, calls: &[Node<'_>], out: &mut File
             Some("expression_list") => assigned_scope(ctx, node),
             Some("selector_expression") => ctx
                 .parent(node)
-                .and_then(|sel| sel.child_by_field_name("field"))
+                .and_then(|sel| sel.field("field"))
                 .filter(|f| SERVE.contains(&ctx.text(*f)))
                 .map(|_| SERVED.to_string()),
             _ => None,
@@ -236,6 +236,7 @@ pub(super) fn received_routers(ctx: &Ctx<'_>, calls: &[Node<'_>], out: &mut File
                 child: ret,
                 prefix: String::new(),
                 auth: None,
+                line: 0,
             });
         }
     }

@@ -1,6 +1,7 @@
 //! Small readers over tree-sitter-java nodes: annotations, string values, call chains and the
 //! declarations around a node. Every walk is bounded or iterative.
 
+use crate::syntax::FieldChild;
 use crate::syntax::{self, text};
 use tree_sitter::Node;
 
@@ -45,8 +46,7 @@ impl<'a> Ctx<'a> {
         for _ in 0..256 {
             match self.index.parent(current) {
                 Some(p)
-                    if p.kind() == "method_invocation"
-                        && p.child_by_field_name("object") == Some(current) =>
+                    if p.kind() == "method_invocation" && p.field("object") == Some(current) =>
                 {
                     current = p
                 }
@@ -116,20 +116,17 @@ pub fn annotations<'t>(decl: Node<'t>, src: &[u8]) -> Vec<Annotation<'t>> {
         if !matches!(node.kind(), "annotation" | "marker_annotation") {
             continue;
         }
-        let Some(name) = node.child_by_field_name("name") else {
+        let Some(name) = node.field("name") else {
             continue;
         };
         // `@org.springframework.web.bind.annotation.GetMapping` → `GetMapping`.
         let name = text(name, src).rsplit('.').next().unwrap_or("").to_string();
         let mut args = Vec::new();
-        if let Some(list) = node.child_by_field_name("arguments") {
+        if let Some(list) = node.field("arguments") {
             let mut c = list.walk();
             for arg in list.named_children(&mut c) {
                 if arg.kind() == "element_value_pair" {
-                    if let (Some(k), Some(v)) = (
-                        arg.child_by_field_name("key"),
-                        arg.child_by_field_name("value"),
-                    ) {
+                    if let (Some(k), Some(v)) = (arg.field("key"), arg.field("value")) {
                         args.push((Some(text(k, src).to_string()), v));
                     }
                 } else if arg.kind() != "comment" {
@@ -184,8 +181,8 @@ pub fn string_value(node: Node<'_>, src: &[u8]) -> Option<String> {
             }
             "parenthesized_expression" => stack.push(n.named_child(0)?),
             "binary_expression" if operator(n, src) == "+" => {
-                stack.push(n.child_by_field_name("right")?);
-                stack.push(n.child_by_field_name("left")?);
+                stack.push(n.field("right")?);
+                stack.push(n.field("left")?);
             }
             _ => return None,
         }
@@ -195,9 +192,7 @@ pub fn string_value(node: Node<'_>, src: &[u8]) -> Option<String> {
 
 /// The operator token of a binary expression.
 pub fn operator<'a>(node: Node<'_>, src: &'a [u8]) -> &'a str {
-    node.child_by_field_name("operator")
-        .map(|o| text(o, src))
-        .unwrap_or("")
+    node.field("operator").map(|o| text(o, src)).unwrap_or("")
 }
 
 /// Strings of an annotation value: `"a"` or `{"a", "b"}` (constants are not followed).
@@ -215,7 +210,7 @@ pub fn string_list(node: Node<'_>, src: &[u8]) -> Option<Vec<String>> {
 
 /// The arguments of a call or object creation.
 pub fn args(call: Node<'_>) -> Vec<Node<'_>> {
-    let Some(list) = call.child_by_field_name("arguments") else {
+    let Some(list) = call.field("arguments") else {
         return Vec::new();
     };
     let mut cursor = list.walk();
@@ -226,24 +221,17 @@ pub fn args(call: Node<'_>) -> Vec<Node<'_>> {
 
 /// The name of a method invocation.
 pub fn call_name<'a>(call: Node<'_>, src: &'a [u8]) -> &'a str {
-    call.child_by_field_name("name")
-        .map(|n| text(n, src))
-        .unwrap_or("")
+    call.field("name").map(|n| text(n, src)).unwrap_or("")
 }
 
 /// The receiver text of a method invocation (`""` for an unqualified call).
 pub fn receiver<'a>(call: Node<'_>, src: &'a [u8]) -> &'a str {
-    call.child_by_field_name("object")
-        .map(|n| text(n, src))
-        .unwrap_or("")
+    call.field("object").map(|n| text(n, src)).unwrap_or("")
 }
 
 /// The simple type name of an object creation (`new java.util.Random()` → `Random`).
 pub fn created_type<'a>(creation: Node<'_>, src: &'a [u8]) -> &'a str {
-    let ty = creation
-        .child_by_field_name("type")
-        .map(|t| text(t, src))
-        .unwrap_or("");
+    let ty = creation.field("type").map(|t| text(t, src)).unwrap_or("");
     let ty = ty.split('<').next().unwrap_or(ty);
     ty.rsplit('.').next().unwrap_or(ty).trim()
 }
@@ -260,7 +248,7 @@ pub fn chain<'t>(call: Node<'t>, src: &[u8]) -> (String, Vec<Node<'t>>) {
             break;
         }
         calls.push(current);
-        match current.child_by_field_name("object") {
+        match current.field("object") {
             Some(object) => current = object,
             None => break,
         }
@@ -277,7 +265,7 @@ const MAX_CLIMB: usize = 256;
 /// a reader looks for, past annotations and fluent chains), anything else at its start.
 pub fn at(node: Node<'_>) -> crate::model::Pos {
     let anchor = if matches!(node.kind(), "method_invocation" | "method_declaration") {
-        node.child_by_field_name("name").unwrap_or(node)
+        node.field("name").unwrap_or(node)
     } else {
         node
     };
@@ -286,9 +274,7 @@ pub fn at(node: Node<'_>) -> crate::model::Pos {
 
 /// The declared name of a declaration node.
 pub fn decl_name<'a>(decl: Node<'_>, src: &'a [u8]) -> &'a str {
-    decl.child_by_field_name("name")
-        .map(|n| text(n, src))
-        .unwrap_or("")
+    decl.field("name").map(|n| text(n, src)).unwrap_or("")
 }
 
 /// The formal parameters of a method: (annotations, type text, name).
@@ -296,21 +282,15 @@ pub fn parameters<'t>(
     method: Node<'t>,
     src: &'t [u8],
 ) -> Vec<(Vec<Annotation<'t>>, &'t str, &'t str, Node<'t>)> {
-    let Some(list) = method.child_by_field_name("parameters") else {
+    let Some(list) = method.field("parameters") else {
         return Vec::new();
     };
     let mut cursor = list.walk();
     list.named_children(&mut cursor)
         .filter(|p| matches!(p.kind(), "formal_parameter" | "spread_parameter"))
         .map(|p| {
-            let ty = p
-                .child_by_field_name("type")
-                .map(|t| text(t, src))
-                .unwrap_or("");
-            let name = p
-                .child_by_field_name("name")
-                .map(|t| text(t, src))
-                .unwrap_or("");
+            let ty = p.field("type").map(|t| text(t, src)).unwrap_or("");
+            let name = p.field("name").map(|t| text(t, src)).unwrap_or("");
             (annotations(p, src), ty, name, p)
         })
         .collect()

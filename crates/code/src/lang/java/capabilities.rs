@@ -6,6 +6,7 @@
 use super::ast::{self, Ctx};
 use super::routes::Handler;
 use crate::model::{Fact, FactKind, FileCode, RouteKind};
+use crate::syntax::FieldChild;
 use tree_sitter::Node;
 
 /// Reserved link-hint scopes for configuration that completes facts of other files.
@@ -107,10 +108,7 @@ fn class_facts(ctx: &Ctx<'_>, class: Node<'_>, out: &mut FileCode) {
 }
 
 fn annotation(ctx: &Ctx<'_>, ann: Node<'_>, out: &mut FileCode) {
-    let name = ann
-        .child_by_field_name("name")
-        .map(|n| ctx.text(n))
-        .unwrap_or("");
+    let name = ann.field("name").map(|n| ctx.text(n)).unwrap_or("");
     match name.rsplit('.').next().unwrap_or(name) {
         "SpringBootApplication" => push(
             out,
@@ -327,14 +325,11 @@ fn imports(ctx: &Ctx<'_>, out: &mut FileCode) {
             continue;
         }
         let name = if field.kind() == "formal_parameter" {
-            field
-                .child_by_field_name("name")
-                .map(|n| ctx.text(n))
-                .unwrap_or("")
+            field.field("name").map(|n| ctx.text(n)).unwrap_or("")
         } else {
             field
-                .child_by_field_name("declarator")
-                .and_then(|d| d.child_by_field_name("name"))
+                .field("declarator")
+                .and_then(|d| d.field("name"))
                 .map(|n| ctx.text(n))
                 .unwrap_or("")
         };

@@ -5,6 +5,7 @@
 
 use super::ast::{self, Ctx};
 use crate::model::{ConfigValue, Fact, FactKind, FileCode, Value};
+use crate::syntax::FieldChild;
 use crate::syntax::pos;
 use tree_sitter::Node;
 
@@ -31,7 +32,7 @@ fn field_value(ctx: &Ctx<'_>, field: Node<'_>, out: &mut FileCode) {
     let anns = ast::annotations(field, ctx.src);
     let declarators: Vec<(String, Option<Node<'_>>, Node<'_>)> =
         if field.kind() == "formal_parameter" {
-            let Some(name) = field.child_by_field_name("name") else {
+            let Some(name) = field.field("name") else {
                 return;
             };
             vec![(ctx.text(name).to_string(), None, name)]
@@ -40,12 +41,8 @@ fn field_value(ctx: &Ctx<'_>, field: Node<'_>, out: &mut FileCode) {
             field
                 .children_by_field_name("declarator", &mut c)
                 .filter_map(|d| {
-                    let name = d.child_by_field_name("name")?;
-                    Some((
-                        ctx.text(name).to_string(),
-                        d.child_by_field_name("value"),
-                        name,
-                    ))
+                    let name = d.field("name")?;
+                    Some((ctx.text(name).to_string(), d.field("value"), name))
                 })
                 .collect()
         };
@@ -116,12 +113,12 @@ pub fn value_of(ctx: &Ctx<'_>, node: Node<'_>) -> Value {
     match node.kind() {
         "array_initializer" => list(ctx, &named(node)),
         "array_creation_expression" => node
-            .child_by_field_name("value")
+            .field("value")
             .map(|v| list(ctx, &named(v)))
             .unwrap_or(Value::Unknown),
         "identifier" => Value::Config(ctx.text(node).to_ascii_lowercase()),
         "field_access" => node
-            .child_by_field_name("field")
+            .field("field")
             .map(|f| Value::Config(ctx.text(f).to_ascii_lowercase()))
             .unwrap_or(Value::Unknown),
         "method_invocation" => call_value(ctx, node),
@@ -164,7 +161,7 @@ fn call_value(ctx: &Ctx<'_>, call: Node<'_>) -> Value {
             _ => Value::Unknown,
         },
         (_, "split") if !recv.is_empty() => call
-            .child_by_field_name("object")
+            .field("object")
             .map(|o| value_of(ctx, o))
             .unwrap_or(Value::Unknown),
         ("Objects", "requireNonNullElse") => match (args.first(), string_arg(1)) {
@@ -182,7 +179,7 @@ fn call_value(ctx: &Ctx<'_>, call: Node<'_>) -> Value {
         },
         (_, "orElse") if recv.starts_with("Optional.ofNullable(System.getenv(") => {
             let inner = call
-                .child_by_field_name("object")
+                .field("object")
                 .map(ast::args)
                 .and_then(|a| a.first().copied());
             match (inner.map(|i| value_of(ctx, i)), string_arg(0)) {

@@ -5,6 +5,7 @@
 
 use super::ast::{self, Ctx};
 use crate::model::{Fact, FactKind, FileCode};
+use crate::syntax::FieldChild;
 use tree_sitter::Node;
 
 pub fn extract(ctx: &Ctx<'_>, out: &mut FileCode) {
@@ -185,20 +186,14 @@ fn random_variables(ctx: &Ctx<'_>) -> Vec<String> {
         ctx.root,
         &["local_variable_declaration", "field_declaration"],
     ) {
-        let ty = decl
-            .child_by_field_name("type")
-            .map(|t| ctx.text(t))
-            .unwrap_or("");
+        let ty = decl.field("type").map(|t| ctx.text(t)).unwrap_or("");
         let mut c = decl.walk();
         for d in decl.children_by_field_name("declarator", &mut c) {
-            let value = d
-                .child_by_field_name("value")
-                .map(|v| ctx.text(v))
-                .unwrap_or("");
+            let value = d.field("value").map(|v| ctx.text(v)).unwrap_or("");
             if (ty == "Random"
                 || value.starts_with("new Random(")
                 || value.starts_with("ThreadLocalRandom.current()"))
-                && let Some(n) = d.child_by_field_name("name")
+                && let Some(n) = d.field("name")
             {
                 out.push(ctx.text(n).to_string());
             }
@@ -211,9 +206,7 @@ fn random_variables(ctx: &Ctx<'_>) -> Vec<String> {
 fn context_names<'a>(ctx: &Ctx<'a>, node: Node<'_>) -> Vec<&'a str> {
     let mut names = Vec::new();
     if let Some(d) = ctx.ancestor(node, &["variable_declarator", "assignment_expression"]) {
-        let target = d
-            .child_by_field_name("name")
-            .or_else(|| d.child_by_field_name("left"));
+        let target = d.field("name").or_else(|| d.field("left"));
         if let Some(t) = target {
             names.push(ctx.text(t));
         }
@@ -266,7 +259,7 @@ fn literal_comparison(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
     if !matches!(ast::call_name(call, ctx.src), "equals" | "equalsIgnoreCase") {
         return;
     }
-    let Some(object) = call.child_by_field_name("object") else {
+    let Some(object) = call.field("object") else {
         return;
     };
     let Some(arg) = ast::args(call).first().copied() else {
@@ -367,7 +360,7 @@ const AUTHZ_TYPES: &[&str] = &[
 fn always_allows(ctx: &Ctx<'_>, method: Node<'_>, out: &mut FileCode) {
     let name = ast::decl_name(method, ctx.src);
     let implements_authz = ctx.enclosing_class(method).is_some_and(|c| {
-        c.child_by_field_name("interfaces")
+        c.field("interfaces")
             .is_some_and(|i| AUTHZ_TYPES.iter().any(|t| ctx.text(i).contains(t)))
     });
     let authz_name = matches!(
@@ -381,7 +374,7 @@ fn always_allows(ctx: &Ctx<'_>, method: Node<'_>, out: &mut FileCode) {
     if !(authz_name || implements_authz && hook) {
         return;
     }
-    let Some(body) = method.child_by_field_name("body") else {
+    let Some(body) = method.field("body") else {
         return;
     };
     let mut c = body.walk();

@@ -6,6 +6,7 @@
 use super::ast::{self, Ctx};
 use super::capabilities::{KAFKA_DLQ_SCOPE, RABBIT_DLQ_SCOPE, WS_LIMITS_SCOPE};
 use crate::model::{Fact, FactKind, FileCode, LinkHint, RouteKind};
+use crate::syntax::FieldChild;
 use tree_sitter::Node;
 
 pub fn extract(ctx: &Ctx<'_>, out: &mut FileCode) {
@@ -36,10 +37,7 @@ fn push(out: &mut FileCode, kind: FactKind, at: Node<'_>, detail: impl Into<Stri
 }
 
 fn annotation(ctx: &Ctx<'_>, ann: Node<'_>, file: &str, out: &mut FileCode) {
-    let name = ann
-        .child_by_field_name("name")
-        .map(|n| ctx.text(n))
-        .unwrap_or("");
+    let name = ann.field("name").map(|n| ctx.text(n)).unwrap_or("");
     let name = name.rsplit('.').next().unwrap_or(name);
     let text = ctx.text(ann);
     match name {
@@ -82,9 +80,7 @@ fn annotation(ctx: &Ctx<'_>, ann: Node<'_>, file: &str, out: &mut FileCode) {
                 ann,
                 format!(
                     "@{name}{} on `{}`",
-                    ann.child_by_field_name("arguments")
-                        .map(|a| ctx.text(a))
-                        .unwrap_or(""),
+                    ann.field("arguments").map(|a| ctx.text(a)).unwrap_or(""),
                     method.map(|m| ast::decl_name(m, ctx.src)).unwrap_or("")
                 ),
             );

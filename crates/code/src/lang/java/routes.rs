@@ -8,6 +8,7 @@ use super::ast::{self, Annotation, Ctx};
 use super::security;
 use crate::link::join_paths;
 use crate::model::{Auth, FileCode, Route, RouteKind};
+use crate::syntax::FieldChild;
 use crate::syntax::pos;
 use tree_sitter::Node;
 
@@ -48,6 +49,7 @@ pub fn extract<'t>(ctx: &Ctx<'t>, path: &str, out: &mut FileCode) -> Vec<Handler
                 child: JAXRS_SCOPE.into(),
                 prefix,
                 auth: None,
+                line: 0,
             });
         }
     }
@@ -64,9 +66,9 @@ fn actuator_health(ctx: &Ctx<'_>, path: &str, out: &mut FileCode) {
         .nodes_of(ctx.root, &["class_declaration"])
         .into_iter()
         .find(|c| {
-            c.child_by_field_name("interfaces")
+            c.field("interfaces")
                 .is_some_and(|i| ctx.text(i).contains("HealthIndicator"))
-                || c.child_by_field_name("superclass")
+                || c.field("superclass")
                     .is_some_and(|s| ctx.text(s).contains("HealthIndicator"))
         })
     else {
@@ -77,7 +79,7 @@ fn actuator_health(ctx: &Ctx<'_>, path: &str, out: &mut FileCode) {
         "/actuator/health/liveness",
         "/actuator/health/readiness",
     ] {
-        let at = pos(class.child_by_field_name("name").unwrap_or(class));
+        let at = pos(class.field("name").unwrap_or(class));
         out.routes.push(Route {
             method: "GET".into(),
             path: p.into(),
@@ -97,7 +99,7 @@ fn actuator_health(ctx: &Ctx<'_>, path: &str, out: &mut FileCode) {
 }
 
 fn methods_of(class: Node<'_>) -> Vec<Node<'_>> {
-    let Some(body) = class.child_by_field_name("body") else {
+    let Some(body) = class.field("body") else {
         return Vec::new();
     };
     let mut cursor = body.walk();

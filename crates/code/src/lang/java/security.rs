@@ -6,6 +6,7 @@
 
 use super::ast::{self, Annotation, Ctx};
 use crate::model::{Auth, FileCode, LinkHint};
+use crate::syntax::FieldChild;
 use crate::syntax::{pos, text};
 use tree_sitter::Node;
 
@@ -148,10 +149,7 @@ fn quoted(s: &str) -> Vec<String> {
 /// Emits the filter-chain rules and the method-security switch of this file as link hints.
 pub fn extract(ctx: &Ctx<'_>, path: &str, out: &mut FileCode) {
     for ann in ctx.nodes_of(ctx.root, &["annotation", "marker_annotation"]) {
-        let name = ann
-            .child_by_field_name("name")
-            .map(|n| ctx.text(n))
-            .unwrap_or("");
+        let name = ann.field("name").map(|n| ctx.text(n)).unwrap_or("");
         if matches!(
             name,
             "EnableMethodSecurity" | "EnableGlobalMethodSecurity" | "EnableReactiveMethodSecurity"
@@ -285,12 +283,12 @@ fn name_of<'a>(ctx: &Ctx<'a>, call: Node<'_>) -> &'a str {
 
 /// The calls on the lambda parameter, statement by statement.
 fn lambda_calls<'t>(ctx: &Ctx<'_>, lambda: Node<'t>) -> Option<Vec<Node<'t>>> {
-    let param = lambda.child_by_field_name("parameters")?;
+    let param = lambda.field("parameters")?;
     let param = ctx
         .text(param)
         .trim_matches(|c| c == '(' || c == ')')
         .trim();
-    let body = lambda.child_by_field_name("body")?;
+    let body = lambda.field("body")?;
     let exprs: Vec<Node<'t>> = if body.kind() == "block" {
         let mut cursor = body.walk();
         body.named_children(&mut cursor)
@@ -381,7 +379,7 @@ fn truncate(s: &str) -> String {
 }
 
 fn args_text(ctx: &Ctx<'_>, call: Node<'_>) -> String {
-    call.child_by_field_name("arguments")
+    call.field("arguments")
         .map(|a| ctx.text(a).to_string())
         .unwrap_or_default()
 }
@@ -496,7 +494,7 @@ fn strings_of(ctx: &Ctx<'_>, arg: Node<'_>, out: &FileCode) -> Option<Vec<String
         return Some(vec![s]);
     }
     if arg.kind() == "array_creation_expression" {
-        let init = arg.child_by_field_name("value")?;
+        let init = arg.field("value")?;
         return ast::string_list(init, ctx.src);
     }
     if arg.kind() == "identifier" {

@@ -8,6 +8,7 @@ use super::ast::{self, Ctx};
 use super::routes::Handler;
 use super::taint::{self, Taint};
 use crate::model::{Fact, FactKind, FileCode};
+use crate::syntax::FieldChild;
 use tree_sitter::Node;
 
 const SQL_METHODS: &[&str] = &[
@@ -84,7 +85,7 @@ pub fn extract(ctx: &Ctx<'_>, handlers: &[Handler<'_>], out: &mut FileCode) {
 
 fn sql(ctx: &Ctx<'_>, taint: &Taint<'_, '_>, call: Node<'_>, out: &mut FileCode) {
     let name = ast::call_name(call, ctx.src);
-    if !SQL_METHODS.contains(&name) || call.child_by_field_name("object").is_none() {
+    if !SQL_METHODS.contains(&name) || call.field("object").is_none() {
         return;
     }
     let Some(first) = ast::args(call).first().copied() else {
@@ -125,7 +126,7 @@ fn shell_argv(
     }
     if args.len() == 1
         && args[0].kind() == "array_creation_expression"
-        && let Some(init) = args[0].child_by_field_name("value")
+        && let Some(init) = args[0].field("value")
     {
         let mut c = init.walk();
         args = init.named_children(&mut c).collect();
@@ -250,7 +251,7 @@ fn deserialise(ctx: &Ctx<'_>, node: Node<'_>, ty: &str, out: &mut FileCode) {
 
 fn jackson_default_typing(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
     let name = ast::call_name(call, ctx.src);
-    let args = ctx.text(call.child_by_field_name("arguments").unwrap_or(call));
+    let args = ctx.text(call.field("arguments").unwrap_or(call));
     let risky = name == "enableDefaultTyping"
         || (name == "activateDefaultTyping" && args.contains("LaissezFaireSubTypeValidator"));
     if risky {

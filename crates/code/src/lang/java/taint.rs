@@ -4,6 +4,7 @@
 //! Locals are followed a few hops inside the enclosing method.
 
 use super::ast::{self, Ctx};
+use crate::syntax::FieldChild;
 use tree_sitter::Node;
 
 const SAFE_TYPES: &[&str] = &[
@@ -55,10 +56,7 @@ impl<'a> Taint<'_, 'a> {
             }
             if n.kind() == "binary_expression"
                 && ast::operator(n, self.ctx.src) == "+"
-                && let (Some(l), Some(r)) = (
-                    n.child_by_field_name("left"),
-                    n.child_by_field_name("right"),
-                )
+                && let (Some(l), Some(r)) = (n.field("left"), n.field("right"))
             {
                 stack.push(r);
                 stack.push(l);
@@ -122,7 +120,7 @@ impl<'a> Taint<'_, 'a> {
                 }
                 if name == "formatted" {
                     let fmt = expr
-                        .child_by_field_name("object")
+                        .field("object")
                         .and_then(|o| ast::string_value(o, src))?;
                     let unsafe_part = args.iter().find(|a| !self.is_safe(**a, depth))?;
                     return looks_right(&fmt).then(|| {
@@ -130,7 +128,7 @@ impl<'a> Taint<'_, 'a> {
                     });
                 }
                 if name == "toString" && args.is_empty() {
-                    let object = expr.child_by_field_name("object")?;
+                    let object = expr.field("object")?;
                     if object.kind() == "identifier" {
                         return self.builder_taint(expr, self.ctx.text(object), looks_right, depth);
                     }
@@ -175,7 +173,7 @@ impl<'a> Taint<'_, 'a> {
             return match ast::call_name(value, src) {
                 "format" => args.first().and_then(|a| ast::string_value(*a, src)),
                 "formatted" => value
-                    .child_by_field_name("object")
+                    .field("object")
                     .and_then(|o| ast::string_value(o, src)),
                 _ => None,
             }
@@ -214,7 +212,7 @@ impl<'a> Taint<'_, 'a> {
                 && self
                     .ctx
                     .ancestor(call, &["variable_declarator"])
-                    .and_then(|d| d.child_by_field_name("name"))
+                    .and_then(|d| d.field("name"))
                     .is_some_and(|n| self.ctx.text(n) == var);
             if !is_append && !is_init {
                 continue;
@@ -242,17 +240,13 @@ impl<'a> Taint<'_, 'a> {
                 break;
             }
             if node.kind() == "variable_declarator" {
-                if node
-                    .child_by_field_name("name")
-                    .is_some_and(|n| self.ctx.text(n) == name)
-                    && let Some(v) = node.child_by_field_name("value")
+                if node.field("name").is_some_and(|n| self.ctx.text(n) == name)
+                    && let Some(v) = node.field("value")
                 {
                     out.push((v, false));
                 }
-            } else if node
-                .child_by_field_name("left")
-                .is_some_and(|l| self.ctx.text(l) == name)
-                && let Some(v) = node.child_by_field_name("right")
+            } else if node.field("left").is_some_and(|l| self.ctx.text(l) == name)
+                && let Some(v) = node.field("right")
             {
                 let append = ast::operator(node, self.ctx.src) == "+=";
                 out.push((v, append));
@@ -293,17 +287,12 @@ impl<'a> Taint<'_, 'a> {
                 .iter()
                 .all(|f| part.child_by_field_name(f).is_some_and(inner)),
             "cast_expression" => part
-                .child_by_field_name("type")
+                .field("type")
                 .is_some_and(|ty| SAFE_TYPES.contains(&self.ctx.text(ty))),
             "identifier" => self.safe_identifier(part, depth),
             "field_access" => {
-                let field = part
-                    .child_by_field_name("field")
-                    .map(|f| self.ctx.text(f))
-                    .unwrap_or("");
-                let on_this = part
-                    .child_by_field_name("object")
-                    .is_some_and(|o| o.kind() == "this");
+                let field = part.field("field").map(|f| self.ctx.text(f)).unwrap_or("");
+                let on_this = part.field("object").is_some_and(|o| o.kind() == "this");
                 is_constant_name(field) || (on_this && self.is_config_field(part, field))
             }
             "method_invocation" => {
@@ -314,7 +303,7 @@ impl<'a> Taint<'_, 'a> {
                     name,
                     "valueOf" | "toString" | "trim" | "strip" | "toUpperCase" | "toLowerCase"
                 );
-                let object_safe = part.child_by_field_name("object").is_none_or(|o| {
+                let object_safe = part.field("object").is_none_or(|o| {
                     (o.kind() == "identifier" && self.ctx.text(o) == "String") || inner(o)
                 });
                 if converts && object_safe && ast::args(part).into_iter().all(inner) {
@@ -376,16 +365,9 @@ impl<'a> Taint<'_, 'a> {
             self.ctx
                 .nodes_of(m, &["formal_parameter", "variable_declarator"])
                 .into_iter()
-                .any(|d| {
-                    d.child_by_field_name("name")
-                        .is_some_and(|n| self.ctx.text(n) == name)
-                })
+                .any(|d| d.field("name").is_some_and(|n| self.ctx.text(n) == name))
         });
-        let Some(body) = self
-            .ctx
-            .enclosing_class(at)
-            .and_then(|c| c.child_by_field_name("body"))
-        else {
+        let Some(body) = self.ctx.enclosing_class(at).and_then(|c| c.field("body")) else {
             return false;
         };
         if shadowed {
@@ -395,10 +377,8 @@ impl<'a> Taint<'_, 'a> {
         let found = body.named_children(&mut cursor).find(|f| {
             f.kind() == "field_declaration" && {
                 let mut c = f.walk();
-                f.children_by_field_name("declarator", &mut c).any(|d| {
-                    d.child_by_field_name("name")
-                        .is_some_and(|n| self.ctx.text(n) == name)
-                })
+                f.children_by_field_name("declarator", &mut c)
+                    .any(|d| d.field("name").is_some_and(|n| self.ctx.text(n) == name))
             }
         });
         found.is_some_and(|f| {
@@ -420,17 +400,14 @@ impl<'a> Taint<'_, 'a> {
                     "enhanced_for_statement",
                 ],
             ) {
-                let ty = decl.child_by_field_name("type").map(|t| self.ctx.text(t));
+                let ty = decl.field("type").map(|t| self.ctx.text(t));
                 let matches =
                     if matches!(decl.kind(), "formal_parameter" | "enhanced_for_statement") {
-                        decl.child_by_field_name("name")
-                            .is_some_and(|n| self.ctx.text(n) == name)
+                        decl.field("name").is_some_and(|n| self.ctx.text(n) == name)
                     } else {
                         let mut c = decl.walk();
-                        decl.children_by_field_name("declarator", &mut c).any(|d| {
-                            d.child_by_field_name("name")
-                                .is_some_and(|n| self.ctx.text(n) == name)
-                        })
+                        decl.children_by_field_name("declarator", &mut c)
+                            .any(|d| d.field("name").is_some_and(|n| self.ctx.text(n) == name))
                     };
                 if matches && let Some(ty) = ty {
                     return Some(ty.to_string());

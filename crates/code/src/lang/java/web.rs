@@ -6,6 +6,7 @@ use super::ast::{self, Ctx};
 use super::config::{property_value, value_of};
 use super::routes::Handler;
 use crate::model::{Fact, FactKind, FileCode, RouteKind, Value};
+use crate::syntax::FieldChild;
 use tree_sitter::Node;
 
 pub fn extract(ctx: &Ctx<'_>, handlers: &[Handler<'_>], out: &mut FileCode) {
@@ -263,13 +264,10 @@ fn catch_blocks(ctx: &Ctx<'_>, method: Node<'_>, out: &mut FileCode) {
         else {
             continue;
         };
-        let var = param
-            .child_by_field_name("name")
-            .map(|n| ctx.text(n))
-            .unwrap_or("");
+        let var = param.field("name").map(|n| ctx.text(n)).unwrap_or("");
         let ty = ctx.text(param);
         let broad = BROAD.iter().any(|b| ty.split(['|', ' ']).any(|t| t == *b));
-        let Some(body) = clause.child_by_field_name("body") else {
+        let Some(body) = clause.field("body") else {
             continue;
         };
         if let Some((at, detail)) = leak_at(ctx, body, var, broad) {
@@ -283,7 +281,7 @@ fn catch_blocks(ctx: &Ctx<'_>, method: Node<'_>, out: &mut FileCode) {
 }
 
 fn stub(ctx: &Ctx<'_>, handler: &Handler<'_>, out: &mut FileCode) {
-    let Some(body) = handler.method.child_by_field_name("body") else {
+    let Some(body) = handler.method.field("body") else {
         return;
     };
     for node in ctx.nodes_of(

@@ -3,9 +3,7 @@
 //! tracing, error tracking and idempotency keys. A library counts only where it is called.
 
 use super::Ctx;
-use super::ast::{
-    args, callee_name, callee_object, callee_path, object_arg, param_names, prop, string_value,
-};
+use super::ast::{args, callee_object, object_arg, param_names, prop, string_value};
 use super::express::{AppKind, app_decls, declared_name};
 use crate::model::{FactKind, FileCode};
 use crate::syntax::FieldChild;
@@ -19,8 +17,8 @@ pub fn extract(ctx: &Ctx<'_>, out: &mut FileCode) {
     pools(ctx, out);
     observability(ctx, out);
     for &call in &ctx.calls {
-        let callee = callee_path(call, ctx.src).unwrap_or_default();
-        let name = callee_name(call, ctx.src).unwrap_or("");
+        let callee = ctx.callee_path(call).unwrap_or_default();
+        let name = ctx.callee_name(call).unwrap_or("");
         match name {
             "convict" if ctx.module.uses("convict") => fact(
                 ctx,
@@ -185,15 +183,15 @@ fn rate_limit(ctx: &Ctx<'_>, out: &mut FileCode) {
         .collect();
     let mut limiter_vars: Vec<String> = Vec::new();
     for &call in &ctx.calls {
-        let callee = callee_path(call, ctx.src).unwrap_or_default();
-        if locals.contains(&callee.as_str())
+        let callee = ctx.callee_path(call).unwrap_or_default();
+        if locals.contains(&callee)
             && let Some(var) = declared_name(ctx, call)
         {
             limiter_vars.push(var.to_string());
         }
     }
     for &call in &ctx.calls {
-        let name = callee_name(call, ctx.src).unwrap_or("");
+        let name = ctx.callee_name(call).unwrap_or("");
         let wired = match name {
             "use" | "register" => args(call).iter().any(|a| {
                 let t = text(*a, ctx.src);
@@ -210,7 +208,7 @@ fn rate_limit(ctx: &Ctx<'_>, out: &mut FileCode) {
                         .iter()
                         .any(|x| limiter_vars.iter().any(|v| v == text(*x, ctx.src)))
             }
-            "forRoot" => callee_path(call, ctx.src).as_deref() == Some("ThrottlerModule.forRoot"),
+            "forRoot" => ctx.callee_path(call) == Some("ThrottlerModule.forRoot"),
             _ => false,
         };
         if wired {
@@ -229,8 +227,8 @@ fn rate_limit(ctx: &Ctx<'_>, out: &mut FileCode) {
 fn frameworks(ctx: &Ctx<'_>, out: &mut FileCode) {
     let decls = app_decls(ctx);
     for &call in &ctx.calls {
-        let callee = callee_path(call, ctx.src).unwrap_or_default();
-        let name = callee_name(call, ctx.src).unwrap_or("");
+        let callee = ctx.callee_path(call).unwrap_or_default();
+        let name = ctx.callee_name(call).unwrap_or("");
         if let Some(var) = declared_name(ctx, call)
             && let Some(app) = decls.get(var)
             && app.kind == AppKind::Root
@@ -297,7 +295,7 @@ fn frameworks(ctx: &Ctx<'_>, out: &mut FileCode) {
                 _ => {}
             }
         }
-        match (callee.as_str(), name) {
+        match (callee, name) {
             (
                 "express.json"
                 | "bodyParser.json"
@@ -443,8 +441,8 @@ fn queues(ctx: &Ctx<'_>, out: &mut FileCode) {
             || lower.contains("dead_letter")
     };
     for &call in &ctx.calls {
-        let callee = callee_path(call, ctx.src).unwrap_or_default();
-        let name = callee_name(call, ctx.src).unwrap_or("");
+        let callee = ctx.callee_path(call).unwrap_or_default();
+        let name = ctx.callee_name(call).unwrap_or("");
         if bull && call.kind() == "new_expression" && matches!(name, "Queue" | "Bull") {
             let var = declared_name(ctx, call).unwrap_or("");
             let defaults = args(call)
@@ -527,8 +525,8 @@ fn queues(ctx: &Ctx<'_>, out: &mut FileCode) {
 /// pg, mysql2, knex, sequelize and mongoose pools (all bounded by default, unless unlimited).
 fn pools(ctx: &Ctx<'_>, out: &mut FileCode) {
     for &call in &ctx.calls {
-        let callee = callee_path(call, ctx.src).unwrap_or_default();
-        let name = callee_name(call, ctx.src).unwrap_or("");
+        let callee = ctx.callee_path(call).unwrap_or_default();
+        let name = ctx.callee_name(call).unwrap_or("");
         let options = args(call).into_iter().rev().find(|a| a.kind() == "object");
         let get = |key: &str| {
             options
@@ -571,8 +569,8 @@ fn pools(ctx: &Ctx<'_>, out: &mut FileCode) {
 fn observability(ctx: &Ctx<'_>, out: &mut FileCode) {
     let prom = ctx.module.uses("prom-client");
     for &call in &ctx.calls {
-        let callee = callee_path(call, ctx.src).unwrap_or_default();
-        let name = callee_name(call, ctx.src).unwrap_or("");
+        let callee = ctx.callee_path(call).unwrap_or_default();
+        let name = ctx.callee_name(call).unwrap_or("");
         match name {
             "get" if prom => {
                 let a = args(call);
@@ -639,9 +637,9 @@ fn observability(ctx: &Ctx<'_>, out: &mut FileCode) {
             }
             _ => {}
         }
-        logging(ctx, call, &callee, name, out);
-        tracing(ctx, call, &callee, name, out);
-        error_tracking(ctx, call, &callee, name, out);
+        logging(ctx, call, callee, name, out);
+        tracing(ctx, call, callee, name, out);
+        error_tracking(ctx, call, callee, name, out);
     }
     for package in [
         "express-request-id",
@@ -651,7 +649,7 @@ fn observability(ctx: &Ctx<'_>, out: &mut FileCode) {
     ] {
         for import in ctx.module.locals_of(package) {
             let used = ctx.calls.iter().find(|c| {
-                callee_path(**c, ctx.src).as_deref() == Some(import.local.as_str())
+                ctx.callee_path(**c) == Some(import.local.as_str())
                     || text(**c, ctx.src).starts_with(&format!("{}.", import.local))
             });
             if let Some(call) = used {
@@ -732,7 +730,7 @@ fn tracing(ctx: &Ctx<'_>, call: Node<'_>, callee: &str, name: &str, out: &mut Fi
             let is_sdk = object.contains("NodeSDK")
                 || ctx.calls.iter().any(|c| {
                     c.kind() == "new_expression"
-                        && callee_name(*c, ctx.src) == Some("NodeSDK")
+                        && ctx.callee_name(*c) == Some("NodeSDK")
                         && declared_name(ctx, *c) == Some(object)
                 });
             if is_sdk {

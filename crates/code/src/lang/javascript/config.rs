@@ -3,9 +3,7 @@
 //! (`{ jwtSecret: { env: "JWT_SECRET", default: "dev" } }`).
 
 use super::Ctx;
-use super::ast::{
-    callee_object, callee_path, env_name, fallback_parts, pair_key, string_list, string_value,
-};
+use super::ast::{callee_object, env_name, fallback_parts, pair_key, string_list, string_value};
 use crate::model::{ConfigValue, FileCode, Value};
 use crate::syntax::FieldChild;
 use crate::syntax::{pos, text};
@@ -97,7 +95,7 @@ fn unwrap(node: Node<'_>) -> Node<'_> {
 }
 
 fn is_schema_call(ctx: &Ctx<'_>, call: Node<'_>) -> bool {
-    callee_path(call, ctx.src).as_deref() == Some("convict")
+    ctx.callee_path(call) == Some("convict")
 }
 
 fn object(ctx: &Ctx<'_>, object: Node<'_>, out: &mut FileCode, depth: usize) {

@@ -2,7 +2,7 @@
 //! and hand-written `Access-Control-Allow-Origin` headers.
 
 use super::Ctx;
-use super::ast::{args, callee_name, callee_path, object_arg, prop, string_value};
+use super::ast::{args, object_arg, prop, string_value};
 use super::config::value_of;
 use crate::model::{FactKind, FileCode, Value};
 use crate::syntax::text;
@@ -17,9 +17,9 @@ pub fn extract(ctx: &Ctx<'_>, out: &mut FileCode) {
         .map(|i| i.local.as_str())
         .collect();
     for &call in &ctx.calls {
-        let callee = callee_path(call, ctx.src).unwrap_or_default();
-        let name = callee_name(call, ctx.src).unwrap_or("");
-        if cors_locals.contains(&callee.as_str()) && call.kind() == "call_expression" {
+        let callee = ctx.callee_path(call).unwrap_or_default();
+        let name = ctx.callee_name(call).unwrap_or("");
+        if cors_locals.contains(&callee) && call.kind() == "call_expression" {
             policy(ctx, call, object_arg(call, 0), "cors()", out);
         } else if name == "register"
             && let Some(plugin) = args(call).first()

@@ -5,8 +5,8 @@
 
 use super::Ctx;
 use super::ast::{
-    FUNCTION_KINDS, args, callee_name, callee_object, callee_path, function_name, param_names,
-    path_of, prop, string_list, string_value,
+    FUNCTION_KINDS, args, callee_name, callee_object, function_name, param_names, path_of, prop,
+    string_list, string_value,
 };
 use super::auth::{Guard, classify};
 use super::module::{require_source, resolve_relative};
@@ -63,7 +63,8 @@ pub fn declared_name<'t>(ctx: &Ctx<'t>, call: Node<'t>) -> Option<&'t str> {
         .map(|n| ctx.text(n))
 }
 
-fn app_kind<'t>(ctx: &Ctx<'t>, call: Node<'t>) -> Option<AppVar> {
+/// What a call creates: an app or a router of a framework, or None.
+pub fn app_kind<'t>(ctx: &Ctx<'t>, call: Node<'t>) -> Option<AppVar> {
     let function = call
         .field("function")
         .or_else(|| call.field("constructor"))?;
@@ -163,6 +164,15 @@ pub fn scope_of(ctx: &Ctx<'_>, decls: &HashMap<String, AppVar>, var: Node<'_>) -
             });
         }
         current = ctx.index.parent(node);
+    }
+    if decls.contains_key(name)
+        && let Some((function, app)) = super::factory::factory_of(ctx, var)
+    {
+        return Some(Scope {
+            key: ctx.scope_key(&function_key(ctx, function)),
+            framework: app.framework,
+            root: false,
+        });
     }
     if let Some(app) = decls.get(name) {
         let key = ctx.module.exports.get(name).map_or(name, |k| k.as_str());
@@ -279,7 +289,7 @@ pub fn extract<'t>(ctx: &Ctx<'t>, out: &mut FileCode) -> Vec<Node<'t>> {
         if call.kind() != "call_expression" {
             continue;
         }
-        let Some(method) = callee_name(call, ctx.src) else {
+        let Some(method) = ctx.callee_name(call) else {
             continue;
         };
         match method {
@@ -567,19 +577,18 @@ fn fastify_route<'t>(
 }
 
 /// A reference to a router/plugin defined elsewhere (or locally): its scope key.
-fn child_ref(ctx: &Ctx<'_>, decls: &HashMap<String, AppVar>, node: Node<'_>) -> Option<String> {
+fn child_ref<'t>(ctx: &Ctx<'t>, decls: &HashMap<String, AppVar>, node: Node<'t>) -> Option<String> {
     if let Some(source) = require_source(node, ctx.src) {
         let base = resolve_relative(ctx.path, &source)?;
         return Some(format!("@import:{base}::default"));
     }
     match node.kind() {
         // koa-router: `app.use(router.routes())`.
-        "call_expression"
-            if matches!(callee_name(node, ctx.src), Some("routes" | "middleware")) =>
-        {
+        "call_expression" if matches!(ctx.callee_name(node), Some("routes" | "middleware")) => {
             let object = callee_object(node).filter(|o| o.kind() == "identifier")?;
             child_ref(ctx, decls, object)
         }
+        "call_expression" => super::factory::factory_ref(ctx, node),
         "identifier" => {
             let name = text(node, ctx.src);
             if let Some(app) = decls.get(name) {
@@ -616,10 +625,10 @@ fn child_ref(ctx: &Ctx<'_>, decls: &HashMap<String, AppVar>, node: Node<'_>) -> 
 }
 
 /// `app.use("/api", requireAuth, apiRouter)`, `router.use(auth)`, `app.use(usersRouter)`.
-fn mount_or_guard(
-    ctx: &Ctx<'_>,
+fn mount_or_guard<'t>(
+    ctx: &Ctx<'t>,
     decls: &HashMap<String, AppVar>,
-    call: Node<'_>,
+    call: Node<'t>,
     out: &mut FileCode,
     uses: &mut UseInfo,
 ) {
@@ -640,6 +649,10 @@ fn mount_or_guard(
     };
     let child = match classify(*last, ctx.src) {
         Guard::Auth { .. } | Guard::Role { .. } => None,
+        // `app.use("/api", makeRouter())`: a router factory's result.
+        Guard::NotAuth if last.kind() == "call_expression" => {
+            super::factory::factory_ref(ctx, *last)
+        }
         Guard::NotAuth if !is_plain_reference(*last) => None,
         _ => child_ref(ctx, decls, *last),
     };
@@ -650,6 +663,7 @@ fn mount_or_guard(
             child,
             prefix: prefix.unwrap_or_default(),
             auth: summary.evidence,
+            line,
         });
         return;
     }
@@ -708,6 +722,7 @@ fn fastify_register(
         child,
         prefix,
         auth: None,
+        line: 0,
     });
 }
 
@@ -744,8 +759,8 @@ pub fn registration_call<'t>(ctx: &Ctx<'t>, call: Node<'t>) -> Option<String> {
     if let Some(source) = require_source(function, ctx.src) {
         return resolve_relative(ctx.path, &source).map(|b| format!("@import:{b}::default"));
     }
-    let name = callee_path(call, ctx.src)?;
-    let import = ctx.module.import(&name)?;
+    let name = ctx.callee_path(call)?;
+    let import = ctx.module.import(name)?;
     let base = resolve_relative(ctx.path, &import.source)?;
     Some(format!("@import:{base}::{}", import.key))
 }
@@ -772,6 +787,7 @@ pub fn registrations(ctx: &Ctx<'_>, out: &mut FileCode) {
             child,
             prefix: String::new(),
             auth: None,
+            line: 0,
         });
     }
 }

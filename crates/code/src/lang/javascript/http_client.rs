@@ -4,7 +4,7 @@
 //! (opossum, cockatiel).
 
 use super::Ctx;
-use super::ast::{args, callee_name, callee_object, callee_path, object_arg, prop};
+use super::ast::{args, callee_object, object_arg, prop};
 use crate::model::{FactKind, FileCode};
 use crate::syntax::FieldChild;
 use crate::syntax::text;
@@ -43,13 +43,13 @@ pub fn extract(ctx: &Ctx<'_>, out: &mut FileCode) {
         if call.kind() != "call_expression" {
             continue;
         }
-        let callee = callee_path(call, ctx.src).unwrap_or_default();
+        let callee = ctx.callee_path(call).unwrap_or_default();
         let (object, name) = match callee.rsplit_once('.') {
             Some((o, n)) => (o, n),
-            None => ("", callee.as_str()),
+            None => ("", callee),
         };
         let is_fetch = (callee == "fetch" && fetch_is_global && !fetch_is_parameter(ctx, call))
-            || node_fetch.contains(&callee.as_str());
+            || node_fetch.contains(&callee);
         if is_fetch && !args(call).is_empty() {
             let options = object_arg(call, 1);
             let timeout = options.is_some_and(|o| has_any(ctx, o, &["signal", "timeout"]));
@@ -59,7 +59,7 @@ pub fn extract(ctx: &Ctx<'_>, out: &mut FileCode) {
                 "`fetch` without a timeout (no AbortSignal.timeout / signal): it waits as long as the peer does".to_string()
             };
             ctx.fact(out, FactKind::HttpClientCall { timeout }, call, detail);
-        } else if axios.contains(&callee.as_str())
+        } else if axios.contains(&callee)
             || (axios.contains(&object) && AXIOS_VERBS.contains(&name))
         {
             let config_index = match name {
@@ -83,7 +83,7 @@ pub fn extract(ctx: &Ctx<'_>, out: &mut FileCode) {
                 "axios client created without a timeout: its calls wait forever".to_string()
             };
             ctx.fact(out, FactKind::HttpClientCall { timeout }, call, detail);
-        } else if got.contains(&callee.as_str())
+        } else if got.contains(&callee)
             || (got.contains(&object) && AXIOS_VERBS.contains(&name))
             || (got.contains(&object) && name == "extend")
         {
@@ -95,7 +95,7 @@ pub fn extract(ctx: &Ctx<'_>, out: &mut FileCode) {
                 format!("`{callee}` without a timeout (got has none by default)")
             };
             ctx.fact(out, FactKind::HttpClientCall { timeout }, call, detail);
-        } else if ky.contains(&callee.as_str()) || ky.contains(&object) {
+        } else if ky.contains(&callee) || ky.contains(&object) {
             ctx.fact(
                 out,
                 FactKind::HttpClientCall { timeout: true },
@@ -148,16 +148,16 @@ fn resilience(ctx: &Ctx<'_>, out: &mut FileCode) {
     let breaker_locals: Vec<&str> = locals_any(ctx, "opossum");
     let cockatiel = ctx.module.uses("cockatiel");
     for &call in &ctx.calls {
-        let callee = callee_path(call, ctx.src).unwrap_or_default();
-        let name = callee_name(call, ctx.src).unwrap_or("");
-        if retry_locals.contains(&callee.as_str()) {
+        let callee = ctx.callee_path(call).unwrap_or_default();
+        let name = ctx.callee_name(call).unwrap_or("");
+        if retry_locals.contains(&callee) {
             ctx.fact(
                 out,
                 FactKind::HasRetryBackoff,
                 call,
                 format!("outbound work retried with exponential backoff via `{callee}`"),
             );
-        } else if axios_retry.contains(&callee.as_str()) {
+        } else if axios_retry.contains(&callee) {
             let delay = args(call)
                 .get(1)
                 .and_then(|o| prop(*o, "retryDelay", ctx.src));
@@ -170,8 +170,7 @@ fn resilience(ctx: &Ctx<'_>, out: &mut FileCode) {
                 );
             }
         } else if call.kind() == "new_expression"
-            && (breaker_locals.contains(&callee.as_str())
-                || (cockatiel && name == "CircuitBreakerPolicy"))
+            && (breaker_locals.contains(&callee) || (cockatiel && name == "CircuitBreakerPolicy"))
         {
             ctx.fact(
                 out,

@@ -8,6 +8,7 @@ mod capabilities;
 mod config;
 mod cors;
 mod express;
+mod factory;
 mod http_client;
 mod interp;
 mod link;
@@ -188,6 +189,9 @@ pub struct Ctx<'t> {
     pub index: NodeIndex<'t>,
     /// `call_expression` and `new_expression` nodes, in source order.
     pub calls: Vec<Node<'t>>,
+    /// Each call's callee path and last name (`res.status.json`, `json`), read once per call
+    /// rather than once per part that looks at it.
+    callees: Vec<(Option<String>, Option<&'t str>)>,
     /// Whether the file runs on a server (not a browser component).
     pub server_side: bool,
 }
@@ -212,8 +216,34 @@ impl<'t> Ctx<'t> {
     pub fn calls_named<'s>(&'s self, name: &'s str) -> impl Iterator<Item = Node<'t>> + 's {
         self.calls
             .iter()
-            .copied()
-            .filter(move |c| ast::callee_name(*c, self.src) == Some(name))
+            .zip(&self.callees)
+            .filter(move |(_, (_, n))| *n == Some(name))
+            .map(|(c, _)| *c)
+    }
+
+    /// [`ast::callee_path`] of a call of this file, from the per-call cache.
+    pub fn callee_path(&self, call: Node<'t>) -> Option<&str> {
+        match self.call_slot(call) {
+            Some(at) => self.callees[at].0.as_deref(),
+            // Only call and `new` expressions have a callee, and all of them are cached.
+            None => None,
+        }
+    }
+
+    /// [`ast::callee_name`] of a call of this file, from the per-call cache.
+    pub fn callee_name(&self, call: Node<'t>) -> Option<&'t str> {
+        self.call_slot(call).and_then(|at| self.callees[at].1)
+    }
+
+    /// Position of `call` in `calls` (sorted by start byte; nested calls can share one).
+    fn call_slot(&self, call: Node<'t>) -> Option<usize> {
+        let start = call.start_byte();
+        let first = self.calls.partition_point(|c| c.start_byte() < start);
+        self.calls[first..]
+            .iter()
+            .take_while(|c| c.start_byte() == start)
+            .position(|c| *c == call)
+            .map(|i| first + i)
     }
 
     /// The nearest enclosing function-like node.
@@ -243,6 +273,10 @@ pub fn extract(path: &str, src: &[u8], tree: &Tree, out: &mut FileCode) {
     let index = NodeIndex::new(root);
     let module = module::collect(&index, src);
     let calls = index.of_kinds(root, &["call_expression", "new_expression"]);
+    let callees = calls
+        .iter()
+        .map(|&c| (ast::callee_path(c, src), ast::callee_name(c, src)))
+        .collect();
     let ctx = Ctx {
         path,
         src,
@@ -251,6 +285,7 @@ pub fn extract(path: &str, src: &[u8], tree: &Tree, out: &mut FileCode) {
         module,
         index,
         calls,
+        callees,
     };
     out.imports.extend(ctx.module.sources.iter().cloned());
     config::extract(&ctx, out);

@@ -3,7 +3,7 @@
 //! global guards (`APP_GUARD`, `app.useGlobalGuards`) and `app.setGlobalPrefix`.
 
 use super::Ctx;
-use super::ast::{args, callee_name, callee_path, prop, string_value};
+use super::ast::{args, callee_path, prop, string_value};
 use super::auth::{Guard, classify, role_args};
 use crate::model::{Auth, FileCode, LinkHint, Route, RouteKind};
 use crate::syntax::FieldChild;
@@ -235,7 +235,7 @@ fn global_hints(ctx: &Ctx<'_>, out: &mut FileCode) {
         }
     }
     for &call in &ctx.calls {
-        match callee_name(call, ctx.src) {
+        match ctx.callee_name(call) {
             Some("useGlobalGuards") => {
                 for arg in args(call) {
                     let target = if arg.kind() == "new_expression" {
@@ -262,6 +262,7 @@ fn global_hints(ctx: &Ctx<'_>, out: &mut FileCode) {
                             child: child.into(),
                             prefix: format!("/{}", prefix.trim_matches('/')),
                             auth: None,
+                            line: 0,
                         });
                     }
                 }

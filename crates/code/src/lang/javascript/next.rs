@@ -3,7 +3,7 @@
 //! `middleware.ts` (resolved in `link` against its `matcher`).
 
 use super::Ctx;
-use super::ast::{args, callee_path, path_of, prop, string_list, string_value};
+use super::ast::{args, path_of, prop, string_list, string_value};
 use super::auth::{Guard, classify};
 use crate::model::{Auth, FactKind, FileCode, LinkHint, Route, RouteKind};
 use crate::syntax::FieldChild;
@@ -197,28 +197,18 @@ fn route(
 
 /// A session/auth call inside the handler, or a wrapper (`withAuth(handler)`).
 fn handler_auth(ctx: &Ctx<'_>, handler: Node<'_>) -> Option<String> {
-    let mut evidence = None;
-    walk(handler, |n| {
-        if evidence.is_some() {
-            return false;
-        }
-        if n.kind() == "call_expression" {
-            let name = super::ast::callee_name(n, ctx.src).unwrap_or("");
+    ctx.index
+        .of_kind(handler, "call_expression")
+        .into_iter()
+        .find_map(|n| {
+            let name = ctx.callee_name(n).unwrap_or("");
             let is_auth = SESSION_CALLS.contains(&name)
                 || matches!(
                     classify(n, ctx.src),
                     Guard::Auth { .. } | Guard::Role { .. }
                 );
-            if is_auth {
-                evidence = Some(format!(
-                    "{}()",
-                    callee_path(n, ctx.src).unwrap_or_else(|| name.to_string())
-                ));
-            }
-        }
-        true
-    });
-    evidence
+            is_auth.then(|| format!("{}()", ctx.callee_path(n).unwrap_or(name)))
+        })
 }
 
 fn pages_route<'t>(ctx: &Ctx<'t>, route_path: &str, out: &mut FileCode) -> Vec<Node<'t>> {

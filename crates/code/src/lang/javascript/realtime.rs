@@ -2,7 +2,7 @@
 //! (ws, socket.io, Nest gateways) as routes, with introspection and message-limit facts.
 
 use super::Ctx;
-use super::ast::{args, callee_name, callee_path, object_arg, prop, string_value};
+use super::ast::{args, object_arg, prop, string_value};
 use super::auth::{Guard, classify};
 use crate::model::{Auth, FactKind, FileCode, Route, RouteKind};
 use crate::syntax::{pos, text};
@@ -38,10 +38,10 @@ fn route(
 
 pub fn extract(ctx: &Ctx<'_>, out: &mut FileCode) {
     for &call in &ctx.calls {
-        let Some(callee) = callee_path(call, ctx.src) else {
+        let Some(callee) = ctx.callee_path(call) else {
             continue;
         };
-        let name = callee.rsplit('.').next().unwrap_or(&callee);
+        let name = callee.rsplit('.').next().unwrap_or(callee);
         match name {
             "ApolloServer" if call.kind() == "new_expression" => apollo(ctx, call, out),
             "createYoga" => {
@@ -67,7 +67,7 @@ pub fn extract(ctx: &Ctx<'_>, out: &mut FileCode) {
             }
             "use" => mounted_graphql(ctx, call, out),
             "WebSocketServer" | "Server"
-                if call.kind() == "new_expression" && is_ws_server(ctx, &callee) =>
+                if call.kind() == "new_expression" && is_ws_server(ctx, callee) =>
             {
                 ws(ctx, call, out)
             }
@@ -93,7 +93,7 @@ fn node_http(ctx: &Ctx<'_>, out: &mut FileCode) {
         return;
     }
     for &call in &ctx.calls {
-        let callee = callee_path(call, ctx.src).unwrap_or_default();
+        let callee = ctx.callee_path(call).unwrap_or_default();
         let is_create = http.iter().any(|h| callee == format!("{h}.createServer"))
             || (callee == "createServer" && http.contains(&"createServer"));
         if !is_create {
@@ -150,7 +150,7 @@ fn apollo(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
         introspection(ctx, options, out);
     }
     for &other in &ctx.calls {
-        match callee_name(other, ctx.src) {
+        match ctx.callee_name(other) {
             Some("applyMiddleware") => {
                 let path = object_arg(other, 0)
                     .and_then(|o| prop(o, "path", ctx.src))
@@ -187,7 +187,7 @@ fn mounted_graphql(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
         return;
     };
     let last_name = if last.kind() == "call_expression" {
-        callee_name(*last, ctx.src).unwrap_or("")
+        ctx.callee_name(*last).unwrap_or("")
     } else {
         ""
     };

@@ -4,8 +4,8 @@
 
 use super::Ctx;
 use super::ast::{
-    args, body, callee_name, callee_object, callee_path, env_name, fallback_parts, function_name,
-    norm, prop, string_list, string_value,
+    args, body, callee_object, env_name, fallback_parts, function_name, norm, prop, string_list,
+    string_value,
 };
 use crate::model::{Fact, FactKind, FileCode};
 use crate::syntax::FieldChild;
@@ -15,8 +15,8 @@ use tree_sitter::Node;
 pub fn extract(ctx: &Ctx<'_>, out: &mut FileCode) {
     let jwt = jwt_locals(ctx);
     for &call in &ctx.calls {
-        let name = callee_name(call, ctx.src).unwrap_or("");
-        let callee = callee_path(call, ctx.src).unwrap_or_default();
+        let name = ctx.callee_name(call).unwrap_or("");
+        let callee = ctx.callee_path(call).unwrap_or_default();
         let on_jwt = callee_object(call).is_some_and(|o| jwt.iter().any(|j| j == text(o, ctx.src)));
         match name {
             "verify" if on_jwt => jwt_verify(ctx, call, out),
@@ -205,7 +205,7 @@ fn jwt_fallback<'t>(ctx: &Ctx<'t>, node: Node<'t>, out: &mut FileCode) {
 /// convict `{ jwtSecret: { env: "JWT_SECRET", default: "dev-secret" } }`.
 fn convict_jwt_fallback(ctx: &Ctx<'_>, out: &mut FileCode) {
     for &call in &ctx.calls {
-        if callee_path(call, ctx.src).as_deref() != Some("convict") {
+        if ctx.callee_path(call) != Some("convict") {
             continue;
         }
         walk(call, |n| {
@@ -430,7 +430,7 @@ fn weak_hash<'t>(ctx: &Ctx<'t>, call: Node<'t>, out: &mut FileCode) {
             break;
         };
         if parent.kind() == "member_expression" && grand.kind() == "call_expression" {
-            if callee_name(grand, ctx.src) == Some("update") {
+            if ctx.callee_name(grand) == Some("update") {
                 hashed = args(grand).first().map(|a| text(*a, ctx.src));
             }
             current = grand;

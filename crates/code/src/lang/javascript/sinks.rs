@@ -3,7 +3,7 @@
 //! switches, and stub handlers.
 
 use super::Ctx;
-use super::ast::{args, callee_name, callee_object, callee_path, is_tagged, param_names, prop};
+use super::ast::{args, callee_object, is_tagged, param_names, prop};
 use super::interp::{built, from_request, is_safe};
 use crate::model::{FactKind, FileCode};
 use crate::syntax::FieldChild;
@@ -34,7 +34,7 @@ pub fn extract(ctx: &Ctx<'_>, handlers: &[Node<'_>], out: &mut FileCode) {
         if call.kind() != "call_expression" || is_tagged(call) {
             continue;
         }
-        let Some(name) = callee_name(call, ctx.src) else {
+        let Some(name) = ctx.callee_name(call) else {
             continue;
         };
         if SQL_SINKS.contains(&name) && callee_object(call).is_some() {
@@ -42,7 +42,7 @@ pub fn extract(ctx: &Ctx<'_>, handlers: &[Node<'_>], out: &mut FileCode) {
         }
         if exec_names
             .iter()
-            .any(|e| Some(e.as_str()) == callee_path(call, ctx.src).as_deref())
+            .any(|e| Some(e.as_str()) == ctx.callee_path(call))
         {
             shell(ctx, call, out);
         }
@@ -97,7 +97,7 @@ fn sql<'t>(ctx: &Ctx<'t>, call: Node<'t>, name: &str, out: &mut FileCode) {
         .map(|p| text(*p, ctx.src))
         .collect();
     if let Some(part) = unsafe_parts.first() {
-        let receiver = callee_path(call, ctx.src).unwrap_or_else(|| name.to_string());
+        let receiver = ctx.callee_path(call).unwrap_or(name);
         let how = if first.kind() == "binary_expression" {
             "concatenation"
         } else {
@@ -129,7 +129,7 @@ fn exec_aliases(ctx: &Ctx<'_>) -> Vec<String> {
         return names;
     }
     for &call in &ctx.calls {
-        if callee_name(call, ctx.src) == Some("promisify")
+        if ctx.callee_name(call) == Some("promisify")
             && args(call)
                 .first()
                 .is_some_and(|a| names.iter().any(|n| n == text(*a, ctx.src)))
@@ -155,7 +155,7 @@ fn shell<'t>(ctx: &Ctx<'t>, call: Node<'t>, out: &mut FileCode) {
             call,
             format!(
                 "`{}` runs a shell command built from `{}`",
-                callee_path(call, ctx.src).unwrap_or_default(),
+                ctx.callee_path(call).unwrap_or_default(),
                 text(*part, ctx.src)
             ),
         );
@@ -163,7 +163,7 @@ fn shell<'t>(ctx: &Ctx<'t>, call: Node<'t>, out: &mut FileCode) {
 }
 
 fn ssrf<'t>(ctx: &Ctx<'t>, call: Node<'t>, name: &str, out: &mut FileCode) {
-    let callee = callee_path(call, ctx.src).unwrap_or_default();
+    let callee = ctx.callee_path(call).unwrap_or_default();
     let is_client = match name {
         "fetch" => callee == "fetch",
         "got" | "axios" => callee == name,
@@ -322,7 +322,7 @@ fn debug_switch<'t>(ctx: &Ctx<'t>, call: Node<'t>, out: &mut FileCode) {
             call,
             format!(
                 "`{}(\"{key}\", {value_text})` switches on debug behaviour unconditionally",
-                callee_path(call, ctx.src).unwrap_or_default()
+                ctx.callee_path(call).unwrap_or_default()
             ),
         );
     }
@@ -334,8 +334,7 @@ fn error_handler_in_prod<'t>(ctx: &Ctx<'t>, call: Node<'t>, out: &mut FileCode) 
         return;
     };
     let uses_it = args(call).iter().any(|a| {
-        a.kind() == "call_expression"
-            && callee_path(*a, ctx.src).as_deref() == Some(import.local.as_str())
+        a.kind() == "call_expression" && ctx.callee_path(*a) == Some(import.local.as_str())
     });
     if uses_it && !env_guarded(ctx, call) {
         ctx.fact(
@@ -368,12 +367,10 @@ fn node_env_assignment(ctx: &Ctx<'_>, out: &mut FileCode) {
 /// Handlers that throw "not implemented", answer 501, or carry a "TODO: implement"; and
 /// functions named to simulate or mock results outside test and mock folders.
 fn stubs(ctx: &Ctx<'_>, handlers: &[Node<'_>], out: &mut FileCode) {
+    let kinds = ["throw_statement", "comment", "call_expression"];
     for handler in handlers {
-        let mut done = false;
-        walk(*handler, |n| {
-            if done {
-                return false;
-            }
+        // The first stub sign in the handler (pre-order) is the one reported.
+        for n in ctx.index.of_kinds(*handler, &kinds) {
             let t = text(n, ctx.src);
             let hit = match n.kind() {
                 "throw_statement" => {
@@ -387,7 +384,7 @@ fn stubs(ctx: &Ctx<'_>, handlers: &[Node<'_>], out: &mut FileCode) {
                         .then(|| format!("the handler is a stub: `{}`", t.trim()))
                 }
                 "call_expression" => {
-                    let name = callee_name(n, ctx.src).unwrap_or("");
+                    let name = ctx.callee_name(n).unwrap_or("");
                     let first = args(n).first().map_or("", |a| text(*a, ctx.src));
                     (matches!(name, "status" | "code" | "sendStatus") && first == "501")
                         .then(|| "the handler answers 501 Not Implemented".to_string())
@@ -396,11 +393,9 @@ fn stubs(ctx: &Ctx<'_>, handlers: &[Node<'_>], out: &mut FileCode) {
             };
             if let Some(detail) = hit {
                 ctx.fact(out, FactKind::RiskStub, n, detail);
-                done = true;
-                return false;
+                break;
             }
-            true
-        });
+        }
     }
     let lower_path = ctx.path.to_ascii_lowercase();
     if !ctx.server_side

@@ -669,3 +669,106 @@ const other = { headers: { Authorization: `Bearer ${process.env.CRM_TOKEN}` } };
         .collect();
     assert_eq!(creds.len(), 1, "{creds:#?}");
 }
+
+/// Express applies `app.use(mw)` only to what is registered after it: a guard added after a
+/// mount does not protect the mounted router (in the same file or from another file).
+#[test]
+fn guard_registered_after_a_mount_does_not_protect_it() {
+    let users = extract(
+        "src/routes/users.js",
+        r#"
+const express = require('express');
+const router = express.Router();
+router.post('/', (req, res) => res.json({}));
+module.exports = router;
+"#,
+    );
+    let app = extract(
+        "src/app.js",
+        r#"
+const express = require('express');
+const usersRouter = require('./routes/users');
+const { requireAuth } = require('./auth');
+const app = express();
+const local = express.Router();
+local.post('/notes', (req, res) => res.json({}));
+const admin = express.Router();
+admin.delete('/users/:id', (req, res) => res.sendStatus(204));
+app.use('/public', local);
+app.use('/users', usersRouter);
+app.use(requireAuth);
+app.use('/admin', admin);
+"#,
+    );
+    let index = linked(vec![users, app]);
+    let route = |p: &str| {
+        index
+            .routes()
+            .find(|r| r.path == p)
+            .unwrap_or_else(|| panic!("{p}: {:#?}", index.files))
+            .clone()
+    };
+    assert_eq!(route("/public/notes").auth, Auth::None);
+    assert_eq!(route("/users").auth, Auth::None);
+    assert!(route("/admin/users/:id").auth.is_required());
+}
+
+/// `app.use("/api", makeRouter())`: routes and guards of the router a factory builds and
+/// returns, in another file or this one, get the mount's prefix and auth.
+#[test]
+fn router_factories_are_mounted_where_they_are_called() {
+    let api = extract(
+        "src/routes/api.js",
+        r#"
+const express = require('express');
+const { requireAuth } = require('../auth');
+function makeApiRouter() {
+  const r = express.Router();
+  r.use(requireAuth);
+  r.post('/orders', (req, res) => res.json({}));
+  return r;
+}
+function makePublicRouter() {
+  const r = express.Router();
+  r.post('/contact', (req, res) => res.sendStatus(204));
+  return r;
+}
+module.exports = { makeApiRouter, makePublicRouter };
+"#,
+    );
+    let app = extract(
+        "src/app.js",
+        r#"
+const express = require('express');
+const { makeApiRouter, makePublicRouter } = require('./routes/api');
+const { requireAuth } = require('./auth');
+const app = express();
+const makeAdmin = () => {
+  const router = express.Router();
+  router.delete('/users/:id', (req, res) => res.sendStatus(204));
+  return router;
+};
+function neverMounted() {
+  const r = express.Router();
+  r.post('/orphan', (req, res) => res.json({}));
+  return r;
+}
+app.use('/api', makeApiRouter());
+app.use('/public', makePublicRouter());
+app.use('/admin', requireAuth, makeAdmin());
+"#,
+    );
+    let index = linked(vec![api, app]);
+    let route = |p: &str| {
+        index
+            .routes()
+            .find(|r| r.path == p)
+            .unwrap_or_else(|| panic!("{p}: {:#?}", index.files))
+            .clone()
+    };
+    assert!(route("/api/orders").auth.is_required());
+    assert_eq!(route("/public/contact").auth, Auth::None);
+    assert!(route("/admin/users/:id").auth.is_required());
+    // Trap: a factory nobody mounts keeps its routes' auth unknown.
+    assert!(matches!(route("/orphan").auth, Auth::Unknown { .. }));
+}

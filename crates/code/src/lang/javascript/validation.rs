@@ -3,7 +3,7 @@
 //! call in a write handler.
 
 use super::Ctx;
-use super::ast::{args, callee_name, callee_path, prop};
+use super::ast::{args, prop};
 use super::auth::{Guard, classify};
 use super::express::METHODS;
 use crate::model::{FactKind, FileCode};
@@ -50,7 +50,7 @@ pub fn extract(ctx: &Ctx<'_>, handlers: &[Node<'_>], out: &mut FileCode) {
     // Handlers (by argument text or inline position) whose route validates in middleware.
     let mut validated_routes: Vec<String> = Vec::new();
     for &call in &ctx.calls {
-        let name = callee_name(call, ctx.src).unwrap_or("");
+        let name = ctx.callee_name(call).unwrap_or("");
         match name {
             "useGlobalPipes" | "UsePipes" if text(call, ctx.src).contains("ValidationPipe") => ctx
                 .fact(
@@ -133,9 +133,12 @@ fn handler_body(ctx: &Ctx<'_>, handler: Node<'_>, may_be_raw: bool, out: &mut Fi
     let bodies = body_names(ctx, handler);
     let mut validated = None;
     let mut raw_use = None;
-    walk(handler, |n| {
+    for n in ctx
+        .index
+        .of_kinds(handler, &["call_expression", "new_expression"])
+    {
         if n.kind() == "call_expression" {
-            let name = callee_name(n, ctx.src).unwrap_or("");
+            let name = ctx.callee_name(n).unwrap_or("");
             let arg_text = args(n).first().map_or("", |a| text(*a, ctx.src));
             let on_body = bodies.iter().any(|b| arg_text.starts_with(b.as_str()))
                 || arg_text.ends_with(".json()")
@@ -150,8 +153,7 @@ fn handler_body(ctx: &Ctx<'_>, handler: Node<'_>, may_be_raw: bool, out: &mut Fi
         if n.kind() == "new_expression" && raw_use.is_none() && passes_raw_body(ctx, n, &bodies) {
             raw_use = Some(n);
         }
-        true
-    });
+    }
     if let Some(v) = validated {
         ctx.fact(
             out,
@@ -159,7 +161,7 @@ fn handler_body(ctx: &Ctx<'_>, handler: Node<'_>, may_be_raw: bool, out: &mut Fi
             v,
             format!(
                 "the handler validates its body with `{}`",
-                callee_path(v, ctx.src).unwrap_or_default()
+                ctx.callee_path(v).unwrap_or_default()
             ),
         );
     } else if let Some(call) = raw_use.filter(|_| may_be_raw) {
@@ -169,22 +171,27 @@ fn handler_body(ctx: &Ctx<'_>, handler: Node<'_>, may_be_raw: bool, out: &mut Fi
             call,
             format!(
                 "the raw request body goes straight into `{}` without schema validation",
-                callee_path(call, ctx.src).unwrap_or_default()
+                ctx.callee_path(call).unwrap_or_default()
             ),
         );
     }
 }
 
 /// `Model.create(req.body)`, `prisma.user.create({ data: req.body })`, `{ ...req.body }`.
-fn passes_raw_body(ctx: &Ctx<'_>, call: Node<'_>, bodies: &[String]) -> bool {
+fn passes_raw_body<'t>(ctx: &Ctx<'t>, call: Node<'t>, bodies: &[String]) -> bool {
     let mut found = false;
     for arg in args(call) {
         walk(arg, |n| {
             if found {
                 return false;
             }
-            if bodies.iter().any(|b| b == text(n, ctx.src)) {
-                let parent = n.parent().map_or("", |p| p.kind());
+            // Compare lengths first: reading every node's text is the costly part.
+            let len = n.end_byte() - n.start_byte();
+            if bodies
+                .iter()
+                .any(|b| b.len() == len && b == text(n, ctx.src))
+            {
+                let parent = ctx.index.parent(n).map_or("", |p| p.kind());
                 found = matches!(parent, "arguments" | "pair" | "spread_element" | "array");
                 return false;
             }
@@ -201,9 +208,8 @@ fn passes_raw_body(ctx: &Ctx<'_>, call: Node<'_>, bodies: &[String]) -> bool {
 /// from it or from `await request.json()` (Next.js, fetch-style handlers).
 fn body_names(ctx: &Ctx<'_>, handler: Node<'_>) -> Vec<String> {
     let mut names: Vec<String> = BODY_EXPRS.iter().map(|b| b.to_string()).collect();
-    walk(handler, |n| {
-        if n.kind() == "variable_declarator"
-            && let (Some(name), Some(value)) = (n.field("name"), n.field("value"))
+    for n in ctx.index.of_kind(handler, "variable_declarator") {
+        if let (Some(name), Some(value)) = (n.field("name"), n.field("value"))
             && name.kind() == "identifier"
         {
             let v = text(value, ctx.src);
@@ -214,7 +220,6 @@ fn body_names(ctx: &Ctx<'_>, handler: Node<'_>) -> Vec<String> {
                 names.push(text(name, ctx.src).to_string());
             }
         }
-        true
-    });
+    }
     names
 }

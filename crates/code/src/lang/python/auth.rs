@@ -2,7 +2,9 @@
 //! which roles or permissions they require.
 
 use super::ctx::{Ctx, args, callee, decorator_expr, decorators, literal, parameters};
+use super::depends;
 use crate::syntax;
+use crate::syntax::FieldChild;
 use tree_sitter::Node;
 
 /// Words in a dependency/decorator name that say it authenticates the caller.
@@ -62,10 +64,18 @@ pub struct Guard {
     /// A dependency that might authenticate but cannot be classified.
     pub unclear: Option<String>,
     pub roles: Vec<String>,
+    /// Imported dependencies that might authenticate (`py:module::name`): `link` resolves them
+    /// through the dependency chains of the module that defines them.
+    pub imported: Vec<String>,
 }
 
 impl Guard {
     pub fn merge(&mut self, other: Guard) {
+        for key in other.imported {
+            if !self.imported.contains(&key) {
+                self.imported.push(key);
+            }
+        }
         if self.evidence.is_none() {
             self.evidence = other.evidence;
         }
@@ -122,7 +132,10 @@ fn literals_in(node: Node<'_>, src: &[u8]) -> Vec<String> {
 
 /// `Depends(get_current_user)`, `Security(get_user, scopes=["admin"])`,
 /// `Depends(require_role("admin"))` as a guard, or None when it is a resource dependency.
-pub fn dependency_guard(call: Node<'_>, src: &[u8]) -> Option<Guard> {
+/// A dependency on a function of this file or an imported one whose name says nothing is
+/// followed to what that function depends on (see `depends`).
+pub fn dependency_guard(ctx: &Ctx<'_>, call: Node<'_>, depth: usize) -> Option<Guard> {
+    let src = ctx.src;
     let name = callee(call, src);
     if !matches!(
         name,
@@ -149,18 +162,33 @@ pub fn dependency_guard(call: Node<'_>, src: &[u8]) -> Option<Guard> {
             }
         }
         guard.roles = roles;
+    } else if let Some(chain) = (target.kind() == "identifier")
+        .then(|| depends::local_chain(ctx, target_name, depth))
+        .flatten()
+    {
+        guard.evidence = Some(format!(
+            "{written} (which requires {})",
+            chain.evidence.unwrap_or_default()
+        ));
+        guard.roles = chain.roles;
     } else if !is_resource_name(target_name) {
+        if target.kind() == "identifier"
+            && let Some(origin) = ctx.imports.get(target_name)
+            && let Some((module, item)) = origin.rsplit_once('.')
+        {
+            guard.imported.push(format!("py:{module}::{item}"));
+        }
         guard.unclear = Some(written);
     }
     Some(guard)
 }
 
 /// Guards in a `dependencies=[...]` list.
-pub fn dependencies_guard(list: Node<'_>, src: &[u8]) -> Guard {
+pub fn dependencies_guard(ctx: &Ctx<'_>, list: Node<'_>) -> Guard {
     let mut guard = Guard::default();
     syntax::walk(list, |n| {
         if n.kind() == "call" {
-            if let Some(g) = dependency_guard(n, src) {
+            if let Some(g) = dependency_guard(ctx, n, 0) {
                 guard.merge(g);
             }
             return false;
@@ -173,21 +201,26 @@ pub fn dependencies_guard(list: Node<'_>, src: &[u8]) -> Guard {
 /// Guards in a handler's parameters: `Depends(...)` defaults, `Annotated[T, Depends(...)]`, and
 /// aliases such as `CurrentUser` defined in this file or imported (`...Dep`, `Current...`).
 pub fn parameter_guard(ctx: &Ctx<'_>, def: Node<'_>) -> Guard {
+    parameter_guard_at(ctx, def, 0)
+}
+
+/// [`parameter_guard`] of a function `depth` links down a dependency chain.
+pub fn parameter_guard_at(ctx: &Ctx<'_>, def: Node<'_>, depth: usize) -> Guard {
     let mut guard = Guard::default();
     for (_, param) in parameters(def, ctx.src) {
         syntax::walk(param, |n| {
             if n.kind() == "call" {
-                if let Some(g) = dependency_guard(n, ctx.src) {
+                if let Some(g) = dependency_guard(ctx, n, depth) {
                     guard.merge(g);
                 }
                 return false;
             }
             true
         });
-        if let Some(ty) = param.child_by_field_name("type") {
+        if let Some(ty) = param.field("type") {
             let alias = syntax::text(ty, ctx.src);
             if is_identifier(alias) {
-                guard.merge(alias_guard(ctx, alias));
+                guard.merge(alias_guard(ctx, alias, depth));
             }
         }
     }
@@ -200,16 +233,16 @@ fn is_identifier(s: &str) -> bool {
 
 /// `CurrentUser = Annotated[User, Depends(get_current_user)]` in this file, or an imported
 /// alias whose name says it is an identity dependency.
-fn alias_guard(ctx: &Ctx<'_>, alias: &str) -> Guard {
+fn alias_guard(ctx: &Ctx<'_>, alias: &str, depth: usize) -> Guard {
     if let Some(right) = ctx
         .module_assignments
         .get(alias)
-        .and_then(|a| a.child_by_field_name("right"))
+        .and_then(|a| a.field("right"))
     {
         let mut g = Guard::default();
         syntax::walk(right, |n| {
             if n.kind() == "call" {
-                if let Some(d) = dependency_guard(n, ctx.src) {
+                if let Some(d) = dependency_guard(ctx, n, depth) {
                     g.merge(d);
                 }
                 return false;
@@ -294,7 +327,7 @@ pub fn decorator_guard(ctx: &Ctx<'_>, def: Node<'_>) -> Guard {
 /// `if not current_user.is_authenticated: abort(401)` (authentication).
 pub fn body_guard(ctx: &Ctx<'_>, def: Node<'_>) -> Guard {
     let mut guard = Guard::default();
-    let Some(body) = def.child_by_field_name("body") else {
+    let Some(body) = def.field("body") else {
         return guard;
     };
     syntax::walk(body, |n| {
@@ -310,10 +343,8 @@ pub fn body_guard(ctx: &Ctx<'_>, def: Node<'_>) -> Guard {
                 }
             }
             "if_statement" => {
-                let (Some(cond), Some(then)) = (
-                    n.child_by_field_name("condition"),
-                    n.child_by_field_name("consequence"),
-                ) else {
+                let (Some(cond), Some(then)) = (n.field("condition"), n.field("consequence"))
+                else {
                     return true;
                 };
                 let c = ctx.text(cond);
@@ -359,7 +390,7 @@ pub fn body_guard(ctx: &Ctx<'_>, def: Node<'_>) -> Guard {
 /// Whether the handler reads an identity that middleware sets (`request.user`,
 /// `request.state.user`, `g.user`, flask-login `current_user`) without a visible guard.
 pub fn reads_middleware_identity(ctx: &Ctx<'_>, def: Node<'_>) -> Option<&'static str> {
-    let body = ctx.text(def.child_by_field_name("body")?);
+    let body = ctx.text(def.field("body")?);
     [
         "request.state.user",
         "request.user",

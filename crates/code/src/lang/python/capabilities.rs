@@ -8,6 +8,7 @@ use super::ctx::{
 };
 use crate::model::{Fact, FactKind, FileCode, LinkHint};
 use crate::syntax;
+use crate::syntax::FieldChild;
 use tree_sitter::Node;
 
 pub fn extract(ctx: &Ctx<'_>, out: &mut FileCode) {
@@ -438,12 +439,10 @@ fn find_metrics_key(ctx: &Ctx<'_>, call: Node<'_>) -> Option<String> {
     let mut found = None;
     syntax::walk(call, |n| {
         if n.kind() == "pair"
-            && n.child_by_field_name("value")
+            && n.field("value")
                 .is_some_and(|v| ctx.text(v).contains("make_wsgi_app"))
         {
-            found = n
-                .child_by_field_name("key")
-                .and_then(|k| literal(k, ctx.src));
+            found = n.field("key").and_then(|k| literal(k, ctx.src));
         }
         found.is_none()
     });
@@ -576,7 +575,7 @@ fn decorated(ctx: &Ctx<'_>, def: Node<'_>, out: &mut FileCode) {
             "task" | "shared_task" | "actor" => job_task(ctx, expr, &q, name, fname, deco, out),
             "middleware" if expr.kind() == "call" => {
                 let body = def
-                    .child_by_field_name("body")
+                    .field("body")
                     .map(|b| ctx.text(b).to_ascii_lowercase())
                     .unwrap_or_default();
                 if body.contains("x-request-id") || body.contains("x-correlation-id") {
@@ -657,10 +656,7 @@ fn celery_time_limit(out: &mut FileCode, node: Node<'_>, how: &str) {
 }
 
 fn assigned(ctx: &Ctx<'_>, assign: Node<'_>, out: &mut FileCode) {
-    let (Some(left), Some(right)) = (
-        assign.child_by_field_name("left"),
-        assign.child_by_field_name("right"),
-    ) else {
+    let (Some(left), Some(right)) = (assign.field("left"), assign.field("right")) else {
         return;
     };
     let last = ctx.text(left).rsplit('.').next().unwrap_or("");

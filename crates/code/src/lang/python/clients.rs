@@ -4,6 +4,7 @@
 use super::ctx::{Ctx, fact, kwarg, method, receiver};
 use crate::model::FactKind;
 use crate::model::FileCode;
+use crate::syntax::FieldChild;
 use tree_sitter::Node;
 
 const VERBS: &[&str] = &[
@@ -124,10 +125,8 @@ pub fn clients(ctx: &Ctx<'_>) -> Vec<Client> {
         });
     };
     for &assign in &ctx.assignments {
-        if let (Some(l), Some(r)) = (
-            assign.child_by_field_name("left"),
-            assign.child_by_field_name("right"),
-        ) && r.kind() == "call"
+        if let (Some(l), Some(r)) = (assign.field("left"), assign.field("right"))
+            && r.kind() == "call"
         {
             bind(l, r);
         }
@@ -136,7 +135,7 @@ pub fn clients(ctx: &Ctx<'_>) -> Vec<Client> {
     for &n in &ctx.as_patterns {
         if let Some(value) = n.named_child(0)
             && value.kind() == "call"
-            && let Some(alias) = n.child_by_field_name("alias")
+            && let Some(alias) = n.field("alias")
         {
             bind(alias, value);
         }

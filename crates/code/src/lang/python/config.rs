@@ -5,6 +5,7 @@
 use super::ctx::{Ctx, args, callee, env_read, fact, kwarg, value_of};
 use crate::model::{ConfigValue, Fact, FactKind, FileCode, Value};
 use crate::syntax;
+use crate::syntax::FieldChild;
 use tree_sitter::Node;
 
 pub fn extract(ctx: &Ctx<'_>, out: &mut FileCode) {
@@ -22,10 +23,7 @@ fn module_constants(ctx: &Ctx<'_>, out: &mut FileCode) {
         if parent.parent().is_none_or(|m| m.kind() != "module") {
             continue;
         }
-        let (Some(left), Some(right)) = (
-            assign.child_by_field_name("left"),
-            assign.child_by_field_name("right"),
-        ) else {
+        let (Some(left), Some(right)) = (assign.field("left"), assign.field("right")) else {
             continue;
         };
         if left.kind() != "identifier" {
@@ -46,7 +44,7 @@ fn module_constants(ctx: &Ctx<'_>, out: &mut FileCode) {
 /// Whether a class derives from pydantic-settings `BaseSettings` (or a class named
 /// `...Settings` deriving from it in this file).
 fn is_settings_class(ctx: &Ctx<'_>, class: Node<'_>) -> bool {
-    let Some(supers) = class.child_by_field_name("superclasses") else {
+    let Some(supers) = class.field("superclasses") else {
         return false;
     };
     let text = ctx.text(supers);
@@ -62,7 +60,7 @@ fn settings_classes(ctx: &Ctx<'_>, out: &mut FileCode) {
             continue;
         }
         let name = class
-            .child_by_field_name("name")
+            .field("name")
             .map(|n| ctx.text(n))
             .unwrap_or("Settings");
         fact(
@@ -71,7 +69,7 @@ fn settings_classes(ctx: &Ctx<'_>, out: &mut FileCode) {
             class,
             &format!("pydantic-settings class {name}"),
         );
-        let Some(body) = class.child_by_field_name("body") else {
+        let Some(body) = class.field("body") else {
             continue;
         };
         let mut cursor = body.walk();
@@ -79,10 +77,7 @@ fn settings_classes(ctx: &Ctx<'_>, out: &mut FileCode) {
             let Some(assign) = stmt.named_child(0).filter(|a| a.kind() == "assignment") else {
                 continue;
             };
-            let (Some(left), Some(right)) = (
-                assign.child_by_field_name("left"),
-                assign.child_by_field_name("right"),
-            ) else {
+            let (Some(left), Some(right)) = (assign.field("left"), assign.field("right")) else {
                 continue;
             };
             let field = ctx.text(left);

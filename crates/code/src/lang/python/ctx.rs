@@ -3,6 +3,7 @@
 
 use crate::model::{FileCode, Value};
 use crate::syntax;
+use crate::syntax::FieldChild;
 use std::collections::HashMap;
 use tree_sitter::Node;
 
@@ -64,7 +65,7 @@ impl<'t> Ctx<'t> {
                 .parent()
                 .and_then(|p| p.parent())
                 .is_some_and(|m| m.kind() == "module");
-            if let Some(left) = assign.child_by_field_name("left")
+            if let Some(left) = assign.field("left")
                 && at_top
                 && left.kind() == "identifier"
             {
@@ -90,10 +91,9 @@ impl<'t> Ctx<'t> {
                         self.imports.insert(first.clone(), first);
                     }
                     "aliased_import" => {
-                        if let (Some(name), Some(alias)) = (
-                            child.child_by_field_name("name"),
-                            child.child_by_field_name("alias"),
-                        ) {
+                        if let (Some(name), Some(alias)) =
+                            (child.field("name"), child.field("alias"))
+                        {
                             let full = self.text(name).to_string();
                             self.imports.insert(self.text(alias).to_string(), full);
                         }
@@ -103,17 +103,14 @@ impl<'t> Ctx<'t> {
             }
             return;
         }
-        let Some(module) = node.child_by_field_name("module_name") else {
+        let Some(module) = node.field("module_name") else {
             return;
         };
         let module = self.absolute_module(self.text(module));
         for child in node.children_by_field_name("name", &mut cursor) {
             let (name, local) = match child.kind() {
                 "aliased_import" => {
-                    let (Some(n), Some(a)) = (
-                        child.child_by_field_name("name"),
-                        child.child_by_field_name("alias"),
-                    ) else {
+                    let (Some(n), Some(a)) = (child.field("name"), child.field("alias")) else {
                         continue;
                     };
                     (self.text(n).to_string(), self.text(a).to_string())
@@ -164,7 +161,7 @@ impl<'t> Ctx<'t> {
     /// imports: `jwt.decode` → `jwt.decode`, `yaml.load` → `yaml.load`, `load` (imported from
     /// pickle) → `pickle.load`. Calls on expressions that are not names give their text.
     pub fn qualified(&self, call: Node<'_>) -> String {
-        let Some(f) = call.child_by_field_name("function") else {
+        let Some(f) = call.field("function") else {
             return String::new();
         };
         self.qualify(self.text(f))
@@ -186,16 +183,16 @@ impl<'t> Ctx<'t> {
 
 /// The called name as written (`cursor.execute`), or "" for computed callees.
 pub fn callee<'a>(call: Node<'_>, src: &'a [u8]) -> &'a str {
-    call.child_by_field_name("function")
+    call.field("function")
         .map(|f| syntax::text(f, src))
         .unwrap_or("")
 }
 
 /// The last segment of the callee (`execute` for `self.db.cursor().execute`).
 pub fn method<'a>(call: Node<'_>, src: &'a [u8]) -> &'a str {
-    match call.child_by_field_name("function") {
+    match call.field("function") {
         Some(f) if f.kind() == "attribute" => f
-            .child_by_field_name("attribute")
+            .field("attribute")
             .map(|a| syntax::text(a, src))
             .unwrap_or(""),
         Some(f) if f.kind() == "identifier" => syntax::text(f, src),
@@ -205,15 +202,15 @@ pub fn method<'a>(call: Node<'_>, src: &'a [u8]) -> &'a str {
 
 /// The object a method is called on (`cursor` in `cursor.execute(...)`).
 pub fn receiver(call: Node<'_>) -> Option<Node<'_>> {
-    let f = call.child_by_field_name("function")?;
+    let f = call.field("function")?;
     (f.kind() == "attribute")
-        .then(|| f.child_by_field_name("object"))
+        .then(|| f.field("object"))
         .flatten()
 }
 
 /// Positional arguments of a call.
 pub fn args(call: Node<'_>) -> Vec<Node<'_>> {
-    let Some(list) = call.child_by_field_name("arguments") else {
+    let Some(list) = call.field("arguments") else {
         return Vec::new();
     };
     let mut cursor = list.walk();
@@ -224,15 +221,15 @@ pub fn args(call: Node<'_>) -> Vec<Node<'_>> {
 
 /// The value of keyword argument `name`.
 pub fn kwarg<'t>(call: Node<'t>, src: &[u8], name: &str) -> Option<Node<'t>> {
-    let list = call.child_by_field_name("arguments")?;
+    let list = call.field("arguments")?;
     let mut cursor = list.walk();
     list.named_children(&mut cursor)
         .filter(|c| c.kind() == "keyword_argument")
         .find(|c| {
-            c.child_by_field_name("name")
+            c.field("name")
                 .is_some_and(|n| syntax::text(n, src) == name)
         })
-        .and_then(|c| c.child_by_field_name("value"))
+        .and_then(|c| c.field("value"))
 }
 
 /// Keyword argument `name`, or positional argument `index` when it is not given by name.
@@ -300,11 +297,11 @@ pub fn env_read(node: Node<'_>, src: &[u8]) -> Option<(String, Option<String>)> 
             Some((var, default))
         }
         "subscript" => {
-            let value = node.child_by_field_name("value")?;
+            let value = node.field("value")?;
             if !matches!(syntax::text(value, src), "os.environ" | "environ") {
                 return None;
             }
-            let key = node.child_by_field_name("subscript")?;
+            let key = node.field("subscript")?;
             Some((literal(key, src)?, None))
         }
         _ => None,
@@ -325,7 +322,7 @@ pub fn value_of(node: Node<'_>, src: &[u8]) -> Value {
     match node.kind() {
         "identifier" => Value::Config(syntax::text(node, src).to_ascii_lowercase()),
         "attribute" => node
-            .child_by_field_name("attribute")
+            .field("attribute")
             .map(|a| Value::Config(syntax::text(a, src).to_ascii_lowercase()))
             .unwrap_or(Value::Unknown),
         // `os.getenv("X", "*").split(",")` and `[o.strip() for o in ...split(",")]`.
@@ -336,7 +333,7 @@ pub fn value_of(node: Node<'_>, src: &[u8]) -> Value {
             let mut cursor = node.walk();
             node.named_children(&mut cursor)
                 .find(|c| c.kind() == "for_in_clause")
-                .and_then(|f| f.child_by_field_name("right"))
+                .and_then(|f| f.field("right"))
                 .map(|r| value_of(r, src))
                 .unwrap_or(Value::Unknown)
         }
@@ -375,14 +372,14 @@ pub fn decorator_expr(decorator: Node<'_>) -> Option<Node<'_>> {
 }
 
 pub fn function_name<'a>(def: Node<'_>, src: &'a [u8]) -> &'a str {
-    def.child_by_field_name("name")
+    def.field("name")
         .map(|n| syntax::text(n, src))
         .unwrap_or("")
 }
 
 /// Parameter names of a function definition.
 pub fn parameters<'t>(def: Node<'t>, src: &[u8]) -> Vec<(String, Node<'t>)> {
-    let Some(params) = def.child_by_field_name("parameters") else {
+    let Some(params) = def.field("parameters") else {
         return Vec::new();
     };
     let mut cursor = params.walk();
@@ -392,9 +389,7 @@ pub fn parameters<'t>(def: Node<'t>, src: &[u8]) -> Vec<(String, Node<'t>)> {
             let name = match p.kind() {
                 "identifier" => syntax::text(p, src).to_string(),
                 "typed_parameter" => p.named_child(0).map(|n| syntax::text(n, src).to_string())?,
-                _ => p
-                    .child_by_field_name("name")
-                    .map(|n| syntax::text(n, src).to_string())?,
+                _ => p.field("name").map(|n| syntax::text(n, src).to_string())?,
             };
             Some((name, p))
         })
@@ -406,7 +401,7 @@ pub fn in_main_block(node: Node<'_>, src: &[u8]) -> bool {
     let mut current = node.parent();
     while let Some(n) = current {
         if n.kind() == "if_statement"
-            && n.child_by_field_name("condition").is_some_and(|c| {
+            && n.field("condition").is_some_and(|c| {
                 let t = syntax::text(c, src);
                 t.contains("__name__") && t.contains("__main__")
             })

@@ -8,6 +8,7 @@ use super::django_views::{self, VIEW_REF};
 use crate::link::join_paths;
 use crate::model::{Auth, FactKind, FileCode, LinkHint, Pos, Route, RouteKind};
 use crate::syntax;
+use crate::syntax::FieldChild;
 use tree_sitter::Node;
 
 pub fn extract(ctx: &Ctx<'_>, out: &mut FileCode) {
@@ -106,6 +107,7 @@ fn include(
             child: format!("py:{module}::urlpatterns"),
             prefix: prefix.to_string(),
             auth: None,
+            line: 0,
         });
         return;
     }
@@ -157,9 +159,7 @@ fn unwrap_view<'t>(ctx: &Ctx<'_>, view: Node<'t>) -> (Auth, Option<Node<'t>>) {
         }
         let name = callee(current, ctx.src);
         if let Some(object) = name.strip_suffix(".as_view") {
-            let f = current
-                .child_by_field_name("function")
-                .and_then(|f| f.child_by_field_name("object"));
+            let f = current.field("function").and_then(|f| f.field("object"));
             let _ = object;
             match f {
                 Some(o) => current = o,

@@ -5,6 +5,7 @@ use super::ctx::{Ctx, fact, is_true, literal, literal_list, value_of};
 use super::django_views::GLOBAL;
 use crate::model::{Fact, FactKind, FileCode, LinkHint, Value};
 use crate::syntax;
+use crate::syntax::FieldChild;
 use tree_sitter::Node;
 
 pub fn is_settings_module(ctx: &Ctx<'_>) -> bool {
@@ -18,10 +19,7 @@ pub fn settings(ctx: &Ctx<'_>, out: &mut FileCode) {
     let mut credentials = false;
     let mut body_limit_set = false;
     for &assign in &ctx.assignments {
-        let (Some(left), Some(right)) = (
-            assign.child_by_field_name("left"),
-            assign.child_by_field_name("right"),
-        ) else {
+        let (Some(left), Some(right)) = (assign.field("left"), assign.field("right")) else {
             continue;
         };
         let name = ctx.text(left);
@@ -118,15 +116,12 @@ fn rest_framework(ctx: &Ctx<'_>, dict: Node<'_>, out: &mut FileCode) {
         .named_children(&mut cursor)
         .filter(|p| p.kind() == "pair")
     {
-        let Some(key) = pair
-            .child_by_field_name("key")
-            .and_then(|k| literal(k, ctx.src))
-        else {
+        let Some(key) = pair.field("key").and_then(|k| literal(k, ctx.src)) else {
             continue;
         };
         match key.as_str() {
             "DEFAULT_PERMISSION_CLASSES" => {
-                let value = pair.child_by_field_name("value");
+                let value = pair.field("value");
                 let classes = value
                     .and_then(|v| literal_list(v, ctx.src))
                     .unwrap_or_default();

@@ -5,6 +5,7 @@
 use super::auth;
 use super::ctx::{Ctx, callee, decorator_expr, decorators, function_name, literal, literal_list};
 use crate::model::{FileCode, LinkHint};
+use crate::syntax::FieldChild;
 use tree_sitter::Node;
 
 /// Scope prefix of a view description: `\0pyview:app/views.py::create_order`.
@@ -99,10 +100,7 @@ pub fn extract(ctx: &Ctx<'_>, out: &mut FileCode) {
             continue;
         }
         if let Some(info) = class_view(ctx, class) {
-            let name = class
-                .child_by_field_name("name")
-                .map(|n| ctx.text(n))
-                .unwrap_or("");
+            let name = class.field("name").map(|n| ctx.text(n)).unwrap_or("");
             push(ctx, out, name, &info);
         }
     }
@@ -162,7 +160,7 @@ fn function_view(ctx: &Ctx<'_>, def: Node<'_>) -> ViewInfo {
         info.guard = body.evidence;
     }
     info.roles.extend(body.roles);
-    let body_text = ctx.text(def.child_by_field_name("body").unwrap_or(def));
+    let body_text = ctx.text(def.field("body").unwrap_or(def));
     if info.guard.is_none() && !info.public && body_text.contains("request.user") {
         info.unclear = Some("the view reads `request.user` and may check it".into());
     }
@@ -213,7 +211,7 @@ const MIXIN_GUARDS: &[&str] = &[
 
 /// Methods of class-based views by their base class or the handlers they define.
 fn class_view(ctx: &Ctx<'_>, class: Node<'_>) -> Option<ViewInfo> {
-    let supers = ctx.text(class.child_by_field_name("superclasses")?);
+    let supers = ctx.text(class.field("superclasses")?);
     let is_drf = supers.contains("APIView") || supers.contains("ViewSet");
     let is_django = supers.contains("View");
     if !is_drf && !is_django {
@@ -249,12 +247,12 @@ fn class_view(ctx: &Ctx<'_>, class: Node<'_>) -> Option<ViewInfo> {
             break;
         }
     }
-    let body = class.child_by_field_name("body")?;
+    let body = class.field("body")?;
     let mut cursor = body.walk();
     for stmt in body.named_children(&mut cursor) {
         let def = match stmt.kind() {
             "function_definition" => Some(stmt),
-            "decorated_definition" => stmt.child_by_field_name("definition"),
+            "decorated_definition" => stmt.field("definition"),
             _ => None,
         };
         if let Some(def) = def {
@@ -274,10 +272,7 @@ fn class_view(ctx: &Ctx<'_>, class: Node<'_>) -> Option<ViewInfo> {
         let Some(assign) = stmt.named_child(0).filter(|a| a.kind() == "assignment") else {
             continue;
         };
-        let (Some(left), Some(right)) = (
-            assign.child_by_field_name("left"),
-            assign.child_by_field_name("right"),
-        ) else {
+        let (Some(left), Some(right)) = (assign.field("left"), assign.field("right")) else {
             continue;
         };
         match ctx.text(left) {

@@ -7,6 +7,7 @@ use super::ctx::{
 use super::routes::Handler;
 use crate::model::{FactKind, FileCode, RouteKind};
 use crate::syntax;
+use crate::syntax::FieldChild;
 use tree_sitter::Node;
 
 pub fn extract(ctx: &Ctx<'_>, handlers: &[Handler<'_>], out: &mut FileCode) {
@@ -32,7 +33,7 @@ pub fn extract(ctx: &Ctx<'_>, handlers: &[Handler<'_>], out: &mut FileCode) {
 /// A handler that raises NotImplementedError, is only `pass`/`...`, carries a
 /// "TODO: implement" comment, or returns a placeholder message.
 fn stub_handler(ctx: &Ctx<'_>, def: Node<'_>, out: &mut FileCode) {
-    let Some(body) = def.child_by_field_name("body") else {
+    let Some(body) = def.field("body") else {
         return;
     };
     let name = function_name(def, ctx.src);
@@ -147,7 +148,7 @@ const VALIDATORS: &[&str] = &[
 /// Raw body read in a write handler and passed on whole (`**data`, `data` as an argument)
 /// with no schema validation; a typed model parameter or validation call is evidence.
 fn body_validation(ctx: &Ctx<'_>, def: Node<'_>, out: &mut FileCode) {
-    let Some(body) = def.child_by_field_name("body") else {
+    let Some(body) = def.field("body") else {
         return;
     };
     let text = ctx.text(body);
@@ -174,10 +175,7 @@ fn body_validation(ctx: &Ctx<'_>, def: Node<'_>, out: &mut FileCode) {
     let mut raw_vars = Vec::new();
     syntax::walk(body, |n| {
         if n.kind() == "assignment"
-            && let (Some(l), Some(r)) = (
-                n.child_by_field_name("left"),
-                n.child_by_field_name("right"),
-            )
+            && let (Some(l), Some(r)) = (n.field("left"), n.field("right"))
             && l.kind() == "identifier"
             && RAW_BODY.iter().any(|w| ctx.text(r).contains(w))
         {
@@ -195,7 +193,7 @@ fn body_validation(ctx: &Ctx<'_>, def: Node<'_>, out: &mut FileCode) {
             for a in n.named_children(&mut cursor) {
                 let arg = match a.kind() {
                     "dictionary_splat" | "list_splat" => a.named_child(0).unwrap_or(a),
-                    "keyword_argument" => a.child_by_field_name("value").unwrap_or(a),
+                    "keyword_argument" => a.field("value").unwrap_or(a),
                     _ => a,
                 };
                 let t = ctx.text(arg);
@@ -235,7 +233,7 @@ fn body_validation(ctx: &Ctx<'_>, def: Node<'_>, out: &mut FileCode) {
 fn typed_model_parameter(ctx: &Ctx<'_>, def: Node<'_>) -> bool {
     parameters(def, ctx.src).iter().any(|(_, p)| {
         if p.kind() == "typed_default_parameter"
-            && p.child_by_field_name("value").is_some_and(|v| {
+            && p.field("value").is_some_and(|v| {
                 ctx.text(v).contains("Depends")
                     || ctx.text(v).contains("Query")
                     || ctx.text(v).contains("Header")
@@ -243,7 +241,7 @@ fn typed_model_parameter(ctx: &Ctx<'_>, def: Node<'_>) -> bool {
         {
             return false;
         }
-        let Some(ty) = p.child_by_field_name("type") else {
+        let Some(ty) = p.field("type") else {
             return false;
         };
         let t = ctx.text(ty);
@@ -283,10 +281,7 @@ fn password_set(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
     if !hashes {
         return;
     }
-    let args_text = call
-        .child_by_field_name("arguments")
-        .map(|a| ctx.text(a))
-        .unwrap_or("");
+    let args_text = call.field("arguments").map(|a| ctx.text(a)).unwrap_or("");
     if !args_text.to_ascii_lowercase().contains("password") {
         return;
     }
@@ -335,7 +330,7 @@ fn password_policy_call(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
 /// `@field_validator("password")`, `len(password) < N`.
 fn password_policy_fields(ctx: &Ctx<'_>, out: &mut FileCode) {
     for &assign in &ctx.assignments {
-        let Some(left) = assign.child_by_field_name("left") else {
+        let Some(left) = assign.field("left") else {
             continue;
         };
         if !ctx.text(left).to_ascii_lowercase().contains("password") {
@@ -343,14 +338,8 @@ fn password_policy_fields(ctx: &Ctx<'_>, out: &mut FileCode) {
         }
         let rest = format!(
             "{} {}",
-            assign
-                .child_by_field_name("type")
-                .map(|t| ctx.text(t))
-                .unwrap_or(""),
-            assign
-                .child_by_field_name("right")
-                .map(|t| ctx.text(t))
-                .unwrap_or("")
+            assign.field("type").map(|t| ctx.text(t)).unwrap_or(""),
+            assign.field("right").map(|t| ctx.text(t)).unwrap_or("")
         );
         if rest.contains("min_length") {
             fact(

@@ -3,6 +3,7 @@
 //! its routes use; roles carried by mount guards (`[roles: admin]`) reach the routes below.
 
 use super::capabilities::CELERY_TIME_LIMIT;
+use super::depends::{DEP_AUTH, DEP_USE, decode};
 use super::django_views::{GLOBAL, VIEW, VIEW_REF, ViewInfo};
 use crate::model::{Auth, FactKind, FileCode, Language, LinkHint};
 use std::collections::HashMap;
@@ -24,8 +25,65 @@ pub fn link(files: &mut [FileCode]) {
         }
     }
     django_views(files, &modules);
+    dependency_chains(files, &modules);
     celery_time_limits(files);
     propagate_roles(files);
+}
+
+/// Routes whose guard was unclear because a dependency imported from another module has a
+/// name that says nothing: when that module's function depends on an authenticating one (or
+/// checks the caller in its body), the route requires auth, with the roles it checks. Drops
+/// the private dependency hints.
+fn dependency_chains(files: &mut [FileCode], modules: &HashMap<String, String>) {
+    let mut chains: HashMap<String, String> = HashMap::new();
+    let mut uses: HashMap<String, Vec<String>> = HashMap::new();
+    for file in files.iter_mut() {
+        file.link_hints.retain(|hint| {
+            let LinkHint::Guard {
+                scope, evidence, ..
+            } = hint
+            else {
+                return true;
+            };
+            if let Some(key) = scope.strip_prefix(DEP_AUTH) {
+                chains.insert(key.to_string(), evidence.clone());
+            } else if let Some(at) = scope.strip_prefix(DEP_USE) {
+                let mut key = evidence.clone();
+                resolve(&mut key, modules);
+                uses.entry(at.to_string()).or_default().push(key);
+            } else {
+                return true;
+            }
+            false
+        });
+    }
+    if uses.is_empty() || chains.is_empty() {
+        return;
+    }
+    for file in files.iter_mut() {
+        for route in &mut file.routes {
+            if !matches!(route.auth, Auth::Unknown { .. }) {
+                continue;
+            }
+            let Some(keys) = uses.get(&format!("{}:{}", route.file, route.line)) else {
+                continue;
+            };
+            let Some((key, encoded)) = keys.iter().find_map(|k| chains.get(k).map(|e| (k, e)))
+            else {
+                continue;
+            };
+            let (evidence, roles) = decode(encoded);
+            let (path, name) = key.rsplit_once("::").unwrap_or(("", key));
+            route.auth = Auth::Required {
+                evidence: format!("Depends({name}) from {path}, which requires {evidence}"),
+            };
+            for role in roles {
+                if !route.roles.contains(&role) {
+                    route.roles.push(role);
+                }
+            }
+        }
+    }
 }
 
 /// A project-wide Celery time limit (`task_time_limit` in the Celery config or Django

@@ -6,6 +6,9 @@ mod capabilities;
 mod clients;
 mod config;
 mod ctx;
+mod depends;
+#[cfg(test)]
+mod depends_tests;
 mod django;
 mod django_settings;
 mod django_views;
@@ -36,6 +39,7 @@ pub const FACT_TRIGGERS: &[&str] = &[
     "@app.",
     "@router.",
     "include_router",
+    "Depends(",
     "register_blueprint",
     // sinks
     ".raw(",
@@ -198,6 +202,7 @@ pub fn extract(path: &str, src: &[u8], tree: &Tree, out: &mut FileCode) {
     handlers::extract(&ctx, &handlers, out);
     clients::extract(&ctx, &http_clients, out);
     capabilities::extract(&ctx, out);
+    depends::export_hints(&ctx, out);
 }
 
 pub fn link(files: &mut [FileCode]) {

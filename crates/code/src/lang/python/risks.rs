@@ -10,6 +10,7 @@ use super::ctx::{
 use super::routes::Handler;
 use crate::model::{Fact, FactKind, FileCode, Value};
 use crate::syntax;
+use crate::syntax::FieldChild;
 use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
 
@@ -99,10 +100,7 @@ fn is_dev_settings_path(path: &str) -> bool {
 /// Django `DEBUG = True` at module level of a settings module that is not a dev/local/test
 /// profile; Flask `app.debug = True` / `app.config["DEBUG"] = True`.
 fn debug_assignment(ctx: &Ctx<'_>, assign: Node<'_>, out: &mut FileCode) {
-    let (Some(left), Some(right)) = (
-        assign.child_by_field_name("left"),
-        assign.child_by_field_name("right"),
-    ) else {
+    let (Some(left), Some(right)) = (assign.field("left"), assign.field("right")) else {
         return;
     };
     if right.kind() != "true" {
@@ -196,10 +194,10 @@ fn resource_origins(ctx: &Ctx<'_>, resources: Node<'_>) -> Value {
             return false;
         }
         if n.kind() == "pair"
-            && n.child_by_field_name("key")
+            && n.field("key")
                 .and_then(|k| literal(k, ctx.src))
                 .is_some_and(|k| k == "origins")
-            && let Some(v) = n.child_by_field_name("value")
+            && let Some(v) = n.field("value")
         {
             found = Some(value_of(v, ctx.src));
             return false;
@@ -307,15 +305,12 @@ fn credential_comparison(ctx: &Ctx<'_>, cmp: Node<'_>, out: &mut FileCode) {
 
 /// `create_user(username="admin", password="admin123")`, `connect(password="s3cret")`.
 fn credential_kwarg(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
-    let Some(list) = call.child_by_field_name("arguments") else {
+    let Some(list) = call.field("arguments") else {
         return;
     };
     let mut cursor = list.walk();
     for arg in list.named_children(&mut cursor) {
-        let (Some(name), Some(v)) = (
-            arg.child_by_field_name("name"),
-            arg.child_by_field_name("value"),
-        ) else {
+        let (Some(name), Some(v)) = (arg.field("name"), arg.field("value")) else {
             continue;
         };
         let kw = ctx.text(name);
@@ -342,10 +337,7 @@ fn credential_assignment(ctx: &Ctx<'_>, assign: Node<'_>, out: &mut FileCode) {
     if enclosing_function(assign).is_some() {
         return;
     }
-    let (Some(left), Some(right)) = (
-        assign.child_by_field_name("left"),
-        assign.child_by_field_name("right"),
-    ) else {
+    let (Some(left), Some(right)) = (assign.field("left"), assign.field("right")) else {
         return;
     };
     let target = ctx.text(left);
@@ -370,12 +362,11 @@ fn exception_to_client(
     out: &mut FileCode,
 ) {
     // `except Exception as e` is `value: (as_pattern (identifier) alias: ...)`.
-    let value = except.child_by_field_name("value");
+    let value = except.field("value");
     let (caught_node, alias) = match value {
         Some(v) if v.kind() == "as_pattern" => (
             v.named_child(0),
-            v.child_by_field_name("alias")
-                .map(|a| ctx.text(a).to_string()),
+            v.field("alias").map(|a| ctx.text(a).to_string()),
         ),
         other => (other, None),
     };
@@ -472,7 +463,7 @@ fn always_allows(ctx: &Ctx<'_>, def: Node<'_>, out: &mut FileCode) {
     if !PERMISSION_FUNCTIONS.contains(&name.to_ascii_lowercase().as_str()) {
         return;
     }
-    let Some(body) = def.child_by_field_name("body") else {
+    let Some(body) = def.field("body") else {
         return;
     };
     let mut cursor = body.walk();
@@ -501,10 +492,7 @@ fn always_allows(ctx: &Ctx<'_>, def: Node<'_>, out: &mut FileCode) {
 
 /// An outbound request in a handler to a URL the request supplies, without an allow-list.
 fn ssrf(ctx: &Ctx<'_>, def: Node<'_>, calls: &[Node<'_>], clients: &[Client], out: &mut FileCode) {
-    let body_text = def
-        .child_by_field_name("body")
-        .map(|b| ctx.text(b))
-        .unwrap_or("");
+    let body_text = def.field("body").map(|b| ctx.text(b)).unwrap_or("");
     let lower = body_text.to_ascii_lowercase();
     if lower.contains("allowed")
         || lower.contains("allowlist")
@@ -584,7 +572,7 @@ fn user_supplied(ctx: &Ctx<'_>, url: Node<'_>, params: &[String]) -> Option<Stri
             if first.kind() != "interpolation" {
                 return None;
             }
-            let e = first.child_by_field_name("expression")?;
+            let e = first.field("expression")?;
             user_supplied(ctx, e, params)
         }
         _ => None,

@@ -10,6 +10,7 @@ use super::ctx::{
 use crate::link::join_paths;
 use crate::model::{Auth, FactKind, FileCode, LinkHint, Route, RouteKind};
 use crate::syntax;
+use crate::syntax::FieldChild;
 use std::collections::HashMap;
 use tree_sitter::Node;
 
@@ -86,7 +87,7 @@ pub fn extract<'t>(ctx: &Ctx<'t>, out: &mut FileCode) -> Vec<Handler<'t>> {
             };
             let mut guard = Guard::default();
             if let Some(deps) = kwarg(expr, ctx.src, "dependencies") {
-                guard.merge(auth::dependencies_guard(deps, ctx.src));
+                guard.merge(auth::dependencies_guard(ctx, deps));
             }
             guard.merge(auth::parameter_guard(ctx, def));
             guard.merge(auth::decorator_guard(ctx, def));
@@ -96,6 +97,7 @@ pub fn extract<'t>(ctx: &Ctx<'t>, out: &mut FileCode) -> Vec<Handler<'t>> {
                     evidence: o.guard.evidence.clone(),
                     unclear: o.guard.unclear.clone(),
                     roles: o.guard.roles.clone(),
+                    imported: o.guard.imported.clone(),
                 });
             }
             let route_auth = match (&guard.evidence, &guard.unclear) {
@@ -116,6 +118,9 @@ pub fn extract<'t>(ctx: &Ctx<'t>, out: &mut FileCode) -> Vec<Handler<'t>> {
                 websocket_fact(ctx, def, out);
             }
             let at = syntax::pos(deco);
+            if matches!(route_auth, Auth::Unknown { .. }) {
+                super::depends::use_hints(ctx.path, at.line, &guard, out);
+            }
             for m in &methods {
                 out.routes.push(Route {
                     method: m.clone(),
@@ -187,10 +192,7 @@ fn route_methods(
 fn router_objects(ctx: &Ctx<'_>) -> HashMap<String, RouterObj> {
     let mut objects = HashMap::new();
     for &assign in &ctx.assignments {
-        let (Some(left), Some(right)) = (
-            assign.child_by_field_name("left"),
-            assign.child_by_field_name("right"),
-        ) else {
+        let (Some(left), Some(right)) = (assign.field("left"), assign.field("right")) else {
             continue;
         };
         if left.kind() != "identifier" || right.kind() != "call" {
@@ -207,7 +209,7 @@ fn router_objects(ctx: &Ctx<'_>) -> HashMap<String, RouterObj> {
             .and_then(|p| literal(p, ctx.src))
             .unwrap_or_default();
         let guard = kwarg(right, ctx.src, "dependencies")
-            .map(|d| auth::dependencies_guard(d, ctx.src))
+            .map(|d| auth::dependencies_guard(ctx, d))
             .unwrap_or_default();
         objects.insert(
             ctx.text(left).to_string(),
@@ -306,7 +308,7 @@ fn mounts(ctx: &Ctx<'_>, objects: &HashMap<String, RouterObj>, out: &mut FileCod
         };
         let Some(child) = child else { continue };
         let guard = kwarg(call, ctx.src, "dependencies")
-            .map(|d| auth::dependencies_guard(d, ctx.src))
+            .map(|d| auth::dependencies_guard(ctx, d))
             .unwrap_or_default();
         if is_graphql(ctx, child, &graphql_vars) {
             graphql_route(ctx, call, &parent_key, &prefix, &guard, out);
@@ -324,6 +326,7 @@ fn mounts(ctx: &Ctx<'_>, objects: &HashMap<String, RouterObj>, out: &mut FileCod
             child: scope_key(ctx, child, objects),
             prefix,
             auth: evidence,
+            line: 0,
         });
     }
 }
@@ -334,8 +337,8 @@ fn graphql_objects(ctx: &Ctx<'_>) -> Vec<String> {
     ctx.assignments
         .iter()
         .filter_map(|a| {
-            let left = a.child_by_field_name("left")?;
-            let right = a.child_by_field_name("right")?;
+            let left = a.field("left")?;
+            let right = a.field("right")?;
             let name = callee(right, ctx.src);
             let last = name.rsplit('.').next().unwrap_or(name);
             (right.kind() == "call" && GRAPHQL_APPS.contains(&last))
@@ -395,10 +398,7 @@ fn graphql_route(
 /// A WebSocket handler has limits when it bounds both time (`asyncio.wait_for`, a timeout)
 /// and message size (`max_size`, a length check).
 fn websocket_fact(ctx: &Ctx<'_>, def: Node<'_>, out: &mut FileCode) {
-    let body = def
-        .child_by_field_name("body")
-        .map(|b| ctx.text(b))
-        .unwrap_or("");
+    let body = def.field("body").map(|b| ctx.text(b)).unwrap_or("");
     let timed = body.contains("wait_for(") || body.contains("timeout");
     let sized = body.contains("max_size")
         || body.contains("MAX_MESSAGE")

@@ -7,6 +7,7 @@ use super::ctx::{
 use super::strings::dynamic_string;
 use crate::model::{FactKind, FileCode};
 use crate::syntax;
+use crate::syntax::FieldChild;
 use tree_sitter::Node;
 
 pub fn extract(ctx: &Ctx<'_>, out: &mut FileCode) {
@@ -284,7 +285,7 @@ fn insecure_random(ctx: &Ctx<'_>, call: Node<'_>, qualified: &str, out: &mut Fil
     // The variable it is assigned to, or the function it is in, says what it makes.
     let target = syntax::ancestor_of_kind(call, &["assignment", "return_statement"])
         .filter(|a| a.kind() == "assignment")
-        .and_then(|a| a.child_by_field_name("left"))
+        .and_then(|a| a.field("left"))
         .map(|l| syntax::text(l, ctx.src))
         .unwrap_or("");
     let function = enclosing_function(call)

@@ -4,6 +4,7 @@
 
 use super::ctx::{args, callee, enclosing_function, literal, method, receiver};
 use crate::syntax;
+use crate::syntax::FieldChild;
 use tree_sitter::Node;
 
 /// How a string is built from non-constant input, with the source text of the template
@@ -34,7 +35,7 @@ fn dynamic_at(node: Node<'_>, src: &[u8], depth: u8) -> Option<Built> {
             let unsafe_part = node
                 .named_children(&mut cursor)
                 .filter(|c| c.kind() == "interpolation")
-                .filter_map(|i| i.child_by_field_name("expression"))
+                .filter_map(|i| i.field("expression"))
                 .any(|e| !is_safe(e, src, depth));
             if unsafe_part {
                 built("an f-string")
@@ -44,11 +45,11 @@ fn dynamic_at(node: Node<'_>, src: &[u8], depth: u8) -> Option<Built> {
         }
         "binary_operator" => {
             let op = node
-                .child_by_field_name("operator")
+                .field("operator")
                 .map(|o| syntax::text(o, src))
                 .unwrap_or("");
-            let left = node.child_by_field_name("left")?;
-            let right = node.child_by_field_name("right")?;
+            let left = node.field("left")?;
+            let right = node.field("right")?;
             match op {
                 "%" if is_text(left, src) => {
                     let operands: Vec<Node<'_>> = if right.kind() == "tuple" {
@@ -86,10 +87,10 @@ fn dynamic_at(node: Node<'_>, src: &[u8], depth: u8) -> Option<Built> {
         "call" => {
             let name = method(node, src);
             if name == "format" && receiver(node).is_some_and(|r| is_text(r, src)) {
-                let list = node.child_by_field_name("arguments")?;
+                let list = node.field("arguments")?;
                 let mut cursor = list.walk();
                 let unsafe_arg = list.named_children(&mut cursor).any(|a| {
-                    let v = a.child_by_field_name("value").unwrap_or(a);
+                    let v = a.field("value").unwrap_or(a);
                     !is_safe(v, src, depth)
                 });
                 return if unsafe_arg {
@@ -123,13 +124,13 @@ fn flatten_plus<'t>(node: Node<'t>, src: &[u8], out: &mut Vec<Node<'t>>) {
     let mut stack = vec![node];
     while let Some(n) = stack.pop() {
         let is_plus = n.kind() == "binary_operator"
-            && n.child_by_field_name("operator")
+            && n.field("operator")
                 .is_some_and(|o| syntax::text(o, src) == "+");
         if is_plus && out.len() < 64 {
-            if let Some(r) = n.child_by_field_name("right") {
+            if let Some(r) = n.field("right") {
                 stack.push(r);
             }
-            if let Some(l) = n.child_by_field_name("left") {
+            if let Some(l) = n.field("left") {
                 stack.push(l);
             }
         } else {
@@ -161,9 +162,9 @@ pub fn local_assignments<'t>(node: Node<'t>, src: &[u8]) -> Vec<Node<'t>> {
             return false;
         }
         if matches!(n.kind(), "assignment" | "augmented_assignment")
-            && n.child_by_field_name("left")
+            && n.field("left")
                 .is_some_and(|l| syntax::text(l, src) == name)
-            && let Some(r) = n.child_by_field_name("right")
+            && let Some(r) = n.field("right")
         {
             out.push(r);
         }
@@ -194,7 +195,7 @@ fn is_safe(node: Node<'_>, src: &[u8], depth: u8) -> bool {
             let parts: Vec<Node<'_>> = node
                 .named_children(&mut cursor)
                 .filter(|c| c.kind() == "interpolation")
-                .filter_map(|i| i.child_by_field_name("expression"))
+                .filter_map(|i| i.field("expression"))
                 .collect();
             parts.iter().all(|p| is_safe(*p, src, depth + 1))
         }
@@ -210,7 +211,7 @@ fn is_safe(node: Node<'_>, src: &[u8], depth: u8) -> bool {
         "attribute" => is_constant_name(syntax::text(node, src)),
         // `SORT_COLUMNS[key]`: whatever the key, the value comes from the constant.
         "subscript" => node
-            .child_by_field_name("value")
+            .field("value")
             .is_some_and(|v| is_constant_name(syntax::text(v, src))),
         "conditional_expression" => {
             let mut cursor = node.walk();
@@ -248,7 +249,7 @@ fn is_safe(node: Node<'_>, src: &[u8], depth: u8) -> bool {
 
 /// `", ".join(["%s"] * len(ids))`, `",".join("?" for _ in ids)`: only placeholders joined.
 fn placeholder_join(call: Node<'_>, src: &[u8]) -> bool {
-    let Some(list) = call.child_by_field_name("arguments") else {
+    let Some(list) = call.field("arguments") else {
         return false;
     };
     let mut strings = Vec::new();

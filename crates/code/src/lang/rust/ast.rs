@@ -3,6 +3,7 @@
 
 use crate::model::Pos;
 use crate::syntax;
+use crate::syntax::FieldChild;
 use std::collections::HashSet;
 use tree_sitter::Node;
 
@@ -18,6 +19,10 @@ pub struct Ctx<'a> {
     /// The tree's nodes by kind and parent, built once: the parts ask it instead of each
     /// walking the whole tree.
     pub index: syntax::NodeIndex<'a>,
+    /// Ids of the production calls that are the outermost call of their method chain.
+    chain_tops: HashSet<usize>,
+    /// Byte ranges of `use` declarations (their paths are imports, not calls or values).
+    uses: Vec<(usize, usize)>,
 }
 
 impl<'a> Ctx<'a> {
@@ -25,14 +30,40 @@ impl<'a> Ctx<'a> {
         let (root, module) = module_of_path(path);
         let index = syntax::NodeIndex::new(root_node);
         let tests = test_ranges(&index, src);
-        Ctx {
+        let uses = index
+            .of_kind(root_node, "use_declaration")
+            .iter()
+            .map(|n| (n.start_byte(), n.end_byte()))
+            .collect();
+        let mut ctx = Ctx {
             path,
             src,
             root,
             module,
             tests,
             index,
-        }
+            chain_tops: HashSet::new(),
+            uses,
+        };
+        let mut tops = ChainTops::default();
+        ctx.chain_tops = ctx
+            .production_nodes(root_node, &["call_expression"])
+            .into_iter()
+            .filter(|n| tops.is_top(*n, src))
+            .map(|n| n.id())
+            .collect();
+        ctx
+    }
+
+    /// Whether `call` (a production call of this file) is the outermost call of its chain.
+    pub fn is_chain_top(&self, call: Node<'_>) -> bool {
+        self.chain_tops.contains(&call.id())
+    }
+
+    /// Whether `node` lies inside a `use` declaration.
+    pub fn in_use_declaration(&self, node: Node<'_>) -> bool {
+        let (s, e) = (node.start_byte(), node.end_byte());
+        self.uses.iter().any(|&(us, ue)| s >= us && e <= ue)
     }
 
     pub fn text(&self, node: Node<'_>) -> &'a str {
@@ -54,15 +85,12 @@ impl<'a> Ctx<'a> {
 
     /// The scope key of a function: `<crate root>#<module>::<inline mods>::<name>`.
     pub fn fn_key(&self, func: Node<'a>) -> String {
-        let name = func
-            .child_by_field_name("name")
-            .map(|n| self.text(n))
-            .unwrap_or("");
+        let name = func.field("name").map(|n| self.text(n)).unwrap_or("");
         let mut segments = self.module.clone();
         let mut inline = Vec::new();
         for n in self.index.ancestors(func) {
             if n.kind() == "mod_item"
-                && let Some(m) = n.child_by_field_name("name")
+                && let Some(m) = n.field("name")
             {
                 inline.push(self.text(m).to_string());
             }
@@ -157,68 +185,59 @@ pub fn attributes_of<'t>(item: Node<'t>) -> Vec<Node<'t>> {
     out
 }
 
-pub fn enclosing_fn(node: Node<'_>) -> Option<Node<'_>> {
-    syntax::ancestor_of_kind(node, &["function_item"])
+pub fn enclosing_fn<'t>(ctx: &Ctx<'t>, node: Node<'t>) -> Option<Node<'t>> {
+    ctx.index.ancestor_of_kind(node, &["function_item"])
 }
 
 /// The callee of a call as written, without generic arguments: `sqlx::query`,
 /// `reqwest::get`. A method call gives its method name only: the receiver's text can be a
 /// whole chain, and scanning it at every link would be quadratic.
 pub fn callee<'a>(call: Node<'_>, src: &'a [u8]) -> &'a str {
-    let Some(f) = call.child_by_field_name("function") else {
+    let Some(f) = call.field("function") else {
         return "";
     };
     let f = if f.kind() == "generic_function" {
-        f.child_by_field_name("function").unwrap_or(f)
+        f.field("function").unwrap_or(f)
     } else {
         f
     };
     if f.kind() == "field_expression" {
-        return f
-            .child_by_field_name("field")
-            .map(|n| syntax::text(n, src))
-            .unwrap_or("");
+        return f.field("field").map(|n| syntax::text(n, src)).unwrap_or("");
     }
     syntax::text(f, src)
 }
 
 /// The method name of `x.method(...)`, or the last path segment of `a::b::f(...)`.
 pub fn call_name<'a>(call: Node<'_>, src: &'a [u8]) -> &'a str {
-    let Some(mut f) = call.child_by_field_name("function") else {
+    let Some(mut f) = call.field("function") else {
         return "";
     };
     if f.kind() == "generic_function"
-        && let Some(inner) = f.child_by_field_name("function")
+        && let Some(inner) = f.field("function")
     {
         f = inner;
     }
     match f.kind() {
-        "field_expression" => f
-            .child_by_field_name("field")
-            .map(|n| syntax::text(n, src))
-            .unwrap_or(""),
-        "scoped_identifier" => f
-            .child_by_field_name("name")
-            .map(|n| syntax::text(n, src))
-            .unwrap_or(""),
+        "field_expression" => f.field("field").map(|n| syntax::text(n, src)).unwrap_or(""),
+        "scoped_identifier" => f.field("name").map(|n| syntax::text(n, src)).unwrap_or(""),
         _ => syntax::text(f, src),
     }
 }
 
 /// The receiver of a method call `recv.method(...)`.
 pub fn receiver(call: Node<'_>) -> Option<Node<'_>> {
-    let mut f = call.child_by_field_name("function")?;
+    let mut f = call.field("function")?;
     if f.kind() == "generic_function" {
-        f = f.child_by_field_name("function")?;
+        f = f.field("function")?;
     }
     (f.kind() == "field_expression")
-        .then(|| f.child_by_field_name("value"))
+        .then(|| f.field("value"))
         .flatten()
 }
 
 /// The named argument nodes of a call.
 pub fn args(call: Node<'_>) -> Vec<Node<'_>> {
-    let Some(a) = call.child_by_field_name("arguments") else {
+    let Some(a) = call.field("arguments") else {
         return Vec::new();
     };
     let mut cursor = a.walk();
@@ -270,13 +289,13 @@ pub fn chain<'t, 's>(top: Node<'t>, src: &'s [u8]) -> (Node<'t>, Vec<Link<'t, 's
 /// Finds the outermost call of each method chain during a pre-order walk without asking
 /// tree-sitter for parents (a parent lookup descends from the root: quadratic on long chains).
 #[derive(Default)]
-pub struct ChainTops {
+struct ChainTops {
     inner: HashSet<usize>,
 }
 
 impl ChainTops {
     /// Call for every `call_expression` in pre-order: whether it is its chain's outermost call.
-    pub fn is_top(&mut self, call: Node<'_>, src: &[u8]) -> bool {
+    fn is_top(&mut self, call: Node<'_>, src: &[u8]) -> bool {
         if self.inner.remove(&call.id()) {
             return false;
         }
@@ -295,15 +314,17 @@ impl ChainTops {
 }
 
 /// The outermost call of the method chain `node` is part of.
-pub fn chain_top(node: Node<'_>) -> Node<'_> {
+pub fn chain_top<'t>(ctx: &Ctx<'t>, node: Node<'t>) -> Node<'t> {
     let mut top = node;
-    while let Some(p) = top.parent() {
-        let is_receiver = p.kind() == "field_expression"
-            && p.child_by_field_name("value") == Some(top)
-            && p.parent().is_some_and(|c| c.kind() == "call_expression");
+    while let Some(p) = ctx.index.parent(top) {
+        let call = ctx
+            .index
+            .parent(p)
+            .filter(|c| c.kind() == "call_expression");
+        let is_receiver = p.kind() == "field_expression" && p.field("value") == Some(top);
         let is_wrapper = matches!(p.kind(), "try_expression" | "await_expression");
-        if is_receiver {
-            top = p.parent().expect("checked above");
+        if let Some(call) = call.filter(|_| is_receiver) {
+            top = call;
         } else if is_wrapper {
             top = p;
         } else {
@@ -336,7 +357,7 @@ pub fn literal_string<'a>(node: Node<'_>, src: &'a [u8]) -> Option<&'a str> {
             return Some(s);
         }
         match n.kind() {
-            "reference_expression" => n = n.child_by_field_name("value")?,
+            "reference_expression" => n = n.field("value")?,
             "call_expression" => {
                 let name = call_name(n, src);
                 if let Some(recv) = receiver(n) {
@@ -359,7 +380,7 @@ pub fn literal_string<'a>(node: Node<'_>, src: &'a [u8]) -> Option<&'a str> {
 /// Macro name without path (`format` for `std::format!`).
 pub fn macro_name<'a>(mac: Node<'_>, src: &'a [u8]) -> &'a str {
     let t = mac
-        .child_by_field_name("macro")
+        .field("macro")
         .map(|n| syntax::text(n, src))
         .unwrap_or("");
     t.rsplit("::").next().unwrap_or(t)
@@ -500,28 +521,26 @@ pub fn functions<'t>(root: Node<'t>, ctx: &Ctx<'t>) -> Vec<Node<'t>> {
 }
 
 /// The `let` in the enclosing function that binds `name` before `at` (the last one).
-pub fn local_binding<'t>(at: Node<'t>, name: &str, src: &[u8]) -> Option<Node<'t>> {
-    let func = enclosing_fn(at)?;
-    let body = func.child_by_field_name("body")?;
+pub fn local_binding<'t>(ctx: &Ctx<'t>, at: Node<'t>, name: &str) -> Option<Node<'t>> {
+    let src = ctx.src;
+    let func = enclosing_fn(ctx, at)?;
+    let body = func.field("body")?;
     let mut found = None;
-    syntax::walk(body, |n| {
+    for n in ctx.index.of_kind(body, "let_declaration") {
         if n.start_byte() >= at.start_byte() {
-            return false;
+            break;
         }
-        if n.kind() == "let_declaration"
-            && let Some(p) = n.child_by_field_name("pattern")
-        {
+        if let Some(p) = n.field("pattern") {
             let p = if p.kind() == "mut_pattern" {
                 p.named_child(0).unwrap_or(p)
             } else {
                 p
             };
             if p.kind() == "identifier" && syntax::text(p, src) == name {
-                found = n.child_by_field_name("value");
+                found = n.field("value");
             }
         }
-        true
-    });
+    }
     found
 }
 

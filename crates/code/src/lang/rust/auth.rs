@@ -4,6 +4,7 @@
 //! `HttpAuthentication::bearer(..)`, `ValidateRequestHeaderLayer::bearer(..)`).
 
 use super::ast::{self, Ctx};
+use crate::syntax::FieldChild;
 use tree_sitter::Node;
 
 /// A guard found on a handler or a router.
@@ -90,11 +91,11 @@ fn last_segment(path: &str) -> &str {
 
 /// The guard a handler function's parameters and role checks give.
 pub fn of_function(ctx: &Ctx<'_>, func: Node<'_>) -> Option<Guard> {
-    let params = func.child_by_field_name("parameters")?;
+    let params = func.field("parameters")?;
     let mut guard = None;
     let mut cursor = params.walk();
     for p in params.named_children(&mut cursor) {
-        let ty = p.child_by_field_name("type").map(|t| ctx.text(t));
+        let ty = p.field("type").map(|t| ctx.text(t));
         match ty.and_then(from_param_type) {
             Some(g @ Guard::Required { .. }) => {
                 guard = Some(g);
@@ -107,7 +108,7 @@ pub fn of_function(ctx: &Ctx<'_>, func: Node<'_>) -> Option<Guard> {
     // A role check in the body (`if !user.is_admin() { return Err(FORBIDDEN) }`).
     if let Some(Guard::Required { roles, .. }) = &mut guard
         && roles.is_empty()
-        && let Some(body) = func.child_by_field_name("body")
+        && let Some(body) = func.field("body")
     {
         roles.extend(body_roles(ctx.text(body)));
     }
@@ -263,7 +264,7 @@ fn of_middleware_at(ctx: &Ctx<'_>, arg: Node<'_>, depth: usize) -> Option<Guard>
                 };
             }
             if name.starts_with("from_extractor") {
-                let f = arg.child_by_field_name("function")?;
+                let f = arg.field("function")?;
                 let targs = ast::descendant_text_of_kind(f, "type_arguments", src)?;
                 let first =
                     ast::split_top_level(targs.trim_start_matches('<').trim_end_matches('>'))
@@ -301,7 +302,7 @@ fn of_middleware_at(ctx: &Ctx<'_>, arg: Node<'_>, depth: usize) -> Option<Guard>
         "identifier" => {
             let t = ctx.text(arg);
             // `let auth = from_fn(require_auth); app.layer(auth)`
-            if let Some(value) = ast::local_binding(arg, t, src) {
+            if let Some(value) = ast::local_binding(ctx, arg, t) {
                 return of_middleware_at(ctx, value, depth + 1);
             }
             named(t, t).or_else(|| custom(t, t))
@@ -312,9 +313,7 @@ fn of_middleware_at(ctx: &Ctx<'_>, arg: Node<'_>, depth: usize) -> Option<Guard>
             named(head, head).or_else(|| custom(head, head))
         }
         "reference_expression" | "parenthesized_expression" => {
-            let inner = arg
-                .child_by_field_name("value")
-                .or_else(|| arg.named_child(0))?;
+            let inner = arg.field("value").or_else(|| arg.named_child(0))?;
             of_middleware_at(ctx, inner, depth + 1)
         }
         _ => None,

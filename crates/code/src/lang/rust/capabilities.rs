@@ -7,12 +7,12 @@
 use super::ast::{self, Ctx};
 use crate::model::{Fact, FactKind, FileCode, RouteKind};
 use crate::syntax;
+use crate::syntax::FieldChild;
 use tree_sitter::Node;
 
 pub fn extract(ctx: &Ctx<'_>, root: Node<'_>, out: &mut FileCode) {
     let file = std::str::from_utf8(ctx.src).unwrap_or("");
     let mut facts = Vec::new();
-    let mut chain_tops = ast::ChainTops::default();
     for n in ctx.production_nodes(
         root,
         &[
@@ -25,7 +25,7 @@ pub fn extract(ctx: &Ctx<'_>, root: Node<'_>, out: &mut FileCode) {
         match n.kind() {
             "call_expression" => {
                 call(ctx, n, file, &mut facts);
-                if chain_tops.is_top(n, ctx.src) {
+                if ctx.is_chain_top(n) {
                     chain(ctx, n, file, &mut facts);
                 }
             }
@@ -459,10 +459,7 @@ fn sentry(ctx: &Ctx<'_>, n: Node<'_>, facts: &mut Vec<Fact>) {
 
 /// `impl IntoResponse for AppError`, `impl ResponseError for ApiError`.
 fn error_type(ctx: &Ctx<'_>, n: Node<'_>, facts: &mut Vec<Fact>) {
-    let (Some(tr), Some(ty)) = (
-        n.child_by_field_name("trait"),
-        n.child_by_field_name("type"),
-    ) else {
+    let (Some(tr), Some(ty)) = (n.field("trait"), n.field("type")) else {
         return;
     };
     let tr = ctx.text(tr);
@@ -493,14 +490,8 @@ fn idempotency(ctx: &Ctx<'_>, n: Node<'_>, facts: &mut Vec<Fact>) {
 
 /// WebSocket handlers and whether they bound message size.
 fn websocket(ctx: &Ctx<'_>, f: Node<'_>, facts: &mut Vec<Fact>) {
-    let params = f
-        .child_by_field_name("parameters")
-        .map(|p| ctx.text(p))
-        .unwrap_or("");
-    let body = f
-        .child_by_field_name("body")
-        .map(|b| ctx.text(b))
-        .unwrap_or("");
+    let params = f.field("parameters").map(|p| ctx.text(p)).unwrap_or("");
+    let body = f.field("body").map(|b| ctx.text(b)).unwrap_or("");
     let is_ws = params.contains("WebSocketUpgrade") || body.contains("actix_ws::handle(");
     if !is_ws {
         return;
@@ -512,10 +503,7 @@ fn websocket(ctx: &Ctx<'_>, f: Node<'_>, facts: &mut Vec<Fact>) {
     ]
     .iter()
     .any(|w| body.contains(w));
-    let name = f
-        .child_by_field_name("name")
-        .map(|n| ctx.text(n))
-        .unwrap_or("");
+    let name = f.field("name").map(|n| ctx.text(n)).unwrap_or("");
     push(
         facts,
         FactKind::WebSocketHandler { limits },

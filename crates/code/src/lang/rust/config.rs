@@ -5,16 +5,14 @@
 
 use super::ast::{self, Ctx};
 use crate::model::{ConfigValue, FileCode, Value};
+use crate::syntax::FieldChild;
 use tree_sitter::Node;
 
 pub fn extract(ctx: &Ctx<'_>, root: Node<'_>, out: &mut FileCode) {
     for n in ctx.production_nodes(root, &["const_item", "static_item", "call_expression"]) {
         match n.kind() {
             "const_item" | "static_item" => {
-                if let (Some(name), Some(value)) = (
-                    n.child_by_field_name("name"),
-                    n.child_by_field_name("value"),
-                ) {
+                if let (Some(name), Some(value)) = (n.field("name"), n.field("value")) {
                     let v = value_of(ctx, value, 0);
                     if v != Value::Unknown {
                         out.config.push(ConfigValue {
@@ -51,19 +49,19 @@ pub fn is_env_read(ctx: &Ctx<'_>, call: Node<'_>) -> bool {
 
 /// The variable, field or static an env read (with its fallback chain) is bound to.
 fn binding_name<'a>(ctx: &Ctx<'a>, call: Node<'_>) -> Option<&'a str> {
-    let mut node = ast::chain_top(call);
+    let mut node = ast::chain_top(ctx, call);
     for _ in 0..6 {
-        let parent = node.parent()?;
+        let parent = ctx.index.parent(node)?;
         match parent.kind() {
             "let_declaration" => {
-                let p = parent.child_by_field_name("pattern")?;
+                let p = parent.field("pattern")?;
                 return (p.kind() == "identifier").then(|| ctx.text(p));
             }
             "field_initializer" => {
-                return parent.child_by_field_name("field").map(|f| ctx.text(f));
+                return parent.field("field").map(|f| ctx.text(f));
             }
             "static_item" | "const_item" => {
-                return parent.child_by_field_name("name").map(|f| ctx.text(f));
+                return parent.field("name").map(|f| ctx.text(f));
             }
             "closure_expression"
             | "block"
@@ -88,7 +86,7 @@ pub fn env_value(ctx: &Ctx<'_>, call: Node<'_>) -> Value {
         .and_then(|a| ast::string_value(*a, src))
         .unwrap_or("")
         .to_string();
-    let top = ast::chain_top(call);
+    let top = ast::chain_top(ctx, call);
     let (_, links) = ast::chain(top, src);
     let mut default = None;
     for link in &links {
@@ -96,9 +94,7 @@ pub fn env_value(ctx: &Ctx<'_>, call: Node<'_>) -> Value {
         match (link.method, args.as_slice()) {
             ("unwrap_or", [d]) => default = literal(ctx, *d),
             ("unwrap_or_else", [closure]) if closure.kind() == "closure_expression" => {
-                default = closure
-                    .child_by_field_name("body")
-                    .and_then(|b| literal(ctx, b));
+                default = closure.field("body").and_then(|b| literal(ctx, b));
             }
             ("unwrap_or_default", []) => default = Some(String::new()),
             _ => {}
@@ -138,7 +134,7 @@ pub fn value_of(ctx: &Ctx<'_>, node: Node<'_>, depth: usize) -> Value {
             .map(|v| value_of(ctx, v, depth + 1))
             .unwrap_or(Value::Unknown),
         "reference_expression" => node
-            .child_by_field_name("value")
+            .field("value")
             .map(|v| value_of(ctx, v, depth + 1))
             .unwrap_or(Value::Unknown),
         "macro_invocation" if ast::macro_name(node, src) == "vec" => list(ctx, node),
@@ -175,7 +171,7 @@ pub fn value_of(ctx: &Ctx<'_>, node: Node<'_>, depth: usize) -> Value {
             Value::Unknown
         }
         "field_expression" => node
-            .child_by_field_name("field")
+            .field("field")
             .map(|f| Value::Config(ctx.text(f).to_ascii_lowercase()))
             .unwrap_or(Value::Unknown),
         "identifier" | "scoped_identifier" => {
@@ -184,7 +180,7 @@ pub fn value_of(ctx: &Ctx<'_>, node: Node<'_>, depth: usize) -> Value {
                 let last = t.rsplit("::").next().unwrap_or(t);
                 return Value::Config(last.to_ascii_lowercase());
             }
-            match ast::local_binding(node, t, src) {
+            match ast::local_binding(ctx, node, t) {
                 Some(v) => value_of(ctx, v, depth + 1),
                 None => Value::Unknown,
             }

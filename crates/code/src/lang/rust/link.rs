@@ -7,6 +7,7 @@
 use super::ast::{self, Ctx, module_of_path, scope_key};
 use super::auth::Guard;
 use crate::model::{Auth, FileCode, Language, LinkHint, RouteKind};
+use crate::syntax::FieldChild;
 use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
 
@@ -70,7 +71,7 @@ pub fn collect_uses(ctx: &Ctx<'_>, root: Node<'_>, out: &mut FileCode) {
         if item.kind() != "use_declaration" || ctx.in_test(item) {
             continue;
         }
-        if let Some(arg) = item.child_by_field_name("argument") {
+        if let Some(arg) = item.field("argument") {
             let text: String = ctx
                 .text(arg)
                 .split_whitespace()

@@ -12,6 +12,7 @@ use super::auth::{self, Guard};
 use super::link as hints;
 use crate::link::join_paths;
 use crate::model::{Auth, FileCode, LinkHint, Route, RouteKind};
+use crate::syntax::FieldChild;
 use std::collections::{HashMap, HashSet};
 use tree_sitter::Node;
 
@@ -77,7 +78,7 @@ pub fn extract(ctx: &Ctx<'_>, root: Node<'_>, out: &mut FileCode) {
     let functions = ast::functions(root, ctx);
     let mut fns = HashMap::new();
     for f in &functions {
-        if let Some(name) = f.child_by_field_name("name") {
+        if let Some(name) = f.field("name") {
             fns.entry(ctx.text(name)).or_insert(*f);
         }
     }
@@ -95,12 +96,8 @@ pub fn extract(ctx: &Ctx<'_>, root: Node<'_>, out: &mut FileCode) {
     }
     // Each chain is read from its outermost call, once.
     let mut tops = Vec::new();
-    let mut chain_tops = ast::ChainTops::default();
     for n in ctx.production_nodes(root, &["call_expression"]) {
-        if n.kind() == "call_expression"
-            && chain_tops.is_top(n, ctx.src)
-            && ast::receiver(n).is_some()
-        {
+        if n.kind() == "call_expression" && ctx.is_chain_top(n) && ast::receiver(n).is_some() {
             let (_, links) = ast::chain(n, ctx.src);
             if links.iter().any(|l| ROUTER_METHODS.contains(&l.method)) {
                 tops.push(n);
@@ -154,10 +151,12 @@ impl<'c, 'a, 't> Extractor<'c, 'a, 't> {
 
     /// Remembers a router bound by `let app = <chain>` or `app = <chain>`.
     fn bind(&mut self, top: Node<'t>, group: Group) {
-        let Some(parent) = top.parent() else { return };
+        let Some(parent) = self.ctx.index.parent(top) else {
+            return;
+        };
         let target = match parent.kind() {
-            "let_declaration" => parent.child_by_field_name("pattern"),
-            "assignment_expression" => parent.child_by_field_name("left"),
+            "let_declaration" => parent.field("pattern"),
+            "assignment_expression" => parent.field("left"),
             _ => None,
         };
         let Some(mut target) = target else { return };
@@ -332,7 +331,7 @@ impl<'c, 'a, 't> Extractor<'c, 'a, 't> {
                 }
             }
             "reference_expression" => {
-                if let Some(v) = expr.child_by_field_name("value") {
+                if let Some(v) = expr.field("value") {
                     group = self.router_expr(v, prefix, depth + 1);
                 }
             }
@@ -342,7 +341,7 @@ impl<'c, 'a, 't> Extractor<'c, 'a, 't> {
     }
 
     fn mount_call(&mut self, call: Node<'t>, prefix: &str) -> Option<usize> {
-        let f = call.child_by_field_name("function")?;
+        let f = call.field("function")?;
         if !matches!(f.kind(), "identifier" | "scoped_identifier") {
             return None;
         }
@@ -362,6 +361,7 @@ impl<'c, 'a, 't> Extractor<'c, 'a, 't> {
             child: format!("{}{path}", hints::UNRESOLVED),
             prefix: prefix.to_string(),
             auth: None,
+            line: 0,
         });
         Some(self.out.link_hints.len() - 1)
     }
@@ -556,7 +556,7 @@ impl<'c, 'a, 't> Extractor<'c, 'a, 't> {
             resolved: false,
         };
         let node = if node.kind() == "generic_function" {
-            node.child_by_field_name("function").unwrap_or(node)
+            node.field("function").unwrap_or(node)
         } else {
             node
         };
@@ -607,7 +607,7 @@ impl<'c, 'a, 't> Extractor<'c, 'a, 't> {
             if !METHODS.contains(&last) && last != "route" {
                 continue;
             }
-            let Some(args) = inner.child_by_field_name("arguments") else {
+            let Some(args) = inner.field("arguments") else {
                 continue;
             };
             let t = self.ctx.text(args);
@@ -647,10 +647,7 @@ impl<'c, 'a, 't> Extractor<'c, 'a, 't> {
                 None => (Auth::None, Vec::new()),
             };
             let kind = function_kind(self.ctx, func);
-            let fname = func
-                .child_by_field_name("name")
-                .map(|n| self.ctx.text(n))
-                .unwrap_or("");
+            let fname = func.field("name").map(|n| self.ctx.text(n)).unwrap_or("");
             let p = ast::pos(attr);
             for m in methods {
                 self.out.routes.push(Route {
@@ -678,14 +675,8 @@ impl<'c, 'a, 't> Extractor<'c, 'a, 't> {
     /// handler lives in another file) and which functions serve the app (roots).
     fn function_hints(&mut self, func: Node<'t>) {
         let key = self.ctx.fn_key(func);
-        let name = func
-            .child_by_field_name("name")
-            .map(|n| self.ctx.text(n))
-            .unwrap_or("");
-        let body = func
-            .child_by_field_name("body")
-            .map(|b| self.ctx.text(b))
-            .unwrap_or("");
+        let name = func.field("name").map(|n| self.ctx.text(n)).unwrap_or("");
+        let body = func.field("body").map(|b| self.ctx.text(b)).unwrap_or("");
         let attrs: String = ast::attributes_of(func)
             .iter()
             .map(|a| self.ctx.text(*a))
@@ -699,11 +690,11 @@ impl<'c, 'a, 't> Extractor<'c, 'a, 't> {
             || body.contains(".launch()");
         if is_root {
             self.out.link_hints.push(hints::root_hint(&key));
-            if let Some(b) = func.child_by_field_name("body") {
+            if let Some(b) = func.field("body") {
                 let mut callees = Vec::new();
                 crate::syntax::walk(b, |n| {
                     if n.kind() == "call_expression"
-                        && let Some(f) = n.child_by_field_name("function")
+                        && let Some(f) = n.field("function")
                         && matches!(f.kind(), "identifier" | "scoped_identifier")
                     {
                         callees.push(self.ctx.text(f));
@@ -716,7 +707,7 @@ impl<'c, 'a, 't> Extractor<'c, 'a, 't> {
             }
         }
         let has_params = func
-            .child_by_field_name("parameters")
+            .field("parameters")
             .is_some_and(|p| p.named_child_count() > 0);
         if has_params {
             let guard = auth::of_function(self.ctx, func);
@@ -739,14 +730,8 @@ fn is_router_constructor(callee: &str) -> bool {
 
 /// WebSocket and GraphQL handlers, from their parameters and body.
 fn function_kind(ctx: &Ctx<'_>, func: Node<'_>) -> RouteKind {
-    let params = func
-        .child_by_field_name("parameters")
-        .map(|p| ctx.text(p))
-        .unwrap_or("");
-    let body = func
-        .child_by_field_name("body")
-        .map(|b| ctx.text(b))
-        .unwrap_or("");
+    let params = func.field("parameters").map(|p| ctx.text(p)).unwrap_or("");
+    let body = func.field("body").map(|b| ctx.text(b)).unwrap_or("");
     if params.contains("WebSocketUpgrade")
         || body.contains("actix_ws::handle")
         || body.contains("ws::start(")

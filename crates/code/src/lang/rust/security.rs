@@ -7,6 +7,7 @@ use super::ast::{self, Ctx};
 use super::config;
 use crate::model::{Fact, FactKind, FileCode, Value};
 use crate::syntax;
+use crate::syntax::FieldChild;
 use tree_sitter::Node;
 
 pub fn extract(ctx: &Ctx<'_>, root: Node<'_>, out: &mut FileCode) {
@@ -21,7 +22,6 @@ pub fn extract(ctx: &Ctx<'_>, root: Node<'_>, out: &mut FileCode) {
     ]
     .iter()
     .any(|w| file.contains(w));
-    let mut chain_tops = ast::ChainTops::default();
     let kinds = [
         "call_expression",
         "assignment_expression",
@@ -37,16 +37,12 @@ pub fn extract(ctx: &Ctx<'_>, root: Node<'_>, out: &mut FileCode) {
     ];
     for n in ctx.production_nodes(root, &kinds) {
         // Paths inside `use` declarations are imports, not calls.
-        if ctx
-            .index
-            .ancestors(n)
-            .any(|a| a.kind() == "use_declaration")
-        {
+        if ctx.in_use_declaration(n) {
             continue;
         }
         match n.kind() {
             "call_expression" => {
-                if chain_tops.is_top(n, ctx.src) {
+                if ctx.is_chain_top(n) {
                     cors(ctx, n, out);
                     graphql(ctx, n, file, out);
                 }
@@ -197,7 +193,7 @@ fn origin_value(ctx: &Ctx<'_>, node: Node<'_>) -> Value {
 
 fn closure_returns_true(ctx: &Ctx<'_>, f: Node<'_>) -> bool {
     f.kind() == "closure_expression"
-        && f.child_by_field_name("body").is_some_and(|b| {
+        && f.field("body").is_some_and(|b| {
             let t: String = ctx.text(b).split_whitespace().collect();
             t == "true" || t == "{true}"
         })
@@ -223,12 +219,12 @@ fn jwt_call(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
 fn jwt_field(ctx: &Ctx<'_>, n: Node<'_>, out: &mut FileCode) {
     let (field, value) = match n.kind() {
         "assignment_expression" => (
-            n.child_by_field_name("left").map(|l| ctx.text(l)),
-            n.child_by_field_name("right").map(|r| ctx.text(r)),
+            n.field("left").map(|l| ctx.text(l)),
+            n.field("right").map(|r| ctx.text(r)),
         ),
         _ => (
-            n.child_by_field_name("field").map(|l| ctx.text(l)),
-            n.child_by_field_name("value").map(|r| ctx.text(r)),
+            n.field("field").map(|l| ctx.text(l)),
+            n.field("value").map(|r| ctx.text(r)),
         ),
     };
     let (Some(field), Some("false")) = (field, value) else {
@@ -416,10 +412,10 @@ fn is_credential_name(name: &str) -> bool {
 
 fn credential_binding(ctx: &Ctx<'_>, n: Node<'_>, out: &mut FileCode) {
     let name = match n.kind() {
-        "let_declaration" => n.child_by_field_name("pattern"),
-        _ => n.child_by_field_name("name"),
+        "let_declaration" => n.field("pattern"),
+        _ => n.field("name"),
     };
-    let (Some(name), Some(value)) = (name, n.child_by_field_name("value")) else {
+    let (Some(name), Some(value)) = (name, n.field("value")) else {
         return;
     };
     let name = ctx.text(name);
@@ -443,14 +439,11 @@ fn credential_binding(ctx: &Ctx<'_>, n: Node<'_>, out: &mut FileCode) {
 
 /// `token == "static-token"`, `auth_header == "Bearer abc123"`.
 fn credential_comparison(ctx: &Ctx<'_>, n: Node<'_>, out: &mut FileCode) {
-    let op = n.child_by_field_name("operator").map(|o| ctx.text(o));
+    let op = n.field("operator").map(|o| ctx.text(o));
     if !matches!(op, Some("==" | "!=")) {
         return;
     }
-    let (Some(l), Some(r)) = (
-        n.child_by_field_name("left"),
-        n.child_by_field_name("right"),
-    ) else {
+    let (Some(l), Some(r)) = (n.field("left"), n.field("right")) else {
         return;
     };
     let (lit, other) = match (
@@ -488,7 +481,7 @@ fn credential_comparison(ctx: &Ctx<'_>, n: Node<'_>, out: &mut FileCode) {
 
 /// `fn authorize(..) -> bool { true }`, an auth middleware that only calls `next.run(req)`.
 fn always_allows(ctx: &Ctx<'_>, func: Node<'_>, out: &mut FileCode) {
-    let Some(name) = func.child_by_field_name("name").map(|n| ctx.text(n)) else {
+    let Some(name) = func.field("name").map(|n| ctx.text(n)) else {
         return;
     };
     let lower = name.to_ascii_lowercase();
@@ -513,7 +506,7 @@ fn always_allows(ctx: &Ctx<'_>, func: Node<'_>, out: &mut FileCode) {
     if !is_guard || lower.contains("author_") {
         return;
     }
-    let Some(body) = func.child_by_field_name("body") else {
+    let Some(body) = func.field("body") else {
         return;
     };
     let stmts = body.named_child_count();
@@ -559,7 +552,7 @@ fn weak_hash(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
     {
         // `let mut hasher = Sha256::new(); hasher.update(password)`: name the hasher's type.
         let root = ast::root_ident(ctx.text(recv));
-        ast::local_binding(call, root, ctx.src)
+        ast::local_binding(ctx, call, root)
             .map(|v| ctx.text(v))
             .filter(|v| is_fast(v))
             .map(|v| v.split("::new").next().unwrap_or(v).to_string())
@@ -639,11 +632,11 @@ fn insecure_random(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
         return;
     }
     let mut names = Vec::new();
-    if let Some(f) = ast::enclosing_fn(call).and_then(|f| f.child_by_field_name("name")) {
+    if let Some(f) = ast::enclosing_fn(ctx, call).and_then(|f| f.field("name")) {
         names.push(ctx.text(f).to_ascii_lowercase());
     }
-    if let Some(l) = syntax::ancestor_of_kind(call, &["let_declaration"])
-        .and_then(|l| l.child_by_field_name("pattern"))
+    if let Some(l) =
+        syntax::ancestor_of_kind(call, &["let_declaration"]).and_then(|l| l.field("pattern"))
     {
         names.push(ctx.text(l).to_ascii_lowercase());
     }
@@ -687,7 +680,7 @@ fn graphql(ctx: &Ctx<'_>, call: Node<'_>, file: &str, out: &mut FileCode) {
 
 /// A request struct with a password field (registration, reset), and its length rule.
 fn password_struct(ctx: &Ctx<'_>, item: Node<'_>, out: &mut FileCode) {
-    let Some(name) = item.child_by_field_name("name").map(|n| ctx.text(n)) else {
+    let Some(name) = item.field("name").map(|n| ctx.text(n)) else {
         return;
     };
     let lower = name.to_ascii_lowercase();
@@ -709,7 +702,7 @@ fn password_struct(ctx: &Ctx<'_>, item: Node<'_>, out: &mut FileCode) {
         return;
     }
     for field in syntax::descendants_of_kind(item, "field_declaration") {
-        let Some(fname) = field.child_by_field_name("name").map(|n| ctx.text(n)) else {
+        let Some(fname) = field.field("name").map(|n| ctx.text(n)) else {
             continue;
         };
         if !matches!(fname, "password" | "new_password" | "password1") {
@@ -752,14 +745,11 @@ fn min_length(rules: &str) -> Option<u32> {
 
 /// `if password.len() < 12 { .. }`.
 fn password_length_check(ctx: &Ctx<'_>, n: Node<'_>, out: &mut FileCode) {
-    let op = n.child_by_field_name("operator").map(|o| ctx.text(o));
+    let op = n.field("operator").map(|o| ctx.text(o));
     if !matches!(op, Some("<" | "<=" | ">=")) {
         return;
     }
-    let (Some(l), Some(r)) = (
-        n.child_by_field_name("left"),
-        n.child_by_field_name("right"),
-    ) else {
+    let (Some(l), Some(r)) = (n.field("left"), n.field("right")) else {
         return;
     };
     let lt = ctx.text(l).to_ascii_lowercase();
@@ -781,11 +771,11 @@ fn password_length_check(ctx: &Ctx<'_>, n: Node<'_>, out: &mut FileCode) {
 /// `todo!()` / `unimplemented!()` in production code.
 fn stub_macro(ctx: &Ctx<'_>, mac: Node<'_>, out: &mut FileCode) {
     let name = ast::macro_name(mac, ctx.src);
-    if !matches!(name, "todo" | "unimplemented") || ast::enclosing_fn(mac).is_none() {
+    if !matches!(name, "todo" | "unimplemented") || ast::enclosing_fn(ctx, mac).is_none() {
         return;
     }
-    let func = ast::enclosing_fn(mac)
-        .and_then(|f| f.child_by_field_name("name"))
+    let func = ast::enclosing_fn(ctx, mac)
+        .and_then(|f| f.field("name"))
         .map(|n| ctx.text(n))
         .unwrap_or("");
     out.facts.push(Fact::new(
@@ -797,7 +787,7 @@ fn stub_macro(ctx: &Ctx<'_>, mac: Node<'_>, out: &mut FileCode) {
 
 /// "TODO: implement" in a handler, and `mock_*`/`fake_*`/`simulate_*` functions outside tests.
 fn stub_function(ctx: &Ctx<'_>, func: Node<'_>, out: &mut FileCode) {
-    let Some(name) = func.child_by_field_name("name").map(|n| ctx.text(n)) else {
+    let Some(name) = func.field("name").map(|n| ctx.text(n)) else {
         return;
     };
     // Behind a `#[cfg(..)]` (a test-utils feature) it is not production code.
@@ -816,10 +806,7 @@ fn stub_function(ctx: &Ctx<'_>, func: Node<'_>, out: &mut FileCode) {
         ));
         return;
     }
-    let params = func
-        .child_by_field_name("parameters")
-        .map(|p| ctx.text(p))
-        .unwrap_or("");
+    let params = func.field("parameters").map(|p| ctx.text(p)).unwrap_or("");
     let is_handler = [
         "Json<",
         "Path<",
@@ -831,7 +818,7 @@ fn stub_function(ctx: &Ctx<'_>, func: Node<'_>, out: &mut FileCode) {
     ]
     .iter()
     .any(|w| params.contains(w));
-    let Some(body) = func.child_by_field_name("body").filter(|_| is_handler) else {
+    let Some(body) = func.field("body").filter(|_| is_handler) else {
         return;
     };
     for comment in syntax::descendants_of_kind(body, "line_comment") {

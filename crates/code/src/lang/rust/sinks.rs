@@ -6,6 +6,7 @@
 use super::ast::{self, Ctx};
 use crate::model::{Fact, FactKind, FileCode};
 use crate::syntax;
+use crate::syntax::FieldChild;
 use tree_sitter::Node;
 
 /// Calls whose first argument is SQL text.
@@ -54,7 +55,6 @@ const INERT_TYPES: &[&str] = &[
 ];
 
 pub fn extract(ctx: &Ctx<'_>, root: Node<'_>, out: &mut FileCode) {
-    let mut chain_tops = ast::ChainTops::default();
     for n in ctx.production_nodes(
         root,
         &["call_expression", "tuple_expression", "function_item"],
@@ -62,7 +62,7 @@ pub fn extract(ctx: &Ctx<'_>, root: Node<'_>, out: &mut FileCode) {
         match n.kind() {
             "call_expression" => {
                 sql(ctx, n, out);
-                if chain_tops.is_top(n, ctx.src) {
+                if ctx.is_chain_top(n) {
                     shell(ctx, n, out);
                 }
                 ssrf(ctx, n, out);
@@ -100,9 +100,7 @@ fn built_sql(ctx: &Ctx<'_>, expr: Node<'_>, depth: usize) -> Option<String> {
     let src = ctx.src;
     match expr.kind() {
         "reference_expression" | "parenthesized_expression" => {
-            let inner = expr
-                .child_by_field_name("value")
-                .or_else(|| expr.named_child(0))?;
+            let inner = expr.field("value").or_else(|| expr.named_child(0))?;
             built_sql(ctx, inner, depth + 1)
         }
         "call_expression" => {
@@ -122,7 +120,7 @@ fn built_sql(ctx: &Ctx<'_>, expr: Node<'_>, depth: usize) -> Option<String> {
             Some(format!("`format!` interpolating `{tainted}`"))
         }
         "binary_expression" => {
-            let op = expr.child_by_field_name("operator").map(|o| ctx.text(o));
+            let op = expr.field("operator").map(|o| ctx.text(o));
             if op != Some("+") {
                 return None;
             }
@@ -139,7 +137,7 @@ fn built_sql(ctx: &Ctx<'_>, expr: Node<'_>, depth: usize) -> Option<String> {
         }
         "identifier" => {
             let name = ctx.text(expr);
-            let value = ast::local_binding(expr, name, src)?;
+            let value = ast::local_binding(ctx, expr, name)?;
             built_sql(ctx, value, depth + 1)
         }
         _ => None,
@@ -153,14 +151,14 @@ fn flatten_concat<'t>(expr: Node<'t>, out: &mut Vec<Node<'t>>) {
             return;
         }
         if n.kind() == "binary_expression" {
-            if let Some(r) = n.child_by_field_name("right") {
+            if let Some(r) = n.field("right") {
                 stack.push(r);
             }
-            if let Some(l) = n.child_by_field_name("left") {
+            if let Some(l) = n.field("left") {
                 stack.push(l);
             }
         } else if n.kind() == "reference_expression" {
-            if let Some(v) = n.child_by_field_name("value") {
+            if let Some(v) = n.field("value") {
                 stack.push(v);
             }
         } else {
@@ -207,7 +205,7 @@ pub fn is_constant(ctx: &Ctx<'_>, at: Node<'_>, expr: &str) -> bool {
         }
         return false;
     }
-    let Some(value) = ast::local_binding(at, root, ctx.src) else {
+    let Some(value) = ast::local_binding(ctx, at, root) else {
         return false;
     };
     literal_only(ctx, value)
@@ -215,13 +213,10 @@ pub fn is_constant(ctx: &Ctx<'_>, at: Node<'_>, expr: &str) -> bool {
 
 /// The declared type of parameter `name` of the function enclosing `at`.
 fn param_type<'a>(ctx: &Ctx<'a>, at: Node<'_>, name: &str) -> Option<&'a str> {
-    let params = ast::enclosing_fn(at)?.child_by_field_name("parameters")?;
+    let params = ast::enclosing_fn(ctx, at)?.field("parameters")?;
     let mut cursor = params.walk();
     for p in params.named_children(&mut cursor) {
-        let (Some(pat), Some(ty)) = (
-            p.child_by_field_name("pattern"),
-            p.child_by_field_name("type"),
-        ) else {
+        let (Some(pat), Some(ty)) = (p.field("pattern"), p.field("type")) else {
             continue;
         };
         let mut binds = false;
@@ -259,10 +254,9 @@ fn literal_only(ctx: &Ctx<'_>, value: Node<'_>) -> bool {
         "match_expression" => {
             let arms = syntax::descendants_of_kind(value, "match_arm");
             !arms.is_empty()
-                && arms.iter().all(|arm| {
-                    arm.child_by_field_name("value")
-                        .is_some_and(|v| arm_is_literal(ctx, v))
-                })
+                && arms
+                    .iter()
+                    .all(|arm| arm.field("value").is_some_and(|v| arm_is_literal(ctx, v)))
         }
         "if_expression" => {
             let blocks = syntax::descendants_of_kind(value, "block");
@@ -330,7 +324,7 @@ fn shell(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
             "args" => {
                 for a in ast::args(link.call) {
                     let a = if a.kind() == "reference_expression" {
-                        a.child_by_field_name("value").unwrap_or(a)
+                        a.field("value").unwrap_or(a)
                     } else {
                         a
                     };
@@ -374,7 +368,7 @@ fn shell(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
 fn command_program(ctx: &Ctx<'_>, base: Node<'_>) -> Option<String> {
     let call = match base.kind() {
         "call_expression" => base,
-        "identifier" => ast::local_binding(base, ctx.text(base), ctx.src)?,
+        "identifier" => ast::local_binding(ctx, base, ctx.text(base))?,
         _ => return None,
     };
     let callee = ast::callee(call, ctx.src);
@@ -421,11 +415,11 @@ fn ssrf(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
     let Some(url) = ast::args(call).last().copied() else {
         return;
     };
-    let Some(func) = ast::enclosing_fn(call) else {
+    let Some(func) = ast::enclosing_fn(ctx, call) else {
         return;
     };
     let body = func
-        .child_by_field_name("body")
+        .field("body")
         .map(|b| ctx.text(b).to_ascii_lowercase())
         .unwrap_or_default();
     if body.contains("allow") || body.contains("host_str()") || body.contains("trusted") {
@@ -448,7 +442,7 @@ fn request_value(ctx: &Ctx<'_>, expr: Node<'_>, depth: usize) -> Option<String> 
     }
     let src = ctx.src;
     match expr.kind() {
-        "reference_expression" => request_value(ctx, expr.child_by_field_name("value")?, depth + 1),
+        "reference_expression" => request_value(ctx, expr.field("value")?, depth + 1),
         "call_expression" => {
             let recv = ast::receiver(expr)?;
             matches!(
@@ -475,7 +469,7 @@ fn request_value(ctx: &Ctx<'_>, expr: Node<'_>, depth: usize) -> Option<String> 
                 return Some(t.to_string());
             }
             if expr.kind() == "identifier" {
-                let v = ast::local_binding(expr, t, src)?;
+                let v = ast::local_binding(ctx, expr, t)?;
                 return request_value(ctx, v, depth + 1);
             }
             None
@@ -595,12 +589,12 @@ fn exception_call(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
 
 /// `Json<Value>` bodies passed on untyped vs typed `Json<CreateUser>` bodies.
 fn body_param(ctx: &Ctx<'_>, func: Node<'_>, out: &mut FileCode) {
-    let Some(params) = func.child_by_field_name("parameters") else {
+    let Some(params) = func.field("parameters") else {
         return;
     };
     let mut cursor = params.walk();
     for p in params.named_children(&mut cursor) {
-        let Some(ty) = p.child_by_field_name("type") else {
+        let Some(ty) = p.field("type") else {
             continue;
         };
         let t: String = ctx.text(ty).split_whitespace().collect();
