@@ -51,8 +51,8 @@ pub enum Mode {
     OversizeServerError,
     /// Overlong headers and URLs are served like any other request.
     NoRequestLimits,
-    /// `/graphql` exists and refuses introspection queries (a good GraphQL service).
-    GraphqlIntrospectionOff,
+    /// No GraphQL endpoint (the good target's `/graphql` refuses introspection).
+    NoGraphql,
     /// `/graphql` answers introspection queries with the schema.
     GraphqlIntrospectionOn,
 }
@@ -80,7 +80,7 @@ impl Mode {
         Mode::UnlimitedBody,
         Mode::OversizeServerError,
         Mode::NoRequestLimits,
-        Mode::GraphqlIntrospectionOff,
+        Mode::NoGraphql,
         Mode::GraphqlIntrospectionOn,
     ];
 
@@ -107,7 +107,7 @@ impl Mode {
             Mode::UnlimitedBody => "unlimited-body",
             Mode::OversizeServerError => "oversize-server-error",
             Mode::NoRequestLimits => "no-request-limits",
-            Mode::GraphqlIntrospectionOff => "graphql-introspection-off",
+            Mode::NoGraphql => "no-graphql",
             Mode::GraphqlIntrospectionOn => "graphql-introspection-on",
         }
     }
@@ -223,7 +223,7 @@ impl Behaviour {
             url_limit: 8 * 1024,
             header_limit: 16 * 1024,
             oversize: Oversize::Refused,
-            graphql: Graphql::Absent,
+            graphql: Graphql::IntrospectionOff,
         }
     }
 }
@@ -319,8 +319,8 @@ impl From<Mode> for Behaviour {
                 oversize: Oversize::Served,
                 ..good
             },
-            Mode::GraphqlIntrospectionOff => Behaviour {
-                graphql: Graphql::IntrospectionOff,
+            Mode::NoGraphql => Behaviour {
+                graphql: Graphql::Absent,
                 ..good
             },
             Mode::GraphqlIntrospectionOn => Behaviour {

@@ -6,7 +6,7 @@ use vouch_testtarget::Mode;
 
 #[tokio::test]
 async fn introspection_refused_passes() {
-    let r = probe(Mode::GraphqlIntrospectionOff, "HTTP030").await;
+    let r = probe(Mode::Good, "HTTP030").await;
     assert_pass(&r);
     let e = &r.evidence[0];
     assert_eq!(e.location.path, "/graphql");
@@ -37,7 +37,7 @@ async fn introspection_answered_fails_with_the_type_names() {
 
 #[tokio::test]
 async fn no_graphql_endpoint_is_not_applicable() {
-    let r = probe(Mode::Good, "HTTP030").await;
+    let r = probe(Mode::NoGraphql, "HTTP030").await;
     assert_eq!(r.outcome, OutcomeKind::NotApplicable);
     assert_eq!(
         r.reason.as_deref(),
