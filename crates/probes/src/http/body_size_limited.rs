@@ -50,7 +50,8 @@ went out before the answer.
   expected); 404, 405 or a 2xx before the body was sent (the endpoint ignores bodies: name one
   with `--openapi`); a connection closed without an answer or a timeout.
 
-Bytes "sent" are bytes handed to the connection: the operating system buffers up to a few
+The whole upload must finish within `--timeout`; on a slow uplink raise it (10 MiB at
+10 Mbit/s takes 8 s). Bytes "sent" are bytes handed to the connection: the operating system buffers up to a few
 MiB, so a small `--max-body` can be "sent" in full before the service reads any of it.
 
 ## Why it matters in production
