@@ -240,7 +240,8 @@ impl Target {
 
     /// Streams `upload` as the request body (one request of the budget). Once the response
     /// headers arrive no more bytes are sent; after the answer is read the upload is aborted
-    /// (the connection closes). `sent` is what went out before the answer.
+    /// (the connection closes). `sent` is what went out before the answer. `request`'s own
+    /// body, if any, is not sent.
     pub async fn send_upload(
         &self,
         request: Request,
