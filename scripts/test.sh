@@ -16,6 +16,17 @@ if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null;
   fi
 fi
 
+# The probe tests run Debian's nginx as an independent real server (crates/probes/tests/live/nginx.rs).
+# Debian installs it in /usr/sbin, which is not on every user's PATH.
+if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null
+  else
+    echo "test.sh: nginx is required for the probe tests: run 'apt-get install -y nginx-light' as root" >&2
+    exit 2
+  fi
+fi
+
 # Snapshot tests must never rewrite snapshots in CI.
 export INSTA_UPDATE=${INSTA_UPDATE:-no}
 if cargo nextest --version >/dev/null 2>&1; then

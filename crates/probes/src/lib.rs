@@ -20,7 +20,9 @@ pub mod target;
 pub use probe::{Probe, ProbeFuture, ProbeResult};
 pub use registry::{all_probes, find};
 pub use runner::{RunOptions, run};
-pub use target::{Exchange, Request, RequestError, Target, TargetError, TargetOptions};
+pub use target::{
+    Exchange, Request, RequestError, Streamed, Target, TargetError, TargetOptions, Upload,
+};
 
 /// What a probe file needs.
 pub mod prelude {

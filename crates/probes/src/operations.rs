@@ -53,6 +53,9 @@ pub struct Operations {
     pub openapi_source: Option<String>,
     /// Why no OpenAPI document was used.
     pub openapi_missing: Option<String>,
+    /// GraphQL endpoint paths the repository registers (`--repo`); they take every method,
+    /// so they are not operations.
+    pub graphql: Vec<String>,
 }
 
 impl Operations {
@@ -115,8 +118,14 @@ fn same_template(a: &str, b: &str) -> bool {
     norm(a) == norm(b)
 }
 
+/// What `--repo` adds: its HTTP routes as operations, and its GraphQL endpoints.
+pub struct RepoRoutes {
+    pub operations: Vec<Operation>,
+    pub graphql: Vec<String>,
+}
+
 /// The routes `vouch routes` would list for `repo`.
-pub fn from_repo(repo: &Path) -> Result<Vec<Operation>, TargetError> {
+pub fn from_repo(repo: &Path) -> Result<RepoRoutes, TargetError> {
     let ws =
         vouch_workspace::load(repo, &vouch_workspace::LoadOptions::default()).map_err(|e| {
             TargetError::Repo {
@@ -124,7 +133,7 @@ pub fn from_repo(repo: &Path) -> Result<Vec<Operation>, TargetError> {
                 reason: e.to_string(),
             }
         })?;
-    Ok(ws
+    let operations = ws
         .code
         .routes()
         .filter(|r| r.method != "ANY" && r.path.starts_with('/'))
@@ -134,7 +143,19 @@ pub fn from_repo(repo: &Path) -> Result<Vec<Operation>, TargetError> {
             json_body: r.is_write(),
             source: Source::Repo,
         })
-        .collect())
+        .collect();
+    let mut graphql: Vec<String> = ws
+        .code
+        .routes()
+        .filter(|r| r.kind == vouch_code::RouteKind::GraphQl && r.path.starts_with('/'))
+        .map(|r| r.path.clone())
+        .collect();
+    graphql.sort();
+    graphql.dedup();
+    Ok(RepoRoutes {
+        operations,
+        graphql,
+    })
 }
 
 #[cfg(test)]

@@ -2,17 +2,17 @@
 //! middleware that applies the instance's global behaviour (delay, rate limit, TRACE, CORS,
 //! response headers, metrics counting).
 
-use crate::behaviour::{Behaviour, ErrorStyle, MetricsStyle, TOKEN};
+use crate::behaviour::{Behaviour, ErrorStyle, Graphql, MetricsStyle, TOKEN};
 use crate::errors::error;
 use crate::metrics::{Counters, malformed};
 use crate::pages;
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, Request, State};
+use axum::extract::{DefaultBodyLimit, Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -67,8 +67,16 @@ pub fn router(behaviour: Behaviour) -> Router {
                 }),
             );
     }
+    if behaviour.graphql != Graphql::Absent {
+        app = app.route("/graphql", post(graphql));
+    }
+    let body_limit = match behaviour.body_limit {
+        Some(max) => DefaultBodyLimit::max(max),
+        None => DefaultBodyLimit::disable(),
+    };
     app.fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
+        .layer(body_limit)
         .layer(middleware::from_fn_with_state(shared.clone(), around))
         .with_state(shared)
 }
@@ -84,7 +92,9 @@ async fn around(State(s): App, req: Request, next: Next) -> Response {
     }
     let method = req.method().clone();
     let origin = req.headers().get(header::ORIGIN).cloned();
-    let mut response = if let Some(limited) = rate_limited(&s) {
+    let mut response = if let Some(refused) = crate::limits::oversize(b, &req) {
+        refused
+    } else if let Some(limited) = rate_limited(&s) {
         limited
     } else if method == Method::TRACE && b.trace_enabled {
         trace_echo(&req)
@@ -324,6 +334,10 @@ async fn delete_item(State(s): App, headers: HeaderMap) -> Response {
         return unauthorized(s.behaviour.errors);
     }
     StatusCode::NO_CONTENT.into_response()
+}
+
+async fn graphql(State(s): App, body: Bytes) -> Response {
+    crate::graphql::answer(s.behaviour.graphql, &body)
 }
 
 async fn fallback(State(s): App, method: Method, uri: axum::http::Uri) -> Response {

@@ -45,10 +45,20 @@ pub enum Mode {
     MissingSecurityHeaders,
     /// TRACE echoes the request.
     TraceEnabled,
+    /// Request bodies of any size are read and accepted (no 413).
+    UnlimitedBody,
+    /// Overlong headers and URLs crash the handler: 500 instead of 431/414.
+    OversizeServerError,
+    /// Overlong headers and URLs are served like any other request.
+    NoRequestLimits,
+    /// No GraphQL endpoint (the good target's `/graphql` refuses introspection).
+    NoGraphql,
+    /// `/graphql` answers introspection queries with the schema.
+    GraphqlIntrospectionOn,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 18] = [
+    pub const ALL: [Mode; 23] = [
         Mode::Good,
         Mode::NoRateLimit,
         Mode::LeaksStackTraces,
@@ -67,6 +77,11 @@ impl Mode {
         Mode::PlainErrors,
         Mode::MissingSecurityHeaders,
         Mode::TraceEnabled,
+        Mode::UnlimitedBody,
+        Mode::OversizeServerError,
+        Mode::NoRequestLimits,
+        Mode::NoGraphql,
+        Mode::GraphqlIntrospectionOn,
     ];
 
     pub fn name(self) -> &'static str {
@@ -89,6 +104,11 @@ impl Mode {
             Mode::PlainErrors => "plain-errors",
             Mode::MissingSecurityHeaders => "missing-security-headers",
             Mode::TraceEnabled => "trace-enabled",
+            Mode::UnlimitedBody => "unlimited-body",
+            Mode::OversizeServerError => "oversize-server-error",
+            Mode::NoRequestLimits => "no-request-limits",
+            Mode::NoGraphql => "no-graphql",
+            Mode::GraphqlIntrospectionOn => "graphql-introspection-on",
         }
     }
 }
@@ -126,6 +146,25 @@ pub enum MetricsStyle {
     Absent,
 }
 
+/// What the target does with a request line or headers over its limits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Oversize {
+    /// 414 URI Too Long / 431 Request Header Fields Too Large.
+    Refused,
+    /// Served like any other request (no limit below hyper's own, about 400 KiB).
+    Served,
+    /// 500: the handler fails on them.
+    ServerError,
+}
+
+/// The GraphQL endpoint at `/graphql`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Graphql {
+    Absent,
+    IntrospectionOff,
+    IntrospectionOn,
+}
+
 /// Requests matching `every` (1 = all) are delayed by `by`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Delay {
@@ -152,6 +191,13 @@ pub struct Behaviour {
     pub readiness: bool,
     pub security_headers: bool,
     pub trace_enabled: bool,
+    /// Largest request body read, in bytes (413 above); `None`: unlimited.
+    pub body_limit: Option<usize>,
+    /// Longest request target (path and query) and largest header block, in bytes.
+    pub url_limit: usize,
+    pub header_limit: usize,
+    pub oversize: Oversize,
+    pub graphql: Graphql,
 }
 
 impl Behaviour {
@@ -172,6 +218,12 @@ impl Behaviour {
             readiness: true,
             security_headers: true,
             trace_enabled: false,
+            body_limit: Some(1024 * 1024),
+            // nginx's and Node's defaults: 8 KiB request line, 16 KiB of headers.
+            url_limit: 8 * 1024,
+            header_limit: 16 * 1024,
+            oversize: Oversize::Refused,
+            graphql: Graphql::IntrospectionOff,
         }
     }
 }
@@ -253,6 +305,26 @@ impl From<Mode> for Behaviour {
             },
             Mode::TraceEnabled => Behaviour {
                 trace_enabled: true,
+                ..good
+            },
+            Mode::UnlimitedBody => Behaviour {
+                body_limit: None,
+                ..good
+            },
+            Mode::OversizeServerError => Behaviour {
+                oversize: Oversize::ServerError,
+                ..good
+            },
+            Mode::NoRequestLimits => Behaviour {
+                oversize: Oversize::Served,
+                ..good
+            },
+            Mode::NoGraphql => Behaviour {
+                graphql: Graphql::Absent,
+                ..good
+            },
+            Mode::GraphqlIntrospectionOn => Behaviour {
+                graphql: Graphql::IntrospectionOn,
                 ..good
             },
         }

@@ -7,11 +7,13 @@
 mod app;
 pub mod behaviour;
 mod errors;
+mod graphql;
+mod limits;
 mod metrics;
 mod pages;
 
 pub use app::{ALLOWED_ORIGIN, router};
-pub use behaviour::{Behaviour, Delay, ErrorStyle, MetricsStyle, Mode, TOKEN};
+pub use behaviour::{Behaviour, Delay, ErrorStyle, Graphql, MetricsStyle, Mode, Oversize, TOKEN};
 
 use std::net::SocketAddr;
 use tokio::net::TcpListener;

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use vouch_core::config::Selector;
 use vouch_core::report::{ExpiredSuppression, Gate, REPORT_SCHEMA};
 use vouch_core::{Config, ControlResult, Counts, Report, Score, Severity, Target, Tool};
-use vouch_probes::target::{DEFAULT_MAX_REQUESTS, TargetOptions};
+use vouch_probes::target::{DEFAULT_MAX_REQUESTS, TargetOptions, parse_size};
 
 /// How to reach the service and how hard to push it (defaults are deliberately modest).
 #[derive(Args, Clone, Debug)]
@@ -39,6 +39,10 @@ pub struct LiveArgs {
     /// Accept invalid TLS certificates (only when you mean it).
     #[arg(long)]
     insecure: bool,
+    /// Size of the oversized body the body-size probe streams (`10MiB`, `512k`); set it
+    /// above the largest body the service means to accept.
+    #[arg(long, value_name = "SIZE", default_value = "10MiB", value_parser = parse_size)]
+    max_body: u64,
 }
 
 #[derive(Args)]
@@ -123,6 +127,7 @@ pub fn run_live(
         insecure: live.insecure,
         openapi: live.openapi.clone(),
         repo,
+        max_body: live.max_body,
     };
     // A probe may wait for its share of the budget, then for its requests.
     let pacing = Duration::from_secs_f64(f64::from(live.max_requests) / live.rate);

@@ -1,16 +1,21 @@
 //! HTTP probes (`HTTP`): one file per control, registered in `probes()`.
 //!
-//! IDs HTTP001–HTTP019 are taken here; new probes continue from HTTP020.
+//! IDs HTTP001–HTTP019 and HTTP027–HTTP030 are taken here; new probes continue from HTTP020.
 
 pub mod error_body;
 pub mod exposure;
+pub mod oversize;
 pub mod shared;
 
+mod body_size_limited;
 mod content_type_options;
 mod cors_restricted;
 mod csp_on_html;
 mod frame_protection;
+mod graphql_introspection_disabled;
 mod liveness_endpoint;
+mod long_headers_refused;
+mod long_url_refused;
 mod malformed_json_structured;
 mod metrics_exposition;
 mod metrics_not_public;
@@ -49,5 +54,9 @@ pub fn probes() -> Vec<&'static dyn Probe> {
         &rate_limited::RateLimited,
         &writes_require_auth::WritesRequireAuth,
         &cors_restricted::CorsRestricted,
+        &body_size_limited::BodySizeLimited,
+        &long_headers_refused::LongHeadersRefused,
+        &long_url_refused::LongUrlRefused,
+        &graphql_introspection_disabled::GraphqlIntrospectionDisabled,
     ]
 }

@@ -4,10 +4,14 @@
 mod budget;
 mod error;
 mod exchange;
+mod size;
+mod upload;
 
 pub use budget::{Budget, Exhausted};
 pub use error::{RequestError, TargetError};
 pub use exchange::{BODY_LIMIT, Exchange};
+pub use size::{format_size, parse_size};
+pub use upload::{Stopped, Upload};
 
 use crate::operations::Operations;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -23,6 +27,8 @@ use tokio::sync::OnceCell;
 pub const DEFAULT_MAX_REQUESTS: u32 = 300;
 pub const DEFAULT_RATE: f64 = 20.0;
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The oversized body the body-size probe streams (`--max-body`).
+pub const DEFAULT_MAX_BODY: u64 = 10 * 1024 * 1024;
 
 #[derive(Clone, Debug)]
 pub struct TargetOptions {
@@ -41,6 +47,9 @@ pub struct TargetOptions {
     pub openapi: Option<String>,
     /// `--repo PATH`: read the route inventory from the code.
     pub repo: Option<PathBuf>,
+    /// Bytes of the oversized body the body-size probe streams (`--max-body`); set it above
+    /// the largest body the service means to accept.
+    pub max_body: u64,
 }
 
 impl Default for TargetOptions {
@@ -54,6 +63,7 @@ impl Default for TargetOptions {
             insecure: false,
             openapi: None,
             repo: None,
+            max_body: DEFAULT_MAX_BODY,
         }
     }
 }
@@ -64,6 +74,7 @@ pub struct Target {
     headers: HeaderMap,
     token: Option<HeaderValue>,
     timeout: Duration,
+    max_body: u64,
     budget: Budget,
     /// What the service declares (OpenAPI operations, else routes from `--repo`).
     pub operations: Operations,
@@ -91,7 +102,9 @@ impl Target {
             .map(|first| target.remember("GET /", first))?;
         let mut operations = crate::openapi::discover(&target, options.openapi.as_deref()).await?;
         if let Some(repo) = &options.repo {
-            operations.extend_from_repo(crate::operations::from_repo(repo)?);
+            let routes = crate::operations::from_repo(repo)?;
+            operations.extend_from_repo(routes.operations);
+            operations.graphql = routes.graphql;
         }
         Ok(Target {
             operations,
@@ -134,6 +147,11 @@ impl Target {
             ),
             None => None,
         };
+        if options.max_body == 0 {
+            return Err(TargetError::InvalidOption(
+                "--max-body must be at least 1 byte".into(),
+            ));
+        }
         if options.max_requests == 0 {
             return Err(TargetError::InvalidOption(
                 "--max-requests must be at least 1".into(),
@@ -145,6 +163,7 @@ impl Target {
             headers,
             token,
             timeout: options.timeout,
+            max_body: options.max_body,
             budget: Budget::new(options.max_requests, options.rate),
             operations: Operations::default(),
             memo: Mutex::new(HashMap::new()),
@@ -161,6 +180,11 @@ impl Target {
 
     pub fn timeout(&self) -> Duration {
         self.timeout
+    }
+
+    /// Bytes of the oversized body the body-size probe sends.
+    pub fn max_body(&self) -> u64 {
+        self.max_body
     }
 
     pub fn budget(&self) -> &Budget {
@@ -204,26 +228,84 @@ impl Target {
     }
 
     /// Sends one request, drawing from the budget.
-    pub async fn send(&self, request: Request) -> Result<Exchange, RequestError> {
+    pub async fn send(&self, mut request: Request) -> Result<Exchange, RequestError> {
         let url = self.url(&request.path)?;
+        self.acquire().await?;
+        let mut builder = self.builder(&request, &url);
+        if let Some(body) = request.body.take() {
+            builder = builder.body(body);
+        }
+        self.exchange(request, url, builder, || {}).await
+    }
+
+    /// Streams `upload` as the request body (one request of the budget). Once the response
+    /// headers arrive no more bytes are sent; after the answer is read the upload is aborted
+    /// (the connection closes). `sent` is what went out before the answer. `request`'s own
+    /// body, if any, is not sent.
+    pub async fn send_upload(
+        &self,
+        request: Request,
+        upload: Upload,
+    ) -> Result<Streamed, RequestError> {
+        let url = self.url(&request.path)?;
+        self.acquire().await?;
+        let total = upload.len();
+        let content_type = upload.content_type;
+        let (body, progress) = upload.into_body();
+        let builder = self
+            .builder(&request, &url)
+            .header(reqwest::header::CONTENT_TYPE, content_type)
+            .header(reqwest::header::CONTENT_LENGTH, total)
+            .body(reqwest::Body::wrap(body));
+        let mut sent_at_answer = None;
+        let answer = self
+            .exchange(request, url, builder, || {
+                progress.pause();
+                sent_at_answer = Some(progress.sent());
+            })
+            .await;
+        progress.abort();
+        Ok(Streamed {
+            answer,
+            sent: sent_at_answer.unwrap_or_else(|| progress.sent()),
+            total,
+        })
+    }
+
+    async fn acquire(&self) -> Result<(), RequestError> {
         self.budget
             .acquire()
             .await
-            .map_err(|e| RequestError::BudgetExhausted { max: e.max })?;
+            .map_err(|e| RequestError::BudgetExhausted { max: e.max })
+    }
+
+    /// The request with the global headers and, when asked for, the credentials.
+    fn builder(&self, request: &Request, url: &Url) -> reqwest::RequestBuilder {
         let mut builder = self
             .client
             .request(request.method.clone(), url.clone())
             .headers(self.headers.clone());
-        let with_credentials = request.credentials && self.token.is_some();
-        if with_credentials && let Some(token) = &self.token {
+        if request.credentials
+            && let Some(token) = &self.token
+        {
             builder = builder.header(reqwest::header::AUTHORIZATION, token.clone());
         }
-        for (name, value) in request.headers {
-            builder = builder.header(name, value);
+        for (name, value) in &request.headers {
+            builder = builder.header(name.clone(), value.clone());
         }
-        if let Some(body) = request.body {
-            builder = builder.body(body);
-        }
+        builder
+    }
+
+    /// Sends `builder` and reads the answer; `on_headers` runs as soon as the response
+    /// headers are in.
+    async fn exchange(
+        &self,
+        request: Request,
+        url: Url,
+        builder: reqwest::RequestBuilder,
+        on_headers: impl FnOnce(),
+    ) -> Result<Exchange, RequestError> {
+        let with_credentials = request.credentials && self.token.is_some();
         let failed = |e: reqwest::Error| {
             if e.is_timeout() {
                 RequestError::Timeout {
@@ -242,6 +324,7 @@ impl Target {
         let started = Instant::now();
         let mut response = builder.send().await.map_err(failed)?;
         let elapsed = started.elapsed();
+        on_headers();
         let status = response.status();
         let headers = response.headers().clone();
         let mut body = Vec::new();
@@ -308,6 +391,23 @@ impl Target {
     pub async fn root(&self) -> Result<Arc<Exchange>, RequestError> {
         self.memo("GET /", self.send(Request::new(Method::GET, "/")))
             .await
+    }
+}
+
+/// The answer to a streamed upload and how much of it went out first.
+#[derive(Debug)]
+pub struct Streamed {
+    pub answer: Result<Exchange, RequestError>,
+    /// Bytes handed to the connection before the response headers arrived (or before the
+    /// connection failed).
+    pub sent: u64,
+    /// The body's declared length.
+    pub total: u64,
+}
+
+impl Streamed {
+    pub fn whole_body_sent(&self) -> bool {
+        self.sent >= self.total
     }
 }
 
