@@ -32,7 +32,7 @@ pub struct LiveOptions {
     /// Measured seconds of the load run for numeric targets (p95/p99 latency, error rate,
     /// throughput).
     #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_LOAD_SECONDS,
-          value_parser = clap::value_parser!(u64).range(1..=MAX_LOAD_SECONDS as i64))]
+          value_parser = clap::value_parser!(u64).range(1..=MAX_LOAD_SECONDS))]
     pub load_seconds: u64,
     /// Arrival rate of the load run (open model, requests per second). Default: 20/s, or
     /// 10 % above the highest throughput target an item names.
