@@ -167,7 +167,7 @@ fn verify_item(
         });
     }
 
-    let any_fail = deciding.iter().any(|o| *o == OutcomeKind::Fail);
+    let any_fail = deciding.contains(&OutcomeKind::Fail);
     let all_pass = deciding.iter().all(|o| *o == OutcomeKind::Pass);
     report.verdict = if any_fail {
         report.evidence = failing_evidence;

@@ -28,14 +28,14 @@ enum ChecklistCommand {
     /// numeric runtime target (p95/p99 latency, error rate, throughput) are measured by one
     /// bounded load run (default 10 s at 20 requests/s, open model). Without --url those items
     /// stay manual, and items judged on static controls say their live part was not checked.
-    Verify(verify::VerifyArgs),
+    Verify(Box<verify::VerifyArgs>),
     /// Write a readiness checklist generated from the control catalogue.
     Init(init::InitArgs),
 }
 
 pub fn run(args: ChecklistArgs) -> Result<ExitCode> {
     match args.command {
-        ChecklistCommand::Verify(args) => verify::run(args),
+        ChecklistCommand::Verify(args) => verify::run(*args),
         ChecklistCommand::Init(args) => init::run(args),
     }
 }
