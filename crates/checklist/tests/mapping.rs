@@ -156,9 +156,9 @@ fn precision_and_recall_over_the_labelled_set() {
 
 #[test]
 fn every_expected_id_is_a_registered_control() {
-    let known: BTreeSet<&str> = vouch_checks::registry::all_checks()
+    let known: BTreeSet<&str> = vouch_checklist::mapping::catalogue()
         .into_iter()
-        .map(|c| c.meta().id)
+        .map(|m| m.id)
         .collect();
     for case in load_set() {
         for id in &case.expected {
@@ -209,7 +209,8 @@ fn compound_items_need_every_named_control() {
         &[],
     );
     let ids: Vec<&str> = m.controls.iter().map(|c| c.id).collect();
-    assert_eq!(ids, ["CODE002", "CODE020", "CODE021"]);
+    // The rate-limit and CORS probes check the same claims on the running service.
+    assert_eq!(ids, ["CODE002", "CODE020", "CODE021", "HTTP017", "HTTP019"]);
     let weakest = m.controls.iter().map(|c| c.confidence).fold(1.0, f32::min);
     assert_eq!(m.confidence, weakest);
     assert!(m.controls.iter().all(|c| !c.matched.is_empty()));
@@ -229,19 +230,33 @@ fn process_items_and_measurements_are_manual_with_a_reason() {
             .contains("process")
     );
 
-    let latency = mapper.map("p95 latency < 80ms at 800 req/s", &[]);
-    assert!(latency.controls.is_empty());
+    let uptime = mapper.map("99.9% uptime over the last 30 days", &[]);
+    assert!(uptime.controls.is_empty());
     assert!(
-        latency
+        uptime
             .manual_reason
             .as_deref()
             .unwrap()
-            .contains("p95 latency < 80ms")
+            .contains("99.9% uptime")
     );
 
     let empty = mapper.map("", &[]);
     assert!(empty.controls.is_empty());
     assert!(empty.manual_reason.is_some());
+}
+
+#[test]
+fn measured_targets_map_to_the_load_gate_for_their_metric() {
+    let mapper = Mapper::standard();
+    let m = mapper.map("p95 latency < 80ms at 800 req/s", &[]);
+    let ids: Vec<&str> = m.controls.iter().map(|c| c.id).collect();
+    assert_eq!(ids, ["LOAD001", "LOAD003"]);
+    assert_eq!(m.controls[0].matched, ["p95 latency < 80ms"]);
+    assert_eq!(m.controls[1].matched, ["at 800 req/s"]);
+    assert!(m.manual_reason.is_none());
+    // A target that configures something is not a measurement.
+    let alert = mapper.map("Alert when the error rate > 2% for 10 minutes", &[]);
+    assert!(alert.controls.iter().all(|c| !c.id.starts_with("LOAD")));
 }
 
 #[test]

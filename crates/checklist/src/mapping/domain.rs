@@ -26,11 +26,12 @@ const HINTS: &[(&str, &[&str])] = &[
     ("workflow", &["CI"]),
     ("pull request", &["CI"]),
     ("github actions", &["CI"]),
-    ("route", &["CODE"]),
-    ("endpoint", &["CODE"]),
+    // The code that serves a route and the running service behind it.
+    ("route", &["CODE", "HTTP"]),
+    ("endpoint", &["CODE", "HTTP"]),
     ("handler", &["CODE"]),
     ("middleware", &["CODE"]),
-    ("api", &["CODE"]),
+    ("api", &["CODE", "HTTP"]),
     ("source code", &["CODE"]),
     ("repository", &["SEC"]),
 ];

@@ -48,6 +48,34 @@ pub fn find_runtime_targets(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The LOAD control that measures a runtime target (as [`find_runtime_targets`] wrote it):
+/// LOAD001 latency, LOAD002 error rate, LOAD003 throughput. Uptime, availability, recovery
+/// time and "under peak load" are claims no bounded load run can prove: None.
+pub fn load_control_for(target: &str) -> Option<&'static str> {
+    let t = target.to_lowercase();
+    let throughput = [
+        "throughput",
+        "req/s",
+        "rps",
+        "qps",
+        "tps",
+        "requests per second",
+        "requests/s",
+    ];
+    if t.contains("error rate") {
+        Some(vouch_load::controls::ERRORS.id)
+    } else if throughput.iter().any(|w| t.contains(w)) {
+        Some(vouch_load::controls::THROUGHPUT.id)
+    } else if t.contains("latency")
+        || t.contains("response time")
+        || t.starts_with('p') && t[1..].starts_with(|c: char| c.is_ascii_digit())
+    {
+        Some(vouch_load::controls::LATENCY.id)
+    } else {
+        None
+    }
+}
+
 /// The text with the targets blanked out.
 pub fn without_targets(text: &str, targets: &[String]) -> String {
     let mut out = text.to_string();
@@ -93,6 +121,22 @@ mod tests {
             find_runtime_targets("99.9% uptime over 30 days"),
             ["99.9% uptime"]
         );
+    }
+
+    #[test]
+    fn each_measurable_target_names_its_load_control() {
+        use super::load_control_for;
+        assert_eq!(load_control_for("p95 latency < 80ms"), Some("LOAD001"));
+        assert_eq!(load_control_for("p99 < 250ms"), Some("LOAD001"));
+        assert_eq!(
+            load_control_for("response time under 300 ms"),
+            Some("LOAD001")
+        );
+        assert_eq!(load_control_for("error rate < 0.5%"), Some("LOAD002"));
+        assert_eq!(load_control_for("at 800 req/s"), Some("LOAD003"));
+        assert_eq!(load_control_for("throughput > 1000"), Some("LOAD003"));
+        assert_eq!(load_control_for("99.9% uptime"), None);
+        assert_eq!(load_control_for("under peak load"), None);
     }
 
     #[test]

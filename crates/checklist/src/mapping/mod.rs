@@ -31,7 +31,12 @@ pub use words::normalise;
 
 /// Maps checklist items to the controls that can prove them.
 pub struct Mapper {
+    /// Static checks and live probes (`HTTP`). The two are selected apart, so a probe is
+    /// added next to the static control for the same claim instead of competing with it.
     index: Index,
+    /// Load gates (`LOAD`): mapped from a measured target's metric, never from words alone
+    /// (without a number a gate has nothing to judge).
+    load: Vec<&'static str>,
 }
 
 /// The controls one checklist item names, and how sure the mapper is.
@@ -59,26 +64,45 @@ pub struct MappedControl {
     pub confidence: f32,
     /// The control's concepts and title words the item matched, as the control writes them.
     pub matched: Vec<String>,
+    /// Which parts of a compound item named it (0-based): controls sharing a part are
+    /// evidence for the same claim. Empty for a measured target's load gate.
+    pub parts: Vec<usize>,
 }
+
+/// Confidence of a runtime target mapped to its load gate: a fixed rule, not a word match.
+const MEASURED_CONFIDENCE: f32 = 0.9;
 
 impl Mapper {
     /// Confidence below which a control is not mapped.
     pub const THRESHOLD: f32 = 0.5;
+    /// A live probe joins a mapping only on a clearer match: a wrong probe would hold back
+    /// (or fail) an item its static controls prove, so a weak word overlap ("`.env`" in
+    /// "commit no .env files" against "exposed .env") is not enough.
+    pub const LIVE_THRESHOLD: f32 = 0.58;
 
     /// Index over the given controls' title, concepts, slug and docs.
     pub fn new(controls: &[&'static ControlMeta]) -> Mapper {
+        let of = |domain: &str| -> Vec<&'static ControlMeta> {
+            controls
+                .iter()
+                .copied()
+                .filter(|m| m.domain() == domain)
+                .collect()
+        };
+        let scored: Vec<&'static ControlMeta> = controls
+            .iter()
+            .copied()
+            .filter(|m| m.domain() != "LOAD")
+            .collect();
         Mapper {
-            index: Index::build(controls),
+            index: Index::build(&scored),
+            load: of("LOAD").into_iter().map(|m| m.id).collect(),
         }
     }
 
-    /// Every registered control (vouch_checks::registry).
+    /// Every control vouch knows: the static checks, the live HTTP probes and the LOAD gates.
     pub fn standard() -> Mapper {
-        let metas: Vec<&'static ControlMeta> = vouch_checks::registry::all_checks()
-            .into_iter()
-            .map(|c| c.meta())
-            .collect();
-        Mapper::new(&metas)
+        Mapper::new(&catalogue())
     }
 
     /// Maps one item. `section` is the heading path (context words may help, with less weight).
@@ -98,11 +122,35 @@ impl Mapper {
         } else {
             compound::split_compound(&checkable)
         };
-        for part in parts {
-            let words = words::normalise(&part);
-            let scored = score::score_all(&self.index, &words, &hints);
-            for pick in select::select(&scored) {
+        for (n, part) in parts.iter().enumerate() {
+            let words = words::normalise(part);
+            let (live, fixed): (Vec<_>, Vec<_>) = score::score_all(&self.index, &words, &hints)
+                .into_iter()
+                .partition(|s| s.control.meta.domain() == "HTTP");
+            let picks = select::select(&fixed).into_iter().chain(
+                select::select(&live)
+                    .into_iter()
+                    .filter(|p| p.confidence >= Mapper::LIVE_THRESHOLD),
+            );
+            for mut pick in picks {
+                pick.parts = vec![n];
                 merge(&mut chosen, pick);
+            }
+        }
+        // A measured target ("p95 latency < 100ms") is proved by the load gate for its metric.
+        for target in measured.iter().filter(|_| !process) {
+            if let Some(id) = measurement::load_control_for(target)
+                && let Some(id) = self.load.iter().copied().find(|known| *known == id)
+            {
+                merge(
+                    &mut chosen,
+                    MappedControl {
+                        id,
+                        confidence: MEASURED_CONFIDENCE,
+                        matched: vec![target.clone()],
+                        parts: Vec::new(),
+                    },
+                );
             }
         }
         chosen.sort_by(|a, b| a.id.cmp(b.id));
@@ -128,6 +176,16 @@ impl Mapper {
     }
 }
 
+/// Static checks, then live probes, then the load gates (as `vouch controls` lists them).
+pub fn catalogue() -> Vec<&'static ControlMeta> {
+    vouch_checks::registry::all_checks()
+        .into_iter()
+        .map(|c| c.meta())
+        .chain(vouch_probes::all_probes().into_iter().map(|p| p.meta()))
+        .chain(vouch_load::controls::ALL.iter().copied())
+        .collect()
+}
+
 /// Adds a control picked for one part of a compound item; a control named twice keeps its
 /// best confidence and all its matched words.
 fn merge(chosen: &mut Vec<MappedControl>, pick: MappedControl) {
@@ -137,6 +195,11 @@ fn merge(chosen: &mut Vec<MappedControl>, pick: MappedControl) {
             for word in pick.matched {
                 if !existing.matched.contains(&word) {
                     existing.matched.push(word);
+                }
+            }
+            for part in pick.parts {
+                if !existing.parts.contains(&part) {
+                    existing.parts.push(part);
                 }
             }
         }

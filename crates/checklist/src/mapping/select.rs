@@ -67,6 +67,7 @@ pub fn select(scored: &[Scored<'_>]) -> Vec<MappedControl> {
             id: s.control.meta.id,
             confidence: confidence(s.score()),
             matched: s.matched.clone(),
+            parts: Vec::new(),
         })
         .collect()
 }

@@ -140,6 +140,8 @@ mod tests {
             evidence: Vec::new(),
             reason: None,
             targets: Vec::new(),
+            measured: Vec::new(),
+            live_not_checked: Vec::new(),
             signed_off_by: None,
         }
     }

@@ -1,7 +1,9 @@
 //! Markdown output for pull-request comments and wikis: a summary line, then one table per
 //! verdict, false claims first.
 
+use super::measure::is_load_control;
 use super::report::{ChecklistReport, ItemReport};
+use super::table::live_note;
 use super::verdict::Verdict;
 use std::fmt::Write;
 
@@ -93,6 +95,19 @@ fn evidence(item: &ItemReport) -> String {
     let mut text = item.reason.clone().unwrap_or_default();
     if let Some(by) = &item.signed_off_by {
         text = format!("signed off by {} on {}", by.name, by.at);
+    }
+    let measured: Vec<String> = item
+        .evidence
+        .iter()
+        .filter(|e| is_load_control(&e.control))
+        .map(|e| format!("measured: {}", e.message))
+        .collect();
+    let notes = measured.into_iter().chain(live_note(item));
+    for note in notes {
+        if !text.is_empty() {
+            text.push_str("<br>");
+        }
+        text.push_str(&note);
     }
     text
 }

@@ -7,6 +7,7 @@
 pub mod atomic;
 pub mod evidence;
 pub mod markdown;
+pub mod measure;
 pub mod plan;
 pub mod report;
 pub mod table;

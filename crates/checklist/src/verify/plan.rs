@@ -2,15 +2,24 @@
 //! (the scope), and why an item is left to a person.
 //!
 //! Precedence: the item's own `<!-- vouch: IDs -->` comment, then the `[checklist.map]` table
-//! of vouch.toml, then the mapper. Numeric targets need a measurement: unless the item is
-//! mapped explicitly, an item with a target stays manual until a probe supplies one.
+//! of vouch.toml, then the mapper.
+//!
+//! Live controls (HTTP probes, LOAD gates) need the running service:
+//! - With `--url` they are planned like any control; numeric runtime targets (p95/p99
+//!   latency, error rate, throughput) are judged by the LOAD control for their metric against
+//!   one load run. Targets no load run measures (coverage, uptime, RTO) stay manual.
+//! - Without `--url` they are left out of the plan and listed in `live_not_checked`: the item
+//!   is judged on its static controls alone, and when it has none (it is only about live
+//!   behaviour, or has a numeric runtime target) it is manual with a reason that says
+//!   `--url` would check it. Static evidence never makes a live-only item done.
 
+use super::measure::{is_live_control, is_load_control, is_load_metric, load_control};
 use crate::model::{Item, Target};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// Where an item's controls came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MappingSource {
     /// `<!-- vouch: IDs -->` on the item.
@@ -20,17 +29,21 @@ pub enum MappingSource {
     /// The offline mapper.
     Mapper,
     /// No control applies.
+    #[default]
     None,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PlannedControl {
     pub id: String,
     /// The item's words that led to this control (empty for explicit mappings).
     pub matched: Vec<String>,
+    /// The parts of a compound item that named it (mapper only): a live control that decides
+    /// speaks for the static controls of the same part that cannot.
+    pub parts: Vec<usize>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemPlan {
     pub source: MappingSource,
     /// Every one must pass for the item to be done.
@@ -42,6 +55,10 @@ pub struct ItemPlan {
     pub scope: Vec<String>,
     /// Set when the item is left to a person: the reason shown.
     pub manual_reason: Option<String>,
+    /// Numeric targets the load run must measure (judged by the LOAD controls in `controls`).
+    pub measure: Vec<Target>,
+    /// Live controls the item names that were not run because no `--url` was given.
+    pub live_not_checked: Vec<String>,
 }
 
 /// What the mapper proposed for an item, in the verdict's terms.
@@ -53,13 +70,13 @@ pub struct MapperProposal {
     pub manual_reason: Option<String>,
 }
 
-/// Whether live measurements are available for numeric targets (`--url` with probes).
+/// Whether the running service can be checked (`--url`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Measurements {
-    /// No `--url` given.
+    /// No `--url` given: live controls are not run.
     None,
-    /// `--url` given, but no probe measures targets yet.
-    UrlWithoutProbes,
+    /// `--url` given: probes and a load run answer the live controls.
+    Live,
 }
 
 /// Decides how `item` is verified. `config_map` is `[checklist.map]` (item ID → control IDs);
@@ -70,57 +87,177 @@ pub fn plan_item(
     proposal: MapperProposal,
     measurements: Measurements,
 ) -> ItemPlan {
+    let live = measurements == Measurements::Live;
+    let load_targets: Vec<Target> = item
+        .targets
+        .iter()
+        .filter(|t| is_load_metric(&t.metric))
+        .cloned()
+        .collect();
     let pinned = if !item.explicit_controls.is_empty() {
         Some((MappingSource::Explicit, item.explicit_controls.clone()))
     } else {
         config_ids(config_map, &item.id).map(|ids| (MappingSource::Config, ids))
     };
     if let Some((source, ids)) = pinned {
-        return ItemPlan {
+        let controls: Vec<PlannedControl> = dedup(ids)
+            .into_iter()
+            .map(|id| PlannedControl {
+                id,
+                ..PlannedControl::default()
+            })
+            .collect();
+        let measure = if controls.iter().any(|c| is_load_control(&c.id)) {
+            load_targets
+        } else {
+            Vec::new()
+        };
+        let plan = ItemPlan {
             source,
-            controls: dedup(ids)
-                .into_iter()
-                .map(|id| PlannedControl {
-                    id,
-                    matched: Vec::new(),
-                })
-                .collect(),
+            controls,
             confidence: 1.0,
             scope: proposal.scope,
-            manual_reason: None,
+            measure,
+            ..ItemPlan::default()
         };
+        return without_live_unless(live, plan);
     }
-    if let Some(target) = item.targets.first() {
-        return ItemPlan {
-            source: if proposal.controls.is_empty() {
-                MappingSource::None
-            } else {
-                MappingSource::Mapper
-            },
-            controls: Vec::new(),
-            confidence: proposal.confidence,
-            scope: proposal.scope,
-            manual_reason: Some(target_reason(target, measurements)),
-        };
+    if !item.targets.is_empty() {
+        return plan_targets(item, proposal, load_targets, live);
     }
     if proposal.controls.is_empty() || proposal.manual_reason.is_some() {
-        let reason = proposal
-            .manual_reason
-            .unwrap_or_else(|| "no automatic control covers this item".to_string());
+        return manual(proposal, None);
+    }
+    // A LOAD gate needs a number to compare with; an item without one gives it nothing.
+    let (load, controls): (Vec<_>, Vec<_>) = proposal
+        .controls
+        .iter()
+        .cloned()
+        .partition(|c| is_load_control(&c.id));
+    if controls.is_empty() {
+        let ids: Vec<&str> = load.iter().map(|c| c.id.as_str()).collect();
+        let reason = format!(
+            "names a load measurement ({}) but no numeric target to compare it with; check it by hand",
+            ids.join(", ")
+        );
+        return manual(proposal, Some(reason));
+    }
+    let plan = ItemPlan {
+        source: MappingSource::Mapper,
+        controls,
+        confidence: proposal.confidence,
+        scope: proposal.scope,
+        ..ItemPlan::default()
+    };
+    without_live_unless(live, plan)
+}
+
+/// An item with numeric targets: measured by the load run when every target is one a load
+/// run measures and `--url` is given; manual otherwise, with the target shown.
+fn plan_targets(
+    item: &Item,
+    proposal: MapperProposal,
+    load_targets: Vec<Target>,
+    live: bool,
+) -> ItemPlan {
+    let source = if proposal.controls.is_empty() {
+        MappingSource::None
+    } else {
+        MappingSource::Mapper
+    };
+    if let Some(other) = item.targets.iter().find(|t| !is_load_metric(&t.metric)) {
+        let reason = format!(
+            "numeric target `{}` is not something a load run measures; check it by hand",
+            other.text
+        );
         return ItemPlan {
-            source: MappingSource::None,
-            controls: Vec::new(),
-            confidence: proposal.confidence,
-            scope: proposal.scope,
-            manual_reason: Some(reason),
+            source,
+            ..manual(proposal, Some(reason))
         };
+    }
+    let load_ids = dedup(
+        load_targets
+            .iter()
+            .filter_map(|t| load_control(&t.metric))
+            .map(str::to_string)
+            .collect(),
+    );
+    if !live {
+        let reason = format!(
+            "numeric target `{}` needs a live measurement: run with --url to measure it",
+            load_targets[0].text
+        );
+        return ItemPlan {
+            source,
+            live_not_checked: load_ids,
+            ..manual(proposal, Some(reason))
+        };
+    }
+    // The item's other words may name controls too ("rate limited, p95 < 100ms").
+    let mut controls: Vec<PlannedControl> = proposal
+        .controls
+        .iter()
+        .filter(|c| proposal.manual_reason.is_none() && !is_load_control(&c.id))
+        .cloned()
+        .collect();
+    for id in load_ids {
+        let matched = load_targets
+            .iter()
+            .filter(|t| load_control(&t.metric) == Some(id.as_str()))
+            .map(|t| t.text.clone())
+            .collect();
+        controls.push(PlannedControl {
+            id,
+            matched,
+            parts: Vec::new(),
+        });
     }
     ItemPlan {
         source: MappingSource::Mapper,
-        controls: proposal.controls,
+        controls,
+        confidence: if proposal.controls.is_empty() {
+            1.0
+        } else {
+            proposal.confidence
+        },
+        scope: proposal.scope,
+        measure: load_targets,
+        ..ItemPlan::default()
+    }
+}
+
+/// Without `--url`, live controls leave the plan (listed as not checked); an item left with
+/// no control is manual.
+fn without_live_unless(live: bool, mut plan: ItemPlan) -> ItemPlan {
+    if live {
+        return plan;
+    }
+    let (live_ids, controls): (Vec<_>, Vec<_>) = plan
+        .controls
+        .into_iter()
+        .partition(|c| is_live_control(&c.id));
+    plan.controls = controls;
+    plan.live_not_checked = live_ids.into_iter().map(|c| c.id).collect();
+    plan.measure.clear();
+    if plan.controls.is_empty() && !plan.live_not_checked.is_empty() {
+        plan.manual_reason = Some(format!(
+            "about the running service ({}): run with --url to check it",
+            plan.live_not_checked.join(", ")
+        ));
+    }
+    plan
+}
+
+fn manual(proposal: MapperProposal, reason: Option<String>) -> ItemPlan {
+    let reason = reason
+        .or(proposal.manual_reason)
+        .unwrap_or_else(|| "no automatic control covers this item".to_string());
+    ItemPlan {
+        source: MappingSource::None,
         confidence: proposal.confidence,
         scope: proposal.scope,
-        manual_reason: None,
+        manual_reason: Some(reason),
+        ..ItemPlan::default()
     }
 }
 
@@ -146,19 +283,6 @@ fn dedup(ids: Vec<String>) -> Vec<String> {
         }
     }
     out
-}
-
-fn target_reason(target: &Target, measurements: Measurements) -> String {
-    match measurements {
-        Measurements::None => format!(
-            "numeric target `{}` needs a live measurement (run with --url once probes exist); check it by hand",
-            target.text
-        ),
-        Measurements::UrlWithoutProbes => format!(
-            "numeric target `{}` needs a live measurement; vouch has no probe for it yet, so check it by hand",
-            target.text
-        ),
-    }
 }
 
 #[cfg(test)]
@@ -191,6 +315,7 @@ mod tests {
                 .map(|id| PlannedControl {
                     id: id.to_string(),
                     matched: vec!["rate limit".into()],
+                    parts: vec![0],
                 })
                 .collect(),
             confidence: 0.7,
@@ -225,9 +350,7 @@ mod tests {
         assert_eq!(plan.controls[0].id, "CMP001");
     }
 
-    #[test]
-    fn numeric_target_without_measurement_is_manual_with_the_target_shown() {
-        let mut it = item("p95 latency < 100ms");
+    fn p95(it: &mut Item) {
         it.targets = vec![Target {
             metric: "latency_p95".into(),
             comparison: Comparison::Lt,
@@ -235,16 +358,134 @@ mod tests {
             unit: "ms".into(),
             text: "p95 latency < 100ms".into(),
         }];
+    }
+
+    #[test]
+    fn numeric_target_without_url_is_manual_with_the_target_shown() {
+        let mut it = item("p95 latency < 100ms");
+        p95(&mut it);
         let plan = plan_item(
             &it,
             &BTreeMap::new(),
-            proposal(&["CI017"]),
-            Measurements::UrlWithoutProbes,
+            proposal(&["LOAD001"]),
+            Measurements::None,
+        );
+        assert!(plan.controls.is_empty());
+        assert!(plan.measure.is_empty());
+        assert_eq!(plan.live_not_checked, ["LOAD001"]);
+        let reason = plan.manual_reason.unwrap();
+        assert!(reason.contains("`p95 latency < 100ms`"), "{reason}");
+        assert!(reason.contains("--url"), "{reason}");
+    }
+
+    #[test]
+    fn numeric_target_with_url_is_measured_by_its_load_control() {
+        let mut it = item("p95 latency < 100ms");
+        p95(&mut it);
+        // The mapper found nothing in the other words: the target alone decides.
+        let mut none = proposal(&[]);
+        none.manual_reason = Some("no control".into());
+        let plan = plan_item(&it, &BTreeMap::new(), none, Measurements::Live);
+        assert_eq!(plan.manual_reason, None);
+        let ids: Vec<_> = plan.controls.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["LOAD001"]);
+        assert_eq!(plan.controls[0].matched, ["p95 latency < 100ms"]);
+        assert_eq!(plan.measure, it.targets);
+
+        // Other controls the item names stay, next to the gate.
+        let plan = plan_item(
+            &it,
+            &BTreeMap::new(),
+            proposal(&["HTTP017", "LOAD001"]),
+            Measurements::Live,
+        );
+        let ids: Vec<_> = plan.controls.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["HTTP017", "LOAD001"]);
+    }
+
+    #[test]
+    fn targets_a_load_run_cannot_measure_stay_manual_even_with_url() {
+        let mut it = item("coverage >= 80%");
+        it.targets = vec![Target {
+            metric: "coverage".into(),
+            comparison: Comparison::Ge,
+            value: 80.0,
+            unit: "%".into(),
+            text: "coverage >= 80%".into(),
+        }];
+        let plan = plan_item(
+            &it,
+            &BTreeMap::new(),
+            proposal(&["CI006"]),
+            Measurements::Live,
         );
         assert!(plan.controls.is_empty());
         let reason = plan.manual_reason.unwrap();
-        assert!(reason.contains("`p95 latency < 100ms`"), "{reason}");
-        assert!(reason.contains("no probe"), "{reason}");
+        assert!(reason.contains("`coverage >= 80%`"), "{reason}");
+        assert!(
+            reason.contains("not something a load run measures"),
+            "{reason}"
+        );
+    }
+
+    #[test]
+    fn without_url_live_controls_are_left_out_and_listed() {
+        let both = proposal(&["CODE020", "HTTP017"]);
+        let plan = plan_item(
+            &item("Rate limiting returns 429"),
+            &BTreeMap::new(),
+            both.clone(),
+            Measurements::None,
+        );
+        let ids: Vec<_> = plan.controls.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, ["CODE020"]);
+        assert_eq!(plan.live_not_checked, ["HTTP017"]);
+        assert!(plan.manual_reason.is_none());
+
+        let with_url = plan_item(
+            &item("Rate limiting returns 429"),
+            &BTreeMap::new(),
+            both,
+            Measurements::Live,
+        );
+        assert_eq!(with_url.controls.len(), 2);
+        assert!(with_url.live_not_checked.is_empty());
+    }
+
+    #[test]
+    fn a_live_only_item_without_url_is_manual_never_judged_on_static_evidence() {
+        let plan = plan_item(
+            &item("The health endpoint answers 200"),
+            &BTreeMap::new(),
+            proposal(&["HTTP001"]),
+            Measurements::None,
+        );
+        assert!(plan.controls.is_empty());
+        assert_eq!(plan.live_not_checked, ["HTTP001"]);
+        let reason = plan.manual_reason.unwrap();
+        assert!(
+            reason.contains("--url") && reason.contains("HTTP001"),
+            "{reason}"
+        );
+
+        // An explicit mapping to a probe behaves the same.
+        let mut it = item("Health");
+        it.explicit_controls = vec!["HTTP001".into()];
+        let plan = plan_item(&it, &BTreeMap::new(), proposal(&[]), Measurements::None);
+        assert!(plan.controls.is_empty());
+        assert!(plan.manual_reason.unwrap().contains("--url"));
+    }
+
+    #[test]
+    fn a_load_gate_without_a_number_is_manual() {
+        let plan = plan_item(
+            &item("Track p95 latency"),
+            &BTreeMap::new(),
+            proposal(&["LOAD001"]),
+            Measurements::Live,
+        );
+        assert!(plan.controls.is_empty());
+        assert!(plan.manual_reason.unwrap().contains("no numeric target"));
     }
 
     #[test]

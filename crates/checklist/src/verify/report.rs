@@ -1,5 +1,6 @@
 //! The `vouch.checklist/v1` JSON contract (docs/checklist.md, schemas/vouch.checklist.v1.json).
 
+use super::measure::MeasuredTarget;
 use super::plan::MappingSource;
 use super::verdict::Verdict;
 use crate::model::{Priority, Status, Target};
@@ -20,7 +21,27 @@ pub struct ChecklistReport {
     pub items: Vec<ItemReport>,
     /// Every sign-off recorded for this checklist, checked.
     pub signoffs: Vec<SignoffCheck>,
+    /// The load run behind the numeric targets (`--url`, when an item has one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub load: Option<LoadRun>,
     pub duration_ms: u64,
+}
+
+/// What the load run for numeric targets did.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct LoadRun {
+    /// The URL it requested (GET).
+    pub url: String,
+    /// Open model: requests per second.
+    pub rate_per_s: f64,
+    /// Measured seconds.
+    pub seconds: u64,
+    /// Requests that ended, and those answered with any HTTP status.
+    pub requests: u64,
+    pub responses: u64,
+    /// Why it measured nothing (skipped, could not start, no response at all).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -54,6 +75,13 @@ pub struct ItemReport {
     pub reason: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<Target>,
+    /// With `--url`: each numeric target next to the value the load run measured.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub measured: Vec<MeasuredTarget>,
+    /// Without `--url`: the live controls (HTTP probes, LOAD gates) the item names that were
+    /// not checked; the verdict rests on the other controls alone.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub live_not_checked: Vec<String>,
     /// Set on manual items covered by a valid, fresh sign-off.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signed_off_by: Option<SignedOffBy>,

@@ -1,5 +1,6 @@
 //! Terminal output: false claims first (the headline), then not done, unknown, manual, done.
 
+use super::measure::is_load_control;
 use super::report::{ChecklistReport, ItemReport};
 use super::verdict::Verdict;
 use std::fmt::Write;
@@ -89,14 +90,34 @@ fn render_item(out: &mut String, item: &ItemReport, paint: &Paint) {
             );
         }
     }
+    if !show_evidence {
+        // Passing measurements are the proof of a numeric claim: show the numbers.
+        for e in item.evidence.iter().filter(|e| is_load_control(&e.control)) {
+            let _ = writeln!(out, "      {} measured: {}", e.control, e.message);
+        }
+    }
     if let Some(reason) = &item.reason
         && matches!(item.verdict, Verdict::Unknown | Verdict::Manual)
     {
         let _ = writeln!(out, "      {reason}");
     }
+    if let Some(note) = live_note(item) {
+        let _ = writeln!(out, "      {note}");
+    }
     if let Some(by) = &item.signed_off_by {
         let _ = writeln!(out, "      signed off by {} on {}", by.name, by.at);
     }
+}
+
+/// Said on items judged without their live controls (no `--url`); manual items already say
+/// it in their reason.
+pub fn live_note(item: &ItemReport) -> Option<String> {
+    (!item.live_not_checked.is_empty() && item.verdict != Verdict::Manual).then(|| {
+        format!(
+            "live part not checked ({}): run with --url",
+            item.live_not_checked.join(", ")
+        )
+    })
 }
 
 fn render_signoffs(out: &mut String, report: &ChecklistReport, paint: &Paint) {

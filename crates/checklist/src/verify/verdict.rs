@@ -1,7 +1,8 @@
 //! One verdict per item from its plan and the audit's results.
 
-use super::evidence::scoped_outcome;
-use super::plan::ItemPlan;
+use super::evidence::{ScopedOutcome, scoped_outcome};
+use super::measure::{Measured, is_live_control, is_load_control, judge};
+use super::plan::{ItemPlan, PlannedControl};
 use super::report::{ControlCheck, ItemReport};
 use crate::model::{Item, Status};
 use serde::Serialize;
@@ -60,22 +61,29 @@ impl Verdict {
     }
 }
 
-/// Verdicts for `items` (one `plans` entry per item, same order) against the audit `results`.
+/// Verdicts for `items` (one `plans` entry per item, same order) against the audit and probe
+/// `results`, with LOAD controls judged on what the load run `measured`.
 pub fn verify_items(
     items: &[Item],
     plans: &[ItemPlan],
     results: &[ControlResult],
+    measured: &Measured,
 ) -> Vec<ItemReport> {
     let by_id: HashMap<&str, &ControlResult> =
         results.iter().map(|r| (r.control.id.as_str(), r)).collect();
     items
         .iter()
         .zip(plans)
-        .map(|(item, plan)| verify_item(item, plan, &by_id))
+        .map(|(item, plan)| verify_item(item, plan, &by_id, measured))
         .collect()
 }
 
-fn verify_item(item: &Item, plan: &ItemPlan, by_id: &HashMap<&str, &ControlResult>) -> ItemReport {
+fn verify_item(
+    item: &Item,
+    plan: &ItemPlan,
+    by_id: &HashMap<&str, &ControlResult>,
+    measured: &Measured,
+) -> ItemReport {
     let mut report = ItemReport {
         line: item.line,
         id: item.id.clone(),
@@ -90,6 +98,8 @@ fn verify_item(item: &Item, plan: &ItemPlan, by_id: &HashMap<&str, &ControlResul
         evidence: Vec::new(),
         reason: None,
         targets: item.targets.clone(),
+        measured: Vec::new(),
+        live_not_checked: plan.live_not_checked.clone(),
         signed_off_by: None,
     };
     if let Some(reason) = &plan.manual_reason {
@@ -101,40 +111,64 @@ fn verify_item(item: &Item, plan: &ItemPlan, by_id: &HashMap<&str, &ControlResul
         return report;
     }
 
-    let mut reasons = Vec::new();
     let mut failing_evidence = Vec::new();
     let mut passing_evidence = Vec::new();
+    let mut scoped_all = Vec::new();
     for planned in &plan.controls {
-        let scoped = scoped_outcome(
-            &planned.id,
-            by_id.get(planned.id.as_str()).copied(),
-            &plan.scope,
-        );
-        match scoped.outcome {
-            OutcomeKind::Fail => failing_evidence.extend(scoped.evidence),
-            OutcomeKind::Pass => passing_evidence.extend(scoped.evidence),
-            _ => reasons.push(format!(
-                "{}: {}",
-                planned.id,
-                scoped.reason.clone().unwrap_or_else(|| "undecided".into())
-            )),
+        let scoped = if is_load_control(&planned.id) {
+            let judged = judge(&planned.id, &plan.measure, measured);
+            report.measured.extend(judged.targets);
+            ScopedOutcome {
+                outcome: judged.outcome,
+                evidence: judged.evidence,
+                reason: judged.reason,
+            }
+        } else {
+            scoped_outcome(
+                &planned.id,
+                by_id.get(planned.id.as_str()).copied(),
+                &plan.scope,
+            )
+        };
+        scoped_all.push(scoped);
+    }
+    let outcomes: Vec<OutcomeKind> = scoped_all.iter().map(|s| s.outcome).collect();
+    let mut reasons = Vec::new();
+    let mut deciding = Vec::new();
+    for (i, (planned, scoped)) in plan.controls.iter().zip(scoped_all).enumerate() {
+        let mut reason = scoped.reason;
+        let decides = match live_speaks_for(i, &plan.controls, &outcomes) {
+            Some(live) => {
+                reason = Some(format!(
+                    "{}; the live result of {live} decides",
+                    reason.unwrap_or_else(|| "undecided".into())
+                ));
+                false
+            }
+            None => true,
+        };
+        if decides {
+            match scoped.outcome {
+                OutcomeKind::Fail => failing_evidence.extend(scoped.evidence),
+                OutcomeKind::Pass => passing_evidence.extend(scoped.evidence),
+                _ => reasons.push(format!(
+                    "{}: {}",
+                    planned.id,
+                    reason.clone().unwrap_or_else(|| "undecided".into())
+                )),
+            }
+            deciding.push(scoped.outcome);
         }
         report.controls.push(ControlCheck {
             id: planned.id.clone(),
             outcome: scoped.outcome,
             matched: planned.matched.clone(),
-            reason: scoped.reason,
+            reason,
         });
     }
 
-    let any_fail = report
-        .controls
-        .iter()
-        .any(|c| c.outcome == OutcomeKind::Fail);
-    let all_pass = report
-        .controls
-        .iter()
-        .all(|c| c.outcome == OutcomeKind::Pass);
+    let any_fail = deciding.contains(&OutcomeKind::Fail);
+    let all_pass = deciding.iter().all(|o| *o == OutcomeKind::Pass);
     report.verdict = if any_fail {
         report.evidence = failing_evidence;
         if item.status.claims_done() {
@@ -153,6 +187,34 @@ fn verify_item(item: &Item, plan: &ItemPlan, by_id: &HashMap<&str, &ControlResul
         Verdict::Unknown
     };
     report
+}
+
+/// A static control that could not decide (its code is not in this repository, or the
+/// check is unsure) does not hold an item back when a live control named by the same part of
+/// the item decided: the running service is the stronger evidence. Returns that live control.
+/// A static failure always counts, and explicit mappings (no parts) need every control.
+fn live_speaks_for<'p>(
+    index: usize,
+    controls: &'p [PlannedControl],
+    outcomes: &[OutcomeKind],
+) -> Option<&'p str> {
+    let planned = &controls[index];
+    let undecided = matches!(
+        outcomes[index],
+        OutcomeKind::Unknown | OutcomeKind::NotApplicable
+    );
+    if !undecided || is_live_control(&planned.id) || planned.parts.is_empty() {
+        return None;
+    }
+    controls
+        .iter()
+        .zip(outcomes)
+        .find(|(other, outcome)| {
+            matches!(outcome, OutcomeKind::Pass | OutcomeKind::Fail)
+                && is_live_control(&other.id)
+                && other.parts.iter().any(|p| planned.parts.contains(p))
+        })
+        .map(|(other, _)| other.id.as_str())
 }
 
 #[cfg(test)]
@@ -188,11 +250,13 @@ mod tests {
                 .map(|id| PlannedControl {
                     id: id.to_string(),
                     matched: vec!["password".into()],
+                    parts: vec![0],
                 })
                 .collect(),
             confidence: 0.8,
             scope: Vec::new(),
             manual_reason: None,
+            ..ItemPlan::default()
         }
     }
 
@@ -223,7 +287,7 @@ mod tests {
     }
 
     fn verdict(status: Status, ids: &[&str], results: &[ControlResult]) -> ItemReport {
-        verify_items(&[item(status)], &[plan(ids)], results).remove(0)
+        verify_items(&[item(status)], &[plan(ids)], results, &Measured::default()).remove(0)
     }
 
     #[test]
@@ -321,8 +385,91 @@ mod tests {
     fn manual_plan_stays_manual_with_its_reason() {
         let mut p = plan(&[]);
         p.manual_reason = Some("needs a person".into());
-        let r = verify_items(&[item(Status::Done)], &[p], &[]).remove(0);
+        let r = verify_items(&[item(Status::Done)], &[p], &[], &Measured::default()).remove(0);
         assert_eq!(r.verdict, Verdict::Manual);
         assert_eq!(r.reason.as_deref(), Some("needs a person"));
+    }
+
+    #[test]
+    fn a_deciding_live_control_speaks_for_an_undecided_static_one_of_the_same_part() {
+        let results = [
+            result("CODE020", Outcome::not_applicable("no source code")),
+            result("HTTP017", Outcome::pass()),
+        ];
+        let r = verdict(Status::Done, &["CODE020", "HTTP017"], &results);
+        assert_eq!(r.verdict, Verdict::Done);
+        let code = &r.controls[0];
+        assert_eq!(code.outcome, OutcomeKind::NotApplicable);
+        assert!(
+            code.reason.as_deref().unwrap().contains("HTTP017 decides"),
+            "{code:?}"
+        );
+
+        // A live failure still fails, and a static failure is never overruled.
+        let results = [
+            result("CODE020", Outcome::not_applicable("no source code")),
+            fail("HTTP017", "http://127.0.0.1:1/", 0),
+        ];
+        let r = verdict(Status::Done, &["CODE020", "HTTP017"], &results);
+        assert_eq!(r.verdict, Verdict::ClaimedButFailing);
+        let results = [
+            fail("CODE020", "app.py", 3),
+            result("HTTP017", Outcome::pass()),
+        ];
+        let r = verdict(Status::Done, &["CODE020", "HTTP017"], &results);
+        assert_eq!(r.verdict, Verdict::ClaimedButFailing);
+    }
+
+    #[test]
+    fn a_live_control_does_not_speak_for_another_part_of_a_compound_item() {
+        let mut p = plan(&["CODE001", "HTTP017"]);
+        p.controls[0].parts = vec![1];
+        let results = [
+            result("CODE001", Outcome::unknown("no SQL found")),
+            result("HTTP017", Outcome::pass()),
+        ];
+        let r = verify_items(&[item(Status::Done)], &[p], &results, &Measured::default()).remove(0);
+        assert_eq!(r.verdict, Verdict::Unknown);
+        assert!(r.reason.unwrap().starts_with("CODE001: no SQL found"));
+    }
+
+    #[test]
+    fn numeric_targets_are_judged_on_the_measurement_with_the_value_as_evidence() {
+        use crate::model::{Comparison, Target};
+        use std::collections::BTreeMap;
+        let mut it = item(Status::Done);
+        it.targets = vec![Target {
+            metric: "latency_p99".into(),
+            comparison: Comparison::Lt,
+            value: 250.0,
+            unit: "ms".into(),
+            text: "p99 latency < 250ms".into(),
+        }];
+        let mut p = plan(&["LOAD001"]);
+        p.controls[0].parts.clear();
+        p.measure = it.targets.clone();
+        let slow = Measured::from_values(
+            "http://127.0.0.1:9/",
+            BTreeMap::from([("latency_p99".to_string(), 751.3)]),
+        );
+        let r = verify_items(
+            std::slice::from_ref(&it),
+            std::slice::from_ref(&p),
+            &[],
+            &slow,
+        )
+        .remove(0);
+        assert_eq!(r.verdict, Verdict::ClaimedButFailing);
+        assert_eq!(r.evidence[0].message, "p99 751.3 ms > target 250 ms");
+        assert_eq!(r.measured[0].value, Some(751.3));
+
+        let unreachable = Measured::unavailable("no request got an HTTP response");
+        let r = verify_items(&[it], &[p], &[], &unreachable).remove(0);
+        assert_eq!(r.verdict, Verdict::Unknown);
+        assert!(
+            r.reason
+                .unwrap()
+                .contains("no request got an HTTP response")
+        );
     }
 }

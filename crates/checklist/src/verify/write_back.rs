@@ -91,6 +91,8 @@ mod tests {
                 .collect(),
             reason: None,
             targets: Vec::new(),
+            measured: Vec::new(),
+            live_not_checked: Vec::new(),
             signed_off_by: None,
         }
     }

@@ -1,7 +1,9 @@
 //! The verification pipeline shared by `checklist verify` and `signoff`: read the document,
 //! plan each item (explicit comment, vouch.toml, mapper), audit the repository for exactly the
-//! controls the plans need, give verdicts, check recorded sign-offs.
+//! controls the plans need, with `--url` run the probes and the load run they need, give
+//! verdicts, check recorded sign-offs.
 
+use super::live::{LiveOptions, measure, probe_results};
 use crate::progress::Progress;
 use anyhow::{Context, Result, anyhow};
 use std::path::{Path, PathBuf};
@@ -9,6 +11,7 @@ use std::time::Instant;
 use vouch_checklist::document::Document;
 use vouch_checklist::mapping::{Mapper, Mapping};
 use vouch_checklist::signoff::{check_signoffs, load_entries, signoffs_path};
+use vouch_checklist::verify::measure::{Measured, is_live_control};
 use vouch_checklist::verify::plan::{MapperProposal, Measurements, plan_item};
 use vouch_checklist::verify::report::TargetInfo;
 use vouch_checklist::verify::{
@@ -32,7 +35,13 @@ pub struct Verified {
     pub commit: Option<String>,
 }
 
+/// Verifies against the repository only (no live checks, whatever `request.url` says).
 pub fn verify(request: &Request) -> Result<Verified> {
+    verify_with(request, None)
+}
+
+/// Verifies; with `request.url` and `live`, the live controls run against the service too.
+pub fn verify_with(request: &Request, live: Option<&LiveOptions>) -> Result<Verified> {
     let started = Instant::now();
     let bytes = std::fs::read(request.file)
         .map_err(|e| anyhow!("{}: {}", request.file.display(), io_message(&e)))?;
@@ -51,8 +60,9 @@ pub fn verify(request: &Request) -> Result<Verified> {
     let config = load_config(&repo_root, request.config)?;
 
     let mapper = Mapper::standard();
-    let measurements = match request.url {
-        Some(_) => Measurements::UrlWithoutProbes,
+    let live = request.url.zip(live);
+    let measurements = match live {
+        Some(_) => Measurements::Live,
         None => Measurements::None,
     };
     let items = document.items();
@@ -99,7 +109,29 @@ pub fn verify(request: &Request) -> Result<Verified> {
     progress.finish();
     let commit = ws.git.as_ref().and_then(|g| g.commit.clone());
 
-    let mut item_reports = verify_items(items, &plans, &output.results);
+    let mut results = output.results;
+    let mut measured = Measured::unavailable("no --url given");
+    let mut load = None;
+    if let Some((url, options)) = live {
+        // The load run goes first: the rate-limit probe's burst would skew its error rate.
+        let targets: Vec<_> = plans
+            .iter()
+            .flat_map(|p| p.measure.iter().cloned())
+            .collect();
+        if !targets.is_empty() {
+            let (values, run) = measure(url, options, &targets);
+            measured = values;
+            load = Some(run);
+        }
+        let live_ids: std::collections::BTreeSet<String> = needed
+            .iter()
+            .filter(|id| is_live_control(id))
+            .map(|id| id.to_string())
+            .collect();
+        results.extend(probe_results(url, options, &repo_root, &config, &live_ids)?);
+    }
+
+    let mut item_reports = verify_items(items, &plans, &results, &measured);
     let checklist_rel = relative_to(request.file, &repo_root);
     let entries = load_entries(&signoffs_path(&repo_root))?;
     let signoffs = check_signoffs(&entries, &checklist_rel, &mut item_reports);
@@ -118,6 +150,7 @@ pub fn verify(request: &Request) -> Result<Verified> {
         summary: Summary::tally(&item_reports, &signoffs),
         items: item_reports,
         signoffs,
+        load,
         duration_ms: started.elapsed().as_millis() as u64,
     };
     Ok(Verified {
@@ -137,6 +170,7 @@ fn proposal(mapping: Mapping) -> MapperProposal {
             .map(|c| PlannedControl {
                 id: c.id.to_string(),
                 matched: c.matched.iter().map(|m| m.to_string()).collect(),
+                parts: c.parts,
             })
             .collect(),
         confidence: f64::from(mapping.confidence),

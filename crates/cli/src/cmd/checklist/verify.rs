@@ -1,4 +1,5 @@
-use super::pipeline::{Request, verify};
+use super::live::LiveOptions;
+use super::pipeline::{Request, verify_with};
 use anyhow::{Result, anyhow};
 use clap::{Args, ValueEnum};
 use std::io::IsTerminal;
@@ -18,10 +19,12 @@ pub struct VerifyArgs {
     /// Repository to audit (default: the git work tree containing FILE, else its directory).
     #[arg(long, value_name = "PATH")]
     repo: Option<PathBuf>,
-    /// Running service for items with numeric targets. Live probes do not exist yet: such
-    /// items stay manual, with the target shown.
+    /// The running service: the HTTP probes items name run against it, and numeric targets
+    /// (latency, error rate, throughput) are measured by one bounded load run.
     #[arg(long, value_name = "URL")]
     url: Option<String>,
+    #[command(flatten)]
+    live: LiveOptions,
     /// Configuration file (default: vouch.toml at the repository root, when present).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -58,12 +61,15 @@ pub fn run(args: VerifyArgs) -> Result<ExitCode> {
             "--url must start with http:// or https://, got `{url}`"
         ));
     }
-    let mut verified = verify(&Request {
-        file: &args.file,
-        repo: args.repo.as_deref(),
-        url: args.url.as_deref(),
-        config: args.config.as_deref(),
-    })?;
+    let mut verified = verify_with(
+        &Request {
+            file: &args.file,
+            repo: args.repo.as_deref(),
+            url: args.url.as_deref(),
+            config: args.config.as_deref(),
+        },
+        Some(&args.live),
+    )?;
 
     let exit = if verified.report.summary.fails() {
         ExitCode::from(1)
