@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it. Idempotent; needs only cargo and git.
-# (Later issues add the services their tests need here: PostgreSQL, nginx.)
+# (Later issues add the services their tests need here: PostgreSQL.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +12,17 @@ if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null;
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
   else
     echo "test.sh: Chromium is required for the HTML report test: run 'apt-get install -y chromium' as root" >&2
+    exit 2
+  fi
+fi
+
+# The TLS-version probe's failing path runs against Debian's nginx (rustls cannot accept
+# TLS 1.0/1.1). Installed only when missing.
+if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null
+  else
+    echo "test.sh: nginx is required for the TLS probe tests: run 'apt-get install -y nginx-light' as root" >&2
     exit 2
   fi
 fi

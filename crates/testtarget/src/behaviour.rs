@@ -45,10 +45,14 @@ pub enum Mode {
     MissingSecurityHeaders,
     /// TRACE echoes the request.
     TraceEnabled,
+    /// No `Strict-Transport-Security` header.
+    NoHsts,
+    /// The session cookie is set without Secure, HttpOnly or SameSite.
+    InsecureCookies,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 18] = [
+    pub const ALL: [Mode; 20] = [
         Mode::Good,
         Mode::NoRateLimit,
         Mode::LeaksStackTraces,
@@ -67,6 +71,8 @@ impl Mode {
         Mode::PlainErrors,
         Mode::MissingSecurityHeaders,
         Mode::TraceEnabled,
+        Mode::NoHsts,
+        Mode::InsecureCookies,
     ];
 
     pub fn name(self) -> &'static str {
@@ -89,6 +95,8 @@ impl Mode {
             Mode::PlainErrors => "plain-errors",
             Mode::MissingSecurityHeaders => "missing-security-headers",
             Mode::TraceEnabled => "trace-enabled",
+            Mode::NoHsts => "no-hsts",
+            Mode::InsecureCookies => "insecure-cookies",
         }
     }
 }
@@ -126,6 +134,17 @@ pub enum MetricsStyle {
     Absent,
 }
 
+/// The session cookie `GET /` sets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CookieStyle {
+    /// `Secure; HttpOnly; SameSite=Lax`.
+    Hardened,
+    /// No attributes beyond `Path`.
+    Insecure,
+    /// No cookie at all.
+    Absent,
+}
+
 /// Requests matching `every` (1 = all) are delayed by `by`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Delay {
@@ -152,6 +171,9 @@ pub struct Behaviour {
     pub readiness: bool,
     pub security_headers: bool,
     pub trace_enabled: bool,
+    /// The `Strict-Transport-Security` value sent on every response.
+    pub hsts: Option<&'static str>,
+    pub cookies: CookieStyle,
 }
 
 impl Behaviour {
@@ -172,6 +194,8 @@ impl Behaviour {
             readiness: true,
             security_headers: true,
             trace_enabled: false,
+            hsts: Some("max-age=31536000; includeSubDomains"),
+            cookies: CookieStyle::Hardened,
         }
     }
 }
@@ -253,6 +277,11 @@ impl From<Mode> for Behaviour {
             },
             Mode::TraceEnabled => Behaviour {
                 trace_enabled: true,
+                ..good
+            },
+            Mode::NoHsts => Behaviour { hsts: None, ..good },
+            Mode::InsecureCookies => Behaviour {
+                cookies: CookieStyle::Insecure,
                 ..good
             },
         }

@@ -39,6 +39,12 @@ pub struct LiveArgs {
     /// Accept invalid TLS certificates (only when you mean it).
     #[arg(long)]
     insecure: bool,
+    /// Also trust this CA certificate (PEM) for HTTPS: a private or internal CA.
+    #[arg(long, value_name = "FILE")]
+    ca_cert: Option<PathBuf>,
+    /// Port of the plain-HTTP listener that should redirect to HTTPS (default 80).
+    #[arg(long, value_name = "PORT")]
+    http_port: Option<u16>,
 }
 
 #[derive(Args)]
@@ -123,6 +129,14 @@ pub fn run_live(
         insecure: live.insecure,
         openapi: live.openapi.clone(),
         repo,
+        ca_cert_pem: match &live.ca_cert {
+            Some(path) => Some(
+                std::fs::read(path)
+                    .with_context(|| format!("reading --ca-cert {}", path.display()))?,
+            ),
+            None => None,
+        },
+        http_port: live.http_port,
     };
     // A probe may wait for its share of the budget, then for its requests.
     let pacing = Duration::from_secs_f64(f64::from(live.max_requests) / live.rate);

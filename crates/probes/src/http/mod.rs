@@ -1,10 +1,20 @@
 //! HTTP probes (`HTTP`): one file per control, registered in `probes()`.
 //!
-//! IDs HTTP001–HTTP019 are taken here; new probes continue from HTTP020.
+//! IDs HTTP001–HTTP026 are taken here; new probes continue from HTTP027.
 
 pub mod error_body;
 pub mod exposure;
 pub mod shared;
+pub mod transport;
+
+mod certificate_expiry;
+mod certificate_expiry_30_days;
+mod certificate_expiry_7_days;
+mod cookie_attributes;
+mod hsts;
+mod https_redirect;
+mod tls_chain_valid;
+mod tls_modern_versions;
 
 mod content_type_options;
 mod cors_restricted;
@@ -49,5 +59,12 @@ pub fn probes() -> Vec<&'static dyn Probe> {
         &rate_limited::RateLimited,
         &writes_require_auth::WritesRequireAuth,
         &cors_restricted::CorsRestricted,
+        &tls_chain_valid::TlsChainValid,
+        &certificate_expiry_30_days::CertificateExpiry30Days,
+        &certificate_expiry_7_days::CertificateExpiry7Days,
+        &tls_modern_versions::TlsModernVersions,
+        &https_redirect::HttpsRedirect,
+        &hsts::Hsts,
+        &cookie_attributes::CookieAttributes,
     ]
 }

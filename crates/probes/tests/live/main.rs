@@ -9,6 +9,8 @@ mod exposure;
 mod headers;
 mod health;
 mod metrics;
+mod nginx_tls;
 mod registry;
 mod runner;
 mod support;
+mod transport;
