@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it. Idempotent; needs only cargo and git.
-# (Later issues add the services their tests need here: PostgreSQL, nginx.)
+# (Later issues add the services their tests need here: PostgreSQL.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,8 +16,9 @@ if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null;
   fi
 fi
 
-# The probe tests run Debian's nginx as an independent real server (crates/probes/tests/live/nginx.rs).
-# Debian installs it in /usr/sbin, which is not on every user's PATH.
+# The probe tests run Debian's nginx as an independent real server (crates/probes/tests/live/
+# nginx*.rs), including the TLS-version probe's failing path (rustls cannot accept TLS 1.0/1.1).
+# Debian installs it in /usr/sbin, which is not on every user's PATH. Installed only when missing.
 if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null

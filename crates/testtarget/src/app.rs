@@ -2,7 +2,7 @@
 //! middleware that applies the instance's global behaviour (delay, rate limit, TRACE, CORS,
 //! response headers, metrics counting).
 
-use crate::behaviour::{Behaviour, ErrorStyle, Graphql, MetricsStyle, TOKEN};
+use crate::behaviour::{Behaviour, CookieStyle, ErrorStyle, Graphql, MetricsStyle, TOKEN};
 use crate::errors::error;
 use crate::metrics::{Counters, malformed};
 use crate::pages;
@@ -218,6 +218,12 @@ fn decorate(b: &Behaviour, origin: Option<&HeaderValue>, r: &mut Response) {
             );
         }
     }
+    if let Some(hsts) = b.hsts {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(hsts),
+        );
+    }
     if b.version_headers {
         h.insert(
             header::SERVER,
@@ -242,8 +248,13 @@ fn unauthorized(style: ErrorStyle) -> Response {
     r
 }
 
-async fn home() -> Html<&'static str> {
-    Html(pages::INDEX)
+async fn home(State(s): App) -> Response {
+    let cookie = match s.behaviour.cookies {
+        CookieStyle::Hardened => "vouch_session=3f9a1c; Path=/; Secure; HttpOnly; SameSite=Lax",
+        CookieStyle::Insecure => "vouch_session=3f9a1c; Path=/",
+        CookieStyle::Absent => return Html(pages::INDEX).into_response(),
+    };
+    ([(header::SET_COOKIE, cookie)], Html(pages::INDEX)).into_response()
 }
 
 async fn healthz(State(s): App) -> Response {

@@ -55,10 +55,14 @@ pub enum Mode {
     NoGraphql,
     /// `/graphql` answers introspection queries with the schema.
     GraphqlIntrospectionOn,
+    /// No `Strict-Transport-Security` header.
+    NoHsts,
+    /// The session cookie is set without Secure, HttpOnly or SameSite.
+    InsecureCookies,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 23] = [
+    pub const ALL: [Mode; 25] = [
         Mode::Good,
         Mode::NoRateLimit,
         Mode::LeaksStackTraces,
@@ -82,6 +86,8 @@ impl Mode {
         Mode::NoRequestLimits,
         Mode::NoGraphql,
         Mode::GraphqlIntrospectionOn,
+        Mode::NoHsts,
+        Mode::InsecureCookies,
     ];
 
     pub fn name(self) -> &'static str {
@@ -109,6 +115,8 @@ impl Mode {
             Mode::NoRequestLimits => "no-request-limits",
             Mode::NoGraphql => "no-graphql",
             Mode::GraphqlIntrospectionOn => "graphql-introspection-on",
+            Mode::NoHsts => "no-hsts",
+            Mode::InsecureCookies => "insecure-cookies",
         }
     }
 }
@@ -165,6 +173,17 @@ pub enum Graphql {
     IntrospectionOn,
 }
 
+/// The session cookie `GET /` sets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CookieStyle {
+    /// `Secure; HttpOnly; SameSite=Lax`.
+    Hardened,
+    /// No attributes beyond `Path`.
+    Insecure,
+    /// No cookie at all.
+    Absent,
+}
+
 /// Requests matching `every` (1 = all) are delayed by `by`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Delay {
@@ -198,6 +217,9 @@ pub struct Behaviour {
     pub header_limit: usize,
     pub oversize: Oversize,
     pub graphql: Graphql,
+    /// The `Strict-Transport-Security` value sent on every response.
+    pub hsts: Option<&'static str>,
+    pub cookies: CookieStyle,
 }
 
 impl Behaviour {
@@ -224,6 +246,8 @@ impl Behaviour {
             header_limit: 16 * 1024,
             oversize: Oversize::Refused,
             graphql: Graphql::IntrospectionOff,
+            hsts: Some("max-age=31536000; includeSubDomains"),
+            cookies: CookieStyle::Hardened,
         }
     }
 }
@@ -325,6 +349,11 @@ impl From<Mode> for Behaviour {
             },
             Mode::GraphqlIntrospectionOn => Behaviour {
                 graphql: Graphql::IntrospectionOn,
+                ..good
+            },
+            Mode::NoHsts => Behaviour { hsts: None, ..good },
+            Mode::InsecureCookies => Behaviour {
+                cookies: CookieStyle::Insecure,
                 ..good
             },
         }

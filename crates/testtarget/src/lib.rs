@@ -2,7 +2,7 @@
 //! switched on per instance ([`Mode`] presets or a hand-built [`Behaviour`]). Tests start it
 //! on `127.0.0.1:0` in-process and probe it; the `vouch-testtarget` binary serves one mode.
 //!
-//! TLS modes (an expired certificate) are not here yet: the transport probes will add them.
+//! [`tls::start_tls`] serves the same app over HTTPS with a generated certificate.
 
 mod app;
 pub mod behaviour;
@@ -11,9 +11,16 @@ mod graphql;
 mod limits;
 mod metrics;
 mod pages;
+pub mod tls;
 
 pub use app::{ALLOWED_ORIGIN, router};
-pub use behaviour::{Behaviour, Delay, ErrorStyle, Graphql, MetricsStyle, Mode, Oversize, TOKEN};
+pub use behaviour::{
+    Behaviour, CookieStyle, Delay, ErrorStyle, Graphql, MetricsStyle, Mode, Oversize, TOKEN,
+};
+pub use tls::{
+    BackgroundTls, CertVariant, PlainHttp, RunningTls, TlsOptions, TlsVersions, spawn_tls,
+    start_tls,
+};
 
 use std::net::SocketAddr;
 use tokio::net::TcpListener;

@@ -1,11 +1,20 @@
-//! `vouch-testtarget [--mode NAME] [--port N]`: serves one behaviour preset on 127.0.0.1.
+//! `vouch-testtarget [--mode NAME] [--port N] [--tls CERT]`: serves one behaviour preset on
+//! 127.0.0.1. With `--tls` it serves HTTPS with a generated certificate (valid, expiring-10d,
+//! expiring-3d, expired, wrong-host), prints the generated CA (PEM) on stdout for
+//! `vouch probe --ca-cert`, and redirects plain HTTP from a second port.
 
 use std::process::ExitCode;
-use vouch_testtarget::{Behaviour, Mode, router};
+use vouch_testtarget::{Behaviour, CertVariant, Mode, router};
+
+struct Options {
+    mode: Mode,
+    port: u16,
+    tls: Option<CertVariant>,
+}
 
 fn main() -> ExitCode {
     match parse(std::env::args().skip(1).collect()) {
-        Ok((mode, port)) => match serve(mode, port) {
+        Ok(options) => match serve(options) {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("error: {e}");
@@ -13,37 +22,63 @@ fn main() -> ExitCode {
             }
         },
         Err(e) => {
-            eprintln!("error: {e}\nusage: vouch-testtarget [--mode NAME] [--port N]");
+            eprintln!("error: {e}\nusage: vouch-testtarget [--mode NAME] [--port N] [--tls CERT]");
             ExitCode::from(2)
         }
     }
 }
 
-fn parse(args: Vec<String>) -> Result<(Mode, u16), String> {
-    let (mut mode, mut port) = (Mode::Good, 0);
+fn parse(args: Vec<String>) -> Result<Options, String> {
+    let mut options = Options {
+        mode: Mode::Good,
+        port: 0,
+        tls: None,
+    };
     let mut it = args.into_iter();
     while let Some(arg) = it.next() {
         let value = it.next().ok_or_else(|| format!("`{arg}` needs a value"))?;
         match arg.as_str() {
-            "--mode" => mode = value.parse()?,
-            "--port" => port = value.parse().map_err(|_| format!("bad port `{value}`"))?,
+            "--mode" => options.mode = value.parse()?,
+            "--port" => {
+                options.port = value.parse().map_err(|_| format!("bad port `{value}`"))?;
+            }
+            "--tls" => options.tls = Some(value.parse()?),
             _ => return Err(format!("unknown option `{arg}`")),
         }
     }
-    Ok((mode, port))
+    if options.tls.is_some() && options.port != 0 {
+        return Err("--port is not supported with --tls (both ports are picked)".into());
+    }
+    Ok(options)
 }
 
-fn serve(mode: Mode, port: u16) -> std::io::Result<()> {
+fn serve(options: Options) -> std::io::Result<()> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     rt.block_on(async {
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port)).await?;
+        if let Some(cert) = options.tls {
+            let running = vouch_testtarget::start_tls(options.mode, cert).await?;
+            print!("{}", running.ca_pem);
+            eprintln!(
+                "vouch-testtarget ({}, {} certificate) on {} (plain HTTP redirect on {})",
+                options.mode.name(),
+                cert.name(),
+                running.url(),
+                running
+                    .http_addr
+                    .map_or("none".to_string(), |a| format!("http://{a}"))
+            );
+            // Serves until the process is stopped.
+            std::future::pending::<()>().await;
+            return Ok(());
+        }
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", options.port)).await?;
         eprintln!(
             "vouch-testtarget ({}) on http://{}",
-            mode.name(),
+            options.mode.name(),
             listener.local_addr()?
         );
-        axum::serve(listener, router(Behaviour::from(mode))).await
+        axum::serve(listener, router(Behaviour::from(options.mode))).await
     })
 }

@@ -43,6 +43,12 @@ pub struct LiveArgs {
     /// above the largest body the service means to accept.
     #[arg(long, value_name = "SIZE", default_value = "10MiB", value_parser = parse_size)]
     max_body: u64,
+    /// Also trust this CA certificate (PEM) for HTTPS: a private or internal CA.
+    #[arg(long, value_name = "FILE")]
+    ca_cert: Option<PathBuf>,
+    /// Port of the plain-HTTP listener that should redirect to HTTPS (default 80).
+    #[arg(long, value_name = "PORT")]
+    http_port: Option<u16>,
 }
 
 #[derive(Args)]
@@ -128,6 +134,14 @@ pub fn run_live(
         openapi: live.openapi.clone(),
         repo,
         max_body: live.max_body,
+        ca_cert_pem: match &live.ca_cert {
+            Some(path) => Some(
+                std::fs::read(path)
+                    .with_context(|| format!("reading --ca-cert {}", path.display()))?,
+            ),
+            None => None,
+        },
+        http_port: live.http_port,
     };
     // A probe may wait for its share of the budget, then for its requests.
     let pacing = Duration::from_secs_f64(f64::from(live.max_requests) / live.rate);

@@ -1,11 +1,21 @@
 //! HTTP probes (`HTTP`): one file per control, registered in `probes()`.
 //!
-//! IDs HTTP001–HTTP019 and HTTP027–HTTP030 are taken here; new probes continue from HTTP020.
+//! IDs HTTP001–HTTP030 are taken here; new probes continue from HTTP031.
 
 pub mod error_body;
 pub mod exposure;
 pub mod oversize;
 pub mod shared;
+pub mod transport;
+
+mod certificate_expiry;
+mod certificate_expiry_30_days;
+mod certificate_expiry_7_days;
+mod cookie_attributes;
+mod hsts;
+mod https_redirect;
+mod tls_chain_valid;
+mod tls_modern_versions;
 
 mod body_size_limited;
 mod content_type_options;
@@ -58,5 +68,12 @@ pub fn probes() -> Vec<&'static dyn Probe> {
         &long_headers_refused::LongHeadersRefused,
         &long_url_refused::LongUrlRefused,
         &graphql_introspection_disabled::GraphqlIntrospectionDisabled,
+        &tls_chain_valid::TlsChainValid,
+        &certificate_expiry_30_days::CertificateExpiry30Days,
+        &certificate_expiry_7_days::CertificateExpiry7Days,
+        &tls_modern_versions::TlsModernVersions,
+        &https_redirect::HttpsRedirect,
+        &hsts::Hsts,
+        &cookie_attributes::CookieAttributes,
     ]
 }

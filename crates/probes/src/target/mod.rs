@@ -2,24 +2,32 @@
 //! (OpenAPI, or the routes read from its repository) and a memo of shared requests.
 
 mod budget;
+pub mod certificate;
 mod error;
 mod exchange;
+pub mod legacy_tls;
 mod size;
+pub mod tls;
 mod upload;
 
 pub use budget::{Budget, Exhausted};
+pub use certificate::CertificateInfo;
 pub use error::{RequestError, TargetError};
 pub use exchange::{BODY_LIMIT, Exchange};
+pub use legacy_tls::{LegacyAnswer, LegacyVersion};
 pub use size::{format_size, parse_size};
+pub use tls::{Handshake, TlsSession, Verdict};
 pub use upload::{Stopped, Upload};
 
 use crate::operations::Operations;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Method, Url};
+use rustls::client::danger::ServerCertVerifier;
+use rustls::pki_types::CertificateDer;
 use std::collections::HashMap;
 use std::future::Future;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 use tokio::sync::OnceCell;
 
@@ -50,6 +58,10 @@ pub struct TargetOptions {
     /// Bytes of the oversized body the body-size probe streams (`--max-body`); set it above
     /// the largest body the service means to accept.
     pub max_body: u64,
+    /// `--ca-cert FILE`'s content (PEM): trusted on top of the system roots.
+    pub ca_cert_pem: Option<Vec<u8>>,
+    /// `--http-port`: where the HTTPS service's plain-HTTP redirect listens (default 80).
+    pub http_port: Option<u16>,
 }
 
 impl Default for TargetOptions {
@@ -64,6 +76,8 @@ impl Default for TargetOptions {
             openapi: None,
             repo: None,
             max_body: DEFAULT_MAX_BODY,
+            ca_cert_pem: None,
+            http_port: None,
         }
     }
 }
@@ -79,6 +93,11 @@ pub struct Target {
     /// What the service declares (OpenAPI operations, else routes from `--repo`).
     pub operations: Operations,
     memo: Mutex<HashMap<String, Arc<OnceCell<Arc<Exchange>>>>>,
+    /// `--ca-cert` roots, for the dedicated TLS handshakes.
+    extra_roots: Vec<CertificateDer<'static>>,
+    judge: OnceLock<Result<Arc<dyn ServerCertVerifier>, String>>,
+    tls_session: OnceCell<Arc<tls::Handshake>>,
+    http_port: Option<u16>,
 }
 
 impl Target {
@@ -118,7 +137,21 @@ impl Target {
         // reqwest is built without a default crypto provider: use ring. A second call finds it
         // installed already, which is fine.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let client = reqwest::Client::builder()
+        let extra_roots = match &options.ca_cert_pem {
+            Some(pem) => tls::parse_ca_pem(pem)
+                .map_err(|e| TargetError::InvalidOption(format!("--ca-cert: {e}")))?,
+            None => Vec::new(),
+        };
+        let mut builder = reqwest::Client::builder();
+        if !extra_roots.is_empty() {
+            let certs = extra_roots
+                .iter()
+                .map(|der| reqwest::Certificate::from_der(der))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| TargetError::InvalidOption(format!("--ca-cert: {e}")))?;
+            builder = builder.tls_certs_merge(certs);
+        }
+        let client = builder
             .timeout(options.timeout)
             .connect_timeout(options.timeout)
             .redirect(reqwest::redirect::Policy::none())
@@ -167,7 +200,16 @@ impl Target {
             budget: Budget::new(options.max_requests, options.rate),
             operations: Operations::default(),
             memo: Mutex::new(HashMap::new()),
+            extra_roots,
+            judge: OnceLock::new(),
+            tls_session: OnceCell::new(),
+            http_port: options.http_port,
         })
+    }
+
+    /// `--http-port`, when given.
+    pub fn http_port(&self) -> Option<u16> {
+        self.http_port
     }
 
     pub fn base(&self) -> &Url {

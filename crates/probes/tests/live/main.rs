@@ -13,6 +13,8 @@ mod limits;
 mod metrics;
 mod nginx;
 mod nginx_probes;
+mod nginx_tls;
 mod registry;
 mod runner;
 mod support;
+mod transport;

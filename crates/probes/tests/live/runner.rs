@@ -108,8 +108,16 @@ async fn suppressions_and_selection_apply_like_static_controls() {
 
 #[tokio::test]
 async fn the_good_target_passes_every_probe() {
-    let running = target(Mode::Good).await;
-    let t = Target::connect(&running.url(), options()).await.unwrap();
+    // Over HTTPS, so the transport probes judge something too.
+    let running = vouch_testtarget::start_tls(Mode::Good, vouch_testtarget::TlsOptions::default())
+        .await
+        .unwrap();
+    let tls = TargetOptions {
+        ca_cert_pem: Some(running.ca_pem.clone().into_bytes()),
+        http_port: running.http_addr.map(|a| a.port()),
+        ..options()
+    };
+    let t = Target::connect(&running.url(), tls).await.unwrap();
     assert_eq!(
         t.operations.openapi_source.as_deref(),
         Some("/openapi.json")
