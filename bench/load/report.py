@@ -1,8 +1,15 @@
 #!/usr/bin/env python3
-"""Reads the outputs of one bench/load/run.sh run and prints a Markdown table.
+"""Reads the outputs of one bench/load/run.sh run and prints Markdown tables.
 
-Closed model: requests per second at the same connection count (median of the rounds) and
-each tool's ratio to vouch. Fixed rate: achieved rate, p50 and p99 (median of the rounds).
+Closed model: requests per second at the same connection count (median of the rounds), each
+tool's ratio to vouch, and requests per CPU second (user + system time of the tool), which is
+the fairer comparison on a shared machine. vouch runs first and last in every round; the two
+rows show how much the machine drifted during a round.
+
+Fixed rate: achieved rate, p50 and p99 (median of the rounds), and how far vouch's figure is
+from each peer's, measured the same way: oha with --latency-correction counts from the
+intended send time like vouch's latency; k6 counts from the actual send like vouch's service
+time.
 """
 import argparse
 import json
@@ -57,6 +64,13 @@ def fmt(v, digits=3):
     return "—" if v is None else f"{v:.{digits}f}"
 
 
+def gap(ours, theirs):
+    """vouch's figure relative to a peer's, in percent (+ = vouch higher)."""
+    if ours is None or not theirs:
+        return "—"
+    return f"{100.0 * (ours - theirs) / theirs:+.1f} %"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("raw")
@@ -77,38 +91,55 @@ def main():
             except (OSError, ValueError, KeyError, AttributeError) as e:
                 print(f"warning: {r['tool']} {r['mode']} round {r['round']}: {e}", file=sys.stderr)
                 continue
-            runs.setdefault((r["tool"], r["mode"]), []).append(got)
+            try:
+                user, system = (float(x) for x in r.get("cpu", "").split())
+                got["cpu"] = user + system
+                got["per_cpu"] = got["rps"] * args.seconds / got["cpu"] if got["cpu"] else None
+            except ValueError:
+                pass
+            label = r["tool"] if r.get("pos", "first") == "first" else f"{r['tool']} (again, last)"
+            runs.setdefault((label, r["mode"]), []).append(got)
 
-    def stat(tool, mode, key):
-        return med([x.get(key) for x in runs.get((tool, mode), [])])
+    def stat(label, mode, key):
+        return med([x.get(key) for x in runs.get((label, mode), [])])
 
-    tools = [t for t in READERS if any(k[0] == t for k in runs)]
+    labels = [t for t in READERS if any(k[0] == t for k in runs)]
+    labels += [k for k in sorted({k[0] for k in runs}) if k not in labels]
     print(f"Closed model, {args.connections} connections, {args.threads} generator threads, "
           f"{args.seconds}s per run, median of the rounds:\n")
-    print("| tool | req/s | vs vouch | p50 ms | p99 ms | rounds |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print("| tool | req/s | vs vouch | CPU s | req per CPU s | vs vouch | p50 ms | p99 ms | rounds |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     base = stat("vouch", "closed", "rps")
-    for t in tools:
+    base_cpu = stat("vouch", "closed", "per_cpu")
+    for t in labels:
         rps = stat(t, "closed", "rps")
         if rps is None:
             continue
+        per_cpu = stat(t, "closed", "per_cpu")
         ratio = f"{rps / base:.2f}" if base else "—"
-        print(f"| {t} | {rps:,.0f} | {ratio} | {fmt(stat(t, 'closed', 'p50'))} | "
+        cpu_ratio = f"{per_cpu / base_cpu:.2f}" if base_cpu and per_cpu else "—"
+        print(f"| {t} | {rps:,.0f} | {ratio} | {fmt(stat(t, 'closed', 'cpu'), 1)} | "
+              f"{fmt(per_cpu, 0)} | {cpu_ratio} | {fmt(stat(t, 'closed', 'p50'))} | "
               f"{fmt(stat(t, 'closed', 'p99'))} | {len(runs[(t, 'closed')])} |")
-    print(f"\nFixed rate {args.rate}/s, {args.connections} connections, median of the rounds "
-          "(vouch and oha: latency from the intended send time; k6 and vouch's service time: "
-          "from the actual send):\n")
-    print("| tool | achieved req/s | p50 ms | p99 ms | rounds |")
-    print("|---|---:|---:|---:|---:|")
-    for t in tools:
+
+    print(f"\nFixed rate {args.rate}/s, {args.connections} connections, median of the rounds. "
+          "vouch and oha (--latency-correction) measure from the intended send time; k6 and "
+          "vouch's service time from the actual send:\n")
+    print("| tool | achieved req/s | p50 ms | p99 ms | vouch p50 vs it | vouch p99 vs it | rounds |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for t in labels:
         rps = stat(t, "open", "rps")
         if rps is None:
             continue
-        print(f"| {t} | {rps:,.0f} | {fmt(stat(t, 'open', 'p50'))} | {fmt(stat(t, 'open', 'p99'))} | "
-              f"{len(runs[(t, 'open')])} |")
-        if t == "vouch" and stat(t, "open", "svc_p50") is not None:
-            print(f"| vouch (service time) | | {fmt(stat(t, 'open', 'svc_p50'))} | "
-                  f"{fmt(stat(t, 'open', 'svc_p99'))} | |")
+        p50, p99 = stat(t, "open", "p50"), stat(t, "open", "p99")
+        # Compare like with like: intended-time figures with oha, send-time ones with k6.
+        key = {"oha": ("p50", "p99"), "k6": ("svc_p50", "svc_p99")}.get(t)
+        ours = (stat("vouch", "open", key[0]), stat("vouch", "open", key[1])) if key else (None, None)
+        print(f"| {t} | {rps:,.0f} | {fmt(p50)} | {fmt(p99)} | {gap(ours[0], p50)} | "
+              f"{gap(ours[1], p99)} | {len(runs[(t, 'open')])} |")
+        if t.startswith("vouch") and stat(t, "open", "svc_p50") is not None:
+            print(f"| {t} (service time) | | {fmt(stat(t, 'open', 'svc_p50'))} | "
+                  f"{fmt(stat(t, 'open', 'svc_p99'))} | | | |")
     if loads:
         print(f"\nLoad average during the runs (1/5/15 min): first {loads[0]}, last {loads[-1]}.")
 

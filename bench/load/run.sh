@@ -121,30 +121,44 @@ export default function () { http.get('$URL'); }
 EOF2
 
 # --- runs ----------------------------------------------------------------------------------
-# Each run writes the tool's own output to a file; bench.py reads the numbers out of it.
-run_one() { # tool mode round
-  local tool=$1 mode=$2 round=$3 out=$WORK/out/$STAMP-$1-$2-$3
+# Each run writes the tool's own output to a file; report.py reads the numbers out of it.
+run_one() { # tool mode round position (vouch runs first and last in every round, to see drift)
+  local tool=$1 mode=$2 round=$3 pos=$4 out=$WORK/out/$STAMP-$1-$2-$3-$4
+  [ "$tool/$mode" = wrk/open ] && return 0  # wrk has no fixed-rate mode (that is wrk2)
+  # CPU seconds (user + system) of the tool: on a shared machine, requests per CPU second
+  # compare tools better than wall-clock rates do.
+  local TIMEFORMAT='%U %S'
+  { time invoke "$tool" "$mode" "$out" 2>"$out.err"; } 2>"$out.cpu" || return 1
+  printf '{"tool":"%s","mode":"%s","round":%s,"pos":"%s","file":"%s","cpu":"%s","uptime":"%s"}\n' \
+    "$tool" "$mode" "$round" "$pos" "$out" "$(tail -1 "$out.cpu")" "$(uptime | sed 's/.*load average: //')" >>"$RAW"
+}
+
+invoke() { # tool mode out
+  local tool=$1 mode=$2 out=$3
   case "$tool/$mode" in
     vouch/closed) "$VOUCH" load "$URL" -c "$CONNECTIONS" -d "${SECONDS_PER_RUN}s" --threads "$THREADS" --format json --no-progress >"$out" ;;
     vouch/open) "$VOUCH" load "$URL" --rate "$RATE/s" --connections "$CONNECTIONS" -d "${SECONDS_PER_RUN}s" --threads "$THREADS" --format json --no-progress >"$out" ;;
     wrk/closed) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency "$URL" >"$out" ;;
-    wrk/open) return 0 ;;  # wrk has no fixed-rate mode (that is wrk2)
     oha/closed) "$OHA" -z "${SECONDS_PER_RUN}s" -c "$CONNECTIONS" --no-tui --output-format json "$URL" >"$out" ;;
     oha/open) "$OHA" -z "${SECONDS_PER_RUN}s" -c "$CONNECTIONS" -q "$RATE" --latency-correction --no-tui --output-format json "$URL" >"$out" ;;
     k6/closed) "$K6" run -q --summary-export "$out" "$WORK/closed.js" >/dev/null 2>&1 ;;
     k6/open) "$K6" run -q --summary-export "$out" "$WORK/open.js" >/dev/null 2>&1 ;;
   esac
-  printf '{"tool":"%s","mode":"%s","round":%s,"file":"%s","uptime":"%s"}\n' \
-    "$tool" "$mode" "$round" "$out" "$(uptime | sed 's/.*load average: //')" >>"$RAW"
 }
 
 echo "target $URL (nginx, 1 worker); $ROUNDS rounds × ${SECONDS_PER_RUN}s; tools: $TOOLS" >&2
 echo "load before: $(uptime)" >&2
 for round in $(seq "$ROUNDS"); do
   for mode in closed open; do
-    for tool in $TOOLS; do
-      echo "round $round: $tool $mode" >&2
-      run_one "$tool" "$mode" "$round" || echo "  $tool $mode failed" >&2
+    order=$TOOLS
+    # vouch runs again after the others: a change between its two runs is drift of the machine.
+    if [[ " $TOOLS " == *" vouch "* ]] && [ "$(echo $TOOLS | wc -w)" -gt 1 ]; then order="$TOOLS vouch"; fi
+    seen=""
+    for tool in $order; do
+      pos=first; [[ " $seen " == *" $tool "* ]] && pos=last
+      seen="$seen $tool"
+      echo "round $round: $tool $mode ($pos)" >&2
+      run_one "$tool" "$mode" "$round" "$pos" || echo "  $tool $mode failed" >&2
     done
   done
 done

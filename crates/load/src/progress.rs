@@ -6,7 +6,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-/// Counts for the progress line; relaxed atomics, read only for display.
+/// Counts for the progress line; relaxed atomics, read only for display. Workers add to them
+/// in batches (see [`Tally`]) so that connections on different cores do not fight over these
+/// cache lines on every request.
 #[derive(Default)]
 pub struct Live {
     sent: AtomicU64,
@@ -16,22 +18,12 @@ pub struct Live {
 }
 
 impl Live {
-    pub fn sent(&self) {
-        self.sent.fetch_add(1, Ordering::Relaxed);
-    }
-
-    pub fn done(&self, outcome: &Sent) {
-        match outcome {
-            Sent::Response { status, .. } => {
-                self.responses.fetch_add(1, Ordering::Relaxed);
-                if *status >= 400 {
-                    self.http_errors.fetch_add(1, Ordering::Relaxed);
-                }
-            }
-            Sent::Failed(_) => {
-                self.transport_errors.fetch_add(1, Ordering::Relaxed);
-            }
-        }
+    fn add(&self, t: &Tally) {
+        self.sent.fetch_add(t.sent, Ordering::Relaxed);
+        self.responses.fetch_add(t.responses, Ordering::Relaxed);
+        self.http_errors.fetch_add(t.http_errors, Ordering::Relaxed);
+        self.transport_errors
+            .fetch_add(t.transport_errors, Ordering::Relaxed);
     }
 
     fn snapshot(&self) -> (u64, u64, u64, u64) {
@@ -41,6 +33,62 @@ impl Live {
             self.http_errors.load(Ordering::Relaxed),
             self.transport_errors.load(Ordering::Relaxed),
         )
+    }
+}
+
+/// How often a worker hands its counts to [`Live`]: often enough for a 250 ms display.
+const PUBLISH_EVERY: Duration = Duration::from_millis(50);
+
+/// One worker's counts since it last published them.
+pub struct Tally {
+    sent: u64,
+    responses: u64,
+    http_errors: u64,
+    transport_errors: u64,
+    published: Instant,
+}
+
+impl Default for Tally {
+    fn default() -> Tally {
+        Tally {
+            sent: 0,
+            responses: 0,
+            http_errors: 0,
+            transport_errors: 0,
+            published: Instant::now(),
+        }
+    }
+}
+
+impl Tally {
+    pub fn sent(&mut self) {
+        self.sent += 1;
+    }
+
+    pub fn done(&mut self, outcome: &Sent) {
+        match outcome {
+            Sent::Response { status, .. } => {
+                self.responses += 1;
+                self.http_errors += u64::from(*status >= 400);
+            }
+            Sent::Failed(_) => self.transport_errors += 1,
+        }
+    }
+
+    /// Publishes the counts to `live` when the last time was long enough ago.
+    pub fn publish_if_due(&mut self, live: &Live, now: Instant) {
+        if now.saturating_duration_since(self.published) >= PUBLISH_EVERY {
+            self.publish(live, now);
+        }
+    }
+
+    pub fn publish(&mut self, live: &Live, now: Instant) {
+        live.add(self);
+        self.sent = 0;
+        self.responses = 0;
+        self.http_errors = 0;
+        self.transport_errors = 0;
+        self.published = now;
     }
 }
 

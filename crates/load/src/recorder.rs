@@ -61,7 +61,8 @@ pub struct Recorder {
     /// Response time: from the intended send time (open model) or the send (closed model)
     /// to the end of the response body.
     pub latency: Histogram<u64>,
-    /// From the actual send to the end of the body (equals `latency` in the closed model).
+    /// Open model only: from the actual send to the end of the body (in the closed model it
+    /// would equal `latency`, so it is not recorded twice).
     pub service: Histogram<u64>,
     /// How late each request left compared with its intended time (open model only).
     pub send_delay: Histogram<u64>,
@@ -88,19 +89,16 @@ impl Recorder {
         }
     }
 
-    pub fn response(
-        &mut self,
-        endpoint: usize,
-        status: u16,
-        latency: Duration,
-        service: Duration,
-        bytes: u64,
-    ) {
+    pub fn response(&mut self, endpoint: usize, status: u16, latency: Duration, bytes: u64) {
         put(&mut self.latency, micros(latency), 1);
-        put(&mut self.service, micros(service), 1);
         *self.statuses.entry(status).or_default() += 1;
         self.per_endpoint[endpoint] += 1;
         self.bytes_received += bytes;
+    }
+
+    /// Open model: the time from the actual send to the end of the response.
+    pub fn service_time(&mut self, service: Duration) {
+        put(&mut self.service, micros(service), 1);
     }
 
     pub fn failure(&mut self, endpoint: usize, kind: TransportError) {
@@ -146,21 +144,10 @@ mod tests {
     #[test]
     fn merge_adds_everything() {
         let mut a = Recorder::new(2);
-        a.response(
-            0,
-            200,
-            Duration::from_millis(2),
-            Duration::from_millis(1),
-            10,
-        );
+        a.response(0, 200, Duration::from_millis(2), 10);
+        a.service_time(Duration::from_millis(1));
         let mut b = Recorder::new(2);
-        b.response(
-            1,
-            503,
-            Duration::from_millis(4),
-            Duration::from_millis(4),
-            5,
-        );
+        b.response(1, 503, Duration::from_millis(4), 5);
         b.failure(1, TransportError::Closed);
         b.delay(Duration::from_millis(3), true);
         a.merge(b);
@@ -177,5 +164,36 @@ mod tests {
             a.latency.max(),
             a.latency.min()
         );
+    }
+
+    #[test]
+    fn merged_worker_histograms_equal_one_histogram_of_everything() {
+        // Values over five decades, spread round-robin over 8 workers as connections would.
+        let values: Vec<u64> = (0..20_000u64)
+            .map(|i| 50 + (i * 7919) % 2_000_000 / (1 + i % 97))
+            .collect();
+        let mut single = Recorder::new(1);
+        let mut workers: Vec<Recorder> = (0..8).map(|_| Recorder::new(1)).collect();
+        for (i, v) in values.iter().enumerate() {
+            let latency = Duration::from_micros(*v);
+            single.response(0, 200, latency, 1);
+            workers[i % 8].response(0, 200, latency, 1);
+        }
+        let mut merged = Recorder::new(1);
+        for w in workers {
+            merged.merge(w);
+        }
+        assert_eq!(merged.latency.len(), single.latency.len());
+        assert_eq!(merged.latency.min(), single.latency.min());
+        assert_eq!(merged.latency.max(), single.latency.max());
+        for q in [0.0, 0.5, 0.9, 0.95, 0.99, 0.999, 1.0] {
+            assert_eq!(
+                merged.latency.value_at_quantile(q),
+                single.latency.value_at_quantile(q),
+                "quantile {q}"
+            );
+        }
+        assert_eq!(merged.per_endpoint, single.per_endpoint);
+        assert_eq!(merged.bytes_received, single.bytes_received);
     }
 }

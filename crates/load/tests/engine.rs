@@ -227,3 +227,86 @@ fn a_silent_server_cannot_stretch_the_run() {
         );
     }
 }
+
+#[test]
+fn closed_model_sends_exactly_the_requested_count_across_threads() {
+    let server = Server::start();
+    let mut o = opts(&server.url("/ok"));
+    o.threads = 2;
+    o.concurrency = Some("7".into());
+    o.requests = Some("1234".into());
+    let result = run(o);
+    assert_eq!(server.hits("/ok"), 1234);
+    assert_eq!(result.requests.total, 1234);
+    assert_eq!(result.status_codes.get(&200), Some(&1234));
+    // axum answers "ok" with a Content-Length of 2.
+    assert_eq!(result.bytes_received, 2 * 1234);
+}
+
+/// Sends `count` requests over `concurrency` connections to a raw server.
+fn against_raw(response: &'static [u8], close: bool, count: u64) -> (LoadResult, u64) {
+    let server = support::RawServer::start(response, close);
+    let mut o = opts(&server.url());
+    o.concurrency = Some("3".into());
+    o.requests = Some(count.to_string());
+    o.timeout = Some("2s".into());
+    let result = run(o);
+    (result, server.requests())
+}
+
+#[test]
+fn chunked_bodies_are_read_to_their_end_and_the_connection_reused() {
+    let (result, seen) = against_raw(
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;x=y\r\n world\r\n0\r\nX-T: 1\r\n\r\n",
+        false,
+        300,
+    );
+    assert_eq!(seen, 300);
+    assert_eq!(result.status_codes.get(&200), Some(&300));
+    assert_eq!(result.requests.transport_errors, 0);
+    assert_eq!(result.bytes_received, 11 * 300);
+}
+
+#[test]
+fn interim_answers_are_skipped_and_closing_servers_get_new_connections() {
+    let (result, seen) = against_raw(
+        b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\nContent-Length: 4\r\nConnection: close\r\n\r\ndone",
+        true,
+        60,
+    );
+    assert_eq!(seen, 60);
+    assert_eq!(result.status_codes.get(&201), Some(&60));
+    assert_eq!(result.requests.transport_errors, 0);
+    assert_eq!(result.bytes_received, 4 * 60);
+
+    // No length at all: the body runs to the close, and counts as a whole response.
+    let (result, seen) = against_raw(b"HTTP/1.1 200 OK\r\n\r\nuntil the end", true, 40);
+    assert_eq!(seen, 40);
+    assert_eq!(result.status_codes.get(&200), Some(&40));
+    assert_eq!(result.bytes_received, 13 * 40);
+}
+
+#[test]
+fn malformed_responses_are_protocol_errors() {
+    let (result, _) = against_raw(b"HTTP/1.1 2x0 OK\r\nContent-Length: 0\r\n\r\n", false, 20);
+    assert_eq!(result.requests.responses, 0);
+    assert_eq!(
+        result
+            .transport_errors
+            .get(&vouch_load::recorder::TransportError::Protocol),
+        Some(&20)
+    );
+    // A body cut short by the server is not a response.
+    let (result, _) = against_raw(
+        b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort",
+        true,
+        20,
+    );
+    assert_eq!(result.requests.responses, 0);
+    assert_eq!(
+        result
+            .transport_errors
+            .get(&vouch_load::recorder::TransportError::Closed),
+        Some(&20)
+    );
+}

@@ -1,19 +1,25 @@
-//! Runs a [`Plan`]: resolves the target, opens the connections, then drives the open or the
-//! closed model on a tokio runtime and hands back what the workers recorded.
+//! Runs a [`Plan`]: resolves the target, serialises each endpoint's request once, opens the
+//! connections on one single-threaded runtime per core, then drives the open or the closed
+//! model and hands back what the workers recorded.
 
 mod closed;
 mod connection;
+mod crew;
+mod deadline;
 mod open;
 mod pacer;
+pub mod wire;
 pub mod worker;
 
 use crate::error::LoadError;
 use crate::plan::{Model, Plan};
 use crate::progress::Live;
 use crate::recorder::Recorder;
-use std::net::SocketAddr;
+use crew::Finished;
+use std::net::{SocketAddr, ToSocketAddrs};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use wire::WireRequest;
 
 /// What a run produced, before summarising.
 pub struct RunOutput {
@@ -31,29 +37,23 @@ pub struct RunOutput {
 /// warmup and timeout.
 pub fn run(plan: &Plan, live: Arc<Live>) -> Result<RunOutput, LoadError> {
     plan.validate()?;
-    let mut builder = tokio::runtime::Builder::new_multi_thread();
-    if plan.threads > 0 {
-        builder.worker_threads(plan.threads);
-    }
-    let runtime = builder
-        .enable_all()
-        .build()
-        .map_err(|e| LoadError::Runtime(e.to_string()))?;
+    let addr = resolve(plan)?;
+    let requests: Vec<WireRequest> = plan.endpoints.iter().map(WireRequest::encode).collect();
+    let threads = match plan.threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    };
     let plan = Arc::new(plan.clone());
-    runtime.block_on(async move {
-        let addr = resolve(&plan).await?;
-        let connections = open_all(addr, plan.model.connections(), plan.timeout).await;
-        Ok(match plan.model {
-            Model::Open { rate, .. } => open::run(plan, addr, connections, rate, live).await,
-            Model::Closed { .. } => closed::run(plan, addr, connections, live).await,
-        })
-    })
+    match plan.model {
+        Model::Open { rate, .. } => open::run(plan, addr, requests, threads, rate, live),
+        Model::Closed { .. } => closed::run(plan, addr, requests, threads, live),
+    }
 }
 
-async fn resolve(plan: &Plan) -> Result<SocketAddr, LoadError> {
+fn resolve(plan: &Plan) -> Result<SocketAddr, LoadError> {
     let target = &plan.endpoints[0].target;
-    let mut addrs = tokio::net::lookup_host((target.host.as_str(), target.port))
-        .await
+    let mut addrs = (target.host.as_str(), target.port)
+        .to_socket_addrs()
         .map_err(|e| LoadError::Resolve {
             host: target.host.clone(),
             message: e.to_string(),
@@ -64,28 +64,21 @@ async fn resolve(plan: &Plan) -> Result<SocketAddr, LoadError> {
     })
 }
 
-/// Opens every connection before the clock starts, like wrk, so connect time does not land in
-/// the first requests' latency. A connection that fails here is retried on first use.
-async fn open_all(
-    addr: SocketAddr,
-    count: usize,
-    timeout: Duration,
-) -> Vec<Option<connection::Connection>> {
-    let mut set = tokio::task::JoinSet::new();
-    for _ in 0..count {
-        set.spawn(worker::connect(addr, timeout));
+/// Merges the workers' recorders, and measures from `window_start` to the latest of their
+/// last measured responses.
+fn gather(
+    endpoints: usize,
+    window_start: Instant,
+    finished: Vec<Finished>,
+) -> (Recorder, Duration) {
+    let mut recorder = Recorder::new(endpoints);
+    let mut last: Option<Instant> = None;
+    for done in finished {
+        recorder.merge(done.recorder);
+        last = last.max(done.last);
     }
-    let mut out = Vec::with_capacity(count);
-    while let Some(joined) = set.join_next().await {
-        out.push(joined.ok().flatten());
-    }
-    out
-}
-
-/// The latest of the workers' last measured responses, relative to `window_start`.
-fn measured_span(window_start: Instant, last: impl Iterator<Item = Option<Instant>>) -> Duration {
-    last.flatten()
-        .max()
+    let measured = last
         .map(|t| t.saturating_duration_since(window_start))
-        .unwrap_or_default()
+        .unwrap_or_default();
+    (recorder, measured)
 }

@@ -1,16 +1,14 @@
 //! What every worker does per request: (re)connect when needed, send within the timeout,
-//! and tell the recorder what happened.
+//! and count what happened for the progress line.
 
 use super::connection::Connection;
-use crate::plan::Endpoint;
-use crate::progress::Live;
+use super::deadline::Watchdog;
+use super::wire::WireRequest;
+use crate::progress::{Live, Tally};
 use crate::recorder::TransportError;
-use bytes::Bytes;
-use http::Request;
-use http::header::{CONTENT_LENGTH, HOST, HeaderValue};
-use http_body_util::Full;
 use std::net::SocketAddr;
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 pub enum Sent {
     Response { status: u16, bytes: u64 },
@@ -21,46 +19,73 @@ pub enum Sent {
 pub struct Slot {
     addr: SocketAddr,
     connection: Option<Connection>,
+    watchdog: Watchdog,
+    live: Arc<Live>,
+    tally: Tally,
 }
 
 impl Slot {
-    pub fn new(addr: SocketAddr, connection: Option<Connection>) -> Slot {
-        Slot { addr, connection }
+    pub fn new(addr: SocketAddr, connection: Option<Connection>, live: Arc<Live>) -> Slot {
+        Slot {
+            addr,
+            connection,
+            watchdog: Watchdog::default(),
+            live,
+            tally: Tally::default(),
+        }
     }
 
-    /// One request, connect included, bounded by `timeout`.
-    pub async fn send(&mut self, endpoint: &Endpoint, timeout: Duration, live: &Live) -> Sent {
-        live.sent();
-        let attempt = tokio::time::timeout(timeout, async {
-            if self.connection.is_none() {
-                self.connection = Some(Connection::open(self.addr).await?);
-            }
-            let connection = self.connection.as_mut().ok_or(TransportError::Connect)?;
-            connection.exchange(build(endpoint)).await
-        })
-        .await;
+    /// One request, connect included, that must end by `deadline`.
+    pub async fn send(&mut self, request: &WireRequest, deadline: Instant) -> Sent {
+        self.tally.sent();
+        let Slot {
+            addr,
+            connection,
+            watchdog,
+            ..
+        } = self;
+        let attempt = watchdog
+            .within(deadline, async {
+                if connection.is_none() {
+                    *connection = Some(Connection::open(*addr).await?);
+                }
+                let open = connection.as_mut().ok_or(TransportError::Connect)?;
+                open.exchange(&request.bytes, request.head).await
+            })
+            .await;
         let outcome = match attempt {
-            Ok(Ok(answer)) => {
+            Some(Ok(answer)) => {
                 if !answer.reusable {
-                    self.connection = None;
+                    *connection = None;
                 }
                 Sent::Response {
                     status: answer.status,
                     bytes: answer.bytes,
                 }
             }
-            Ok(Err(kind)) => {
-                self.connection = None;
+            Some(Err(kind)) => {
+                *connection = None;
                 Sent::Failed(kind)
             }
-            Err(_elapsed) => {
+            None => {
                 // The connection is mid-request in an unknown state: never reuse it.
-                self.connection = None;
+                *connection = None;
                 Sent::Failed(TransportError::Timeout)
             }
         };
-        live.done(&outcome);
+        self.tally.done(&outcome);
         outcome
+    }
+
+    /// Lets the progress line see this worker's counts (cheap unless it is time to publish).
+    pub fn progress(&mut self, now: Instant) {
+        self.tally.publish_if_due(&self.live, now);
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.tally.publish(&self.live, Instant::now());
     }
 }
 
@@ -69,22 +94,4 @@ pub async fn connect(addr: SocketAddr, timeout: Duration) -> Option<Connection> 
         .await
         .ok()
         .and_then(Result::ok)
-}
-
-fn build(endpoint: &Endpoint) -> Request<Full<Bytes>> {
-    let mut request = Request::new(Full::new(endpoint.body.clone()));
-    *request.method_mut() = endpoint.method.clone();
-    // The request line carries only the path; the server name goes in Host.
-    *request.uri_mut() = endpoint.target.request_uri.clone();
-    let headers = request.headers_mut();
-    headers.clone_from(&endpoint.headers);
-    if !headers.contains_key(HOST)
-        && let Ok(host) = HeaderValue::from_str(&endpoint.target.authority)
-    {
-        headers.insert(HOST, host);
-    }
-    if !endpoint.body.is_empty() && !headers.contains_key(CONTENT_LENGTH) {
-        headers.insert(CONTENT_LENGTH, HeaderValue::from(endpoint.body.len()));
-    }
-    request
 }

@@ -152,3 +152,55 @@ pub fn silent_server() -> SocketAddr {
     });
     addr
 }
+
+/// A hand-written HTTP/1.1 server that answers every request with the same raw bytes, so the
+/// tests control the framing exactly (chunked bodies, interim 1xx answers, closing after each
+/// response). Counts the requests it read.
+pub struct RawServer {
+    pub addr: SocketAddr,
+    requests: Arc<AtomicU64>,
+}
+
+impl RawServer {
+    /// `close` ends the connection after each response.
+    pub fn start(response: &'static [u8], close: bool) -> RawServer {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let requests = Arc::new(AtomicU64::new(0));
+        let counter = requests.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().take(100_000) {
+                let Ok(mut stream) = stream else { continue };
+                let counter = counter.clone();
+                std::thread::spawn(move || {
+                    let mut pending = Vec::new();
+                    let mut buf = [0u8; 4096];
+                    loop {
+                        // Answer every complete request head (bodyless GETs) already received.
+                        while let Some(end) = pending.windows(4).position(|w| w == b"\r\n\r\n") {
+                            pending.drain(..end + 4);
+                            counter.fetch_add(1, Ordering::SeqCst);
+                            if stream.write_all(response).is_err() || close {
+                                return;
+                            }
+                        }
+                        match stream.read(&mut buf) {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => pending.extend_from_slice(&buf[..n]),
+                        }
+                    }
+                });
+            }
+        });
+        RawServer { addr, requests }
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}/", self.addr)
+    }
+
+    pub fn requests(&self) -> u64 {
+        self.requests.load(Ordering::SeqCst)
+    }
+}
