@@ -6,7 +6,8 @@
 #     many-commit history (1,000 commits of successive edits of the small tree, about 750 MB of
 #     distinct blobs; made once by gen-history.py).
 # Peers are installed in virtual environments under BENCH_DIR (../shared/PEERS.md).
-# Each row: median wall seconds, CPU seconds (user + sys) of that run, MB/s, peak RSS.
+# Each row: median wall seconds, CPU seconds (user + sys) of that run, MB/s (wall and per CPU
+# second), peak RSS, and its anonymous (allocated) and file-backed (mapped files) peaks.
 #
 #   bench/secrets/run.sh [--runs N] [--peer-runs N] [--small] [--no-many]
 #     --small: the 10,000-file tree; --no-many: skip the many-commit history
@@ -52,49 +53,56 @@ VOUCH="${CARGO_TARGET_DIR:-$REPO/target}/release/vouch"
 OUT="$BENCH_DIR/out/secrets"
 mkdir -p "$OUT"
 
-# median wall seconds, CPU seconds of the median run and max peak RSS (MiB) of N runs
+# median wall seconds, CPU seconds of the median run, and max peak RSS / anonymous / file-backed
+# memory (MiB) of N runs (peak.py: RSS split into what the process allocated and the pack files
+# it maps, which count once touched). The anonymous/file split is of the process started only:
+# for `sh -c` rows it is the shell's, and gitleaks git's `git log` child is not in it.
 measure() {
   local n="$1"; shift
-  local runs=() peak=0
+  local runs=() peak=0 anon=0 file=0
   for _ in $(seq "$n"); do
-    /usr/bin/time -f "%e %U %S %M" -o "$OUT/time.txt" "$@" > /dev/null 2> "$OUT/stderr.txt" || true
-    read -r secs user sys kib < <(tail -1 "$OUT/time.txt")
+    read -r secs user sys kib anon_kib file_kib _ < <(python3 "$HERE/peak.py" --err "$OUT/stderr.txt" -- "$@")
     runs+=("$secs $(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')")
     (( kib > peak )) && peak=$kib
+    (( anon_kib > anon )) && anon=$anon_kib
+    (( file_kib > file )) && file=$file_kib
   done
   local median
   median=$(printf '%s\n' "${runs[@]}" | sort -n | awk '{a[NR]=$0} END {print a[int((NR+1)/2)]}')
-  echo "$median $((peak / 1024))"
+  echo "$median $((peak / 1024)) $((anon / 1024)) $((file / 1024))"
 }
 
 bytes() { du -sb --exclude=.git "$1" | cut -f1; }
 WORK_BYTES=$(bytes "$WORK")
 find "$WORK" -type f -print0 | xargs -0 cat > /dev/null   # warm cache
 
-row() { # name wall cpu peak bytes
-  awk -v n="$1" -v s="$2" -v c="$3" -v p="$4" -v b="$5" \
-    'BEGIN { printf "| %s | %.2f | %.2f | %.0f | %d |\n", n, s, c, b / 1e6 / s, p }'
+row() { # name wall cpu peak bytes anon file
+  awk -v n="$1" -v s="$2" -v c="$3" -v p="$4" -v b="$5" -v a="$6" -v f="$7" \
+    'BEGIN { printf "| %s | %.2f | %.2f | %.0f | %.0f | %d | %d | %d |\n", n, s, c, b / 1e6 / s, b / 1e6 / c, p, a, f }'
 }
-header() { echo "| tool | median wall s | CPU s | MB/s | peak MiB |"; echo "|---|---|---|---|---|"; }
+header() {
+  echo "| tool | median wall s | CPU s | MB/s | MB per CPU-s | peak RSS MiB | anon MiB | file MiB |"
+  echo "|---|---|---|---|---|---|---|---|"
+}
 echo "load before: $(uptime)"
 echo
 
 echo "## working tree: $WORK ($((WORK_BYTES / 1000000)) MB)"
 echo
 header
-read -r s c p < <(measure "$RUNS" sh -c "find '$WORK' -type f -print0 | xargs -0 cat > /dev/null")
-row "read once (cat)" "$s" "$c" "$p" "$WORK_BYTES"
-read -r s c p < <(measure "$RUNS" "$VOUCH" secrets "$WORK" --format json)
+read -r s c p a f < <(measure "$RUNS" sh -c "find '$WORK' -type f -print0 | xargs -0 cat > /dev/null")
+row "read once (cat)" "$s" "$c" "$p" "$WORK_BYTES" "$a" "$f"
+read -r s c p a f < <(measure "$RUNS" "$VOUCH" secrets "$WORK" --format json)
 VOUCH_S=$s
-row "vouch secrets" "$s" "$c" "$p" "$WORK_BYTES"
-read -r s c p < <(measure "$PEER_RUNS" "$VENV/bin/gitleaks" dir "$WORK" --no-banner --exit-code 0 -f json -r "$OUT/gitleaks.json")
+row "vouch secrets" "$s" "$c" "$p" "$WORK_BYTES" "$a" "$f"
+read -r s c p a f < <(measure "$PEER_RUNS" "$VENV/bin/gitleaks" dir "$WORK" --no-banner --exit-code 0 -f json -r "$OUT/gitleaks.json")
 GITLEAKS_S=$s
-row "gitleaks dir" "$s" "$c" "$p" "$WORK_BYTES"
-read -r s c p < <(measure "$PEER_RUNS" "$TRIVY" fs --scanners secret --offline-scan --skip-db-update --skip-check-update --cache-backend memory -f json -o "$OUT/trivy.json" "$WORK")
-row "trivy fs --scanners secret" "$s" "$c" "$p" "$WORK_BYTES"
+row "gitleaks dir" "$s" "$c" "$p" "$WORK_BYTES" "$a" "$f"
+read -r s c p a f < <(measure "$PEER_RUNS" "$TRIVY" fs --scanners secret --offline-scan --skip-db-update --skip-check-update --cache-backend memory -f json -o "$OUT/trivy.json" "$WORK")
+row "trivy fs --scanners secret" "$s" "$c" "$p" "$WORK_BYTES" "$a" "$f"
 if [[ "$TREE" == small ]]; then
-  read -r s c p < <(measure "$PEER_RUNS" sh -c "cd '$WORK' && '$VENV/bin/detect-secrets' scan --all-files > '$OUT/detect-secrets.json'")
-  row "detect-secrets scan --all-files" "$s" "$c" "$p" "$WORK_BYTES"
+  read -r s c p a f < <(measure "$PEER_RUNS" sh -c "cd '$WORK' && '$VENV/bin/detect-secrets' scan --all-files > '$OUT/detect-secrets.json'")
+  row "detect-secrets scan --all-files" "$s" "$c" "$p" "$WORK_BYTES" "$a" "$f"
 else
   echo "| detect-secrets | (run with --small: minutes per 100 MB, see docs/benchmarks.md) | | |"
 fi
@@ -103,6 +111,7 @@ awk -v g="$GITLEAKS_S" -v v="$VOUCH_S" 'BEGIN { printf "\nvouch is %.1fx gitleak
 history() { # name repo: vouch --history and gitleaks git on one repository
   local name="$1" repo="$2"
   echo
+  echo "load: $(uptime)"
   echo "## history ($name): $repo ($(( $(du -sb "$repo/.git/objects" | cut -f1) / 1000000 )) MB of objects)"
   echo
   "$VOUCH" secrets "$repo" --history --format json > "$OUT/vouch-history-$name.json" || true
@@ -112,11 +121,11 @@ history() { # name repo: vouch --history and gitleaks git on one repository
   echo "$commits commits, $((blob_bytes / 1000000)) MB of distinct blobs; MB/s counts those blob bytes"
   echo
   header
-  read -r s c p < <(measure "$RUNS" "$VOUCH" secrets "$repo" --history --format json)
+  read -r s c p a f < <(measure "$RUNS" "$VOUCH" secrets "$repo" --history --format json)
   local vouch_s=$s
-  row "vouch secrets --history" "$s" "$c" "$p" "$blob_bytes"
-  read -r s c p < <(measure "$PEER_RUNS" "$VENV/bin/gitleaks" git "$repo" --no-banner --exit-code 0 -f json -r "$OUT/gitleaks-git-$name.json")
-  row "gitleaks git" "$s" "$c" "$p" "$blob_bytes"
+  row "vouch secrets --history" "$s" "$c" "$p" "$blob_bytes" "$a" "$f"
+  read -r s c p a f < <(measure "$PEER_RUNS" "$VENV/bin/gitleaks" git "$repo" --no-banner --exit-code 0 -f json -r "$OUT/gitleaks-git-$name.json")
+  row "gitleaks git" "$s" "$c" "$p" "$blob_bytes" "$a" "$f"
   awk -v g="$s" -v v="$vouch_s" 'BEGIN { printf "\nvouch is %.1fx gitleaks on this history\n", g / v }'
 }
 

@@ -86,7 +86,12 @@ fn scan_blob(
         Ok(object) => object,
         Err(e) => return (0, Some(skip(e.to_string()))),
     };
-    let data = &object.data;
+    scan_decoded(set, blob, &object.data)
+}
+
+/// Scans a decoded blob (binary ones are counted, not scanned): bytes scanned and the outcome
+/// when it had hits.
+pub fn scan_decoded(set: &Ruleset, blob: ObjectId, data: &[u8]) -> (u64, Option<BlobOutcome>) {
     if data[..data.len().min(BINARY_PROBE)].contains(&0) {
         return (data.len() as u64, None);
     }

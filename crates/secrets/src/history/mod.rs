@@ -3,13 +3,16 @@
 //! costs what its distinct blobs cost). Each finding is attributed to the oldest commit whose
 //! tree holds the blob, and marked as still present when HEAD's tree holds the same secret.
 //!
-//! Three stages, each on every core: walk the trees of all commits (`reachable`), read and scan
-//! the blobs in pack order (`blobs`), attribute the hits (`attribute`). Memory holds object ids
-//! and paths, never more than one decoded blob per worker plus its pack cache.
+//! Three stages, each on every core: walk the trees of all commits (`reachable`), decode and
+//! scan the blobs (`delta_tree` decodes each pack once along its delta tree; `blobs` reads
+//! loose objects and large blobs one by one), attribute the hits (`attribute`). Memory holds
+//! object ids and paths, the decoded bases of the delta chains in progress, and at most
+//! [`MAX_BLOB_BYTES`] per decoded blob (larger ones are streamed or named as skipped).
 
 mod attribute;
 mod blobs;
 mod commits;
+mod delta_tree;
 mod packs;
 mod reachable;
 mod repos;
@@ -50,18 +53,17 @@ pub fn scan_history(repo_path: &Path, set: &Ruleset) -> Result<HistoryScan, Stri
     let commits = commits::reachable_commits(&repo)?;
     let head = head_commit(&repo);
     let packs = packs::Packs::open(repo.objects.store_ref().path(), repo.object_hash());
-    let repos = repos::Repos::new(&repo.into_sync());
+    let sync = repo.into_sync();
+    let walk_repos = repos::Repos::new(&sync);
 
     let (origins, head_blobs) = rayon::join(
-        || reachable::first_seen(&repos, &commits),
-        || head_blob_ids(&repos, head),
+        || reachable::first_seen(&walk_repos, &commits),
+        || head_blob_ids(&walk_repos, head),
     );
     let origins = origins?;
-    let mut order: Vec<(packs::Location, ObjectId)> =
-        origins.keys().map(|id| (packs.location(id), *id)).collect();
-    order.sort_unstable();
-    let ordered: Vec<ObjectId> = order.into_iter().map(|(_, id)| id).collect();
-    let scanned = blobs::scan_blobs(&repos, &packs, set, &ordered);
+    // The walk's pack caches hold trees; freed before the blobs are decoded.
+    drop(walk_repos);
+    let scanned = scan_all_blobs(&sync, &packs, set, origins.keys().copied());
 
     let mut skipped: Vec<(String, String)> = scanned
         .outcomes
@@ -83,6 +85,51 @@ pub fn scan_history(repo_path: &Path, set: &Ruleset) -> Result<HistoryScan, Stri
     })
 }
 
+/// A pack is decoded whole along its delta tree when at least this share (1/N) of its objects
+/// are blobs to scan; a pack of mostly other objects (unreachable ones, a cruft pack) has its
+/// few wanted blobs read one by one instead.
+const TRAVERSE_SHARE: usize = 16;
+
+/// Scans every blob of `ids` once: packs holding a good share of them are decoded along their
+/// delta trees; the rest (loose objects, blobs a traversal did not reach) are read one by one
+/// in pack order.
+fn scan_all_blobs(
+    sync: &gix::ThreadSafeRepository,
+    packs: &packs::Packs,
+    set: &Ruleset,
+    ids: impl Iterator<Item = ObjectId>,
+) -> blobs::Scanned {
+    let (per_pack, mut rest) = packs.group(ids);
+    let mut outcomes = Vec::new();
+    let mut bytes = 0;
+    for (n, wanted) in per_pack.into_iter().enumerate() {
+        let (index, data) = packs.pack(n);
+        if wanted.is_empty() || wanted.len() * TRAVERSE_SHARE < index.num_objects() as usize {
+            rest.extend(wanted.into_iter().map(|(_, id)| id));
+            continue;
+        }
+        let scan = delta_tree::scan_pack(index, data, &wanted, set);
+        outcomes.extend(scan.outcomes);
+        bytes += scan.bytes;
+        rest.extend(scan.unread);
+    }
+    let mut order: Vec<(packs::Location, ObjectId)> = rest
+        .into_iter()
+        .map(|id| (packs.location(&id), id))
+        .collect();
+    order.sort_unstable();
+    let ordered: Vec<ObjectId> = order.into_iter().map(|(_, id)| id).collect();
+    let one_by_one = blobs::scan_blobs(&repos::Repos::new(sync), packs, set, &ordered);
+    outcomes.extend(one_by_one.outcomes);
+    // Sorted so that outcomes (and the skipped list built from them) do not depend on the
+    // order workers finished in.
+    outcomes.sort_by_key(|o| o.blob);
+    blobs::Scanned {
+        outcomes,
+        bytes: bytes + one_by_one.bytes,
+    }
+}
+
 /// HEAD's commit with its tree, when HEAD points at one.
 fn head_commit(repo: &gix::Repository) -> Option<commits::Commit> {
     let id = repo.head_id().ok()?.detach();
@@ -98,3 +145,6 @@ fn head_blob_ids(repos: &repos::Repos, head: Option<commits::Commit>) -> HashSet
         .map(|blobs| blobs.into_keys().collect())
         .unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests;

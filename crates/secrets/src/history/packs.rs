@@ -1,6 +1,7 @@
-//! Where blobs sit in the repository's pack files. Used twice: to read blobs in pack order (a
-//! delta's base is usually just before it, so a worker's pack cache still holds it), and to
-//! stream a large blob stored whole (not as a delta) without holding it in memory.
+//! Where blobs sit in the repository's pack files. Used three times: to decode a pack's blobs
+//! along its delta tree (`delta_tree`), to read the remaining blobs in pack order (a delta's
+//! base is usually just before it, so a worker's pack cache still holds it), and to stream a
+//! large blob stored whole (not as a delta) without holding it in memory.
 //! Both are optimisations over plain object lookups: a pack that cannot be opened is left out
 //! and its objects are read the ordinary way.
 
@@ -40,6 +41,32 @@ impl Packs {
             objects_dir: objects_dir.to_path_buf(),
             packs,
         }
+    }
+
+    /// The pack's index and data file; `n` is a pack number from [`Packs::location`].
+    pub fn pack(&self, n: usize) -> (&pack::index::File, &pack::data::File) {
+        let (index, data) = &self.packs[n];
+        (index, data)
+    }
+
+    /// `ids` grouped by the pack that holds them (pack offset, id; sorted by offset), and the
+    /// ids no pack holds (loose objects).
+    pub fn group(
+        &self,
+        ids: impl Iterator<Item = ObjectId>,
+    ) -> (Vec<Vec<(u64, ObjectId)>>, Vec<ObjectId>) {
+        let mut per_pack = vec![Vec::new(); self.packs.len()];
+        let mut elsewhere = Vec::new();
+        for id in ids {
+            match self.location(&id) {
+                (u32::MAX, _) => elsewhere.push(id),
+                (n, offset) => per_pack[n as usize].push((offset, id)),
+            }
+        }
+        for wanted in &mut per_pack {
+            wanted.sort_unstable();
+        }
+        (per_pack, elsewhere)
     }
 
     pub fn location(&self, id: &ObjectId) -> Location {
