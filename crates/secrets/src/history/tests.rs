@@ -143,7 +143,7 @@ fn packed_deltas_give_the_same_findings_as_loose_objects() {
     let kept = at("deploy.cfg");
     assert_eq!((kept.1.as_str(), kept.5), (commits[10].as_str(), true));
     assert_eq!(at("copy.cfg").1, commits[18]);
-    assert_eq!(at("side.env").5, false);
+    assert!(!at("side.env").5);
     assert_eq!(found.len(), 4, "{found:?}");
 }
 
