@@ -1,0 +1,6 @@
+//! Operations endpoints and signals: `/healthz`, `/readyz`, `/metrics`, logging, shutdown.
+
+pub mod health;
+pub mod logging;
+pub mod metrics;
+pub mod shutdown;
