@@ -75,6 +75,7 @@ impl Running {
 
 /// Binds `config.listen` (port 0 picks a free port) and serves until `shutdown`.
 pub async fn start(config: Config, db: Db) -> Result<Running, ServeError> {
+    crate::ops::process::mark_start();
     let listener = TcpListener::bind(config.listen)
         .await
         .map_err(|source| ServeError::Listen {

@@ -16,7 +16,9 @@ pub async fn authenticate(
     mut request: Request,
     next: Next,
 ) -> Response {
-    match resolve(&state, &request).await {
+    // Only the header crosses the await: the request body is not Sync.
+    let authorization = request.headers().get(header::AUTHORIZATION).cloned();
+    match resolve(&state, authorization.as_ref()).await {
         Ok(principal) => {
             request.extensions_mut().insert(principal);
             next.run(request).await
@@ -34,8 +36,11 @@ pub async fn authenticate(
     }
 }
 
-async fn resolve(state: &AppState, request: &Request) -> Result<Principal, Problem> {
-    let Some(value) = request.headers().get(header::AUTHORIZATION) else {
+async fn resolve(
+    state: &AppState,
+    authorization: Option<&HeaderValue>,
+) -> Result<Principal, Problem> {
+    let Some(value) = authorization else {
         return Err(Problem::unauthorized(
             "an API key is required: send `Authorization: Bearer vk_...`",
         ));

@@ -101,6 +101,7 @@ impl Metrics {
             let _ = writeln!(out, "# TYPE {metric} gauge");
             let _ = writeln!(out, "{metric} {value}");
         }
+        super::process::render(&mut out);
         out
     }
 }

@@ -3,4 +3,5 @@
 pub mod health;
 pub mod logging;
 pub mod metrics;
+pub mod process;
 pub mod shutdown;

@@ -9,13 +9,14 @@ use vouch_probes::{RunOptions, Target, TargetOptions};
 
 both_backends!(vouch_probes_pass_against_the_server);
 
-/// Probes this slice must pass. HTTP017 (rate limiting) comes with the next slice, and
-/// HTTP012 (CSP on HTML) has no HTML to judge until the dashboard exists.
-const MUST_PASS: [&str; 17] = [
+/// Probes this slice must pass. Not here: HTTP017 (rate limiting) comes with the next slice;
+/// HTTP011-HTTP013 judge HTML pages, which arrive with the dashboard (until then they are
+/// not applicable, asserted below).
+const MUST_PASS: [&str; 15] = [
     "HTTP001", "HTTP002", "HTTP003", "HTTP004", "HTTP005", "HTTP006", "HTTP007", "HTTP008",
-    "HTTP009", "HTTP010", "HTTP011", "HTTP013", "HTTP014", "HTTP015", "HTTP016", "HTTP018",
-    "HTTP019",
+    "HTTP009", "HTTP010", "HTTP014", "HTTP015", "HTTP016", "HTTP018", "HTTP019",
 ];
+const NO_HTML_YET: [&str; 3] = ["HTTP011", "HTTP012", "HTTP013"];
 
 async fn vouch_probes_pass_against_the_server(backend: Backend) {
     let s = start(backend).await;
@@ -64,5 +65,9 @@ async fn vouch_probes_pass_against_the_server(backend: Backend) {
             "{id} should pass:\n{}",
             summary.join("\n")
         );
+    }
+    for id in NO_HTML_YET {
+        let result = results.iter().find(|r| r.control.id == id).unwrap();
+        assert_eq!(result.outcome, OutcomeKind::NotApplicable, "{id}");
     }
 }
