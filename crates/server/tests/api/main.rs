@@ -10,3 +10,4 @@ mod probes;
 mod projects;
 mod readiness;
 mod runs;
+mod shutdown;
