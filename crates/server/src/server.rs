@@ -41,10 +41,10 @@ pub async fn open_database(config: &Config) -> Result<Db, ServeError> {
     )
     .await?;
     db.migrate().await?;
-    if let Some(key) = &config.init_admin_key {
-        if bootstrap::ensure_admin_key(&db, key).await? {
-            tracing::info!("stored the initial admin key from the configuration");
-        }
+    if let Some(key) = &config.init_admin_key
+        && bootstrap::ensure_admin_key(&db, key).await?
+    {
+        tracing::info!("stored the initial admin key from the configuration");
     }
     Ok(db)
 }

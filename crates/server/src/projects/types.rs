@@ -148,13 +148,13 @@ fn validate(fields: &ProjectFields, labels: &BTreeMap<String, String>) -> Result
     {
         errors.push(FieldError::new("repository", "must be 1 to 500 characters"));
     }
-    if let Some(url) = &fields.service_url {
-        if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() > 500 {
-            errors.push(FieldError::new(
-                "service_url",
-                "must be an http:// or https:// URL of at most 500 characters",
-            ));
-        }
+    if let Some(url) = &fields.service_url
+        && (!(url.starts_with("http://") || url.starts_with("https://")) || url.len() > 500)
+    {
+        errors.push(FieldError::new(
+            "service_url",
+            "must be an http:// or https:// URL of at most 500 characters",
+        ));
     }
     if labels.len() > MAX_LABELS {
         errors.push(FieldError::new(
