@@ -18,7 +18,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Audit a repository: Dockerfiles, compose, Kubernetes/Helm, CI, manifests and hygiene.
-    Audit(cmd::audit::AuditArgs),
+    Audit(Box<cmd::audit::AuditArgs>),
     /// Verify a team's readiness checklist against the repository, or generate one.
     Checklist(cmd::checklist::ChecklistArgs),
     /// List every control with its metadata.
@@ -53,7 +53,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Audit(args) => cmd::audit::run(args),
+        Command::Audit(args) => cmd::audit::run(*args),
         Command::Checklist(args) => cmd::checklist::run(args),
         Command::Controls(args) => cmd::controls::run(args),
         Command::Explain(args) => cmd::explain::run(args),
