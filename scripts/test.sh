@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it. Idempotent; needs only cargo and git.
-# (Later issues add the services their tests need here: PostgreSQL.)
+# Services the tests need (Chromium, nginx, PostgreSQL) are installed here when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,6 +27,11 @@ if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then
     exit 2
   fi
 fi
+# The server tests run against PostgreSQL too: a throwaway cluster (Debian's postgresql,
+# installed when missing) in target/pg-test, started once and reused; exports
+# VOUCH_TEST_DATABASE_URL.
+pg_env=$(bash crates/server/scripts/test-postgres.sh)
+eval "$pg_env"
 
 # Snapshot tests must never rewrite snapshots in CI.
 export INSTA_UPDATE=${INSTA_UPDATE:-no}

@@ -18,7 +18,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Audit a repository: Dockerfiles, compose, Kubernetes/Helm, CI, manifests and hygiene.
-    Audit(cmd::audit::AuditArgs),
+    Audit(Box<cmd::audit::AuditArgs>),
     /// Verify a team's readiness checklist against the repository, or generate one.
     Checklist(cmd::checklist::ChecklistArgs),
     /// List every control with its metadata.
@@ -33,6 +33,8 @@ enum Command {
     Probe(cmd::probe::ProbeArgs),
     /// List the HTTP routes found in the code, with the auth that applies to each.
     Routes(cmd::routes::RoutesArgs),
+    /// Run the readiness server: projects, runs and API keys over HTTP (SQLite or PostgreSQL).
+    Serve(cmd::serve::ServeArgs),
     /// Scan the working tree (or, with --history, every commit) for credentials.
     Secrets(cmd::secrets::SecretsArgs),
     /// Sign off a section of a checklist (its items, verdicts and evidence) with your key.
@@ -51,7 +53,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Audit(args) => cmd::audit::run(args),
+        Command::Audit(args) => cmd::audit::run(*args),
         Command::Checklist(args) => cmd::checklist::run(args),
         Command::Controls(args) => cmd::controls::run(args),
         Command::Explain(args) => cmd::explain::run(args),
@@ -60,6 +62,7 @@ fn main() -> ExitCode {
         Command::Probe(args) => cmd::probe::run(args),
         Command::Routes(args) => cmd::routes::run(args),
         Command::Secrets(args) => cmd::secrets::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
         Command::Signoff(args) => cmd::signoff::run(args),
         Command::Init(args) => cmd::init::run(args),
         Command::Doctor(args) => cmd::doctor::run(args),

@@ -76,6 +76,12 @@ pub struct AuditArgs {
     url: Option<String>,
     #[command(flatten)]
     live: super::probe::LiveArgs,
+    /// Upload the JSON report to the vouch server at URL (API key in VOUCH_API_KEY).
+    #[arg(long, value_name = "URL", requires = "project")]
+    upload: Option<String>,
+    /// The server's project to upload to (with --upload).
+    #[arg(long, value_name = "NAME", requires = "upload")]
+    project: Option<String>,
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
@@ -85,6 +91,11 @@ fn parse_severity(s: &str) -> Result<Severity, String> {
 pub fn run(args: AuditArgs) -> Result<ExitCode> {
     let started = Instant::now();
     let config = load_config(&args)?;
+    let upload_key = args
+        .upload
+        .as_ref()
+        .map(|_| super::audit_upload::api_key())
+        .transpose()?;
     // Read the baseline before the audit so a bad file fails fast.
     let baseline = args
         .baseline
@@ -211,6 +222,11 @@ pub fn run(args: AuditArgs) -> Result<ExitCode> {
                 && std::env::var_os("NO_COLOR").is_none();
             crate::output::emit(&crate::output::render(args.format, &report, &ctx, color))?;
         }
+    }
+    if let (Some(server), Some(project), Some(key)) = (&args.upload, &args.project, &upload_key) {
+        let json = crate::output::render(ReportFormat::Json, &report, &ctx, false);
+        let run = super::audit_upload::upload(server, project, key, json)?;
+        eprintln!("uploaded: {run}");
     }
     Ok(if report.gate.failed {
         ExitCode::from(1)

@@ -1,4 +1,5 @@
 pub mod audit;
+pub mod audit_upload;
 pub mod baseline;
 pub mod checklist;
 pub mod completions;
@@ -12,6 +13,7 @@ pub mod man;
 pub mod probe;
 pub mod routes;
 pub mod secrets;
+pub mod serve;
 pub mod signoff;
 
 use clap::ValueEnum;

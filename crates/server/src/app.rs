@@ -1,0 +1,54 @@
+//! The router: public operations endpoints, the authenticated API under `/api/v1`, and the
+//! middleware stack every request goes through (outermost first): request ID + log line,
+//! metrics, security headers, problem fallback, body limit; then per route: auth, idempotency.
+
+use crate::auth;
+use crate::config::Config;
+use crate::db::Db;
+use crate::http::idempotency::idempotency;
+use crate::http::problem::Problem;
+use crate::http::problem_fallback::problem_fallback;
+use crate::http::request_id::{remember_route, request_id};
+use crate::http::security_headers::security_headers;
+use crate::ops::{health, metrics};
+use crate::{projects, runs};
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub metrics: Arc<metrics::Metrics>,
+    pub config: Arc<Config>,
+}
+
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .merge(projects::routes::router())
+        .merge(runs::routes::router())
+        .merge(auth::routes::router())
+        .layer(from_fn_with_state(state.clone(), idempotency));
+    let authenticated = Router::new()
+        .nest("/api/v1", api)
+        .route("/metrics", get(metrics::endpoint))
+        .layer(from_fn_with_state(
+            state.clone(),
+            auth::middleware::authenticate,
+        ));
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .merge(authenticated)
+        .route_layer(from_fn(remember_route))
+        .fallback(|| async { Problem::not_found("no such resource").into_response() })
+        .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
+        .layer(from_fn(problem_fallback))
+        .layer(from_fn(security_headers))
+        .layer(from_fn_with_state(state.clone(), metrics::track))
+        .layer(from_fn(request_id))
+        .with_state(state)
+}

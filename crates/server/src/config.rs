@@ -1,0 +1,246 @@
+//! Server configuration: one struct, read from an optional TOML file, then overridden by the
+//! environment, then by command-line flags (the CLI sets fields directly). Every field is
+//! documented here because the configuration reference is generated from this file.
+
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// Environment variables read by [`Config::apply_env`], next to the field they set.
+pub const ENV_LISTEN: &str = "VOUCH_LISTEN";
+pub const ENV_DATABASE_URL: &str = "DATABASE_URL";
+pub const ENV_DATA_DIR: &str = "VOUCH_DATA_DIR";
+pub const ENV_MODE: &str = "VOUCH_MODE";
+pub const ENV_INIT_ADMIN_KEY: &str = "VOUCH_INIT_ADMIN_KEY";
+pub const ENV_LOG: &str = "VOUCH_LOG";
+
+/// How strict the server is about its own set-up.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Local use: human-readable defaults are accepted.
+    #[default]
+    Development,
+    /// Deployed: refuses settings that are only safe on a laptop.
+    Production,
+}
+
+impl std::str::FromStr for Mode {
+    type Err = ConfigError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "development" | "dev" => Ok(Mode::Development),
+            "production" | "prod" => Ok(Mode::Production),
+            other => Err(ConfigError::Invalid {
+                field: "mode",
+                message: format!("`{other}` is not development or production"),
+            }),
+        }
+    }
+}
+
+/// Everything `vouch serve` can be told.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Address and port the HTTP API listens on (`--listen`, `VOUCH_LISTEN`).
+    /// Default `127.0.0.1:8080`: reachable from this machine only until you choose otherwise.
+    pub listen: SocketAddr,
+    /// Database URL (`DATABASE_URL`). `postgres://user:pass@host/db` for PostgreSQL (several
+    /// replicas can share it), `sqlite:///path/file.db` for SQLite. When absent the server uses
+    /// the SQLite file `vouch.db` in `data_dir`, created on first start.
+    pub database_url: Option<String>,
+    /// Directory for the default SQLite database (`VOUCH_DATA_DIR`). Default `./vouch-data`.
+    pub data_dir: PathBuf,
+    /// `development` or `production` (`VOUCH_MODE`). Production refuses a plaintext admin key
+    /// given in the configuration file.
+    pub mode: Mode,
+    /// Largest request body accepted, in bytes; larger requests get 413. Default 16 MiB, which
+    /// holds the biggest audit reports seen in practice with room to spare.
+    pub max_body_bytes: usize,
+    /// Connections kept in the database pool at most. Default 10.
+    pub db_max_connections: u32,
+    /// Seconds a request waits for a database connection before failing with 503. Default 5.
+    pub db_acquire_timeout_secs: u64,
+    /// Seconds in-flight requests get to finish after SIGTERM or Ctrl-C. Default 30.
+    pub shutdown_grace_secs: u64,
+    /// Log filter, e.g. `info` or `vouch_server=debug,sqlx=warn` (`VOUCH_LOG`). Default `info`.
+    /// Logs are JSON lines on stderr.
+    pub log: String,
+    /// A bootstrap admin API key (`VOUCH_INIT_ADMIN_KEY`, `vk_` followed by 64 hex digits).
+    /// When set, the key is stored (hash only) if no key with that hash exists yet, so a
+    /// deployment can provision its first admin key from a secret store. Prefer
+    /// `vouch serve --init-admin-key`, which generates one and prints it once.
+    pub init_admin_key: Option<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            database_url: None,
+            data_dir: PathBuf::from("vouch-data"),
+            mode: Mode::Development,
+            max_body_bytes: 16 * 1024 * 1024,
+            db_max_connections: 10,
+            db_acquire_timeout_secs: 5,
+            shutdown_grace_secs: 30,
+            log: "info".to_string(),
+            init_admin_key: None,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the configuration file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("invalid configuration file {path}: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("invalid {field}: {message}")]
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
+}
+
+impl Config {
+    /// Defaults, then the TOML file when given, then the environment.
+    pub fn load(file: Option<&Path>) -> Result<Config, ConfigError> {
+        let mut config = match file {
+            Some(path) => Config::from_file(path)?,
+            None => Config::default(),
+        };
+        config.apply_env(|name| std::env::var(name).ok())?;
+        Ok(config)
+    }
+
+    pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let config: Config = toml::from_str(&text).map_err(|e| ConfigError::Parse {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        if config.mode == Mode::Production && config.init_admin_key.is_some() {
+            return Err(ConfigError::Invalid {
+                field: "init_admin_key",
+                message: "a key in the configuration file is refused in production mode; \
+                          pass it through VOUCH_INIT_ADMIN_KEY from your secret store"
+                    .into(),
+            });
+        }
+        Ok(config)
+    }
+
+    /// Overrides fields from environment variables; `lookup` is `std::env::var` outside tests.
+    pub fn apply_env(
+        &mut self,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<(), ConfigError> {
+        let set = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        if let Some(listen) = set(ENV_LISTEN) {
+            self.listen = parse_listen(&listen)?;
+        }
+        if let Some(url) = set(ENV_DATABASE_URL) {
+            self.database_url = Some(url);
+        }
+        if let Some(dir) = set(ENV_DATA_DIR) {
+            self.data_dir = PathBuf::from(dir);
+        }
+        if let Some(mode) = set(ENV_MODE) {
+            self.mode = mode.parse()?;
+        }
+        if let Some(key) = set(ENV_INIT_ADMIN_KEY) {
+            self.init_admin_key = Some(key);
+        }
+        if let Some(log) = set(ENV_LOG) {
+            self.log = log;
+        }
+        Ok(())
+    }
+
+    /// The database URL in effect: `database_url`, else the SQLite file in `data_dir`.
+    pub fn effective_database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("vouch.db").display()
+            ),
+        }
+    }
+}
+
+pub fn parse_listen(value: &str) -> Result<SocketAddr, ConfigError> {
+    value.trim().parse().map_err(|_| ConfigError::Invalid {
+        field: "listen",
+        message: format!("`{value}` is not an address like 127.0.0.1:8080"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn environment_overrides_the_file_defaults() {
+        let mut config = Config::default();
+        config
+            .apply_env(|name| match name {
+                ENV_LISTEN => Some("0.0.0.0:9000".into()),
+                ENV_DATABASE_URL => Some("postgres://u@h/db".into()),
+                ENV_MODE => Some("production".into()),
+                _ => None,
+            })
+            .unwrap();
+        assert_eq!(config.listen.port(), 9000);
+        assert_eq!(config.effective_database_url(), "postgres://u@h/db");
+        assert_eq!(config.mode, Mode::Production);
+    }
+
+    #[test]
+    fn default_database_is_a_sqlite_file_in_the_data_dir() {
+        let config = Config {
+            data_dir: PathBuf::from("/srv/vouch"),
+            ..Config::default()
+        };
+        assert_eq!(
+            config.effective_database_url(),
+            "sqlite:///srv/vouch/vouch.db?mode=rwc"
+        );
+    }
+
+    #[test]
+    fn bad_values_are_clear_errors() {
+        let mut config = Config::default();
+        let err = config
+            .apply_env(|name| (name == ENV_MODE).then(|| "staging".into()))
+            .unwrap_err();
+        assert!(err.to_string().contains("staging"), "{err}");
+        let err = parse_listen("localhost").unwrap_err();
+        assert!(err.to_string().contains("127.0.0.1:8080"), "{err}");
+    }
+
+    #[test]
+    fn a_toml_file_sets_fields_and_rejects_unknown_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vouch-server.toml");
+        std::fs::write(
+            &path,
+            "listen = \"127.0.0.1:7000\"\nmax_body_bytes = 1024\n",
+        )
+        .unwrap();
+        let config = Config::from_file(&path).unwrap();
+        assert_eq!(config.listen.port(), 7000);
+        assert_eq!(config.max_body_bytes, 1024);
+        std::fs::write(&path, "listn = \"127.0.0.1:7000\"\n").unwrap();
+        let err = Config::from_file(&path).unwrap_err();
+        assert!(err.to_string().contains("listn"), "{err}");
+    }
+}

@@ -1,0 +1,10 @@
+//! HTTP plumbing shared by every route: problems, JSON extraction, pagination, and the
+//! middleware stack (request IDs, security headers, problem fallback, idempotency).
+
+pub mod idempotency;
+pub mod json;
+pub mod pagination;
+pub mod problem;
+pub mod problem_fallback;
+pub mod request_id;
+pub mod security_headers;

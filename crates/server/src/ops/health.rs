@@ -1,0 +1,31 @@
+//! `/healthz`: the process answers. `/readyz`: the database is reachable and migrated (503
+//! problem otherwise, so a load balancer stops sending traffic until it recovers).
+
+use crate::app::AppState;
+use crate::db::readiness;
+use crate::http::problem::Problem;
+use axum::Json;
+use axum::extract::State;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+use std::time::Duration;
+
+const READINESS_TIMEOUT: Duration = Duration::from_secs(2);
+
+pub async fn healthz() -> Json<serde_json::Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+pub async fn readyz(State(state): State<AppState>) -> Response {
+    match readiness::check(&state.db, READINESS_TIMEOUT).await {
+        Ok(()) => {
+            Json(json!({ "status": "ready", "database": state.db.backend.name() })).into_response()
+        }
+        Err(reason) => {
+            if let readiness::NotReady::Unreachable(cause) = &reason {
+                tracing::warn!(error = %cause, "not ready: database unreachable");
+            }
+            Problem::unavailable(reason.to_string()).into_response()
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! Operations endpoints and signals: `/healthz`, `/readyz`, `/metrics`, logging, shutdown.
+
+pub mod health;
+pub mod logging;
+pub mod metrics;
+pub mod process;
+pub mod shutdown;

@@ -1,0 +1,99 @@
+//! `/api/v1/projects`: create, list, get, update. Thin handlers over `repo::projects`.
+
+use super::types::{CreateProject, ProjectView, UpdateProject};
+use crate::app::AppState;
+use crate::auth::{Principal, Scope};
+use crate::clock;
+use crate::http::json::ApiJson;
+use crate::http::pagination::{Page, PageQuery};
+use crate::http::problem::{ApiResult, Problem};
+use crate::repo::{self, projects};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/projects", post(create).get(list))
+        .route("/projects/{name}", get(show).patch(update))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    principal: Principal,
+    ApiJson(body): ApiJson<CreateProject>,
+) -> ApiResult<Response> {
+    principal.require(Scope::ProjectsWrite)?;
+    let fields = body.into_fields()?;
+    let record = projects::insert(&state.db, &fields, clock::now_ms())
+        .await
+        .map_err(|e| conflict_or(e, &fields.name))?;
+    let location = format!("/api/v1/projects/{}", record.name);
+    let mut response = (StatusCode::CREATED, Json(ProjectView::from(record))).into_response();
+    if let Ok(value) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    Ok(response)
+}
+
+async fn list(
+    State(state): State<AppState>,
+    principal: Principal,
+    Query(page): Query<PageQuery>,
+) -> ApiResult<Json<Page<ProjectView>>> {
+    principal.require(Scope::Read)?;
+    let limit = page.limit();
+    let records = projects::list(&state.db, page.after.as_deref(), limit + 1).await?;
+    Ok(Json(Page::of(
+        records,
+        limit,
+        |r| r.name.clone(),
+        ProjectView::from,
+    )))
+}
+
+async fn show(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(name): Path<String>,
+) -> ApiResult<Json<ProjectView>> {
+    principal.require(Scope::Read)?;
+    let record = find(&state, &name).await?;
+    Ok(Json(record.into()))
+}
+
+async fn update(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(name): Path<String>,
+    ApiJson(body): ApiJson<UpdateProject>,
+) -> ApiResult<Json<ProjectView>> {
+    principal.require(Scope::ProjectsWrite)?;
+    let current = find(&state, &name).await?;
+    let fields = body.apply(&current)?;
+    let record = projects::update(&state.db, current.id, &fields, clock::now_ms())
+        .await
+        .map_err(|e| conflict_or(e, &fields.name))?
+        .ok_or_else(|| not_found(&name))?;
+    Ok(Json(record.into()))
+}
+
+pub async fn find(state: &AppState, name: &str) -> ApiResult<projects::ProjectRecord> {
+    projects::find_by_name(&state.db, name)
+        .await?
+        .ok_or_else(|| not_found(name))
+}
+
+fn not_found(name: &str) -> Problem {
+    Problem::not_found(format!("no project named `{name}`"))
+}
+
+fn conflict_or(e: sqlx::Error, name: &str) -> Problem {
+    if repo::is_unique_violation(&e) {
+        Problem::conflict(format!("a project named `{name}` already exists"))
+    } else {
+        e.into()
+    }
+}

@@ -1,0 +1,6 @@
+//! Runs: uploaded audit and checklist reports (`/api/v1/projects/{name}/runs`, `/api/v1/runs`).
+
+pub mod compress;
+pub mod ingest;
+pub mod routes;
+pub mod types;

@@ -1,0 +1,156 @@
+//! Upload a run to a project, list a project's runs (newest first, with scores for trends),
+//! show one run, download its original report. Runs are immutable: no update, no delete.
+
+use super::compress;
+use super::ingest::ingest;
+use super::types::RunView;
+use crate::app::AppState;
+use crate::auth::{Principal, Scope};
+use crate::clock;
+use crate::http::pagination::{Page, PageQuery};
+use crate::http::problem::{ApiResult, Problem};
+use crate::projects::routes::find as find_project;
+use crate::repo::projects;
+use crate::repo::runs::{self, NewRun};
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use sha2::{Digest, Sha256};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/projects/{name}/runs", get(list).post(upload))
+        .route("/runs/{id}", get(show))
+        .route("/runs/{id}/report", get(report))
+}
+
+async fn upload(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Response> {
+    principal.require(Scope::RunsWrite)?;
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !is_json {
+        return Err(Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "upload the report as `Content-Type: application/json`",
+        ));
+    }
+    let project = find_project(&state, &name).await?;
+    let facts = ingest(&body)?;
+    let counts = serde_json::to_string(&facts.counts).map_err(Problem::internal)?;
+    let packed = {
+        let body = body.clone();
+        tokio::task::spawn_blocking(move || compress::gzip(&body))
+            .await
+            .map_err(Problem::internal)?
+            .map_err(Problem::internal)?
+    };
+    let sha = crate::auth::keys::hex(&Sha256::digest(&body));
+    let record = runs::insert(
+        &state.db,
+        &NewRun {
+            project_id: project.id,
+            kind: facts.kind.as_str(),
+            schema: &facts.schema,
+            tool_version: facts.tool_version.as_deref(),
+            commit_sha: facts.commit.as_deref(),
+            score: facts.score,
+            gate_failed: facts.gate_failed,
+            counts: &counts,
+            areas: &facts.areas,
+            report_gzip: &packed,
+            report_sha256: &sha,
+            report_bytes: i64::try_from(body.len()).unwrap_or(i64::MAX),
+            uploaded_by: Some(principal.key_id),
+            created_at: clock::now_ms(),
+        },
+    )
+    .await?;
+    let location = format!("/api/v1/runs/{}", record.id);
+    let mut response = (
+        StatusCode::CREATED,
+        Json(RunView::new(record, &project.name)),
+    )
+        .into_response();
+    if let Ok(value) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    Ok(response)
+}
+
+async fn list(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(name): Path<String>,
+    Query(page): Query<PageQuery>,
+) -> ApiResult<Json<Page<RunView>>> {
+    principal.require(Scope::Read)?;
+    let project = find_project(&state, &name).await?;
+    let before = match page.after.as_deref() {
+        None => None,
+        Some(cursor) => Some(
+            cursor
+                .parse::<i64>()
+                .map_err(|_| Problem::bad_request("`after` must be a run id taken from `next`"))?,
+        ),
+    };
+    let limit = page.limit();
+    let records = runs::list_for_project(&state.db, project.id, before, limit + 1).await?;
+    Ok(Json(Page::of(
+        records,
+        limit,
+        |r| r.id.to_string(),
+        |r| RunView::new(r, &project.name),
+    )))
+}
+
+async fn show(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<RunView>> {
+    principal.require(Scope::Read)?;
+    let (record, _) = runs::find(&state.db, id)
+        .await?
+        .ok_or_else(|| not_found(id))?;
+    let project = project_name(&state, record.project_id).await?;
+    Ok(Json(RunView::new(record, &project)))
+}
+
+/// The report exactly as uploaded.
+async fn report(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(id): Path<i64>,
+) -> ApiResult<Response> {
+    principal.require(Scope::Read)?;
+    let (_, packed) = runs::find(&state.db, id)
+        .await?
+        .ok_or_else(|| not_found(id))?;
+    let body = tokio::task::spawn_blocking(move || compress::gunzip(&packed))
+        .await
+        .map_err(Problem::internal)?
+        .map_err(Problem::internal)?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+async fn project_name(state: &AppState, project_id: i64) -> ApiResult<String> {
+    projects::find_by_id(&state.db, project_id)
+        .await?
+        .map(|p| p.name)
+        .ok_or_else(|| Problem::internal(format!("run refers to missing project {project_id}")))
+}
+
+fn not_found(id: i64) -> Problem {
+    Problem::not_found(format!("no run with id {id}"))
+}

@@ -1,0 +1,136 @@
+//! Starting and stopping the server: connect, migrate, bootstrap the admin key, listen, and on
+//! shutdown stop accepting, let in-flight requests finish (bounded by the grace period), close
+//! the pool.
+
+use crate::app::{AppState, router};
+use crate::auth::bootstrap;
+use crate::config::Config;
+use crate::db::{Db, DbError, PoolSettings};
+use crate::ops::metrics::Metrics;
+use std::future::IntoFuture;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(transparent)]
+    Db(#[from] DbError),
+    #[error(transparent)]
+    Bootstrap(#[from] bootstrap::BootstrapError),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("the server failed: {0}")]
+    Serve(std::io::Error),
+}
+
+/// Connects and migrates the configured database.
+pub async fn open_database(config: &Config) -> Result<Db, ServeError> {
+    let db = Db::connect(
+        &config.effective_database_url(),
+        PoolSettings {
+            max_connections: config.db_max_connections,
+            acquire_timeout: Duration::from_secs(config.db_acquire_timeout_secs),
+        },
+    )
+    .await?;
+    db.migrate().await?;
+    if let Some(key) = &config.init_admin_key
+        && bootstrap::ensure_admin_key(&db, key).await?
+    {
+        tracing::info!("stored the initial admin key from the configuration");
+    }
+    Ok(db)
+}
+
+/// A server running in the background (tests, and `run` below).
+pub struct Running {
+    pub addr: SocketAddr,
+    pub db: Db,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<Result<(), ServeError>>,
+}
+
+impl Running {
+    /// Stops accepting connections and waits for in-flight requests to finish.
+    pub async fn shutdown(mut self) -> Result<(), ServeError> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        self.task
+            .await
+            .map_err(|e| ServeError::Serve(std::io::Error::other(e)))?
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+/// Binds `config.listen` (port 0 picks a free port) and serves until `shutdown`.
+pub async fn start(config: Config, db: Db) -> Result<Running, ServeError> {
+    crate::ops::process::mark_start();
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| ServeError::Listen {
+            addr: config.listen,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(ServeError::Serve)?;
+    let grace = Duration::from_secs(config.shutdown_grace_secs);
+    let state = AppState {
+        db: db.clone(),
+        metrics: Arc::new(Metrics::default()),
+        config: Arc::new(config),
+    };
+    let (stop, stopped) = oneshot::channel::<()>();
+    let (draining_tx, draining_rx) = oneshot::channel::<()>();
+    let app = router(state);
+    let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
+        let _ = stopped.await;
+        let _ = draining_tx.send(());
+    });
+    let pool = db.pool.clone();
+    let task = tokio::spawn(async move {
+        let serving = serve.into_future();
+        tokio::pin!(serving);
+        let result = tokio::select! {
+            result = &mut serving => result,
+            _ = async {
+                // Once draining starts, in-flight requests get `grace` to finish.
+                if draining_rx.await.is_err() {
+                    std::future::pending::<()>().await;
+                }
+                tokio::time::sleep(grace).await;
+            } => {
+                tracing::warn!(grace_secs = grace.as_secs(), "shutdown grace period over: closing remaining connections");
+                Ok(())
+            }
+        };
+        pool.close().await;
+        result.map_err(ServeError::Serve)
+    });
+    Ok(Running {
+        addr,
+        db,
+        stop: Some(stop),
+        task,
+    })
+}
+
+/// `vouch serve`: runs until SIGTERM or Ctrl-C.
+pub async fn run(config: Config) -> Result<(), ServeError> {
+    let db = open_database(&config).await?;
+    let running = start(config, db).await?;
+    tracing::info!(addr = %running.addr, backend = running.db.backend.name(), "vouch server listening");
+    crate::ops::shutdown::signal().await;
+    running.shutdown().await?;
+    tracing::info!("vouch server stopped");
+    Ok(())
+}

@@ -1,0 +1,13 @@
+//! The server's HTTP API, end to end against a real server, on SQLite and on PostgreSQL.
+
+mod support;
+
+mod auth;
+mod idempotency;
+mod migrations;
+mod ops;
+mod probes;
+mod projects;
+mod readiness;
+mod runs;
+mod shutdown;
