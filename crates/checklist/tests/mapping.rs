@@ -210,7 +210,12 @@ fn compound_items_need_every_named_control() {
     );
     let ids: Vec<&str> = m.controls.iter().map(|c| c.id).collect();
     // The rate-limit and CORS probes check the same claims on the running service.
-    assert_eq!(ids, ["CODE002", "CODE020", "CODE021", "HTTP017", "HTTP019"]);
+    assert_eq!(
+        ids,
+        [
+            "CODE002", "CODE020", "CODE021", "HTTP017", "HTTP019", "HTTP027"
+        ]
+    );
     let weakest = m.controls.iter().map(|c| c.confidence).fold(1.0, f32::min);
     assert_eq!(m.confidence, weakest);
     assert!(m.controls.iter().all(|c| !c.matched.is_empty()));

@@ -21,7 +21,6 @@ static META: ControlMeta = ControlMeta {
         "content security policy",
         "csp",
         "xss mitigation",
-        "security headers",
     ],
     since: "0.1.0",
     doc: r#"## What it checks

@@ -20,7 +20,6 @@ static META: ControlMeta = ControlMeta {
         "hsts",
         "strict transport security",
         "https only",
-        "security headers",
     ],
     since: "0.1.0",
     doc: r#"## What it checks

@@ -23,7 +23,7 @@ static META: ControlMeta = ControlMeta {
     ],
     concepts: &[
         "metrics",
-        "prometheus",
+        "prometheus text format",
         "openmetrics",
         "metrics endpoint",
         "instrumentation",

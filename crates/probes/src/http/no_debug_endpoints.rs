@@ -24,7 +24,6 @@ static META: ControlMeta = ControlMeta {
         "pprof",
         "actuator",
         "admin console",
-        "debug mode",
         "attack surface",
     ],
     since: "0.1.0",

@@ -18,7 +18,7 @@ static META: ControlMeta = ControlMeta {
     ],
     concepts: &[
         "readiness",
-        "readiness probe",
+        "readiness endpoint",
         "readyz",
         "ready endpoint",
         "traffic draining",

@@ -16,7 +16,7 @@ static META: ControlMeta = ControlMeta {
         "https://www.rfc-editor.org/rfc/rfc9110.html#name-trace",
         "https://httpd.apache.org/docs/2.4/mod/core.html#traceenable",
     ],
-    concepts: &["http trace", "cross-site tracing", "http methods", "xst"],
+    concepts: &["http trace", "trace method", "http methods", "xst"],
     since: "0.1.0",
     doc: r#"## What it checks
 
@@ -27,7 +27,7 @@ refusal (405, 501, 403, 404, 400) passes.
 ## Why it matters in production
 
 TRACE echoes the request, headers included. Combined with a script injection it reads
-`HttpOnly` cookies and `Authorization` headers (cross-site tracing), and behind a proxy it
+`HttpOnly` cookies and `Authorization` headers (the XST attack), and behind a proxy it
 reveals the headers the proxy adds (internal addresses, auth tokens forwarded upstream).
 
 ## Example
