@@ -17,11 +17,7 @@ static META: ControlMeta = ControlMeta {
         "https://developer.mozilla.org/en-US/docs/Web/HTTP/CSP",
         "https://www.w3.org/TR/CSP3/",
     ],
-    concepts: &[
-        "content security policy",
-        "csp",
-        "xss mitigation",
-    ],
+    concepts: &["content security policy", "csp", "xss mitigation"],
     since: "0.1.0",
     doc: r#"## What it checks
 

@@ -16,11 +16,7 @@ static META: ControlMeta = ControlMeta {
         "https://developer.mozilla.org/en-US/docs/Web/HTTP/Headers/Strict-Transport-Security",
         "https://cheatsheetseries.owasp.org/cheatsheets/HTTP_Strict_Transport_Security_Cheat_Sheet.html",
     ],
-    concepts: &[
-        "hsts",
-        "strict transport security",
-        "https only",
-    ],
+    concepts: &["hsts", "strict transport security", "https only"],
     since: "0.1.0",
     doc: r#"## What it checks
 
