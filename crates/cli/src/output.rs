@@ -45,6 +45,8 @@ pub struct RenderContext<'a> {
     pub docs_url: &'a str,
     pub baseline: Option<&'a BaselineDiff>,
     pub verbose: bool,
+    /// Verdicts of a team checklist (`audit --checklist`), shown by Markdown and HTML.
+    pub checklist: Option<&'a vouch_report::ChecklistVerdicts>,
 }
 
 pub fn render(format: ReportFormat, report: &Report, ctx: &RenderContext, color: bool) -> String {
@@ -65,7 +67,7 @@ pub fn render(format: ReportFormat, report: &Report, ctx: &RenderContext, color:
             &vouch_report::MarkdownOptions {
                 docs_url: ctx.docs_url,
                 baseline: ctx.baseline,
-                checklist: None,
+                checklist: ctx.checklist,
             },
         ),
         ReportFormat::Html => vouch_report::render_html(
@@ -73,7 +75,7 @@ pub fn render(format: ReportFormat, report: &Report, ctx: &RenderContext, color:
             &vouch_report::HtmlOptions {
                 docs_url: ctx.docs_url,
                 baseline: ctx.baseline,
-                checklist: None,
+                checklist: ctx.checklist,
             },
         ),
     }

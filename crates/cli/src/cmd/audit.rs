@@ -71,6 +71,10 @@ pub struct AuditArgs {
     /// Print the time spent reading files and in the slowest controls to stderr.
     #[arg(long)]
     timings: bool,
+    /// A team's Markdown readiness checklist: its items get verdicts from this audit's
+    /// results, shown in the Markdown and HTML reports (`checklist verify` for the full view).
+    #[arg(long, value_name = "FILE.md")]
+    checklist: Option<PathBuf>,
     /// Also probe the running service at this URL; static and live results in one report.
     #[arg(long, value_name = "URL")]
     url: Option<String>,
@@ -192,12 +196,18 @@ pub fn run(args: AuditArgs) -> Result<ExitCode> {
         report.gate.failed = diff.new_findings_fail(&report, args.fail_on);
     }
 
+    let checklist = args
+        .checklist
+        .as_deref()
+        .map(|file| checklist_verdicts(file, &args, &report))
+        .transpose()?;
     let catalog: Vec<&'static vouch_core::ControlMeta> = checks.iter().map(|c| c.meta()).collect();
     let ctx = RenderContext {
         catalog: &catalog,
         docs_url: &args.docs_url,
         baseline: diff.as_ref(),
         verbose: args.verbose,
+        checklist: checklist.as_ref(),
     };
     let extra_outputs = [
         (ReportFormat::Json, &args.json),
@@ -278,4 +288,25 @@ fn print_timings(
 
 fn rayon_pool(jobs: usize) -> Result<(), String> {
     vouch_checks::set_threads(jobs)
+}
+
+/// The checklist's items judged on this audit's results (no second read of the repository).
+fn checklist_verdicts(
+    file: &std::path::Path,
+    args: &AuditArgs,
+    report: &Report,
+) -> Result<vouch_report::ChecklistVerdicts> {
+    let verified = super::checklist::pipeline::verify(&super::checklist::pipeline::Request {
+        file,
+        repo: Some(&args.path),
+        url: None,
+        config: args.config.as_deref(),
+        results: Some((&report.results, report.target.commit.clone())),
+    })?;
+    // The renderers read the items in their `vouch.checklist/v1` JSON shape.
+    let items = serde_json::to_value(&verified.report.items)?;
+    Ok(vouch_report::ChecklistVerdicts {
+        source: file.display().to_string(),
+        items: serde_json::from_value(items).context("checklist verdicts for the report")?,
+    })
 }

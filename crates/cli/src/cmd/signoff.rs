@@ -46,6 +46,7 @@ pub fn run(args: SignoffArgs) -> Result<ExitCode> {
         repo: args.repo.as_deref(),
         url: None,
         config: args.config.as_deref(),
+        results: None,
     })?;
     let (section, covered) = select_section(&verified.report.items, &args.section)?;
     if covered.is_empty() {

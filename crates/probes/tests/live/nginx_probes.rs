@@ -22,8 +22,9 @@ const DEFAULTS: &str = "";
 async fn hardened_nginx_passes_the_limit_and_header_probes() {
     let nginx = Nginx::start(HARDENED);
     for (id, evidence) in [
-        // nginx refuses on the declared Content-Length: the probe stops before the end.
-        ("HTTP027", " of 10 MiB were sent"),
+        // nginx refuses on the declared Content-Length; whether the probe had sent the whole
+        // body by then depends on socket buffers and scheduling, so only the status is asserted.
+        ("HTTP027", "413"),
         ("HTTP028", "refused with 400"),
         ("HTTP029", "refused with 414"),
         ("HTTP009", "no version in server: nginx"),

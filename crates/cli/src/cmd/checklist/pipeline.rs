@@ -24,6 +24,10 @@ pub struct Request<'a> {
     pub repo: Option<&'a Path>,
     pub url: Option<&'a str>,
     pub config: Option<&'a Path>,
+    /// Results of an audit of `repo` that just ran (`vouch audit --checklist`): used instead of
+    /// reading the repository again. They must cover every control the plans need; a control
+    /// missing from them (deselected in that audit) leaves its items unknown.
+    pub results: Option<(&'a [vouch_core::ControlResult], Option<String>)>,
 }
 
 pub struct Verified {
@@ -79,37 +83,10 @@ pub fn verify_with(request: &Request, live: Option<&LiveOptions>) -> Result<Veri
         .iter()
         .flat_map(|p| p.controls.iter().map(|c| c.id.as_str()))
         .collect();
-    let checks: Vec<_> = vouch_checks::all_checks()
-        .into_iter()
-        .filter(|c| needed.contains(c.meta().id))
-        .collect();
-    let progress = Progress::new(true);
-    progress.stage("reading files", None);
-    let on_file = || progress.tick();
-    // Source is parsed only when an item needs a CODE control.
-    let code_ids: std::collections::HashSet<&str> = vouch_checks::code::checks()
-        .iter()
-        .map(|c| c.meta().id)
-        .collect();
-    let options = vouch_workspace::LoadOptions {
-        excludes: &config.exclude,
-        jobs: 0,
-        on_file: Some(&on_file),
-        skip_code: !checks.iter().any(|c| code_ids.contains(c.meta().id)),
+    let (mut results, commit) = match &request.results {
+        Some((done, commit)) => (done.to_vec(), commit.clone()),
+        None => run_needed(&repo_root, &config, &needed)?,
     };
-    let ws = vouch_workspace::load(&repo_root, &options).map_err(|e| anyhow!("{e}"))?;
-    progress.stage("checking", Some(checks.len() as u64));
-    let on_check = |_: &str, _: std::time::Duration| progress.tick();
-    let engine = vouch_checks::EngineOptions {
-        config: &config,
-        today: time::OffsetDateTime::now_utc().date(),
-        on_check_done: Some(&on_check),
-    };
-    let output = vouch_checks::run(&ws, &checks, &engine);
-    progress.finish();
-    let commit = ws.git.as_ref().and_then(|g| g.commit.clone());
-
-    let mut results = output.results;
     let mut measured = Measured::unavailable("no --url given");
     let mut load = None;
     if let Some((url, options)) = live {
@@ -225,4 +202,42 @@ fn io_message(e: &std::io::Error) -> String {
         std::io::ErrorKind::NotFound => "no such file or directory".into(),
         _ => e.to_string(),
     }
+}
+
+/// Audits `root` for exactly the `needed` controls: results and the commit audited.
+fn run_needed(
+    repo_root: &Path,
+    config: &Config,
+    needed: &std::collections::BTreeSet<&str>,
+) -> Result<(Vec<vouch_core::ControlResult>, Option<String>)> {
+    let checks: Vec<_> = vouch_checks::all_checks()
+        .into_iter()
+        .filter(|c| needed.contains(c.meta().id))
+        .collect();
+    let progress = Progress::new(true);
+    progress.stage("reading files", None);
+    let on_file = || progress.tick();
+    // Source is parsed only when an item needs a CODE control.
+    let code_ids: std::collections::HashSet<&str> = vouch_checks::code::checks()
+        .iter()
+        .map(|c| c.meta().id)
+        .collect();
+    let options = vouch_workspace::LoadOptions {
+        excludes: &config.exclude,
+        jobs: 0,
+        on_file: Some(&on_file),
+        skip_code: !checks.iter().any(|c| code_ids.contains(c.meta().id)),
+    };
+    let ws = vouch_workspace::load(repo_root, &options).map_err(|e| anyhow!("{e}"))?;
+    progress.stage("checking", Some(checks.len() as u64));
+    let on_check = |_: &str, _: std::time::Duration| progress.tick();
+    let engine = vouch_checks::EngineOptions {
+        config,
+        today: time::OffsetDateTime::now_utc().date(),
+        on_check_done: Some(&on_check),
+    };
+    let output = vouch_checks::run(&ws, &checks, &engine);
+    progress.finish();
+    let commit = ws.git.as_ref().and_then(|g| g.commit.clone());
+    Ok((output.results, commit))
 }

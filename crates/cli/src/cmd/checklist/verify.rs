@@ -67,6 +67,7 @@ pub fn run(args: VerifyArgs) -> Result<ExitCode> {
             repo: args.repo.as_deref(),
             url: args.url.as_deref(),
             config: args.config.as_deref(),
+            results: None,
         },
         Some(&args.live),
     )?;
