@@ -37,8 +37,6 @@ mod tests {
 
     /// docs/controls/ has a page per control and an index (README.md) of all of them, static
     /// and live, generated from the metadata; set VOUCH_UPDATE_DOCS=1 to rewrite them.
-    /// (The LOAD controls' pages are kept only here; the check and probe crates also keep
-    /// their own pages current in their registry tests.)
     #[test]
     fn docs_controls_are_current_for_every_control() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/controls");
@@ -54,6 +52,19 @@ mod tests {
             ));
         }
         let mut stale = Vec::new();
+        // A page whose control no longer exists is stale too.
+        let expected: std::collections::HashSet<String> =
+            wanted.iter().map(|(name, _)| name.clone()).collect();
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".md") && !expected.contains(&name) {
+                if update {
+                    std::fs::remove_file(entry.path()).unwrap();
+                } else {
+                    stale.push(format!("{name} (no such control)"));
+                }
+            }
+        }
         for (name, want) in wanted {
             let path = dir.join(&name);
             if std::fs::read_to_string(&path).ok().as_deref() == Some(want.as_str()) {

@@ -1,8 +1,7 @@
-//! The probe registry's invariants, and docs/controls/HTTP*.md kept current.
+//! The probe registry's invariants.
 
 use std::collections::HashSet;
 use std::path::Path;
-use vouch_checks::registry::render_doc;
 use vouch_probes::all_probes;
 
 #[test]
@@ -53,38 +52,5 @@ fn docs_have_the_fixed_headings() {
     }
 }
 
-/// docs/controls/HTTP*.md are generated from the registry; set VOUCH_UPDATE_DOCS=1 to rewrite.
-#[test]
-fn docs_controls_are_current() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/controls");
-    let update = std::env::var_os("VOUCH_UPDATE_DOCS").is_some();
-    let mut stale = Vec::new();
-    let mut expected = HashSet::new();
-    for p in all_probes() {
-        let m = p.meta();
-        let name = format!("{}.md", m.id);
-        let want = render_doc(m);
-        if std::fs::read_to_string(dir.join(&name)).ok().as_deref() != Some(want.as_str()) {
-            if update {
-                std::fs::write(dir.join(&name), want).unwrap();
-            } else {
-                stale.push(m.id.to_string());
-            }
-        }
-        expected.insert(name);
-    }
-    for entry in std::fs::read_dir(&dir).unwrap().flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with("HTTP") && name.ends_with(".md") && !expected.contains(&name) {
-            if update {
-                std::fs::remove_file(entry.path()).unwrap();
-            } else {
-                stale.push(format!("{name} (orphan)"));
-            }
-        }
-    }
-    assert!(
-        stale.is_empty(),
-        "docs/controls is stale for {stale:?}: run `VOUCH_UPDATE_DOCS=1 cargo test -p vouch-probes --test live registry`"
-    );
-}
+// docs/controls/ (pages, index, orphans) is kept current by the CLI's catalogue test, which
+// knows every control: `VOUCH_UPDATE_DOCS=1 cargo test -p vouch-cli --bin vouch catalog`.
