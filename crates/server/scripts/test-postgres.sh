@@ -3,7 +3,8 @@
 #   export VOUCH_TEST_DATABASE_URL=postgres://...
 # on stdout, for `eval "$(bash crates/server/scripts/test-postgres.sh)"`. Idempotent: a cluster
 # already running in the directory is reused. Installs Debian's `postgresql` when missing
-# (as root). The cluster lives in target/pg-test (override with VOUCH_PG_DIR), listens on
+# (as root). The cluster lives in target/pg-test (as root: /tmp/vouch-pg-test-<checkout hash>;
+# override with VOUCH_PG_DIR), listens on
 # 127.0.0.1 on a free port, trusts local connections, and runs with fsync off: test data only.
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
@@ -31,7 +32,15 @@ if [ -z "$BIN" ]; then
   fi
 fi
 
-DIR=${VOUCH_PG_DIR:-$PWD/target/pg-test}
+if [ -n "${VOUCH_PG_DIR:-}" ]; then
+  DIR=$VOUCH_PG_DIR
+elif [ "$(id -u)" = 0 ]; then
+  # As root the cluster runs as `postgres`, which cannot enter a checkout under a private
+  # directory (/root and mktemp -d are 0700): keep it under /tmp, one per checkout.
+  DIR=/tmp/vouch-pg-test-$(printf %s "$PWD" | cksum | cut -d' ' -f1)
+else
+  DIR=$PWD/target/pg-test
+fi
 mkdir -p "$DIR"
 DIR=$(cd "$DIR" && pwd)
 
