@@ -49,7 +49,8 @@ as_owner() { "$@"; }
 if [ "$(id -u)" = 0 ]; then
   id postgres >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin postgres
   chown postgres "$DIR"
-  as_owner() { runuser -u postgres -- "$@"; }
+  # From /: the postgres user may not be able to enter the current directory.
+  as_owner() { (cd / && runuser -u postgres -- "$@"); }
 fi
 
 if [ ! -f "$DIR/data/PG_VERSION" ]; then
