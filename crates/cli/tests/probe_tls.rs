@@ -118,3 +118,24 @@ fn an_unreadable_ca_cert_is_a_usage_error() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("--ca-cert missing.pem"), "{stderr}");
 }
+
+#[test]
+fn the_body_size_upload_runs_over_tls_with_the_ca_or_insecure() {
+    let target = vouch_testtarget::spawn_tls(Mode::Good, TlsOptions::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, &target.ca_pem).unwrap();
+    let url = target.url();
+    let ca_arg = ["--ca-cert", ca.to_str().unwrap()];
+    for trust in [&ca_arg[..], &["--insecure"][..]] {
+        let mut args = vec!["probe", &url, "--token", TOKEN, "--select", "HTTP027"];
+        args.extend(["--format", "json", "--timeout", "10s"]);
+        args.extend(trust);
+        let out = vouch(&args, dir.path());
+        let report = json(&out);
+        let r = result(&report, "HTTP027");
+        assert_eq!(r["outcome"], "pass", "{trust:?}: {r:#}");
+        let message = r["evidence"][0]["message"].as_str().unwrap();
+        assert!(message.contains("refused with 413"), "{message}");
+    }
+}

@@ -40,7 +40,9 @@ The body is a valid JSON document, `{"name":"aaaa…"}`, with its `Content-Lengt
 a service without a limit parses and accepts it. It is generated as it is sent (never held in
 memory) and counts as one request of `--max-requests`. As soon as the response headers arrive
 the probe sends nothing more, then closes the connection; the evidence says how many bytes
-went out before the answer.
+went out before the answer. The connection is read while the body is written, so an answer
+that arrives just before the service resets the connection (servers that close without
+reading the rest of the body do) still counts.
 
 - Pass: 413 at any point; or 400, 401, 403, 411 or 431 answered before the whole body was
   sent (the service refused it without reading it all).

@@ -9,6 +9,8 @@ pub mod legacy_tls;
 mod size;
 pub mod tls;
 mod upload;
+mod upload_exchange;
+mod wire;
 
 pub use budget::{Budget, Exhausted};
 pub use certificate::CertificateInfo;
@@ -17,7 +19,8 @@ pub use exchange::{BODY_LIMIT, Exchange};
 pub use legacy_tls::{LegacyAnswer, LegacyVersion};
 pub use size::{format_size, parse_size};
 pub use tls::{Handshake, TlsSession, Verdict};
-pub use upload::{Stopped, Upload};
+pub use upload::Upload;
+pub use upload_exchange::Streamed;
 
 use crate::operations::Operations;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -37,6 +40,11 @@ pub const DEFAULT_RATE: f64 = 20.0;
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The oversized body the body-size probe streams (`--max-body`).
 pub const DEFAULT_MAX_BODY: u64 = 10 * 1024 * 1024;
+const USER_AGENT: &str = concat!(
+    "vouch/",
+    env!("CARGO_PKG_VERSION"),
+    " (production-readiness probe)"
+);
 
 #[derive(Clone, Debug)]
 pub struct TargetOptions {
@@ -98,6 +106,8 @@ pub struct Target {
     judge: OnceLock<Result<Arc<dyn ServerCertVerifier>, String>>,
     tls_session: OnceCell<Arc<tls::Handshake>>,
     http_port: Option<u16>,
+    /// `--insecure`: TLS chains are not checked.
+    insecure: bool,
 }
 
 impl Target {
@@ -156,11 +166,7 @@ impl Target {
             .connect_timeout(options.timeout)
             .redirect(reqwest::redirect::Policy::none())
             .tls_danger_accept_invalid_certs(options.insecure)
-            .user_agent(concat!(
-                "vouch/",
-                env!("CARGO_PKG_VERSION"),
-                " (production-readiness probe)"
-            ))
+            .user_agent(USER_AGENT)
             .build()
             .map_err(|e| TargetError::Client(error_chain(&e)))?;
         let mut headers = HeaderMap::new();
@@ -204,6 +210,7 @@ impl Target {
             judge: OnceLock::new(),
             tls_session: OnceCell::new(),
             http_port: options.http_port,
+            insecure: options.insecure,
         })
     }
 
@@ -277,41 +284,7 @@ impl Target {
         if let Some(body) = request.body.take() {
             builder = builder.body(body);
         }
-        self.exchange(request, url, builder, || {}).await
-    }
-
-    /// Streams `upload` as the request body (one request of the budget). Once the response
-    /// headers arrive no more bytes are sent; after the answer is read the upload is aborted
-    /// (the connection closes). `sent` is what went out before the answer. `request`'s own
-    /// body, if any, is not sent.
-    pub async fn send_upload(
-        &self,
-        request: Request,
-        upload: Upload,
-    ) -> Result<Streamed, RequestError> {
-        let url = self.url(&request.path)?;
-        self.acquire().await?;
-        let total = upload.len();
-        let content_type = upload.content_type;
-        let (body, progress) = upload.into_body();
-        let builder = self
-            .builder(&request, &url)
-            .header(reqwest::header::CONTENT_TYPE, content_type)
-            .header(reqwest::header::CONTENT_LENGTH, total)
-            .body(reqwest::Body::wrap(body));
-        let mut sent_at_answer = None;
-        let answer = self
-            .exchange(request, url, builder, || {
-                progress.pause();
-                sent_at_answer = Some(progress.sent());
-            })
-            .await;
-        progress.abort();
-        Ok(Streamed {
-            answer,
-            sent: sent_at_answer.unwrap_or_else(|| progress.sent()),
-            total,
-        })
+        self.exchange(request, url, builder).await
     }
 
     async fn acquire(&self) -> Result<(), RequestError> {
@@ -338,14 +311,12 @@ impl Target {
         builder
     }
 
-    /// Sends `builder` and reads the answer; `on_headers` runs as soon as the response
-    /// headers are in.
+    /// Sends `builder` and reads the answer.
     async fn exchange(
         &self,
         request: Request,
         url: Url,
         builder: reqwest::RequestBuilder,
-        on_headers: impl FnOnce(),
     ) -> Result<Exchange, RequestError> {
         let with_credentials = request.credentials && self.token.is_some();
         let failed = |e: reqwest::Error| {
@@ -366,7 +337,6 @@ impl Target {
         let started = Instant::now();
         let mut response = builder.send().await.map_err(failed)?;
         let elapsed = started.elapsed();
-        on_headers();
         let status = response.status();
         let headers = response.headers().clone();
         let mut body = Vec::new();
@@ -433,23 +403,6 @@ impl Target {
     pub async fn root(&self) -> Result<Arc<Exchange>, RequestError> {
         self.memo("GET /", self.send(Request::new(Method::GET, "/")))
             .await
-    }
-}
-
-/// The answer to a streamed upload and how much of it went out first.
-#[derive(Debug)]
-pub struct Streamed {
-    pub answer: Result<Exchange, RequestError>,
-    /// Bytes handed to the connection before the response headers arrived (or before the
-    /// connection failed).
-    pub sent: u64,
-    /// The body's declared length.
-    pub total: u64,
-}
-
-impl Streamed {
-    pub fn whole_body_sent(&self) -> bool {
-        self.sent >= self.total
     }
 }
 

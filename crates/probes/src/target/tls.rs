@@ -141,6 +141,46 @@ impl Target {
         }
     }
 
+    /// A TLS connection over `tcp` for a request vouch writes itself (the body-size upload).
+    /// The chain must pass the same verifier reqwest uses, unless `--insecure`.
+    pub(super) async fn tls_stream(
+        &self,
+        host: &str,
+        tcp: TcpStream,
+    ) -> Result<tokio_rustls::client::TlsStream<TcpStream>, String> {
+        let server_name = server_name(host).map_err(|e| e.to_string())?;
+        let recorder = Arc::new(Recorder {
+            judge: self.judge(),
+            provider: provider(),
+            seen: Mutex::new(None),
+        });
+        let mut config = rustls::ClientConfig::builder_with_provider(provider())
+            .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
+            .map_err(|e| format!("TLS versions: {e}"))?
+            .dangerous()
+            .with_custom_certificate_verifier(recorder.clone())
+            .with_no_client_auth();
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        let stream = TlsConnector::from(Arc::new(config))
+            .connect(server_name, tcp)
+            .await
+            .map_err(|e| format!("TLS handshake: {e}"))?;
+        let verdict = recorder
+            .seen
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+            .map(|(_, verdict)| verdict)
+            .unwrap_or_default();
+        match verdict {
+            Verdict::Trusted => Ok(stream),
+            _ if self.insecure => Ok(stream),
+            Verdict::Rejected(why) | Verdict::NotJudged(why) => Err(format!(
+                "TLS certificate: {why} (--insecure to probe anyway)"
+            )),
+        }
+    }
+
     /// Host and port of the base URL (the port defaults by scheme).
     pub fn tls_endpoint(&self) -> Result<(String, u16), RequestError> {
         let host = self
