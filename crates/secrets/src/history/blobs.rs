@@ -92,10 +92,15 @@ fn scan_blob(
 /// Scans a decoded blob (binary ones are counted, not scanned): bytes scanned and the outcome
 /// when it had hits.
 pub fn scan_decoded(set: &Ruleset, blob: ObjectId, data: &[u8]) -> (u64, Option<BlobOutcome>) {
-    if data[..data.len().min(BINARY_PROBE)].contains(&0) {
+    if is_binary(data) {
         return (data.len() as u64, None);
     }
     (data.len() as u64, some_hits(blob, scan(set, data)))
+}
+
+/// NUL bytes near the start: a binary blob, counted but not scanned.
+pub fn is_binary(data: &[u8]) -> bool {
+    data[..data.len().min(BINARY_PROBE)].contains(&0)
 }
 
 /// Chunked scan of a large blob; binary ones are counted (`size`) and not inflated further.

@@ -13,6 +13,7 @@ mod attribute;
 mod blobs;
 mod commits;
 mod delta_tree;
+mod pack_map;
 mod packs;
 mod reachable;
 mod repos;
@@ -61,8 +62,13 @@ pub fn scan_history(repo_path: &Path, set: &Ruleset) -> Result<HistoryScan, Stri
         || head_blob_ids(&walk_repos, head),
     );
     let origins = origins?;
-    // The walk's pack caches hold trees; freed before the blobs are decoded.
+    // The walk's pack caches hold trees, and gix's mappings of the packs the pages it read:
+    // both are let go before the blobs are decoded, by a fresh handle for that stage.
     drop(walk_repos);
+    drop(sync);
+    let sync = gix::open(repo_path)
+        .map_err(|e| format!("{}: not a git repository: {e}", repo_path.display()))?
+        .into_sync();
     let scanned = scan_all_blobs(&sync, &packs, set, origins.keys().copied());
 
     let mut skipped: Vec<(String, String)> = scanned
@@ -103,12 +109,12 @@ fn scan_all_blobs(
     let mut outcomes = Vec::new();
     let mut bytes = 0;
     for (n, wanted) in per_pack.into_iter().enumerate() {
-        let (index, data) = packs.pack(n);
-        if wanted.is_empty() || wanted.len() * TRAVERSE_SHARE < index.num_objects() as usize {
+        let pack = packs.pack(n);
+        if wanted.is_empty() || wanted.len() * TRAVERSE_SHARE < pack.0.num_objects() as usize {
             rest.extend(wanted.into_iter().map(|(_, id)| id));
             continue;
         }
-        let scan = delta_tree::scan_pack(index, data, &wanted, set);
+        let scan = delta_tree::scan_pack(pack, &wanted, set);
         outcomes.extend(scan.outcomes);
         bytes += scan.bytes;
         rest.extend(scan.unread);

@@ -5,6 +5,7 @@
 //! Both are optimisations over plain object lookups: a pack that cannot be opened is left out
 //! and its objects are read the ordinary way.
 
+use super::pack_map::{PackMap, RELEASE_EVERY};
 use gix::ObjectId;
 use gix::odb::pack;
 use std::io::{BufRead, BufReader, Read};
@@ -12,9 +13,12 @@ use std::path::{Path, PathBuf};
 
 pub struct Packs {
     objects_dir: PathBuf,
-    /// (index, data file) per pack.
-    packs: Vec<(pack::index::File, pack::data::File)>,
+    /// (index, data file, the data file's mapping) per pack.
+    packs: Vec<(pack::index::File, PackData, PackMap)>,
 }
+
+/// A pack's data file over vouch's own mapping of it.
+pub type PackData = pack::data::File<PackMap>;
 
 /// Position of an object: (pack number, offset); loose objects sort after every pack.
 pub type Location = (u32, u64);
@@ -31,10 +35,15 @@ impl Packs {
             .collect();
         idx_paths.sort();
         for idx_path in idx_paths {
-            let index = pack::index::File::at(&idx_path, hash);
-            let data = pack::data::File::at(idx_path.with_extension("pack"), hash);
-            if let (Ok(index), Ok(data)) = (index, data) {
-                packs.push((index, data));
+            let pack_path = idx_path.with_extension("pack");
+            let Ok(index) = pack::index::File::at(&idx_path, hash) else {
+                continue;
+            };
+            let Ok(map) = PackMap::open(&pack_path) else {
+                continue;
+            };
+            if let Ok(data) = pack::data::File::from_data(map.clone(), pack_path, hash) {
+                packs.push((index, data, map));
             }
         }
         Packs {
@@ -43,10 +52,11 @@ impl Packs {
         }
     }
 
-    /// The pack's index and data file; `n` is a pack number from [`Packs::location`].
-    pub fn pack(&self, n: usize) -> (&pack::index::File, &pack::data::File) {
-        let (index, data) = &self.packs[n];
-        (index, data)
+    /// The pack's index, data file and mapping; `n` is a pack number from
+    /// [`Packs::location`].
+    pub fn pack(&self, n: usize) -> (&pack::index::File, &PackData, &PackMap) {
+        let (index, data, map) = &self.packs[n];
+        (index, data, map)
     }
 
     /// `ids` grouped by the pack that holds them (pack offset, id; sorted by offset), and the
@@ -70,7 +80,7 @@ impl Packs {
     }
 
     pub fn location(&self, id: &ObjectId) -> Location {
-        for (n, (index, _)) in self.packs.iter().enumerate() {
+        for (n, (index, _, _)) in self.packs.iter().enumerate() {
             if let Some(i) = index.lookup(id) {
                 return (n as u32, index.pack_offset_at_index(i));
             }
@@ -84,13 +94,16 @@ impl Packs {
         if let (n, offset) = self.location(id)
             && n != u32::MAX
         {
-            let data = &self.packs[n as usize].1;
+            let (_, data, map) = &self.packs[n as usize];
             let entry = data.entry(offset).ok()?;
             if entry.header.is_delta() {
                 return None;
             }
             let compressed = data.entry_slice(entry.data_offset..data.pack_end() as u64)?;
-            let inflate = Inflate::new(compressed);
+            let inflate = Inflate::new(Releasing {
+                rest: compressed,
+                map,
+            });
             return Some(Box::new(inflate.take(entry.decompressed_size)));
         }
         self.loose_stream(id)
@@ -108,6 +121,35 @@ impl Packs {
             return None;
         }
         Some(Box::new(inflate))
+    }
+}
+
+/// A slice of a pack read in windows, releasing the pack's pages as it goes: a multi-GB blob
+/// streams through bounded memory.
+struct Releasing<'a> {
+    rest: &'a [u8],
+    map: &'a PackMap,
+}
+
+impl Read for Releasing<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.fill_buf()?.len().min(buf.len());
+        buf[..n].copy_from_slice(&self.rest[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl BufRead for Releasing<'_> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        // Windows well below a release, so a release never drops more than one window's reads.
+        let window = (RELEASE_EVERY / 16) as usize;
+        Ok(&self.rest[..self.rest.len().min(window)])
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.rest = &self.rest[n..];
+        self.map.progress(n as u64);
     }
 }
 

@@ -3,8 +3,9 @@
 
 use std::sync::Mutex;
 
-/// Memory for all workers' pack caches together; each gets an equal share.
-const PACK_CACHE_BYTES: usize = 96 << 20;
+/// Memory for all workers' pack caches together; each gets an equal share. It counts in the
+/// history scan's peak memory (the tree walk's stage).
+const PACK_CACHE_BYTES: usize = 32 << 20;
 /// A share below this caches too few bases to help.
 const MIN_SHARE_BYTES: usize = 8 << 20;
 

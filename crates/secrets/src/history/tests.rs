@@ -167,8 +167,7 @@ fn the_delta_tree_traversal_scans_every_wanted_blob_of_a_pack() {
     wanted.push((tree_offset, tree));
     wanted.sort_unstable();
 
-    let (index, data) = packs.pack(0);
-    let scan = delta_tree::scan_pack(index, data, &wanted, ruleset());
+    let scan = delta_tree::scan_pack(packs.pack(0), &wanted, ruleset());
     assert_eq!(scan.unread, vec![tree]);
 
     // Every blob's hits match a scan of the blob read through an ordinary lookup.
