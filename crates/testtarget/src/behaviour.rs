@@ -202,6 +202,8 @@ pub struct Behaviour {
     pub wildcard_cors_with_credentials: bool,
     pub writes_without_auth: bool,
     pub delay: Option<Delay>,
+    /// Every request waits this long before it is handled.
+    pub base_delay: Option<Duration>,
     pub health_delay: Option<Duration>,
     pub version_headers: bool,
     pub exposed_files: bool,
@@ -232,6 +234,7 @@ impl Behaviour {
             wildcard_cors_with_credentials: false,
             writes_without_auth: false,
             delay: None,
+            base_delay: None,
             health_delay: None,
             version_headers: false,
             exposed_files: false,

@@ -1,16 +1,24 @@
-//! `vouch-testtarget [--mode NAME] [--port N] [--tls CERT]`: serves one behaviour preset on
-//! 127.0.0.1. With `--tls` it serves HTTPS with a generated certificate (valid, expiring-10d,
+//! `vouch-testtarget [--mode NAME] [--port N] [--tls CERT] [--delay MS] [--slow N:MS]`:
+//! serves one behaviour preset on 127.0.0.1. `--delay` makes every request wait MS
+//! milliseconds and `--slow` every Nth request MS more: a service with a known latency
+//! distribution, for comparing load generators' percentiles (`bench/load/run.sh`). With `--tls` it serves HTTPS with a generated certificate (valid, expiring-10d,
 //! expiring-3d, expired, wrong-host), prints the generated CA (PEM) on stdout for
 //! `vouch probe --ca-cert`, and redirects plain HTTP from a second port.
 
 use std::process::ExitCode;
-use vouch_testtarget::{Behaviour, CertVariant, Mode, router};
+use std::time::Duration;
+use vouch_testtarget::{Behaviour, CertVariant, Delay, Mode, router};
 
 struct Options {
     mode: Mode,
     port: u16,
     tls: Option<CertVariant>,
+    delay: Option<Duration>,
+    slow: Option<Delay>,
 }
+
+const USAGE: &str =
+    "usage: vouch-testtarget [--mode NAME] [--port N] [--tls CERT] [--delay MS] [--slow N:MS]";
 
 fn main() -> ExitCode {
     match parse(std::env::args().skip(1).collect()) {
@@ -22,7 +30,7 @@ fn main() -> ExitCode {
             }
         },
         Err(e) => {
-            eprintln!("error: {e}\nusage: vouch-testtarget [--mode NAME] [--port N] [--tls CERT]");
+            eprintln!("error: {e}\n{USAGE}");
             ExitCode::from(2)
         }
     }
@@ -33,6 +41,8 @@ fn parse(args: Vec<String>) -> Result<Options, String> {
         mode: Mode::Good,
         port: 0,
         tls: None,
+        delay: None,
+        slow: None,
     };
     let mut it = args.into_iter();
     while let Some(arg) = it.next() {
@@ -43,8 +53,26 @@ fn parse(args: Vec<String>) -> Result<Options, String> {
                 options.port = value.parse().map_err(|_| format!("bad port `{value}`"))?;
             }
             "--tls" => options.tls = Some(value.parse()?),
+            "--delay" => options.delay = Some(millis(&value)?),
+            "--slow" => {
+                let (every, ms) = value
+                    .split_once(':')
+                    .ok_or_else(|| format!("--slow takes N:MS, not `{value}`"))?;
+                let every: u64 = every
+                    .parse()
+                    .ok()
+                    .filter(|n| *n > 0)
+                    .ok_or_else(|| format!("--slow: `{every}` is not a positive count"))?;
+                options.slow = Some(Delay {
+                    every,
+                    by: millis(ms)?,
+                });
+            }
             _ => return Err(format!("unknown option `{arg}`")),
         }
+    }
+    if options.tls.is_some() && (options.delay.is_some() || options.slow.is_some()) {
+        return Err("--delay and --slow are not supported with --tls".into());
     }
     if options.tls.is_some() && options.port != 0 {
         return Err("--port is not supported with --tls (both ports are picked)".into());
@@ -52,7 +80,17 @@ fn parse(args: Vec<String>) -> Result<Options, String> {
     Ok(options)
 }
 
+fn millis(text: &str) -> Result<Duration, String> {
+    text.trim_end_matches("ms")
+        .parse()
+        .map(Duration::from_millis)
+        .map_err(|_| format!("`{text}` is not a number of milliseconds"))
+}
+
 fn serve(options: Options) -> std::io::Result<()> {
+    let mut behaviour = Behaviour::from(options.mode);
+    behaviour.base_delay = options.delay.or(behaviour.base_delay);
+    behaviour.delay = options.slow.or(behaviour.delay);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -79,6 +117,6 @@ fn serve(options: Options) -> std::io::Result<()> {
             options.mode.name(),
             listener.local_addr()?
         );
-        axum::serve(listener, router(Behaviour::from(options.mode))).await
+        axum::serve(listener, router(behaviour)).await
     })
 }
