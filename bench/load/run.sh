@@ -151,6 +151,7 @@ EOF2
 run_one() { # tool mode round position (vouch runs first and last in every round, to see drift)
   local tool=$1 mode=$2 round=$3 pos=$4 out=$WORK/out/$STAMP-$1-$2-$3-$4
   [ "$tool/$mode" = wrk/open ] && return 0  # wrk has no fixed-rate mode (that is wrk2)
+  [ "$tool/$mode" = oha-sent/closed ] && return 0  # the fixed-rate variant only
   # CPU seconds (user + system) of the tool: on a shared machine, requests per CPU second
   # compare tools better than wall-clock rates do.
   local TIMEFORMAT='%U %S'
@@ -167,6 +168,8 @@ invoke() { # tool mode out
     wrk/closed) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" --latency "$URL" >"$out" ;;
     oha/closed) "$OHA" -z "${SECONDS_PER_RUN}s" -c "$CONNECTIONS" --no-tui --output-format json "$URL" >"$out" ;;
     oha/open) "$OHA" -z "${SECONDS_PER_RUN}s" -c "$CONNECTIONS" -q "$RATE" --latency-correction --no-tui --output-format json "$OPEN_URL" >"$out" ;;
+    # oha again without --latency-correction: from the actual send, like vouch's service time.
+    oha-sent/open) "$OHA" -z "${SECONDS_PER_RUN}s" -c "$CONNECTIONS" -q "$RATE" --no-tui --output-format json "$OPEN_URL" >"$out" ;;
     k6/closed) "$K6" run -q --summary-export "$out" "$WORK/closed.js" >/dev/null 2>&1 ;;
     k6/open) "$K6" run -q --summary-export "$out" "$WORK/open.js" >/dev/null 2>&1 ;;
   esac
@@ -177,8 +180,9 @@ echo "load before: $(uptime)" >&2
 for round in $(seq "$ROUNDS"); do
   for mode in closed open; do
     order=$TOOLS
+    if [ "$mode" = open ] && [[ " $TOOLS " == *" oha "* ]]; then order=${order/oha/oha oha-sent}; fi
     # vouch runs again after the others: a change between its two runs is drift of the machine.
-    if [[ " $TOOLS " == *" vouch "* ]] && [ "$(echo $TOOLS | wc -w)" -gt 1 ]; then order="$TOOLS vouch"; fi
+    if [[ " $TOOLS " == *" vouch "* ]] && [ "$(echo $TOOLS | wc -w)" -gt 1 ]; then order="$order vouch"; fi
     seen=""
     for tool in $order; do
       pos=first; [[ " $seen " == *" $tool "* ]] && pos=last

@@ -1,11 +1,14 @@
 //! `vouch load` end to end against an axum server on 127.0.0.1: exit codes for passing and
-//! failing thresholds, usage errors, the JSON document and its LOAD controls.
+//! failing thresholds, usage errors, the JSON document and its LOAD controls; and against the
+//! HTTPS test target: trusted through `--ca-cert`, or `--insecure`; without either, the
+//! private CA is refused and nothing is measured.
 
 use axum::Router;
 use axum::http::StatusCode;
 use axum::routing::get;
 use std::net::SocketAddr;
 use std::process::Command;
+use vouch_testtarget::{Mode, TlsOptions};
 
 struct Server {
     addr: SocketAddr,
@@ -133,7 +136,7 @@ fn bad_input_is_a_usage_error() {
         (vec![url.as_str(), "-t", "p(95)<soon"], "not a duration"),
         (vec![url.as_str(), "-t", "errors<1"], "percentage"),
         (vec![url.as_str(), "--duration", "2h"], "at most"),
-        (vec!["127.0.0.1:8080"], "full http:// URL"),
+        (vec!["127.0.0.1:8080"], "full http:// or https:// URL"),
         (vec![url.as_str(), "-H", "no-colon"], "Name: value"),
     ] {
         let (code, out, err) = vouch(&args);
@@ -172,4 +175,28 @@ fn nothing_answering_is_exit_2() {
     assert_eq!(code, 2, "{out}{err}");
     assert!(err.contains("no request got an HTTP response"), "{err}");
     assert!(err.contains("connect × 20"), "{err}");
+}
+
+#[test]
+fn https_targets_are_loaded_with_the_ca_or_insecure_and_refused_otherwise() {
+    let target = vouch_testtarget::spawn_tls(Mode::NoRateLimit, TlsOptions::default()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let ca = dir.path().join("ca.pem");
+    std::fs::write(&ca, &target.ca_pem).unwrap();
+    let url = format!("{}/healthz", target.url().trim_end_matches('/'));
+    assert!(url.starts_with("https://"), "{url}");
+    let ca_args = ["--ca-cert", ca.to_str().unwrap()];
+    for trust in [&ca_args[..], &["--insecure"][..]] {
+        let mut args = vec![url.as_str(), "-n", "60", "-c", "3", "--format", "json"];
+        args.extend(trust);
+        let (code, out, err) = vouch(&args);
+        assert_eq!(code, 0, "{trust:?}: {err}");
+        let doc: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+        assert_eq!(doc["requests"]["total"], 60, "{trust:?}");
+        assert_eq!(doc["status_codes"]["200"], 60, "{trust:?}: {out}");
+    }
+    let (code, out, err) = vouch(&[&url, "-n", "5", "-c", "1"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("no request got an HTTP response"), "{err}");
+    assert!(err.contains("connect"), "{err}");
 }

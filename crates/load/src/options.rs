@@ -30,6 +30,8 @@ pub struct Options {
     pub body: Option<Vec<u8>>,
     pub thresholds: Vec<String>,
     pub threads: usize,
+    /// Trust for `https://` targets.
+    pub trust: plan::Trust,
 }
 
 pub fn build(options: Options) -> Result<(Plan, Vec<Threshold>), LoadError> {
@@ -126,6 +128,7 @@ pub fn build(options: Options) -> Result<(Plan, Vec<Threshold>), LoadError> {
         warmup,
         timeout,
         threads: options.threads,
+        trust: options.trust.clone(),
     };
     plan.validate()?;
 

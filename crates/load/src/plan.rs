@@ -104,6 +104,17 @@ pub struct Plan {
     pub timeout: Duration,
     /// Runtime worker threads (0 = one per core).
     pub threads: usize,
+    /// How `https://` servers are trusted.
+    pub trust: Trust,
+}
+
+/// Trust for `https://` targets: the system's roots plus `ca_cert_pem`, or nothing checked.
+#[derive(Clone, Debug, Default)]
+pub struct Trust {
+    /// `--insecure`: any certificate is accepted (explicit only).
+    pub insecure: bool,
+    /// `--ca-cert FILE`'s content (PEM), trusted on top of the system roots.
+    pub ca_cert_pem: Option<Vec<u8>>,
 }
 
 impl Plan {
@@ -216,6 +227,7 @@ mod tests {
             warmup: Duration::ZERO,
             timeout: DEFAULT_TIMEOUT,
             threads: 0,
+            trust: Trust::default(),
         }
     }
 

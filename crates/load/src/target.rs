@@ -1,5 +1,5 @@
-//! A request target: an `http://` URL split into what the engine needs (authority to connect
-//! to, `Host` header, path and query to send).
+//! A request target: an `http://` or `https://` URL split into what the engine needs
+//! (authority to connect to, TLS or not, `Host` header, path and query to send).
 
 use crate::error::{LoadError, usage};
 use http::Uri;
@@ -8,6 +8,8 @@ use http::Uri;
 pub struct TargetUrl {
     /// The URL as given.
     pub url: String,
+    /// `https://`: connections speak TLS.
+    pub tls: bool,
     pub host: String,
     pub port: u16,
     /// `host[:port]` as written, for the `Host` header.
@@ -24,19 +26,15 @@ impl TargetUrl {
             .trim()
             .parse()
             .map_err(|e| usage(format!("`{url}` is not a URL: {e}")))?;
-        match uri.scheme_str() {
-            Some("http") => {}
-            Some("https") => {
-                return Err(usage(format!(
-                    "`{url}`: https is not supported by vouch load yet; use an http:// URL"
-                )));
-            }
+        let tls = match uri.scheme_str() {
+            Some("http") => false,
+            Some("https") => true,
             _ => {
                 return Err(usage(format!(
-                    "`{url}`: give a full http:// URL (e.g. http://127.0.0.1:8080/)"
+                    "`{url}`: give a full http:// or https:// URL (e.g. http://127.0.0.1:8080/)"
                 )));
             }
-        }
+        };
         let authority = uri
             .authority()
             .ok_or_else(|| usage(format!("`{url}` has no host")))?;
@@ -63,10 +61,11 @@ impl TargetUrl {
             .map_err(|e| usage(format!("`{url}`: bad path: {e}")))?;
         Ok(TargetUrl {
             url: url.trim().to_string(),
+            tls,
             request_uri,
             path_and_query,
             host,
-            port: authority.port_u16().unwrap_or(80),
+            port: authority.port_u16().unwrap_or(if tls { 443 } else { 80 }),
             authority: authority.as_str().to_string(),
         })
     }
@@ -76,7 +75,8 @@ impl TargetUrl {
         if !path.starts_with('/') {
             return Err(usage(format!("path `{path}` must start with `/`")));
         }
-        let base = format!("http://{}", self.authority);
+        let scheme = if self.tls { "https" } else { "http" };
+        let base = format!("{scheme}://{}", self.authority);
         TargetUrl::parse(&format!("{base}{path}"))
     }
 }
@@ -96,17 +96,18 @@ mod tests {
         assert_eq!((t.port, t.path_and_query.as_str()), (80, "/"));
         let t = TargetUrl::parse("http://[::1]:9000/").unwrap();
         assert_eq!(t.host, "::1");
+        assert!(!t.tls);
+        let t = TargetUrl::parse("https://api.example.com/v1").unwrap();
+        assert_eq!(
+            (t.port, t.tls, t.authority.as_str()),
+            (443, true, "api.example.com")
+        );
+        assert!(t.with_path("/v2").unwrap().tls);
     }
 
     #[test]
     fn refuses_what_it_cannot_send() {
-        for bad in [
-            "127.0.0.1:8080",
-            "ftp://x/",
-            "https://127.0.0.1/",
-            "http://u:p@h/",
-            "not a url",
-        ] {
+        for bad in ["127.0.0.1:8080", "ftp://x/", "http://u:p@h/", "not a url"] {
             assert!(TargetUrl::parse(bad).is_err(), "{bad}");
         }
         let t = TargetUrl::parse("http://127.0.0.1:1/").unwrap();

@@ -14,7 +14,7 @@ use vouch_load::progress::{Live, ProgressLine};
 
 #[derive(Args)]
 pub struct LoadArgs {
-    /// The http:// URL to load (optional with a scenario that names its `target`).
+    /// The http:// or https:// URL to load (optional with a scenario that names its `target`).
     url: Option<String>,
     /// A YAML scenario: endpoints with weights, methods, headers, bodies, and thresholds.
     #[arg(long, short = 's', value_name = "FILE")]
@@ -65,6 +65,12 @@ pub struct LoadArgs {
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N", default_value_t = 0)]
     threads: usize,
+    /// Accept any TLS certificate (only when you mean it).
+    #[arg(long)]
+    insecure: bool,
+    /// Also trust this CA certificate (PEM) for HTTPS: a private or internal CA.
+    #[arg(long, value_name = "FILE")]
+    ca_cert: Option<PathBuf>,
 }
 
 pub fn run(args: LoadArgs) -> Result<ExitCode> {
@@ -99,6 +105,10 @@ pub fn run(args: LoadArgs) -> Result<ExitCode> {
         body,
         thresholds: args.thresholds,
         threads: args.threads,
+        trust: vouch_load::plan::Trust {
+            insecure: args.insecure,
+            ca_cert_pem: super::probe::read_ca_cert(&args.ca_cert)?,
+        },
     })?;
 
     let live = Arc::new(Live::default());

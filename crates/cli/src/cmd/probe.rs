@@ -51,6 +51,23 @@ pub struct LiveArgs {
     http_port: Option<u16>,
 }
 
+impl LiveArgs {
+    /// The same TLS trust for a load run (`checklist verify --url`).
+    pub fn load_trust(&self) -> Result<vouch_load::plan::Trust> {
+        Ok(vouch_load::plan::Trust {
+            insecure: self.insecure,
+            ca_cert_pem: read_ca_cert(&self.ca_cert)?,
+        })
+    }
+}
+
+/// `--ca-cert FILE`'s content.
+pub fn read_ca_cert(path: &Option<PathBuf>) -> Result<Option<Vec<u8>>> {
+    path.as_ref()
+        .map(|p| std::fs::read(p).with_context(|| format!("reading --ca-cert {}", p.display())))
+        .transpose()
+}
+
 #[derive(Args)]
 pub struct ProbeArgs {
     /// Base URL of the running service.
@@ -134,13 +151,7 @@ pub fn run_live(
         openapi: live.openapi.clone(),
         repo,
         max_body: live.max_body,
-        ca_cert_pem: match &live.ca_cert {
-            Some(path) => Some(
-                std::fs::read(path)
-                    .with_context(|| format!("reading --ca-cert {}", path.display()))?,
-            ),
-            None => None,
-        },
+        ca_cert_pem: read_ca_cert(&live.ca_cert)?,
         http_port: live.http_port,
     };
     // A probe may wait for its share of the budget, then for its requests.

@@ -2,6 +2,7 @@
 //! answered. Latency runs from the send to the end of the body.
 
 use super::crew::{self, Finished};
+use super::dial::Dial;
 use super::wire::WireRequest;
 use super::worker::{Sent, Slot};
 use super::{RunOutput, gather};
@@ -9,7 +10,6 @@ use crate::error::LoadError;
 use crate::plan::Plan;
 use crate::progress::Live;
 use crate::recorder::Recorder;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
@@ -29,7 +29,7 @@ struct Run {
 
 pub fn run(
     plan: Arc<Plan>,
-    addr: SocketAddr,
+    addr: Dial,
     requests: Vec<WireRequest>,
     threads: usize,
     live: Arc<Live>,

@@ -2,19 +2,18 @@
 //! into a reused buffer and counts the body without keeping it. One request at a time (no
 //! pipelining, like wrk), so per request the cost is one write and, usually, one read.
 
+use super::dial::{Dial, Stream};
 use super::wire::{Chunked, Framing, Head, parse_head};
 use crate::recorder::TransportError;
 use std::io::ErrorKind;
-use std::net::SocketAddr;
-use tokio::io::Interest;
-use tokio::net::TcpStream;
+use tokio::io::{AsyncReadExt, AsyncWriteExt, Interest};
 
 /// Read buffer size; it grows up to `MAX_HEAD` only for a head that does not fit.
 const BUFFER: usize = 16 * 1024;
 const MAX_HEAD: usize = 256 * 1024;
 
 pub struct Connection {
-    stream: TcpStream,
+    stream: Stream,
     buf: Vec<u8>,
     /// Unconsumed bytes are `buf[start..end]`.
     start: usize,
@@ -32,12 +31,8 @@ pub struct Answer {
 }
 
 impl Connection {
-    pub async fn open(addr: SocketAddr) -> Result<Connection, TransportError> {
-        let stream = TcpStream::connect(addr)
-            .await
-            .map_err(|_| TransportError::Connect)?;
-        // Small requests must leave at once, not wait for Nagle's timer.
-        let _ = stream.set_nodelay(true);
+    pub async fn open(dial: &Dial) -> Result<Connection, TransportError> {
+        let stream = dial.connect().await.map_err(|_| TransportError::Connect)?;
         Ok(Connection {
             stream,
             buf: vec![0; BUFFER],
@@ -73,12 +68,19 @@ impl Connection {
     }
 
     async fn write_all(&mut self, mut data: &[u8]) -> Result<(), TransportError> {
+        let stream = match &mut self.stream {
+            Stream::Plain(tcp) => tcp,
+            Stream::Tls(tls) => {
+                tls.write_all(data).await.map_err(|e| io_error(&e))?;
+                return tls.flush().await.map_err(|e| io_error(&e));
+            }
+        };
         while !data.is_empty() {
-            match self.stream.try_write(data) {
+            match stream.try_write(data) {
                 Ok(0) => return Err(TransportError::Closed),
                 Ok(n) => data = &data[n..],
                 Err(e) if e.kind() == ErrorKind::WouldBlock => {
-                    self.stream.writable().await.map_err(|e| io_error(&e))?;
+                    stream.writable().await.map_err(|e| io_error(&e))?;
                 }
                 Err(e) => return Err(io_error(&e)),
             }
@@ -165,14 +167,25 @@ impl Connection {
                 return Err(TransportError::Protocol);
             }
         }
+        let stream = match &mut self.stream {
+            Stream::Plain(tcp) => tcp,
+            Stream::Tls(tls) => {
+                let n = tls
+                    .read(&mut self.buf[self.end..])
+                    .await
+                    .map_err(|e| io_error(&e))?;
+                self.end += n;
+                return Ok(n);
+            }
+        };
         loop {
-            match self.stream.try_read(&mut self.buf[self.end..]) {
+            match stream.try_read(&mut self.buf[self.end..]) {
                 Ok(n) => {
                     if n > 0 && self.end + n < self.buf.len() {
                         // A short read drained the socket: forget the readiness now, so the
                         // next read waits for data instead of paying a read that finds none.
                         // Data arriving later raises readiness again (a new event).
-                        let _ = self.stream.try_io(Interest::READABLE, || {
+                        let _ = stream.try_io(Interest::READABLE, || {
                             Err::<(), _>(ErrorKind::WouldBlock.into())
                         });
                     }
@@ -180,7 +193,7 @@ impl Connection {
                     return Ok(n);
                 }
                 Err(e) if e.kind() == ErrorKind::WouldBlock => {
-                    self.stream.readable().await.map_err(|e| io_error(&e))?;
+                    stream.readable().await.map_err(|e| io_error(&e))?;
                 }
                 Err(e) => return Err(io_error(&e)),
             }

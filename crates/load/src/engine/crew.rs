@@ -4,12 +4,12 @@
 //! with one event loop per thread.
 
 use super::connection::Connection;
+use super::dial::Dial;
 use super::worker::{Slot, connect};
 use crate::error::LoadError;
 use crate::progress::Live;
 use crate::recorder::Recorder;
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::mpsc;
 use std::thread::JoinHandle;
@@ -34,7 +34,7 @@ pub struct Crew<C> {
 /// A connection that fails here is retried on first use. Each connection then runs
 /// `work(context, slot)` once [`Crew::go`] hands out the context.
 pub fn assemble<C, F, Fut>(
-    addr: SocketAddr,
+    addr: Dial,
     threads: usize,
     connections: usize,
     timeout: Duration,
@@ -56,6 +56,7 @@ where
         threads: Vec::with_capacity(threads),
     };
     for t in 0..threads {
+        let addr = addr.clone();
         let share = connections / threads + usize::from(t < connections % threads);
         let (go_tx, go_rx) = mpsc::sync_channel::<Arc<C>>(1);
         let (ready_tx, results_tx, live, work) = (
@@ -77,7 +78,7 @@ where
                         return;
                     }
                 };
-                let opened = runtime.block_on(open_all(addr, share, timeout));
+                let opened = runtime.block_on(open_all(&addr, share, timeout));
                 let _ = ready_tx.send(Ok(()));
                 drop(ready_tx);
                 // No context means the run was called off before it started.
@@ -85,7 +86,7 @@ where
                 let finished = runtime.block_on(async move {
                     let mut set = tokio::task::JoinSet::new();
                     for connection in opened {
-                        let slot = Slot::new(addr, connection, live.clone());
+                        let slot = Slot::new(addr.clone(), connection, live.clone());
                         set.spawn(work(context.clone(), slot));
                     }
                     let mut out = Vec::with_capacity(set.len());
@@ -113,10 +114,10 @@ where
     Ok(crew)
 }
 
-async fn open_all(addr: SocketAddr, count: usize, timeout: Duration) -> Vec<Option<Connection>> {
+async fn open_all(addr: &Dial, count: usize, timeout: Duration) -> Vec<Option<Connection>> {
     let mut set = tokio::task::JoinSet::new();
     for _ in 0..count {
-        set.spawn(connect(addr, timeout));
+        set.spawn(connect(addr.clone(), timeout));
     }
     let mut out = Vec::with_capacity(count);
     while let Some(joined) = set.join_next().await {

@@ -6,6 +6,7 @@ mod closed;
 mod connection;
 mod crew;
 mod deadline;
+mod dial;
 mod open;
 mod pacer;
 pub mod wire;
@@ -37,7 +38,7 @@ pub struct RunOutput {
 /// warmup and timeout.
 pub fn run(plan: &Plan, live: Arc<Live>) -> Result<RunOutput, LoadError> {
     plan.validate()?;
-    let addr = resolve(plan)?;
+    let addr = dial::Dial::new(plan, resolve(plan)?)?;
     let requests: Vec<WireRequest> = plan.endpoints.iter().map(WireRequest::encode).collect();
     let threads = match plan.threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),

@@ -4,6 +4,7 @@
 //! still unsent when the hard time limit hits is counted as missed.
 
 use super::crew::{self, Finished};
+use super::dial::Dial;
 use super::pacer::{self, Schedule};
 use super::wire::WireRequest;
 use super::worker::{Sent, Slot};
@@ -12,7 +13,6 @@ use crate::error::LoadError;
 use crate::plan::Plan;
 use crate::progress::Live;
 use crate::recorder::Recorder;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -38,7 +38,7 @@ struct Run {
 
 pub fn run(
     plan: Arc<Plan>,
-    addr: SocketAddr,
+    addr: Dial,
     requests: Vec<WireRequest>,
     threads: usize,
     rate: f64,

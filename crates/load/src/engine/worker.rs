@@ -3,10 +3,10 @@
 
 use super::connection::Connection;
 use super::deadline::Watchdog;
+use super::dial::Dial;
 use super::wire::WireRequest;
 use crate::progress::{Live, Tally};
 use crate::recorder::TransportError;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -17,7 +17,7 @@ pub enum Sent {
 
 /// A worker's connection slot: empty until connected, emptied again after any failure.
 pub struct Slot {
-    addr: SocketAddr,
+    addr: Dial,
     connection: Option<Connection>,
     watchdog: Watchdog,
     live: Arc<Live>,
@@ -25,7 +25,7 @@ pub struct Slot {
 }
 
 impl Slot {
-    pub fn new(addr: SocketAddr, connection: Option<Connection>, live: Arc<Live>) -> Slot {
+    pub fn new(addr: Dial, connection: Option<Connection>, live: Arc<Live>) -> Slot {
         Slot {
             addr,
             connection,
@@ -47,7 +47,7 @@ impl Slot {
         let attempt = watchdog
             .within(deadline, async {
                 if connection.is_none() {
-                    *connection = Some(Connection::open(*addr).await?);
+                    *connection = Some(Connection::open(addr).await?);
                 }
                 let open = connection.as_mut().ok_or(TransportError::Connect)?;
                 open.exchange(&request.bytes, request.head).await
@@ -89,8 +89,8 @@ impl Drop for Slot {
     }
 }
 
-pub async fn connect(addr: SocketAddr, timeout: Duration) -> Option<Connection> {
-    tokio::time::timeout(timeout, Connection::open(addr))
+pub async fn connect(addr: Dial, timeout: Duration) -> Option<Connection> {
+    tokio::time::timeout(timeout, Connection::open(&addr))
         .await
         .ok()
         .and_then(Result::ok)

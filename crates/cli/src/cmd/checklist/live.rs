@@ -15,7 +15,7 @@ use vouch_checklist::verify::measure::{Measured, rate_for_targets};
 use vouch_checklist::verify::report::LoadRun;
 use vouch_core::config::Selector;
 use vouch_core::{Config, ControlRef, ControlResult, Outcome};
-use vouch_load::plan::{DEFAULT_CONNECTIONS, DEFAULT_TIMEOUT, Endpoint, Model, Plan};
+use vouch_load::plan::{DEFAULT_CONNECTIONS, DEFAULT_TIMEOUT, Endpoint, Model, Plan, Trust};
 use vouch_load::progress::Live;
 
 /// Arrival rate of the load run when no item names a throughput: modest, like the probes'.
@@ -112,7 +112,10 @@ pub fn measure(url: &str, options: &LiveOptions, targets: &[Target]) -> (Measure
         run.error = Some(why.into());
         return (Measured::unavailable(why), run);
     }
-    let result = plan(&load_url, rate, seconds)
+    let result = options
+        .probe
+        .load_trust()
+        .and_then(|trust| plan(&load_url, rate, seconds, trust))
         .and_then(|plan| vouch_load::run(&plan, Arc::new(Live::default())).map_err(|e| anyhow!(e)));
     let result = match result {
         Ok(result) => result,
@@ -149,7 +152,7 @@ pub fn measure(url: &str, options: &LiveOptions, targets: &[Target]) -> (Measure
 }
 
 /// Open model at `rate` for `seconds`, never more than rate × seconds requests.
-fn plan(url: &str, rate: f64, seconds: u64) -> Result<Plan> {
+fn plan(url: &str, rate: f64, seconds: u64, trust: Trust) -> Result<Plan> {
     if !(rate.is_finite() && rate > 0.0) {
         return Err(anyhow!("--load-rate must be a positive number"));
     }
@@ -165,6 +168,7 @@ fn plan(url: &str, rate: f64, seconds: u64) -> Result<Plan> {
         warmup: Duration::ZERO,
         timeout: DEFAULT_TIMEOUT,
         threads: 0,
+        trust,
     };
     plan.validate().map_err(|e| anyhow!(e))?;
     Ok(plan)
