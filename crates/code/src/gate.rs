@@ -7,7 +7,8 @@
 //! - `FACT_TRIGGERS_ANY_CASE`: the same, compared without case (`TODO: implement`, header names);
 //! - `LITERAL_TRIGGERS` (any case): credential and signing-key names, which yield a fact only
 //!   with a string literal beside them (`password = "…"`, `token == "…"`,
-//!   `getenv("JWT_SECRET", "dev")`, `${jwt.secret:dev}`), so they count only on such a line;
+//!   `getenv("JWT_SECRET", "dev")`, `${jwt.secret:dev}`), so they count only on such a line
+//!   (or when the assignment continues with the literal on the next line: `TOKEN = (`);
 //! - `CONFIG_TRIGGERS` (exact case): environment reads and constants, which yield config values
 //!   only (`os.getenv`, `process.env`, `static final`).
 //!
@@ -194,9 +195,10 @@ pub fn is_settings_path(path: &str) -> bool {
     .any(|s| stem == *s || stem.ends_with(&format!("_{s}")) || stem.starts_with(&format!("{s}_")))
 }
 
-/// Whether the name at `start..end` has a non-empty string literal as its value on the same
-/// line: assigned, compared, given as a default (`getenv("JWT_SECRET", "dev")`,
-/// `${jwt.secret:dev}`), or compared from the left (`"abc" == token`).
+/// Whether the name at `start..end` has a non-empty string literal as its value: assigned,
+/// compared, given as a default (`getenv("JWT_SECRET", "dev")`, `${jwt.secret:dev}`), or
+/// compared from the left (`"abc" == token`), on the same line; or assigned with the literal
+/// at the start of the next line (`API_TOKEN = (` / `apiKey:` then `"…"`).
 fn beside_literal(src: &[u8], start: usize, end: usize, keyed: bool) -> bool {
     let line_start = src[..start]
         .iter()
@@ -206,9 +208,36 @@ fn beside_literal(src: &[u8], start: usize, end: usize, keyed: bool) -> bool {
         .iter()
         .position(|&b| b == b'\n')
         .map_or(src.len(), |i| end + i);
+    let next = src.get(line_end + 1..).unwrap_or_default();
+    let next = &next[..next.iter().position(|&b| b == b'\n').unwrap_or(next.len())];
     let before = &src[line_start..start];
-    value_follows(&src[start..line_end], end - start, before, keyed)
-        || literal_compared_before(before)
+    let line = Line {
+        text: &src[start..line_end],
+        before,
+        next,
+    };
+    value_follows(&line, end - start, keyed) || literal_compared_before(before)
+}
+
+/// The line a credential name starts, what precedes the name on it, and the line after.
+struct Line<'a> {
+    text: &'a [u8],
+    before: &'a [u8],
+    next: &'a [u8],
+}
+
+impl Line<'_> {
+    /// `after` (the rest of the line past an operator) holds a literal, or holds nothing but
+    /// an opening parenthesis or a line continuation and the next line starts with one.
+    fn literal_after(&self, after: &[u8]) -> bool {
+        if starts_with_literal(after) {
+            return true;
+        }
+        let open = after
+            .iter()
+            .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'(' | b'\\'));
+        open && starts_with_literal(self.next)
+    }
 }
 
 fn is_ident(b: u8) -> bool {
@@ -238,8 +267,9 @@ const OPERATORS: &[&str] = &[
     ",",
 ];
 
-/// `line` starts with the matched word (`word_len` bytes); `before` is the line before it.
-fn value_follows(line: &[u8], word_len: usize, before: &[u8], keyed: bool) -> bool {
+/// `line.text` starts with the matched word (`word_len` bytes).
+fn value_follows(line_parts: &Line<'_>, word_len: usize, keyed: bool) -> bool {
+    let (line, before) = (line_parts.text, line_parts.before);
     let mut i = word_len;
     while i < line.len() && is_ident(line[i]) {
         i += 1;
@@ -267,7 +297,7 @@ fn value_follows(line: &[u8], word_len: usize, before: &[u8], keyed: bool) -> bo
             let after = &rest[op.len()..];
             if typed {
                 // After `name: Type` only an assignment can follow.
-                return *op == "=" && starts_with_literal(after);
+                return *op == "=" && line_parts.literal_after(after);
             }
             if *op == "," && !quoted || *op == ":" && quoted && !keyed {
                 return false;
@@ -275,7 +305,7 @@ fn value_follows(line: &[u8], word_len: usize, before: &[u8], keyed: bool) -> bo
             if *op == ":" && is_default_in_placeholder(after, before) {
                 return true;
             }
-            if starts_with_literal(after) {
+            if line_parts.literal_after(after) {
                 return true;
             }
             if *op != ":" {
@@ -405,6 +435,14 @@ mod tests {
         assert!(!literal("token, err := s.fetchToken(ctx, id)", "token"));
         assert!(!literal("log.info(\"saved {}\", token);", "token"));
         assert!(!literal("# secrets are injected at runtime", "secret"));
+
+        // The literal on the next line.
+        assert!(literal("API_TOKEN = (\n    \"tok_live_4f9a\"\n)", "TOKEN"));
+        assert!(literal("  apiKey:\n    'sk_live_51Hx',", "Key"));
+        assert!(literal("String password =\n    \"hunter2!\";", "password"));
+        assert!(!literal("token = (\n    fetch_token(user)\n)", "token"));
+        assert!(!literal("apiKey:\n    process.env.API_KEY,", "Key"));
+        assert!(!literal("password = x\n\"unrelated text\"", "password"));
 
         let dict = "client = {\"cursor\": 3740, \"token\": \"document\"}";
         let at = dict.find("token").expect("word");

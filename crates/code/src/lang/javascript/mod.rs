@@ -145,6 +145,9 @@ pub const FACT_TRIGGERS: &[&str] = &[
     "nestjs-pino",
     "require('pino')",
     "require(\"pino\")",
+    // `import createLogger from 'pino'`: the default import under any name.
+    "from 'pino'",
+    "from \"pino\"",
     "retry'",
     "retry\"",
     "exponential-backoff",
