@@ -400,6 +400,12 @@ pub fn extract(ctx: &Ctx<'_>, calls: &[Node<'_>], composites: &[Node<'_>], out: 
             {
                 consumer(file, at, "AMQP consumer", &mut add);
             }
+            // A Redis Streams consumer group (go-redis): messages stay pending until XAck.
+            "XReadGroup"
+                if ctx.imports_any(&["github.com/redis/go-redis", "github.com/go-redis/redis"]) =>
+            {
+                consumer(file, at, "Redis Streams consumer group", &mut add);
+            }
             "Set" | "Get" | "GetHeader" | "Header" => {
                 if call
                     .args()

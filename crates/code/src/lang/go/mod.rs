@@ -75,6 +75,7 @@ pub const FACT_TRIGGERS: &[&str] = &[
     "hibiken/asynq",
     "RichardKnight/machinery",
     "amqp",
+    "XReadGroup",
     "kafka",
     "sarama",
     "nats-io",
