@@ -14,7 +14,7 @@ use std::ops::Deref;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Bytes streamed between two releases of a pack's pages.
 pub const RELEASE_EVERY: u64 = 64 << 20;
@@ -34,9 +34,6 @@ pub struct PackMap {
     pending: Arc<AtomicU64>,
     /// Calls to [`PackMap::tick`].
     ticks: Arc<AtomicU32>,
-    /// When the pages were last released, in nanoseconds after `opened`.
-    released_at: Arc<AtomicU64>,
-    opened: Instant,
 }
 
 impl PackMap {
@@ -50,8 +47,6 @@ impl PackMap {
             map: Arc::new(map),
             pending: Arc::new(AtomicU64::new(0)),
             ticks: Arc::new(AtomicU32::new(0)),
-            released_at: Arc::new(AtomicU64::new(0)),
-            opened: Instant::now(),
         })
     }
 
@@ -63,24 +58,12 @@ impl PackMap {
         }
     }
 
-    /// Releases the pages every [`RELEASE_TICKS`] calls, or when the last release is
-    /// [`RELEASE_INTERVAL`] old. Called by the threads that decode and scan, once per object:
-    /// the releasing thread of its own may wait for a core while they run, and small objects
-    /// spread over the pack map a whole large folio each, faster than any timer.
+    /// Releases the pages every [`RELEASE_TICKS`] calls. Called by the threads that decode and
+    /// scan, once per object: small objects spread over the pack map a whole large folio each,
+    /// faster than the releasing thread of [`PackMap::releasing_while`] (which may also wait
+    /// for a core while they run) keeps up with.
     pub fn tick(&self) {
         if self.ticks.fetch_add(1, Ordering::Relaxed) % RELEASE_TICKS == RELEASE_TICKS - 1 {
-            self.release();
-            return;
-        }
-        let now = self.opened.elapsed().as_nanos() as u64;
-        let last = self.released_at.load(Ordering::Relaxed);
-        let due = now.saturating_sub(last) >= RELEASE_INTERVAL.as_nanos() as u64;
-        if due
-            && self
-                .released_at
-                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
-                .is_ok()
-        {
             self.release();
         }
     }
@@ -138,8 +121,7 @@ mod tests {
         map.release();
         assert_eq!(&map[..], &bytes[..]);
         map.progress(RELEASE_EVERY + 1);
-        std::thread::sleep(RELEASE_INTERVAL);
-        map.tick();
+        (0..RELEASE_TICKS).for_each(|_| map.tick());
         assert_eq!(&map[4096..8192], &bytes[4096..8192]);
         let sum = map.releasing_while(|| {
             (0..50).fold(0u64, |acc, _| {
