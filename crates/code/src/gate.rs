@@ -10,7 +10,9 @@
 //!   `getenv("JWT_SECRET", "dev")`, `${jwt.secret:dev}`), so they count only on such a line
 //!   (or when the assignment continues with the literal on the next line: `TOKEN = (`);
 //! - `CONFIG_TRIGGERS` (exact case): environment reads and constants, which yield config values
-//!   only (`os.getenv`, `process.env`, `static final`).
+//!   only (`os.getenv`, `process.env`, `static final`);
+//! - `DEFAULT_IMPORT_TRIGGERS` (JavaScript, exact case): `from 'pino'`, a fact word only in a
+//!   default import (`import createLogger from 'pino'`), not in `import { Logger } from 'pino'`.
 //!
 //! A file with a fact trigger (or a settings-module path) is parsed in the walk; a file with only
 //! config triggers is deferred: its values are read only when a setting used by a fact cannot be
@@ -38,6 +40,7 @@ struct Family {
     fact_any_case: &'static [&'static str],
     literal: &'static [&'static str],
     config: &'static [&'static str],
+    default_import: &'static [&'static str],
     /// Whether `"name": "literal"` (a map or object key) can hold a credential. Python's
     /// extractor reads credentials from assignments, comparisons and keyword arguments only.
     keyed_literals: bool,
@@ -49,6 +52,7 @@ const FAMILIES: [Family; 5] = [
         fact_any_case: python::FACT_TRIGGERS_ANY_CASE,
         literal: python::LITERAL_TRIGGERS,
         config: python::CONFIG_TRIGGERS,
+        default_import: &[],
         keyed_literals: false,
     },
     Family {
@@ -56,6 +60,7 @@ const FAMILIES: [Family; 5] = [
         fact_any_case: javascript::FACT_TRIGGERS_ANY_CASE,
         literal: javascript::LITERAL_TRIGGERS,
         config: javascript::CONFIG_TRIGGERS,
+        default_import: javascript::DEFAULT_IMPORT_TRIGGERS,
         keyed_literals: true,
     },
     Family {
@@ -63,6 +68,7 @@ const FAMILIES: [Family; 5] = [
         fact_any_case: go::FACT_TRIGGERS_ANY_CASE,
         literal: go::LITERAL_TRIGGERS,
         config: go::CONFIG_TRIGGERS,
+        default_import: &[],
         keyed_literals: true,
     },
     Family {
@@ -70,6 +76,7 @@ const FAMILIES: [Family; 5] = [
         fact_any_case: rust::FACT_TRIGGERS_ANY_CASE,
         literal: rust::LITERAL_TRIGGERS,
         config: rust::CONFIG_TRIGGERS,
+        default_import: &[],
         keyed_literals: true,
     },
     Family {
@@ -77,6 +84,7 @@ const FAMILIES: [Family; 5] = [
         fact_any_case: java::FACT_TRIGGERS_ANY_CASE,
         literal: java::LITERAL_TRIGGERS,
         config: java::CONFIG_TRIGGERS,
+        default_import: &[],
         keyed_literals: true,
     },
 ];
@@ -92,6 +100,8 @@ enum Role {
     Literal,
     /// A config-only word, in exactly this case.
     Config,
+    /// A module source, in exactly this case: a fact only in a default import.
+    DefaultImport,
 }
 
 /// Per family: one case-insensitive DFA over every word (one pass over the file instead of
@@ -116,6 +126,7 @@ static AUTOMATA: LazyLock<Vec<Automata>> = LazyLock::new(|| {
                 (Role::FactAnyCase, f.fact_any_case),
                 (Role::Literal, f.literal),
                 (Role::Config, f.config),
+                (Role::DefaultImport, f.default_import),
             ];
             for (role, words) in lists {
                 for &word in words {
@@ -172,11 +183,39 @@ pub fn gate(language: Language, path: &str, src: &[u8]) -> Gate {
                     return Gate::Facts;
                 }
                 Role::Config if found == word.as_bytes() => config = true,
+                Role::DefaultImport
+                    if found == word.as_bytes() && default_import_before(src, m.start()) =>
+                {
+                    return Gate::Facts;
+                }
                 _ => {}
             }
         }
     }
     if config { Gate::Config } else { Gate::Nothing }
+}
+
+/// Whether the line up to `at` is a default import (`import name from`, `import name, { a }
+/// from`), not only named, namespace or type imports.
+fn default_import_before(src: &[u8], at: usize) -> bool {
+    let line_start = src[..at]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let line = String::from_utf8_lossy(&src[line_start..at]);
+    let Some(rest) = line.trim_start().strip_prefix("import") else {
+        return false;
+    };
+    if !rest.starts_with(char::is_whitespace) {
+        return false;
+    }
+    let rest = rest.trim_start();
+    let name_len = rest
+        .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
+        .unwrap_or(rest.len());
+    let (name, after) = rest.split_at(name_len);
+    let after = after.trim();
+    !name.is_empty() && name != "type" && (after.is_empty() || after.starts_with(','))
 }
 
 /// Settings and constants modules define the values other files refer to: always parsed.
@@ -435,6 +474,15 @@ mod tests {
         assert!(!literal("token, err := s.fetchToken(ctx, id)", "token"));
         assert!(!literal("log.info(\"saved {}\", token);", "token"));
         assert!(!literal("# secrets are injected at runtime", "secret"));
+
+        // `from 'pino'` only in a default import.
+        let js = |src: &str| gate(Language::TypeScript, "src/log.ts", src.as_bytes());
+        assert_eq!(js("import createLogger from 'pino';\n"), Gate::Facts);
+        assert_eq!(js("import pino, { Logger } from \"pino\";\n"), Gate::Facts);
+        assert_eq!(js("import { Logger } from 'pino';\n"), Gate::Nothing);
+        assert_eq!(js("import type Logger from 'pino';\n"), Gate::Nothing);
+        assert_eq!(js("import * as p from 'pino';\n"), Gate::Nothing);
+        assert_eq!(js("import {\n  Logger,\n} from 'pino';\n"), Gate::Nothing);
 
         // The literal on the next line.
         assert!(literal("API_TOKEN = (\n    \"tok_live_4f9a\"\n)", "TOKEN"));

@@ -145,9 +145,6 @@ pub const FACT_TRIGGERS: &[&str] = &[
     "nestjs-pino",
     "require('pino')",
     "require(\"pino\")",
-    // `import createLogger from 'pino'`: the default import under any name.
-    "from 'pino'",
-    "from \"pino\"",
     "retry'",
     "retry\"",
     "exponential-backoff",
@@ -181,6 +178,11 @@ pub const LITERAL_TRIGGERS: &[&str] = &[
 ];
 /// Environment reads and constants: config values only (parsed when a setting needs them).
 pub const CONFIG_TRIGGERS: &[&str] = &["process.env"];
+
+/// Module sources whose default import is called under any name (`import createLogger from
+/// 'pino'`): a trigger only in a default import, since files that import a type from the
+/// same module (`import { Logger } from 'pino'`) are everywhere and yield nothing.
+pub const DEFAULT_IMPORT_TRIGGERS: &[&str] = &["from 'pino'", "from \"pino\""];
 
 /// One file being extracted: its text, tree, imports/exports and every call in it.
 pub struct Ctx<'t> {
