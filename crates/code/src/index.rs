@@ -110,17 +110,37 @@ impl CodeIndex {
             .map(|&(fi, ci)| (&self.files[fi], &self.files[fi].config[ci]))
     }
 
-    /// Follows `Value::Config` through settings and constants (up to a few hops) to the value
-    /// that defines it. When several definitions exist the first literal-bearing one wins.
+    /// Follows `Value::Config` through settings and constants, and Spring property references
+    /// (`Value::Env` with a dotted name) through configuration files, up to a few hops, to the
+    /// value that defines it. When several definitions exist the first literal-bearing one wins.
     pub fn resolve(&self, value: &Value) -> Value {
         let mut current = value.clone();
         for _ in 0..8 {
+            if let Value::Env { name, .. } = &current
+                && name.contains('.')
+            {
+                // A Spring property (`@Value("${app.cors.origins:*}")`): the configuration
+                // file's value wins over the default written beside the reference.
+                let key = crate::lang::java::properties::canonical_key(name);
+                match self.config(&key).next() {
+                    Some((_, def)) => {
+                        current = def.value.clone();
+                        continue;
+                    }
+                    None => return current,
+                }
+            }
             let Value::Config(name) = &current else {
                 return current;
             };
-            let Some((_, def)) = self
-                .config(name)
-                .find(|(_, c)| !matches!(c.value, Value::Config(ref n) if n == name))
+            // A configuration file's definition (no language) wins over a default in code.
+            let defs = || {
+                self.config(name)
+                    .filter(|(_, c)| !matches!(c.value, Value::Config(ref n) if n == name))
+            };
+            let Some((_, def)) = defs()
+                .find(|(f, _)| f.language.is_none())
+                .or_else(|| defs().next())
             else {
                 return current;
             };
@@ -129,9 +149,17 @@ impl CodeIndex {
         current
     }
 
-    /// Whether any non-skipped source file was parsed.
+    /// Whether any non-skipped source file was parsed (configuration files such as Spring's
+    /// `application.yml` are not source).
     pub fn has_code(&self) -> bool {
-        self.files.iter().any(|f| f.skipped.is_none())
+        self.source_files().next().is_some()
+    }
+
+    /// Parsed (not skipped) source files.
+    pub fn source_files(&self) -> impl Iterator<Item = &FileCode> {
+        self.files
+            .iter()
+            .filter(|f| f.skipped.is_none() && f.language.is_some())
     }
 }
 

@@ -10,6 +10,7 @@ pub mod libraries;
 pub mod manifests;
 pub mod place;
 pub mod source;
+pub mod spring;
 mod walk;
 pub mod yaml;
 

@@ -13,6 +13,7 @@
 mod cargo;
 mod go;
 mod gradle;
+pub use gradle::SPRING_BOOT_PLUGIN_NAME;
 mod json;
 mod maven;
 mod npm;

@@ -242,6 +242,15 @@ fn inspect(
             None => {}
         }
     }
+    if parse_code
+        && entry.size <= MAX_PARSE_BYTES
+        && vouch_code::lang::java::properties::spring_config_profile(rel).is_some()
+        && is_reviewed_code(rel)
+    {
+        let props = crate::spring::properties(rel, &String::from_utf8_lossy(bytes));
+        out.code
+            .push(vouch_code::lang::java::properties::extract(rel, &props));
+    }
     let kind = if kind == FileKind::Other
         && entry.size <= MAX_PARSE_BYTES
         && crate::classify::looks_like_dockerfile(

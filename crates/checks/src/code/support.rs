@@ -163,7 +163,7 @@ pub fn risk_control(
         .map(|(file, fact)| sources.fact_finding(ws, file, fact, message(fact)))
         .collect();
     if findings.is_empty() {
-        let parsed = ws.code.files.iter().filter(|f| f.skipped.is_none()).count();
+        let parsed = ws.code.source_files().count();
         Outcome::Pass {
             evidence: vec![finding_file(
                 ".",

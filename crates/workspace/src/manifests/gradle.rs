@@ -22,9 +22,30 @@ static MAP_NOTATION: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
+/// `id 'org.springframework.boot' version '3.4.1'` (Groovy or Kotlin) in `plugins { }`.
+static SPRING_BOOT_PLUGIN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r#"^\s*id\s*\(?\s*["']org\.springframework\.boot["']\s*\)?\s*version\s*\(?\s*["']([^"'$]+)["']"#,
+    )
+    .expect("static regex")
+});
+
+/// The name the Spring Boot Gradle plugin is listed under (its version is the service's
+/// Spring Boot version).
+pub const SPRING_BOOT_PLUGIN_NAME: &str = "org.springframework.boot:spring-boot-gradle-plugin";
+
 pub(super) fn build_gradle(src: &SourceText) -> Vec<Dependency> {
     let mut sink = Sink::new(src, Ecosystem::Gradle);
     for (n, (code, in_dependencies)) in code_lines(&src.text).into_iter().enumerate() {
+        if let Some(caps) = SPRING_BOOT_PLUGIN.captures(&code) {
+            sink.push(
+                SPRING_BOOT_PLUGIN_NAME.into(),
+                Some(caps[1].to_string()),
+                n + 1,
+                false,
+            );
+            continue;
+        }
         if !in_dependencies {
             continue;
         }
@@ -206,6 +227,24 @@ mod tests {
 
     fn r(n: &str, v: Option<&str>, l: u32, d: bool) -> (String, Option<String>, u32, bool) {
         (n.into(), v.map(Into::into), l, d)
+    }
+
+    #[test]
+    fn spring_boot_plugin_version() {
+        let groovy =
+            "plugins {\n    id 'java'\n    id 'org.springframework.boot' version '3.4.2'\n}\n";
+        assert_eq!(
+            rows("build.gradle", groovy),
+            [r(SPRING_BOOT_PLUGIN_NAME, Some("3.4.2"), 3, false)]
+        );
+        let kotlin = "plugins {\n    id(\"org.springframework.boot\") version \"3.3.5\"\n}\n";
+        assert_eq!(
+            rows("build.gradle.kts", kotlin),
+            [r(SPRING_BOOT_PLUGIN_NAME, Some("3.3.5"), 2, false)]
+        );
+        // A version from a variable is not a version vouch can compare.
+        let variable = "plugins {\n    id 'org.springframework.boot' version \"$bootVersion\"\n}\n";
+        assert!(rows("build.gradle", variable).is_empty());
     }
 
     #[test]

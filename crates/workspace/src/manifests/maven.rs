@@ -1,7 +1,8 @@
 //! `pom.xml`: `<dependencies>` of the project and of its profiles, named `groupId:artifactId`;
 //! `test` scope is dev. `dependencyManagement` (versions only) and plugin dependencies are not
 //! the project's own libraries. `${property}` versions are resolved from `<properties>` and
-//! `${project.version}` when defined in the same file.
+//! `${project.version}` when defined in the same file. A Spring Boot `<parent>` is listed too
+//! (its version is the service's Spring Boot version).
 
 use super::{Dependency, Sink};
 use crate::classify::Ecosystem;
@@ -26,6 +27,7 @@ pub(super) fn pom(src: &SourceText) -> Result<Vec<Dependency>, String> {
     let mut current: Option<PendingDep> = None;
     let mut found: Vec<PendingDep> = Vec::new();
     let mut properties: HashMap<String, String> = HashMap::new();
+    let mut parent: Option<PendingDep> = None;
     let error_line = |reader: &Reader<&[u8]>| src.position(reader.error_position() as usize).0;
     loop {
         let event = reader
@@ -66,6 +68,20 @@ pub(super) fn pom(src: &SourceText) -> Result<Vec<Dependency>, String> {
                             _ => {}
                         }
                     }
+                } else if stack.len() == 3 && stack[0] == "project" && stack[1] == "parent" {
+                    // The parent POM: Spring Boot's version lives here
+                    // (`spring-boot-starter-parent`).
+                    let parent = parent.get_or_insert_with(PendingDep::default);
+                    match stack[2].as_str() {
+                        "groupId" => parent.group = value,
+                        "artifactId" => {
+                            parent.artifact = value;
+                            let offset = (reader.buffer_position() as usize).saturating_sub(1);
+                            parent.line = src.position(offset).0;
+                        }
+                        "version" => parent.version = value,
+                        _ => {}
+                    }
                 } else if stack.len() == 3 && stack[0] == "project" && stack[1] == "properties" {
                     properties.insert(stack[2].clone(), value);
                 } else if stack.len() == 2 && stack[0] == "project" && stack[1] == "version" {
@@ -84,6 +100,9 @@ pub(super) fn pom(src: &SourceText) -> Result<Vec<Dependency>, String> {
         ));
     }
     let mut sink = Sink::new(src, Ecosystem::Maven);
+    // Only Spring Boot's parent is kept: it says which Spring Boot the service runs (whose
+    // defaults some controls rely on); other parents are corporate build settings.
+    found.extend(parent.filter(|p| p.group == "org.springframework.boot"));
     for dep in found {
         if dep.group.is_empty() || dep.artifact.is_empty() {
             continue;
@@ -230,6 +249,34 @@ mod tests {
   </build>
 </project>
 "#;
+
+    #[test]
+    fn spring_boot_parent_is_listed_other_parents_are_not() {
+        let pom_with = |group: &str| {
+            format!(
+                "<project>\n  <parent>\n    <groupId>{group}</groupId>\n    \
+                 <artifactId>spring-boot-starter-parent</artifactId>\n    \
+                 <version>3.4.1</version>\n  </parent>\n  <artifactId>shop</artifactId>\n\
+                 </project>\n"
+            )
+        };
+        let src = SourceText::new("pom.xml", pom_with("org.springframework.boot"));
+        let got: Vec<_> = pom(&src)
+            .unwrap()
+            .into_iter()
+            .map(|d| (d.name, d.version, d.line))
+            .collect();
+        assert_eq!(
+            got,
+            [(
+                "org.springframework.boot:spring-boot-starter-parent".to_string(),
+                Some("3.4.1".to_string()),
+                4
+            )]
+        );
+        let corporate = SourceText::new("pom.xml", pom_with("com.acme.platform"));
+        assert!(pom(&corporate).unwrap().is_empty());
+    }
 
     #[test]
     fn realistic_pom() {

@@ -250,6 +250,14 @@ fn defined_at(index: &CodeIndex, name: &str) -> Option<(String, u32)> {
         at = Some((file.path.clone(), def.at.line));
         match &def.value {
             Value::Config(next) => name = next.clone(),
+            // A Spring property reference: where the configuration file sets it.
+            Value::Env { name: key, .. } if key.contains('.') => {
+                let key = vouch_code::lang::java::properties::canonical_key(key);
+                if let Some((file, def)) = index.config(&key).find(|(f, _)| f.language.is_none()) {
+                    at = Some((file.path.clone(), def.at.line));
+                }
+                break;
+            }
             _ => break,
         }
     }

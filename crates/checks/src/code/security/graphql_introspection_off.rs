@@ -35,7 +35,10 @@ GraphQL servers must not answer introspection queries in production. The control
 code turns introspection on unconditionally (`introspection: true`, `graphiql=True` on the
 production route, Strawberry/Graphene/gqlgen/juniper/Spring setups with introspection enabled and
 no environment condition). Introspection enabled only when the environment is development is not
-reported. Services with no GraphQL endpoint and no GraphQL server library imported are not
+reported. Spring for GraphQL (and Netflix DGS) answer introspection unless the production
+configuration sets `spring.graphql.schema.introspection.enabled: false`
+(`dgs.graphql.introspection.enabled: false`): a Spring GraphQL controller without it fails, and
+a development profile that turns it back on is not reported. Services with no GraphQL endpoint and no GraphQL server library imported are not
 applicable.
 
 ## Why it matters in production

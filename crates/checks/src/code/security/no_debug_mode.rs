@@ -36,8 +36,10 @@ static META: ControlMeta = ControlMeta {
 The code that starts the service in production must not switch debug features on with a
 literal: Flask `app.run(debug=True)` or `app.debug = True`, Django `DEBUG = True` in the
 production settings module (not in `settings/dev.py`/`local.py`), uvicorn `reload=True` in the
-main module, Express `app.set("env", "development")`, Gin `gin.SetMode(gin.DebugMode)`, Spring
-`debug=true` in the application class. Debug flags read from configuration with an off default,
+main module, Express `app.set("env", "development")`, Gin `gin.SetMode(gin.DebugMode)`, the H2
+web console of a Spring Boot service (`spring.h2.console.enabled=true` in `application.yml` or
+`application.properties`, outside development profiles such as `application-dev.yml` or a
+`spring.config.activate.on-profile: local` document). Debug flags read from configuration with an off default,
 and development-only modules, are not reported.
 
 ## Why it matters in production

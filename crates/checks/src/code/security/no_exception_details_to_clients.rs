@@ -34,7 +34,10 @@ static META: ControlMeta = ControlMeta {
 Handlers and error middleware must not put exception text or stack traces in the response. The
 control fails where the code returns `str(e)`, `repr(e)`, `traceback.format_exc()`,
 `err.message`/`err.stack`, `err.Error()`, `e.getMessage()`/`printStackTrace` output or the
-`Display` of an error as the response body or as an `HTTPException` detail.
+`Display` of an error as the response body or as an `HTTPException` detail, and where a Spring
+Boot service's production configuration puts them in every error response
+(`server.error.include-stacktrace: always` or `on-param`, `include-message: always`,
+`include-exception: true`).
 
 Logging the exception, and returning messages the code wrote itself, are not reported.
 

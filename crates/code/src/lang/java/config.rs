@@ -67,10 +67,18 @@ fn field_value(ctx: &Ctx<'_>, field: Node<'_>, out: &mut FileCode) {
     }
     let is_constant =
         ast::has_modifier(field, "static", ctx.src) && ast::has_modifier(field, "final", ctx.src);
-    let in_properties = ctx.enclosing_class(field).is_some_and(|c| {
-        ast::find_annotation(&ast::annotations(c, ctx.src), &["ConfigurationProperties"]).is_some()
+    // `@ConfigurationProperties(prefix = "app.cors")`: the class binds `app.cors.*`.
+    let properties_prefix = ctx.enclosing_class(field).and_then(|c| {
+        let anns = ast::annotations(c, ctx.src);
+        let ann = ast::find_annotation(&anns, &["ConfigurationProperties"])?;
+        Some(
+            ann.arg("prefix")
+                .or_else(|| ann.arg("value"))
+                .and_then(|v| ast::string_value(v, ctx.src))
+                .unwrap_or_default(),
+        )
     });
-    if !is_constant && !in_properties {
+    if !is_constant && properties_prefix.is_none() {
         return;
     }
     for (name, value, at) in declarators {
@@ -80,11 +88,28 @@ fn field_value(ctx: &Ctx<'_>, field: Node<'_>, out: &mut FileCode) {
             continue;
         }
         jwt_fallback(&name, &value, &at, out);
-        out.config.push(ConfigValue {
-            name: name.to_ascii_lowercase(),
-            value,
-            at: pos(at),
-        });
+        match properties_prefix.as_deref() {
+            // The field is the property's default: a configuration file's value for
+            // `prefix.field` wins (see `CodeIndex::resolve`).
+            Some(prefix) if !prefix.is_empty() && !is_constant => {
+                let key = super::properties::canonical_key(&format!("{prefix}.{name}"));
+                out.config.push(ConfigValue {
+                    name: name.to_ascii_lowercase(),
+                    value: Value::Config(key.clone()),
+                    at: pos(at),
+                });
+                out.config.push(ConfigValue {
+                    name: key,
+                    value,
+                    at: pos(at),
+                });
+            }
+            _ => out.config.push(ConfigValue {
+                name: name.to_ascii_lowercase(),
+                value,
+                at: pos(at),
+            }),
+        }
     }
 }
 
@@ -312,8 +337,13 @@ class CorsProperties {
                 default: None
             })
         );
+        // A properties class's field is the default of its property.
         assert_eq!(
             get("origins"),
+            Some(Value::Config("app.cors.origins".into()))
+        );
+        assert_eq!(
+            get("app.cors.origins"),
             Some(Value::List(vec!["https://app.example.com".into()]))
         );
         assert_eq!(get("notaconstant"), None);

@@ -7,6 +7,7 @@ mod capabilities;
 mod config;
 mod crypto;
 mod link;
+pub mod properties;
 mod resilience;
 mod routes;
 mod security;
@@ -165,4 +166,5 @@ pub fn extract(path: &str, src: &[u8], tree: &Tree, out: &mut FileCode) {
 
 pub fn link(files: &mut [FileCode]) {
     link::link(files);
+    properties::link_introspection(files);
 }
