@@ -1,5 +1,6 @@
 //! The verdict shared by CODE041 and CODE043: every path the deployment YAML requests must be
-//! one the code serves.
+//! one the code serves: the code of the service it deploys when the repository links the two
+//! (`scope`), else any code in the repository.
 
 use super::served::Served;
 use super::targets::YamlTarget;
@@ -52,19 +53,38 @@ pub fn judge(ws: &Workspace, requested: Requested) -> Outcome {
             ),
         };
     }
-    let hint = hint(&served).map_or(String::new(), |h| format!("; the code serves {h}"));
+    // In a monorepo a target linked to one service's code is judged on that code alone
+    // (when that code serves anything vouch recognises).
+    let scoped: Vec<Option<(&str, Served)>> = targets
+        .iter()
+        .map(|t| {
+            let dir = t.scope.as_deref()?;
+            let within = served.within(dir);
+            (!within.is_empty()).then_some((dir, within))
+        })
+        .collect();
+    let here = |i: usize| scoped[i].as_ref().map_or(&served, |(_, s)| s);
     let mut sources = Sources::default();
     let mut evidence = Vec::new();
     let mut findings = Vec::new();
-    for target in targets {
+    for (i, target) in targets.iter().enumerate() {
         let finding = |sources: &mut Sources, message: String| {
             sources.finding(ws, &target.file, target.line, target.column, message, None)
         };
-        match served.serving(&target.path) {
+        let served_here = here(i);
+        let whose = scoped[i].as_ref().map_or(String::new(), |(dir, _)| {
+            format!(" by the code in `{dir}/`")
+        });
+        let place = scoped[i]
+            .as_ref()
+            .map_or("the code".to_string(), |(dir, _)| {
+                format!("the code in `{dir}/`")
+            });
+        match served_here.serving(&target.path) {
             Some(route) => evidence.push(finding(
                 &mut sources,
                 format!(
-                    "{} requests `{}`, served by the {} `{}` at {}",
+                    "{} requests `{}`, served{whose} by the {} `{}` at {}",
                     target.what,
                     target.path,
                     route.what,
@@ -72,15 +92,27 @@ pub fn judge(ws: &Workspace, requested: Requested) -> Outcome {
                     route.at()
                 ),
             )),
-            None => findings.push(finding(
-                &mut sources,
-                format!(
-                    "{} requests `{}`, but {}{hint}",
-                    target.what,
-                    target.path,
-                    served.not_served_because(&target.path, catch_all_effect)
-                ),
-            )),
+            None => {
+                let hint =
+                    hint(served_here).map_or(String::new(), |h| format!("; the code serves {h}"));
+                let elsewhere = match (&scoped[i], served.serving(&target.path)) {
+                    (Some(_), Some(other)) => format!(
+                        " (another service's code serves it: `{}` at {})",
+                        other.pattern,
+                        other.at()
+                    ),
+                    _ => String::new(),
+                };
+                let because =
+                    served_here.not_served_because(&target.path, catch_all_effect, &place);
+                findings.push(finding(
+                    &mut sources,
+                    format!(
+                        "{} requests `{}`, but {because}{elsewhere}{hint}",
+                        target.what, target.path,
+                    ),
+                ))
+            }
         }
     }
     if !findings.is_empty()
@@ -88,7 +120,9 @@ pub fn judge(ws: &Workspace, requested: Requested) -> Outcome {
     {
         let missing: Vec<String> = targets
             .iter()
-            .filter(|t| served.serving(&t.path).is_none())
+            .enumerate()
+            .filter(|(i, t)| here(*i).serving(&t.path).is_none())
+            .map(|(_, t)| t)
             .map(|t| format!("`{}` ({}:{})", t.path, t.file, t.line))
             .collect();
         return Outcome::Unknown {

@@ -7,6 +7,7 @@ mod actuator;
 mod compare;
 mod paths;
 mod probes;
+mod scope;
 mod scrape;
 mod served;
 mod targets;

@@ -1,5 +1,6 @@
 //! Kubernetes HTTP probes and compose healthcheck URLs aimed at the service's own containers.
 
+use super::scope::Deployments;
 use super::targets::{Requester, YamlTarget, is_templated, is_third_party};
 use crate::prelude::*;
 use vouch_workspace::YamlRole;
@@ -20,28 +21,31 @@ impl Probes {
             helm_templates: ws.yaml_with_role(YamlRole::HelmTemplate).count(),
             ..Probes::default()
         };
+        let deployments = ws.cached(Deployments::build);
         for doc in ws.k8s_docs() {
             let object = format!("{} `{}`", doc.kind, doc.name().unwrap_or("?"));
             for container in containers(doc.root) {
-                probes.container(&doc.file.path, &object, container);
+                probes.container(&doc.file.path, &object, container, &deployments);
             }
         }
         for file in ws.yaml_with_role(YamlRole::Compose) {
             for doc in file.docs() {
                 for (name, service) in doc.root.get("services").into_iter().flat_map(Node::entries)
                 {
-                    probes.compose_service(&file.path, name, service);
+                    let scope = deployments.for_compose_service(name);
+                    probes.compose_service(&file.path, name, service, scope);
                 }
             }
         }
         probes
     }
 
-    fn container(&mut self, file: &str, object: &str, container: &Node) {
+    fn container(&mut self, file: &str, object: &str, container: &Node, deployed: &Deployments) {
         let image = container.get("image").and_then(Node::as_str).unwrap_or("");
         if is_third_party(image) {
             return;
         }
+        let scope = deployed.for_image(image);
         let name = container.get("name").and_then(Node::as_str).unwrap_or("?");
         for (key, requester) in [
             ("livenessProbe", Requester::Liveness),
@@ -55,11 +59,14 @@ impl Probes {
             match http.get("path") {
                 None => self
                     .targets
-                    .push(YamlTarget::new(file, http, "/", requester, what)),
+                    .push(YamlTarget::new(file, http, "/", requester, what).scoped(scope.clone())),
                 Some(node) => match node.as_str() {
-                    Some(path) if path.starts_with('/') && !is_templated(path) => self
-                        .targets
-                        .push(YamlTarget::new(file, node, path, requester, what)),
+                    Some(path) if path.starts_with('/') && !is_templated(path) => {
+                        self.targets.push(
+                            YamlTarget::new(file, node, path, requester, what)
+                                .scoped(scope.clone()),
+                        )
+                    }
                     _ => self.unreadable.push(format!("{file}:{}", node.line)),
                 },
             }
@@ -68,7 +75,7 @@ impl Probes {
 
     /// Healthchecks of services built from this repository (`build:`); services that only
     /// run a published image run someone else's code.
-    fn compose_service(&mut self, file: &str, name: &str, service: &Node) {
+    fn compose_service(&mut self, file: &str, name: &str, service: &Node, scope: Option<String>) {
         if service.get("build").is_none() {
             return;
         }
@@ -89,13 +96,10 @@ impl Probes {
             if is_templated(&path) {
                 self.unreadable.push(format!("{file}:{}", test.line));
             } else {
-                self.targets.push(YamlTarget::new(
-                    file,
-                    test,
-                    &path,
-                    Requester::ComposeHealthcheck,
-                    what,
-                ));
+                self.targets.push(
+                    YamlTarget::new(file, test, &path, Requester::ComposeHealthcheck, what)
+                        .scoped(scope.clone()),
+                );
             }
         }
     }

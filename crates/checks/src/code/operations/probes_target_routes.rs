@@ -43,6 +43,14 @@ Every HTTP probe aimed at the service must request a path its code serves to `GE
   http://localhost:8000/healthz`, `wget -qO- ...`, a Python `urlopen(...)`) of services built
   from the repository (`build:`); services running only a published image are not the code here.
 
+In a repository with several services, a target is compared with the code of the service it
+deploys when the repository links the two: a compose service's `build:` context, a scrape job
+whose `static_configs` targets are compose services (`users:8080`), or a container image named
+like a project directory that serves routes (`ghcr.io/acme/users:2.3` and `services/users/`,
+also for the `-api`/`-service` forms) or like a compose service that builds it. A probe on the
+`users` Deployment that only the `orders` service answers fails. Without such a unique link,
+any route in the repository counts.
+
 Path parameters (`{id}`, `:id`) match any segment; the query string is ignored. A catch-all
 route (`*`, `/{path:path}`, `/*splat`) does not count: it answers the probe whatever the
 service's state. Spring Boot Actuator, when declared, serves `/actuator/health` and its

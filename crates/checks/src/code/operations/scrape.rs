@@ -1,6 +1,7 @@
 //! Where Prometheus is told to scrape the service: `scrape_configs` (also inside a ConfigMap),
 //! `prometheus.io/*` annotations on pods and Services, ServiceMonitor and PodMonitor paths.
 
+use super::scope::Deployments;
 use super::targets::{Requester, YamlTarget, is_templated, is_third_party};
 use crate::prelude::*;
 use vouch_workspace::yaml::parse_str;
@@ -30,25 +31,32 @@ impl ScrapeTargets {
             helm_templates: ws.yaml_with_role(YamlRole::HelmTemplate).count(),
             ..ScrapeTargets::default()
         };
+        let deployed = ws.cached(Deployments::build);
         for file in ws.yaml.iter().filter(|y| y.role == YamlRole::Other) {
             for doc in file.docs() {
                 if let Some(jobs) = doc.root.get("scrape_configs") {
-                    out.scrape_configs(&file.path, jobs, (0, 0));
+                    out.scrape_configs(&file.path, jobs, (0, 0), &deployed);
                 }
             }
         }
         for doc in ws.k8s_docs() {
             match doc.kind {
-                "ConfigMap" => out.config_map(ws, &doc),
+                "ConfigMap" => out.config_map(ws, &doc, &deployed),
                 "ServiceMonitor" | "PodMonitor" => out.monitor(&doc),
-                _ => out.annotations(&doc),
+                _ => out.annotations(&doc, &deployed),
             }
         }
         out
     }
 
     /// `shift` moves positions of a configuration embedded in a block scalar to the file's.
-    fn scrape_configs(&mut self, file: &str, jobs: &Node, shift: (u32, u32)) {
+    fn scrape_configs(
+        &mut self,
+        file: &str,
+        jobs: &Node,
+        shift: (u32, u32),
+        deployed: &Deployments,
+    ) {
         for job in jobs.items() {
             let name = job.get("job_name").and_then(Node::as_str).unwrap_or("?");
             let discovered = job
@@ -87,12 +95,21 @@ impl ScrapeTargets {
             node.line += shift.0;
             node.column += shift.1;
             let what = format!("Prometheus scrape job `{name}` ({})", targets.join(", "));
-            self.push(file, &node, path, what);
+            // `orders:8000` scrapes the compose service `orders`: its build context's code.
+            let scopes: std::collections::BTreeSet<Option<String>> = targets
+                .iter()
+                .map(|t| deployed.for_compose_service(t.split(':').next().unwrap_or(t)))
+                .collect();
+            let scope = match scopes.len() {
+                1 => scopes.into_iter().next().flatten(),
+                _ => None,
+            };
+            self.push(file, &node, path, what, scope);
         }
     }
 
     /// A Prometheus configuration embedded in a ConfigMap (`data: prometheus.yml: |`).
-    fn config_map(&mut self, ws: &Workspace, doc: &K8sDoc) {
+    fn config_map(&mut self, ws: &Workspace, doc: &K8sDoc, deployed: &Deployments) {
         for (_, value) in doc.root.get("data").into_iter().flat_map(Node::entries) {
             let Some(text) = value.as_str().filter(|t| t.contains("scrape_configs")) else {
                 continue;
@@ -105,7 +122,7 @@ impl ScrapeTargets {
             let shift = embedded_shift(ws, &doc.file.path, value.line, text);
             for inner in &docs {
                 if let Some(jobs) = inner.root.get("scrape_configs") {
-                    self.scrape_configs(&doc.file.path, jobs, shift);
+                    self.scrape_configs(&doc.file.path, jobs, shift, deployed);
                 }
             }
         }
@@ -131,15 +148,15 @@ impl ScrapeTargets {
             match endpoint.get("path") {
                 Some(node) => {
                     let path = node.as_str().unwrap_or("");
-                    self.push(&doc.file.path, node, path, what);
+                    self.push(&doc.file.path, node, path, what, None);
                 }
-                None => self.push(&doc.file.path, endpoint, "/metrics", what),
+                None => self.push(&doc.file.path, endpoint, "/metrics", what, None),
             }
         }
     }
 
     /// `prometheus.io/scrape`/`path` on a Service or Pod, or on a workload's pod template.
-    fn annotations(&mut self, doc: &K8sDoc) {
+    fn annotations(&mut self, doc: &K8sDoc, deployed: &Deployments) {
         let name = doc.name().unwrap_or("?");
         let (annotations, pod) = match doc.kind {
             "Service" | "Pod" => (doc.root.path(&["metadata", "annotations"]), doc.root),
@@ -186,21 +203,28 @@ impl ScrapeTargets {
             return;
         }
         let what = format!("`prometheus.io` scrape annotation on {} `{name}`", doc.kind);
+        let scope = deployed.for_images(images.iter().copied());
         match path {
-            Some(node) => self.push(&doc.file.path, node, node.as_str().unwrap_or(""), what),
+            Some(node) => self.push(
+                &doc.file.path,
+                node,
+                node.as_str().unwrap_or(""),
+                what,
+                scope,
+            ),
             None => {
                 let node = annotations
                     .get("prometheus.io/scrape")
                     .unwrap_or(annotations);
-                self.push(&doc.file.path, node, "/metrics", what);
+                self.push(&doc.file.path, node, "/metrics", what, scope);
             }
         }
     }
 
-    fn push(&mut self, file: &str, node: &Node, path: &str, what: String) {
+    fn push(&mut self, file: &str, node: &Node, path: &str, what: String, scope: Option<String>) {
         if path.starts_with('/') && !is_templated(path) {
             self.targets
-                .push(YamlTarget::new(file, node, path, Requester::Scrape, what));
+                .push(YamlTarget::new(file, node, path, Requester::Scrape, what).scoped(scope));
         } else {
             self.unreadable.push(format!("{file}:{}", node.line));
         }

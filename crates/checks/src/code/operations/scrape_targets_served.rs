@@ -42,6 +42,14 @@ path the code serves (a route answering `GET`, or a metrics endpoint):
 - ServiceMonitor `spec.endpoints[].path` and PodMonitor `spec.podMetricsEndpoints[].path`
   (default `/metrics`).
 
+In a repository with several services, a target is compared with the code of the service it
+deploys when the repository links the two: a compose service's `build:` context, a scrape job
+whose `static_configs` targets are compose services (`users:8080`), or a container image named
+like a project directory that serves routes (`ghcr.io/acme/users:2.3` and `services/users/`,
+also for the `-api`/`-service` forms) or like a compose service that builds it. A probe on the
+`users` Deployment that only the `orders` service answers fails. Without such a unique link,
+any route in the repository counts.
+
 Path parameters (`{id}`, `:id`) match any segment; a catch-all route does not count. Spring
 Boot Actuator's `/actuator/prometheus` counts when the Micrometer Prometheus registry is
 declared and the endpoint is exposed in an `application*` configuration file. Jobs and

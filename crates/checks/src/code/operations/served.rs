@@ -64,6 +64,22 @@ impl Served {
         served
     }
 
+    /// Only what files under `dir` serve.
+    pub fn within(&self, dir: &str) -> Served {
+        let prefix = format!("{dir}/");
+        let keep = |paths: &[ServedPath]| {
+            paths
+                .iter()
+                .filter(|p| p.file.starts_with(&prefix))
+                .cloned()
+                .collect()
+        };
+        Served {
+            exact: keep(&self.exact),
+            catch_alls: keep(&self.catch_alls),
+        }
+    }
+
     fn push(&mut self, path: ServedPath) {
         if paths::is_catch_all(&path.pattern) {
             self.catch_alls.push(path);
@@ -91,14 +107,15 @@ impl Served {
 
     /// Why `path` is not served, for a finding message; `catch_all_effect` says what answering
     /// through a catch-all means for the requester.
-    pub fn not_served_because(&self, path: &str, catch_all_effect: &str) -> String {
+    /// `place` names the code searched (`the code`, ``the code in `api/` ``).
+    pub fn not_served_because(&self, path: &str, catch_all_effect: &str, place: &str) -> String {
         match self.catch_all_for(path) {
             Some(c) => format!(
                 "only the catch-all route `{}` at {} would answer it, {catch_all_effect}",
                 c.pattern,
                 c.at()
             ),
-            None => "no route in the code serves it".into(),
+            None => format!("no route in {place} serves it"),
         }
     }
 

@@ -24,6 +24,9 @@ pub struct YamlTarget {
     pub requester: Requester,
     /// `livenessProbe of container `api` in Deployment `orders``.
     pub what: String,
+    /// The code directory of the service that must serve the path, when the repository links
+    /// the deployment to one (see `scope`); None: any route in the repository counts.
+    pub scope: Option<String>,
 }
 
 impl YamlTarget {
@@ -35,7 +38,13 @@ impl YamlTarget {
             path: path.to_string(),
             requester,
             what,
+            scope: None,
         }
+    }
+
+    pub fn scoped(mut self, scope: Option<String>) -> Self {
+        self.scope = scope;
+        self
     }
 }
 
