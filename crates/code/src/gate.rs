@@ -20,8 +20,9 @@
 
 use crate::lang::{go, java, javascript, python, rust};
 use crate::model::Language;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind};
+use std::ops::ControlFlow;
 use std::sync::LazyLock;
+use vouch_keywords::Keywords;
 
 /// What the trigger words say about one file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -104,13 +105,13 @@ enum Role {
     DefaultImport,
 }
 
-/// Per family: one case-insensitive DFA over every word (one pass over the file instead of
-/// one per case mode: with this many words no prefilter applies, so the per-byte cost of the
-/// automaton is the gate's cost, and a DFA is about 3x faster than the default NFA). A hit
-/// on an exact-case word is then compared byte for byte.
+/// Per family: one case-insensitive automaton over every word (one pass over the file instead
+/// of one per case mode: with this many words no prefilter applies, so the per-byte cost of
+/// the automaton is the gate's cost). A hit on an exact-case word is then compared byte for
+/// byte.
 struct Automata {
     keyed_literals: bool,
-    all: AhoCorasick,
+    all: Keywords,
     /// For each pattern (one per distinct lower-cased word): the roles and spellings it has.
     roles: Vec<Vec<(Role, &'static str)>>,
 }
@@ -142,11 +143,7 @@ static AUTOMATA: LazyLock<Vec<Automata>> = LazyLock::new(|| {
             }
             Automata {
                 keyed_literals: f.keyed_literals,
-                all: AhoCorasickBuilder::new()
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .ascii_case_insensitive(true)
-                    .build(&keys)
-                    .expect("static trigger words"),
+                all: Keywords::new(&keys),
                 roles,
             }
         })
@@ -170,29 +167,37 @@ pub fn gate(language: Language, path: &str, src: &[u8]) -> Gate {
     }
     let automata = &AUTOMATA[family(language)];
     let mut config = false;
+    let mut facts = false;
     // Overlapping: a word in the wrong case must not hide another word it overlaps.
-    for m in automata.all.find_overlapping_iter(src) {
-        let found = &src[m.start()..m.end()];
-        for &(role, word) in &automata.roles[m.pattern().as_usize()] {
-            match role {
-                Role::Fact if found == word.as_bytes() => return Gate::Facts,
-                Role::FactAnyCase => return Gate::Facts,
-                Role::Literal
-                    if beside_literal(src, m.start(), m.end(), automata.keyed_literals) =>
-                {
-                    return Gate::Facts;
+    automata.all.for_each(src, |m| {
+        let found = &src[m.start..m.end];
+        for &(role, word) in &automata.roles[m.pattern] {
+            let fact = match role {
+                Role::Fact => found == word.as_bytes(),
+                Role::FactAnyCase => true,
+                Role::Literal => beside_literal(src, m.start, m.end, automata.keyed_literals),
+                Role::Config => {
+                    config |= found == word.as_bytes();
+                    false
                 }
-                Role::Config if found == word.as_bytes() => config = true,
-                Role::DefaultImport
-                    if found == word.as_bytes() && default_import_before(src, m.start()) =>
-                {
-                    return Gate::Facts;
+                Role::DefaultImport => {
+                    found == word.as_bytes() && default_import_before(src, m.start)
                 }
-                _ => {}
+            };
+            if fact {
+                facts = true;
+                return ControlFlow::Break(());
             }
         }
+        ControlFlow::Continue(())
+    });
+    if facts {
+        Gate::Facts
+    } else if config {
+        Gate::Config
+    } else {
+        Gate::Nothing
     }
-    if config { Gate::Config } else { Gate::Nothing }
 }
 
 /// Whether the line up to `at` is a default import (`import name from`, `import name, { a }

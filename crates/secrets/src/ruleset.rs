@@ -1,14 +1,14 @@
 //! Rules compiled once per process: one keyword automaton for all of them, one regex each.
 
 use crate::rule::Rule;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::bytes::Regex;
 use std::sync::LazyLock;
+use vouch_keywords::Keywords;
 
 pub struct Ruleset {
     pub rules: Vec<&'static Rule>,
     pub(crate) regexes: Vec<Regex>,
-    pub(crate) keywords: AhoCorasick,
+    pub(crate) keywords: Keywords,
     /// For each keyword pattern, the rules it wakes.
     pub(crate) keyword_rules: Vec<Vec<usize>>,
 }
@@ -35,15 +35,10 @@ impl Ruleset {
                 }
             }
         }
-        // A DFA (about 0.9 MB): every text file is searched in full, hundreds of
-        // case-insensitive keywords leave no prefilter, and the DFA is about 3x faster per
-        // byte than the default NFA on source trees.
-        let keywords = AhoCorasickBuilder::new()
-            .kind(Some(AhoCorasickKind::DFA))
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .build(&words)
-            .expect("rule keywords build an automaton");
+        // Every text file is searched in full for hundreds of case-insensitive keywords: no
+        // prefilter applies, and vouch-keywords' lanes scan about twice as fast per byte as a
+        // single-lane DFA.
+        let keywords = Keywords::new(&words);
         let regexes = rules
             .iter()
             .map(|r| {

@@ -176,18 +176,19 @@ fn drop_generic_duplicates(set: &Ruleset, hits: &mut Vec<SecretHit>) {
 /// For each rule, the merged byte ranges around its keywords' hits.
 fn rule_windows(set: &Ruleset, bytes: &[u8]) -> Vec<Vec<Range<usize>>> {
     let mut windows: Vec<Vec<Range<usize>>> = vec![Vec::new(); set.rules.len()];
-    for m in set.keywords.find_overlapping_iter(bytes) {
-        let start = m.start().saturating_sub(BEFORE);
-        let end = (m.end() + AFTER).min(bytes.len());
-        for &rule in &set.keyword_rules[m.pattern().as_usize()] {
+    set.keywords.for_each(bytes, |m| {
+        let start = m.start.saturating_sub(BEFORE);
+        let end = (m.end + AFTER).min(bytes.len());
+        for &rule in &set.keyword_rules[m.pattern] {
             let ranges = &mut windows[rule];
             match ranges.last_mut() {
-                // Hits arrive in order: extend the last window when they overlap.
+                // Hits arrive in order of their end: extend the last window when they overlap.
                 Some(last) if start <= last.end => last.end = last.end.max(end),
                 _ => ranges.push(start..end),
             }
         }
-    }
+        std::ops::ControlFlow::Continue(())
+    });
     // Windows start and end mid-line; widen each to line starts and ends (bounded) so anchors
     // see context and a token is not cut at the window's edge (a cut token would be reported
     // as a shorter, wrong secret by patterns that accept the end of the window as its end).
