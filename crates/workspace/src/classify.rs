@@ -309,69 +309,91 @@ pub fn ci_system(rel: &str) -> Option<CiSystem> {
 /// Whether a path is test-only code or test data (tests/, testdata/, fixtures, `*_test.go`,
 /// `test_*.py`, `*.spec.ts`, ...). Used to keep test fixtures out of production findings.
 pub fn is_test_path(rel: &str) -> bool {
-    let lower = rel.to_ascii_lowercase();
-    let mut parts = lower.split('/').peekable();
-    let mut name = "";
-    while let Some(part) = parts.next() {
-        if parts.peek().is_none() {
-            name = part;
-            break;
-        }
-        if matches!(
-            part,
-            "test"
-                | "tests"
-                | "__tests__"
-                | "testdata"
-                | "test-data"
-                | "test_data"
-                | "fixtures"
-                | "__fixtures__"
-                | "spec"
-                | "specs"
-                | "e2e"
-                | "testing"
-                | "__mocks__"
-                | "mocks"
-        ) {
-            return true;
-        }
+    // Called for every file by several controls: compared without allocating.
+    let (dirs, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+    if !dirs.is_empty()
+        && dirs.split('/').any(|part| {
+            [
+                "test",
+                "tests",
+                "__tests__",
+                "testdata",
+                "test-data",
+                "test_data",
+                "fixtures",
+                "__fixtures__",
+                "spec",
+                "specs",
+                "e2e",
+                "testing",
+                "__mocks__",
+                "mocks",
+            ]
+            .iter()
+            .any(|d| part.eq_ignore_ascii_case(d))
+        })
+    {
+        return true;
     }
     let stem = name.split('.').next().unwrap_or(name);
-    let original_name = rel.rsplit('/').next().unwrap_or(rel);
-    let original_stem = original_name.split('.').next().unwrap_or(original_name);
-    let jvm = name.ends_with(".java") || name.ends_with(".kt");
+    let jvm = ends_with_ci(name, ".java") || ends_with_ci(name, ".kt");
     // `test_*.py` is pytest's convention; elsewhere `test_helpers.go` is production code.
-    (name.starts_with("test_") && name.ends_with(".py"))
-        || stem.ends_with("_test")
-        || stem.ends_with("_tests")
-        || name.contains(".test.")
-        || name.contains(".spec.")
-        || name == "conftest.py"
-        || jvm
-            && (original_stem.ends_with("Test")
-                || original_stem.ends_with("Tests")
-                || original_stem.ends_with("IT"))
+    (starts_with_ci(name, "test_") && ends_with_ci(name, ".py"))
+        || ends_with_ci(stem, "_test")
+        || ends_with_ci(stem, "_tests")
+        || contains_ci(name, ".test.")
+        || contains_ci(name, ".spec.")
+        || name.eq_ignore_ascii_case("conftest.py")
+        || jvm && (stem.ends_with("Test") || stem.ends_with("Tests") || stem.ends_with("IT"))
 }
 
 /// Whether a path is documentation or an example (docs/, examples/, README, *.md).
 pub fn is_docs_or_example_path(rel: &str) -> bool {
-    let lower = rel.to_ascii_lowercase();
     // Inside a JVM source root, folders are package names: `com/example/shop` is the package
     // Spring Initializr generates, not an examples folder.
     let folders = ["src/main/", "src/test/"]
         .iter()
-        .filter_map(|root| lower.find(root))
+        .filter_map(|root| find_ci(rel, root))
         .min()
-        .map_or(lower.as_str(), |i| &lower[..i]);
+        .map_or(rel, |i| &rel[..i]);
     folders.split('/').any(|p| {
-        matches!(
-            p,
-            "docs" | "doc" | "documentation" | "examples" | "example" | "samples" | "sample"
-        )
-    }) || lower.ends_with(".md")
-        || lower.ends_with(".rst")
-        || lower.ends_with(".adoc")
+        [
+            "docs",
+            "doc",
+            "documentation",
+            "examples",
+            "example",
+            "samples",
+            "sample",
+        ]
+        .iter()
+        .any(|d| p.eq_ignore_ascii_case(d))
+    }) || ends_with_ci(rel, ".md")
+        || ends_with_ci(rel, ".rst")
+        || ends_with_ci(rel, ".adoc")
+}
+
+fn starts_with_ci(text: &str, prefix: &str) -> bool {
+    text.len() >= prefix.len()
+        && text.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
+}
+
+fn ends_with_ci(text: &str, suffix: &str) -> bool {
+    text.len() >= suffix.len()
+        && text.as_bytes()[text.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes())
+}
+
+/// Byte offset of the first ASCII-case-insensitive occurrence of `needle`.
+fn find_ci(text: &str, needle: &str) -> Option<usize> {
+    let (hay, needle) = (text.as_bytes(), needle.as_bytes());
+    if needle.is_empty() || hay.len() < needle.len() {
+        return None;
+    }
+    (0..=hay.len() - needle.len()).find(|&i| hay[i..i + needle.len()].eq_ignore_ascii_case(needle))
+}
+
+fn contains_ci(text: &str, needle: &str) -> bool {
+    find_ci(text, needle).is_some()
 }
 
 #[cfg(test)]
@@ -379,7 +401,49 @@ mod tests {
     use super::*;
 
     #[test]
+    fn test_paths_in_any_case() {
+        for test in [
+            "tests/test_api.py",
+            "pkg/Tests/helpers.go",
+            "web/__tests__/App.jsx",
+            "svc/testdata/big.json",
+            "app/FIXTURES/x.yml",
+            "test_orders.py",
+            "api/Test_Orders.PY",
+            "orders_test.go",
+            "orders_tests.rs",
+            "src/app.test.ts",
+            "src/App.Spec.TSX",
+            "conftest.py",
+            "src/main/java/com/acme/OrderServiceTest.java",
+            "src/main/java/com/acme/OrderRepositoryIT.java",
+            "app/src/main/kotlin/FooTests.kt",
+        ] {
+            assert!(is_test_path(test), "{test}");
+        }
+        for code in [
+            "src/test_helpers.go",
+            "src/contest.py",
+            "src/attest/signer.go",
+            "src/main/java/com/acme/Testimonial.java",
+            "src/main/java/com/acme/Latest.java",
+            "src/main/java/com/acme/OrderServiceit.java",
+            "latest/app.py",
+            "specification.md",
+            "",
+        ] {
+            assert!(!is_test_path(code), "{code}");
+        }
+    }
+
+    #[test]
     fn jvm_package_named_example_is_code() {
+        assert!(!is_docs_or_example_path(
+            "SRC/MAIN/java/com/example/shop/OrderController.java"
+        ));
+        assert!(is_docs_or_example_path("Docs/Guide.MD"));
+        assert!(is_docs_or_example_path("README.rst"));
+        assert!(!is_docs_or_example_path("src/docsearch/index.ts"));
         assert!(!is_docs_or_example_path(
             "src/main/java/com/example/shop/OrderController.java"
         ));
