@@ -7,8 +7,9 @@
 //! latency of the state table, about 2.5 ns per byte here. This automaton is the same
 //! Aho-Corasick DFA, but it scans eight parts of a buffer in step: eight independent chains of
 //! loads overlap in the CPU, and the same work takes about half the time
-//! (`cargo bench -p vouch-secrets --bench keywords`). Each part starts as many bytes early as the longest
-//! keyword, so a keyword across a part boundary is still found, and by one part only.
+//! (`cargo bench -p vouch-secrets --bench keywords`). Each part starts as many bytes early as
+//! the longest keyword, so a keyword across a part boundary is still found, and by one part
+//! only.
 
 use std::ops::ControlFlow;
 
