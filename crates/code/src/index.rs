@@ -122,7 +122,8 @@ impl CodeIndex {
                 // A Spring property (`@Value("${app.cors.origins:*}")`): the configuration
                 // file's value wins over the default written beside the reference.
                 let key = crate::lang::java::properties::canonical_key(name);
-                match self.config(&key).next() {
+                let file_value = self.config(&key).find(|(f, _)| f.language.is_none());
+                match file_value.or_else(|| self.config(&key).next()) {
                     Some((_, def)) => {
                         current = def.value.clone();
                         continue;
@@ -246,6 +247,70 @@ mod tests {
         assert_eq!(
             index.resolve(&Value::Config("nope".into())),
             Value::Config("nope".into())
+        );
+    }
+
+    #[test]
+    fn spring_properties_win_over_defaults_in_code() {
+        let at = Pos { line: 1, column: 1 };
+        let value = |name: &str, value: Value| ConfigValue {
+            name: name.into(),
+            value,
+            at,
+        };
+        let files = vec![
+            // `@ConfigurationProperties(prefix = "app.cors")` with a default, and a `@Value`.
+            FileCode {
+                path: "src/main/java/com/acme/CorsProperties.java".into(),
+                language: Some(Language::Java),
+                config: vec![
+                    value("origins", Value::Config("app.cors.origins".into())),
+                    value("app.cors.origins", Value::List(vec!["*".into()])),
+                    value(
+                        "allowed",
+                        Value::Env {
+                            name: "app.cors.allowed-origins".into(),
+                            default: Some("*".into()),
+                        },
+                    ),
+                ],
+                ..FileCode::default()
+            },
+            FileCode {
+                path: "src/main/resources/application.yml".into(),
+                config: vec![
+                    value(
+                        "app.cors.origins",
+                        Value::Literal("https://shop.example.com".into()),
+                    ),
+                    value(
+                        "app.cors.allowedorigins",
+                        Value::Literal("https://admin.example.com".into()),
+                    ),
+                ],
+                ..FileCode::default()
+            },
+        ];
+        let index = CodeIndex::build(files);
+        assert_eq!(
+            index.resolve(&Value::Config("origins".into())),
+            Value::Literal("https://shop.example.com".into())
+        );
+        assert_eq!(
+            index.resolve(&Value::Config("allowed".into())),
+            Value::Literal("https://admin.example.com".into())
+        );
+        // No definition anywhere: the reference and its default stay as written.
+        let index = CodeIndex::build(vec![]);
+        assert_eq!(
+            index.resolve(&Value::Env {
+                name: "app.cors.other".into(),
+                default: Some("*".into())
+            }),
+            Value::Env {
+                name: "app.cors.other".into(),
+                default: Some("*".into())
+            }
         );
     }
 }
