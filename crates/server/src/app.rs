@@ -1,6 +1,7 @@
 //! The router: public operations endpoints, the authenticated API under `/api/v1`, and the
 //! middleware stack every request goes through (outermost first): request ID + log line,
-//! metrics, security headers, problem fallback, body limit; then per route: auth, idempotency.
+//! metrics, security headers, problem fallback, rate limit per client address, body limit; then
+//! per route: auth, rate limit per API key, idempotency.
 
 use crate::auth;
 use crate::config::Config;
@@ -8,6 +9,7 @@ use crate::db::Db;
 use crate::http::idempotency::idempotency;
 use crate::http::problem::Problem;
 use crate::http::problem_fallback::problem_fallback;
+use crate::http::rate_limit::{self, RateLimits};
 use crate::http::request_id::{remember_route, request_id};
 use crate::http::security_headers::security_headers;
 use crate::ops::{health, metrics};
@@ -24,6 +26,7 @@ pub struct AppState {
     pub db: Db,
     pub metrics: Arc<metrics::Metrics>,
     pub config: Arc<Config>,
+    pub rate_limits: Arc<RateLimits>,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -31,7 +34,8 @@ pub fn router(state: AppState) -> Router {
         .merge(projects::routes::router())
         .merge(runs::routes::router())
         .merge(auth::routes::router())
-        .layer(from_fn_with_state(state.clone(), idempotency));
+        .layer(from_fn_with_state(state.clone(), idempotency))
+        .layer(from_fn_with_state(state.clone(), rate_limit::per_key));
     let authenticated = Router::new()
         .nest("/api/v1", api)
         .route("/metrics", get(metrics::endpoint))
@@ -46,6 +50,7 @@ pub fn router(state: AppState) -> Router {
         .route_layer(from_fn(remember_route))
         .fallback(|| async { Problem::not_found("no such resource").into_response() })
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
+        .layer(from_fn_with_state(state.clone(), rate_limit::per_ip))
         .layer(from_fn(problem_fallback))
         .layer(from_fn(security_headers))
         .layer(from_fn_with_state(state.clone(), metrics::track))

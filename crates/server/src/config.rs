@@ -72,6 +72,16 @@ pub struct Config {
     /// deployment can provision its first admin key from a secret store. Prefer
     /// `vouch serve --init-admin-key`, which generates one and prints it once.
     pub init_admin_key: Option<String>,
+    /// Requests per second one client address may make on average (0: no limit). Default 50.
+    /// Applies before authentication, so guessing keys is limited too; `/healthz` and
+    /// `/readyz` are exempt. Clients over it get 429 with `Retry-After`.
+    pub rate_limit_ip_per_sec: u32,
+    /// Requests one client address may make at once above that rate. Default 100.
+    pub rate_limit_ip_burst: u32,
+    /// Requests per second one API key may make on average (0: no limit). Default 50.
+    pub rate_limit_key_per_sec: u32,
+    /// Requests one API key may make at once above that rate. Default 100.
+    pub rate_limit_key_burst: u32,
 }
 
 impl Default for Config {
@@ -87,6 +97,10 @@ impl Default for Config {
             shutdown_grace_secs: 30,
             log: "info".to_string(),
             init_admin_key: None,
+            rate_limit_ip_per_sec: 50,
+            rate_limit_ip_burst: 100,
+            rate_limit_key_per_sec: 50,
+            rate_limit_key_burst: 100,
         }
     }
 }

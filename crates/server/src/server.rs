@@ -6,6 +6,7 @@ use crate::app::{AppState, router};
 use crate::auth::bootstrap;
 use crate::config::Config;
 use crate::db::{Db, DbError, PoolSettings};
+use crate::http::rate_limit::RateLimits;
 use crate::ops::metrics::Metrics;
 use std::future::IntoFuture;
 use std::net::SocketAddr;
@@ -87,11 +88,14 @@ pub async fn start(config: Config, db: Db) -> Result<Running, ServeError> {
     let state = AppState {
         db: db.clone(),
         metrics: Arc::new(Metrics::default()),
+        rate_limits: Arc::new(RateLimits::new(&config)),
         config: Arc::new(config),
     };
     let (stop, stopped) = oneshot::channel::<()>();
     let (draining_tx, draining_rx) = oneshot::channel::<()>();
     let app = router(state);
+    // The peer address is what the per-address rate limit counts.
+    let app = app.into_make_service_with_connect_info::<SocketAddr>();
     let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
         let _ = stopped.await;
         let _ = draining_tx.send(());

@@ -1,10 +1,11 @@
 //! HTTP plumbing shared by every route: problems, JSON extraction, pagination, and the
-//! middleware stack (request IDs, security headers, problem fallback, idempotency).
+//! middleware stack (request IDs, security headers, problem fallback, rate limits, idempotency).
 
 pub mod idempotency;
 pub mod json;
 pub mod pagination;
 pub mod problem;
 pub mod problem_fallback;
+pub mod rate_limit;
 pub mod request_id;
 pub mod security_headers;

@@ -8,6 +8,7 @@ mod migrations;
 mod ops;
 mod probes;
 mod projects;
+mod rate_limit;
 mod readiness;
 mod runs;
 mod shutdown;
