@@ -71,9 +71,10 @@ pub fn spring_config_profile(path: &str) -> Option<Option<String>> {
 /// Whether a profile (any of a comma-separated list or expression) may be production.
 fn is_production(profile: Option<&str>) -> bool {
     let Some(profile) = profile else { return true };
-    // `!dev` (every profile but dev) includes production.
-    if profile.trim_start().starts_with('!') {
-        return true;
+    // `!dev` (every profile but dev) includes production; `!prod` does not.
+    if let Some(negated) = profile.trim_start().strip_prefix('!') {
+        let negated = negated.trim().to_ascii_lowercase();
+        return NON_PRODUCTION_PROFILES.contains(&negated.as_str());
     }
     profile
         .split(|c: char| c == ',' || c == '|' || c == '&' || c.is_whitespace())
@@ -299,6 +300,7 @@ mod tests {
         assert!(!is_production(Some("dev")));
         assert!(!is_production(Some("local,test")));
         assert!(is_production(Some("!dev")));
+        assert!(!is_production(Some("!prod")));
         assert_eq!(
             canonical_key("app.cors.allowed-origins"),
             canonical_key("app.cors.allowedOrigins")
