@@ -14,7 +14,7 @@ use vouch_workspace::{Dockerfile, Instruction, SourceText, Stage, Workspace};
 
 mod dockerignore;
 mod image;
-mod orchestrators;
+pub(crate) mod orchestrators;
 mod packages;
 mod secret_names;
 mod shell;

@@ -5,7 +5,7 @@
 
 mod base64;
 mod helm;
-mod image_ref;
+pub(crate) mod image_ref;
 mod kustomize;
 mod model;
 mod objects;

@@ -7,6 +7,8 @@
 //! compose service that both builds and tags it (`image: acme/orders` with `build:`). When
 //! no such link is unique, there is no scope and every route in the repository counts.
 
+use crate::dockerfile::orchestrators::{join, parent_dir};
+use crate::kubernetes::image_ref;
 use crate::prelude::*;
 use std::collections::{BTreeSet, HashMap};
 use vouch_workspace::{FileKind, YamlRole};
@@ -35,7 +37,7 @@ impl Deployments {
                     let Some(context) = build_context(service) else {
                         continue;
                     };
-                    let Some(dir) = normalise(&join(base, context)) else {
+                    let Some(dir) = context_dir(&base, context) else {
                         continue;
                     };
                     // The same name built from two places (two compose projects) links to
@@ -56,7 +58,7 @@ impl Deployments {
         // A service's directory is the project that holds its routes: the nearest ancestor
         // with a dependency manifest or a Dockerfile (`services/orders/`, not the Java package
         // directory `src/main/java/com/acme/orders/`).
-        let projects: BTreeSet<&str> = ws
+        let projects: BTreeSet<String> = ws
             .files
             .iter()
             .filter(|f| matches!(f.kind, FileKind::Manifest(_) | FileKind::Dockerfile))
@@ -64,17 +66,14 @@ impl Deployments {
             .collect();
         for route in ws.code.routes() {
             let mut dir = parent_dir(&route.file);
-            while !dir.is_empty() && !projects.contains(dir) {
-                dir = parent_dir(dir);
+            while !dir.is_empty() && !projects.contains(&dir) {
+                dir = parent_dir(&dir);
             }
             if dir.is_empty() {
                 continue;
             }
-            let last = dir.rsplit('/').next().unwrap_or(dir);
-            out.route_dirs
-                .entry(last.to_ascii_lowercase())
-                .or_default()
-                .insert(dir.to_string());
+            let last = dir.rsplit('/').next().unwrap_or(&dir).to_ascii_lowercase();
+            out.route_dirs.entry(last).or_default().insert(dir);
         }
         out
     }
@@ -138,39 +137,16 @@ fn build_context(service: &Node) -> Option<&str> {
 
 /// `ghcr.io/acme/orders-api:1.4@sha256:…` → `orders-api`.
 fn image_name(image: &str) -> String {
-    let image = image.split('@').next().unwrap_or(image);
-    let last = image.rsplit('/').next().unwrap_or(image);
-    last.split(':').next().unwrap_or(last).to_ascii_lowercase()
+    let name = image_ref::parse(image).name;
+    name.rsplit('/').next().unwrap_or(name).to_ascii_lowercase()
 }
 
-fn parent_dir(path: &str) -> &str {
-    path.rfind('/').map_or("", |i| &path[..i])
-}
-
-fn join(base: &str, rel: &str) -> String {
-    if base.is_empty() || rel.starts_with('/') {
-        rel.to_string()
-    } else {
-        format!("{base}/{rel}")
-    }
-}
-
-/// `./services/../api/` → `api`; a path outside the repository (or a URL) → None.
-fn normalise(path: &str) -> Option<String> {
-    if path.contains("://") || path.starts_with('/') || path.contains('$') {
-        return None;
-    }
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    Some(parts.join("/"))
+/// The build context as a directory of the repository: None for a URL, an absolute path or
+/// an interpolated one (`${CONTEXT}`). A context outside the repository (`../other`) names a
+/// directory that serves no routes here, so targets linked to it are judged on every route.
+fn context_dir(base: &str, context: &str) -> Option<String> {
+    let outside = context.contains("://") || context.starts_with('/') || context.contains('$');
+    (!outside).then(|| join(base, context))
 }
 
 #[cfg(test)]
@@ -180,13 +156,13 @@ mod tests {
     #[test]
     fn paths_and_images() {
         assert_eq!(
-            normalise("./services/orders/").as_deref(),
+            context_dir("", "./services/orders/").as_deref(),
             Some("services/orders")
         );
-        assert_eq!(normalise("deploy/../api").as_deref(), Some("api"));
-        assert_eq!(normalise("."), Some(String::new()));
-        assert_eq!(normalise("../other-repo"), None);
-        assert_eq!(normalise("https://github.com/x/y.git"), None);
+        assert_eq!(context_dir("deploy", "../api").as_deref(), Some("api"));
+        assert_eq!(context_dir("", "."), Some(String::new()));
+        assert_eq!(context_dir("", "https://github.com/x/y.git"), None);
+        assert_eq!(context_dir("", "${API_CONTEXT}"), None);
         assert_eq!(
             image_name("ghcr.io/acme/orders-api:1.4@sha256:ab"),
             "orders-api"
