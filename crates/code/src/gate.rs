@@ -22,7 +22,7 @@ use crate::lang::{go, java, javascript, python, rust};
 use crate::model::Language;
 use std::ops::ControlFlow;
 use std::sync::LazyLock;
-use vouch_keywords::Keywords;
+use vouch_keywords::{Keywords, Match};
 
 /// What the trigger words say about one file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -112,6 +112,8 @@ enum Role {
 struct Automata {
     keyed_literals: bool,
     all: Keywords,
+    /// The pattern list `all` was built from.
+    keys: Vec<String>,
     /// For each pattern (one per distinct lower-cased word): the roles and spellings it has.
     roles: Vec<Vec<(Role, &'static str)>>,
 }
@@ -144,13 +146,18 @@ static AUTOMATA: LazyLock<Vec<Automata>> = LazyLock::new(|| {
             Automata {
                 keyed_literals: f.keyed_literals,
                 all: Keywords::new(&keys),
+                keys,
                 roles,
             }
         })
         .collect()
 });
 
-fn family(language: Language) -> usize {
+/// The number of word families (automata): one per group of languages sharing an extractor.
+pub const FAMILIES_COUNT: usize = FAMILIES.len();
+
+/// The family whose words decide for `language`.
+pub fn family(language: Language) -> usize {
     match language {
         Language::Python => 0,
         Language::JavaScript | Language::TypeScript | Language::Tsx => 1,
@@ -160,16 +167,58 @@ fn family(language: Language) -> usize {
     }
 }
 
+/// The lower-cased words of family `family`, in the pattern order [`gate_from_hits`] expects:
+/// a caller that searches a file for other words too can search once for both (ASCII case
+/// insensitive, overlapping, in order of their end) and hand the gate its share.
+pub fn family_words(family: usize) -> &'static [String] {
+    &AUTOMATA[family].keys
+}
+
 /// Decides whether `src` (at `path`) is parsed now, deferred, or never parsed.
 pub fn gate(language: Language, path: &str, src: &[u8]) -> Gate {
     if is_settings_path(path) {
         return Gate::Facts;
     }
     let automata = &AUTOMATA[family(language)];
-    let mut config = false;
-    let mut facts = false;
+    let mut verdict = Verdict::default();
     // Overlapping: a word in the wrong case must not hide another word it overlaps.
-    automata.all.for_each(src, |m| {
+    automata
+        .all
+        .for_each(src, |m| verdict.judge(automata, src, m));
+    verdict.gate()
+}
+
+/// [`gate`] from the occurrences of [`family_words`] (`pattern` indexes that list) found by
+/// the caller's own search of `src`.
+pub fn gate_from_hits(
+    language: Language,
+    path: &str,
+    src: &[u8],
+    hits: impl IntoIterator<Item = Match>,
+) -> Gate {
+    if is_settings_path(path) {
+        return Gate::Facts;
+    }
+    let automata = &AUTOMATA[family(language)];
+    let mut verdict = Verdict::default();
+    for m in hits {
+        if verdict.judge(automata, src, m).is_break() {
+            break;
+        }
+    }
+    verdict.gate()
+}
+
+/// What the words seen so far say.
+#[derive(Default)]
+struct Verdict {
+    config: bool,
+    facts: bool,
+}
+
+impl Verdict {
+    /// Takes one occurrence into account; breaks once the file is known to hold a fact.
+    fn judge(&mut self, automata: &Automata, src: &[u8], m: Match) -> ControlFlow<()> {
         let found = &src[m.start..m.end];
         for &(role, word) in &automata.roles[m.pattern] {
             let fact = match role {
@@ -177,7 +226,7 @@ pub fn gate(language: Language, path: &str, src: &[u8]) -> Gate {
                 Role::FactAnyCase => true,
                 Role::Literal => beside_literal(src, m.start, m.end, automata.keyed_literals),
                 Role::Config => {
-                    config |= found == word.as_bytes();
+                    self.config |= found == word.as_bytes();
                     false
                 }
                 Role::DefaultImport => {
@@ -185,18 +234,21 @@ pub fn gate(language: Language, path: &str, src: &[u8]) -> Gate {
                 }
             };
             if fact {
-                facts = true;
+                self.facts = true;
                 return ControlFlow::Break(());
             }
         }
         ControlFlow::Continue(())
-    });
-    if facts {
-        Gate::Facts
-    } else if config {
-        Gate::Config
-    } else {
-        Gate::Nothing
+    }
+
+    fn gate(&self) -> Gate {
+        if self.facts {
+            Gate::Facts
+        } else if self.config {
+            Gate::Config
+        } else {
+            Gate::Nothing
+        }
     }
 }
 

@@ -15,7 +15,7 @@ pub use index::CodeIndex;
 pub use model::{
     Auth, ConfigValue, Fact, FactKind, FileCode, Language, LinkHint, Pos, Route, RouteKind, Value,
 };
-pub use parse::{Deferred, MAX_PARSE_BYTES, Scanned, extract, extract_config, scan};
+pub use parse::{Deferred, MAX_PARSE_BYTES, Scanned, extract, extract_config, scan, scan_gated};
 
 #[cfg(test)]
 mod gate_lossless_test;

@@ -71,7 +71,17 @@ pub fn extract(path: &str, src: &[u8]) -> Option<FileCode> {
 /// when only config values can come out of it.
 pub fn scan(path: &str, src: &[u8]) -> Option<Scanned> {
     let language = Language::of_path(path)?;
-    Some(match gate::gate(language, path, src) {
+    Some(scan_gated(
+        path,
+        language,
+        src,
+        gate::gate(language, path, src),
+    ))
+}
+
+/// [`scan`] with the gate's verdict already known (see [`gate::gate_from_hits`]).
+pub fn scan_gated(path: &str, language: Language, src: &[u8], gate: Gate) -> Scanned {
+    match gate {
         Gate::Facts => Scanned::Parsed(analyse(path, language, src, true)),
         Gate::Config if skip_reason(path, src).is_none() => Scanned::Deferred(Deferred {
             path: path.to_string(),
@@ -79,7 +89,7 @@ pub fn scan(path: &str, src: &[u8]) -> Option<Scanned> {
         }),
         // Skipped files keep their reason; files without a trigger are not parsed.
         Gate::Config | Gate::Nothing => Scanned::Parsed(analyse(path, language, src, false)),
-    })
+    }
 }
 
 /// The config values of a deferred file (its facts are empty by construction of the gate).

@@ -11,6 +11,7 @@ mod ruleset;
 mod scan;
 pub mod tree;
 
-pub use rule::{Category, Rule, Validation};
+pub use rule::{Category, Reach, Rule, Validation};
 pub use ruleset::{Ruleset, ruleset};
-pub use scan::{SecretHit, redact, scan, scan_reader};
+pub use scan::{SecretHit, redact, scan, scan_hits, scan_reader};
+pub use vouch_keywords::Match;

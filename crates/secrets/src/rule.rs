@@ -33,6 +33,18 @@ pub enum Validation {
     Custom(fn(&str) -> bool),
 }
 
+/// Where around a keyword hit a rule's regex can match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reach {
+    /// Anywhere within a few hundred bytes of the keyword (a provider name near its token).
+    Nearby,
+    /// The match holds the keyword in its name and ends on the keyword's line or the next
+    /// (`name = value`, or `- name: X` then `value: …`): only those two lines are searched.
+    /// The generic rules' keywords (`token`, `secret`) are everywhere in source code, so a
+    /// wide window around each would have their regexes read half of every file.
+    KeywordLineAndNext,
+}
+
 #[derive(Clone, Copy, Debug)]
 pub struct Rule {
     /// `SECRET-<PROVIDER>-<KIND>`, stable, never reused.
@@ -47,4 +59,5 @@ pub struct Rule {
     /// Capture group holding the secret (0: the whole match).
     pub group: usize,
     pub validation: Validation,
+    pub reach: Reach,
 }

@@ -9,6 +9,8 @@ pub struct Ruleset {
     pub rules: Vec<&'static Rule>,
     pub(crate) regexes: Vec<Regex>,
     pub(crate) keywords: Keywords,
+    /// The pattern list `keywords` was built from.
+    words: Vec<&'static str>,
     /// For each keyword pattern, the rules it wakes.
     pub(crate) keyword_rules: Vec<Vec<usize>>,
 }
@@ -49,12 +51,18 @@ impl Ruleset {
             rules,
             regexes,
             keywords,
+            words,
             keyword_rules,
         }
     }
 }
 
 impl Ruleset {
+    /// Every rule's keywords, lower case, in the pattern order [`crate::scan_hits`] expects.
+    pub fn keywords(&self) -> &[&'static str] {
+        &self.words
+    }
+
     /// The rule with this ID.
     pub fn rule(&self, id: &str) -> Option<&'static Rule> {
         self.rules.iter().copied().find(|r| r.id == id)

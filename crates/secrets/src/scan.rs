@@ -3,10 +3,11 @@
 //! filters. Never holds more than the input and the hits.
 
 use crate::filter;
-use crate::rule::{Category, Validation};
+use crate::rule::{Category, Reach, Validation};
 use crate::ruleset::Ruleset;
 use sha2::{Digest, Sha256};
 use std::ops::Range;
+use vouch_keywords::Match;
 
 /// Bytes of context a rule's regex sees before and after a keyword hit.
 const BEFORE: usize = 256;
@@ -32,7 +33,23 @@ pub struct SecretHit {
 
 /// Scans `bytes` with every rule of `set`.
 pub fn scan(set: &Ruleset, bytes: &[u8]) -> Vec<SecretHit> {
-    let windows = rule_windows(set, bytes);
+    let mut hits = Vec::new();
+    set.keywords.for_each(bytes, |m| {
+        hits.push(m);
+        std::ops::ControlFlow::Continue(())
+    });
+    scan_hits(set, bytes, hits)
+}
+
+/// [`scan`] from the occurrences of [`Ruleset::keywords`] (`pattern` indexes that list; ASCII
+/// case insensitive, overlapping, in order of their end) found by the caller's own search of
+/// `bytes`, which may look for other words in the same pass.
+pub fn scan_hits(
+    set: &Ruleset,
+    bytes: &[u8],
+    keyword_hits: impl IntoIterator<Item = Match>,
+) -> Vec<SecretHit> {
+    let windows = rule_windows(set, bytes, keyword_hits);
     let mut hits: Vec<SecretHit> = Vec::new();
     for (rule_index, ranges) in windows.into_iter().enumerate() {
         if ranges.is_empty() {
@@ -174,34 +191,67 @@ fn drop_generic_duplicates(set: &Ruleset, hits: &mut Vec<SecretHit>) {
 }
 
 /// For each rule, the merged byte ranges around its keywords' hits.
-fn rule_windows(set: &Ruleset, bytes: &[u8]) -> Vec<Vec<Range<usize>>> {
+fn rule_windows(
+    set: &Ruleset,
+    bytes: &[u8],
+    keyword_hits: impl IntoIterator<Item = Match>,
+) -> Vec<Vec<Range<usize>>> {
     let mut windows: Vec<Vec<Range<usize>>> = vec![Vec::new(); set.rules.len()];
-    set.keywords.for_each(bytes, |m| {
-        let start = m.start.saturating_sub(BEFORE);
-        let end = (m.end + AFTER).min(bytes.len());
+    for m in keyword_hits {
+        let mut nearby: Option<Range<usize>> = None;
+        let mut lines: Option<Range<usize>> = None;
         for &rule in &set.keyword_rules[m.pattern] {
+            let window = match set.rules[rule].reach {
+                Reach::Nearby => nearby.get_or_insert_with(|| nearby_window(bytes, &m)),
+                Reach::KeywordLineAndNext => {
+                    lines.get_or_insert_with(|| keyword_lines_window(bytes, &m))
+                }
+            };
             let ranges = &mut windows[rule];
             match ranges.last_mut() {
                 // Hits arrive in order of their end: extend the last window when they overlap.
-                Some(last) if start <= last.end => last.end = last.end.max(end),
-                _ => ranges.push(start..end),
+                Some(last) if window.start <= last.end => {
+                    last.start = last.start.min(window.start);
+                    last.end = last.end.max(window.end);
+                }
+                _ => ranges.push(window.clone()),
             }
-        }
-        std::ops::ControlFlow::Continue(())
-    });
-    // Windows start and end mid-line; widen each to line starts and ends (bounded) so anchors
-    // see context and a token is not cut at the window's edge (a cut token would be reported
-    // as a shorter, wrong secret by patterns that accept the end of the window as its end).
-    for ranges in &mut windows {
-        for r in ranges.iter_mut() {
-            let floor = r.start.saturating_sub(BEFORE);
-            r.start =
-                memchr::memrchr(b'\n', &bytes[floor..r.start]).map_or(floor, |i| floor + i + 1);
-            let ceil = (r.end + AFTER).min(bytes.len());
-            r.end = memchr::memchr(b'\n', &bytes[r.end..ceil]).map_or(ceil, |i| r.end + i);
         }
     }
     windows
+}
+
+/// [`BEFORE`] and [`AFTER`] bytes around the hit, widened to line starts and ends (bounded)
+/// so anchors see context and a token is not cut at the window's edge (a cut token would be
+/// reported as a shorter, wrong secret by patterns that accept the end of the window as its
+/// end).
+fn nearby_window(bytes: &[u8], m: &Match) -> Range<usize> {
+    let start = m.start.saturating_sub(BEFORE);
+    let end = (m.end + AFTER).min(bytes.len());
+    line_start_from(bytes, start)..line_end_from(bytes, end)
+}
+
+/// The hit's line and the next one, bounded like [`nearby_window`] on very long lines.
+fn keyword_lines_window(bytes: &[u8], m: &Match) -> Range<usize> {
+    let start = line_start_from(bytes, m.start);
+    let ceil = (m.end + 2 * AFTER).min(bytes.len());
+    let end = match memchr::memchr(b'\n', &bytes[m.end..ceil]) {
+        Some(i) => line_end_from(bytes, (m.end + i + 1).min(ceil)),
+        None => ceil,
+    };
+    start..end.min(ceil)
+}
+
+/// The start of the line holding `at`, looking back at most [`BEFORE`] bytes.
+fn line_start_from(bytes: &[u8], at: usize) -> usize {
+    let floor = at.saturating_sub(BEFORE);
+    memchr::memrchr(b'\n', &bytes[floor..at]).map_or(floor, |i| floor + i + 1)
+}
+
+/// The end of the line holding `at`, looking ahead at most [`AFTER`] bytes.
+fn line_end_from(bytes: &[u8], at: usize) -> usize {
+    let ceil = (at + AFTER).min(bytes.len());
+    memchr::memchr(b'\n', &bytes[at..ceil]).map_or(ceil, |i| at + i)
 }
 
 fn validates(validation: Validation, secret: &str) -> bool {
@@ -336,12 +386,42 @@ mod tests {
     #[test]
     fn many_keyword_hits_merge_into_few_windows() {
         let line = "akia ".repeat(200_000);
-        let windows = rule_windows(ruleset(), line.as_bytes());
+        let windows = rule_windows(
+            ruleset(),
+            line.as_bytes(),
+            ruleset().keywords.find_all(line.as_bytes()),
+        );
         let aws = ruleset()
             .rules
             .iter()
             .position(|r| r.id == "SECRET-AWS-ACCESS-KEY-ID")
             .expect("rule exists");
         assert_eq!(windows[aws].len(), 1);
+    }
+
+    #[test]
+    fn generic_rules_search_only_the_keyword_line_and_the_next() {
+        let filler = "    let total = items.iter().map(|i| i.price).sum::<u64>();\n".repeat(20);
+        let text = format!(
+            "{filler}    env:\n      - name: BILLING_API_TOKEN\n        value: q8Zr2LmX0pWv7TnB4kYcHs3D\n{filler}"
+        );
+        let hits = scan(ruleset(), text.as_bytes());
+        assert_eq!(hits.len(), 1, "{hits:?}");
+        assert_eq!(hits[0].rule, "SECRET-GENERIC-SECRET");
+        assert_eq!(&text[hits[0].span.clone()], "q8Zr2LmX0pWv7TnB4kYcHs3D");
+
+        let generic = ruleset()
+            .rules
+            .iter()
+            .position(|r| r.id == "SECRET-GENERIC-SECRET")
+            .expect("rule exists");
+        let windows = rule_windows(
+            ruleset(),
+            text.as_bytes(),
+            ruleset().keywords.find_all(text.as_bytes()),
+        );
+        let name_line = text.find("      - name").expect("name line");
+        let value_end = text.find("4kYcHs3D").expect("value") + "4kYcHs3D".len();
+        assert_eq!(windows[generic], vec![name_line..value_end]);
     }
 }

@@ -6,6 +6,7 @@ pub mod dockerfile;
 pub mod env_reads;
 pub mod facts;
 pub mod git;
+mod keyword_pass;
 pub mod libraries;
 pub mod manifests;
 pub mod place;

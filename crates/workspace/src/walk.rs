@@ -228,19 +228,26 @@ fn inspect(
         return;
     }
     out.facts = facts::scan(rel, kind, bytes);
-    let hits = vouch_secrets::scan(vouch_secrets::ruleset(), bytes);
+    let reviewed_language = (parse_code && matches!(kind, FileKind::Source(_)))
+        .then(|| vouch_code::Language::of_path(rel))
+        .flatten()
+        .filter(|_| is_reviewed_code(rel));
+    let hits = match reviewed_language {
+        Some(language) => {
+            let (hits, gate) = crate::keyword_pass::scan_source(language, rel, bytes);
+            match vouch_code::scan_gated(rel, language, bytes, gate) {
+                vouch_code::Scanned::Parsed(code) => out.code.push(code),
+                vouch_code::Scanned::Deferred(deferred) => out.deferred_code.push(deferred),
+            }
+            hits
+        }
+        None => vouch_secrets::scan(vouch_secrets::ruleset(), bytes),
+    };
     if !hits.is_empty() {
         out.secrets.push(crate::FileSecrets {
             path: rel.to_string(),
             hits,
         });
-    }
-    if parse_code && matches!(kind, FileKind::Source(_)) && is_reviewed_code(rel) {
-        match vouch_code::scan(rel, bytes) {
-            Some(vouch_code::Scanned::Parsed(code)) => out.code.push(code),
-            Some(vouch_code::Scanned::Deferred(deferred)) => out.deferred_code.push(deferred),
-            None => {}
-        }
     }
     if parse_code
         && entry.size <= MAX_PARSE_BYTES

@@ -27,7 +27,8 @@ pub const RULES: &[Rule] = &[
             r#"["']?(?:[ \t]*(?::=|=>|[:=])|[ \t]*(?:,|\r?\n)?[ \t]*-?[ \t]*["']?(?i:value)["']?[ \t]*[:=])|[A-Za-z0-9_.\-]*["']?(?:[ \t]*(?::=|=>|=|:[ \t]|:["'`])|[ \t]*(?:,|\r?\n)?[ \t]*-?[ \t]*["']?(?i:value)["']?[ \t]*[:=])[ \t]*["'`]?([^\s"'`<>(){}\[\],;\\]{8,200})(?:["'`\s,;\\]|$))"#
         ),
         PASSWORD,
-    ),
+    )
+    .on_keyword_line_and_next(),
     rule(
         "SECRET-GENERIC-SECRET",
         "Secret, token or API key assigned in configuration or code",
@@ -54,7 +55,8 @@ pub const RULES: &[Rule] = &[
             r#"["']?(?:[ \t]*(?::=|=>|[:=])|[ \t]*(?:,|\r?\n)?[ \t]*-?[ \t]*["']?(?i:value)["']?[ \t]*[:=])|[A-Za-z0-9_.\-]*["']?(?:[ \t]*(?::=|=>|=|:[ \t]|:["'`])|[ \t]*(?:,|\r?\n)?[ \t]*-?[ \t]*["']?(?i:value)["']?[ \t]*[:=])[ \t]*["'`]?([^\s"'`<>(){}\[\],;\\]{16,300})(?:["'`\s,;\\]|$))"#
         ),
         SECRET,
-    ),
+    )
+    .on_keyword_line_and_next(),
     rule(
         "SECRET-GENERIC-URL-CREDENTIALS",
         "Password inside an http(s)/ftp/smtp/ldap URL",

@@ -23,7 +23,7 @@
 //! - A private-key block needs a body of base64 lines; a block longer than the scan window is
 //!   reported from its BEGIN line through the last whole line the window holds.
 
-use crate::rule::{Category, Rule, Validation};
+use crate::rule::{Category, Reach, Rule, Validation};
 use vouch_core::Severity;
 
 /// Name endings that say the value is about a secret, not the secret (`HEROKU_APP_ID`,
@@ -96,6 +96,17 @@ pub(crate) const fn rule(
         pattern,
         group: 1,
         validation,
+        reach: Reach::Nearby,
+    }
+}
+
+impl Rule {
+    /// The rule's regex needs only the keyword's line and the next (see [`Reach`]).
+    pub(crate) const fn on_keyword_line_and_next(self) -> Rule {
+        Rule {
+            reach: Reach::KeywordLineAndNext,
+            ..self
+        }
     }
 }
 
