@@ -349,15 +349,17 @@ pub fn is_test_path(rel: &str) -> bool {
 
 /// Whether a path is documentation or an example (docs/, examples/, README, *.md).
 pub fn is_docs_or_example_path(rel: &str) -> bool {
-    // Inside a JVM source root, folders are package names: `com/example/shop` is the package
-    // Spring Initializr generates, not an examples folder.
-    let folders = ["src/main/", "src/test/"]
-        .iter()
-        .filter_map(|root| find_ci(rel, root))
-        .min()
-        .map_or(rel, |i| &rel[..i]);
-    folders.split('/').any(|p| {
-        [
+    if ends_with_ci(rel, ".md") || ends_with_ci(rel, ".rst") || ends_with_ci(rel, ".adoc") {
+        return true;
+    }
+    let mut after_src = false;
+    for part in rel.split('/') {
+        // Inside a JVM source root, folders are package names: `com/example/shop` is the
+        // package Spring Initializr generates, not an examples folder.
+        if after_src && (part.eq_ignore_ascii_case("main") || part.eq_ignore_ascii_case("test")) {
+            return false;
+        }
+        if [
             "docs",
             "doc",
             "documentation",
@@ -367,10 +369,13 @@ pub fn is_docs_or_example_path(rel: &str) -> bool {
             "sample",
         ]
         .iter()
-        .any(|d| p.eq_ignore_ascii_case(d))
-    }) || ends_with_ci(rel, ".md")
-        || ends_with_ci(rel, ".rst")
-        || ends_with_ci(rel, ".adoc")
+        .any(|d| part.eq_ignore_ascii_case(d))
+        {
+            return true;
+        }
+        after_src = part.eq_ignore_ascii_case("src");
+    }
+    false
 }
 
 fn starts_with_ci(text: &str, prefix: &str) -> bool {

@@ -9,6 +9,7 @@ pub mod git;
 mod keyword_pass;
 pub mod libraries;
 pub mod manifests;
+pub mod path_class;
 pub mod place;
 pub mod source;
 pub mod spring;
@@ -23,6 +24,7 @@ pub use facts::{Facts, TextHit};
 pub use git::GitInfo;
 pub use libraries::Capability;
 pub use manifests::Dependency;
+pub use path_class::PathClass;
 pub use place::place_label;
 pub use source::SourceText;
 pub use vouch_code as code;
@@ -52,6 +54,8 @@ pub struct FileEntry {
     pub tracked: Option<bool>,
     /// Contains NUL bytes near the start: not text.
     pub binary: bool,
+    /// Vendored, test, documentation: from the path, computed once.
+    pub class: PathClass,
     /// Kept for configuration kinds (see [`FileKind::keeps_text`]).
     pub text: Option<Arc<SourceText>>,
 }
@@ -264,7 +268,7 @@ impl Workspace {
         let mut out = BTreeMap::new();
         for f in &self.files {
             if let FileKind::Source(lang) = f.kind
-                && !is_test_path(&f.rel)
+                && !f.class.test()
             {
                 *out.entry(lang).or_insert(0) += 1;
             }

@@ -173,6 +173,7 @@ fn read_one(root: &Path, rel: &str, options: &LoadOptions<'_>) -> Collected {
         size,
         tracked: None,
         binary: false,
+        class: crate::PathClass::of(rel, kind),
         text: None,
     };
     if size > MAX_READ_BYTES {
@@ -231,7 +232,7 @@ fn inspect(
     let reviewed_language = (parse_code && matches!(kind, FileKind::Source(_)))
         .then(|| vouch_code::Language::of_path(rel))
         .flatten()
-        .filter(|_| is_reviewed_code(rel));
+        .filter(|_| is_reviewed_code(rel, entry.class));
     let hits = match reviewed_language {
         Some(language) => {
             let (hits, gate) = crate::keyword_pass::scan_source(language, rel, bytes);
@@ -252,7 +253,7 @@ fn inspect(
     if parse_code
         && entry.size <= MAX_PARSE_BYTES
         && vouch_code::lang::java::properties::spring_config_profile(rel).is_some()
-        && is_reviewed_code(rel)
+        && is_reviewed_code(rel, entry.class)
     {
         let props = crate::spring::properties(rel, &String::from_utf8_lossy(bytes));
         out.code
@@ -285,9 +286,9 @@ fn inspect(
 }
 
 /// Application code a reviewer reads: not tests, not docs or examples, not vendored trees.
-fn is_reviewed_code(rel: &str) -> bool {
-    !crate::is_test_path(rel)
-        && !crate::is_docs_or_example_path(rel)
+fn is_reviewed_code(rel: &str, class: crate::PathClass) -> bool {
+    !class.test()
+        && !class.docs_or_example()
         && !rel
             .split('/')
             .any(|c| matches!(c, "vendor" | "node_modules" | "third_party"))

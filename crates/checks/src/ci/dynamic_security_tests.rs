@@ -1,7 +1,7 @@
 use super::gate::{at_cmd, blind_spots, deployable, model};
 use super::tools::{dynamic_security, test_runner};
 use crate::prelude::*;
-use vouch_workspace::{FileKind, is_docs_or_example_path, is_test_path};
+use vouch_workspace::FileKind;
 
 pub struct DynamicSecurityTests;
 
@@ -83,9 +83,7 @@ fn pact_library(ws: &Workspace) -> Option<(String, u32)> {
     ws.files
         .iter()
         .filter(|f| {
-            matches!(f.kind, FileKind::Manifest(_))
-                && !is_test_path(&f.rel)
-                && !is_docs_or_example_path(&f.rel)
+            matches!(f.kind, FileKind::Manifest(_)) && !f.class.test() && !f.class.docs_or_example()
         })
         .find_map(|f| {
             let text = ws.text(&f.rel)?;

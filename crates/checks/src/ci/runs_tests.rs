@@ -2,7 +2,7 @@ use super::gate::{Gate, evaluate};
 use super::model::stacks::{Stack, is_vendored, lang_stack};
 use super::tools::test_runner;
 use crate::prelude::*;
-use vouch_workspace::{FileKind, Lang, is_docs_or_example_path, is_test_path};
+use vouch_workspace::{FileKind, Lang};
 
 pub struct RunsTests;
 
@@ -135,10 +135,10 @@ fn has_tests(ws: &Workspace, stack: Stack) -> bool {
         ws.files.iter().filter(move |f| {
             matches!(f.kind, FileKind::Source(l) if lang_stack(l) == Some(stack))
                 && !is_vendored(&f.rel)
-                && !is_docs_or_example_path(&f.rel)
+                && !f.class.docs_or_example()
         })
     };
-    if sources().any(|f| is_test_path(&f.rel) && !is_test_data(&f.rel)) {
+    if sources().any(|f| f.class.test() && !is_test_data(&f.rel)) {
         return true;
     }
     // Rust unit tests live in `#[cfg(test)]` modules beside the code.

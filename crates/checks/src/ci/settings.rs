@@ -5,7 +5,7 @@
 
 use regex::Regex;
 use std::sync::LazyLock;
-use vouch_workspace::{Node, Workspace, is_docs_or_example_path, is_test_path};
+use vouch_workspace::{Node, Workspace};
 
 #[derive(Debug, Default)]
 pub struct Settings {
@@ -55,8 +55,8 @@ fn first_match(
 ) -> Option<(String, u32)> {
     for f in &ws.files {
         if !names(name_of(&f.rel))
-            || is_test_path(&f.rel)
-            || is_docs_or_example_path(&f.rel)
+            || f.class.test()
+            || f.class.docs_or_example()
             || f.rel.contains("node_modules/")
         {
             continue;

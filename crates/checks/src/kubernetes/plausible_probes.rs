@@ -282,7 +282,7 @@ fn find_readiness_route(ws: &Workspace) -> Option<String> {
         .filter(|f| {
             matches!(f.kind, FileKind::Source(_)) && !f.binary && f.size <= MAX_SOURCE_BYTES
         })
-        .filter(|f| !vouch_workspace::is_test_path(&f.rel))
+        .filter(|f| !f.class.test())
         .take(MAX_SOURCES)
         .find_map(|f| {
             let text = ws.text(&f.rel)?;

@@ -1,7 +1,6 @@
 use super::{committed, file_name};
 use crate::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
-use vouch_workspace::is_test_path;
 
 pub struct BuildOutputCommitted;
 
@@ -83,7 +82,7 @@ impl Check for BuildOutputCommitted {
         let committed_files: Vec<&str> = ws
             .files
             .iter()
-            .filter(|f| committed(f) && !is_test_path(&f.rel))
+            .filter(|f| committed(f) && !f.class.test())
             .map(|f| f.rel.as_str())
             .collect();
         let venvs: Vec<String> = committed_files

@@ -2,7 +2,7 @@ use super::{committed, file_name, is_placeholder};
 use crate::prelude::*;
 use regex::Regex;
 use std::sync::LazyLock;
-use vouch_workspace::{SourceText, is_test_path};
+use vouch_workspace::SourceText;
 
 pub struct CredentialFiles;
 
@@ -141,7 +141,7 @@ impl Check for CredentialFiles {
     fn run(&self, ws: &Workspace) -> Outcome {
         let mut findings = Vec::new();
         for f in &ws.files {
-            if !committed(f) || f.binary || is_test_path(&f.rel) {
+            if !committed(f) || f.binary || f.class.test() {
                 continue;
             }
             if let Some(rule) = line_rule(&f.rel) {

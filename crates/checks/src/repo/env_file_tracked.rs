@@ -3,7 +3,7 @@ use super::{env_assignments, file_name, is_credential_name};
 use crate::prelude::*;
 use regex::Regex;
 use std::sync::LazyLock;
-use vouch_workspace::{FileKind, is_docs_or_example_path, is_test_path};
+use vouch_workspace::FileKind;
 
 pub struct EnvFileTracked;
 
@@ -99,10 +99,7 @@ impl Check for EnvFileTracked {
         let mut findings = Vec::new();
         let mut evidence = Vec::new();
         for f in ws.files_of(FileKind::EnvFile) {
-            if is_test_path(&f.rel)
-                || is_docs_or_example_path(&f.rel)
-                || is_exempt_name(file_name(&f.rel))
-            {
+            if f.class.test() || f.class.docs_or_example() || is_exempt_name(file_name(&f.rel)) {
                 continue;
             }
             let Some(text) = ws.text(&f.rel) else {

@@ -1,7 +1,7 @@
 use super::env_reads::{EnvRead, env_reads};
 use super::{committed, file_name};
 use crate::prelude::*;
-use vouch_workspace::{FileEntry, FileKind, is_test_path};
+use vouch_workspace::{FileEntry, FileKind};
 
 pub struct EnvTemplateExists;
 
@@ -113,6 +113,6 @@ pub(crate) fn templates(ws: &Workspace) -> impl Iterator<Item = &FileEntry> {
             file_name(&f.rel).to_ascii_lowercase().as_str(),
             "env.template" | "env.dist" | "env.tmpl"
         );
-        (by_kind || by_name) && committed(f) && !is_test_path(&f.rel)
+        (by_kind || by_name) && committed(f) && !f.class.test()
     })
 }

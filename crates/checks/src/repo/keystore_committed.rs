@@ -1,6 +1,5 @@
 use super::{committed, file_name};
 use crate::prelude::*;
-use vouch_workspace::is_test_path;
 
 pub struct KeystoreCommitted;
 
@@ -79,7 +78,7 @@ impl Check for KeystoreCommitted {
     fn run(&self, ws: &Workspace) -> Outcome {
         let mut findings = Vec::new();
         for f in &ws.files {
-            if !committed(f) || is_test_path(&f.rel) {
+            if !committed(f) || f.class.test() {
                 continue;
             }
             let Some(kind) = keystore_kind(file_name(&f.rel)) else {

@@ -50,7 +50,7 @@ fn prometheus_exposed(ws: &Workspace) -> bool {
                 && (name.ends_with(".properties")
                     || name.ends_with(".yml")
                     || name.ends_with(".yaml"))
-                && !vouch_workspace::is_test_path(&f.rel)
+                && !f.class.test()
         })
         .filter_map(|f| ws.text(&f.rel))
         .any(|src| {

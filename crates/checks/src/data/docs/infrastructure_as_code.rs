@@ -1,5 +1,5 @@
 use crate::data::support::deployable::deployment_artifact;
-use crate::data::support::paths::{PathClasses, file_name, is_product_path};
+use crate::data::support::paths::{file_name, is_product_path};
 use crate::data::support::terraform::Terraform;
 use crate::data::support::with_message;
 use crate::data::support::yaml_files::for_each_yaml;
@@ -115,12 +115,7 @@ impl Check for InfrastructureAsCode {
                 format!("Terraform {} `{}`", block.keyword, block.rtype),
             ));
         }
-        let classes = PathClasses::get(ws);
-        for f in classes
-            .files(ws)
-            .filter(|(_, c)| c.product())
-            .map(|(f, _)| f)
-        {
+        for f in ws.files.iter().filter(|f| f.class.product()) {
             let name = file_name(&f.rel);
             let what = match name {
                 "terragrunt.hcl" => "Terragrunt configuration",

@@ -105,7 +105,7 @@ impl Check for GrafanaDashboardsValid {
         let mut findings = Vec::new();
         let mut seen: Vec<Seen> = Vec::new();
         for f in ws.files_of(FileKind::Json) {
-            if !is_product_path(&f.rel) {
+            if !f.class.product() {
                 continue;
             }
             let Some(src) = ws.text(&f.rel) else {

@@ -158,7 +158,7 @@ impl Check for LogShipping {
 fn config_files(ws: &Workspace) -> Vec<Finding> {
     let mut out = Vec::new();
     for f in &ws.files {
-        if f.binary || !is_product_path(&f.rel) {
+        if f.binary || !f.class.product() {
             continue;
         }
         let lower = f.rel.to_ascii_lowercase();

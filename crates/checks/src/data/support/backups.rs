@@ -157,7 +157,7 @@ pub fn script_bodies(ws: &Workspace, name: &str) -> Vec<(Arc<SourceText>, u32, S
     let mut out = Vec::new();
     for f in &ws.files {
         if file_name(&f.rel) == name
-            && is_product_path(&f.rel)
+            && f.class.product()
             && let Some(src) = ws.text(&f.rel)
         {
             for (n, l) in src.lines() {
@@ -556,7 +556,7 @@ fn cron_files(ws: &Workspace, b: &mut Backups) {
             || name.ends_with(".crontab")
             || f.rel.contains("cron.d/");
         let timer = name.ends_with(".timer");
-        if !crontab && !timer || !is_product_path(&f.rel) {
+        if !crontab && !timer || !f.class.product() {
             continue;
         }
         let Some(src) = ws.text(&f.rel) else {
@@ -663,7 +663,7 @@ fn unscheduled(ws: &Workspace, b: &mut Backups) {
         let name = file_name(&f.rel).to_ascii_lowercase();
         if !(f.kind == FileKind::Shell || name.ends_with(".py"))
             || !name.contains("backup")
-            || !is_product_path(&f.rel)
+            || !f.class.product()
         {
             continue;
         }

@@ -6,7 +6,7 @@
 //! text itself), and finally driver imports at the top of the source files.
 
 use super::migrations::Migrations;
-use super::paths::{PathClasses, file_name, is_evidence_path, is_product_path};
+use super::paths::{file_name, is_evidence_path, is_product_path};
 use super::terraform::Terraform;
 use super::text::{column_of, read_head};
 use crate::prelude::*;
@@ -611,7 +611,7 @@ fn build(ws: &Workspace) -> BackingServices {
 fn prisma_on_mongodb(ws: &Workspace) -> bool {
     ws.files
         .iter()
-        .filter(|f| file_name(&f.rel) == "schema.prisma" && is_product_path(&f.rel))
+        .filter(|f| file_name(&f.rel) == "schema.prisma" && f.class.product())
         .filter_map(|f| ws.text(&f.rel))
         .any(|src| {
             src.lines()
@@ -823,7 +823,7 @@ fn from_manifest_text(ws: &Workspace, found: &mut Vec<Backing>) {
             _ if name.ends_with(".csproj") => Registry::NuGet,
             _ => continue,
         };
-        if !is_product_path(&f.rel) || parsed.contains(f.rel.as_str()) {
+        if !f.class.product() || parsed.contains(f.rel.as_str()) {
             continue;
         }
         let Some(src) = ws.text(&f.rel) else {
@@ -993,11 +993,11 @@ fn gem_name(line: &str) -> Option<&str> {
 /// Driver imports at the top of non-test source files; returns why absence cannot be
 /// concluded when the budget runs out.
 fn from_imports(ws: &Workspace, found: &mut Vec<Backing>) -> Option<String> {
-    let classes = PathClasses::get(ws);
-    let sources: Vec<&str> = classes
-        .files(ws)
-        .filter(|(f, class)| matches!(f.kind, FileKind::Source(_)) && class.product())
-        .map(|(f, _)| f.rel.as_str())
+    let sources: Vec<&str> = ws
+        .files
+        .iter()
+        .filter(|f| matches!(f.kind, FileKind::Source(_)) && f.class.product())
+        .map(|f| f.rel.as_str())
         .collect();
     for (i, rel) in sources.iter().enumerate() {
         if i >= MAX_SCANNED_SOURCES {

@@ -81,7 +81,7 @@ fn artifacts(ws: &Workspace) -> Vec<(String, &'static str)> {
     let mut out: Vec<(String, &'static str)> = ws
         .files
         .iter()
-        .filter(|f| is_product_path(&f.rel))
+        .filter(|f| f.class.product())
         .filter_map(|f| {
             let what = if f.kind == FileKind::Dockerfile && !has_code_extension(&f.rel) {
                 "Dockerfile"

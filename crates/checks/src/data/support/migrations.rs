@@ -1,6 +1,6 @@
 //! Versioned schema migrations, recognised by the layouts and markers of the common tools.
 
-use super::paths::{PathClasses, file_name, is_product_path};
+use super::paths::file_name;
 use super::text::read_head;
 use crate::prelude::*;
 use regex::Regex;
@@ -66,7 +66,7 @@ static EF_CORE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{14}_\w+\.cs$
 
 fn build(ws: &Workspace) -> Migrations {
     let mut sets: BTreeMap<(&'static str, String), Vec<String>> = BTreeMap::new();
-    for (f, class) in PathClasses::get(ws).files(ws) {
+    for (f, class) in ws.files.iter().map(|f| (f, f.class)) {
         if f.binary || !class.product() {
             continue;
         }
@@ -218,7 +218,7 @@ fn configured_only(ws: &Workspace, sets: &[MigrationSet]) -> Vec<Finding> {
         let name = file_name(&f.rel);
         if !matches!(name, "alembic.ini" | "schema.prisma" | "diesel.toml")
             && !name.starts_with("knexfile.")
-            || !is_product_path(&f.rel)
+            || !f.class.product()
         {
             continue;
         }

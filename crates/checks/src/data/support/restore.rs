@@ -1,7 +1,7 @@
 //! Restore procedures: documentation sections, restore commands and restore scripts.
 
 use super::markdown::{doc_files, sections, substantive_lines};
-use super::paths::{file_name, is_product_path};
+use super::paths::file_name;
 use super::text::{contains_word, is_aspirational, is_comment};
 use crate::prelude::*;
 use std::sync::Arc;
@@ -198,8 +198,7 @@ fn build(ws: &Workspace) -> RestoreDocs {
     for f in &ws.files {
         let name = file_name(&f.rel).to_ascii_lowercase();
         let script = f.kind == FileKind::Shell || name.ends_with(".py") || name == "makefile";
-        if !script || !is_product_path(&f.rel) || !(name.contains("restore") || name == "makefile")
-        {
+        if !script || !f.class.product() || !(name.contains("restore") || name == "makefile") {
             continue;
         }
         let Some(src) = ws.text(&f.rel) else {

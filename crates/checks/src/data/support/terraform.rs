@@ -1,7 +1,6 @@
 //! Terraform/OpenTofu resources: type, name and the lines of their block, found by brace
 //! counting (enough for attribute look-ups; no HCL evaluation).
 
-use super::paths::is_product_path;
 use super::text::is_comment;
 use regex::Regex;
 use std::sync::{Arc, LazyLock};
@@ -50,7 +49,7 @@ impl Terraform {
         ws.cached(|ws| {
             let mut blocks = Vec::new();
             for f in ws.files_of(FileKind::Terraform) {
-                if !is_product_path(&f.rel) || !f.rel.ends_with(".tf") {
+                if !f.class.product() || !f.rel.ends_with(".tf") {
                     continue;
                 }
                 if let Some(src) = ws.text(&f.rel) {

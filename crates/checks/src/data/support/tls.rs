@@ -152,7 +152,7 @@ fn compose_labels(ws: &Workspace) -> Option<String> {
 fn config_files(ws: &Workspace) -> Option<String> {
     ws.files
         .iter()
-        .filter(|f| !f.binary && is_product_path(&f.rel))
+        .filter(|f| !f.binary && f.class.product())
         .find_map(|f| {
             let name = file_name(&f.rel).to_ascii_lowercase();
             let finder: fn(&SourceText) -> Option<(u32, &'static str)> = if is_caddyfile(&name) {
@@ -292,21 +292,18 @@ fn public_https_address(token: &str) -> bool {
 /// CERTIFICATE`); CA bundles (trusted, not served) and local development certificates do not
 /// count.
 fn committed_certificate(ws: &Workspace) -> Option<String> {
-    ws.files
-        .iter()
-        .filter(|f| is_product_path(&f.rel))
-        .find_map(|f| {
-            let name = file_name(&f.rel).to_ascii_lowercase();
-            let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
-            if !matches!(ext, "crt" | "cer" | "pem") || is_ca_or_dev(&f.rel) {
-                return None;
-            }
-            let pem = ws
-                .text(&f.rel)
-                .is_some_and(|t| t.text.contains("-----BEGIN CERTIFICATE-----"));
-            // A binary `.crt`/`.cer` is a DER certificate.
-            (pem || (f.binary && ext != "pem")).then(|| format!("committed certificate {}", f.rel))
-        })
+    ws.files.iter().filter(|f| f.class.product()).find_map(|f| {
+        let name = file_name(&f.rel).to_ascii_lowercase();
+        let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+        if !matches!(ext, "crt" | "cer" | "pem") || is_ca_or_dev(&f.rel) {
+            return None;
+        }
+        let pem = ws
+            .text(&f.rel)
+            .is_some_and(|t| t.text.contains("-----BEGIN CERTIFICATE-----"));
+        // A binary `.crt`/`.cer` is a DER certificate.
+        (pem || (f.binary && ext != "pem")).then(|| format!("committed certificate {}", f.rel))
+    })
 }
 
 /// CA bundles and trust stores (`ca.crt`, `rds-ca-2019-root.pem`, `ca-certificates.crt`),

@@ -22,7 +22,7 @@ fn other_yaml(ws: &Workspace) -> Arc<OtherYaml> {
         let kept: HashSet<&str> = ws.yaml.iter().map(|y| y.path.as_str()).collect();
         let paths = ws
             .files_of(FileKind::Yaml)
-            .filter(|f| !super::paths::is_vendored(&f.rel) && f.size <= MAX_OTHER_YAML)
+            .filter(|f| !f.class.vendored() && f.size <= MAX_OTHER_YAML)
             .filter(|f| !f.binary && !kept.contains(f.rel.as_str()))
             .map(|f| f.rel.clone())
             .collect();

@@ -210,7 +210,7 @@ fn chaos_toolkit(ws: &Workspace) -> Vec<Finding> {
         }
     });
     for f in ws.files_of(FileKind::Json) {
-        if is_vendored(&f.rel) || is_docs_or_example(&f.rel) {
+        if f.class.vendored() || f.class.docs_or_example() {
             continue;
         }
         let Some(src) = ws.text(&f.rel) else {

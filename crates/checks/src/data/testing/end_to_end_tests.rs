@@ -1,5 +1,5 @@
 use crate::data::support::deployable::deployment_artifact;
-use crate::data::support::paths::{file_name, is_docs_or_example, is_vendored};
+use crate::data::support::paths::file_name;
 use crate::data::support::test_files::{Marker, TestFiles};
 use crate::data::support::text::read_head;
 use crate::data::support::with_message;
@@ -137,7 +137,7 @@ fn other_suites(ws: &Workspace) -> Vec<Finding> {
         } else {
             continue;
         };
-        if f.binary || is_vendored(&f.rel) || is_docs_or_example(&f.rel) {
+        if f.binary || f.class.vendored() || f.class.docs_or_example() {
             continue;
         }
         let Some(head) = read_head(ws, &f.rel, 16 * 1024) else {

@@ -154,7 +154,7 @@ fn scripts(ws: &Workspace) -> Vec<Finding> {
             }
             _ => continue,
         };
-        if is_vendored(&f.rel) || is_docs_or_example(&f.rel) {
+        if f.class.vendored() || f.class.docs_or_example() {
             continue;
         }
         let Some(head) = read_head(ws, &f.rel, 16 * 1024) else {
@@ -221,7 +221,7 @@ fn commands(ws: &Workspace) -> Vec<Finding> {
         };
         let runnable =
             f.kind == FileKind::Shell || name == "Makefile" || name == "Justfile" || ci();
-        if !runnable || is_vendored(&f.rel) || is_docs_or_example(&f.rel) {
+        if !runnable || f.class.vendored() || f.class.docs_or_example() {
             continue;
         }
         let Some(src) = ws.text(&f.rel) else {

@@ -1,5 +1,5 @@
 use crate::data::support::migrations::Migrations;
-use crate::data::support::paths::{PathClasses, file_name, is_product_path};
+use crate::data::support::paths::file_name;
 use crate::data::support::test_files::{Family, TestFiles};
 use crate::data::support::text::read_head;
 use crate::prelude::*;
@@ -116,8 +116,7 @@ impl Check for TestsPerLanguage {
             .flat_map(|s| s.files.iter().map(String::as_str))
             .collect();
         let mut code: BTreeMap<Family, Vec<&str>> = BTreeMap::new();
-        let classes = PathClasses::get(ws);
-        for (f, class) in classes.files(ws) {
+        for (f, class) in ws.files.iter().map(|f| (f, f.class)) {
             let FileKind::Source(lang) = f.kind else {
                 continue;
             };
@@ -246,7 +245,7 @@ fn places(ws: &Workspace, family: Family, files: &[&str]) -> Vec<(String, usize)
     let roots: std::collections::HashSet<&str> = ws
         .files
         .iter()
-        .filter(|f| is_product_path(&f.rel) && is_manifest_of(family, &f.rel, f.kind))
+        .filter(|f| f.class.product() && is_manifest_of(family, &f.rel, f.kind))
         .map(|f| parent(&f.rel))
         .collect();
     // The nearest enclosing module root: walk up the file's folders (no scan of all roots).
