@@ -5,7 +5,7 @@
 //! Writes (`os.environ["X"] = ...`, `process.env.X = ...`) and commented-out lines are not reads.
 
 use crate::{is_docs_or_example_path, is_test_path};
-use regex::Regex;
+use regex::bytes::Regex;
 use std::sync::LazyLock;
 
 /// One read of an environment variable by literal name.
@@ -35,20 +35,29 @@ static PATTERNS: LazyLock<Vec<(&'static [&'static str], Regex)>> = LazyLock::new
     const JVM: &[&str] = &["java", "kt", "kts", "scala", "groovy"];
     const RB: &[&str] = &["rb"];
     [
-        (PY, format!(r"\bos\.environ\s*\[\s*{q}{NAME}{q}\s*\]")),
-        (PY, format!(r"\b(?:os\.)?environ\.get\(\s*{q}{NAME}{q}")),
-        (PY, format!(r"\b(?:os\.)?getenv\(\s*{q}{NAME}{q}")),
+        (
+            PY,
+            format!(r"\bos\.environ[ \t]*\[[ \t]*{q}{NAME}{q}[ \t]*\]"),
+        ),
+        (PY, format!(r"\b(?:os\.)?environ\.get\([ \t]*{q}{NAME}{q}")),
+        (PY, format!(r"\b(?:os\.)?getenv\([ \t]*{q}{NAME}{q}")),
         (JS, format!(r"\bprocess\.env\.{NAME}")),
-        (JS, format!(r"\bprocess\.env\[\s*{q}{NAME}{q}\s*\]")),
-        (JS, format!(r"\bDeno\.env\.get\(\s*{q}{NAME}{q}")),
-        (GO, format!(r#"\bos\.(?:Getenv|LookupEnv)\(\s*"{NAME}""#)),
-        (RS, format!(r#"\benv::var(?:_os)?\(\s*"{NAME}"\s*\)"#)),
-        (JVM, format!(r#"\bSystem\.getenv\(\s*"{NAME}""#)),
-        (RB, format!(r"\bENV\[\s*{q}{NAME}{q}\s*\]")),
-        (RB, format!(r"\bENV\.fetch\(\s*{q}{NAME}{q}")),
+        (JS, format!(r"\bprocess\.env\[[ \t]*{q}{NAME}{q}[ \t]*\]")),
+        (JS, format!(r"\bDeno\.env\.get\([ \t]*{q}{NAME}{q}")),
+        (GO, format!(r#"\bos\.(?:Getenv|LookupEnv)\([ \t]*"{NAME}""#)),
+        (RS, format!(r#"\benv::var(?:_os)?\([ \t]*"{NAME}"[ \t]*\)"#)),
+        (JVM, format!(r#"\bSystem\.getenv\([ \t]*"{NAME}""#)),
+        (RB, format!(r"\bENV\[[ \t]*{q}{NAME}{q}[ \t]*\]")),
+        (RB, format!(r"\bENV\.fetch\([ \t]*{q}{NAME}{q}")),
     ]
     .into_iter()
-    .map(|(exts, p)| (exts, Regex::new(&p).expect("static regex")))
+    // ASCII classes: names and code around them are ASCII, and the byte search stays a DFA.
+    .map(|(exts, p)| {
+        (
+            exts,
+            Regex::new(&format!("(?-u){p}")).expect("static regex"),
+        )
+    })
     .collect()
 });
 
@@ -57,16 +66,7 @@ pub fn extract(path: &str, text: &str) -> Vec<EnvRead> {
     extract_bytes(path, text.as_bytes())
 }
 
-/// Every pattern names the environment in one of three spellings (`environ`, `getenv`,
-/// `process.env`, `Getenv` and `env::var` hold "env"; `LookupEnv` "Env"; `ENV[` "ENV"): one
-/// search for them over the whole file finds the candidate lines, and only those are decoded
-/// and matched against the regexes. Three exact spellings are a SIMD search; "env" in any
-/// case was a byte-at-a-time one and a tenth of a large audit.
-static ENV_WORD: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
-    aho_corasick::AhoCorasick::new(["env", "Env", "ENV"]).expect("static patterns")
-});
-
-/// As [`extract`], on raw bytes (invalid UTF-8 is decoded lossily, line by line).
+/// As [`extract`], on raw bytes (invalid UTF-8 is decoded lossily where it is quoted).
 pub fn extract_bytes(path: &str, bytes: &[u8]) -> Vec<EnvRead> {
     let ext = path
         .rsplit_once('.')
@@ -85,26 +85,51 @@ pub fn extract_bytes(path: &str, bytes: &[u8]) -> Vec<EnvRead> {
         "rs" => rust_test_module_start(bytes).map_or(bytes, |cut| &bytes[..cut]),
         _ => bytes,
     };
+    // Each pattern searches the whole file (its literal prefix is a SIMD search); the matches
+    // are then taken in order of position, the first of overlapping ones winning.
+    let mut found: Vec<(usize, usize, std::ops::Range<usize>)> = Vec::new();
+    for pattern in patterns {
+        for caps in pattern.captures_iter(bytes) {
+            if let (Some(whole), Some(name)) = (caps.get(0), caps.get(1)) {
+                found.push((whole.start(), whole.end(), name.range()));
+            }
+        }
+    }
+    found.sort_by_key(|(start, _, _)| *start);
     let mut out = Vec::new();
     let (mut counted_to, mut line_no) = (0usize, 1u32);
-    let mut last_line_start = usize::MAX;
-    for hit in ENV_WORD.find_iter(bytes) {
-        let line_start = memchr::memrchr(b'\n', &bytes[..hit.start()]).map_or(0, |i| i + 1);
-        if line_start == last_line_start {
+    let mut covered_until = 0;
+    for (start, end, name) in found {
+        // A read is one expression on one line.
+        if start < covered_until || memchr::memchr(b'\n', &bytes[start..end]).is_some() {
             continue;
         }
-        last_line_start = line_start;
+        let line_start = memchr::memrchr(b'\n', &bytes[..start]).map_or(0, |i| i + 1);
         line_no += memchr::memchr_iter(b'\n', &bytes[counted_to..line_start]).count() as u32;
         counted_to = line_start;
-        let line_end =
-            memchr::memchr(b'\n', &bytes[line_start..]).map_or(bytes.len(), |i| line_start + i);
-        let line = String::from_utf8_lossy(&bytes[line_start..line_end]);
-        let line = line.trim_end_matches('\r');
-        let trimmed = line.trim_start();
-        if trimmed.starts_with('#') || trimmed.starts_with("//") || trimmed.starts_with('*') {
+        let line_end = memchr::memchr(b'\n', &bytes[end..]).map_or(bytes.len(), |i| end + i);
+        let head = bytes[line_start..start].trim_ascii_start();
+        if head.starts_with(b"#") || head.starts_with(b"//") || head.starts_with(b"*") {
             continue;
         }
-        read_line(path, line, line_no, &patterns, &mut out);
+        covered_until = end;
+        let after = String::from_utf8_lossy(&bytes[end..line_end]);
+        let after = after.trim();
+        if is_write(after) {
+            continue;
+        }
+        let expr = String::from_utf8_lossy(&bytes[start..end]).into_owned();
+        out.push(EnvRead {
+            path: path.to_string(),
+            line: line_no,
+            column: String::from_utf8_lossy(&bytes[line_start..start])
+                .chars()
+                .count() as u32
+                + 1,
+            name: String::from_utf8_lossy(&bytes[name]).into_owned(),
+            has_default: has_default(&expr, after),
+            expr,
+        });
     }
     out
 }
@@ -121,36 +146,6 @@ fn rust_test_module_start(bytes: &[u8]) -> Option<usize> {
 
 /// Every read on one line; overlapping matches (`System.getenv` also contains `getenv`) keep
 /// the one that starts first.
-fn read_line(path: &str, line: &str, line_no: u32, patterns: &[&Regex], out: &mut Vec<EnvRead>) {
-    let mut matches: Vec<regex::Captures> = patterns
-        .iter()
-        .flat_map(|p| p.captures_iter(line))
-        .collect();
-    matches.sort_by_key(|c| c.get(0).map_or(0, |m| m.start()));
-    let mut covered_until = 0;
-    for caps in matches {
-        let (Some(whole), Some(name)) = (caps.get(0), caps.get(1)) else {
-            continue;
-        };
-        if whole.start() < covered_until {
-            continue;
-        }
-        covered_until = whole.end();
-        let after = line[whole.end()..].trim_start();
-        if is_write(after) {
-            continue;
-        }
-        out.push(EnvRead {
-            path: path.to_string(),
-            line: line_no,
-            column: line[..whole.start()].chars().count() as u32 + 1,
-            name: name.as_str().to_string(),
-            expr: whole.as_str().to_string(),
-            has_default: has_default(whole.as_str(), after),
-        });
-    }
-}
-
 /// `= value` (but not `==`/`=>`) after the expression: an assignment.
 fn is_write(after: &str) -> bool {
     after.starts_with('=') && !after.starts_with("==") && !after.starts_with("=>")
@@ -325,5 +320,24 @@ if os.environ["MODE"] == "prod": pass
         assert_eq!(names("src/lib.rs", rust), [n("APP_MODE", 2, false)]);
         assert!(names("README.txt", "os.environ['X']").is_empty());
         assert!(names("app.py", "const x = process.env.SECRET;").is_empty());
+    }
+
+    #[test]
+    fn positions_comments_and_invalid_utf8() {
+        let mut bytes = b"# os.getenv('COMMENTED')\n".to_vec();
+        bytes.extend_from_slice(b"label = '\xff\xfe'; url = os.getenv('DB_URL')\n");
+        bytes.extend_from_slice(b"x = os.environ[\n  'SPLIT']\n");
+        bytes.extend_from_slice(
+            b"    // os.getenv('ALSO_COMMENTED')\nlevel = os.getenv('LEVEL', 'info')\n",
+        );
+        let reads = extract_bytes("app/settings.py", &bytes);
+        let got: Vec<_> = reads
+            .iter()
+            .map(|r| (r.name.as_str(), r.line, r.column, r.has_default))
+            .collect();
+        // The invalid bytes count as one character each (decoded lossily); a read split
+        // across lines is not one expression.
+        assert_eq!(got, [("DB_URL", 2, 21, false), ("LEVEL", 6, 9, true)]);
+        assert_eq!(reads[0].expr, "os.getenv('DB_URL'");
     }
 }
