@@ -230,7 +230,9 @@ pub fn is_application_code(rel: &str) -> bool {
 /// Of two reads of the same variable, the one that represents it: a read without fallback
 /// (it makes the variable required) before one with, then the earliest by path and line.
 pub fn represents_better(candidate: &EnvRead, current: &EnvRead) -> bool {
-    let key = |r: &EnvRead| (r.has_default, r.path.clone(), r.line, r.column);
+    fn key(r: &EnvRead) -> (bool, &str, u32, u32) {
+        (r.has_default, r.path.as_str(), r.line, r.column)
+    }
     key(candidate) < key(current)
 }
 
