@@ -238,8 +238,13 @@ def cmd_table(a) -> int:
         ok = vb <= 2 * bb
         lines.append(f"- vouch ≤ 2× read-once on `{big}`: {vb / bb:.2f}× wall — {'met' if ok else 'NOT met'}"
                      + (f" (CPU time: {vcpu[big] / bcpu[big]:.2f}×)" if vcpu.get(big) and bcpu.get(big) else ""))
+    # Issue 2 compares each peer on the big tree; a peer is compared on a smaller tree only
+    # when it did not run on the big one (too slow there). Small-tree ratios stay in the table.
+    ran_big = {p["tool"] for p in peers if p["tree"] == big and (p["median"] or p.get("timeout"))}
     best = None
     for p in peers:
+        if p["tool"] in ran_big and p["tree"] != big:
+            continue
         if p["median"] and vouch.get(p["tree"]):
             speed = p["median"] / vouch[p["tree"]]
             if best is None or speed < best[0]:
