@@ -167,7 +167,7 @@ pub fn family(language: Language) -> usize {
     }
 }
 
-/// The lower-cased words of family `family`, in the pattern order [`gate_from_hits`] expects:
+/// The lower-cased words of family `family`, in the pattern order [`GateJudge::hit`] expects:
 /// a caller that searches a file for other words too can search once for both (ASCII case
 /// insensitive, overlapping, in order of their end) and hand the gate its share.
 pub fn family_words(family: usize) -> &'static [String] {
@@ -188,25 +188,37 @@ pub fn gate(language: Language, path: &str, src: &[u8]) -> Gate {
     verdict.gate()
 }
 
-/// [`gate`] from the occurrences of [`family_words`] (`pattern` indexes that list) found by
-/// the caller's own search of `src`.
-pub fn gate_from_hits(
-    language: Language,
-    path: &str,
-    src: &[u8],
-    hits: impl IntoIterator<Item = Match>,
-) -> Gate {
-    if is_settings_path(path) {
-        return Gate::Facts;
-    }
-    let automata = &AUTOMATA[family(language)];
-    let mut verdict = Verdict::default();
-    for m in hits {
-        if verdict.judge(automata, src, m).is_break() {
-            break;
+/// [`gate`] from occurrences of [`family_words`] found by the caller's own search, taken as
+/// the search reports them.
+pub struct GateJudge {
+    automata: &'static Automata,
+    settings: bool,
+    verdict: Verdict,
+}
+
+impl GateJudge {
+    pub fn new(language: Language, path: &str) -> GateJudge {
+        GateJudge {
+            automata: &AUTOMATA[family(language)],
+            settings: is_settings_path(path),
+            verdict: Verdict::default(),
         }
     }
-    verdict.gate()
+
+    /// One occurrence in `src` (`pattern` indexes [`family_words`]).
+    pub fn hit(&mut self, src: &[u8], m: Match) {
+        if !self.settings && !self.verdict.facts {
+            let _ = self.verdict.judge(self.automata, src, m);
+        }
+    }
+
+    pub fn verdict(&self) -> Gate {
+        if self.settings {
+            Gate::Facts
+        } else {
+            self.verdict.gate()
+        }
+    }
 }
 
 /// What the words seen so far say.

@@ -79,7 +79,7 @@ pub fn scan(path: &str, src: &[u8]) -> Option<Scanned> {
     ))
 }
 
-/// [`scan`] with the gate's verdict already known (see [`gate::gate_from_hits`]).
+/// [`scan`] with the gate's verdict already known (see [`gate::GateJudge`]).
 pub fn scan_gated(path: &str, language: Language, src: &[u8], gate: Gate) -> Scanned {
     match gate {
         Gate::Facts => Scanned::Parsed(analyse(path, language, src, true)),

@@ -13,5 +13,5 @@ pub mod tree;
 
 pub use rule::{Category, Reach, Rule, Validation};
 pub use ruleset::{Ruleset, ruleset};
-pub use scan::{SecretHit, redact, scan, scan_hits, scan_reader};
+pub use scan::{KeywordHits, SecretHit, redact, scan, scan_reader};
 pub use vouch_keywords::Match;

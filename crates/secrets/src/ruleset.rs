@@ -58,7 +58,7 @@ impl Ruleset {
 }
 
 impl Ruleset {
-    /// Every rule's keywords, lower case, in the pattern order [`crate::scan_hits`] expects.
+    /// Every rule's keywords, lower case, in the pattern order [`crate::KeywordHits`] expects.
     pub fn keywords(&self) -> &[&'static str] {
         &self.words
     }

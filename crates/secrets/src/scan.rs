@@ -33,23 +33,64 @@ pub struct SecretHit {
 
 /// Scans `bytes` with every rule of `set`.
 pub fn scan(set: &Ruleset, bytes: &[u8]) -> Vec<SecretHit> {
-    let mut hits = Vec::new();
+    let mut hits = KeywordHits::new(set, bytes);
     set.keywords.for_each(bytes, |m| {
-        hits.push(m);
+        hits.add(m);
         std::ops::ControlFlow::Continue(())
     });
-    scan_hits(set, bytes, hits)
+    hits.scan()
 }
 
-/// [`scan`] from the occurrences of [`Ruleset::keywords`] (`pattern` indexes that list; ASCII
-/// case insensitive, overlapping, in order of their end) found by the caller's own search of
-/// `bytes`, which may look for other words in the same pass.
-pub fn scan_hits(
-    set: &Ruleset,
-    bytes: &[u8],
-    keyword_hits: impl IntoIterator<Item = Match>,
-) -> Vec<SecretHit> {
-    let windows = rule_windows(set, bytes, keyword_hits);
+/// The windows of a scan, built from keyword hits as a search reports them, so the hits are
+/// never held: for a caller whose one search of `bytes` looks for other words too.
+pub struct KeywordHits<'a> {
+    set: &'a Ruleset,
+    bytes: &'a [u8],
+    /// For each rule, the merged byte ranges around its keywords' hits.
+    windows: Vec<Vec<Range<usize>>>,
+}
+
+impl<'a> KeywordHits<'a> {
+    pub fn new(set: &'a Ruleset, bytes: &'a [u8]) -> KeywordHits<'a> {
+        KeywordHits {
+            set,
+            bytes,
+            windows: vec![Vec::new(); set.rules.len()],
+        }
+    }
+
+    /// One occurrence of [`Ruleset::keywords`] (`pattern` indexes that list; ASCII case
+    /// insensitive, overlapping, reported in order of their end).
+    pub fn add(&mut self, m: Match) {
+        let (set, bytes) = (self.set, self.bytes);
+        let mut nearby: Option<Range<usize>> = None;
+        let mut lines: Option<Range<usize>> = None;
+        for &rule in &set.keyword_rules[m.pattern] {
+            let window = match set.rules[rule].reach {
+                Reach::Nearby => nearby.get_or_insert_with(|| nearby_window(bytes, &m)),
+                Reach::KeywordLineAndNext => {
+                    lines.get_or_insert_with(|| keyword_lines_window(bytes, &m))
+                }
+            };
+            let ranges = &mut self.windows[rule];
+            match ranges.last_mut() {
+                // Hits arrive in order of their end: extend the last window when they overlap.
+                Some(last) if window.start <= last.end => {
+                    last.start = last.start.min(window.start);
+                    last.end = last.end.max(window.end);
+                }
+                _ => ranges.push(window.clone()),
+            }
+        }
+    }
+
+    /// Runs each rule's regex on its windows.
+    pub fn scan(self) -> Vec<SecretHit> {
+        scan_windows(self.set, self.bytes, self.windows)
+    }
+}
+
+fn scan_windows(set: &Ruleset, bytes: &[u8], windows: Vec<Vec<Range<usize>>>) -> Vec<SecretHit> {
     let mut hits: Vec<SecretHit> = Vec::new();
     for (rule_index, ranges) in windows.into_iter().enumerate() {
         if ranges.is_empty() {
@@ -191,34 +232,17 @@ fn drop_generic_duplicates(set: &Ruleset, hits: &mut Vec<SecretHit>) {
 }
 
 /// For each rule, the merged byte ranges around its keywords' hits.
+#[cfg(test)]
 fn rule_windows(
     set: &Ruleset,
     bytes: &[u8],
     keyword_hits: impl IntoIterator<Item = Match>,
 ) -> Vec<Vec<Range<usize>>> {
-    let mut windows: Vec<Vec<Range<usize>>> = vec![Vec::new(); set.rules.len()];
+    let mut hits = KeywordHits::new(set, bytes);
     for m in keyword_hits {
-        let mut nearby: Option<Range<usize>> = None;
-        let mut lines: Option<Range<usize>> = None;
-        for &rule in &set.keyword_rules[m.pattern] {
-            let window = match set.rules[rule].reach {
-                Reach::Nearby => nearby.get_or_insert_with(|| nearby_window(bytes, &m)),
-                Reach::KeywordLineAndNext => {
-                    lines.get_or_insert_with(|| keyword_lines_window(bytes, &m))
-                }
-            };
-            let ranges = &mut windows[rule];
-            match ranges.last_mut() {
-                // Hits arrive in order of their end: extend the last window when they overlap.
-                Some(last) if window.start <= last.end => {
-                    last.start = last.start.min(window.start);
-                    last.end = last.end.max(window.end);
-                }
-                _ => ranges.push(window.clone()),
-            }
-        }
+        hits.add(m);
     }
-    windows
+    hits.windows
 }
 
 /// [`BEFORE`] and [`AFTER`] bytes around the hit, widened to line starts and ends (bounded)

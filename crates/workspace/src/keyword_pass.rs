@@ -5,12 +5,11 @@
 //! with the union of the secret keywords and its language family's gate words; each consumer
 //! gets its own share of the occurrences, with its own pattern numbers.
 
-use std::cell::RefCell;
 use std::sync::LazyLock;
 use vouch_code::Language;
-use vouch_code::gate::{self, Gate};
+use vouch_code::gate::{self, Gate, GateJudge};
 use vouch_keywords::{Keywords, Match};
-use vouch_secrets::SecretHit;
+use vouch_secrets::{KeywordHits, SecretHit};
 
 /// The union of the secret keywords and one gate family's words.
 struct Union {
@@ -63,31 +62,22 @@ fn union(family: usize) -> Union {
     }
 }
 
-thread_local! {
-    /// Reused across the files one walker thread searches.
-    static HITS: RefCell<(Vec<Match>, Vec<Match>)> = const { RefCell::new((Vec::new(), Vec::new())) };
-}
-
-/// The secrets in a source file and the gate's verdict on it, from one search.
+/// The secrets in a source file and the gate's verdict on it, from one search; each hit goes
+/// to its consumers as the search reports it (a file of millions of keywords holds none).
 pub(crate) fn scan_source(language: Language, path: &str, src: &[u8]) -> (Vec<SecretHit>, Gate) {
     let union = &UNIONS[gate::family(language)];
-    HITS.with_borrow_mut(|(secret_hits, gate_hits)| {
-        secret_hits.clear();
-        gate_hits.clear();
-        union.keywords.for_each(src, |m| {
-            if let Some(pattern) = union.secret[m.pattern] {
-                secret_hits.push(Match { pattern, ..m });
-            }
-            if let Some(pattern) = union.gate[m.pattern] {
-                gate_hits.push(Match { pattern, ..m });
-            }
-            std::ops::ControlFlow::Continue(())
-        });
-        let secrets =
-            vouch_secrets::scan_hits(vouch_secrets::ruleset(), src, secret_hits.iter().copied());
-        let gate = gate::gate_from_hits(language, path, src, gate_hits.iter().copied());
-        (secrets, gate)
-    })
+    let mut secrets = KeywordHits::new(vouch_secrets::ruleset(), src);
+    let mut judge = GateJudge::new(language, path);
+    union.keywords.for_each(src, |m| {
+        if let Some(pattern) = union.secret[m.pattern] {
+            secrets.add(Match { pattern, ..m });
+        }
+        if let Some(pattern) = union.gate[m.pattern] {
+            judge.hit(src, Match { pattern, ..m });
+        }
+        std::ops::ControlFlow::Continue(())
+    });
+    (secrets.scan(), judge.verdict())
 }
 
 #[cfg(test)]
