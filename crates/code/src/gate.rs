@@ -267,11 +267,7 @@ impl Verdict {
 /// Whether the line up to `at` is a default import (`import name from`, `import name, { a }
 /// from`), not only named, namespace or type imports.
 fn default_import_before(src: &[u8], at: usize) -> bool {
-    let line_start = src[..at]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    let line = String::from_utf8_lossy(&src[line_start..at]);
+    let line = String::from_utf8_lossy(&src[line_start_within(src, at)..at]);
     let Some(rest) = line.trim_start().strip_prefix("import") else {
         return false;
     };
@@ -308,16 +304,19 @@ pub fn is_settings_path(path: &str) -> bool {
 /// compared from the left (`"abc" == token`), on the same line; or assigned with the literal
 /// at the start of the next line (`API_TOKEN = (` / `apiKey:` then `"…"`).
 fn beside_literal(src: &[u8], start: usize, end: usize, keyed: bool) -> bool {
-    let line_start = src[..start]
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    let line_end = src[end..]
-        .iter()
-        .position(|&b| b == b'\n')
-        .map_or(src.len(), |i| end + i);
-    let next = src.get(line_end + 1..).unwrap_or_default();
-    let next = &next[..next.iter().position(|&b| b == b'\n').unwrap_or(next.len())];
+    // Bounded views: a minified line holding a credential name a million times must not be
+    // re-read for every occurrence.
+    let line_start = line_start_within(src, start);
+    let ceil = (end + LINE_CONTEXT).min(src.len());
+    let line_end = memchr::memchr(b'\n', &src[end..ceil]).map_or(ceil, |i| end + i);
+    let next = match src.get(line_end) {
+        Some(b'\n') => {
+            let from = line_end + 1;
+            let to = (from + LINE_CONTEXT).min(src.len());
+            &src[from..memchr::memchr(b'\n', &src[from..to]).map_or(to, |i| from + i)]
+        }
+        _ => &[][..],
+    };
     let before = &src[line_start..start];
     let line = Line {
         text: &src[start..line_end],
@@ -325,6 +324,15 @@ fn beside_literal(src: &[u8], start: usize, end: usize, keyed: bool) -> bool {
         next,
     };
     value_follows(&line, end - start, keyed) || literal_compared_before(before)
+}
+
+/// Bytes of a line looked at on either side of a trigger word.
+const LINE_CONTEXT: usize = 1024;
+
+/// The start of the line holding `at`, or [`LINE_CONTEXT`] bytes before `at` on a longer line.
+fn line_start_within(src: &[u8], at: usize) -> usize {
+    let floor = at.saturating_sub(LINE_CONTEXT);
+    memchr::memrchr(b'\n', &src[floor..at]).map_or(floor, |i| floor + i + 1)
 }
 
 /// The line a credential name starts, what precedes the name on it, and the line after.
@@ -600,6 +608,22 @@ mod tests {
                 b"from fastapi import FastAPI\n"
             ),
             Gate::Facts
+        );
+    }
+
+    #[test]
+    fn a_long_line_of_trigger_words_is_judged_in_linear_time() {
+        // 2.2 MB on one line: each occurrence looks at a bounded part of the line (before,
+        // every one re-read the whole line, and this took minutes).
+        let src = format!("x = \"{}\"\n", "token akia ".repeat(200_000));
+        assert_eq!(
+            gate(Language::Python, "app/blob.py", src.as_bytes()),
+            Gate::Nothing
+        );
+        let js = format!("const s = '{}';\n", "from 'pino' ".repeat(200_000));
+        assert_eq!(
+            gate(Language::TypeScript, "src/blob.ts", js.as_bytes()),
+            Gate::Nothing
         );
     }
 }
