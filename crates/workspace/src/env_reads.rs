@@ -25,7 +25,8 @@ pub struct EnvRead {
 const NAME: &str = r"([A-Za-z_][A-Za-z0-9_]*)";
 
 /// Read patterns per language, chosen by file extension: a Python-looking string inside a Rust
-/// or JavaScript file is not a read.
+/// or JavaScript file is not a read. Each language's patterns form one alternation, so a file
+/// is searched once (leftmost match, the first listed pattern winning at one position).
 static PATTERNS: LazyLock<Vec<(&'static [&'static str], Regex)>> = LazyLock::new(|| {
     let q = r#"["']"#;
     const PY: &[&str] = &["py"];
@@ -34,31 +35,55 @@ static PATTERNS: LazyLock<Vec<(&'static [&'static str], Regex)>> = LazyLock::new
     const RS: &[&str] = &["rs"];
     const JVM: &[&str] = &["java", "kt", "kts", "scala", "groovy"];
     const RB: &[&str] = &["rb"];
-    [
+    let languages: [(&'static [&'static str], Vec<String>); 6] = [
         (
             PY,
-            format!(r"\bos\.environ[ \t]*\[[ \t]*{q}{NAME}{q}[ \t]*\]"),
+            vec![
+                format!(r"\bos\.environ[ \t]*\[[ \t]*{q}{NAME}{q}[ \t]*\]"),
+                format!(r"\b(?:os\.)?environ\.get\([ \t]*{q}{NAME}{q}"),
+                format!(r"\b(?:os\.)?getenv\([ \t]*{q}{NAME}{q}"),
+            ],
         ),
-        (PY, format!(r"\b(?:os\.)?environ\.get\([ \t]*{q}{NAME}{q}")),
-        (PY, format!(r"\b(?:os\.)?getenv\([ \t]*{q}{NAME}{q}")),
-        (JS, format!(r"\bprocess\.env\.{NAME}")),
-        (JS, format!(r"\bprocess\.env\[[ \t]*{q}{NAME}{q}[ \t]*\]")),
-        (JS, format!(r"\bDeno\.env\.get\([ \t]*{q}{NAME}{q}")),
-        (GO, format!(r#"\bos\.(?:Getenv|LookupEnv)\([ \t]*"{NAME}""#)),
-        (RS, format!(r#"\benv::var(?:_os)?\([ \t]*"{NAME}"[ \t]*\)"#)),
-        (JVM, format!(r#"\bSystem\.getenv\([ \t]*"{NAME}""#)),
-        (RB, format!(r"\bENV\[[ \t]*{q}{NAME}{q}[ \t]*\]")),
-        (RB, format!(r"\bENV\.fetch\([ \t]*{q}{NAME}{q}")),
-    ]
-    .into_iter()
-    // ASCII classes: names and code around them are ASCII, and the byte search stays a DFA.
-    .map(|(exts, p)| {
         (
-            exts,
-            Regex::new(&format!("(?-u){p}")).expect("static regex"),
-        )
-    })
-    .collect()
+            JS,
+            vec![
+                format!(r"\bprocess\.env\.{NAME}"),
+                format!(r"\bprocess\.env\[[ \t]*{q}{NAME}{q}[ \t]*\]"),
+                format!(r"\bDeno\.env\.get\([ \t]*{q}{NAME}{q}"),
+            ],
+        ),
+        (
+            GO,
+            vec![format!(r#"\bos\.(?:Getenv|LookupEnv)\([ \t]*"{NAME}""#)],
+        ),
+        (
+            RS,
+            vec![format!(r#"\benv::var(?:_os)?\([ \t]*"{NAME}"[ \t]*\)"#)],
+        ),
+        (JVM, vec![format!(r#"\bSystem\.getenv\([ \t]*"{NAME}""#)]),
+        (
+            RB,
+            vec![
+                format!(r"\bENV\[[ \t]*{q}{NAME}{q}[ \t]*\]"),
+                format!(r"\bENV\.fetch\([ \t]*{q}{NAME}{q}"),
+            ],
+        ),
+    ];
+    languages
+        .into_iter()
+        // ASCII classes: names and code around them are ASCII, and the byte search stays a DFA.
+        .map(|(exts, patterns)| {
+            let alternation = patterns
+                .iter()
+                .map(|p| format!("(?:{p})"))
+                .collect::<Vec<_>>()
+                .join("|");
+            (
+                exts,
+                Regex::new(&format!("(?-u){alternation}")).expect("static regex"),
+            )
+        })
+        .collect()
 });
 
 /// Reads in one file's text.
@@ -72,30 +97,25 @@ pub fn extract_bytes(path: &str, bytes: &[u8]) -> Vec<EnvRead> {
         .rsplit_once('.')
         .map_or("", |(_, e)| e)
         .to_ascii_lowercase();
-    let patterns: Vec<&Regex> = PATTERNS
+    let Some(pattern) = PATTERNS
         .iter()
-        .filter(|(exts, _)| exts.contains(&ext.as_str()))
+        .find(|(exts, _)| exts.contains(&ext.as_str()))
         .map(|(_, re)| re)
-        .collect();
-    if patterns.is_empty() {
+    else {
         return Vec::new();
-    }
+    };
     // Rust unit tests sit at the end of the file they test.
     let bytes = match ext.as_str() {
         "rs" => rust_test_module_start(bytes).map_or(bytes, |cut| &bytes[..cut]),
         _ => bytes,
     };
-    // Each pattern searches the whole file (its literal prefix is a SIMD search); the matches
-    // are then taken in order of position, the first of overlapping ones winning.
-    let mut found: Vec<(usize, usize, std::ops::Range<usize>)> = Vec::new();
-    for pattern in patterns {
-        for caps in pattern.captures_iter(bytes) {
-            if let (Some(whole), Some(name)) = (caps.get(0), caps.get(1)) {
-                found.push((whole.start(), whole.end(), name.range()));
-            }
-        }
-    }
-    found.sort_by_key(|(start, _, _)| *start);
+    // One search of the whole file (its literal prefixes are a SIMD search); the name is the
+    // capture group of whichever pattern matched.
+    let found = pattern.captures_iter(bytes).filter_map(|caps| {
+        let whole = caps.get(0)?;
+        let name = caps.iter().skip(1).flatten().next()?;
+        Some((whole.start(), whole.end(), name.range()))
+    });
     let mut out = Vec::new();
     let (mut counted_to, mut line_no) = (0usize, 1u32);
     let mut covered_until = 0;

@@ -189,7 +189,9 @@ fn read_one(root: &Path, rel: &str, options: &LoadOptions<'_>) -> Collected {
     }
     READ_BUFFER.with_borrow_mut(|buffer| {
         buffer.clear();
-        if let Err(e) = (&mut file).take(MAX_READ_BYTES).read_to_end(buffer) {
+        // Up to the size fstat gave: the read that would only report the end of the file is
+        // not made (a file that grows meanwhile is read as it was when it was opened).
+        if let Err(e) = (&mut file).take(size).read_to_end(buffer) {
             fail(&mut out, &e);
             out.files.push(entry.clone());
             return;

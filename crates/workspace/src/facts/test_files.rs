@@ -4,7 +4,6 @@
 
 use super::paths::{file_name, is_fixture_path, is_vendored};
 use crate::classify::{Lang, is_docs_or_example_path, is_test_path};
-use crate::source::SourceText;
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use std::sync::LazyLock;
 
@@ -230,45 +229,35 @@ static MARKER_PREFILTER: LazyLock<Option<aho_corasick::packed::Searcher>> = Lazy
     aho_corasick::packed::Searcher::new(MARKERS.iter().map(|(needle, _, _)| *needle))
 });
 
-fn may_have_markers(text: &str) -> bool {
+fn may_have_markers(text: &[u8]) -> bool {
     match &*MARKER_PREFILTER {
         Some(searcher) => searcher.find(text).is_some(),
         None => MARKER_NEEDLES.is_match(text),
     }
 }
 
-/// Inspects the head of one test file (the caller checked [`is_candidate`]).
+/// Inspects the head of one test file (the caller checked [`is_candidate`]). Works on the
+/// bytes: only the lines of hits are decoded (most of a test file is never looked at twice).
 pub fn inspect(rel: &str, lang: Lang, bytes: &[u8]) -> TestFileFacts {
     let head = &bytes[..bytes.len().min(HEAD_BYTES)];
-    let head = String::from_utf8_lossy(head).into_owned();
-    let src = SourceText::new(rel, head);
     let family = Family::of(lang);
     let name = file_name(rel);
     let skip_tests = name == "conftest.py" || name == "__init__.py";
-    // Whole-text searches; lines are located only around a hit.
     let is_comment = |line: &str| {
         let t = line.trim_start();
         t.starts_with("//") || t.starts_with('#') && !t.starts_with("#[")
     };
-    let locate = |offset: usize| {
-        let (n, _) = src.position(offset);
-        let line_start = src.text[..offset].rfind('\n').map_or(0, |i| i + 1);
-        (n as u32, src.line(n), offset - line_start)
-    };
     let first_test = if skip_tests {
         None
     } else {
-        family_markers(family)
-            .find_overlapping_iter(&src.text)
-            .find_map(|hit| {
-                let (n, line, at) = locate(hit.start());
-                (!is_comment(line) && at_word_start(line, at)).then(|| (n, column_of(line, at)))
-            })
+        first_test_case(family, head, |line, at| {
+            !is_comment(line) && at_word_start(line, at)
+        })
     };
     let mut markers: Vec<(Marker, u32, u32)> = Vec::new();
     // Most test files use none of the libraries: one fast search rules them out.
-    let hits = if may_have_markers(&src.text) {
-        MARKER_NEEDLES.find_overlapping_iter(&src.text).collect()
+    let hits = if may_have_markers(head) {
+        MARKER_NEEDLES.find_overlapping_iter(head).collect()
     } else {
         Vec::new()
     };
@@ -277,11 +266,12 @@ pub fn inspect(rel: &str, lang: Lang, bytes: &[u8]) -> TestFileFacts {
         if markers.iter().any(|(m, _, _)| m == marker) {
             continue;
         }
-        let (n, line, at) = locate(hit.start());
-        if is_comment(line) || *import && !is_import_line(line.trim_start()) {
+        let found = HeadLine::at(head, hit.start());
+        let line = found.text();
+        if is_comment(&line) || *import && !is_import_line(line.trim_start()) {
             continue;
         }
-        markers.push((*marker, n, column_of(line, at)));
+        markers.push((*marker, found.number, found.column()));
     }
     markers.sort_by_key(|(_, n, c)| (*n, *c));
     let mut snippets: Vec<(u32, String)> = Vec::new();
@@ -291,7 +281,7 @@ pub fn inspect(rel: &str, lang: Lang, bytes: &[u8]) -> TestFileFacts {
         .chain(markers.iter().map(|(_, n, _)| *n))
     {
         if !snippets.iter().any(|(m, _)| *m == n) {
-            snippets.push((n, src.line(n as usize).to_string()));
+            snippets.push((n, nth_line(head, n)));
         }
     }
     TestFileFacts {
@@ -303,9 +293,68 @@ pub fn inspect(rel: &str, lang: Lang, bytes: &[u8]) -> TestFileFacts {
     }
 }
 
-/// 1-based character column of byte offset `at` in `line`.
-fn column_of(line: &str, at: usize) -> u32 {
-    line.get(..at).map_or(1, |s| s.chars().count() as u32 + 1)
+/// Line and column of the leftmost test-case marker that `accept(line, byte offset in the
+/// line)` takes. After a rejected hit the search resumes one byte later, so a marker that
+/// overlaps a rejected one (`it(` inside `split(`) is still seen.
+fn first_test_case(
+    family: Family,
+    head: &[u8],
+    accept: impl Fn(&str, usize) -> bool,
+) -> Option<(u32, u32)> {
+    let markers = family_markers(family);
+    let mut from = 0;
+    while from < head.len() {
+        let hit = markers.find(aho_corasick::Input::new(head).range(from..))?;
+        let found = HeadLine::at(head, hit.start());
+        let line = found.text();
+        if accept(&line, found.offset) {
+            return Some((found.number, found.column()));
+        }
+        from = hit.start() + 1;
+    }
+    None
+}
+
+/// The line of a file head that holds a byte offset.
+struct HeadLine<'a> {
+    /// 1-based.
+    number: u32,
+    bytes: &'a [u8],
+    /// The offset's position in `bytes`.
+    offset: usize,
+}
+
+impl<'a> HeadLine<'a> {
+    fn at(head: &'a [u8], offset: usize) -> HeadLine<'a> {
+        let start = memchr::memrchr(b'\n', &head[..offset]).map_or(0, |i| i + 1);
+        let end = memchr::memchr(b'\n', &head[offset..]).map_or(head.len(), |i| offset + i);
+        let bytes = &head[start..end];
+        HeadLine {
+            number: memchr::memchr_iter(b'\n', &head[..start]).count() as u32 + 1,
+            bytes: bytes.strip_suffix(b"\r").unwrap_or(bytes),
+            offset: offset - start,
+        }
+    }
+
+    /// The line, decoded (lossily: a test file is not always valid UTF-8).
+    fn text(&self) -> String {
+        String::from_utf8_lossy(self.bytes).into_owned()
+    }
+
+    /// 1-based character column of the offset.
+    fn column(&self) -> u32 {
+        let before = &self.bytes[..self.offset.min(self.bytes.len())];
+        String::from_utf8_lossy(before).chars().count() as u32 + 1
+    }
+}
+
+/// Line `n` (1-based) of a file head, decoded, without its line ending.
+fn nth_line(head: &[u8], n: u32) -> String {
+    let line = head
+        .split(|b| *b == b'\n')
+        .nth(n.saturating_sub(1) as usize)
+        .unwrap_or_default();
+    String::from_utf8_lossy(line.strip_suffix(b"\r").unwrap_or(line)).into_owned()
 }
 
 /// Lines that bring a library in: `import`, `from x import`, `use`, `using`, `require(...)`,
@@ -324,15 +373,15 @@ fn is_import_line(t: &str) -> bool {
         .any(|p| t.starts_with(p))
 }
 
-/// One automaton per family over its test-case markers.
+/// One automaton per family over its test-case markers, leftmost first: with a handful of
+/// markers its search is a SIMD prefilter, and most bytes of a test head are skipped.
 fn family_markers(family: Family) -> &'static AhoCorasick {
     static AUTOMATA: LazyLock<Vec<AhoCorasick>> = LazyLock::new(|| {
         FAMILIES
             .iter()
             .map(|f| {
-                // A DFA: the overlapping search over every test file head is hot.
                 AhoCorasick::builder()
-                    .kind(Some(AhoCorasickKind::DFA))
+                    .match_kind(aho_corasick::MatchKind::LeftmostFirst)
                     .build(f.test_markers())
                     .expect("static markers")
             })
@@ -378,7 +427,7 @@ mod tests {
             "fail_point!(\"a\")",
         ] {
             assert_eq!(
-                may_have_markers(text),
+                may_have_markers(text.as_bytes()),
                 MARKER_NEEDLES.is_match(text),
                 "{text}"
             );
@@ -395,5 +444,23 @@ mod tests {
             vec![(Marker::RealServices("Testcontainers"), 2, 6)]
         );
         assert_eq!(f.snippets.len(), 2);
+    }
+
+    #[test]
+    fn first_test_skips_rejected_markers_and_counts_characters() {
+        // `it(` inside `split(` and `test(` after a dot are not test cases; the real one
+        // follows on the same line, after a non-ASCII string and invalid UTF-8.
+        let text = b"const parts = s.split(','); re.test(x);\n// it('old')\nconst \xc3\xa9 = '\xff'; it('works', () => {})\r\n";
+        let f = inspect("web/src/orders.test.ts", Lang::TypeScript, text);
+        assert_eq!(f.first_test, Some((3, 16)));
+        assert_eq!(
+            f.snippets,
+            vec![(
+                3,
+                "const \u{e9} = '\u{fffd}'; it('works', () => {})".to_string()
+            )]
+        );
+        let none = inspect("web/src/util.test.ts", Lang::TypeScript, b"s.split(',')\n");
+        assert_eq!(none.first_test, None);
     }
 }

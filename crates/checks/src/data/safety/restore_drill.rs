@@ -85,8 +85,14 @@ static DATE: LazyLock<Regex> = LazyLock::new(|| {
 static DRILL_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:restore|restoration|recovery|dr|failover)\b[^.|]{0,40}\b(?:drill|test(?:ed)?|exercise|rehears\w*|game ?day|verified)|\b(?:drill|tested|exercised|rehearsed|verified)\b[^.|]{0,40}\b(?:restore|recovery|dr)\b").unwrap()
 });
-static DRILL_WORDS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)drill|game ?day|restor|recover|failover|\bdr\b").unwrap());
+/// Two searches, not one alternation: `\bdr\b` beside the other words turns off the regex's
+/// literal prefilter, and this runs over every document (6x slower on 28 MB of Markdown).
+static DRILL_WORDS: LazyLock<[Regex; 2]> = LazyLock::new(|| {
+    [
+        Regex::new(r"(?i)drill|game ?day|restor|recover|failover").unwrap(),
+        Regex::new(r"(?i)\bdr\b").unwrap(),
+    ]
+});
 static DRILL_TITLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)drill|game ?day|(?:restore|recovery|dr)[ -](?:test|exercise|verification)")
         .unwrap()
@@ -208,7 +214,7 @@ fn drill_records(ws: &Workspace) -> Vec<Finding> {
             continue;
         };
         // A drill record needs a drill title or a drill line: both need one of these words.
-        if !file_about_drills && !DRILL_WORDS.is_match(&src.text) {
+        if !file_about_drills && !DRILL_WORDS.iter().any(|w| w.is_match(&src.text)) {
             continue;
         }
         let drill_sections: Vec<(u32, u32)> = sections(&src)

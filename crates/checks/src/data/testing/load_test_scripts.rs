@@ -160,6 +160,11 @@ fn scripts(ws: &Workspace) -> Vec<Finding> {
         let Some(head) = read_head(ws, &f.rel, 16 * 1024) else {
             continue;
         };
+        // Path words such as `load` match many files (`payload.ts`): one search of the whole
+        // head rules out most of them before any line is looked at.
+        if !needles.iter().any(|needle| head.contains(needle)) {
+            continue;
+        }
         let hit = head.lines().enumerate().find_map(|(n, l)| {
             if is_comment(&f.rel, l) {
                 return None;
