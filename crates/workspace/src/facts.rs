@@ -4,6 +4,7 @@
 //! inspects test files ([`test_files`]) and notes which words un-kept YAML files contain
 //! ([`YAML_WORDS`]), so no control reads those files again.
 
+pub mod doc_words;
 pub mod paths;
 pub mod test_files;
 
@@ -39,6 +40,9 @@ pub struct Facts {
     /// YAML files the walk parsed but did not keep, with the set of [`YAML_WORDS`] each
     /// contains (bit i = word i), sorted by path.
     pub unkept_yaml: Vec<(String, u32)>,
+    /// Documents (see [`doc_words::is_doc_extension`]) with the set of
+    /// [`doc_words::DOC_WORDS`] each holds, sorted by path.
+    pub doc_words: Vec<(String, u32)>,
 }
 
 impl Facts {
@@ -49,6 +53,7 @@ impl Facts {
         self.inline_ignores.extend(other.inline_ignores);
         self.test_files.extend(other.test_files);
         self.unkept_yaml.extend(other.unkept_yaml);
+        self.doc_words.extend(other.doc_words);
         for read in other.env_read_names.into_values() {
             self.add_env_read(read);
         }
@@ -78,10 +83,22 @@ impl Facts {
             .map(|i| self.unkept_yaml[i].1)
     }
 
+    /// Whether the document `path` may hold one of the words of `mask` (from
+    /// [`doc_words::mask_of`]; None: any document may). True for a path the walk did not note.
+    pub fn doc_may_hold(&self, path: &str, mask: Option<u32>) -> bool {
+        let Some(mask) = mask else {
+            return true;
+        };
+        self.doc_words
+            .binary_search_by(|(p, _)| p.as_str().cmp(path))
+            .map_or(true, |i| self.doc_words[i].1 & mask != 0)
+    }
+
     pub fn sort(&mut self) {
         self.inline_ignores.sort();
         self.test_files.sort_by(|a, b| a.rel.cmp(&b.rel));
         self.unkept_yaml.sort_by(|a, b| a.0.cmp(&b.0));
+        self.doc_words.sort_by(|a, b| a.0.cmp(&b.0));
         for v in [
             &mut self.conflict_markers,
             &mut self.private_keys,
@@ -173,6 +190,11 @@ pub fn scan(path: &str, kind: FileKind, bytes: &[u8]) -> Facts {
                 facts.add_env_read(read);
             }
         }
+    }
+    if doc_words::is_doc_extension(path) {
+        facts
+            .doc_words
+            .push((path.to_string(), doc_words::mask(bytes)));
     }
     if let FileKind::Source(lang) = kind
         && test_files::is_candidate(path)

@@ -9,6 +9,7 @@ pub mod git;
 mod keyword_pass;
 pub mod libraries;
 pub mod manifests;
+mod open;
 pub mod path_class;
 pub mod place;
 pub mod source;

@@ -153,7 +153,7 @@ fn read_one(root: &Path, rel: &str, options: &LoadOptions<'_>) -> Collected {
         });
     };
     // One open, one fstat: the size comes from the handle, not a second path lookup.
-    let mut file = match std::fs::File::open(root.join(rel)) {
+    let mut file = match crate::open::open(&root.join(rel)) {
         Ok(f) => f,
         Err(e) => {
             fail(&mut out, &e);
@@ -314,6 +314,12 @@ fn parse_config(rel: &str, kind: FileKind, text: &std::sync::Arc<SourceText>, ou
         }),
         FileKind::Yaml => {
             let role = yaml_role(rel);
+            // An unclassified file is kept only for one of these top-level keys (compose by
+            // shape needs `services`, one of them): a file whose text holds none of them
+            // cannot have one, and is not parsed.
+            if role == YamlRole::Other && !is_helm_candidate(rel) && !may_be_kept(rel, &text.text) {
+                return;
+            }
             let docs = yaml::parse_str(&text.text);
             let keep = role != YamlRole::Other
                 || is_helm_candidate(rel)
@@ -384,30 +390,48 @@ fn is_helm_candidate(rel: &str) -> bool {
 }
 
 /// Top-level keys that make an unclassified YAML document worth keeping.
+const KEPT_KEYS: &[&str] = &[
+    "apiVersion",
+    "kind",
+    "services",
+    "groups",
+    "route",
+    "receivers",
+    "openapi",
+    "swagger",
+    "scrape_configs",
+    "rule_files",
+    "slos",
+    "scenarios",
+    "pipeline",
+    "sinks",
+    "clients",
+    "exporters",
+    "AWSTemplateFormatVersion",
+    "Resources",
+    "databaseChangeLog",
+    "steady-state-hypothesis",
+];
+
+/// [`KEPT_KEYS`] (which hold compose's `services` too) and `expr:` (alert rules report a
+/// parse error for a broken file holding rules) anywhere in a text.
+static KEPT_WORDS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
+    std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::new(KEPT_KEYS.iter().chain(&["expr:"])).expect("static keys")
+    });
+
+/// Whether an unclassified YAML file may be kept (or its parse error reported): it holds a
+/// kept key, or its name says Alertmanager (whose parse errors are reported by name).
+fn may_be_kept(rel: &str, text: &str) -> bool {
+    KEPT_WORDS.is_match(text.as_bytes())
+        || rel
+            .rsplit('/')
+            .next()
+            .is_some_and(|name| name.to_ascii_lowercase().contains("alertmanager"))
+}
+
 fn interesting(root: &yaml::Node) -> bool {
-    const KEYS: &[&str] = &[
-        "apiVersion",
-        "kind",
-        "services",
-        "groups",
-        "route",
-        "receivers",
-        "openapi",
-        "swagger",
-        "scrape_configs",
-        "rule_files",
-        "slos",
-        "scenarios",
-        "pipeline",
-        "sinks",
-        "clients",
-        "exporters",
-        "AWSTemplateFormatVersion",
-        "Resources",
-        "databaseChangeLog",
-        "steady-state-hypothesis",
-    ];
-    root.entries().any(|(k, _)| KEYS.contains(&k))
+    root.entries().any(|(k, _)| KEPT_KEYS.contains(&k))
 }
 
 fn looks_like_compose(root: &yaml::Node) -> bool {

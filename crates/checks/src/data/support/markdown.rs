@@ -35,11 +35,7 @@ pub fn doc_files(ws: &Workspace) -> impl Iterator<Item = &FileEntry> {
 fn is_doc_file(f: &FileEntry) -> bool {
     let lower = f.rel.to_ascii_lowercase();
     let name = super::paths::file_name(&lower);
-    let doc_ext = [".md", ".markdown", ".rst", ".adoc"]
-        .iter()
-        .any(|e| lower.ends_with(e))
-        || (lower.ends_with(".txt") && lower.split('/').any(|p| p == "docs" || p == "doc"));
-    doc_ext
+    vouch_workspace::facts::doc_words::is_doc_extension(&f.rel)
         && !f.binary
         && super::paths::is_project_doc_path(&f.rel)
         && !name.starts_with("changelog")

@@ -125,10 +125,11 @@ impl RestoreDocs {
 
 /// Every restore section title, restore command and restore promise contains one of these
 /// (case-insensitively): documents without any are skipped before their lines are examined.
+/// Words besides the commands that make a document worth reading for restore steps.
+const RESTORE_EXTRA: [&str; 3] = ["restor", "recover", "point-in-time"];
+
 static RESTORE_WORDS: std::sync::LazyLock<aho_corasick::AhoCorasick> =
-    std::sync::LazyLock::new(|| {
-        case_insensitive(&COMMAND_NEEDLES, &["restor", "recover", "point-in-time"])
-    });
+    std::sync::LazyLock::new(|| case_insensitive(&COMMAND_NEEDLES, &RESTORE_EXTRA));
 
 /// "restor", case-insensitively.
 static RESTOR: std::sync::LazyLock<aho_corasick::AhoCorasick> =
@@ -143,7 +144,14 @@ fn build(ws: &Workspace) -> RestoreDocs {
         procedures: Vec::new(),
         promises: Vec::new(),
     };
+    let words = vouch_workspace::facts::doc_words::mask_of(
+        COMMAND_NEEDLES.iter().chain(&RESTORE_EXTRA).copied(),
+    );
     for f in doc_files(ws) {
+        // The walk noted which documents hold these words: the others are not read again.
+        if !ws.facts.doc_may_hold(&f.rel, words) {
+            continue;
+        }
         let Some(src) = ws.text(&f.rel) else {
             continue;
         };
@@ -242,5 +250,11 @@ mod tests {
         assert_eq!(restore_command("TODO: document pg_restore steps"), None);
         assert_eq!(restore_command("psql -c 'select 1'"), None);
         assert_eq!(restore_command("psql -d app < db/seed.sql"), None);
+    }
+
+    #[test]
+    fn the_walk_notes_every_word_that_makes_a_document_worth_reading() {
+        let words = COMMAND_NEEDLES.iter().chain(&RESTORE_EXTRA).copied();
+        assert!(vouch_workspace::facts::doc_words::mask_of(words).is_some());
     }
 }
