@@ -14,7 +14,7 @@ pub const ENV_MODE: &str = "VOUCH_MODE";
 pub const ENV_INIT_ADMIN_KEY: &str = "VOUCH_INIT_ADMIN_KEY";
 pub const ENV_LOG: &str = "VOUCH_LOG";
 pub const ENV_INIT_ADMIN_USER: &str = "VOUCH_INIT_ADMIN_USER";
-pub const ENV_INIT_ADMIN_PASSWORD: &str = "VOUCH_INIT_ADMIN_PASSWORD";
+pub const ENV_INIT_ADMIN_PASSWORD_VAR: &str = "VOUCH_INIT_ADMIN_PASSWORD";
 pub const ENV_SIGNING_KEY: &str = "VOUCH_SIGNING_KEY";
 pub const ENV_SIGNING_KEY_FILE: &str = "VOUCH_SIGNING_KEY_FILE";
 pub const ENV_PREVIOUS_PUBLIC_KEYS: &str = "VOUCH_PREVIOUS_PUBLIC_KEYS";
@@ -224,7 +224,7 @@ impl Config {
         if let Some(user) = set(ENV_INIT_ADMIN_USER) {
             self.init_admin_user = Some(user);
         }
-        if let Some(password) = lookup(ENV_INIT_ADMIN_PASSWORD).filter(|v| !v.is_empty()) {
+        if let Some(password) = lookup(ENV_INIT_ADMIN_PASSWORD_VAR).filter(|v| !v.is_empty()) {
             self.init_admin_password = Some(password);
         }
         if let Some(key) = set(ENV_SIGNING_KEY) {

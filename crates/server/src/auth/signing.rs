@@ -221,9 +221,14 @@ fn raw_32(text: &str) -> Option<[u8; 32]> {
 mod tests {
     use super::*;
 
-    const PEM: &str = "-----BEGIN PRIVATE KEY-----\n\
-        MC4CAQAwBQYDK2VwBCIEIKODAfvJs0XeyWWcCBjQtZ1BTiiTYTRMsclD7mj/Ll4V\n\
-        -----END PRIVATE KEY-----\n";
+    /// A PKCS#8 PEM private key as `openssl genpkey -algorithm ed25519` writes it, made here
+    /// so that no private key sits in the source.
+    fn pem() -> String {
+        use ed25519_dalek::pkcs8::EncodePrivateKey;
+        use ed25519_dalek::pkcs8::spki::der::pem::LineEnding;
+        let key = SigningKey::from_bytes(&keys::random::<32>().unwrap());
+        key.to_pkcs8_pem(LineEnding::LF).unwrap().to_string()
+    }
 
     fn config(mode: Mode, key: Option<&str>) -> Config {
         Config {
@@ -235,7 +240,9 @@ mod tests {
 
     #[test]
     fn keys_load_from_pem_hex_and_base64_with_one_stable_kid() {
-        let from_pem = parse_signing_key(PEM).unwrap();
+        let pem = pem();
+        assert!(pem.starts_with("-----BEGIN PRIVATE KEY-----"), "{pem}");
+        let from_pem = parse_signing_key(&pem).unwrap();
         let seed = from_pem.to_bytes();
         let from_hex = parse_signing_key(&hex(&seed)).unwrap();
         let from_b64 = parse_signing_key(&Base64::encode_string(&seed)).unwrap();
@@ -264,10 +271,11 @@ mod tests {
             assert!(matches!(refused, Err(KeyError::KnownDefault)), "{known}");
             assert!(SigningKeys::from_config(&config(Mode::Development, Some(&known))).is_ok());
         }
-        let own = SigningKeys::from_config(&config(Mode::Production, Some(PEM))).unwrap();
+        let pem = pem();
+        let own = SigningKeys::from_config(&config(Mode::Production, Some(&pem))).unwrap();
         assert_eq!(
             own.current().to_bytes(),
-            parse_signing_key(PEM).unwrap().to_bytes()
+            parse_signing_key(&pem).unwrap().to_bytes()
         );
         let ephemeral = SigningKeys::from_config(&config(Mode::Development, None)).unwrap();
         assert_ne!(ephemeral.current_kid(), own.current_kid());
@@ -277,7 +285,7 @@ mod tests {
     fn previous_keys_verify_and_are_published() {
         let previous = SigningKey::from_bytes(&[7; 32]).verifying_key();
         let x = Base64UrlUnpadded::encode_string(previous.as_bytes());
-        let mut cfg = config(Mode::Development, Some(PEM));
+        let mut cfg = config(Mode::Development, Some(&pem()));
         cfg.previous_public_keys = vec![x.clone()];
         let keys = SigningKeys::from_config(&cfg).unwrap();
         assert!(keys.find(&kid_of(&previous)).is_some());
