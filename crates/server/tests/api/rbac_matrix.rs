@@ -13,45 +13,51 @@ use vouch_server::auth::signing::{kid_of, parse_signing_key};
 
 both_backends!(every_route_answers_every_caller_exactly);
 
-/// The callers, in the column order of the table.
+/// The callers, in the column order of the table: the three roles (users with access
+/// tokens), two API keys (to show scopes go through the same check), and the bad tokens.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Caller {
     Viewer,
     Engineer,
     Admin,
+    ReadKey,
+    CiKey,
     NoToken,
     ExpiredToken,
     WrongSignature,
     AlgNone,
 }
 
-const CALLERS: [Caller; 7] = [
+const CALLERS: [Caller; 9] = [
     Caller::Viewer,
     Caller::Engineer,
     Caller::Admin,
+    Caller::ReadKey,
+    Caller::CiKey,
     Caller::NoToken,
     Caller::ExpiredToken,
     Caller::WrongSignature,
     Caller::AlgNone,
 ];
 
-/// Shorthands for the rows: public, read (any role), and writes by role.
-const PUBLIC: [u16; 7] = [200; 7];
-const READ: [u16; 7] = [200, 200, 200, 401, 401, 401, 401];
-const ADMIN_200: [u16; 7] = [403, 403, 200, 401, 401, 401, 401];
-const ADMIN_201: [u16; 7] = [403, 403, 201, 401, 401, 401, 401];
-const ADMIN_204: [u16; 7] = [403, 403, 204, 401, 401, 401, 401];
-const ENGINEER_201: [u16; 7] = [403, 201, 201, 401, 401, 401, 401];
+/// Shorthands for the rows (columns: viewer, engineer, admin, `read` key, `runs:write` key,
+/// no token, expired, wrong signature, alg none).
+const PUBLIC: [u16; 9] = [200; 9];
+const READ: [u16; 9] = [200, 200, 200, 200, 403, 401, 401, 401, 401];
+const ADMIN_200: [u16; 9] = [403, 403, 200, 403, 403, 401, 401, 401, 401];
+const ADMIN_201: [u16; 9] = [403, 403, 201, 403, 403, 401, 401, 401, 401];
+const ADMIN_204: [u16; 9] = [403, 403, 204, 403, 403, 401, 401, 401, 401];
+const ENGINEER_201: [u16; 9] = [403, 201, 201, 403, 201, 401, 401, 401, 401];
 
 /// (method, path as routed, status for each caller in `CALLERS` order).
-const ROUTES: &[(&str, &str, [u16; 7])] = &[
+const ROUTES: &[(&str, &str, [u16; 9])] = &[
     ("GET", "/healthz", PUBLIC),
     ("GET", "/readyz", PUBLIC),
     ("GET", "/.well-known/jwks.json", PUBLIC),
     // The credential is in the body: the Authorization header plays no part.
     ("POST", "/api/v1/auth/login", PUBLIC),
     ("POST", "/api/v1/auth/refresh", PUBLIC),
-    ("POST", "/api/v1/auth/logout", [204; 7]),
+    ("POST", "/api/v1/auth/logout", [204; 9]),
     ("GET", "/metrics", ADMIN_200),
     ("POST", "/api/v1/projects", ADMIN_201),
     ("GET", "/api/v1/projects", READ),
@@ -73,6 +79,8 @@ const ROUTES: &[(&str, &str, [u16; 7])] = &[
 const MOUNTS: &[(&str, &str)] = &[("app.rs", ""), ("auth/session.rs", "/api/v1/auth")];
 
 struct Fixture {
+    read_key: String,
+    ci_key: String,
     viewer: String,
     engineer: String,
     admin: String,
@@ -134,6 +142,8 @@ async fn fixture(s: &TestServer, seed: &str) -> Fixture {
         b64(&serde_json::to_value(&valid).unwrap())
     );
     Fixture {
+        read_key: s.key(&["read"]).await,
+        ci_key: s.key(&["runs:write"]).await,
         viewer: viewer.access_token,
         engineer: engineer.access_token,
         admin: admin.access_token,
@@ -218,6 +228,8 @@ async fn every_route_answers_every_caller_exactly(backend: Backend) {
                 Caller::Viewer => Some(&f.viewer),
                 Caller::Engineer => Some(&f.engineer),
                 Caller::Admin => Some(&f.admin),
+                Caller::ReadKey => Some(&f.read_key),
+                Caller::CiKey => Some(&f.ci_key),
                 Caller::NoToken => None,
                 Caller::ExpiredToken => Some(&f.expired),
                 Caller::WrongSignature => Some(&f.wrong_signature),
