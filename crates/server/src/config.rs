@@ -322,4 +322,31 @@ mod tests {
         let err = Config::from_file(&path).unwrap_err();
         assert!(err.to_string().contains("listn"), "{err}");
     }
+
+    #[test]
+    fn token_secrets_come_from_the_environment_never_from_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vouch-server.toml");
+        for field in ["signing_key", "init_admin_password"] {
+            std::fs::write(&path, format!("{field} = \"x\"\n")).unwrap();
+            let err = Config::from_file(&path).unwrap_err();
+            assert!(err.to_string().contains(field), "{err}");
+        }
+        let mut config = Config::default();
+        config
+            .apply_env(|name| match name {
+                ENV_SIGNING_KEY => Some("seed".into()),
+                ENV_INIT_ADMIN_PASSWORD_VAR => Some("a long pass phrase".into()),
+                ENV_PREVIOUS_PUBLIC_KEYS => Some("k1, k2,".into()),
+                _ => None,
+            })
+            .unwrap();
+        assert_eq!(config.signing_key.as_deref(), Some("seed"));
+        assert_eq!(
+            config.init_admin_password.as_deref(),
+            Some("a long pass phrase")
+        );
+        assert_eq!(config.previous_public_keys, ["k1", "k2"]);
+        assert_eq!(config.access_token_ttl_secs, 900);
+    }
 }
