@@ -1,9 +1,10 @@
-//! The router: public operations endpoints, the authenticated API under `/api/v1`, and the
+//! The router: public operations endpoints (health, JWKS, login), the authenticated API under `/api/v1`, and the
 //! middleware stack every request goes through (outermost first): request ID + log line,
 //! metrics, security headers, problem fallback, rate limit per client address, body limit; then
 //! per route: auth, rate limit per API key, idempotency.
 
 use crate::auth;
+use crate::auth::signing::SigningKeys;
 use crate::config::Config;
 use crate::db::Db;
 use crate::http::idempotency::idempotency;
@@ -13,7 +14,7 @@ use crate::http::rate_limit::{self, RateLimits};
 use crate::http::request_id::{remember_route, request_id};
 use crate::http::security_headers::security_headers;
 use crate::ops::{health, metrics};
-use crate::{projects, runs};
+use crate::{projects, runs, users};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::{from_fn, from_fn_with_state};
@@ -27,6 +28,8 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     pub config: Arc<Config>,
     pub rate_limits: Arc<RateLimits>,
+    /// Keys that sign and verify users' access tokens.
+    pub signing: Arc<SigningKeys>,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -34,6 +37,7 @@ pub fn router(state: AppState) -> Router {
         .merge(projects::routes::router())
         .merge(runs::routes::router())
         .merge(auth::routes::router())
+        .merge(users::routes::router())
         .layer(from_fn_with_state(state.clone(), idempotency))
         .layer(from_fn_with_state(state.clone(), rate_limit::per_key));
     let authenticated = Router::new()
@@ -46,6 +50,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/.well-known/jwks.json", get(auth::jwks::endpoint))
+        .nest("/api/v1/auth", auth::session::router())
         .merge(authenticated)
         .route_layer(from_fn(remember_route))
         .fallback(|| async { Problem::not_found("no such resource").into_response() })

@@ -13,6 +13,11 @@ pub const ENV_DATA_DIR: &str = "VOUCH_DATA_DIR";
 pub const ENV_MODE: &str = "VOUCH_MODE";
 pub const ENV_INIT_ADMIN_KEY: &str = "VOUCH_INIT_ADMIN_KEY";
 pub const ENV_LOG: &str = "VOUCH_LOG";
+pub const ENV_INIT_ADMIN_USER: &str = "VOUCH_INIT_ADMIN_USER";
+pub const ENV_INIT_ADMIN_PASSWORD_VAR: &str = "VOUCH_INIT_ADMIN_PASSWORD";
+pub const ENV_SIGNING_KEY: &str = "VOUCH_SIGNING_KEY";
+pub const ENV_SIGNING_KEY_FILE: &str = "VOUCH_SIGNING_KEY_FILE";
+pub const ENV_PREVIOUS_PUBLIC_KEYS: &str = "VOUCH_PREVIOUS_PUBLIC_KEYS";
 
 /// How strict the server is about its own set-up.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -82,6 +87,37 @@ pub struct Config {
     pub rate_limit_key_per_sec: u32,
     /// Requests one API key may make at once above that rate. Default 100.
     pub rate_limit_key_burst: u32,
+    /// Username of the first admin user (`VOUCH_INIT_ADMIN_USER`, default `admin` when a
+    /// password is given). Created with `VOUCH_INIT_ADMIN_PASSWORD` only while the server has
+    /// no user at all; later starts leave users alone.
+    pub init_admin_user: Option<String>,
+    /// Password of the first admin user: from `VOUCH_INIT_ADMIN_PASSWORD` only, never from the
+    /// configuration file. It must pass the password policy.
+    #[serde(skip)]
+    pub init_admin_password: Option<String>,
+    /// The Ed25519 key that signs access tokens, from `VOUCH_SIGNING_KEY` only (never from the
+    /// configuration file): a PKCS#8 PEM private key, or the 32-byte seed in hex or base64.
+    #[serde(skip)]
+    pub signing_key: Option<String>,
+    /// A file holding the signing key in one of those formats (`VOUCH_SIGNING_KEY_FILE`), e.g.
+    /// from `openssl genpkey -algorithm ed25519`. Without a key, development mode signs with a
+    /// key generated at start (tokens die with the process) and production mode refuses to
+    /// start.
+    pub signing_key_file: Option<PathBuf>,
+    /// Public keys of earlier signing keys, still accepted for verification so a key rotation
+    /// logs nobody out: each entry is the JWK `x` value (base64url) shown by
+    /// `/.well-known/jwks.json`, 64 hex digits, or a path to a PEM file (public or private
+    /// key). `VOUCH_PREVIOUS_PUBLIC_KEYS` takes a comma-separated list. Remove an entry once the
+    /// tokens it signed have expired (`access_token_ttl_secs` after the rotation).
+    pub previous_public_keys: Vec<String>,
+    /// Lifetime of an access token (a JWT) in seconds. Default 900 (15 minutes).
+    pub access_token_ttl_secs: u64,
+    /// Lifetime of a refresh token in seconds; every use rotates it. Default 1,209,600 (14 days).
+    pub refresh_token_ttl_secs: u64,
+    /// The `iss` claim of the access tokens this server issues and accepts. Default `vouch`.
+    pub token_issuer: String,
+    /// The `aud` claim of the access tokens this server issues and accepts. Default `vouch-api`.
+    pub token_audience: String,
 }
 
 impl Default for Config {
@@ -101,6 +137,15 @@ impl Default for Config {
             rate_limit_ip_burst: 100,
             rate_limit_key_per_sec: 50,
             rate_limit_key_burst: 100,
+            init_admin_user: None,
+            init_admin_password: None,
+            signing_key: None,
+            signing_key_file: None,
+            previous_public_keys: Vec::new(),
+            access_token_ttl_secs: 15 * 60,
+            refresh_token_ttl_secs: 14 * 24 * 3600,
+            token_issuer: "vouch".to_string(),
+            token_audience: "vouch-api".to_string(),
         }
     }
 }
@@ -175,6 +220,26 @@ impl Config {
         }
         if let Some(log) = set(ENV_LOG) {
             self.log = log;
+        }
+        if let Some(user) = set(ENV_INIT_ADMIN_USER) {
+            self.init_admin_user = Some(user);
+        }
+        if let Some(password) = lookup(ENV_INIT_ADMIN_PASSWORD_VAR).filter(|v| !v.is_empty()) {
+            self.init_admin_password = Some(password);
+        }
+        if let Some(key) = set(ENV_SIGNING_KEY) {
+            self.signing_key = Some(key);
+        }
+        if let Some(file) = set(ENV_SIGNING_KEY_FILE) {
+            self.signing_key_file = Some(PathBuf::from(file));
+        }
+        if let Some(keys) = set(ENV_PREVIOUS_PUBLIC_KEYS) {
+            self.previous_public_keys = keys
+                .split(',')
+                .map(str::trim)
+                .filter(|k| !k.is_empty())
+                .map(String::from)
+                .collect();
         }
         Ok(())
     }
@@ -256,5 +321,32 @@ mod tests {
         std::fs::write(&path, "listn = \"127.0.0.1:7000\"\n").unwrap();
         let err = Config::from_file(&path).unwrap_err();
         assert!(err.to_string().contains("listn"), "{err}");
+    }
+
+    #[test]
+    fn token_secrets_come_from_the_environment_never_from_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vouch-server.toml");
+        for field in ["signing_key", "init_admin_password"] {
+            std::fs::write(&path, format!("{field} = \"x\"\n")).unwrap();
+            let err = Config::from_file(&path).unwrap_err();
+            assert!(err.to_string().contains(field), "{err}");
+        }
+        let mut config = Config::default();
+        config
+            .apply_env(|name| match name {
+                ENV_SIGNING_KEY => Some("seed".into()),
+                ENV_INIT_ADMIN_PASSWORD_VAR => Some("a long pass phrase".into()),
+                ENV_PREVIOUS_PUBLIC_KEYS => Some("k1, k2,".into()),
+                _ => None,
+            })
+            .unwrap();
+        assert_eq!(config.signing_key.as_deref(), Some("seed"));
+        assert_eq!(
+            config.init_admin_password.as_deref(),
+            Some("a long pass phrase")
+        );
+        assert_eq!(config.previous_public_keys, ["k1", "k2"]);
+        assert_eq!(config.access_token_ttl_secs, 900);
     }
 }

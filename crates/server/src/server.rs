@@ -4,6 +4,7 @@
 
 use crate::app::{AppState, router};
 use crate::auth::bootstrap;
+use crate::auth::signing::{KeyError, SigningKeys};
 use crate::config::Config;
 use crate::db::{Db, DbError, PoolSettings};
 use crate::http::rate_limit::RateLimits;
@@ -22,6 +23,10 @@ pub enum ServeError {
     Db(#[from] DbError),
     #[error(transparent)]
     Bootstrap(#[from] bootstrap::BootstrapError),
+    #[error(transparent)]
+    AdminUser(#[from] bootstrap::AdminUserError),
+    #[error(transparent)]
+    SigningKey(#[from] KeyError),
     #[error("cannot listen on {addr}: {source}")]
     Listen {
         addr: SocketAddr,
@@ -46,6 +51,11 @@ pub async fn open_database(config: &Config) -> Result<Db, ServeError> {
         && bootstrap::ensure_admin_key(&db, key).await?
     {
         tracing::info!("stored the initial admin key from the configuration");
+    }
+    if let Some(password) = &config.init_admin_password
+        && bootstrap::ensure_admin_user(&db, config.init_admin_user.as_deref(), password).await?
+    {
+        tracing::info!("created the initial admin user");
     }
     Ok(db)
 }
@@ -76,6 +86,8 @@ impl Running {
 
 /// Binds `config.listen` (port 0 picks a free port) and serves until `shutdown`.
 pub async fn start(config: Config, db: Db) -> Result<Running, ServeError> {
+    // Before binding: production refuses to run without a signing key of its own.
+    let signing = Arc::new(SigningKeys::from_config(&config)?);
     crate::ops::process::mark_start();
     let listener = TcpListener::bind(config.listen)
         .await
@@ -89,6 +101,7 @@ pub async fn start(config: Config, db: Db) -> Result<Running, ServeError> {
         db: db.clone(),
         metrics: Arc::new(Metrics::default()),
         rate_limits: Arc::new(RateLimits::new(&config)),
+        signing,
         config: Arc::new(config),
     };
     let (stop, stopped) = oneshot::channel::<()>();

@@ -53,3 +53,48 @@ async fn store_admin_key(db: &Db, key: &str) -> Result<(), BootstrapError> {
     .await?;
     Ok(())
 }
+
+#[derive(Debug, thiserror::Error)]
+pub enum AdminUserError {
+    #[error("VOUCH_INIT_ADMIN_PASSWORD is refused: it {0}")]
+    Policy(String),
+    #[error("VOUCH_INIT_ADMIN_USER must be 1 to 64 of a-z, 0-9, `.`, `_`, `-`")]
+    Username,
+    #[error("cannot hash the initial admin password: {0}")]
+    Hash(#[from] super::password::HashError),
+    #[error("cannot store the initial admin user: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+/// Creates the first admin user from `VOUCH_INIT_ADMIN_USER` (default `admin`) and
+/// `VOUCH_INIT_ADMIN_PASSWORD`, only while no user exists. True when created now.
+pub async fn ensure_admin_user(
+    db: &Db,
+    username: Option<&str>,
+    password: &str,
+) -> Result<bool, AdminUserError> {
+    if crate::repo::users::any_exist(db).await? {
+        return Ok(false);
+    }
+    let username = username.unwrap_or("admin").trim().to_lowercase();
+    if crate::users::types::username_problem(&username).is_some() {
+        return Err(AdminUserError::Username);
+    }
+    if let Some(reason) = super::password::policy::check(password, &[&username]) {
+        return Err(AdminUserError::Policy(reason));
+    }
+    let hash = super::password::hash_blocking(password.to_string()).await?;
+    let created = crate::repo::users::insert_first(
+        db,
+        &crate::repo::users::NewUser {
+            username: &username,
+            email: None,
+            display_name: &username,
+            role: super::Role::Admin.as_str(),
+            password_hash: &hash,
+            created_at: clock::now_ms(),
+        },
+    )
+    .await?;
+    Ok(created.is_some())
+}

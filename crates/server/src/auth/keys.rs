@@ -13,9 +13,14 @@ pub struct RandomError(String);
 
 /// A fresh key, in clear: give it to the user once, store [`hash`] of it.
 pub fn generate() -> Result<String, RandomError> {
-    let mut bytes = [0u8; SECRET_BYTES];
+    Ok(format!("{PREFIX}{}", hex(&random::<SECRET_BYTES>()?)))
+}
+
+/// `N` bytes from the operating system's random number generator.
+pub fn random<const N: usize>() -> Result<[u8; N], RandomError> {
+    let mut bytes = [0u8; N];
     getrandom::fill(&mut bytes).map_err(|e| RandomError(e.to_string()))?;
-    Ok(format!("{PREFIX}{}", hex(&bytes)))
+    Ok(bytes)
 }
 
 /// True for `vk_` followed by exactly 64 lowercase hex digits.

@@ -1,11 +1,14 @@
-//! Resolves `Authorization: Bearer vk_...` to a [`Principal`]; every failure is a 401 problem
-//! with `WWW-Authenticate: Bearer`, worded so the caller knows what to fix.
+//! Resolves `Authorization: Bearer ...` to a [`Principal`]: an API key (`vk_...`) or a user's
+//! access token (a JWT). Every failure is a 401 problem with `WWW-Authenticate: Bearer` (plus
+//! `error="invalid_token"` when a token was sent, RFC 6750), worded so the caller knows what
+//! to fix.
 
-use super::{Principal, keys, scopes};
+use super::jwt::{self, Expected};
+use super::{Principal, Role, keys, scopes};
 use crate::app::AppState;
 use crate::clock;
 use crate::http::problem::Problem;
-use crate::repo::api_keys;
+use crate::repo::{api_keys, users};
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
@@ -27,9 +30,14 @@ pub async fn authenticate(
             let unauthorized = problem.status == 401;
             let mut response = problem.into_response();
             if unauthorized {
+                let challenge = if authorization.is_some() {
+                    HeaderValue::from_static("Bearer error=\"invalid_token\"")
+                } else {
+                    HeaderValue::from_static("Bearer")
+                };
                 response
                     .headers_mut()
-                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+                    .insert(header::WWW_AUTHENTICATE, challenge);
             }
             response
         }
@@ -42,7 +50,8 @@ async fn resolve(
 ) -> Result<Principal, Problem> {
     let Some(value) = authorization else {
         return Err(Problem::unauthorized(
-            "an API key is required: send `Authorization: Bearer vk_...`",
+            "credentials are required: send `Authorization: Bearer` with an API key (vk_...) \
+             or an access token",
         ));
     };
     let token = value
@@ -50,7 +59,17 @@ async fn resolve(
         .ok()
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim)
-        .ok_or_else(|| Problem::unauthorized("the Authorization header must be `Bearer vk_...`"))?;
+        .ok_or_else(|| {
+            Problem::unauthorized("the Authorization header must be `Bearer <API key or token>`")
+        })?;
+    if token.starts_with(keys::PREFIX) {
+        api_key_principal(state, token).await
+    } else {
+        user_principal(state, token).await
+    }
+}
+
+async fn api_key_principal(state: &AppState, token: &str) -> Result<Principal, Problem> {
     if !keys::is_well_formed(token) {
         return Err(Problem::unauthorized("the API key is not valid"));
     }
@@ -63,9 +82,30 @@ async fn resolve(
     if record.expires_at.is_some_and(|at| at <= clock::now_ms()) {
         return Err(Problem::unauthorized("the API key has expired"));
     }
-    Ok(Principal {
-        key_id: record.id,
-        name: record.name,
-        scopes: scopes::split(&record.scopes),
-    })
+    Ok(Principal::api_key(
+        record.id,
+        record.name,
+        scopes::split(&record.scopes),
+    ))
+}
+
+/// A valid access token of an enabled user; the user's current role applies, so a role change
+/// or a disabled account takes effect on the next request, not when the token expires.
+async fn user_principal(state: &AppState, token: &str) -> Result<Principal, Problem> {
+    let expected = Expected {
+        issuer: &state.config.token_issuer,
+        audience: &state.config.token_audience,
+        now: clock::now_ms() / 1000,
+    };
+    let claims = jwt::verify(&state.signing, token, &expected)
+        .map_err(|e| Problem::unauthorized(e.to_string()))?;
+    let gone = || Problem::unauthorized("the access token's user no longer exists or is disabled");
+    let id: i64 = claims.sub.parse().map_err(|_| gone())?;
+    let user = users::find(&state.db, id)
+        .await?
+        .filter(|u| !u.disabled)
+        .ok_or_else(gone)?;
+    let role = Role::parse(&user.role)
+        .ok_or_else(|| Problem::internal(format!("user {id} has an unknown role")))?;
+    Ok(Principal::user(user.id, user.username, role))
 }

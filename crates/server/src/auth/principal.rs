@@ -1,32 +1,102 @@
-//! The authenticated caller, put into request extensions by the auth middleware.
+//! The authenticated caller, put into request extensions by the auth middleware: an API key
+//! (with its scopes) or a user (with a role, which grants a fixed set of scopes). Every route
+//! asks [`Principal::require`] for one scope, whoever the caller is.
 
-use super::Scope;
+use super::{Role, Scope};
 use crate::http::problem::Problem;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Caller {
+    ApiKey { id: i64 },
+    User { id: i64, role: Role },
+}
+
 #[derive(Clone, Debug)]
 pub struct Principal {
-    pub key_id: i64,
+    pub caller: Caller,
+    /// The key's name or the user's username.
     pub name: String,
+    /// What the caller may do: the key's scopes, or the user's role's scopes.
     pub scopes: Vec<Scope>,
 }
 
 impl Principal {
+    pub fn api_key(id: i64, name: String, scopes: Vec<Scope>) -> Principal {
+        Principal {
+            caller: Caller::ApiKey { id },
+            name,
+            scopes,
+        }
+    }
+
+    pub fn user(id: i64, name: String, role: Role) -> Principal {
+        Principal {
+            caller: Caller::User { id, role },
+            name,
+            scopes: role.scopes().to_vec(),
+        }
+    }
+
+    /// The API key's id, when the caller is a key (runs record which key uploaded them).
+    pub fn key_id(&self) -> Option<i64> {
+        match self.caller {
+            Caller::ApiKey { id } => Some(id),
+            Caller::User { .. } => None,
+        }
+    }
+
+    pub fn user_id(&self) -> Option<i64> {
+        match self.caller {
+            Caller::User { id, .. } => Some(id),
+            Caller::ApiKey { .. } => None,
+        }
+    }
+
+    pub fn role(&self) -> Option<Role> {
+        match self.caller {
+            Caller::User { role, .. } => Some(role),
+            Caller::ApiKey { .. } => None,
+        }
+    }
+
+    /// One number per caller for per-caller state (rate limits, idempotency keys): the key's
+    /// id, or the user's id negated, so the two never collide.
+    pub fn partition(&self) -> i64 {
+        match self.caller {
+            Caller::ApiKey { id } => id,
+            Caller::User { id, .. } => -id,
+        }
+    }
+
+    /// `key:ID` or `user:ID`, for logs and security events.
+    pub fn subject(&self) -> String {
+        match self.caller {
+            Caller::ApiKey { id } => format!("key:{id}"),
+            Caller::User { id, .. } => format!("user:{id}"),
+        }
+    }
+
     pub fn has(&self, scope: Scope) -> bool {
         self.scopes.contains(&Scope::Admin) || self.scopes.contains(&scope)
     }
 
-    /// 403 naming the missing scope.
+    /// 403 naming what is missing: the scope for a key, the role for a user.
     pub fn require(&self, scope: Scope) -> Result<(), Problem> {
         if self.has(scope) {
-            Ok(())
-        } else {
-            Err(Problem::forbidden(format!(
-                "this API key lacks the `{}` scope",
-                scope.as_str()
-            )))
+            return Ok(());
         }
+        Err(Problem::forbidden(match self.caller {
+            Caller::ApiKey { .. } => {
+                format!("this API key lacks the `{}` scope", scope.as_str())
+            }
+            Caller::User { role, .. } => format!(
+                "the `{}` role does not allow this (it needs `{}`)",
+                role.as_str(),
+                scope.as_str()
+            ),
+        }))
     }
 }
 
@@ -38,6 +108,28 @@ impl<S: Send + Sync> FromRequestParts<S> for Principal {
             .extensions
             .get::<Principal>()
             .cloned()
-            .ok_or_else(|| Problem::unauthorized("an API key is required"))
+            .ok_or_else(|| Problem::unauthorized("an API key or access token is required"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn users_get_their_roles_scopes_and_keys_their_own() {
+        let viewer = Principal::user(7, "ann".into(), Role::Viewer);
+        assert!(viewer.require(Scope::Read).is_ok());
+        let denied = viewer.require(Scope::RunsWrite).unwrap_err();
+        assert_eq!(denied.status, 403);
+        assert!(denied.detail.unwrap().contains("`viewer` role"));
+        assert_eq!(viewer.partition(), -7);
+        let admin = Principal::user(1, "root".into(), Role::Admin);
+        assert!(admin.require(Scope::MetricsRead).is_ok());
+        let ci = Principal::api_key(7, "ci".into(), vec![Scope::RunsWrite]);
+        assert_ne!(ci.partition(), viewer.partition());
+        assert!(ci.require(Scope::Read).is_err());
+        assert_eq!(ci.key_id(), Some(7));
+        assert_eq!(viewer.key_id(), None);
     }
 }

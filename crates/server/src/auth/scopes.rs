@@ -13,6 +13,9 @@ pub enum Scope {
     /// Upload runs (CI).
     #[serde(rename = "runs:write")]
     RunsWrite,
+    /// Edit checklists and their verdicts (engineers).
+    #[serde(rename = "checklists:write")]
+    ChecklistsWrite,
     /// Scrape `/metrics` (Prometheus).
     #[serde(rename = "metrics:read")]
     MetricsRead,
@@ -22,10 +25,11 @@ pub enum Scope {
 }
 
 impl Scope {
-    pub const ALL: [Scope; 5] = [
+    pub const ALL: [Scope; 6] = [
         Scope::Read,
         Scope::ProjectsWrite,
         Scope::RunsWrite,
+        Scope::ChecklistsWrite,
         Scope::MetricsRead,
         Scope::Admin,
     ];
@@ -35,6 +39,7 @@ impl Scope {
             Scope::Read => "read",
             Scope::ProjectsWrite => "projects:write",
             Scope::RunsWrite => "runs:write",
+            Scope::ChecklistsWrite => "checklists:write",
             Scope::MetricsRead => "metrics:read",
             Scope::Admin => "admin",
         }

@@ -34,7 +34,7 @@ pub async fn idempotency(State(state): State<AppState>, request: Request, next: 
     let Some(principal) = request.extensions().get::<Principal>().cloned() else {
         return next.run(request).await;
     };
-    match handle(&state, principal.key_id, &key, request, next).await {
+    match handle(&state, principal.partition(), &key, request, next).await {
         Ok(response) | Err(response) => response,
     }
 }

@@ -97,7 +97,10 @@ pub async fn per_ip(State(state): State<AppState>, request: Request, next: Next)
 
 /// Per API key, after authentication.
 pub async fn per_key(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let key = request.extensions().get::<Principal>().map(|p| p.key_id);
+    let key = request
+        .extensions()
+        .get::<Principal>()
+        .map(Principal::partition);
     if let (Some(limiter), Some(key)) = (&state.rate_limits.per_key, key)
         && let Err(wait) = limiter.check(&key, Instant::now())
     {

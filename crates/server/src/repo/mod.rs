@@ -4,7 +4,9 @@
 pub mod api_keys;
 pub mod idempotency;
 pub mod projects;
+pub mod refresh_tokens;
 pub mod runs;
+pub mod users;
 
 /// Unique-constraint violations (SQLite 2067/1555, PostgreSQL 23505) become conflicts.
 pub fn is_unique_violation(e: &sqlx::Error) -> bool {

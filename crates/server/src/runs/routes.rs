@@ -71,7 +71,7 @@ async fn upload(
             report_gzip: &packed,
             report_sha256: &sha,
             report_bytes: i64::try_from(body.len()).unwrap_or(i64::MAX),
-            uploaded_by: Some(principal.key_id),
+            uploaded_by: principal.key_id(),
             created_at: clock::now_ms(),
         },
     )

@@ -42,6 +42,8 @@ async fn migrations_apply_to_an_empty_database_once(backend: Backend) {
         "run_area_scores",
         "api_keys",
         "idempotency_keys",
+        "users",
+        "refresh_tokens",
     ] {
         let count: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
             .fetch_one(&db.pool)

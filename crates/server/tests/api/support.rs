@@ -50,6 +50,8 @@ pub struct TestServer {
     pub database_url: String,
     /// The PostgreSQL database name (to drop it), when on PostgreSQL.
     pub pg_database: Option<(String, String)>,
+    /// The configuration the server started with (to start another on the same database).
+    pub config: Config,
     _dir: tempfile::TempDir,
 }
 
@@ -83,7 +85,7 @@ pub async fn start_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> T
     let db = vouch_server::open_database(&config)
         .await
         .expect("database opens and migrates");
-    let running = vouch_server::start(config, db)
+    let running = vouch_server::start(config.clone(), db)
         .await
         .expect("server starts");
     TestServer {
@@ -95,6 +97,7 @@ pub async fn start_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> T
         admin,
         database_url: effective,
         pg_database,
+        config,
         _dir: dir,
     }
 }
@@ -268,4 +271,63 @@ pub fn checklist_report() -> Value {
         "signoffs": [],
         "duration_ms": 9
     })
+}
+
+/// A password the policy accepts.
+pub const PASSWORD: &str = "violet harbour lamp 42";
+
+/// A user made through the API with the admin key, and its tokens from a real login.
+pub struct TestUser {
+    pub id: i64,
+    pub access_token: String,
+    pub refresh_token: String,
+}
+
+impl TestServer {
+    /// Another server on the same database, with `adjust` applied to this one's configuration.
+    pub async fn another(&self, adjust: impl FnOnce(&mut Config)) -> Running {
+        let mut config = self.config.clone();
+        adjust(&mut config);
+        let db = vouch_server::open_database(&config)
+            .await
+            .expect("database opens");
+        vouch_server::start(config, db)
+            .await
+            .expect("server starts")
+    }
+
+    pub async fn create_user(&self, username: &str, role: &str) -> i64 {
+        let response = self
+            .post(
+                "/api/v1/users",
+                &self.admin,
+                &json!({"username": username, "role": role, "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(response.status(), 201, "{:?}", response.text().await);
+        let body: Value = response.json().await.unwrap();
+        body["id"].as_i64().unwrap()
+    }
+
+    /// Logs in; panics unless it succeeds. Returns the token response.
+    pub async fn login(&self, username: &str, password: &str) -> Value {
+        let response = self
+            .request(Method::POST, "/api/v1/auth/login", None)
+            .json(&json!({"username": username, "password": password}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{:?}", response.text().await);
+        response.json().await.unwrap()
+    }
+
+    pub async fn user(&self, username: &str, role: &str) -> TestUser {
+        let id = self.create_user(username, role).await;
+        let tokens = self.login(username, PASSWORD).await;
+        TestUser {
+            id,
+            access_token: tokens["access_token"].as_str().unwrap().to_string(),
+            refresh_token: tokens["refresh_token"].as_str().unwrap().to_string(),
+        }
+    }
 }

@@ -1,0 +1,11 @@
+//! `GET /.well-known/jwks.json`: the public keys that verify access tokens (current and
+//! previous), public so other services can verify vouch's tokens themselves.
+
+use crate::app::AppState;
+use axum::Json;
+use axum::extract::State;
+use serde_json::Value;
+
+pub async fn endpoint(State(state): State<AppState>) -> Json<Value> {
+    Json(state.signing.jwks())
+}

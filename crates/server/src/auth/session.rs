@@ -1,0 +1,154 @@
+//! `/api/v1/auth`: log in with a username (or e-mail) and password, refresh, log out. Public
+//! routes: the password or the refresh token in the body is the credential. Every login failure
+//! is the same 401, and an unknown user costs the same argon2 work as a wrong password, so
+//! neither the answer nor its timing tells which accounts exist.
+
+use super::events::{EventKind, security_event};
+use super::tokens::{self, TokenPair};
+use super::{keys, password};
+use crate::app::AppState;
+use crate::clock;
+use crate::http::json::ApiJson;
+use crate::http::problem::{ApiResult, Problem};
+use crate::repo::refresh_tokens::{self, RefreshRecord};
+use crate::repo::users::{self, UserRecord};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::post;
+use axum::{Json, Router};
+use serde::Deserialize;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/login", post(login))
+        .route("/refresh", post(refresh))
+        .route("/logout", post(logout))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Login {
+    username: String,
+    password: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshBody {
+    refresh_token: String,
+}
+
+const LOGIN_FAILED: &str = "the username or password is wrong";
+const REFRESH_FAILED: &str = "the refresh token is not valid; log in again";
+
+async fn login(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<Login>,
+) -> ApiResult<Json<TokenPair>> {
+    let name = body.username.trim().to_lowercase();
+    // Bounded so an oversized body cannot buy a long argon2 run or a large query.
+    let plausible = !name.is_empty() && name.len() <= 254 && body.password.len() <= 1024;
+    let user = if plausible {
+        users::find_by_login(&state.db, &name).await?
+    } else {
+        None
+    };
+    let phc = user.as_ref().map(|u| u.password_hash.clone());
+    let matches = password::verify_blocking(body.password, phc).await;
+    match user {
+        Some(user) if matches && !user.disabled => {
+            let pair = tokens::issue(&state, &user, None).await?;
+            let subject = format!("user:{}", user.id);
+            security_event(&state, EventKind::LoginSucceeded, &subject, &subject, "").await;
+            Ok(Json(pair))
+        }
+        user => {
+            let why = match user {
+                None => "no such user",
+                Some(u) if u.disabled => "account disabled",
+                Some(_) => "wrong password",
+            };
+            let shown: String = name.chars().take(64).collect();
+            security_event(&state, EventKind::LoginFailed, &shown, &shown, why).await;
+            Err(Problem::unauthorized(LOGIN_FAILED))
+        }
+    }
+}
+
+async fn refresh(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<RefreshBody>,
+) -> ApiResult<Json<TokenPair>> {
+    let now = clock::now_ms();
+    let record = find_live(&state, &body.refresh_token, now).await?;
+    if !refresh_tokens::mark_rotated(&state.db, record.id, now).await? {
+        // Another request rotated it between our read and now: a replay as well.
+        return Err(reuse_detected(&state, &record, now).await);
+    }
+    let user = active_user(&state, record.user_id).await?;
+    Ok(Json(
+        tokens::issue(&state, &user, Some(&record.family)).await?,
+    ))
+}
+
+/// Ends the session the refresh token belongs to (its whole family). 204 whatever the token,
+/// so the answer tells nothing about it.
+async fn logout(
+    State(state): State<AppState>,
+    ApiJson(body): ApiJson<RefreshBody>,
+) -> ApiResult<StatusCode> {
+    let now = clock::now_ms();
+    if let Some(record) = lookup(&state, &body.refresh_token).await?
+        && record.revoked_at.is_none()
+    {
+        refresh_tokens::revoke_family(&state.db, &record.family, now).await?;
+        let subject = format!("user:{}", record.user_id);
+        security_event(&state, EventKind::Logout, &subject, &subject, "").await;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn lookup(state: &AppState, token: &str) -> ApiResult<Option<RefreshRecord>> {
+    let token = token.trim();
+    if !token.starts_with(tokens::REFRESH_PREFIX) || token.len() > 128 {
+        return Ok(None);
+    }
+    Ok(refresh_tokens::find_by_hash(&state.db, &keys::hash(token)).await?)
+}
+
+/// The token's record when it may be used now; a rotated token revokes its family.
+async fn find_live(state: &AppState, token: &str, now: i64) -> ApiResult<RefreshRecord> {
+    let record = lookup(state, token)
+        .await?
+        .ok_or_else(|| Problem::unauthorized(REFRESH_FAILED))?;
+    if record.revoked_at.is_some() || record.expires_at <= now {
+        return Err(Problem::unauthorized(REFRESH_FAILED));
+    }
+    if record.rotated_at.is_some() {
+        return Err(reuse_detected(state, &record, now).await);
+    }
+    Ok(record)
+}
+
+async fn reuse_detected(state: &AppState, record: &RefreshRecord, now: i64) -> Problem {
+    if let Err(e) = refresh_tokens::revoke_family(&state.db, &record.family, now).await {
+        return e.into();
+    }
+    let subject = format!("user:{}", record.user_id);
+    security_event(
+        state,
+        EventKind::RefreshTokenReused,
+        "unknown",
+        &subject,
+        "a rotated refresh token was presented again; the session was revoked",
+    )
+    .await;
+    Problem::unauthorized(REFRESH_FAILED)
+}
+
+async fn active_user(state: &AppState, id: i64) -> ApiResult<UserRecord> {
+    users::find(&state.db, id)
+        .await?
+        .filter(|u| !u.disabled)
+        .ok_or_else(|| Problem::unauthorized(REFRESH_FAILED))
+}
