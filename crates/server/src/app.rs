@@ -27,6 +27,8 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     pub config: Arc<Config>,
     pub rate_limits: Arc<RateLimits>,
+    /// The job workers' status and wake-up bell.
+    pub jobs: Arc<crate::jobs::JobsHandle>,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -34,6 +36,7 @@ pub fn router(state: AppState) -> Router {
         .merge(projects::routes::router())
         .merge(runs::routes::router())
         .merge(auth::routes::router())
+        .merge(crate::jobs::routes::router())
         .layer(from_fn_with_state(state.clone(), idempotency))
         .layer(from_fn_with_state(state.clone(), rate_limit::per_key));
     let authenticated = Router::new()

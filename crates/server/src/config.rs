@@ -13,6 +13,7 @@ pub const ENV_DATA_DIR: &str = "VOUCH_DATA_DIR";
 pub const ENV_MODE: &str = "VOUCH_MODE";
 pub const ENV_INIT_ADMIN_KEY: &str = "VOUCH_INIT_ADMIN_KEY";
 pub const ENV_LOG: &str = "VOUCH_LOG";
+pub const ENV_JOB_WORKERS: &str = "VOUCH_JOB_WORKERS";
 
 /// How strict the server is about its own set-up.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -82,6 +83,31 @@ pub struct Config {
     pub rate_limit_key_per_sec: u32,
     /// Requests one API key may make at once above that rate. Default 100.
     pub rate_limit_key_burst: u32,
+    /// Job workers (tokio tasks) this server runs (`VOUCH_JOB_WORKERS`). Default 2; 0 runs
+    /// none (the server still accepts jobs; another replica runs them).
+    pub job_workers: usize,
+    /// Seconds a worker's lease on a running job lasts; the worker renews it every third of
+    /// that. A job whose lease expired (its worker died) is taken back by any worker.
+    /// Default 30.
+    pub job_lease_secs: u64,
+    /// Seconds one attempt of a job may run before it is abandoned as timed out (then retried
+    /// while attempts remain). Default 600.
+    pub job_timeout_secs: u64,
+    /// Attempts a job gets before it fails for good (transient failures only: a permanent
+    /// error, such as a missing path, fails at once). Default 3.
+    pub job_max_attempts: u32,
+    /// First retry delay ceiling in milliseconds; it doubles per attempt up to
+    /// `job_retry_cap_ms`, and the actual delay is drawn uniformly below it (full jitter).
+    /// Default 5000.
+    pub job_retry_base_ms: u64,
+    /// Largest retry delay ceiling in milliseconds. Default 300000 (5 minutes).
+    pub job_retry_cap_ms: u64,
+    /// Milliseconds an idle worker waits before looking for work again (a job created on this
+    /// server wakes its workers at once). Default 1000.
+    pub job_poll_ms: u64,
+    /// Test harness only: accepts the job kind `sleep` (waits `seconds`, then audits like
+    /// `audit`), so fault tests can stop a server mid-job deterministically. Default false.
+    pub job_test_kinds: bool,
 }
 
 impl Default for Config {
@@ -101,6 +127,14 @@ impl Default for Config {
             rate_limit_ip_burst: 100,
             rate_limit_key_per_sec: 50,
             rate_limit_key_burst: 100,
+            job_workers: 2,
+            job_lease_secs: 30,
+            job_timeout_secs: 600,
+            job_max_attempts: 3,
+            job_retry_base_ms: 5_000,
+            job_retry_cap_ms: 300_000,
+            job_poll_ms: 1_000,
+            job_test_kinds: false,
         }
     }
 }
@@ -175,6 +209,12 @@ impl Config {
         }
         if let Some(log) = set(ENV_LOG) {
             self.log = log;
+        }
+        if let Some(workers) = set(ENV_JOB_WORKERS) {
+            self.job_workers = workers.trim().parse().map_err(|_| ConfigError::Invalid {
+                field: "job_workers",
+                message: format!("`{workers}` is not a number of workers"),
+            })?;
         }
         Ok(())
     }
