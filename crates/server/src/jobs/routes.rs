@@ -6,15 +6,15 @@ use super::types::{CreateJob, JobView};
 use crate::app::AppState;
 use crate::auth::{Principal, Scope};
 use crate::clock;
-use crate::http::json::ApiJson;
+use crate::http::json::{ApiJson, with_location};
 use crate::http::pagination::{Page, PageQuery};
 use crate::http::problem::{ApiResult, Problem};
 use crate::projects::routes::find as find_project;
 use crate::repo::jobs::{self, NewJob};
 use crate::repo::projects;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
 
@@ -49,15 +49,8 @@ async fn create(
     // Idle workers here start at once; other replicas find it when they next poll.
     state.jobs.wake.notify_waiters();
     let location = format!("/api/v1/jobs/{}", record.id);
-    let mut response = (
-        StatusCode::ACCEPTED,
-        Json(JobView::new(record, &project.name)),
-    )
-        .into_response();
-    if let Ok(value) = HeaderValue::from_str(&location) {
-        response.headers_mut().insert(header::LOCATION, value);
-    }
-    Ok(response)
+    let view = JobView::new(record, &project.name);
+    Ok(with_location(StatusCode::ACCEPTED, view, &location))
 }
 
 async fn list(

@@ -4,8 +4,8 @@
 
 use super::runs::{self, NewRun, RunRecord};
 use crate::db::{Backend, Db};
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct JobRecord {
@@ -178,6 +178,37 @@ pub async fn claim(
     row.as_ref().map(from_row).transpose()
 }
 
+/// A fenced update: `set` may use `$1` (now), `$4` (`text`) and `$5` (`number`).
+struct Change<'a> {
+    set: &'a str,
+    text: Option<&'a str>,
+    number: Option<i64>,
+}
+
+/// `UPDATE jobs SET {set}` on job `id` only while it runs under `owner`'s lease; false when the
+/// lease is gone (another worker took the job back, or it finished).
+async fn fenced(
+    conn: &mut AnyConnection,
+    id: i64,
+    owner: &str,
+    now: i64,
+    change: Change<'_>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(&format!(
+        "UPDATE jobs SET {}, updated_at = $1 WHERE id = $2 AND lease_owner = $3 \
+         AND state = 'running'",
+        change.set
+    ))
+    .bind(now)
+    .bind(id)
+    .bind(owner)
+    .bind(change.text)
+    .bind(change.number)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Renews the lease; false when the job is no longer this owner's (the worker must stop).
 pub async fn heartbeat(
     db: &Db,
@@ -186,17 +217,12 @@ pub async fn heartbeat(
     now: i64,
     lease_ms: i64,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE jobs SET heartbeat_at = $1, lease_expires_at = $2, updated_at = $1 \
-         WHERE id = $3 AND lease_owner = $4 AND state = 'running'",
-    )
-    .bind(now)
-    .bind(now + lease_ms)
-    .bind(id)
-    .bind(owner)
-    .execute(&db.pool)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    let change = Change {
+        set: "heartbeat_at = $1, lease_expires_at = $5",
+        text: None,
+        number: Some(now + lease_ms),
+    };
+    fenced(&mut *db.pool.acquire().await?, id, owner, now, change).await
 }
 
 /// Stores the job's run and marks the job succeeded, in one transaction: when the lease is no
@@ -210,16 +236,12 @@ pub async fn succeed_with_run(
 ) -> Result<Option<RunRecord>, sqlx::Error> {
     let mut tx = db.pool.begin().await?;
     // The fence first: on PostgreSQL this row lock also makes a concurrent recovery wait.
-    let done = sqlx::query(
-        "UPDATE jobs SET state = 'succeeded', lease_expires_at = NULL, last_error = NULL, \
-         updated_at = $1 WHERE id = $2 AND lease_owner = $3 AND state = 'running'",
-    )
-    .bind(now)
-    .bind(id)
-    .bind(owner)
-    .execute(&mut *tx)
-    .await?;
-    if done.rows_affected() != 1 {
+    let change = Change {
+        set: "state = 'succeeded', lease_expires_at = NULL, last_error = NULL",
+        text: None,
+        number: None,
+    };
+    if !fenced(&mut tx, id, owner, now, change).await? {
         tx.rollback().await?;
         return Ok(None);
     }
@@ -242,19 +264,13 @@ pub async fn retry_later(
     run_after: i64,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE jobs SET state = 'queued', run_after = $1, lease_owner = NULL, \
-         lease_expires_at = NULL, heartbeat_at = NULL, last_error = $2, updated_at = $3 \
-         WHERE id = $4 AND lease_owner = $5 AND state = 'running'",
-    )
-    .bind(run_after)
-    .bind(error)
-    .bind(now)
-    .bind(id)
-    .bind(owner)
-    .execute(&db.pool)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    let change = Change {
+        set: "state = 'queued', run_after = $5, lease_owner = NULL, lease_expires_at = NULL, \
+              heartbeat_at = NULL, last_error = $4",
+        text: Some(error),
+        number: Some(run_after),
+    };
+    fenced(&mut *db.pool.acquire().await?, id, owner, now, change).await
 }
 
 /// Fails the job for good.
@@ -265,32 +281,23 @@ pub async fn fail(
     error: &str,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE jobs SET state = 'failed', lease_expires_at = NULL, last_error = $1, \
-         updated_at = $2 WHERE id = $3 AND lease_owner = $4 AND state = 'running'",
-    )
-    .bind(error)
-    .bind(now)
-    .bind(id)
-    .bind(owner)
-    .execute(&db.pool)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    let change = Change {
+        set: "state = 'failed', lease_expires_at = NULL, last_error = $4",
+        text: Some(error),
+        number: None,
+    };
+    fenced(&mut *db.pool.acquire().await?, id, owner, now, change).await
 }
 
 /// Shutdown: gives the job back, runnable at once; the interrupted attempt does not count.
 pub async fn release(db: &Db, id: i64, owner: &str, now: i64) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query(
-        "UPDATE jobs SET state = 'queued', attempts = attempts - 1, run_after = $1, \
-         lease_owner = NULL, lease_expires_at = NULL, heartbeat_at = NULL, updated_at = $1 \
-         WHERE id = $2 AND lease_owner = $3 AND state = 'running'",
-    )
-    .bind(now)
-    .bind(id)
-    .bind(owner)
-    .execute(&db.pool)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    let change = Change {
+        set: "state = 'queued', attempts = attempts - 1, run_after = $1, lease_owner = NULL, \
+              lease_expires_at = NULL, heartbeat_at = NULL",
+        text: None,
+        number: None,
+    };
+    fenced(&mut *db.pool.acquire().await?, id, owner, now, change).await
 }
 
 /// Running jobs whose lease expired before `now` (their worker died): failed when their

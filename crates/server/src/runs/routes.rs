@@ -7,6 +7,7 @@ use super::types::RunView;
 use crate::app::AppState;
 use crate::auth::{Principal, Scope};
 use crate::clock;
+use crate::http::json::with_location;
 use crate::http::pagination::{Page, PageQuery};
 use crate::http::problem::{ApiResult, Problem};
 use crate::projects::routes::find as find_project;
@@ -14,7 +15,7 @@ use crate::repo::projects;
 use crate::repo::runs;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -52,15 +53,8 @@ async fn upload(
     )
     .await?;
     let location = format!("/api/v1/runs/{}", record.id);
-    let mut response = (
-        StatusCode::CREATED,
-        Json(RunView::new(record, &project.name)),
-    )
-        .into_response();
-    if let Ok(value) = HeaderValue::from_str(&location) {
-        response.headers_mut().insert(header::LOCATION, value);
-    }
-    Ok(response)
+    let view = RunView::new(record, &project.name);
+    Ok(with_location(StatusCode::CREATED, view, &location))
 }
 
 async fn list(

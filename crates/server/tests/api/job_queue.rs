@@ -137,42 +137,24 @@ async fn expired_leases_are_recovered_and_stale_workers_are_fenced(backend: Back
         .await
         .unwrap();
     let project = load(&s, id).await.project_id;
-    let late = jobs::succeed_with_run(
-        db,
-        id,
-        "slow",
-        &prepared.new_run(project, None, expires + 2),
-        expires + 2,
-    )
-    .await
-    .unwrap();
-    assert!(late.is_none());
-    assert!(
-        !jobs::fail(db, id, "slow", "late", expires + 2)
-            .await
-            .unwrap()
-    );
-    assert!(!jobs::release(db, id, "slow", expires + 2).await.unwrap());
-    let run = jobs::succeed_with_run(
-        db,
-        id,
-        "fresh",
-        &prepared.new_run(project, None, expires + 3),
-        expires + 3,
-    )
-    .await
-    .unwrap()
-    .expect("the owner completes it");
+    let at = expires + 2;
+    let complete = |owner: &'static str| {
+        let run = prepared.new_run(project, None, at);
+        async move {
+            jobs::succeed_with_run(db, id, owner, &run, at)
+                .await
+                .unwrap()
+        }
+    };
+    assert!(complete("slow").await.is_none());
+    assert!(!jobs::fail(db, id, "slow", "late", at).await.unwrap());
+    assert!(!jobs::release(db, id, "slow", at).await.unwrap());
+    let run = complete("fresh").await.expect("the owner completes it");
     let done = load(&s, id).await;
     assert_eq!(done.state, "succeeded");
     assert_eq!(done.run_id, Some(run.id));
     assert_eq!(done.attempts, 2);
-    let runs: Value = s
-        .get("/api/v1/projects/api/runs", &s.admin)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let runs: Value = s.get_json("/api/v1/projects/api/runs").await;
     assert_eq!(runs["items"].as_array().unwrap().len(), 1, "one run");
     assert_eq!(runs["items"][0]["score"], 70);
 }

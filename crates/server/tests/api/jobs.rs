@@ -80,43 +80,23 @@ async fn an_audit_job_runs_and_stores_its_run(backend: Backend) {
     assert_eq!(done["run_url"], format!("/api/v1/runs/{run_id}"));
 
     // The run is indexed like an uploaded one, and its report is the audit of the path.
-    let run: Value = s
-        .get(&format!("/api/v1/runs/{run_id}"), &s.admin)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let run: Value = s.get_json(&format!("/api/v1/runs/{run_id}")).await;
     assert_eq!(run["project"], "api");
     assert_eq!(run["kind"], "audit");
     assert_eq!(run["schema"], "vouch.report/v1");
     assert!(run["score"].is_i64(), "{run}");
     assert!(run["counts"]["pass"].as_u64().unwrap() > 0, "{run}");
-    let report: Value = s
-        .get(run["report_url"].as_str().unwrap(), &s.admin)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let report: Value = s.get_json(run["report_url"].as_str().unwrap()).await;
     assert_eq!(report["target"]["path"], path.as_str());
     assert_eq!(report["gate"]["fail_on"], "critical");
     assert!(report["files_scanned"].as_u64().unwrap() > 0, "{report}");
-    let runs: Value = s
-        .get("/api/v1/projects/api/runs", &s.admin)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let runs: Value = s.get_json("/api/v1/projects/api/runs").await;
     assert_eq!(runs["items"].as_array().unwrap().len(), 1);
     assert_eq!(runs["items"][0]["id"], run_id);
 
     // Listed under the project, newest first, paginated like runs.
     let second = create_job(&s, "api", json!({"kind": "audit", "repository": path})).await;
-    let page: Value = s
-        .get("/api/v1/projects/api/jobs?limit=1", &s.admin)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let page: Value = s.get_json("/api/v1/projects/api/jobs?limit=1").await;
     assert_eq!(page["items"][0]["id"], second["id"]);
     let next = page["next"].as_str().unwrap();
     let rest: Value = s
@@ -192,20 +172,10 @@ async fn a_git_url_is_cloned_and_audited(backend: Backend) {
     let job = create_job(&s, "api", json!({"kind": "audit", "repository": url})).await;
     let done = wait_until(&s, &job_path(&job), LONG, finished).await;
     assert_eq!(done["state"], "succeeded", "{done}");
-    let run: Value = s
-        .get(done["run_url"].as_str().unwrap(), &s.admin)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let run: Value = s.get_json(done["run_url"].as_str().unwrap()).await;
     let commit = run["commit"].as_str().unwrap();
     assert_eq!(commit.len(), 40, "the clone's commit is indexed: {run}");
-    let report: Value = s
-        .get(run["report_url"].as_str().unwrap(), &s.admin)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let report: Value = s.get_json(run["report_url"].as_str().unwrap()).await;
     assert_eq!(
         report["target"]["path"],
         url.as_str(),
@@ -323,12 +293,7 @@ async fn a_retried_post_with_the_same_key_returns_the_same_job(backend: Backend)
     assert_eq!(retry.headers()["location"], location);
     let retry: Value = retry.json().await.unwrap();
     assert_eq!(retry["id"], first["id"]);
-    let jobs: Value = s
-        .get("/api/v1/projects/api/jobs", &s.admin)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let jobs: Value = s.get_json("/api/v1/projects/api/jobs").await;
     assert_eq!(jobs["items"].as_array().unwrap().len(), 1, "queued once");
 }
 
@@ -517,12 +482,7 @@ async fn two_replicas_run_each_job_exactly_once(backend: Backend) {
     }
     assert_eq!(runs.len(), 8, "one run per job");
     assert_eq!(servers.len(), 2, "both replicas worked: {servers:?}");
-    let stored: Value = s
-        .get("/api/v1/projects/api/runs", &s.admin)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let stored: Value = s.get_json("/api/v1/projects/api/runs").await;
     let stored: BTreeSet<i64> = stored["items"]
         .as_array()
         .unwrap()

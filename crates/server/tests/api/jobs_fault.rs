@@ -71,7 +71,7 @@ async fn a_job_survives_kill_9_of_its_server_and_completes_once(backend: Backend
     let first_owner = running["lease_owner"].as_str().unwrap().to_string();
     first.kill().expect("SIGKILL");
     first.wait().unwrap();
-    let orphan: Value = s.get(&path, &s.admin).await.json().await.unwrap();
+    let orphan: Value = s.get_json(&path).await;
     assert_eq!(orphan["state"], "running", "nobody gave the job back");
     assert_eq!(orphan["run_id"], Value::Null);
 
@@ -88,12 +88,7 @@ async fn a_job_survives_kill_9_of_its_server_and_completes_once(backend: Backend
         "the killed attempt and the one that finished"
     );
     assert_ne!(done["lease_owner"], first_owner.as_str());
-    let runs: Value = s
-        .get("/api/v1/projects/api/runs", &s.admin)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let runs: Value = s.get_json("/api/v1/projects/api/runs").await;
     let items = runs["items"].as_array().unwrap();
     assert_eq!(items.len(), 1, "exactly one run: {runs}");
     assert_eq!(items[0]["id"], done["run_id"]);

@@ -290,6 +290,13 @@ impl TestServer {
             .expect("replica starts")
     }
 
+    /// `GET path` with the admin key: 200 and its JSON body.
+    pub async fn get_json(&self, path: &str) -> Value {
+        let response = self.get(path, &self.admin).await;
+        assert_eq!(response.status(), 200, "{path}");
+        response.json().await.unwrap()
+    }
+
     /// Shuts the server down gracefully; the returned directory keeps a SQLite database.
     pub async fn shutdown(self) -> tempfile::TempDir {
         self.running.shutdown().await.expect("clean shutdown");
@@ -306,9 +313,7 @@ pub async fn wait_until(
 ) -> Value {
     let deadline = std::time::Instant::now() + within;
     loop {
-        let response = s.get(path, &s.admin).await;
-        assert_eq!(response.status(), 200, "{path}");
-        let body: Value = response.json().await.unwrap();
+        let body = s.get_json(path).await;
         if done(&body) {
             return body;
         }
