@@ -30,6 +30,8 @@ pub struct AppState {
     pub rate_limits: Arc<RateLimits>,
     /// Keys that sign and verify users' access tokens.
     pub signing: Arc<SigningKeys>,
+    /// The job workers' status and wake-up bell.
+    pub jobs: Arc<crate::jobs::JobsHandle>,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -38,6 +40,7 @@ pub fn router(state: AppState) -> Router {
         .merge(runs::routes::router())
         .merge(auth::routes::router())
         .merge(users::routes::router())
+        .merge(crate::jobs::routes::router())
         .layer(from_fn_with_state(state.clone(), idempotency))
         .layer(from_fn_with_state(state.clone(), rate_limit::per_key));
     let authenticated = Router::new()

@@ -18,6 +18,7 @@ pub const ENV_INIT_ADMIN_PASSWORD_VAR: &str = "VOUCH_INIT_ADMIN_PASSWORD";
 pub const ENV_SIGNING_KEY: &str = "VOUCH_SIGNING_KEY";
 pub const ENV_SIGNING_KEY_FILE: &str = "VOUCH_SIGNING_KEY_FILE";
 pub const ENV_PREVIOUS_PUBLIC_KEYS: &str = "VOUCH_PREVIOUS_PUBLIC_KEYS";
+pub const ENV_JOB_WORKERS: &str = "VOUCH_JOB_WORKERS";
 
 /// How strict the server is about its own set-up.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -118,6 +119,31 @@ pub struct Config {
     pub token_issuer: String,
     /// The `aud` claim of the access tokens this server issues and accepts. Default `vouch-api`.
     pub token_audience: String,
+    /// Job workers (tokio tasks) this server runs (`VOUCH_JOB_WORKERS`). Default 2; 0 runs
+    /// none (the server still accepts jobs; another replica runs them).
+    pub job_workers: usize,
+    /// Seconds a worker's lease on a running job lasts; the worker renews it every third of
+    /// that. A job whose lease expired (its worker died) is taken back by any worker.
+    /// Default 30.
+    pub job_lease_secs: u64,
+    /// Seconds one attempt of a job may run before it is abandoned as timed out (then retried
+    /// while attempts remain). Default 600.
+    pub job_timeout_secs: u64,
+    /// Attempts a job gets before it fails for good (transient failures only: a permanent
+    /// error, such as a missing path, fails at once). Default 3.
+    pub job_max_attempts: u32,
+    /// First retry delay ceiling in milliseconds; it doubles per attempt up to
+    /// `job_retry_cap_ms`, and the actual delay is drawn uniformly below it (full jitter).
+    /// Default 5000.
+    pub job_retry_base_ms: u64,
+    /// Largest retry delay ceiling in milliseconds. Default 300000 (5 minutes).
+    pub job_retry_cap_ms: u64,
+    /// Milliseconds an idle worker waits before looking for work again (a job created on this
+    /// server wakes its workers at once). Default 1000.
+    pub job_poll_ms: u64,
+    /// Test harness only: accepts the job kind `sleep` (waits `seconds`, then audits like
+    /// `audit`), so fault tests can stop a server mid-job deterministically. Default false.
+    pub job_test_kinds: bool,
 }
 
 impl Default for Config {
@@ -146,6 +172,14 @@ impl Default for Config {
             refresh_token_ttl_secs: 14 * 24 * 3600,
             token_issuer: "vouch".to_string(),
             token_audience: "vouch-api".to_string(),
+            job_workers: 2,
+            job_lease_secs: 30,
+            job_timeout_secs: 600,
+            job_max_attempts: 3,
+            job_retry_base_ms: 5_000,
+            job_retry_cap_ms: 300_000,
+            job_poll_ms: 1_000,
+            job_test_kinds: false,
         }
     }
 }
@@ -240,6 +274,12 @@ impl Config {
                 .filter(|k| !k.is_empty())
                 .map(String::from)
                 .collect();
+        }
+        if let Some(workers) = set(ENV_JOB_WORKERS) {
+            self.job_workers = workers.trim().parse().map_err(|_| ConfigError::Invalid {
+                field: "job_workers",
+                message: format!("`{workers}` is not a number of workers"),
+            })?;
         }
         Ok(())
     }

@@ -8,6 +8,7 @@ use crate::auth::signing::{KeyError, SigningKeys};
 use crate::config::Config;
 use crate::db::{Db, DbError, PoolSettings};
 use crate::http::rate_limit::RateLimits;
+use crate::jobs::{JobsHandle, Workers};
 use crate::ops::metrics::Metrics;
 use std::future::IntoFuture;
 use std::net::SocketAddr;
@@ -66,11 +67,16 @@ pub struct Running {
     pub db: Db,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<Result<(), ServeError>>,
+    workers: Option<Workers>,
 }
 
 impl Running {
-    /// Stops accepting connections and waits for in-flight requests to finish.
+    /// Stops the job workers (their running jobs go back to the queue), then stops accepting
+    /// connections and waits for in-flight requests to finish.
     pub async fn shutdown(mut self) -> Result<(), ServeError> {
+        if let Some(workers) = self.workers.take() {
+            workers.stop().await;
+        }
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -97,12 +103,16 @@ pub async fn start(config: Config, db: Db) -> Result<Running, ServeError> {
         })?;
     let addr = listener.local_addr().map_err(ServeError::Serve)?;
     let grace = Duration::from_secs(config.shutdown_grace_secs);
+    let metrics = Arc::new(Metrics::default());
+    let jobs = Arc::new(JobsHandle::new(config.job_workers));
+    let workers = Workers::start(&db, &config, &jobs, &metrics);
     let state = AppState {
         db: db.clone(),
-        metrics: Arc::new(Metrics::default()),
+        metrics,
         rate_limits: Arc::new(RateLimits::new(&config)),
         signing,
         config: Arc::new(config),
+        jobs,
     };
     let (stop, stopped) = oneshot::channel::<()>();
     let (draining_tx, draining_rx) = oneshot::channel::<()>();
@@ -138,6 +148,7 @@ pub async fn start(config: Config, db: Db) -> Result<Running, ServeError> {
         db,
         stop: Some(stop),
         task,
+        workers: Some(workers),
     })
 }
 

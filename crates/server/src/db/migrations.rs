@@ -17,6 +17,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "users",
         include_str!("../../migrations/sqlite/0002_users.sql"),
     ),
+    (
+        3,
+        "jobs",
+        include_str!("../../migrations/sqlite/0003_jobs.sql"),
+    ),
 ];
 
 const POSTGRES: &[(i64, &str, &str)] = &[
@@ -29,6 +34,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         2,
         "users",
         include_str!("../../migrations/postgres/0002_users.sql"),
+    ),
+    (
+        3,
+        "jobs",
+        include_str!("../../migrations/postgres/0003_jobs.sql"),
     ),
 ];
 

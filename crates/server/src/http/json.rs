@@ -4,7 +4,9 @@
 use super::problem::Problem;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 pub struct ApiJson<T>(pub T);
@@ -32,4 +34,13 @@ fn problem_of(rejection: &JsonRejection) -> Problem {
         ),
         other => Problem::new(other.status(), other.body_text()),
     }
+}
+
+/// A JSON answer that points at the resource it made (`201 Created`, `202 Accepted`).
+pub fn with_location(status: StatusCode, body: impl Serialize, location: &str) -> Response {
+    let mut response = (status, axum::Json(body)).into_response();
+    if let Ok(value) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(header::LOCATION, value);
+    }
+    response
 }

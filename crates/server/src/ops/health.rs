@@ -1,4 +1,5 @@
-//! `/healthz`: the process answers. `/readyz`: the database is reachable and migrated (503
+//! `/healthz`: the process answers. `/readyz`: the database is reachable and migrated, and every
+//! configured job worker runs (503
 //! problem otherwise, so a load balancer stops sending traffic until it recovers).
 
 use crate::app::AppState;
@@ -17,10 +18,20 @@ pub async fn healthz() -> Json<serde_json::Value> {
 }
 
 pub async fn readyz(State(state): State<AppState>) -> Response {
+    let workers = state.jobs.running();
     match readiness::check(&state.db, READINESS_TIMEOUT).await {
-        Ok(()) => {
-            Json(json!({ "status": "ready", "database": state.db.backend.name() })).into_response()
-        }
+        // A worker that died (a panic) leaves the queue to the other replicas.
+        Ok(()) if workers < state.jobs.configured => Problem::unavailable(format!(
+            "{workers} of {} job workers are running",
+            state.jobs.configured
+        ))
+        .into_response(),
+        Ok(()) => Json(json!({
+            "status": "ready",
+            "database": state.db.backend.name(),
+            "workers_running": workers,
+        }))
+        .into_response(),
         Err(reason) => {
             if let readiness::NotReady::Unreachable(cause) = &reason {
                 tracing::warn!(error = %cause, "not ready: database unreachable");

@@ -44,6 +44,8 @@ type Labels = (String, String, u16);
 #[derive(Default)]
 pub struct Metrics {
     requests: Mutex<BTreeMap<Labels, Histogram>>,
+    /// Job durations observed by this server's workers.
+    pub jobs: super::job_metrics::JobMetrics,
 }
 
 impl Metrics {
@@ -146,12 +148,17 @@ pub async fn endpoint(State(state): State<AppState>, principal: Principal) -> Ap
         idle: pool.num_idle() as u64,
         max: u64::from(state.config.db_max_connections),
     };
+    let mut text = state.metrics.render(stats);
+    let now = crate::clock::now_ms();
+    let jobs = crate::repo::jobs::stats(&state.db, now).await?;
+    let workers = (state.jobs.running(), state.jobs.configured);
+    state.metrics.jobs.render(&jobs, now, workers, &mut text);
     Ok((
         [(
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        state.metrics.render(stats),
+        text,
     )
         .into_response())
 }

@@ -1,6 +1,7 @@
 //! Operations endpoints and signals: `/healthz`, `/readyz`, `/metrics`, logging, shutdown.
 
 pub mod health;
+pub mod job_metrics;
 pub mod logging;
 pub mod metrics;
 pub mod process;

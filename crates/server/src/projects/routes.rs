@@ -4,13 +4,13 @@ use super::types::{CreateProject, ProjectView, UpdateProject};
 use crate::app::AppState;
 use crate::auth::{Principal, Scope};
 use crate::clock;
-use crate::http::json::ApiJson;
+use crate::http::json::{ApiJson, with_location};
 use crate::http::pagination::{Page, PageQuery};
 use crate::http::problem::{ApiResult, Problem};
 use crate::repo::{self, projects};
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 
@@ -31,11 +31,11 @@ async fn create(
         .await
         .map_err(|e| conflict_or(e, &fields.name))?;
     let location = format!("/api/v1/projects/{}", record.name);
-    let mut response = (StatusCode::CREATED, Json(ProjectView::from(record))).into_response();
-    if let Ok(value) = HeaderValue::from_str(&location) {
-        response.headers_mut().insert(header::LOCATION, value);
-    }
-    Ok(response)
+    Ok(with_location(
+        StatusCode::CREATED,
+        ProjectView::from(record),
+        &location,
+    ))
 }
 
 async fn list(

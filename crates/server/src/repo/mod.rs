@@ -3,6 +3,7 @@
 
 pub mod api_keys;
 pub mod idempotency;
+pub mod jobs;
 pub mod projects;
 pub mod refresh_tokens;
 pub mod runs;

@@ -2,8 +2,8 @@
 //! numbers trends need indexed beside them. There is no update or delete.
 
 use crate::db::Db;
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
 
 /// A run without its report body (what lists and trends read).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,6 +67,14 @@ fn from_row(row: &AnyRow) -> Result<RunRecord, sqlx::Error> {
 /// Inserts the run and its area scores in one transaction.
 pub async fn insert(db: &Db, run: &NewRun<'_>) -> Result<RunRecord, sqlx::Error> {
     let mut tx = db.pool.begin().await?;
+    let record = insert_in(&mut tx, run).await?;
+    tx.commit().await?;
+    Ok(record)
+}
+
+/// Inserts the run and its area scores in the caller's transaction (a job stores its run and
+/// its own completion together).
+pub async fn insert_in(tx: &mut AnyConnection, run: &NewRun<'_>) -> Result<RunRecord, sqlx::Error> {
     let row = sqlx::query(&format!(
         "INSERT INTO runs (project_id, kind, schema, tool_version, commit_sha, score, gate_failed, \
          counts, report_gzip, report_sha256, report_bytes, uploaded_by, created_at) \
@@ -96,7 +104,6 @@ pub async fn insert(db: &Db, run: &NewRun<'_>) -> Result<RunRecord, sqlx::Error>
             .execute(&mut *tx)
             .await?;
     }
-    tx.commit().await?;
     record.areas = run.areas.to_vec();
     Ok(record)
 }

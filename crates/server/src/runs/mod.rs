@@ -3,4 +3,5 @@
 pub mod compress;
 pub mod ingest;
 pub mod routes;
+pub mod store;
 pub mod types;

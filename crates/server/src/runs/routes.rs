@@ -2,23 +2,23 @@
 //! show one run, download its original report. Runs are immutable: no update, no delete.
 
 use super::compress;
-use super::ingest::ingest;
+use super::store;
 use super::types::RunView;
 use crate::app::AppState;
 use crate::auth::{Principal, Scope};
 use crate::clock;
+use crate::http::json::with_location;
 use crate::http::pagination::{Page, PageQuery};
 use crate::http::problem::{ApiResult, Problem};
 use crate::projects::routes::find as find_project;
 use crate::repo::projects;
-use crate::repo::runs::{self, NewRun};
+use crate::repo::runs;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use sha2::{Digest, Sha256};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -46,46 +46,15 @@ async fn upload(
         ));
     }
     let project = find_project(&state, &name).await?;
-    let facts = ingest(&body)?;
-    let counts = serde_json::to_string(&facts.counts).map_err(Problem::internal)?;
-    let packed = {
-        let body = body.clone();
-        tokio::task::spawn_blocking(move || compress::gzip(&body))
-            .await
-            .map_err(Problem::internal)?
-            .map_err(Problem::internal)?
-    };
-    let sha = crate::auth::keys::hex(&Sha256::digest(&body));
+    let prepared = store::prepare(body).await?;
     let record = runs::insert(
         &state.db,
-        &NewRun {
-            project_id: project.id,
-            kind: facts.kind.as_str(),
-            schema: &facts.schema,
-            tool_version: facts.tool_version.as_deref(),
-            commit_sha: facts.commit.as_deref(),
-            score: facts.score,
-            gate_failed: facts.gate_failed,
-            counts: &counts,
-            areas: &facts.areas,
-            report_gzip: &packed,
-            report_sha256: &sha,
-            report_bytes: i64::try_from(body.len()).unwrap_or(i64::MAX),
-            uploaded_by: principal.key_id(),
-            created_at: clock::now_ms(),
-        },
+        &prepared.new_run(project.id, principal.key_id(), clock::now_ms()),
     )
     .await?;
     let location = format!("/api/v1/runs/{}", record.id);
-    let mut response = (
-        StatusCode::CREATED,
-        Json(RunView::new(record, &project.name)),
-    )
-        .into_response();
-    if let Ok(value) = HeaderValue::from_str(&location) {
-        response.headers_mut().insert(header::LOCATION, value);
-    }
-    Ok(response)
+    let view = RunView::new(record, &project.name);
+    Ok(with_location(StatusCode::CREATED, view, &location))
 }
 
 async fn list(
@@ -96,14 +65,7 @@ async fn list(
 ) -> ApiResult<Json<Page<RunView>>> {
     principal.require(Scope::Read)?;
     let project = find_project(&state, &name).await?;
-    let before = match page.after.as_deref() {
-        None => None,
-        Some(cursor) => Some(
-            cursor
-                .parse::<i64>()
-                .map_err(|_| Problem::bad_request("`after` must be a run id taken from `next`"))?,
-        ),
-    };
+    let before = page.after_id("run")?;
     let limit = page.limit();
     let records = runs::list_for_project(&state.db, project.id, before, limit + 1).await?;
     Ok(Json(Page::of(

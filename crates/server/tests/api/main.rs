@@ -4,6 +4,9 @@ mod support;
 
 mod auth;
 mod idempotency;
+mod job_queue;
+mod jobs;
+mod jobs_fault;
 mod migrations;
 mod ops;
 mod probes;

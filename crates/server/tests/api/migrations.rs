@@ -35,7 +35,8 @@ async fn migrations_apply_to_an_empty_database_once(backend: Backend) {
             .unwrap();
     let versions: Vec<i64> = applied.iter().map(|r| r.get("version")).collect();
     assert_eq!(versions.last(), Some(&latest));
-    assert_eq!(versions.len() as i64, latest, "every version once");
+    let known = migrations::for_backend(db.backend).iter().count();
+    assert_eq!(versions.len(), known, "every version once");
     for table in [
         "projects",
         "runs",
@@ -44,6 +45,7 @@ async fn migrations_apply_to_an_empty_database_once(backend: Backend) {
         "idempotency_keys",
         "users",
         "refresh_tokens",
+        "jobs",
     ] {
         let count: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
             .fetch_one(&db.pool)
@@ -59,5 +61,5 @@ async fn migrations_apply_to_an_empty_database_once(backend: Backend) {
         .fetch_one(&again.pool)
         .await
         .unwrap();
-    assert_eq!(count, latest);
+    assert_eq!(count, known as i64);
 }

@@ -48,6 +48,7 @@ const ADMIN_200: [u16; 9] = [403, 403, 200, 403, 403, 401, 401, 401, 401];
 const ADMIN_201: [u16; 9] = [403, 403, 201, 403, 403, 401, 401, 401, 401];
 const ADMIN_204: [u16; 9] = [403, 403, 204, 403, 403, 401, 401, 401, 401];
 const ENGINEER_201: [u16; 9] = [403, 201, 201, 403, 201, 401, 401, 401, 401];
+const ENGINEER_202: [u16; 9] = [403, 202, 202, 403, 202, 401, 401, 401, 401];
 
 /// (method, path as routed, status for each caller in `CALLERS` order).
 const ROUTES: &[(&str, &str, [u16; 9])] = &[
@@ -73,6 +74,9 @@ const ROUTES: &[(&str, &str, [u16; 9])] = &[
     ("POST", "/api/v1/users", ADMIN_201),
     ("GET", "/api/v1/users", ADMIN_200),
     ("PATCH", "/api/v1/users/{id}", ADMIN_200),
+    ("GET", "/api/v1/projects/{name}/jobs", READ),
+    ("POST", "/api/v1/projects/{name}/jobs", ENGINEER_202),
+    ("GET", "/api/v1/jobs/{id}", READ),
 ];
 
 /// Where each file's routes are mounted (see app.rs); any other file's under `/api/v1`.
@@ -90,6 +94,7 @@ struct Fixture {
     project: String,
     run_id: i64,
     user_id: i64,
+    job_id: i64,
 }
 
 fn claims(sub: i64, role: &str, iat: i64, exp: i64) -> Claims {
@@ -123,6 +128,15 @@ async fn fixture(s: &TestServer, seed: &str) -> Fixture {
         )
         .await;
     let run_id = run.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let job = s
+        .post(
+            &format!("/api/v1/projects/{project}/jobs"),
+            &s.admin,
+            &json!({"kind": "audit", "repository": "/nonexistent/matrix"}),
+        )
+        .await;
+    assert_eq!(job.status(), 202);
+    let job_id = job.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
 
     // Forged tokens for the admin: only the token's defect may cause the refusal.
     let key = parse_signing_key(seed).unwrap();
@@ -153,6 +167,7 @@ async fn fixture(s: &TestServer, seed: &str) -> Fixture {
         project,
         run_id,
         user_id: viewer.id,
+        job_id,
     }
 }
 
@@ -167,7 +182,8 @@ async fn call(
     let path = route
         .replace("{name}", &f.project)
         .replace("/runs/{id}", &format!("/runs/{}", f.run_id))
-        .replace("/users/{id}", &format!("/users/{}", f.user_id));
+        .replace("/users/{id}", &format!("/users/{}", f.user_id))
+        .replace("/jobs/{id}", &format!("/jobs/{}", f.job_id));
     let body = match (method, route) {
         ("POST", "/api/v1/auth/login") => {
             Some(json!({"username": "matrix-viewer", "password": PASSWORD}))
@@ -204,6 +220,9 @@ async fn call(
             Some(json!({"username": format!("made-{n}"), "role": "viewer", "password": PASSWORD}))
         }
         ("PATCH", "/api/v1/users/{id}") => Some(json!({"display_name": "Matrix Viewer"})),
+        ("POST", "/api/v1/projects/{name}/jobs") => {
+            Some(json!({"kind": "audit", "repository": "/nonexistent/matrix"}))
+        }
         _ => None,
     };
     (path, body)

@@ -331,3 +331,71 @@ impl TestServer {
         }
     }
 }
+impl TestServer {
+    /// Another server (a replica) on this server's database, with the default configuration
+    /// (not this server's: tests give the first server settings the replica must not share).
+    pub async fn start_replica(&self, adjust: impl FnOnce(&mut Config)) -> Running {
+        let mut config = Config {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            database_url: Some(self.database_url.clone()),
+            db_max_connections: 4,
+            db_acquire_timeout_secs: 3,
+            shutdown_grace_secs: 5,
+            ..Config::default()
+        };
+        adjust(&mut config);
+        let db = vouch_server::open_database(&config)
+            .await
+            .expect("replica database opens");
+        vouch_server::start(config, db)
+            .await
+            .expect("replica starts")
+    }
+
+    /// `GET path` with the admin key: 200 and its JSON body.
+    pub async fn get_json(&self, path: &str) -> Value {
+        let response = self.get(path, &self.admin).await;
+        assert_eq!(response.status(), 200, "{path}");
+        response.json().await.unwrap()
+    }
+
+    /// Shuts the server down gracefully; the returned directory keeps a SQLite database.
+    pub async fn shutdown(self) -> tempfile::TempDir {
+        self.running.shutdown().await.expect("clean shutdown");
+        self._dir
+    }
+}
+
+/// Polls `GET path` until `done` holds for the JSON body; fails after `within`.
+pub async fn wait_until(
+    s: &TestServer,
+    path: &str,
+    within: Duration,
+    done: impl Fn(&Value) -> bool,
+) -> Value {
+    let deadline = std::time::Instant::now() + within;
+    loop {
+        let body = s.get_json(path).await;
+        if done(&body) {
+            return body;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{path} did not reach the expected state within {within:?}: {body}"
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+/// A small repository to audit: a Dockerfile and a README.
+pub fn fixture_repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM python:3.12\nCOPY . /app\nCMD [\"python\", \"/app/main.py\"]\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("README.md"), "# demo\n").unwrap();
+    std::fs::write(dir.path().join("main.py"), "print('hello')\n").unwrap();
+    dir
+}

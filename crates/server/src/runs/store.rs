@@ -1,0 +1,58 @@
+//! A report on its way to the `runs` table: its facts read (`ingest`), compressed and hashed.
+//! The upload route and the audit job both store runs through this, so a run a worker made is
+//! indexed exactly like an uploaded one.
+
+use super::compress;
+use super::ingest::{Ingested, ingest};
+use crate::http::problem::Problem;
+use crate::repo::runs::NewRun;
+use bytes::Bytes;
+use sha2::{Digest, Sha256};
+
+pub struct PreparedRun {
+    facts: Ingested,
+    counts: String,
+    packed: Vec<u8>,
+    sha256: String,
+    bytes: i64,
+}
+
+/// Reads and compresses `body` (off the async threads: reports can be megabytes).
+pub async fn prepare(body: Bytes) -> Result<PreparedRun, Problem> {
+    let facts = ingest(&body)?;
+    let counts = serde_json::to_string(&facts.counts).map_err(Problem::internal)?;
+    let sha256 = crate::auth::keys::hex(&Sha256::digest(&body));
+    let bytes = i64::try_from(body.len()).unwrap_or(i64::MAX);
+    let packed = tokio::task::spawn_blocking(move || compress::gzip(&body))
+        .await
+        .map_err(Problem::internal)?
+        .map_err(Problem::internal)?;
+    Ok(PreparedRun {
+        facts,
+        counts,
+        packed,
+        sha256,
+        bytes,
+    })
+}
+
+impl PreparedRun {
+    pub fn new_run(&self, project_id: i64, uploaded_by: Option<i64>, now: i64) -> NewRun<'_> {
+        NewRun {
+            project_id,
+            kind: self.facts.kind.as_str(),
+            schema: &self.facts.schema,
+            tool_version: self.facts.tool_version.as_deref(),
+            commit_sha: self.facts.commit.as_deref(),
+            score: self.facts.score,
+            gate_failed: self.facts.gate_failed,
+            counts: &self.counts,
+            areas: &self.facts.areas,
+            report_gzip: &self.packed,
+            report_sha256: &self.sha256,
+            report_bytes: self.bytes,
+            uploaded_by,
+            created_at: now,
+        }
+    }
+}
