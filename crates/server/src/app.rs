@@ -13,7 +13,7 @@ use crate::http::rate_limit::{self, RateLimits};
 use crate::http::request_id::{remember_route, request_id};
 use crate::http::security_headers::security_headers;
 use crate::ops::{health, metrics};
-use crate::{projects, runs};
+use crate::{projects, runs, webhooks};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::{from_fn, from_fn_with_state};
@@ -27,6 +27,8 @@ pub struct AppState {
     pub metrics: Arc<metrics::Metrics>,
     pub config: Arc<Config>,
     pub rate_limits: Arc<RateLimits>,
+    /// Wakes the webhook sender and counts its failures.
+    pub webhooks: Arc<webhooks::Handle>,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -34,6 +36,7 @@ pub fn router(state: AppState) -> Router {
         .merge(projects::routes::router())
         .merge(runs::routes::router())
         .merge(auth::routes::router())
+        .merge(webhooks::routes::router())
         .layer(from_fn_with_state(state.clone(), idempotency))
         .layer(from_fn_with_state(state.clone(), rate_limit::per_key));
     let authenticated = Router::new()

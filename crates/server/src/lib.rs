@@ -18,6 +18,7 @@ pub mod projects;
 pub mod repo;
 pub mod runs;
 pub mod server;
+pub mod webhooks;
 
 pub use config::{Config, Mode};
 pub use server::{Running, ServeError, open_database, run, start};

@@ -29,6 +29,8 @@ pub enum ServeError {
     },
     #[error("the server failed: {0}")]
     Serve(std::io::Error),
+    #[error(transparent)]
+    Webhooks(#[from] crate::webhooks::sender::SenderError),
 }
 
 /// Connects and migrates the configured database.
@@ -85,7 +87,14 @@ pub async fn start(config: Config, db: Db) -> Result<Running, ServeError> {
         })?;
     let addr = listener.local_addr().map_err(ServeError::Serve)?;
     let grace = Duration::from_secs(config.shutdown_grace_secs);
+    let webhooks = Arc::new(crate::webhooks::Handle::default());
+    let sender = crate::webhooks::sender::spawn(
+        db.clone(),
+        crate::webhooks::sender::Settings::from_config(&config),
+        webhooks.clone(),
+    )?;
     let state = AppState {
+        webhooks,
         db: db.clone(),
         metrics: Arc::new(Metrics::default()),
         rate_limits: Arc::new(RateLimits::new(&config)),
@@ -117,6 +126,8 @@ pub async fn start(config: Config, db: Db) -> Result<Running, ServeError> {
                 Ok(())
             }
         };
+        // After the last request: nothing enqueues any more; claims not attempted go back.
+        sender.stop().await;
         pool.close().await;
         result.map_err(ServeError::Serve)
     });

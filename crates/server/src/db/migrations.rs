@@ -6,17 +6,31 @@ use super::Backend;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use std::borrow::Cow;
 
-const SQLITE: &[(i64, &str, &str)] = &[(
-    1,
-    "projects runs keys",
-    include_str!("../../migrations/sqlite/0001_projects_runs_keys.sql"),
-)];
+const SQLITE: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "projects runs keys",
+        include_str!("../../migrations/sqlite/0001_projects_runs_keys.sql"),
+    ),
+    (
+        4,
+        "webhooks",
+        include_str!("../../migrations/sqlite/0004_webhooks.sql"),
+    ),
+];
 
-const POSTGRES: &[(i64, &str, &str)] = &[(
-    1,
-    "projects runs keys",
-    include_str!("../../migrations/postgres/0001_projects_runs_keys.sql"),
-)];
+const POSTGRES: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "projects runs keys",
+        include_str!("../../migrations/postgres/0001_projects_runs_keys.sql"),
+    ),
+    (
+        4,
+        "webhooks",
+        include_str!("../../migrations/postgres/0004_webhooks.sql"),
+    ),
+];
 
 pub fn for_backend(backend: Backend) -> Migrator {
     let list = match backend {

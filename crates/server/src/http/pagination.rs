@@ -1,5 +1,6 @@
 //! Keyset pagination: `?limit=N&after=CURSOR`; the response carries `next` when there is more.
 
+use super::problem::Problem;
 use serde::{Deserialize, Serialize};
 
 pub const DEFAULT_LIMIT: i64 = 50;
@@ -14,6 +15,18 @@ pub struct PageQuery {
 impl PageQuery {
     pub fn limit(&self) -> i64 {
         self.limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT)
+    }
+
+    /// `after` as the numeric id of the last item seen (`what` names it in the 400).
+    pub fn after_id(&self, what: &str) -> Result<Option<i64>, Problem> {
+        self.after
+            .as_deref()
+            .map(|cursor| {
+                cursor.parse::<i64>().map_err(|_| {
+                    Problem::bad_request(format!("`after` must be a {what} id taken from `next`"))
+                })
+            })
+            .transpose()
     }
 }
 

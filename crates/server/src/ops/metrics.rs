@@ -146,12 +146,17 @@ pub async fn endpoint(State(state): State<AppState>, principal: Principal) -> Ap
         idle: pool.num_idle() as u64,
         max: u64::from(state.config.db_max_connections),
     };
+    let mut text = state.metrics.render(stats);
+    // The other metrics matter most while the database is down: serve them without these.
+    if let Err(e) = crate::webhooks::metrics::render(&state.db, &state.webhooks, &mut text).await {
+        tracing::warn!(error = %e, "webhook metrics unavailable");
+    }
     Ok((
         [(
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        state.metrics.render(stats),
+        text,
     )
         .into_response())
 }

@@ -2,8 +2,8 @@
 //! numbers trends need indexed beside them. There is no update or delete.
 
 use crate::db::Db;
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
 
 /// A run without its report body (what lists and trends read).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,6 +67,17 @@ fn from_row(row: &AnyRow) -> Result<RunRecord, sqlx::Error> {
 /// Inserts the run and its area scores in one transaction.
 pub async fn insert(db: &Db, run: &NewRun<'_>) -> Result<RunRecord, sqlx::Error> {
     let mut tx = db.pool.begin().await?;
+    let record = insert_in(&mut tx, run).await?;
+    tx.commit().await?;
+    Ok(record)
+}
+
+/// Inserts the run and its area scores in the caller's transaction, so what the run causes
+/// (webhook deliveries) commits with it.
+pub async fn insert_in(
+    conn: &mut AnyConnection,
+    run: &NewRun<'_>,
+) -> Result<RunRecord, sqlx::Error> {
     let row = sqlx::query(&format!(
         "INSERT INTO runs (project_id, kind, schema, tool_version, commit_sha, score, gate_failed, \
          counts, report_gzip, report_sha256, report_bytes, uploaded_by, created_at) \
@@ -85,7 +96,7 @@ pub async fn insert(db: &Db, run: &NewRun<'_>) -> Result<RunRecord, sqlx::Error>
     .bind(run.report_bytes)
     .bind(run.uploaded_by)
     .bind(run.created_at)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *conn)
     .await?;
     let mut record = from_row(&row)?;
     for (area, score) in run.areas {
@@ -93,10 +104,9 @@ pub async fn insert(db: &Db, run: &NewRun<'_>) -> Result<RunRecord, sqlx::Error>
             .bind(record.id)
             .bind(area)
             .bind(*score)
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?;
     }
-    tx.commit().await?;
     record.areas = run.areas.to_vec();
     Ok(record)
 }

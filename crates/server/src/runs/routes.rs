@@ -12,6 +12,7 @@ use crate::http::problem::{ApiResult, Problem};
 use crate::projects::routes::find as find_project;
 use crate::repo::projects;
 use crate::repo::runs::{self, NewRun};
+use crate::webhooks::enqueue::on_run_stored;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -56,8 +57,10 @@ async fn upload(
             .map_err(Problem::internal)?
     };
     let sha = crate::auth::keys::hex(&Sha256::digest(&body));
-    let record = runs::insert(
-        &state.db,
+    // The run and the webhook deliveries it causes commit together.
+    let mut tx = state.db.pool.begin().await?;
+    let record = runs::insert_in(
+        &mut tx,
         &NewRun {
             project_id: project.id,
             kind: facts.kind.as_str(),
@@ -76,6 +79,18 @@ async fn upload(
         },
     )
     .await?;
+    let enqueued = on_run_stored(
+        &mut tx,
+        &project.name,
+        &record,
+        &facts.signals,
+        state.config.webhook_score_drop_threshold,
+    )
+    .await?;
+    tx.commit().await?;
+    if enqueued > 0 {
+        state.webhooks.wake();
+    }
     let location = format!("/api/v1/runs/{}", record.id);
     let mut response = (
         StatusCode::CREATED,

@@ -1,5 +1,6 @@
 //! The server's HTTP API, end to end against a real server, on SQLite and on PostgreSQL.
 
+mod receiver;
 mod support;
 
 mod auth;
@@ -12,3 +13,4 @@ mod rate_limit;
 mod readiness;
 mod runs;
 mod shutdown;
+mod webhooks;
