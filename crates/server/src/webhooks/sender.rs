@@ -208,6 +208,13 @@ impl Sender {
                 if let Err(e) = outbox::release(&self.db, &rest, &token).await {
                     tracing::warn!(error = %e, "cannot give back webhook claims; they expire");
                 }
+                // A probe cut short by a stop: the next process may probe at once.
+                if endpoint.breaker_state == "half_open"
+                    && let Err(e) =
+                        webhooks::cancel_probe(&self.db, endpoint.id, clock::now_ms()).await
+                {
+                    tracing::warn!(error = %e, "cannot give back the probe; it expires");
+                }
                 return;
             }
         }

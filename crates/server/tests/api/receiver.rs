@@ -28,6 +28,7 @@ pub struct Received {
 struct Shared {
     fail_first: AtomicUsize,
     failing: AtomicBool,
+    hanging: AtomicBool,
     got: Mutex<Vec<Received>>,
 }
 
@@ -62,6 +63,11 @@ impl Receiver {
     /// While true, every request gets 500.
     pub fn set_failing(&self, failing: bool) {
         self.shared.failing.store(failing, Ordering::SeqCst);
+    }
+
+    /// While true, requests are recorded (status 0) and not answered for a minute.
+    pub fn set_hanging(&self, hanging: bool) {
+        self.shared.hanging.store(hanging, Ordering::SeqCst);
     }
 
     pub fn all(&self) -> Vec<Received> {
@@ -105,7 +111,9 @@ async fn receive(State(shared): State<Arc<Shared>>, headers: HeaderMap, raw: Byt
             .and_then(|v| v.to_str().ok())
             .map(str::to_string)
     };
-    let fail = shared.failing.load(Ordering::SeqCst)
+    let hang = shared.hanging.load(Ordering::SeqCst);
+    let fail = hang
+        || shared.failing.load(Ordering::SeqCst)
         || shared
             .fail_first
             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
@@ -124,8 +132,11 @@ async fn receive(State(shared): State<Arc<Shared>>, headers: HeaderMap, raw: Byt
         signature: header("x-vouch-signature"),
         body: serde_json::from_slice(&raw).unwrap_or(Value::Null),
         raw,
-        status: status.as_u16(),
+        status: if hang { 0 } else { status.as_u16() },
         at: Instant::now(),
     });
+    if hang {
+        tokio::time::sleep(Duration::from_secs(60)).await;
+    }
     status
 }

@@ -17,6 +17,7 @@ both_backends!(
     failures_are_retried_with_backoff_until_delivered_or_dead,
     the_breaker_opens_and_deliveries_resume_none_lost_none_duplicated,
     pending_deliveries_survive_a_restart_and_a_dead_claim,
+    a_stop_during_a_probe_gives_it_back_at_once,
 );
 
 const SECRET: &str = "a-shared-secret-of-some-length";
@@ -29,6 +30,17 @@ fn fast(config: &mut Config) {
     config.webhook_timeout_ms = 3_000;
     config.webhook_breaker_failures = 100;
     config.webhook_breaker_cooldown_ms = 500;
+}
+
+/// A server whose breakers open after `failures` and probe after `cooldown_ms`.
+async fn with_breaker(backend: Backend, failures: u32, cooldown_ms: u64) -> TestServer {
+    start_with(backend, |c| {
+        fast(c);
+        c.webhook_backoff_initial_ms = 50;
+        c.webhook_breaker_failures = failures;
+        c.webhook_breaker_cooldown_ms = cooldown_ms;
+    })
+    .await
 }
 
 async fn add_endpoint(s: &TestServer, body: Value) -> Value {
@@ -437,13 +449,7 @@ async fn failures_are_retried_with_backoff_until_delivered_or_dead(backend: Back
 
 async fn the_breaker_opens_and_deliveries_resume_none_lost_none_duplicated(backend: Backend) {
     let cooldown = Duration::from_millis(1_500);
-    let s = start_with(backend, |c| {
-        fast(c);
-        c.webhook_backoff_initial_ms = 50;
-        c.webhook_breaker_failures = 3;
-        c.webhook_breaker_cooldown_ms = 1_500;
-    })
-    .await;
+    let s = with_breaker(backend, 3, 1_500).await;
     s.create_project("api").await;
     let receiver = Receiver::start(3).await;
     let hook = add_endpoint(&s, json!({"url": receiver.url, "events": ["score_drop"]})).await;
@@ -557,4 +563,50 @@ async fn pending_deliveries_survive_a_restart_and_a_dead_claim(backend: Backend)
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0]["state"], "delivered");
     assert_eq!(rows[0]["attempts"], failed + 1);
+}
+
+/// A probe still waiting for its answer when the server stops is cut short and given back:
+/// the next server probes at once instead of waiting for the claim (here 60 s) to lapse.
+async fn a_stop_during_a_probe_gives_it_back_at_once(backend: Backend) {
+    let s = with_breaker(backend, 1, 300).await;
+    s.create_project("api").await;
+    let receiver = Receiver::start(1).await;
+    let hook = add_endpoint(&s, json!({"url": receiver.url, "events": ["score_drop"]})).await;
+    upload(&s, "api", &audit(90, &[])).await;
+    upload(&s, "api", &audit(80, &[])).await;
+    receiver.wait_requests(1).await;
+    receiver.set_hanging(true);
+    let probing = receiver.wait_requests(2).await;
+    assert_eq!(probing[1].status, 0, "the probe is waiting for its answer");
+    let half_open = json_of(&s, &format!("/api/v1/webhooks/{}", hook["id"])).await;
+    assert_eq!(half_open["breaker"]["state"], "half_open");
+
+    let stopping = Instant::now();
+    let stopped = s.stop().await;
+    assert!(
+        stopping.elapsed() < Duration::from_secs(3),
+        "the attempt in flight was cut short"
+    );
+    receiver.set_hanging(false);
+    let restarted = Instant::now();
+    let s = stopped.start(fast).await;
+    let got = receiver.wait_delivered(1).await;
+    assert!(
+        restarted.elapsed() < Duration::from_secs(15),
+        "probed at once"
+    );
+    assert_eq!(got[0].delivery, probing[0].delivery);
+    assert_eq!(
+        receiver.all().len(),
+        3,
+        "failure, cut-short probe, delivery"
+    );
+    let rows = deliveries(&s, &hook).await;
+    assert_eq!(rows[0]["state"], "delivered");
+    assert_eq!(
+        rows[0]["attempts"], 2,
+        "the cut-short probe is not an attempt"
+    );
+    let closed = wait_endpoint(&s, &hook, |e| e["breaker"]["state"] == "closed").await;
+    assert_eq!(closed["breaker"]["consecutive_failures"], 0);
 }
