@@ -138,6 +138,15 @@ impl TestServer {
     }
 }
 
+impl TestServer {
+    /// Another server on the same database, as a second replica would be.
+    pub async fn replica(&self, adjust: impl FnOnce(&mut Config)) -> Running {
+        let mut config = test_config(&self._dir, Some(self.database_url.clone()), &self.admin);
+        adjust(&mut config);
+        serve(config).await
+    }
+}
+
 impl Stopped {
     /// A new server on the same database.
     pub async fn start(self, adjust: impl FnOnce(&mut Config)) -> TestServer {

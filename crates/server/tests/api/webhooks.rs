@@ -18,6 +18,8 @@ both_backends!(
     the_breaker_opens_and_deliveries_resume_none_lost_none_duplicated,
     pending_deliveries_survive_a_restart_and_a_dead_claim,
     a_stop_during_a_probe_gives_it_back_at_once,
+    two_replicas_share_the_outbox_and_send_each_delivery_once,
+    a_failing_delivery_past_its_max_age_is_dead,
 );
 
 const SECRET: &str = "a-shared-secret-of-some-length";
@@ -41,6 +43,30 @@ async fn with_breaker(backend: Backend, failures: u32, cooldown_ms: u64) -> Test
         c.webhook_breaker_cooldown_ms = cooldown_ms;
     })
     .await
+}
+
+/// A receiver that fails every request, and one `score_drop` delivery on its way to it.
+async fn one_failing_delivery(s: &TestServer) -> (Receiver, Value) {
+    s.create_project("api").await;
+    let receiver = Receiver::start(0).await;
+    receiver.set_failing(true);
+    let hook = add_endpoint(s, json!({"url": receiver.url, "events": ["score_drop"]})).await;
+    upload(s, "api", &audit(90, &[])).await;
+    upload(s, "api", &audit(80, &[])).await;
+    (receiver, hook)
+}
+
+/// Polls the endpoint's deliveries until the newest is no longer pending (at most 20 s).
+async fn wait_finished(s: &TestServer, hook: &Value) -> Vec<Value> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let rows = deliveries(s, hook).await;
+        if rows[0]["state"] != "pending" {
+            return rows;
+        }
+        assert!(Instant::now() < deadline, "still pending: {rows:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 }
 
 async fn add_endpoint(s: &TestServer, body: Value) -> Value {
@@ -416,15 +442,8 @@ async fn failures_are_retried_with_backoff_until_delivered_or_dead(backend: Back
     assert_eq!(rows[0]["last_error"], Value::Null);
 
     // Always failing: given up after 4 attempts, kept as dead with the last answer.
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let rows = loop {
-        let rows = deliveries(&s, &down_hook).await;
-        if rows[0]["state"] == "dead" {
-            break rows;
-        }
-        assert!(Instant::now() < deadline, "never dead: {rows:?}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    };
+    let rows = wait_finished(&s, &down_hook).await;
+    assert_eq!(rows[0]["state"], "dead");
     assert_eq!(rows[0]["attempts"], 4);
     assert_eq!(rows[0]["last_status"], 500);
     assert_eq!(rows[0]["last_error"], "HTTP 500 Internal Server Error");
@@ -512,12 +531,7 @@ async fn pending_deliveries_survive_a_restart_and_a_dead_claim(backend: Backend)
         c.webhook_backoff_initial_ms = 300;
     })
     .await;
-    s.create_project("api").await;
-    let receiver = Receiver::start(0).await;
-    receiver.set_failing(true);
-    let hook = add_endpoint(&s, json!({"url": receiver.url, "events": ["score_drop"]})).await;
-    upload(&s, "api", &audit(90, &[])).await;
-    upload(&s, "api", &audit(80, &[])).await;
+    let (receiver, hook) = one_failing_delivery(&s).await;
     let first = receiver.wait_requests(1).await;
     assert_eq!(first[0].status, 500);
 
@@ -609,4 +623,46 @@ async fn a_stop_during_a_probe_gives_it_back_at_once(backend: Backend) {
     );
     let closed = wait_endpoint(&s, &hook, |e| e["breaker"]["state"] == "closed").await;
     assert_eq!(closed["breaker"]["consecutive_failures"], 0);
+}
+
+async fn two_replicas_share_the_outbox_and_send_each_delivery_once(backend: Backend) {
+    let s = start_with(backend, fast).await;
+    let replica = s.replica(fast).await;
+    s.create_project("api").await;
+    let receiver = Receiver::start(0).await;
+    let hook = add_endpoint(&s, json!({"url": receiver.url, "events": ["score_drop"]})).await;
+    upload(&s, "api", &audit(90, &[])).await;
+    for _ in 0..10 {
+        upload(&s, "api", &audit(80, &[])).await;
+        upload(&s, "api", &audit(90, &[])).await;
+    }
+    let got = receiver.wait_delivered(10).await;
+    let mut ids: Vec<i64> = got.iter().map(|r| r.delivery).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 10, "each delivery once: {got:#?}");
+    let rows = deliveries(&s, &hook).await;
+    assert_eq!(rows.len(), 10);
+    assert!(
+        rows.iter()
+            .all(|d| d["state"] == "delivered" && d["attempts"] == 1),
+        "{rows:?}"
+    );
+    assert_eq!(receiver.all().len(), 10);
+    replica.shutdown().await.expect("the replica stops cleanly");
+}
+
+async fn a_failing_delivery_past_its_max_age_is_dead(backend: Backend) {
+    let s = start_with(backend, |c| {
+        fast(c);
+        c.webhook_max_age_secs = 0;
+    })
+    .await;
+    let (receiver, hook) = one_failing_delivery(&s).await;
+    receiver.wait_requests(1).await;
+    let rows = wait_finished(&s, &hook).await;
+    assert_eq!(rows[0]["state"], "dead");
+    assert_eq!(rows[0]["attempts"], 1, "too old to retry");
+    assert_eq!(rows[0]["next_attempt_at"], Value::Null);
+    assert_eq!(receiver.all().len(), 1);
 }
