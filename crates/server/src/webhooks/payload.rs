@@ -149,4 +149,19 @@ mod tests {
             "new_critical_finding · run 7 · commit 0123456789ab"
         );
     }
+
+    #[test]
+    fn long_slack_lists_are_cut_and_say_how_many_more() {
+        let mut many = event();
+        many.lines = (1..=25).map(|i| format!("finding {i}")).collect();
+        let body = render(Format::Slack, &many, &ctx());
+        let text = body["blocks"][0]["text"]["text"].as_str().unwrap();
+        assert_eq!(text.matches("\n• ").count(), SLACK_MAX_LINES);
+        assert!(text.ends_with("• finding 20\n… and 5 more"), "{text}");
+        let generic = render(Format::Json, &many, &ctx());
+        assert_eq!(
+            generic["details"], many.details,
+            "the generic payload keeps everything"
+        );
+    }
 }
