@@ -14,7 +14,7 @@ use crate::http::rate_limit::{self, RateLimits};
 use crate::http::request_id::{remember_route, request_id};
 use crate::http::security_headers::security_headers;
 use crate::ops::{health, metrics};
-use crate::{projects, runs, users};
+use crate::{projects, runs, users, webhooks};
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware::{from_fn, from_fn_with_state};
@@ -32,6 +32,8 @@ pub struct AppState {
     pub signing: Arc<SigningKeys>,
     /// The job workers' status and wake-up bell.
     pub jobs: Arc<crate::jobs::JobsHandle>,
+    /// Wakes the webhook sender and counts its failures.
+    pub webhooks: Arc<webhooks::Handle>,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -41,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::routes::router())
         .merge(users::routes::router())
         .merge(crate::jobs::routes::router())
+        .merge(webhooks::routes::router())
         .layer(from_fn_with_state(state.clone(), idempotency))
         .layer(from_fn_with_state(state.clone(), rate_limit::per_key));
     let authenticated = Router::new()

@@ -144,6 +144,31 @@ pub struct Config {
     /// Test harness only: accepts the job kind `sleep` (waits `seconds`, then audits like
     /// `audit`), so fault tests can stop a server mid-job deterministically. Default false.
     pub job_test_kinds: bool,
+    /// Webhooks: an audit run whose overall score is at least this many points below the
+    /// project's previous audit run sends a `score_drop` event. Default 1 (any drop).
+    pub webhook_score_drop_threshold: u32,
+    /// Webhooks: milliseconds one delivery attempt may take (connect, send, answer) before it
+    /// counts as failed. Default 10000.
+    pub webhook_timeout_ms: u64,
+    /// Webhooks: delay before the first retry, in milliseconds; each further retry doubles it,
+    /// with random jitter (between half and all of it). Default 1000.
+    pub webhook_backoff_initial_ms: u64,
+    /// Webhooks: the longest delay between two retries, in milliseconds. Default 3600000 (1 h).
+    pub webhook_backoff_max_ms: u64,
+    /// Webhooks: attempts after which a delivery is given up and marked dead. Default 15.
+    pub webhook_max_attempts: u32,
+    /// Webhooks: seconds after which a delivery that keeps failing is marked dead, whatever
+    /// its attempts. Default 86400 (a day).
+    pub webhook_max_age_secs: u64,
+    /// Webhooks: consecutive failed deliveries to one endpoint that open its circuit breaker;
+    /// while open, its deliveries wait instead of being tried. Default 5.
+    pub webhook_breaker_failures: u32,
+    /// Webhooks: milliseconds an open breaker waits before letting one probe delivery through
+    /// (half-open). Default 60000.
+    pub webhook_breaker_cooldown_ms: u64,
+    /// Webhooks: milliseconds between two looks at the outbox when nothing woke the sender
+    /// (a stored run wakes it at once). Default 1000.
+    pub webhook_poll_ms: u64,
 }
 
 impl Default for Config {
@@ -180,6 +205,15 @@ impl Default for Config {
             job_retry_cap_ms: 300_000,
             job_poll_ms: 1_000,
             job_test_kinds: false,
+            webhook_score_drop_threshold: 1,
+            webhook_timeout_ms: 10_000,
+            webhook_backoff_initial_ms: 1_000,
+            webhook_backoff_max_ms: 3_600_000,
+            webhook_max_attempts: 15,
+            webhook_max_age_secs: 86_400,
+            webhook_breaker_failures: 5,
+            webhook_breaker_cooldown_ms: 60_000,
+            webhook_poll_ms: 1_000,
         }
     }
 }

@@ -20,6 +20,7 @@ pub mod repo;
 pub mod runs;
 pub mod server;
 pub mod users;
+pub mod webhooks;
 
 pub use config::{Config, Mode};
 pub use server::{Running, ServeError, open_database, run, start};

@@ -35,6 +35,8 @@ pub enum ServeError {
     },
     #[error("the server failed: {0}")]
     Serve(std::io::Error),
+    #[error(transparent)]
+    Webhooks(#[from] crate::webhooks::sender::SenderError),
 }
 
 /// Connects and migrates the configured database.
@@ -105,8 +107,15 @@ pub async fn start(config: Config, db: Db) -> Result<Running, ServeError> {
     let grace = Duration::from_secs(config.shutdown_grace_secs);
     let metrics = Arc::new(Metrics::default());
     let jobs = Arc::new(JobsHandle::new(config.job_workers));
-    let workers = Workers::start(&db, &config, &jobs, &metrics);
+    let webhooks = Arc::new(crate::webhooks::Handle::default());
+    let workers = Workers::start(&db, &config, &jobs, &metrics, &webhooks);
+    let sender = crate::webhooks::sender::spawn(
+        db.clone(),
+        crate::webhooks::sender::Settings::from_config(&config),
+        webhooks.clone(),
+    )?;
     let state = AppState {
+        webhooks,
         db: db.clone(),
         metrics,
         rate_limits: Arc::new(RateLimits::new(&config)),
@@ -140,6 +149,8 @@ pub async fn start(config: Config, db: Db) -> Result<Running, ServeError> {
                 Ok(())
             }
         };
+        // After the last request: nothing enqueues any more; claims not attempted go back.
+        sender.stop().await;
         pool.close().await;
         result.map_err(ServeError::Serve)
     });

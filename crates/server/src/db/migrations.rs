@@ -22,6 +22,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "jobs",
         include_str!("../../migrations/sqlite/0003_jobs.sql"),
     ),
+    (
+        4,
+        "webhooks",
+        include_str!("../../migrations/sqlite/0004_webhooks.sql"),
+    ),
 ];
 
 const POSTGRES: &[(i64, &str, &str)] = &[
@@ -39,6 +44,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         3,
         "jobs",
         include_str!("../../migrations/postgres/0003_jobs.sql"),
+    ),
+    (
+        4,
+        "webhooks",
+        include_str!("../../migrations/postgres/0004_webhooks.sql"),
     ),
 ];
 

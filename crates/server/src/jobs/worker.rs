@@ -25,6 +25,8 @@ pub struct Settings {
     pub poll: Duration,
     pub backoff: Backoff,
     pub test_kinds: bool,
+    /// The score drop that notifies webhooks (as for uploaded runs).
+    pub score_drop_threshold: u32,
 }
 
 impl Settings {
@@ -38,6 +40,7 @@ impl Settings {
                 cap: Duration::from_millis(config.job_retry_cap_ms),
             },
             test_kinds: config.job_test_kinds,
+            score_drop_threshold: config.webhook_score_drop_threshold,
         }
     }
 
@@ -58,6 +61,7 @@ impl Workers {
         config: &Config,
         handle: &Arc<JobsHandle>,
         metrics: &Arc<Metrics>,
+        webhooks: &Arc<crate::webhooks::Handle>,
     ) -> Workers {
         let (stop, stopped) = watch::channel(false);
         let settings = Settings::of(config);
@@ -70,6 +74,7 @@ impl Workers {
                     settings,
                     handle: Arc::clone(handle),
                     metrics: Arc::clone(metrics),
+                    webhooks: Arc::clone(webhooks),
                     stop: stopped.clone(),
                 };
                 let running = handle.enter();
@@ -112,6 +117,8 @@ struct Worker {
     settings: Settings,
     handle: Arc<JobsHandle>,
     metrics: Arc<Metrics>,
+    /// Woken when a stored run queued webhook deliveries.
+    webhooks: Arc<crate::webhooks::Handle>,
     stop: watch::Receiver<bool>,
 }
 
@@ -224,8 +231,15 @@ impl Worker {
         };
         let now = clock::now_ms();
         let run = prepared.new_run(job.project_id, job.created_by, now);
-        match jobs::succeed_with_run(&self.db, job.id, &self.owner, &run, now).await {
-            Ok(Some(run)) => {
+        let effects = jobs::RunEffects {
+            signals: prepared.signals(),
+            score_drop_threshold: self.settings.score_drop_threshold,
+        };
+        match jobs::succeed_with_run(&self.db, job.id, &self.owner, &run, &effects, now).await {
+            Ok(Some((run, enqueued))) => {
+                if enqueued > 0 {
+                    self.webhooks.wake();
+                }
                 tracing::info!(job = job.id, run = run.id, "job succeeded");
                 "succeeded"
             }

@@ -153,6 +153,10 @@ pub async fn endpoint(State(state): State<AppState>, principal: Principal) -> Ap
     let jobs = crate::repo::jobs::stats(&state.db, now).await?;
     let workers = (state.jobs.running(), state.jobs.configured);
     state.metrics.jobs.render(&jobs, now, workers, &mut text);
+    // The other metrics matter most while the database is down: serve them without these.
+    if let Err(e) = crate::webhooks::metrics::render(&state.db, &state.webhooks, &mut text).await {
+        tracing::warn!(error = %e, "webhook metrics unavailable");
+    }
     Ok((
         [(
             header::CONTENT_TYPE,

@@ -225,15 +225,23 @@ pub async fn heartbeat(
     fenced(&mut *db.pool.acquire().await?, id, owner, now, change).await
 }
 
-/// Stores the job's run and marks the job succeeded, in one transaction: when the lease is no
-/// longer `owner`'s, nothing is stored and None is returned.
+/// What storing a job's run causes besides the run: the webhook deliveries of its regressions.
+pub struct RunEffects<'a> {
+    pub signals: &'a crate::webhooks::signals::Signals,
+    pub score_drop_threshold: u32,
+}
+
+/// Stores the job's run, queues the webhook deliveries it causes and marks the job succeeded,
+/// in one transaction: when the lease is no longer `owner`'s, nothing is stored and None is
+/// returned. Some((run, deliveries queued)) otherwise.
 pub async fn succeed_with_run(
     db: &Db,
     id: i64,
     owner: &str,
     run: &NewRun<'_>,
+    effects: &RunEffects<'_>,
     now: i64,
-) -> Result<Option<RunRecord>, sqlx::Error> {
+) -> Result<Option<(RunRecord, usize)>, sqlx::Error> {
     let mut tx = db.pool.begin().await?;
     // The fence first: on PostgreSQL this row lock also makes a concurrent recovery wait.
     let change = Change {
@@ -251,8 +259,20 @@ pub async fn succeed_with_run(
         .bind(id)
         .execute(&mut *tx)
         .await?;
+    let project: String = sqlx::query_scalar("SELECT name FROM projects WHERE id = $1")
+        .bind(record.project_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let enqueued = crate::webhooks::enqueue::on_run_stored(
+        &mut tx,
+        &project,
+        &record,
+        effects.signals,
+        effects.score_drop_threshold,
+    )
+    .await?;
     tx.commit().await?;
-    Ok(Some(record))
+    Ok(Some((record, enqueued)))
 }
 
 /// Back to the queue after a transient failure, runnable from `run_after`.

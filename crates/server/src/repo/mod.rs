@@ -4,10 +4,13 @@
 pub mod api_keys;
 pub mod idempotency;
 pub mod jobs;
+pub mod outbox;
 pub mod projects;
 pub mod refresh_tokens;
+pub mod run_signals;
 pub mod runs;
 pub mod users;
+pub mod webhooks;
 
 /// Unique-constraint violations (SQLite 2067/1555, PostgreSQL 23505) become conflicts.
 pub fn is_unique_violation(e: &sqlx::Error) -> bool {

@@ -72,9 +72,12 @@ pub async fn insert(db: &Db, run: &NewRun<'_>) -> Result<RunRecord, sqlx::Error>
     Ok(record)
 }
 
-/// Inserts the run and its area scores in the caller's transaction (a job stores its run and
-/// its own completion together).
-pub async fn insert_in(tx: &mut AnyConnection, run: &NewRun<'_>) -> Result<RunRecord, sqlx::Error> {
+/// Inserts the run and its area scores in the caller's transaction, so what the run causes
+/// (webhook deliveries) commits with it.
+pub async fn insert_in(
+    conn: &mut AnyConnection,
+    run: &NewRun<'_>,
+) -> Result<RunRecord, sqlx::Error> {
     let row = sqlx::query(&format!(
         "INSERT INTO runs (project_id, kind, schema, tool_version, commit_sha, score, gate_failed, \
          counts, report_gzip, report_sha256, report_bytes, uploaded_by, created_at) \
@@ -93,7 +96,7 @@ pub async fn insert_in(tx: &mut AnyConnection, run: &NewRun<'_>) -> Result<RunRe
     .bind(run.report_bytes)
     .bind(run.uploaded_by)
     .bind(run.created_at)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *conn)
     .await?;
     let mut record = from_row(&row)?;
     for (area, score) in run.areas {
@@ -101,7 +104,7 @@ pub async fn insert_in(tx: &mut AnyConnection, run: &NewRun<'_>) -> Result<RunRe
             .bind(record.id)
             .bind(area)
             .bind(*score)
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?;
     }
     record.areas = run.areas.to_vec();

@@ -3,6 +3,7 @@
 //! stored untouched. A body that is not a report of a known schema is a 422 listing the fields.
 
 use crate::http::problem::{FieldError, Problem};
+use crate::webhooks::signals::{self, Signals};
 use serde_json::{Map, Value};
 use vouch_core::Area;
 use vouch_core::report::REPORT_SCHEMA;
@@ -36,6 +37,8 @@ pub struct Ingested {
     pub gate_failed: Option<bool>,
     /// The report's counts (audit) or summary (checklist), as a JSON object.
     pub counts: Map<String, Value>,
+    /// What regressions are detected on (critical findings, claims, sign-offs).
+    pub signals: Signals,
 }
 
 pub fn ingest(body: &[u8]) -> Result<Ingested, Problem> {
@@ -115,6 +118,7 @@ fn audit(doc: &Map<String, Value>, errors: &mut Vec<FieldError>) -> Ingested {
         areas,
         gate_failed,
         counts,
+        signals: signals::of_audit(doc),
     }
 }
 
@@ -128,6 +132,7 @@ fn checklist(doc: &Map<String, Value>, errors: &mut Vec<FieldError>) -> Ingested
         areas: Vec::new(),
         gate_failed: None,
         counts: counts_object(doc.get("summary"), "summary", errors),
+        signals: signals::of_checklist(doc),
     }
 }
 

@@ -13,6 +13,7 @@ use crate::http::problem::{ApiResult, Problem};
 use crate::projects::routes::find as find_project;
 use crate::repo::projects;
 use crate::repo::runs;
+use crate::webhooks::enqueue::on_run_stored;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -47,11 +48,25 @@ async fn upload(
     }
     let project = find_project(&state, &name).await?;
     let prepared = store::prepare(body).await?;
-    let record = runs::insert(
-        &state.db,
+    // The run and the webhook deliveries it causes commit together.
+    let mut tx = state.db.pool.begin().await?;
+    let record = runs::insert_in(
+        &mut tx,
         &prepared.new_run(project.id, principal.key_id(), clock::now_ms()),
     )
     .await?;
+    let enqueued = on_run_stored(
+        &mut tx,
+        &project.name,
+        &record,
+        prepared.signals(),
+        state.config.webhook_score_drop_threshold,
+    )
+    .await?;
+    tx.commit().await?;
+    if enqueued > 0 {
+        state.webhooks.wake();
+    }
     let location = format!("/api/v1/runs/{}", record.id);
     let view = RunView::new(record, &project.name);
     Ok(with_location(StatusCode::CREATED, view, &location))

@@ -37,6 +37,11 @@ pub async fn prepare(body: Bytes) -> Result<PreparedRun, Problem> {
 }
 
 impl PreparedRun {
+    /// What the run says that webhooks compare with the project's previous run.
+    pub fn signals(&self) -> &crate::webhooks::signals::Signals {
+        &self.facts.signals
+    }
+
     pub fn new_run(&self, project_id: i64, uploaded_by: Option<i64>, now: i64) -> NewRun<'_> {
         NewRun {
             project_id,

@@ -140,8 +140,12 @@ async fn expired_leases_are_recovered_and_stale_workers_are_fenced(backend: Back
     let at = expires + 2;
     let complete = |owner: &'static str| {
         let run = prepared.new_run(project, None, at);
+        let effects = jobs::RunEffects {
+            signals: prepared.signals(),
+            score_drop_threshold: 1,
+        };
         async move {
-            jobs::succeed_with_run(db, id, owner, &run, at)
+            jobs::succeed_with_run(db, id, owner, &run, &effects, at)
                 .await
                 .unwrap()
         }
@@ -149,7 +153,7 @@ async fn expired_leases_are_recovered_and_stale_workers_are_fenced(backend: Back
     assert!(complete("slow").await.is_none());
     assert!(!jobs::fail(db, id, "slow", "late", at).await.unwrap());
     assert!(!jobs::release(db, id, "slow", at).await.unwrap());
-    let run = complete("fresh").await.expect("the owner completes it");
+    let (run, _) = complete("fresh").await.expect("the owner completes it");
     let done = load(&s, id).await;
     assert_eq!(done.state, "succeeded");
     assert_eq!(done.run_id, Some(run.id));

@@ -1,5 +1,6 @@
 //! The server's HTTP API, end to end against a real server, on SQLite and on PostgreSQL.
 
+mod receiver;
 mod support;
 
 mod auth;
@@ -18,3 +19,4 @@ mod runs;
 mod shutdown;
 mod signing;
 mod users;
+mod webhooks;

@@ -34,9 +34,13 @@ async fn migrations_apply_to_an_empty_database_once(backend: Backend) {
             .await
             .unwrap();
     let versions: Vec<i64> = applied.iter().map(|r| r.get("version")).collect();
+    // Versions are numbered per feature branch, so the list may have gaps.
+    let known: Vec<i64> = migrations::for_backend(db.backend)
+        .iter()
+        .map(|m| m.version)
+        .collect();
     assert_eq!(versions.last(), Some(&latest));
-    let known = migrations::for_backend(db.backend).iter().count();
-    assert_eq!(versions.len(), known, "every version once");
+    assert_eq!(versions, known, "every version once");
     for table in [
         "projects",
         "runs",
@@ -46,6 +50,9 @@ async fn migrations_apply_to_an_empty_database_once(backend: Backend) {
         "users",
         "refresh_tokens",
         "jobs",
+        "webhook_endpoints",
+        "webhook_deliveries",
+        "run_signals",
     ] {
         let count: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
             .fetch_one(&db.pool)
@@ -61,5 +68,5 @@ async fn migrations_apply_to_an_empty_database_once(backend: Backend) {
         .fetch_one(&again.pool)
         .await
         .unwrap();
-    assert_eq!(count, known as i64);
+    assert_eq!(count, known.len() as i64);
 }

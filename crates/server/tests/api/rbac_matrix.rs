@@ -77,6 +77,11 @@ const ROUTES: &[(&str, &str, [u16; 9])] = &[
     ("GET", "/api/v1/projects/{name}/jobs", READ),
     ("POST", "/api/v1/projects/{name}/jobs", ENGINEER_202),
     ("GET", "/api/v1/jobs/{id}", READ),
+    ("POST", "/api/v1/webhooks", ADMIN_201),
+    ("GET", "/api/v1/webhooks", ADMIN_200),
+    ("GET", "/api/v1/webhooks/{id}", ADMIN_200),
+    ("DELETE", "/api/v1/webhooks/{id}", ADMIN_204),
+    ("GET", "/api/v1/webhooks/{id}/deliveries", ADMIN_200),
 ];
 
 /// Where each file's routes are mounted (see app.rs); any other file's under `/api/v1`.
@@ -95,6 +100,7 @@ struct Fixture {
     run_id: i64,
     user_id: i64,
     job_id: i64,
+    webhook_id: i64,
 }
 
 fn claims(sub: i64, role: &str, iat: i64, exp: i64) -> Claims {
@@ -137,6 +143,7 @@ async fn fixture(s: &TestServer, seed: &str) -> Fixture {
         .await;
     assert_eq!(job.status(), 202);
     let job_id = job.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let webhook_id = create_webhook(s).await;
 
     // Forged tokens for the admin: only the token's defect may cause the refusal.
     let key = parse_signing_key(seed).unwrap();
@@ -168,7 +175,18 @@ async fn fixture(s: &TestServer, seed: &str) -> Fixture {
         run_id,
         user_id: viewer.id,
         job_id,
+        webhook_id,
     }
+}
+
+fn webhook_body() -> Value {
+    json!({"url": "http://127.0.0.1:9/hook", "events": ["score_drop"]})
+}
+
+async fn create_webhook(s: &TestServer) -> i64 {
+    let made = s.post("/api/v1/webhooks", &s.admin, &webhook_body()).await;
+    assert_eq!(made.status(), 201);
+    made.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
 }
 
 /// The concrete path and body of one call; `n` makes created names unique.
@@ -183,7 +201,8 @@ async fn call(
         .replace("{name}", &f.project)
         .replace("/runs/{id}", &format!("/runs/{}", f.run_id))
         .replace("/users/{id}", &format!("/users/{}", f.user_id))
-        .replace("/jobs/{id}", &format!("/jobs/{}", f.job_id));
+        .replace("/jobs/{id}", &format!("/jobs/{}", f.job_id))
+        .replace("/webhooks/{id}", &format!("/webhooks/{}", f.webhook_id));
     let body = match (method, route) {
         ("POST", "/api/v1/auth/login") => {
             Some(json!({"username": "matrix-viewer", "password": PASSWORD}))
@@ -220,6 +239,12 @@ async fn call(
             Some(json!({"username": format!("made-{n}"), "role": "viewer", "password": PASSWORD}))
         }
         ("PATCH", "/api/v1/users/{id}") => Some(json!({"display_name": "Matrix Viewer"})),
+        ("POST", "/api/v1/webhooks") => Some(webhook_body()),
+        ("DELETE", "/api/v1/webhooks/{id}") => {
+            // A fresh endpoint each time, so an allowed call has something to delete.
+            let id = create_webhook(s).await;
+            return (format!("/api/v1/webhooks/{id}"), None);
+        }
         ("POST", "/api/v1/projects/{name}/jobs") => {
             Some(json!({"kind": "audit", "repository": "/nonexistent/matrix"}))
         }

@@ -70,24 +70,10 @@ pub async fn start_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> T
             (Some(url), Some((admin_url, name)))
         }
     };
-    let mut config = Config {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        data_dir: dir.path().join("data"),
-        database_url,
-        init_admin_key: Some(admin.clone()),
-        db_max_connections: 4,
-        db_acquire_timeout_secs: 3,
-        shutdown_grace_secs: 5,
-        ..Config::default()
-    };
+    let mut config = test_config(&dir, database_url, &admin);
     adjust(&mut config);
     let effective = config.effective_database_url();
-    let db = vouch_server::open_database(&config)
-        .await
-        .expect("database opens and migrates");
-    let running = vouch_server::start(config.clone(), db)
-        .await
-        .expect("server starts");
+    let running = serve(config.clone()).await;
     TestServer {
         running,
         client: Client::builder()
@@ -99,6 +85,86 @@ pub async fn start_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> T
         pg_database,
         config,
         _dir: dir,
+    }
+}
+
+fn test_config(dir: &tempfile::TempDir, database_url: Option<String>, admin: &str) -> Config {
+    Config {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        data_dir: dir.path().join("data"),
+        database_url,
+        init_admin_key: Some(admin.to_string()),
+        db_max_connections: 4,
+        db_acquire_timeout_secs: 3,
+        shutdown_grace_secs: 5,
+        ..Config::default()
+    }
+}
+
+async fn serve(config: Config) -> Running {
+    let db = vouch_server::open_database(&config)
+        .await
+        .expect("database opens and migrates");
+    vouch_server::start(config, db)
+        .await
+        .expect("server starts")
+}
+
+/// A test server that was stopped; its database (and data directory) are kept.
+pub struct Stopped {
+    client: Client,
+    admin: String,
+    pub database_url: String,
+    pg_database: Option<(String, String)>,
+    dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    /// Stops this server gracefully, keeping its database for [`Stopped::start`].
+    pub async fn stop(self) -> Stopped {
+        let TestServer {
+            running,
+            client,
+            admin,
+            database_url,
+            pg_database,
+            config: _,
+            _dir: dir,
+        } = self;
+        running.shutdown().await.expect("clean shutdown");
+        Stopped {
+            client,
+            admin,
+            database_url,
+            pg_database,
+            dir,
+        }
+    }
+}
+
+impl TestServer {
+    /// Another server on the same database, as a second replica would be.
+    pub async fn replica(&self, adjust: impl FnOnce(&mut Config)) -> Running {
+        let mut config = test_config(&self._dir, Some(self.database_url.clone()), &self.admin);
+        adjust(&mut config);
+        serve(config).await
+    }
+}
+
+impl Stopped {
+    /// A new server on the same database.
+    pub async fn start(self, adjust: impl FnOnce(&mut Config)) -> TestServer {
+        let mut config = test_config(&self.dir, Some(self.database_url.clone()), &self.admin);
+        adjust(&mut config);
+        TestServer {
+            running: serve(config.clone()).await,
+            config,
+            client: self.client,
+            admin: self.admin,
+            database_url: self.database_url,
+            pg_database: self.pg_database,
+            _dir: self.dir,
+        }
     }
 }
 
@@ -239,6 +305,16 @@ pub async fn problem(response: Response, status: u16) -> Value {
     assert_eq!(body["status"], status);
     assert!(body["title"].is_string(), "{body}");
     body
+}
+
+/// The `field` of each entry of a validation problem's `errors`.
+pub fn error_fields(body: &Value) -> Vec<&str> {
+    body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect()
 }
 
 /// An audit report as `vouch audit --format json` writes it.
