@@ -34,6 +34,7 @@ pub fn router(state: AppState) -> Router {
         .merge(projects::routes::router())
         .merge(runs::routes::router())
         .merge(auth::routes::router())
+        .merge(crate::audit_log::routes::router())
         .layer(from_fn_with_state(state.clone(), idempotency))
         .layer(from_fn_with_state(state.clone(), rate_limit::per_key));
     let authenticated = Router::new()

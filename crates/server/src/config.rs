@@ -13,6 +13,7 @@ pub const ENV_DATA_DIR: &str = "VOUCH_DATA_DIR";
 pub const ENV_MODE: &str = "VOUCH_MODE";
 pub const ENV_INIT_ADMIN_KEY: &str = "VOUCH_INIT_ADMIN_KEY";
 pub const ENV_LOG: &str = "VOUCH_LOG";
+pub const ENV_BACKUP_DIR: &str = "VOUCH_BACKUP_DIR";
 
 /// How strict the server is about its own set-up.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -82,6 +83,19 @@ pub struct Config {
     pub rate_limit_key_per_sec: u32,
     /// Requests one API key may make at once above that rate. Default 100.
     pub rate_limit_key_burst: u32,
+    /// Directory scheduled backups are written to (`VOUCH_BACKUP_DIR`), as
+    /// `vouch-backup-<UTC time>.jsonl.gz` logical archives. Scheduled backups run when this and
+    /// `backup_interval_secs` are both set; enable them on one replica only.
+    pub backup_dir: Option<PathBuf>,
+    /// Seconds between scheduled backups, the first one at start; 0 (the default) turns them
+    /// off. 86400 backs up daily.
+    pub backup_interval_secs: u64,
+    /// Scheduled backups kept: after each backup the oldest beyond this many are deleted
+    /// (0 keeps all). Default 7.
+    pub backup_keep: usize,
+    /// Scheduled backups older than this many days are deleted after each backup (the newest
+    /// is always kept); 0, the default, sets no age limit.
+    pub backup_keep_days: u64,
 }
 
 impl Default for Config {
@@ -101,6 +115,10 @@ impl Default for Config {
             rate_limit_ip_burst: 100,
             rate_limit_key_per_sec: 50,
             rate_limit_key_burst: 100,
+            backup_dir: None,
+            backup_interval_secs: 0,
+            backup_keep: 7,
+            backup_keep_days: 0,
         }
     }
 }
@@ -175,6 +193,9 @@ impl Config {
         }
         if let Some(log) = set(ENV_LOG) {
             self.log = log;
+        }
+        if let Some(dir) = set(ENV_BACKUP_DIR) {
+            self.backup_dir = Some(PathBuf::from(dir));
         }
         Ok(())
     }

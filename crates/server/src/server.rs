@@ -56,11 +56,15 @@ pub struct Running {
     pub db: Db,
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<Result<(), ServeError>>,
+    backups: Option<JoinHandle<()>>,
 }
 
 impl Running {
     /// Stops accepting connections and waits for in-flight requests to finish.
     pub async fn shutdown(mut self) -> Result<(), ServeError> {
+        if let Some(backups) = self.backups.take() {
+            backups.abort();
+        }
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -91,6 +95,9 @@ pub async fn start(config: Config, db: Db) -> Result<Running, ServeError> {
         rate_limits: Arc::new(RateLimits::new(&config)),
         config: Arc::new(config),
     };
+    let backups = crate::backup::schedule::Schedule::from_config(&state.config).map(|schedule| {
+        crate::backup::schedule::spawn(db.clone(), schedule, state.metrics.clone())
+    });
     let (stop, stopped) = oneshot::channel::<()>();
     let (draining_tx, draining_rx) = oneshot::channel::<()>();
     let app = router(state);
@@ -125,6 +132,7 @@ pub async fn start(config: Config, db: Db) -> Result<Running, ServeError> {
         db,
         stop: Some(stop),
         task,
+        backups,
     })
 }
 

@@ -2,7 +2,9 @@
 
 mod support;
 
+mod audit_log;
 mod auth;
+mod backup;
 mod idempotency;
 mod migrations;
 mod ops;
