@@ -58,7 +58,14 @@ async fn export_via(db: &Db, dest: &Path, body_path: &Path) -> Result<Header, Ba
         created_at: clock::rfc3339(clock::now_ms()),
         tables: headers,
     };
-    write_archive(&header, body_path, dest)?;
+    // Compressing the whole archive is CPU work: keep it off the async workers.
+    let (job_header, body, target) = (header.clone(), body_path.to_path_buf(), dest.to_path_buf());
+    tokio::task::spawn_blocking(move || write_archive(&job_header, &body, &target))
+        .await
+        .map_err(|e| BackupError::Io {
+            path: dest.to_path_buf(),
+            source: std::io::Error::other(e),
+        })??;
     Ok(header)
 }
 
