@@ -41,6 +41,8 @@ enum Command {
     Routes(cmd::routes::RoutesArgs),
     /// Run the readiness server: projects, runs and API keys over HTTP (SQLite or PostgreSQL).
     Serve(cmd::serve::ServeArgs),
+    /// Server maintenance: backup, restore, verify a backup or the audit log.
+    Admin(cmd::admin::AdminArgs),
     /// Scan the working tree (or, with --history, every commit) for credentials.
     Secrets(cmd::secrets::SecretsArgs),
     /// Sign off a section of a checklist (its items, verdicts and evidence) with your key.
@@ -69,6 +71,7 @@ fn main() -> ExitCode {
         Command::Routes(args) => cmd::routes::run(args),
         Command::Secrets(args) => cmd::secrets::run(args),
         Command::Serve(args) => cmd::serve::run(args),
+        Command::Admin(args) => cmd::admin::run(args),
         Command::Signoff(args) => cmd::signoff::run(args),
         Command::Init(args) => cmd::init::run(args),
         Command::Doctor(args) => cmd::doctor::run(args),

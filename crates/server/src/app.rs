@@ -44,6 +44,7 @@ pub fn router(state: AppState) -> Router {
         .merge(users::routes::router())
         .merge(crate::jobs::routes::router())
         .merge(webhooks::routes::router())
+        .merge(crate::audit_log::routes::router())
         .layer(from_fn_with_state(state.clone(), idempotency))
         .layer(from_fn_with_state(state.clone(), rate_limit::per_key));
     let authenticated = Router::new()

@@ -19,6 +19,7 @@ pub const ENV_SIGNING_KEY: &str = "VOUCH_SIGNING_KEY";
 pub const ENV_SIGNING_KEY_FILE: &str = "VOUCH_SIGNING_KEY_FILE";
 pub const ENV_PREVIOUS_PUBLIC_KEYS: &str = "VOUCH_PREVIOUS_PUBLIC_KEYS";
 pub const ENV_JOB_WORKERS: &str = "VOUCH_JOB_WORKERS";
+pub const ENV_BACKUP_DIR: &str = "VOUCH_BACKUP_DIR";
 
 /// How strict the server is about its own set-up.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -169,6 +170,19 @@ pub struct Config {
     /// Webhooks: milliseconds between two looks at the outbox when nothing woke the sender
     /// (a stored run wakes it at once). Default 1000.
     pub webhook_poll_ms: u64,
+    /// Directory scheduled backups are written to (`VOUCH_BACKUP_DIR`), as
+    /// `vouch-backup-<UTC time>.jsonl.gz` logical archives. Scheduled backups run when this and
+    /// `backup_interval_secs` are both set; enable them on one replica only.
+    pub backup_dir: Option<PathBuf>,
+    /// Seconds between scheduled backups, the first one at start; 0 (the default) turns them
+    /// off. 86400 backs up daily.
+    pub backup_interval_secs: u64,
+    /// Scheduled backups kept: after each backup the oldest beyond this many are deleted
+    /// (0 keeps all). Default 7.
+    pub backup_keep: usize,
+    /// Scheduled backups older than this many days are deleted after each backup (the newest
+    /// is always kept); 0, the default, sets no age limit.
+    pub backup_keep_days: u64,
 }
 
 impl Default for Config {
@@ -214,6 +228,10 @@ impl Default for Config {
             webhook_breaker_failures: 5,
             webhook_breaker_cooldown_ms: 60_000,
             webhook_poll_ms: 1_000,
+            backup_dir: None,
+            backup_interval_secs: 0,
+            backup_keep: 7,
+            backup_keep_days: 0,
         }
     }
 }
@@ -314,6 +332,9 @@ impl Config {
                 field: "job_workers",
                 message: format!("`{workers}` is not a number of workers"),
             })?;
+        }
+        if let Some(dir) = set(ENV_BACKUP_DIR) {
+            self.backup_dir = Some(PathBuf::from(dir));
         }
         Ok(())
     }

@@ -8,7 +8,9 @@
 //! and stop).
 
 pub mod app;
+pub mod audit_log;
 pub mod auth;
+pub mod backup;
 pub mod clock;
 pub mod config;
 pub mod db;

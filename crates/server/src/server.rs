@@ -70,6 +70,7 @@ pub struct Running {
     stop: Option<oneshot::Sender<()>>,
     task: JoinHandle<Result<(), ServeError>>,
     workers: Option<Workers>,
+    backups: Option<JoinHandle<()>>,
 }
 
 impl Running {
@@ -78,6 +79,9 @@ impl Running {
     pub async fn shutdown(mut self) -> Result<(), ServeError> {
         if let Some(workers) = self.workers.take() {
             workers.stop().await;
+        }
+        if let Some(backups) = self.backups.take() {
+            backups.abort();
         }
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
@@ -123,6 +127,9 @@ pub async fn start(config: Config, db: Db) -> Result<Running, ServeError> {
         config: Arc::new(config),
         jobs,
     };
+    let backups = crate::backup::schedule::Schedule::from_config(&state.config).map(|schedule| {
+        crate::backup::schedule::spawn(db.clone(), schedule, state.metrics.clone())
+    });
     let (stop, stopped) = oneshot::channel::<()>();
     let (draining_tx, draining_rx) = oneshot::channel::<()>();
     let app = router(state);
@@ -160,6 +167,7 @@ pub async fn start(config: Config, db: Db) -> Result<Running, ServeError> {
         stop: Some(stop),
         task,
         workers: Some(workers),
+        backups,
     })
 }
 

@@ -2,6 +2,7 @@
 //! from `VOUCH_INIT_ADMIN_KEY` so a deployment can provision it from its secret store.
 
 use super::{Scope, keys, scopes};
+use crate::audit_log::{self, SecurityEvent, api_key_ref, kinds};
 use crate::clock;
 use crate::db::Db;
 use crate::repo::api_keys::{self, NewApiKey};
@@ -39,7 +40,7 @@ pub async fn ensure_admin_key(db: &Db, key: &str) -> Result<bool, BootstrapError
 }
 
 async fn store_admin_key(db: &Db, key: &str) -> Result<(), BootstrapError> {
-    api_keys::insert(
+    let record = api_keys::insert(
         db,
         &NewApiKey {
             name: "initial admin",
@@ -49,6 +50,16 @@ async fn store_admin_key(db: &Db, key: &str) -> Result<(), BootstrapError> {
             expires_at: None,
             created_at: clock::now_ms(),
         },
+    )
+    .await?;
+    audit_log::record(
+        db,
+        SecurityEvent::new(
+            kinds::ADMIN_KEY_BOOTSTRAPPED,
+            audit_log::SYSTEM,
+            api_key_ref(record.id),
+            serde_json::json!({"name": record.name, "scopes": record.scopes}),
+        ),
     )
     .await?;
     Ok(())

@@ -1,6 +1,6 @@
 //! Security events: logins and their failures, refresh-token reuse, user creation, role,
-//! password and status changes. For now each is one structured log line (target
-//! `vouch::security`); the hash-chained audit log is connected here.
+//! password and status changes. Each is appended to the hash-chained audit log
+//! ([`crate::audit_log`]) and written as a structured log line (target `vouch::security`).
 
 use crate::app::AppState;
 
@@ -21,15 +21,15 @@ pub enum EventKind {
 impl EventKind {
     pub fn as_str(self) -> &'static str {
         match self {
-            EventKind::LoginSucceeded => "login_succeeded",
-            EventKind::LoginFailed => "login_failed",
-            EventKind::Logout => "logout",
-            EventKind::RefreshTokenReused => "refresh_token_reused",
-            EventKind::UserCreated => "user_created",
-            EventKind::RoleChanged => "role_changed",
-            EventKind::PasswordChanged => "password_changed",
-            EventKind::UserDisabled => "user_disabled",
-            EventKind::UserEnabled => "user_enabled",
+            EventKind::LoginSucceeded => "auth.login_succeeded",
+            EventKind::LoginFailed => "auth.login_failed",
+            EventKind::Logout => "auth.logout",
+            EventKind::RefreshTokenReused => "auth.refresh_token_reused",
+            EventKind::UserCreated => "user.created",
+            EventKind::RoleChanged => "user.role_changed",
+            EventKind::PasswordChanged => "user.password_changed",
+            EventKind::UserDisabled => "user.disabled",
+            EventKind::UserEnabled => "user.enabled",
         }
     }
 }
@@ -37,7 +37,7 @@ impl EventKind {
 /// Records one event. `actor` is who acted (`user:3`, `key:1`, or the login name tried),
 /// `subject` what it was done to, `detail` a short human-readable note (never a secret).
 pub async fn security_event(
-    _state: &AppState,
+    state: &AppState,
     kind: EventKind,
     actor: &str,
     subject: &str,
@@ -51,4 +51,15 @@ pub async fn security_event(
         detail,
         "security event"
     );
+    let event = crate::audit_log::SecurityEvent::new(
+        kind.as_str(),
+        actor,
+        subject,
+        serde_json::json!({ "note": detail }),
+    );
+    // The action already happened: a log that cannot be written is an operational alarm, not
+    // a reason to undo or hide it from the caller.
+    if let Err(e) = crate::audit_log::record(&state.db, event).await {
+        tracing::error!(target: "vouch::security", event = kind.as_str(), error = %e, "audit log append failed");
+    }
 }

@@ -3,6 +3,7 @@
 
 use super::{Principal, Scope, keys, scopes};
 use crate::app::AppState;
+use crate::audit_log::{self, SecurityEvent, api_key_ref, kinds};
 use crate::clock;
 use crate::http::json::ApiJson;
 use crate::http::problem::{ApiResult, FieldError, Problem};
@@ -13,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -121,6 +123,16 @@ async fn create(
         },
     )
     .await?;
+    audit_log::record(
+        &state.db,
+        SecurityEvent::new(
+            kinds::API_KEY_CREATED,
+            audit_log::actor(&principal),
+            api_key_ref(record.id),
+            json!({"name": record.name, "scopes": record.scopes, "expires_at": record.expires_at}),
+        ),
+    )
+    .await?;
     let created = CreatedKey {
         view: record.into(),
         key: secret,
@@ -144,6 +156,16 @@ async fn revoke(
 ) -> ApiResult<StatusCode> {
     principal.require(Scope::Admin)?;
     if api_keys::revoke(&state.db, id, clock::now_ms()).await? {
+        audit_log::record(
+            &state.db,
+            SecurityEvent::new(
+                kinds::API_KEY_REVOKED,
+                audit_log::actor(&principal),
+                api_key_ref(id),
+                json!({}),
+            ),
+        )
+        .await?;
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(Problem::not_found(format!(

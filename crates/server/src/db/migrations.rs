@@ -27,6 +27,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "webhooks",
         include_str!("../../migrations/sqlite/0004_webhooks.sql"),
     ),
+    (
+        5,
+        "audit log",
+        include_str!("../../migrations/sqlite/0005_audit_log.sql"),
+    ),
 ];
 
 const POSTGRES: &[(i64, &str, &str)] = &[
@@ -50,15 +55,27 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         "webhooks",
         include_str!("../../migrations/postgres/0004_webhooks.sql"),
     ),
+    (
+        5,
+        "audit log",
+        include_str!("../../migrations/postgres/0005_audit_log.sql"),
+    ),
 ];
 
 pub fn for_backend(backend: Backend) -> Migrator {
+    up_to(backend, i64::MAX)
+}
+
+/// The migrations up to and including `version` (a restore recreates the schema a backup
+/// was taken with, then the server's start applies the rest).
+pub fn up_to(backend: Backend, version: i64) -> Migrator {
     let list = match backend {
         Backend::Sqlite => SQLITE,
         Backend::Postgres => POSTGRES,
     };
     let migrations = list
         .iter()
+        .filter(|(v, _, _)| *v <= version)
         .map(|(version, description, sql)| {
             Migration::new(
                 *version,

@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::Instant;
 
 /// Upper bounds in seconds; chosen around the API's targets (p99 < 10 ms for reads, < 100 ms
@@ -46,6 +47,46 @@ pub struct Metrics {
     requests: Mutex<BTreeMap<Labels, Histogram>>,
     /// Job durations observed by this server's workers.
     pub jobs: super::job_metrics::JobMetrics,
+    pub backups: BackupMetrics,
+}
+
+/// Outcomes of scheduled backups.
+#[derive(Default)]
+pub struct BackupMetrics {
+    /// Unix seconds of the last success; 0 until one succeeds.
+    last_success: AtomicI64,
+    failures: AtomicU64,
+}
+
+impl BackupMetrics {
+    pub fn succeeded(&self, unix_seconds: i64) {
+        self.last_success.store(unix_seconds, Ordering::Relaxed);
+    }
+
+    pub fn failed(&self) {
+        self.failures.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn render(&self, out: &mut String) {
+        for (metric, kind, help, value) in [
+            (
+                "vouch_backup_last_success_timestamp_seconds",
+                "gauge",
+                "Unix time of the last successful scheduled backup (0: none yet).",
+                self.last_success.load(Ordering::Relaxed).to_string(),
+            ),
+            (
+                "vouch_backup_failures_total",
+                "counter",
+                "Scheduled backups that failed.",
+                self.failures.load(Ordering::Relaxed).to_string(),
+            ),
+        ] {
+            let _ = writeln!(out, "# HELP {metric} {help}");
+            let _ = writeln!(out, "# TYPE {metric} {kind}");
+            let _ = writeln!(out, "{metric} {value}");
+        }
+    }
 }
 
 impl Metrics {
@@ -103,6 +144,7 @@ impl Metrics {
             let _ = writeln!(out, "# TYPE {metric} gauge");
             let _ = writeln!(out, "{metric} {value}");
         }
+        self.backups.render(&mut out);
         super::process::render(&mut out);
         out
     }

@@ -2,6 +2,7 @@
 //! SQL; they call these functions with a `&Db`.
 
 pub mod api_keys;
+pub mod audit_log;
 pub mod idempotency;
 pub mod jobs;
 pub mod outbox;

@@ -3,7 +3,9 @@
 mod receiver;
 mod support;
 
+mod audit_log;
 mod auth;
+mod backup;
 mod idempotency;
 mod job_queue;
 mod jobs;

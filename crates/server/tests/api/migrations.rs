@@ -53,6 +53,7 @@ async fn migrations_apply_to_an_empty_database_once(backend: Backend) {
         "webhook_endpoints",
         "webhook_deliveries",
         "run_signals",
+        "audit_log",
     ] {
         let count: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
             .fetch_one(&db.pool)

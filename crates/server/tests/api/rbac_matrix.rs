@@ -82,6 +82,8 @@ const ROUTES: &[(&str, &str, [u16; 9])] = &[
     ("GET", "/api/v1/webhooks/{id}", ADMIN_200),
     ("DELETE", "/api/v1/webhooks/{id}", ADMIN_204),
     ("GET", "/api/v1/webhooks/{id}/deliveries", ADMIN_200),
+    ("GET", "/api/v1/audit-log", ADMIN_200),
+    ("GET", "/api/v1/audit-log/verify", ADMIN_200),
 ];
 
 /// Where each file's routes are mounted (see app.rs); any other file's under `/api/v1`.

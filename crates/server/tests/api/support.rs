@@ -195,19 +195,7 @@ pub async fn fresh_pg_database() -> (String, String, String) {
     (with_database(&admin_url, &name), admin_url, name)
 }
 
-/// `postgres://u@h:p/db?x` with another database name.
-pub fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = match url.split_once('?') {
-        Some((b, q)) => (b, format!("?{q}")),
-        None => (url, String::new()),
-    };
-    let authority_end = base.find("://").map_or(0, |i| i + 3);
-    let host = match base[authority_end..].find('/') {
-        Some(i) => &base[..authority_end + i],
-        None => base,
-    };
-    format!("{host}/{name}{query}")
-}
+pub use vouch_server::backup::verify::with_database;
 
 fn random_bytes() -> [u8; 16] {
     let key = keys::generate().unwrap();
@@ -276,6 +264,18 @@ impl TestServer {
         .await
         .unwrap();
         key
+    }
+
+    /// Revokes an API key through the API with the admin key.
+    pub async fn revoke_key(&self, id: &Value) -> Response {
+        self.request(
+            Method::DELETE,
+            &format!("/api/v1/api-keys/{id}"),
+            Some(&self.admin),
+        )
+        .send()
+        .await
+        .unwrap()
     }
 
     pub async fn create_project(&self, name: &str) -> Value {
@@ -474,4 +474,40 @@ pub fn fixture_repo() -> tempfile::TempDir {
     std::fs::write(dir.path().join("README.md"), "# demo\n").unwrap();
     std::fs::write(dir.path().join("main.py"), "print('hello')\n").unwrap();
     dir
+}
+
+/// A database of its own (migrated, no server): a SQLite file in a temp dir, or a fresh
+/// PostgreSQL database. Keep the returned value alive as long as the database is used.
+pub struct FreshDb {
+    pub db: vouch_server::db::Db,
+    pub url: String,
+    pub _dir: tempfile::TempDir,
+}
+
+pub async fn fresh_db(backend: Backend) -> FreshDb {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = match backend {
+        Backend::Sqlite => format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("fresh.db").display()
+        ),
+        Backend::Postgres => fresh_pg_database().await.0,
+    };
+    let config = Config {
+        database_url: Some(url.clone()),
+        db_max_connections: 8,
+        ..Config::default()
+    };
+    let db = vouch_server::open_database(&config)
+        .await
+        .expect("database opens and migrates");
+    FreshDb { db, url, _dir: dir }
+}
+
+/// A raw connection outside the pool (for tampering with rows the server protects).
+pub async fn raw_connection(url: &str) -> sqlx::AnyConnection {
+    sqlx::any::install_default_drivers();
+    sqlx::AnyConnection::connect(url)
+        .await
+        .expect("raw connection")
 }
