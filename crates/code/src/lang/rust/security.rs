@@ -410,6 +410,22 @@ fn is_credential_name(name: &str) -> bool {
     says && !not_value
 }
 
+/// `const ENV_ADMIN_PASSWORD: &str = "VOUCH_ADMIN_PASSWORD"`: the binding holds the *name* of
+/// the environment variable the credential is read from, not the credential (an
+/// UPPER_SNAKE_CASE value, and `env` or `var` in the binding's name).
+fn names_an_env_variable(name: &str, value: &str) -> bool {
+    let upper_snake = value.contains('_')
+        && value.starts_with(|c: char| c.is_ascii_uppercase())
+        && value
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_');
+    let lower = name.to_ascii_lowercase();
+    let says_name_of_variable = lower
+        .split('_')
+        .any(|part| matches!(part, "env" | "var" | "variable"));
+    upper_snake && says_name_of_variable
+}
+
 fn credential_binding(ctx: &Ctx<'_>, n: Node<'_>, out: &mut FileCode) {
     let name = match n.kind() {
         "let_declaration" => n.field("pattern"),
@@ -425,7 +441,7 @@ fn credential_binding(ctx: &Ctx<'_>, n: Node<'_>, out: &mut FileCode) {
     let Some(lit) = ast::literal_string(value, ctx.src) else {
         return;
     };
-    if !is_real_secret(lit) {
+    if !is_real_secret(lit) || names_an_env_variable(name, lit) {
         return;
     }
     let mut fact = Fact::new(
