@@ -5,17 +5,10 @@
 use std::sync::LazyLock;
 use vouch_keywords::Keywords;
 
-/// ASCII case-insensitive; `dr` counts only as a whole word (`DR drill`, not `address`).
-pub const DOC_WORDS: [&str; 23] = [
-    "restor",
-    "recover",
-    "point-in-time",
-    "drill",
-    "game day",
-    "gameday",
-    "failover",
-    "dr",
-    // Restore and backup tools (see the data controls' restore commands).
+/// The words every restore command the data controls recognise contains (case-insensitively):
+/// the single-word tools, the first word of each tool pair, `psql` and `mysql`. The restore
+/// controls search documents with this same list.
+pub const RESTORE_TOOLS: [&str; 15] = [
     "pg_restore",
     "mongorestore",
     "backup-fetch",
@@ -32,6 +25,23 @@ pub const DOC_WORDS: [&str; 23] = [
     "psql",
     "mysql",
 ];
+
+/// Words about restores and drills; with [`RESTORE_TOOLS`] they make [`DOC_WORDS`].
+const TOPIC_WORDS: [&str; 8] = [
+    "restor",
+    "recover",
+    "point-in-time",
+    "drill",
+    "game day",
+    "gameday",
+    "failover",
+    "dr",
+];
+
+/// ASCII case-insensitive; `dr` counts only as a whole word (`DR drill`, not `address`).
+/// Bit i of a mask is word i of this list.
+pub static DOC_WORDS: LazyLock<Vec<&'static str>> =
+    LazyLock::new(|| TOPIC_WORDS.iter().chain(&RESTORE_TOOLS).copied().collect());
 
 const WHOLE_WORD: &str = "dr";
 

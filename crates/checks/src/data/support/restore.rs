@@ -54,24 +54,8 @@ pub fn restore_command(line: &str) -> Option<&'static str> {
 }
 
 /// The words of [`restore_command`] that every command it recognizes contains
-/// (case-insensitively): the single words, the first word of each pair, `psql` and `mysql`.
-const COMMAND_NEEDLES: [&str; 15] = [
-    "pg_restore",
-    "mongorestore",
-    "backup-fetch",
-    "restore-db-",
-    "neo4j-admin",
-    "velero",
-    "restic",
-    "pgbackrest",
-    "barman",
-    "borg",
-    "etcdctl",
-    "litestream",
-    "gcloud",
-    "psql",
-    "mysql",
-];
+/// (case-insensitively); the walk notes the same list per document.
+const COMMAND_NEEDLES: [&str; 15] = vouch_workspace::facts::doc_words::RESTORE_TOOLS;
 
 /// A case-insensitive automaton over `needles` followed by `extra`.
 fn case_insensitive(needles: &[&str], extra: &[&str]) -> aho_corasick::AhoCorasick {
