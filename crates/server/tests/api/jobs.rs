@@ -393,7 +393,7 @@ async fn a_dead_workers_job_is_recovered_by_another_server(backend: Backend) {
     let running = wait_until(&s, &job_path(&job), LONG, |j| j["state"] == "running").await;
     assert_eq!(running["lease_owner"], "dead-1");
 
-    let replica = s.start_replica(quick).await;
+    let replica = s.replica(quick).await;
     let done = wait_until(&s, &job_path(&job), LONG, finished).await;
     assert_eq!(done["state"], "succeeded", "{done}");
     assert_eq!(done["attempts"], 2);
@@ -454,7 +454,7 @@ async fn two_replicas_run_each_job_exactly_once(backend: Backend) {
         c.job_workers = 2;
     };
     let s = start_with(backend, test_kinds).await;
-    let replica = s.start_replica(test_kinds).await;
+    let replica = s.replica(test_kinds).await;
     s.create_project("api").await;
     let repo = fixture_repo();
     let path = repo.path().display().to_string();

@@ -408,26 +408,6 @@ impl TestServer {
     }
 }
 impl TestServer {
-    /// Another server (a replica) on this server's database, with the default configuration
-    /// (not this server's: tests give the first server settings the replica must not share).
-    pub async fn start_replica(&self, adjust: impl FnOnce(&mut Config)) -> Running {
-        let mut config = Config {
-            listen: "127.0.0.1:0".parse().unwrap(),
-            database_url: Some(self.database_url.clone()),
-            db_max_connections: 4,
-            db_acquire_timeout_secs: 3,
-            shutdown_grace_secs: 5,
-            ..Config::default()
-        };
-        adjust(&mut config);
-        let db = vouch_server::open_database(&config)
-            .await
-            .expect("replica database opens");
-        vouch_server::start(config, db)
-            .await
-            .expect("replica starts")
-    }
-
     /// `GET path` with the admin key: 200 and its JSON body.
     pub async fn get_json(&self, path: &str) -> Value {
         let response = self.get(path, &self.admin).await;
