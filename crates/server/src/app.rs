@@ -7,6 +7,7 @@ use crate::auth;
 use crate::auth::signing::SigningKeys;
 use crate::config::Config;
 use crate::db::Db;
+use crate::http::catch_panic::catch_panic;
 use crate::http::idempotency::idempotency;
 use crate::http::problem::Problem;
 use crate::http::problem_fallback::problem_fallback;
@@ -62,6 +63,7 @@ pub fn router(state: AppState) -> Router {
         .merge(authenticated)
         .route_layer(from_fn(remember_route))
         .fallback(|| async { Problem::not_found("no such resource").into_response() })
+        .layer(from_fn(catch_panic))
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
         .layer(from_fn_with_state(state.clone(), rate_limit::per_ip))
         .layer(from_fn(problem_fallback))

@@ -306,8 +306,8 @@ pub fn ci_system(rel: &str) -> Option<CiSystem> {
     None
 }
 
-/// Whether a path is test-only code or test data (tests/, testdata/, fixtures, `*_test.go`,
-/// `test_*.py`, `*.spec.ts`, ...). Used to keep test fixtures out of production findings.
+/// Whether a path is test-only code or test data (tests/, testdata/, fixtures, benches/,
+/// `*_test.go`, `test_*.py`, `*.spec.ts`, ...). Used to keep test fixtures out of production findings.
 pub fn is_test_path(rel: &str) -> bool {
     // Called for every file by several controls: compared without allocating.
     let (dirs, name) = rel.rsplit_once('/').unwrap_or(("", rel));
@@ -328,6 +328,11 @@ pub fn is_test_path(rel: &str) -> bool {
                 "testing",
                 "__mocks__",
                 "mocks",
+                // Benchmark harnesses and their data generators are not shipped.
+                "bench",
+                "benches",
+                "benchmark",
+                "benchmarks",
             ]
             .iter()
             .any(|d| part.eq_ignore_ascii_case(d))
@@ -423,6 +428,8 @@ mod tests {
             "src/main/java/com/acme/OrderServiceTest.java",
             "src/main/java/com/acme/OrderRepositoryIT.java",
             "app/src/main/kotlin/FooTests.kt",
+            "benches/parse_manifests.rs",
+            "bench/secrets/gen-history.py",
         ] {
             assert!(is_test_path(test), "{test}");
         }
@@ -435,6 +442,7 @@ mod tests {
             "src/main/java/com/acme/OrderServiceit.java",
             "latest/app.py",
             "specification.md",
+            "src/workbench/layout.ts",
             "",
         ] {
             assert!(!is_test_path(code), "{code}");

@@ -3,6 +3,7 @@
 //! routes use, before the shared linker applies mounts and guards).
 
 mod coverage;
+pub(crate) mod credential_value;
 pub mod go;
 pub mod java;
 pub mod javascript;

@@ -1,6 +1,7 @@
 //! HTTP plumbing shared by every route: problems, JSON extraction, pagination, and the
 //! middleware stack (request IDs, security headers, problem fallback, rate limits, idempotency).
 
+pub mod catch_panic;
 pub mod created;
 pub mod idempotency;
 pub mod json;

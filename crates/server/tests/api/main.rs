@@ -6,6 +6,7 @@ mod support;
 mod audit_log;
 mod auth;
 mod backup;
+mod catch_panic;
 mod idempotency;
 mod job_queue;
 mod jobs;

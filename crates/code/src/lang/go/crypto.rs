@@ -2,6 +2,7 @@
 //! passwords hashed with fast hashes, tokens from math/rand, and hardcoded credentials.
 
 use super::ast::{Call, Ctx, function_name, string_value};
+use crate::lang::credential_value::may_be_credential;
 use crate::model::{Fact, FactKind, FileCode};
 use crate::syntax::FieldChild;
 use crate::syntax::pos;
@@ -28,23 +29,6 @@ const TOKEN_WORDS: &[&str] = &[
     "verificationcode",
     "csrf",
     "invite",
-];
-
-const PLACEHOLDERS: &[&str] = &[
-    "changeme",
-    "change-me",
-    "change_me",
-    "example",
-    "your-",
-    "your_",
-    "<",
-    "${",
-    "xxx",
-    "placeholder",
-    "redacted",
-    "replace",
-    "todo",
-    "dummy",
 ];
 
 pub fn extract(ctx: &Ctx<'_>, calls: &[Node<'_>], other: &[Node<'_>], out: &mut FileCode) {
@@ -275,11 +259,6 @@ fn insecure_random(ctx: &Ctx<'_>, call: Call<'_>, out: &mut FileCode) {
     }
 }
 
-fn is_placeholder(s: &str) -> bool {
-    let l = s.to_ascii_lowercase();
-    s.trim().is_empty() || PLACEHOLDERS.iter().any(|p| l.contains(p))
-}
-
 fn is_credential_holder(s: &str) -> bool {
     let l: String = s
         .chars()
@@ -320,7 +299,7 @@ fn credential_literal(ctx: &Ctx<'_>, lit: &str, other: &str, at: Node<'_>, out: 
         .strip_prefix("Bearer ")
         .or_else(|| lit.strip_prefix("Basic "))
         .unwrap_or(lit);
-    if value.len() < 6 || is_placeholder(value) || !is_credential_holder(other) {
+    if value.len() < 6 || !may_be_credential(value) || !is_credential_holder(other) {
         return;
     }
     out.facts.push(Fact {
@@ -392,7 +371,7 @@ fn literal_declaration(ctx: &Ctx<'_>, n: Node<'_>, out: &mut FileCode) {
             || lit.contains('%')
             || lit.contains('{')
             || lit.contains(':');
-        if holder && lit.len() >= 6 && !env_name && !shaped && !is_placeholder(&lit) {
+        if holder && lit.len() >= 6 && !env_name && !shaped && may_be_credential(&lit) {
             out.facts.push(Fact {
                 kind: FactKind::RiskHardcodedCredential,
                 at: pos(v),
@@ -413,7 +392,7 @@ fn basic_auth_accounts(ctx: &Ctx<'_>, n: Node<'_>, out: &mut FileCode) {
     }
     for (user, value) in super::ast::keyed_fields(n, ctx.src) {
         if let Some(pw) = string_value(value, ctx.src)
-            && !is_placeholder(&pw)
+            && may_be_credential(&pw)
         {
             out.facts.push(Fact {
                 kind: FactKind::RiskHardcodedCredential,

@@ -4,6 +4,7 @@
 //! in-memory user, and authorization hooks that always allow.
 
 use super::ast::{self, Ctx};
+use crate::lang::credential_value::may_be_credential;
 use crate::model::{Fact, FactKind, FileCode};
 use crate::syntax::FieldChild;
 use tree_sitter::Node;
@@ -279,25 +280,7 @@ fn literal_comparison(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
         .find(|s| !s.is_empty() && *s != ")")
         .unwrap_or(other_name);
     // `"changeme".equals(secret)` is a guard against an unset placeholder, not a credential.
-    let placeholder = [
-        "changeme",
-        "change-me",
-        "change_me",
-        "secret",
-        "password",
-        "default",
-        "todo",
-        "xxx",
-        "dummy",
-        "placeholder",
-        "example",
-        "null",
-        "none",
-        "undefined",
-    ]
-    .contains(&literal.to_ascii_lowercase().as_str());
-    if literal.len() < 4
-        || placeholder
+    if !may_be_credential(&literal)
         || !credential_name(last)
         || !credential_name(other_name.trim_end_matches("()"))
     {

@@ -7,6 +7,7 @@ use super::ast::{
     args, body, callee_object, env_name, fallback_parts, function_name, norm, prop, string_list,
     string_value,
 };
+use crate::lang::credential_value::may_be_credential;
 use crate::model::{Fact, FactKind, FileCode};
 use crate::syntax::FieldChild;
 use crate::syntax::{pos, text, walk};
@@ -157,7 +158,7 @@ fn literal_jwt_secret<'t>(ctx: &Ctx<'t>, call: Node<'t>, out: &mut FileCode) {
     let Some(value) = string_value(secret, ctx.src) else {
         return;
     };
-    if is_placeholder(&value) {
+    if !may_be_credential(&value) {
         return;
     }
     out.facts.push(Fact {
@@ -228,29 +229,6 @@ fn convict_jwt_fallback(ctx: &Ctx<'_>, out: &mut FileCode) {
     }
 }
 
-/// Placeholders that are not credentials.
-fn is_placeholder(value: &str) -> bool {
-    let v = value.trim().to_ascii_lowercase();
-    v.len() < 4
-        || matches!(
-            v.as_str(),
-            "undefined" | "null" | "none" | "true" | "false" | "string" | "object"
-        )
-        || v.contains("${")
-        || v.contains("changeme")
-        || v.contains("change-me")
-        || v.contains("change_me")
-        || v.contains("example")
-        || v.contains("placeholder")
-        || v.contains("your-")
-        || v.contains("your_")
-        || v.starts_with('<')
-        || v.chars().all(|c| c == 'x' || c == '*')
-        || v.contains(' ')
-        || v.starts_with('/')
-        || v.starts_with("http")
-}
-
 fn is_credential_key(key: &str) -> bool {
     let n = norm(key);
     [
@@ -291,7 +269,7 @@ fn literal_credential<'t>(ctx: &Ctx<'t>, node: Node<'t>, out: &mut FileCode) {
     let Some(literal) = string_value(value, ctx.src) else {
         return;
     };
-    if is_placeholder(&literal)
+    if !may_be_credential(&literal)
         || norm(&literal) == norm(last)
         || literal.chars().all(|c| c.is_ascii_alphabetic() || c == '-') && literal.contains('-')
         || is_token_type(&literal)
@@ -337,7 +315,7 @@ fn compared_secret<'t>(ctx: &Ctx<'t>, node: Node<'t>, out: &mut FileCode) {
         .strip_prefix("Bearer ")
         .or_else(|| literal.strip_prefix("Basic "))
         .unwrap_or(&literal);
-    if !(is_credential_key(last) || is_header) || is_placeholder(bare) || is_token_type(bare) {
+    if !(is_credential_key(last) || is_header) || !may_be_credential(bare) || is_token_type(bare) {
         return;
     }
     out.facts.push(Fact {
@@ -620,7 +598,7 @@ fn static_authorization_header<'t>(ctx: &Ctx<'t>, value: Node<'t>, out: &mut Fil
     else {
         return;
     };
-    if is_placeholder(token) || token.len() < 8 {
+    if !may_be_credential(token) || token.len() < 8 {
         return;
     }
     out.facts.push(Fact {

@@ -8,6 +8,7 @@ use super::ctx::{
     function_name, in_main_block, is_true, kwarg, literal, method, parameters, value_of,
 };
 use super::routes::Handler;
+use crate::lang::credential_value::may_be_credential;
 use crate::model::{Fact, FactKind, FileCode, Value};
 use crate::syntax;
 use crate::syntax::FieldChild;
@@ -237,35 +238,6 @@ fn names_credential(target: &str) -> bool {
         || last.ends_with("_token") && !last.ends_with("_type")
 }
 
-/// Placeholders and non-secrets a credential variable may hold.
-fn is_placeholder(value: &str) -> bool {
-    let v = value.trim().to_ascii_lowercase();
-    v.len() < 4
-        || v.contains("${")
-        || v.contains("{{")
-        || (v.starts_with('<') && v.ends_with('>'))
-        || [
-            "your",
-            "xxx",
-            "example",
-            "changeme",
-            "change-me",
-            "change_me",
-            "replace",
-            "placeholder",
-            "dummy",
-            "redacted",
-            "***",
-        ]
-        .iter()
-        .any(|w| v.contains(w))
-        || v.chars().all(|c| c == '*' || c == 'x')
-        || matches!(
-            v.as_str(),
-            "bearer" | "basic" | "none" | "null" | "true" | "false"
-        )
-}
-
 /// Token names also name cookies and headers (`CSRF_TOKEN = "csrftoken"`): a token value
 /// must look generated (a digit or symbol, or long).
 fn looks_random(value: &str) -> bool {
@@ -294,7 +266,7 @@ fn credential_comparison(ctx: &Ctx<'_>, cmp: Node<'_>, out: &mut FileCode) {
         if matches!(a.kind(), "identifier" | "attribute" | "subscript")
             && names_credential(ctx.text(a))
             && let Some(value) = literal(b, ctx.src)
-            && !is_placeholder(&value)
+            && may_be_credential(&value)
         {
             let detail = format!("{} compared with a literal credential", ctx.text(a));
             credential(out, cmp, value, detail);
@@ -323,7 +295,7 @@ fn credential_kwarg(ctx: &Ctx<'_>, call: Node<'_>, out: &mut FileCode) {
             continue;
         }
         if let Some(value) = literal(v, ctx.src)
-            && !is_placeholder(&value)
+            && may_be_credential(&value)
         {
             let detail = format!("{}({kw}=...) with a literal", callee(call, ctx.src));
             credential(out, v, value, detail);
@@ -345,7 +317,7 @@ fn credential_assignment(ctx: &Ctx<'_>, assign: Node<'_>, out: &mut FileCode) {
         return;
     }
     if let Some(value) = literal(right, ctx.src)
-        && !is_placeholder(&value)
+        && may_be_credential(&value)
         && (!target.to_ascii_lowercase().ends_with("token") || looks_random(&value))
     {
         let detail = format!("{target} is a literal credential");

@@ -83,6 +83,9 @@ fn call(ctx: &Ctx<'_>, n: Node<'_>, file: &str, facts: &mut Vec<Fact>) {
             );
         }
     }
+    if matches!(name, "layer" | "route_layer" | "wrap") {
+        custom_middleware(ctx, n, facts);
+    }
     if matches!(name, "set_x_request_id" | "propagate_x_request_id") {
         push(
             facts,
@@ -181,6 +184,14 @@ fn call(ctx: &Ctx<'_>, n: Node<'_>, file: &str, facts: &mut Vec<Fact>) {
     }
     if callee == "sentry::init" {
         sentry(ctx, n, facts);
+    }
+    if settings_file_parsed(ctx, n, &callee) {
+        push(
+            facts,
+            FactKind::HasSettingsLayer,
+            n,
+            format!("settings parsed into one type by `{callee}`"),
+        );
     }
     if (callee.starts_with("envy::") && matches!(name, "from_env" | "prefixed"))
         || callee.ends_with("Figment::new")
@@ -299,6 +310,105 @@ fn per_request(ctx: &Ctx<'_>) -> (bool, String) {
     }
 }
 
+/// `.layer(from_fn(request_id))`, `.layer(from_fn_with_state(s, rate_limit::per_ip))`: a
+/// middleware the service wrote itself, known by the name it was given.
+fn custom_middleware(ctx: &Ctx<'_>, n: Node<'_>, facts: &mut Vec<Fact>) {
+    let Some(wrapper) = ast::args(n)
+        .first()
+        .copied()
+        .filter(|a| a.kind() == "call_expression")
+    else {
+        return;
+    };
+    let wrapper_name = ast::call_name(wrapper, ctx.src);
+    if !matches!(
+        wrapper_name,
+        "from_fn" | "from_fn_with_state" | "from_extractor" | "from_extractor_with_state"
+    ) {
+        return;
+    }
+    let Some(function) = ast::args(wrapper).last().map(|f| ctx.text(*f)) else {
+        return;
+    };
+    let lower = function.to_ascii_lowercase();
+    let says = |words: &[&str]| words.iter().any(|w| lower.contains(w));
+    let kind = if says(&["rate_limit", "ratelimit", "throttle"]) {
+        FactKind::HasRateLimiter
+    } else if says(&["request_id", "requestid", "correlation_id", "trace_id"]) {
+        FactKind::HasRequestId
+    } else if says(&["catch_panic", "recover_panic", "panic_handler"]) {
+        FactKind::HasRecoveryMiddleware
+    } else {
+        return;
+    };
+    push(
+        facts,
+        kind,
+        n,
+        format!("middleware `{function}` wired with `{wrapper_name}`"),
+    );
+}
+
+/// `let config: Config = toml::from_str(&text)?`: the configuration file parsed into one
+/// settings type.
+fn settings_file_parsed(ctx: &Ctx<'_>, n: Node<'_>, callee: &str) -> bool {
+    let parser = [
+        "toml::from_str",
+        "toml::from_slice",
+        "serde_yaml::from_str",
+        "serde_yml::from_str",
+        "serde_json::from_str",
+        "serde_json::from_reader",
+    ]
+    .iter()
+    .any(|p| callee.starts_with(p));
+    if !parser {
+        return false;
+    }
+    let names_settings = |t: &str| {
+        let t = t.trim();
+        let last = t.rsplit("::").next().unwrap_or(t);
+        last.ends_with("Config") || last.ends_with("Settings") || last.ends_with("Configuration")
+    };
+    let turbofish = ctx
+        .text(n)
+        .split_once("::<")
+        .and_then(|(_, rest)| rest.split_once('>'))
+        .is_some_and(|(ty, _)| names_settings(ty));
+    let annotated = ctx
+        .index
+        .ancestor_of_kind(n, &["let_declaration"])
+        .and_then(|l| l.field("type"))
+        .is_some_and(|t| names_settings(ctx.text(t)));
+    turbofish || annotated
+}
+
+/// `let mut builder = Client::builder(); ...; builder.timeout(t).build()`: a builder bound to a
+/// variable and configured further in the same function.
+fn builder_gets_timeout_later(ctx: &Ctx<'_>, top: Node<'_>) -> bool {
+    let Some(binding) = ctx
+        .index
+        .parent(top)
+        .filter(|p| p.kind() == "let_declaration")
+        .and_then(|p| p.field("pattern"))
+    else {
+        return false;
+    };
+    let name = ctx.text(binding).trim_start_matches("mut ").trim();
+    let Some(func) = ast::enclosing_fn(ctx, top) else {
+        return false;
+    };
+    ctx.index
+        .of_kind(func, "call_expression")
+        .into_iter()
+        .any(|call| {
+            let (base, links) = ast::chain(call, ctx.src);
+            base.kind() == "identifier"
+                && ctx.text(base) == name
+                && links.iter().any(|l| l.method == "timeout")
+        })
+}
+
 /// Chains read from their outermost call: client builders, pools, CORS-free layers.
 fn chain(ctx: &Ctx<'_>, top: Node<'_>, file: &str, facts: &mut Vec<Fact>) {
     let (base, links) = ast::chain(top, ctx.src);
@@ -308,13 +418,26 @@ fn chain(ctx: &Ctx<'_>, top: Node<'_>, file: &str, facts: &mut Vec<Fact>) {
     let callee = ast::callee(base, ctx.src);
     let methods: Vec<&str> = links.iter().map(|l| l.method).collect();
     if callee.ends_with("Client::builder") && file.contains("reqwest") {
-        let timeout = methods.contains(&"timeout");
-        let detail = if timeout {
-            "reqwest client built with `.timeout(..)`"
+        let (timeout, detail) = if methods.contains(&"timeout") {
+            (true, "reqwest client built with `.timeout(..)`".to_string())
+        } else if builder_gets_timeout_later(ctx, top) {
+            (
+                true,
+                "reqwest client builder given `.timeout(..)` before it is built".to_string(),
+            )
+        } else if per_request(ctx).0 {
+            (
+                true,
+                "reqwest client without a client timeout; every request sets `.timeout(..)`"
+                    .to_string(),
+            )
         } else if methods.contains(&"connect_timeout") {
-            "reqwest client built with only a connect timeout (responses can hang)"
+            (
+                false,
+                "reqwest client built with only a connect timeout (responses can hang)".into(),
+            )
         } else {
-            "reqwest client built without `.timeout(..)`"
+            (false, "reqwest client built without `.timeout(..)`".into())
         };
         push(facts, FactKind::HttpClientCall { timeout }, base, detail);
     }
@@ -464,7 +587,9 @@ fn error_type(ctx: &Ctx<'_>, n: Node<'_>, facts: &mut Vec<Fact>) {
     };
     let tr = ctx.text(tr);
     let ty = ctx.text(ty);
-    if (tr.ends_with("IntoResponse") || tr.ends_with("ResponseError")) && ty.contains("Error") {
+    if (tr.ends_with("IntoResponse") || tr.ends_with("ResponseError"))
+        && (ty.contains("Error") || ty.contains("Problem"))
+    {
         push(
             facts,
             FactKind::HasStructuredErrors,
