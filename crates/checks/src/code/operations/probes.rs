@@ -1,7 +1,7 @@
 //! Kubernetes HTTP probes and compose healthcheck URLs aimed at the service's own containers.
 
 use super::scope::Deployments;
-use super::targets::{Requester, YamlTarget, is_templated, is_third_party};
+use super::targets::{Requester, YamlTarget, deployed_config, is_templated, is_third_party};
 use crate::prelude::*;
 use vouch_workspace::YamlRole;
 
@@ -22,13 +22,16 @@ impl Probes {
             ..Probes::default()
         };
         let deployments = ws.cached(Deployments::build);
-        for doc in ws.k8s_docs() {
+        for doc in ws.k8s_docs().filter(|d| deployed_config(&d.file.path)) {
             let object = format!("{} `{}`", doc.kind, doc.name().unwrap_or("?"));
             for container in containers(doc.root) {
                 probes.container(&doc.file.path, &object, container, &deployments);
             }
         }
-        for file in ws.yaml_with_role(YamlRole::Compose) {
+        for file in ws
+            .yaml_with_role(YamlRole::Compose)
+            .filter(|f| deployed_config(&f.path))
+        {
             for doc in file.docs() {
                 for (name, service) in doc.root.get("services").into_iter().flat_map(Node::entries)
                 {

@@ -2,7 +2,7 @@
 //! `prometheus.io/*` annotations on pods and Services, ServiceMonitor and PodMonitor paths.
 
 use super::scope::Deployments;
-use super::targets::{Requester, YamlTarget, is_templated, is_third_party};
+use super::targets::{Requester, YamlTarget, deployed_config, is_templated, is_third_party};
 use crate::prelude::*;
 use vouch_workspace::yaml::parse_str;
 use vouch_workspace::{K8sDoc, YamlRole};
@@ -32,14 +32,18 @@ impl ScrapeTargets {
             ..ScrapeTargets::default()
         };
         let deployed = ws.cached(Deployments::build);
-        for file in ws.yaml.iter().filter(|y| y.role == YamlRole::Other) {
+        for file in ws
+            .yaml
+            .iter()
+            .filter(|y| y.role == YamlRole::Other && deployed_config(&y.path))
+        {
             for doc in file.docs() {
                 if let Some(jobs) = doc.root.get("scrape_configs") {
                     out.scrape_configs(&file.path, jobs, (0, 0), &deployed);
                 }
             }
         }
-        for doc in ws.k8s_docs() {
+        for doc in ws.k8s_docs().filter(|d| deployed_config(&d.file.path)) {
             match doc.kind {
                 "ConfigMap" => out.config_map(ws, &doc, &deployed),
                 "ServiceMonitor" | "PodMonitor" => out.monitor(&doc),

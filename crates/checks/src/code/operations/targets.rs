@@ -111,6 +111,13 @@ const THIRD_PARTY: &[&str] = &[
     "zookeeper",
 ];
 
+/// Configuration that deploys or scrapes the service: test fixtures, documentation and examples
+/// describe other services (or none), so their probes and scrape jobs say nothing about this
+/// code.
+pub fn deployed_config(path: &str) -> bool {
+    !vouch_workspace::is_test_path(path) && !vouch_workspace::is_docs_or_example_path(path)
+}
+
 /// Whether an image reference (`grafana/grafana:10.4`, `docker.io/library/nginx`) or a name
 /// (`node-exporter`, `prometheus`) is a well-known third-party component.
 pub fn is_third_party(name: &str) -> bool {

@@ -290,9 +290,16 @@ fn per_request(ctx: &Ctx<'_>) -> (bool, String) {
             .iter()
             .any(|m| t.contains(m))
         };
-        if ast::call_name(c, ctx.src) == "send" && is_request(ctx.text(c)) {
+        if ast::call_name(c, ctx.src) != "send" {
+            continue;
+        }
+        // `let mut request = client.post(url).timeout(t); ...; request.send()`: the request
+        // was built where the variable was bound.
+        let built = request_binding(ctx, c).unwrap_or("");
+        let text = ctx.text(c);
+        if is_request(text) || is_request(built) {
             sends += 1;
-            if ctx.text(c).contains(".timeout(") {
+            if text.contains(".timeout(") || built.contains(".timeout(") {
                 timed += 1;
             }
         }
@@ -381,6 +388,27 @@ fn settings_file_parsed(ctx: &Ctx<'_>, n: Node<'_>, callee: &str) -> bool {
         .and_then(|l| l.field("type"))
         .is_some_and(|t| names_settings(ctx.text(t)));
     turbofish || annotated
+}
+
+/// The initialiser of the variable a `.send()` chain starts from, in the same function.
+fn request_binding<'s>(ctx: &Ctx<'s>, send: Node<'_>) -> Option<&'s str> {
+    let (base, _) = ast::chain(send, ctx.src);
+    if base.kind() != "identifier" {
+        return None;
+    }
+    let name = ctx.text(base);
+    let func = ast::enclosing_fn(ctx, send)?;
+    ctx.index
+        .of_kind(func, "let_declaration")
+        .into_iter()
+        .filter(|l| l.start_byte() < send.start_byte())
+        .filter(|l| {
+            l.field("pattern")
+                .is_some_and(|p| ctx.text(p).trim_start_matches("mut ").trim() == name)
+        })
+        .last()
+        .and_then(|l| l.field("value"))
+        .map(|v| ctx.text(v))
 }
 
 /// `let mut builder = Client::builder(); ...; builder.timeout(t).build()`: a builder bound to a
