@@ -53,10 +53,12 @@ const TEST_WORDS: &[&str] = &["test", "testing", "fake", "sample", "demo", "mock
 pub fn may_be_credential(value: &str) -> bool {
     let v = value.trim();
     let lower = v.to_ascii_lowercase();
+    let bracketed = v.starts_with('<') || v.contains('<') && v.contains('>');
+    let placeholder = PLACEHOLDERS.iter().any(|p| lower.contains(p))
+        || SENTINELS.contains(&lower.as_str())
+        || bracketed;
     v.chars().count() >= 4
-        && !PLACEHOLDERS.iter().any(|p| lower.contains(p))
-        && !SENTINELS.contains(&lower.as_str())
-        && !(v.starts_with('<') || v.contains('<') && v.contains('>'))
+        && !placeholder
         && !v.chars().all(|c| matches!(c, 'x' | 'X' | '*'))
         && !v.contains(char::is_whitespace)
         && !v.contains("://")

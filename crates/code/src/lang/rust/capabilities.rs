@@ -185,7 +185,7 @@ fn call(ctx: &Ctx<'_>, n: Node<'_>, file: &str, facts: &mut Vec<Fact>) {
     if callee == "sentry::init" {
         sentry(ctx, n, facts);
     }
-    if settings_file_parsed(ctx, n, &callee) {
+    if settings_file_parsed(ctx, n, callee) {
         push(
             facts,
             FactKind::HasSettingsLayer,
@@ -402,11 +402,10 @@ fn request_binding<'s>(ctx: &Ctx<'s>, send: Node<'_>) -> Option<&'s str> {
         .of_kind(func, "let_declaration")
         .into_iter()
         .filter(|l| l.start_byte() < send.start_byte())
-        .filter(|l| {
+        .rfind(|l| {
             l.field("pattern")
                 .is_some_and(|p| ctx.text(p).trim_start_matches("mut ").trim() == name)
         })
-        .last()
         .and_then(|l| l.field("value"))
         .map(|v| ctx.text(v))
 }
