@@ -20,6 +20,8 @@ pub const ENV_SIGNING_KEY_FILE: &str = "VOUCH_SIGNING_KEY_FILE";
 pub const ENV_PREVIOUS_PUBLIC_KEYS: &str = "VOUCH_PREVIOUS_PUBLIC_KEYS";
 pub const ENV_JOB_WORKERS: &str = "VOUCH_JOB_WORKERS";
 pub const ENV_BACKUP_DIR: &str = "VOUCH_BACKUP_DIR";
+pub const ENV_OIDC_ISSUER: &str = "VOUCH_OIDC_ISSUER";
+pub const ENV_OIDC_AUDIENCE: &str = "VOUCH_OIDC_AUDIENCE";
 
 /// How strict the server is about its own set-up.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -183,6 +185,32 @@ pub struct Config {
     /// Scheduled backups older than this many days are deleted after each backup (the newest
     /// is always kept); 0, the default, sets no age limit.
     pub backup_keep_days: u64,
+    /// Seconds an API key's old secret keeps working after `POST /api/v1/api-keys/{id}/rotate`
+    /// (the request's `grace_seconds` overrides it; 0 ends it at once). Default 86400 (a day),
+    /// time for CI to pick up the new secret.
+    pub api_key_rotation_grace_secs: u64,
+    /// OIDC: the external issuer whose access tokens are accepted (`VOUCH_OIDC_ISSUER`),
+    /// exactly as its tokens' `iss` claim says it, e.g. `https://login.example.com/realms/eng`.
+    /// Its keys come from `{issuer}/.well-known/openid-configuration` → `jwks_uri`. Unset (the
+    /// default): OIDC is off. Production mode requires https.
+    pub oidc_issuer: Option<String>,
+    /// OIDC: the `aud` the issuer's tokens must carry, usually the client id registered for
+    /// vouch (`VOUCH_OIDC_AUDIENCE`). Required with `oidc_issuer`.
+    pub oidc_audience: Option<String>,
+    /// OIDC: the claim holding the user's groups or roles (a string or a list of strings).
+    /// `a.b` reads a nested claim (Keycloak: `realm_access.roles`). Default `groups`.
+    pub oidc_roles_claim: String,
+    /// OIDC: claim value → vouch role (`viewer`, `engineer`, `admin`), as a TOML table, e.g.
+    /// `[oidc_role_map]` with `"platform-admins" = "admin"`. A user with several mapped values
+    /// gets the highest role; with none, 403. Required with `oidc_issuer`.
+    pub oidc_role_map: std::collections::BTreeMap<String, String>,
+    /// OIDC: seconds the issuer's keys are used before they are fetched again. Default 3600.
+    pub oidc_jwks_cache_secs: u64,
+    /// OIDC: the fewest seconds between two fetches of the issuer's keys, whatever triggers
+    /// them (a token with an unknown `kid`, a failed fetch). Default 10.
+    pub oidc_jwks_min_refetch_secs: u64,
+    /// OIDC: milliseconds one request to the issuer (discovery or keys) may take. Default 5000.
+    pub oidc_fetch_timeout_ms: u64,
 }
 
 impl Default for Config {
@@ -232,6 +260,14 @@ impl Default for Config {
             backup_interval_secs: 0,
             backup_keep: 7,
             backup_keep_days: 0,
+            api_key_rotation_grace_secs: 86_400,
+            oidc_issuer: None,
+            oidc_audience: None,
+            oidc_roles_claim: "groups".to_string(),
+            oidc_role_map: std::collections::BTreeMap::new(),
+            oidc_jwks_cache_secs: 3_600,
+            oidc_jwks_min_refetch_secs: 10,
+            oidc_fetch_timeout_ms: 5_000,
         }
     }
 }
@@ -335,6 +371,12 @@ impl Config {
         }
         if let Some(dir) = set(ENV_BACKUP_DIR) {
             self.backup_dir = Some(PathBuf::from(dir));
+        }
+        if let Some(issuer) = set(ENV_OIDC_ISSUER) {
+            self.oidc_issuer = Some(issuer);
+        }
+        if let Some(audience) = set(ENV_OIDC_AUDIENCE) {
+            self.oidc_audience = Some(audience);
         }
         Ok(())
     }

@@ -37,6 +37,8 @@ pub enum ServeError {
     Serve(std::io::Error),
     #[error(transparent)]
     Webhooks(#[from] crate::webhooks::sender::SenderError),
+    #[error(transparent)]
+    Oidc(#[from] crate::auth::oidc::OidcConfigError),
 }
 
 /// Connects and migrates the configured database.
@@ -100,6 +102,7 @@ impl Running {
 pub async fn start(config: Config, db: Db) -> Result<Running, ServeError> {
     // Before binding: production refuses to run without a signing key of its own.
     let signing = Arc::new(SigningKeys::from_config(&config)?);
+    let oidc = crate::auth::oidc::Oidc::from_config(&config)?.map(Arc::new);
     crate::ops::process::mark_start();
     let listener = TcpListener::bind(config.listen)
         .await
@@ -119,6 +122,7 @@ pub async fn start(config: Config, db: Db) -> Result<Running, ServeError> {
         webhooks.clone(),
     )?;
     let state = AppState {
+        oidc,
         webhooks,
         db: db.clone(),
         metrics,

@@ -32,6 +32,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "audit log",
         include_str!("../../migrations/sqlite/0005_audit_log.sql"),
     ),
+    (
+        7,
+        "api key rotation",
+        include_str!("../../migrations/sqlite/0007_api_key_rotation.sql"),
+    ),
 ];
 
 const POSTGRES: &[(i64, &str, &str)] = &[
@@ -59,6 +64,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         5,
         "audit log",
         include_str!("../../migrations/postgres/0005_audit_log.sql"),
+    ),
+    (
+        7,
+        "api key rotation",
+        include_str!("../../migrations/postgres/0007_api_key_rotation.sql"),
     ),
 ];
 
