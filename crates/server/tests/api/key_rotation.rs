@@ -33,6 +33,12 @@ async fn rotate(s: &TestServer, id: i64, body: Value) -> reqwest::Response {
         .await
 }
 
+/// The objects of a JSON array whose `field` is `value`.
+fn entries_where<'a>(list: &'a Value, field: &str, value: &str) -> Vec<&'a Value> {
+    let all = list.as_array().expect("a JSON array");
+    all.iter().filter(|e| e[field] == value).collect()
+}
+
 async fn status_with(s: &TestServer, secret: &str) -> u16 {
     s.get("/api/v1/projects", secret).await.status().as_u16()
 }
@@ -98,21 +104,11 @@ async fn the_old_secret_works_during_the_grace_period_only(backend: Backend) {
 
     // One key throughout: the list shows it once, and each rotation is in the audit log.
     let keys = s.get_json("/api/v1/api-keys").await;
-    let listed: Vec<&Value> = keys
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|k| k["name"] == "ci")
-        .collect();
+    let listed = entries_where(&keys, "name", "ci");
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0]["id"], id);
     let log = s.get_json("/api/v1/audit-log").await;
-    let rotations: Vec<&Value> = log["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|e| e["kind"] == "api_key.rotated")
-        .collect();
+    let rotations = entries_where(&log["items"], "kind", "api_key.rotated");
     assert_eq!(rotations.len(), 3);
     assert_eq!(rotations[0]["subject"], format!("api-key:{id}"));
     assert_eq!(rotations[0]["actor"], "api-key:1");

@@ -183,7 +183,13 @@ async fn vouch_probe_reads_the_document_and_finds_the_write_endpoints(backend: B
         .filter(|(method, _, _)| WRITES.contains(method))
         .map(|(method, path, _)| (method.to_string(), path.to_string()))
         .collect();
-    assert_eq!(found, writes);
+    let missing: Vec<_> = writes.difference(&found).collect();
+    let extra: Vec<_> = found.difference(&writes).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "write routes the probes did not find in the document: {missing:?}; \
+         write operations found that the router does not have: {extra:?}"
+    );
     let create = target
         .operations
         .list
