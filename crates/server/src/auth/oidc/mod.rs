@@ -10,8 +10,10 @@ pub mod roles;
 pub mod settings;
 pub mod token;
 
-use crate::auth::Principal;
-use crate::auth::Role;
+use crate::app::AppState;
+use crate::auth::events::{EventKind, security_event};
+use crate::auth::{Principal, Role};
+use crate::http::problem::Problem;
 use key_cache::KeyCache;
 pub use settings::OidcConfigError;
 use settings::Settings;
@@ -103,13 +105,7 @@ impl Oidc {
 /// not verify, 403 for a valid one whose claim maps to no role. Refusals of tokens the issuer
 /// really signed go to the audit log like local login failures; forged ones only to the log,
 /// so a flood of junk tokens cannot flood the audit log.
-pub async fn principal(
-    state: &crate::app::AppState,
-    oidc: &Oidc,
-    token: &str,
-) -> Result<Principal, crate::http::problem::Problem> {
-    use crate::auth::events::{EventKind, security_event};
-    use crate::http::problem::Problem;
+pub async fn principal(state: &AppState, oidc: &Oidc, token: &str) -> Result<Principal, Problem> {
     let now = crate::clock::now_ms() / 1000;
     match oidc.verify(token, now).await {
         Ok(Identity {
