@@ -22,6 +22,7 @@ pub const ENV_JOB_WORKERS: &str = "VOUCH_JOB_WORKERS";
 pub const ENV_BACKUP_DIR: &str = "VOUCH_BACKUP_DIR";
 pub const ENV_OIDC_ISSUER: &str = "VOUCH_OIDC_ISSUER";
 pub const ENV_OIDC_AUDIENCE: &str = "VOUCH_OIDC_AUDIENCE";
+pub const ENV_OIDC_ROLE_MAP: &str = "VOUCH_OIDC_ROLE_MAP";
 
 /// How strict the server is about its own set-up.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -202,7 +203,9 @@ pub struct Config {
     pub oidc_roles_claim: String,
     /// OIDC: claim value → vouch role (`viewer`, `engineer`, `admin`), as a TOML table, e.g.
     /// `[oidc_role_map]` with `"platform-admins" = "admin"`. A user with several mapped values
-    /// gets the highest role; with none, 403. Required with `oidc_issuer`.
+    /// gets the highest role; with none, 403. Required with `oidc_issuer`. `VOUCH_OIDC_ROLE_MAP`
+    /// replaces it with `value=role` pairs separated by commas (`platform-admins=admin,sre=engineer`;
+    /// values that contain a comma, such as LDAP DNs, need the TOML table).
     pub oidc_role_map: std::collections::BTreeMap<String, String>,
     /// OIDC: seconds the issuer's keys are used before they are fetched again. Default 3600.
     pub oidc_jwks_cache_secs: u64,
@@ -378,6 +381,9 @@ impl Config {
         if let Some(audience) = set(ENV_OIDC_AUDIENCE) {
             self.oidc_audience = Some(audience);
         }
+        if let Some(pairs) = set(ENV_OIDC_ROLE_MAP) {
+            self.oidc_role_map = parse_role_map(&pairs)?;
+        }
         Ok(())
     }
 
@@ -391,6 +397,24 @@ impl Config {
             ),
         }
     }
+}
+
+/// `value=role,value=role` (the role names are checked when the OIDC settings are built).
+fn parse_role_map(pairs: &str) -> Result<std::collections::BTreeMap<String, String>, ConfigError> {
+    pairs
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|pair| match pair.rsplit_once('=') {
+            Some((value, role)) if !value.trim().is_empty() => {
+                Ok((value.trim().to_string(), role.trim().to_string()))
+            }
+            _ => Err(ConfigError::Invalid {
+                field: "oidc_role_map",
+                message: format!("`{pair}` is not `claim value=role`"),
+            }),
+        })
+        .collect()
 }
 
 pub fn parse_listen(value: &str) -> Result<SocketAddr, ConfigError> {
@@ -484,6 +508,23 @@ mod tests {
             Some("a long pass phrase")
         );
         assert_eq!(config.previous_public_keys, ["k1", "k2"]);
+        config
+            .apply_env(|name| {
+                (name == ENV_OIDC_ROLE_MAP).then(|| "platform-admins = admin, sre=engineer,".into())
+            })
+            .unwrap();
+        assert_eq!(
+            config.oidc_role_map,
+            [
+                ("platform-admins".to_string(), "admin".to_string()),
+                ("sre".to_string(), "engineer".to_string())
+            ]
+            .into()
+        );
+        let err = config
+            .apply_env(|name| (name == ENV_OIDC_ROLE_MAP).then(|| "admins".into()))
+            .unwrap_err();
+        assert!(err.to_string().contains("`admins`"), "{err}");
         assert_eq!(config.access_token_ttl_secs, 900);
     }
 }
