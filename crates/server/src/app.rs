@@ -1,4 +1,4 @@
-//! The router: public operations endpoints (health, JWKS, login), the authenticated API under `/api/v1`, and the
+//! The router: public operations endpoints (health, JWKS, OpenAPI, login), the authenticated API under `/api/v1`, and the
 //! middleware stack every request goes through (outermost first): request ID + log line,
 //! metrics, security headers, problem fallback, rate limit per client address, body limit; then
 //! per route: auth, rate limit per API key, idempotency.
@@ -37,6 +37,8 @@ pub struct AppState {
     pub webhooks: Arc<webhooks::Handle>,
     /// Signs server-made sign-offs; the signer keys uploads are restricted to.
     pub signoff_keys: Arc<crate::checklists::key::SignoffKeys>,
+    /// The external OIDC issuer whose tokens are accepted, when configured.
+    pub oidc: Option<Arc<auth::oidc::Oidc>>,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -62,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/.well-known/jwks.json", get(auth::jwks::endpoint))
+        .route("/api/openapi.json", get(crate::openapi::endpoint))
         .nest("/api/v1/auth", auth::session::router())
         .merge(authenticated)
         .route_layer(from_fn(remember_route))

@@ -22,6 +22,9 @@ pub const ENV_JOB_WORKERS: &str = "VOUCH_JOB_WORKERS";
 pub const ENV_BACKUP_DIR: &str = "VOUCH_BACKUP_DIR";
 pub const ENV_SIGNOFF_KEY_FILE: &str = "VOUCH_SIGNOFF_KEY_FILE";
 pub const ENV_SIGNOFF_TRUSTED_KEYS: &str = "VOUCH_SIGNOFF_TRUSTED_KEYS";
+pub const ENV_OIDC_ISSUER: &str = "VOUCH_OIDC_ISSUER";
+pub const ENV_OIDC_AUDIENCE: &str = "VOUCH_OIDC_AUDIENCE";
+pub const ENV_OIDC_ROLE_MAP: &str = "VOUCH_OIDC_ROLE_MAP";
 
 /// How strict the server is about its own set-up.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -194,6 +197,34 @@ pub struct Config {
     /// sign-offs this server accepts (`VOUCH_SIGNOFF_TRUSTED_KEYS`, comma-separated). Empty, the
     /// default, accepts any sign-off whose signature verifies.
     pub signoff_trusted_keys: Vec<String>,
+    /// Seconds an API key's old secret keeps working after `POST /api/v1/api-keys/{id}/rotate`
+    /// (the request's `grace_seconds` overrides it; 0 ends it at once). Default 86400 (a day),
+    /// time for CI to pick up the new secret.
+    pub api_key_rotation_grace_secs: u64,
+    /// OIDC: the external issuer whose access tokens are accepted (`VOUCH_OIDC_ISSUER`),
+    /// exactly as its tokens' `iss` claim says it, e.g. `https://login.example.com/realms/eng`.
+    /// Its keys come from `{issuer}/.well-known/openid-configuration` → `jwks_uri`. Unset (the
+    /// default): OIDC is off. Production mode requires https.
+    pub oidc_issuer: Option<String>,
+    /// OIDC: the `aud` the issuer's tokens must carry, usually the client id registered for
+    /// vouch (`VOUCH_OIDC_AUDIENCE`). Required with `oidc_issuer`.
+    pub oidc_audience: Option<String>,
+    /// OIDC: the claim holding the user's groups or roles (a string or a list of strings).
+    /// `a.b` reads a nested claim (Keycloak: `realm_access.roles`). Default `groups`.
+    pub oidc_roles_claim: String,
+    /// OIDC: claim value → vouch role (`viewer`, `engineer`, `admin`), as a TOML table, e.g.
+    /// `[oidc_role_map]` with `"platform-admins" = "admin"`. A user with several mapped values
+    /// gets the highest role; with none, 403. Required with `oidc_issuer`. `VOUCH_OIDC_ROLE_MAP`
+    /// replaces it with `value=role` pairs separated by commas (`platform-admins=admin,sre=engineer`;
+    /// values that contain a comma, such as LDAP DNs, need the TOML table).
+    pub oidc_role_map: std::collections::BTreeMap<String, String>,
+    /// OIDC: seconds the issuer's keys are used before they are fetched again. Default 3600.
+    pub oidc_jwks_cache_secs: u64,
+    /// OIDC: the fewest seconds between two fetches of the issuer's keys, whatever triggers
+    /// them (a token with an unknown `kid`, a failed fetch). Default 10.
+    pub oidc_jwks_min_refetch_secs: u64,
+    /// OIDC: milliseconds one request to the issuer (discovery or keys) may take. Default 5000.
+    pub oidc_fetch_timeout_ms: u64,
 }
 
 impl Default for Config {
@@ -245,6 +276,14 @@ impl Default for Config {
             backup_keep_days: 0,
             signoff_key_file: None,
             signoff_trusted_keys: Vec::new(),
+            api_key_rotation_grace_secs: 86_400,
+            oidc_issuer: None,
+            oidc_audience: None,
+            oidc_roles_claim: "groups".to_string(),
+            oidc_role_map: std::collections::BTreeMap::new(),
+            oidc_jwks_cache_secs: 3_600,
+            oidc_jwks_min_refetch_secs: 10,
+            oidc_fetch_timeout_ms: 5_000,
         }
     }
 }
@@ -350,6 +389,15 @@ impl Config {
         if let Some(keys) = set(ENV_SIGNOFF_TRUSTED_KEYS) {
             self.signoff_trusted_keys = comma_list(&keys);
         }
+        if let Some(issuer) = set(ENV_OIDC_ISSUER) {
+            self.oidc_issuer = Some(issuer);
+        }
+        if let Some(audience) = set(ENV_OIDC_AUDIENCE) {
+            self.oidc_audience = Some(audience);
+        }
+        if let Some(pairs) = set(ENV_OIDC_ROLE_MAP) {
+            self.oidc_role_map = parse_role_map(&pairs)?;
+        }
         Ok(())
     }
 
@@ -363,6 +411,24 @@ impl Config {
             ),
         }
     }
+}
+
+/// `value=role,value=role` (the role names are checked when the OIDC settings are built).
+fn parse_role_map(pairs: &str) -> Result<std::collections::BTreeMap<String, String>, ConfigError> {
+    pairs
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(|pair| match pair.rsplit_once('=') {
+            Some((value, role)) if !value.trim().is_empty() => {
+                Ok((value.trim().to_string(), role.trim().to_string()))
+            }
+            _ => Err(ConfigError::Invalid {
+                field: "oidc_role_map",
+                message: format!("`{pair}` is not `claim value=role`"),
+            }),
+        })
+        .collect()
 }
 
 pub fn parse_listen(value: &str) -> Result<SocketAddr, ConfigError> {
@@ -465,6 +531,23 @@ mod tests {
             Some("a long pass phrase")
         );
         assert_eq!(config.previous_public_keys, ["k1", "k2"]);
+        config
+            .apply_env(|name| {
+                (name == ENV_OIDC_ROLE_MAP).then(|| "platform-admins = admin, sre=engineer,".into())
+            })
+            .unwrap();
+        assert_eq!(
+            config.oidc_role_map,
+            [
+                ("platform-admins".to_string(), "admin".to_string()),
+                ("sre".to_string(), "engineer".to_string())
+            ]
+            .into()
+        );
+        let err = config
+            .apply_env(|name| (name == ENV_OIDC_ROLE_MAP).then(|| "admins".into()))
+            .unwrap_err();
+        assert!(err.to_string().contains("`admins`"), "{err}");
         assert_eq!(config.access_token_ttl_secs, 900);
     }
 }

@@ -17,6 +17,7 @@ pub mod config;
 pub mod db;
 pub mod http;
 pub mod jobs;
+pub mod openapi;
 pub mod ops;
 pub mod projects;
 pub mod repo;

@@ -39,6 +39,8 @@ pub enum ServeError {
     Webhooks(#[from] crate::webhooks::sender::SenderError),
     #[error(transparent)]
     SignoffKey(#[from] crate::checklists::key::SignoffKeyError),
+    #[error(transparent)]
+    Oidc(#[from] crate::auth::oidc::OidcConfigError),
 }
 
 /// Connects and migrates the configured database.
@@ -103,6 +105,7 @@ pub async fn start(config: Config, db: Db) -> Result<Running, ServeError> {
     // Before binding: production refuses to run without a signing key of its own.
     let signing = Arc::new(SigningKeys::from_config(&config)?);
     let signoff_keys = Arc::new(crate::checklists::key::SignoffKeys::from_config(&config)?);
+    let oidc = crate::auth::oidc::Oidc::from_config(&config)?.map(Arc::new);
     crate::ops::process::mark_start();
     let listener = TcpListener::bind(config.listen)
         .await
@@ -122,6 +125,7 @@ pub async fn start(config: Config, db: Db) -> Result<Running, ServeError> {
         webhooks.clone(),
     )?;
     let state = AppState {
+        oidc,
         webhooks,
         db: db.clone(),
         metrics,

@@ -20,7 +20,12 @@ pub fn router() -> Router<AppState> {
         .route("/audit-log/verify", get(check))
 }
 
-#[derive(Serialize)]
+/// This module's operations in the OpenAPI document (see crate::openapi).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list, check))]
+pub struct Api;
+
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct EntryView {
     seq: i64,
     at: String,
@@ -48,6 +53,8 @@ impl From<AuditEntry> for EntryView {
     }
 }
 
+#[utoipa::path(get, path = "/api/v1/audit-log", tag = "audit-log", params(PageQuery),
+    responses((status = 200, description = "A page of entries in sequence order", body = Page<EntryView>)))]
 async fn list(
     State(state): State<AppState>,
     principal: Principal,
@@ -70,6 +77,8 @@ async fn list(
     )))
 }
 
+#[utoipa::path(get, path = "/api/v1/audit-log/verify", tag = "audit-log",
+    responses((status = 200, description = "The chain check: entries read, last hash, the first break if any", body = Report)))]
 async fn check(State(state): State<AppState>, principal: Principal) -> ApiResult<Json<Report>> {
     principal.require(Scope::Admin)?;
     Ok(Json(verify(&state.db).await?))

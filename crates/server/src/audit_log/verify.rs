@@ -8,7 +8,7 @@ use serde::Serialize;
 /// Entries read per query while walking the chain.
 const BATCH: i64 = 1000;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Report {
     /// Entries read.
     pub checked: u64,
@@ -26,7 +26,7 @@ impl Report {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Break {
     /// The sequence number where the chain breaks (for a gap: the first missing one).
     pub seq: i64,

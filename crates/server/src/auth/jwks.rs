@@ -6,6 +6,8 @@ use axum::Json;
 use axum::extract::State;
 use serde_json::Value;
 
+#[utoipa::path(get, path = "/.well-known/jwks.json", tag = "operations", security(()),
+    responses((status = 200, description = "The public keys that verify this server's access tokens (RFC 7517)", body = serde_json::Value)))]
 pub async fn endpoint(State(state): State<AppState>) -> Json<Value> {
     Json(state.signing.jwks())
 }

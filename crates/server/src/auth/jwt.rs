@@ -37,7 +37,7 @@ pub enum Audience {
 }
 
 impl Audience {
-    fn contains(&self, audience: &str) -> bool {
+    pub fn contains(&self, audience: &str) -> bool {
         match self {
             Audience::One(a) => a == audience,
             Audience::Many(list) => list.iter().any(|a| a == audience),
@@ -91,16 +91,21 @@ fn part(value: &impl Serialize) -> String {
     Base64UrlUnpadded::encode_string(&serde_json::to_vec(value).unwrap_or_default())
 }
 
-pub fn verify(keys: &SigningKeys, token: &str, expected: &Expected) -> Result<Claims, JwtError> {
+/// The three parts of a compact JWS (header, payload, signature), None when the token has
+/// another shape or is too long to be worth decoding.
+pub fn split(token: &str) -> Option<(&str, &str, &str)> {
     if token.len() > MAX_TOKEN_BYTES {
-        return Err(JwtError::Malformed);
+        return None;
     }
     let mut parts = token.split('.');
-    let (Some(header), Some(payload), Some(signature), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return Err(JwtError::Malformed);
-    };
+    match (parts.next(), parts.next(), parts.next(), parts.next()) {
+        (Some(header), Some(payload), Some(signature), None) => Some((header, payload, signature)),
+        _ => None,
+    }
+}
+
+pub fn verify(keys: &SigningKeys, token: &str, expected: &Expected) -> Result<Claims, JwtError> {
+    let (header, payload, signature) = split(token).ok_or(JwtError::Malformed)?;
     let header: Value = decode_json(header)?;
     match header.get("alg").and_then(Value::as_str) {
         Some("EdDSA") => {}
@@ -135,11 +140,11 @@ pub fn verify(keys: &SigningKeys, token: &str, expected: &Expected) -> Result<Cl
     Ok(claims)
 }
 
-fn header_and_payload_len(token: &str) -> usize {
+pub fn header_and_payload_len(token: &str) -> usize {
     token.rfind('.').unwrap_or(token.len())
 }
 
-fn decode_json<T: serde::de::DeserializeOwned>(part: &str) -> Result<T, JwtError> {
+pub fn decode_json<T: serde::de::DeserializeOwned>(part: &str) -> Result<T, JwtError> {
     let bytes = Base64UrlUnpadded::decode_vec(part).map_err(|_| JwtError::Malformed)?;
     serde_json::from_slice(&bytes).map_err(|_| JwtError::Malformed)
 }

@@ -1,5 +1,5 @@
-//! Resolves `Authorization: Bearer ...` to a [`Principal`]: an API key (`vk_...`) or a user's
-//! access token (a JWT). Every failure is a 401 problem with `WWW-Authenticate: Bearer` (plus
+//! Resolves `Authorization: Bearer ...` to a [`Principal`]: an API key (`vk_...`), a user's
+//! access token (a JWT), or a token of the configured OIDC issuer (a JWT whose `iss` names it). Every failure is a 401 problem with `WWW-Authenticate: Bearer` (plus
 //! `error="invalid_token"` when a token was sent, RFC 6750), worded so the caller knows what
 //! to fix.
 
@@ -64,6 +64,10 @@ async fn resolve(
         })?;
     if token.starts_with(keys::PREFIX) {
         api_key_principal(state, token).await
+    } else if let Some(oidc) = state.oidc.as_deref()
+        && oidc.is_for(token)
+    {
+        super::oidc::principal(state, oidc, token).await
     } else {
         user_principal(state, token).await
     }
@@ -73,13 +77,18 @@ async fn api_key_principal(state: &AppState, token: &str) -> Result<Principal, P
     if !keys::is_well_formed(token) {
         return Err(Problem::unauthorized("the API key is not valid"));
     }
-    let record = api_keys::find_by_hash(&state.db, &keys::hash(token))
-        .await?
-        .ok_or_else(|| Problem::unauthorized("the API key is not valid"))?;
+    let hash = keys::hash(token);
+    let now = clock::now_ms();
+    let record = match api_keys::find_by_hash(&state.db, &hash).await? {
+        Some(record) => Some(record),
+        // A secret replaced by a rotation works until its grace period ends.
+        None => api_keys::find_by_previous_hash(&state.db, &hash, now).await?,
+    }
+    .ok_or_else(|| Problem::unauthorized("the API key is not valid"))?;
     if record.revoked_at.is_some() {
         return Err(Problem::unauthorized("the API key was revoked"));
     }
-    if record.expires_at.is_some_and(|at| at <= clock::now_ms()) {
+    if record.expires_at.is_some_and(|at| at <= now) {
         return Err(Problem::unauthorized("the API key has expired"));
     }
     Ok(Principal::api_key(

@@ -6,11 +6,23 @@ use super::{Role, Scope};
 use crate::http::problem::Problem;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
+use sha2::Digest;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Caller {
-    ApiKey { id: i64 },
-    User { id: i64, role: Role },
+    ApiKey {
+        id: i64,
+    },
+    User {
+        id: i64,
+        role: Role,
+    },
+    /// A user of the configured OIDC issuer (no local account); the principal's name is the
+    /// token's `sub`.
+    External {
+        partition: i64,
+        role: Role,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -39,24 +51,39 @@ impl Principal {
         }
     }
 
+    /// An OIDC user, known by the issuer's subject identifier.
+    pub fn external(subject: String, role: Role) -> Principal {
+        // Far below any local user's negated id, so per-caller state never collides.
+        let digest = sha2::Sha256::digest(subject.as_bytes());
+        let hash = i64::from_be_bytes(digest[..8].try_into().unwrap_or_default());
+        Principal {
+            caller: Caller::External {
+                partition: -(1 << 40) - (hash & ((1 << 60) - 1)),
+                role,
+            },
+            name: subject,
+            scopes: role.scopes().to_vec(),
+        }
+    }
+
     /// The API key's id, when the caller is a key (runs record which key uploaded them).
     pub fn key_id(&self) -> Option<i64> {
         match self.caller {
             Caller::ApiKey { id } => Some(id),
-            Caller::User { .. } => None,
+            Caller::User { .. } | Caller::External { .. } => None,
         }
     }
 
     pub fn user_id(&self) -> Option<i64> {
         match self.caller {
             Caller::User { id, .. } => Some(id),
-            Caller::ApiKey { .. } => None,
+            Caller::ApiKey { .. } | Caller::External { .. } => None,
         }
     }
 
     pub fn role(&self) -> Option<Role> {
         match self.caller {
-            Caller::User { role, .. } => Some(role),
+            Caller::User { role, .. } | Caller::External { role, .. } => Some(role),
             Caller::ApiKey { .. } => None,
         }
     }
@@ -67,14 +94,16 @@ impl Principal {
         match self.caller {
             Caller::ApiKey { id } => id,
             Caller::User { id, .. } => -id,
+            Caller::External { partition, .. } => partition,
         }
     }
 
-    /// `key:ID` or `user:ID`, for logs and security events.
+    /// `key:ID`, `user:ID` or `oidc:SUB`, for logs and security events.
     pub fn subject(&self) -> String {
         match self.caller {
             Caller::ApiKey { id } => format!("key:{id}"),
             Caller::User { id, .. } => format!("user:{id}"),
+            Caller::External { .. } => format!("oidc:{}", self.name),
         }
     }
 
@@ -91,7 +120,7 @@ impl Principal {
             Caller::ApiKey { .. } => {
                 format!("this API key lacks the `{}` scope", scope.as_str())
             }
-            Caller::User { role, .. } => format!(
+            Caller::User { role, .. } | Caller::External { role, .. } => format!(
                 "the `{}` role does not allow this (it needs `{}`)",
                 role.as_str(),
                 scope.as_str()
@@ -131,5 +160,14 @@ mod tests {
         assert!(ci.require(Scope::Read).is_err());
         assert_eq!(ci.key_id(), Some(7));
         assert_eq!(viewer.key_id(), None);
+        let external = Principal::external("00u1".into(), Role::Engineer);
+        assert!(external.require(Scope::RunsWrite).is_ok());
+        assert!(external.require(Scope::ProjectsWrite).is_err());
+        assert_eq!(external.subject(), "oidc:00u1");
+        assert!(external.partition() < -(1 << 40));
+        assert_eq!(
+            external.partition(),
+            Principal::external("00u1".into(), Role::Viewer).partition()
+        );
     }
 }

@@ -20,9 +20,15 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api-keys", post(create).get(list))
         .route("/api-keys/{id}", delete(revoke))
+        .route("/api-keys/{id}/rotate", post(super::rotation::rotate))
 }
 
-#[derive(Deserialize)]
+/// This module's operations in the OpenAPI document (see crate::openapi).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(create, list, revoke, super::rotation::rotate))]
+pub struct Api;
+
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateKey {
     name: String,
@@ -31,7 +37,7 @@ pub struct CreateKey {
     expires_at: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct KeyView {
     id: i64,
     name: String,
@@ -40,6 +46,10 @@ pub struct KeyView {
     expires_at: Option<String>,
     revoked: bool,
     created_at: String,
+    /// When the secret was last rotated.
+    rotated_at: Option<String>,
+    /// Until when the secret replaced by the last rotation still works.
+    previous_secret_valid_until: Option<String>,
 }
 
 impl From<ApiKeyRecord> for KeyView {
@@ -52,18 +62,22 @@ impl From<ApiKeyRecord> for KeyView {
             expires_at: r.expires_at.map(clock::rfc3339),
             revoked: r.revoked_at.is_some(),
             created_at: clock::rfc3339(r.created_at),
+            rotated_at: r.rotated_at.map(clock::rfc3339),
+            previous_secret_valid_until: r.previous_valid_until.map(clock::rfc3339),
         }
     }
 }
 
-#[derive(Serialize)]
-struct CreatedKey {
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct CreatedKey {
     #[serde(flatten)]
-    view: KeyView,
+    pub(super) view: KeyView,
     /// The secret, shown this once.
-    key: String,
+    pub(super) key: String,
 }
 
+#[utoipa::path(post, path = "/api/v1/api-keys", tag = "auth", request_body = CreateKey,
+    responses((status = 201, description = "The key, with its secret (`key`) shown this once", body = CreatedKey)))]
 async fn create(
     State(state): State<AppState>,
     principal: Principal,
@@ -140,6 +154,8 @@ async fn create(
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }
 
+#[utoipa::path(get, path = "/api/v1/api-keys", tag = "auth",
+    responses((status = 200, description = "Every key (never their secrets)", body = Vec<KeyView>)))]
 async fn list(
     State(state): State<AppState>,
     principal: Principal,
@@ -149,6 +165,8 @@ async fn list(
     Ok(Json(keys.into_iter().map(KeyView::from).collect()))
 }
 
+#[utoipa::path(delete, path = "/api/v1/api-keys/{id}", tag = "auth", params(("id" = i64, Path, description = "The key's id")),
+    responses((status = 204, description = "Revoked")))]
 async fn revoke(
     State(state): State<AppState>,
     principal: Principal,

@@ -25,14 +25,19 @@ pub fn router() -> Router<AppState> {
         .route("/logout", post(logout))
 }
 
-#[derive(Deserialize)]
+/// This module's operations in the OpenAPI document (see crate::openapi).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(login, refresh, logout))]
+pub struct Api;
+
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Login {
     username: String,
     password: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RefreshBody {
     refresh_token: String,
@@ -41,6 +46,8 @@ pub struct RefreshBody {
 const LOGIN_FAILED: &str = "the username or password is wrong";
 const REFRESH_FAILED: &str = "the refresh token is not valid; log in again";
 
+#[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", security(()), request_body = Login,
+    responses((status = 200, description = "An access token and a refresh token", body = TokenPair), (status = 401, description = "Wrong username or password (the same answer for both)", body = Problem, content_type = "application/problem+json")))]
 async fn login(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<Login>,
@@ -75,6 +82,8 @@ async fn login(
     }
 }
 
+#[utoipa::path(post, path = "/api/v1/auth/refresh", tag = "auth", security(()), request_body = RefreshBody,
+    responses((status = 200, description = "A new token pair; the refresh token sent is used up", body = TokenPair), (status = 401, description = "The refresh token is not valid", body = Problem, content_type = "application/problem+json")))]
 async fn refresh(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<RefreshBody>,
@@ -93,6 +102,8 @@ async fn refresh(
 
 /// Ends the session the refresh token belongs to (its whole family). 204 whatever the token,
 /// so the answer tells nothing about it.
+#[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(()), request_body = RefreshBody,
+    responses((status = 204, description = "The session ended (also when it already had)")))]
 async fn logout(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<RefreshBody>,

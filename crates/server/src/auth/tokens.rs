@@ -13,9 +13,10 @@ use serde::Serialize;
 pub const REFRESH_PREFIX: &str = "vr_";
 
 /// The OAuth 2.0 token response shape (RFC 6749 §5.1).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TokenPair {
     pub access_token: String,
+    #[schema(value_type = String)]
     pub token_type: &'static str,
     pub expires_in: u64,
     pub refresh_token: String,

@@ -37,6 +37,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "checklists",
         include_str!("../../migrations/sqlite/0006_checklists.sql"),
     ),
+    (
+        7,
+        "api key rotation",
+        include_str!("../../migrations/sqlite/0007_api_key_rotation.sql"),
+    ),
 ];
 
 const POSTGRES: &[(i64, &str, &str)] = &[
@@ -69,6 +74,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         6,
         "checklists",
         include_str!("../../migrations/postgres/0006_checklists.sql"),
+    ),
+    (
+        7,
+        "api key rotation",
+        include_str!("../../migrations/postgres/0007_api_key_rotation.sql"),
     ),
 ];
 

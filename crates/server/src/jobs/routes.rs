@@ -24,6 +24,13 @@ pub fn router() -> Router<AppState> {
         .route("/jobs/{id}", get(show))
 }
 
+/// This module's operations in the OpenAPI document (see crate::openapi).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(create, list, show))]
+pub struct Api;
+
+#[utoipa::path(post, path = "/api/v1/projects/{name}/jobs", tag = "jobs", params(("name" = String, Path, description = "The project's name")), request_body = CreateJob,
+    responses((status = 202, description = "The queued job; `Location` names it", body = JobView)))]
 async fn create(
     State(state): State<AppState>,
     principal: Principal,
@@ -53,6 +60,8 @@ async fn create(
     Ok(with_location(StatusCode::ACCEPTED, view, &location))
 }
 
+#[utoipa::path(get, path = "/api/v1/projects/{name}/jobs", tag = "jobs", params(("name" = String, Path, description = "The project's name"), PageQuery),
+    responses((status = 200, description = "A page of the project's jobs, newest first", body = Page<JobView>)))]
 async fn list(
     State(state): State<AppState>,
     principal: Principal,
@@ -72,6 +81,8 @@ async fn list(
     )))
 }
 
+#[utoipa::path(get, path = "/api/v1/jobs/{id}", tag = "jobs", params(("id" = i64, Path, description = "The job's id")),
+    responses((status = 200, description = "The job", body = JobView)))]
 async fn show(
     State(state): State<AppState>,
     principal: Principal,

@@ -15,7 +15,7 @@ pub const SLEEP: &str = "sleep";
 /// A test `sleep` job waits at most this long.
 const MAX_SLEEP_SECS: u64 = 3_600;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateJob {
     pub kind: String,
@@ -29,7 +29,7 @@ pub struct CreateJob {
 }
 
 /// What `vouch audit` flags the job passes on.
-#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AuditOptions {
     /// Only these controls: IDs, prefixes or areas (replaces the repository's vouch.toml's).
@@ -113,7 +113,7 @@ impl CreateJob {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct JobView {
     pub id: i64,
     pub project: String,

@@ -13,10 +13,15 @@ use std::time::Duration;
 
 const READINESS_TIMEOUT: Duration = Duration::from_secs(2);
 
+#[utoipa::path(get, path = "/healthz", tag = "operations", security(()),
+    responses((status = 200, description = "The process answers", body = serde_json::Value)))]
 pub async fn healthz() -> Json<serde_json::Value> {
     Json(json!({ "status": "ok" }))
 }
 
+#[utoipa::path(get, path = "/readyz", tag = "operations", security(()),
+    responses((status = 200, description = "Database reachable and migrated, workers running", body = serde_json::Value),
+              (status = 503, description = "Not ready, and why", body = crate::http::problem::Problem, content_type = "application/problem+json")))]
 pub async fn readyz(State(state): State<AppState>) -> Response {
     let workers = state.jobs.running();
     match readiness::check(&state.db, READINESS_TIMEOUT).await {

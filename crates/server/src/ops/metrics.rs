@@ -182,6 +182,8 @@ pub async fn track(State(state): State<AppState>, request: Request, next: Next) 
     response
 }
 
+#[utoipa::path(get, path = "/metrics", tag = "operations",
+    responses((status = 200, description = "Prometheus text exposition (scope `metrics:read`)", body = String, content_type = "text/plain; version=0.0.4")))]
 pub async fn endpoint(State(state): State<AppState>, principal: Principal) -> ApiResult<Response> {
     principal.require(Scope::MetricsRead)?;
     let pool = &state.db.pool;

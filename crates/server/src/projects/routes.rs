@@ -20,6 +20,13 @@ pub fn router() -> Router<AppState> {
         .route("/projects/{name}", get(show).patch(update))
 }
 
+/// This module's operations in the OpenAPI document (see crate::openapi).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(create, list, show, update))]
+pub struct Api;
+
+#[utoipa::path(post, path = "/api/v1/projects", tag = "projects", request_body = CreateProject,
+    responses((status = 201, description = "The project; `Location` names it", body = ProjectView), (status = 409, description = "A project with this name exists", body = Problem, content_type = "application/problem+json")))]
 async fn create(
     State(state): State<AppState>,
     principal: Principal,
@@ -38,6 +45,8 @@ async fn create(
     ))
 }
 
+#[utoipa::path(get, path = "/api/v1/projects", tag = "projects", params(PageQuery),
+    responses((status = 200, description = "A page of projects, by name", body = Page<ProjectView>)))]
 async fn list(
     State(state): State<AppState>,
     principal: Principal,
@@ -54,6 +63,8 @@ async fn list(
     )))
 }
 
+#[utoipa::path(get, path = "/api/v1/projects/{name}", tag = "projects", params(("name" = String, Path, description = "The project's name")),
+    responses((status = 200, description = "The project", body = ProjectView)))]
 async fn show(
     State(state): State<AppState>,
     principal: Principal,
@@ -64,6 +75,8 @@ async fn show(
     Ok(Json(record.into()))
 }
 
+#[utoipa::path(patch, path = "/api/v1/projects/{name}", tag = "projects", params(("name" = String, Path, description = "The project's name")), request_body = UpdateProject,
+    responses((status = 200, description = "The updated project", body = ProjectView), (status = 409, description = "Renamed to a name in use", body = Problem, content_type = "application/problem+json")))]
 async fn update(
     State(state): State<AppState>,
     principal: Principal,

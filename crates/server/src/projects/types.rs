@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 pub const TIERS: [&str; 3] = ["critical", "standard", "experimental"];
 const MAX_LABELS: usize = 50;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateProject {
     pub name: String,
@@ -22,7 +22,7 @@ pub struct CreateProject {
 }
 
 /// PATCH body: absent fields keep their value; `null` clears an optional one.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateProject {
     pub name: Option<String>,
@@ -40,7 +40,7 @@ fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<Strin
     Option::<String>::deserialize(d).map(Some)
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ProjectView {
     pub name: String,
     pub owner_team: String,

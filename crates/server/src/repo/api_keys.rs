@@ -15,6 +15,10 @@ pub struct ApiKeyRecord {
     pub expires_at: Option<i64>,
     pub revoked_at: Option<i64>,
     pub created_at: i64,
+    /// When the secret was last rotated.
+    pub rotated_at: Option<i64>,
+    /// Until when the secret replaced by the last rotation still works.
+    pub previous_valid_until: Option<i64>,
 }
 
 pub struct NewApiKey<'a> {
@@ -26,7 +30,8 @@ pub struct NewApiKey<'a> {
     pub created_at: i64,
 }
 
-const COLUMNS: &str = "id, name, prefix, scopes, expires_at, revoked_at, created_at";
+const COLUMNS: &str = "id, name, prefix, scopes, expires_at, revoked_at, created_at, rotated_at, \
+                       previous_valid_until";
 
 fn from_row(row: &AnyRow) -> Result<ApiKeyRecord, sqlx::Error> {
     Ok(ApiKeyRecord {
@@ -37,6 +42,8 @@ fn from_row(row: &AnyRow) -> Result<ApiKeyRecord, sqlx::Error> {
         expires_at: row.try_get("expires_at")?,
         revoked_at: row.try_get("revoked_at")?,
         created_at: row.try_get("created_at")?,
+        rotated_at: row.try_get("rotated_at")?,
+        previous_valid_until: row.try_get("previous_valid_until")?,
     })
 }
 
@@ -61,6 +68,59 @@ pub async fn find_by_hash(db: &Db, sha256: &str) -> Result<Option<ApiKeyRecord>,
         "SELECT {COLUMNS} FROM api_keys WHERE secret_sha256 = $1"
     ))
     .bind(sha256)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// The key whose secret a rotation replaced with this one, while its grace period lasts.
+pub async fn find_by_previous_hash(
+    db: &Db,
+    sha256: &str,
+    now: i64,
+) -> Result<Option<ApiKeyRecord>, sqlx::Error> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM api_keys \
+         WHERE previous_secret_sha256 = $1 AND previous_valid_until > $2"
+    ))
+    .bind(sha256)
+    .bind(now)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+pub async fn find(db: &Db, id: i64) -> Result<Option<ApiKeyRecord>, sqlx::Error> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM api_keys WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// A new secret for a key that is not revoked.
+pub struct Rotation<'a> {
+    pub id: i64,
+    pub prefix: &'a str,
+    pub secret_sha256: &'a str,
+    /// Until when the current secret keeps working (`at` ends it at once).
+    pub previous_valid_until: i64,
+    pub at: i64,
+}
+
+/// Swaps in the new secret and keeps the current one as the previous (SET reads the row as
+/// it was, on both databases). None when the key is unknown or revoked.
+pub async fn rotate(db: &Db, r: &Rotation<'_>) -> Result<Option<ApiKeyRecord>, sqlx::Error> {
+    let row = sqlx::query(&format!(
+        "UPDATE api_keys SET previous_secret_sha256 = secret_sha256, \
+         previous_valid_until = $1, secret_sha256 = $2, prefix = $3, rotated_at = $4 \
+         WHERE id = $5 AND revoked_at IS NULL RETURNING {COLUMNS}"
+    ))
+    .bind(r.previous_valid_until)
+    .bind(r.secret_sha256)
+    .bind(r.prefix)
+    .bind(r.at)
+    .bind(r.id)
     .fetch_optional(&db.pool)
     .await?;
     row.as_ref().map(from_row).transpose()

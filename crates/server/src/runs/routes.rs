@@ -28,6 +28,14 @@ pub fn router() -> Router<AppState> {
         .route("/runs/{id}/report", get(report))
 }
 
+/// This module's operations in the OpenAPI document (see crate::openapi).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(upload, list, show, report))]
+pub struct Api;
+
+#[utoipa::path(post, path = "/api/v1/projects/{name}/runs", tag = "runs", params(("name" = String, Path, description = "The project's name")),
+    request_body(content = serde_json::Value, description = "A report as `vouch audit --format json` or `vouch checklist --format json` writes it", content_type = "application/json"),
+    responses((status = 201, description = "The stored run; `Location` names it", body = RunView), (status = 413, description = "The report is larger than the body limit", body = Problem, content_type = "application/problem+json")))]
 async fn upload(
     State(state): State<AppState>,
     principal: Principal,
@@ -81,6 +89,8 @@ async fn upload(
     Ok(with_location(StatusCode::CREATED, view, &location))
 }
 
+#[utoipa::path(get, path = "/api/v1/projects/{name}/runs", tag = "runs", params(("name" = String, Path, description = "The project's name"), PageQuery),
+    responses((status = 200, description = "A page of the project's runs, newest first", body = Page<RunView>)))]
 async fn list(
     State(state): State<AppState>,
     principal: Principal,
@@ -100,6 +110,8 @@ async fn list(
     )))
 }
 
+#[utoipa::path(get, path = "/api/v1/runs/{id}", tag = "runs", params(("id" = i64, Path, description = "The run's id")),
+    responses((status = 200, description = "The run", body = RunView)))]
 async fn show(
     State(state): State<AppState>,
     principal: Principal,
@@ -114,6 +126,8 @@ async fn show(
 }
 
 /// The report exactly as uploaded.
+#[utoipa::path(get, path = "/api/v1/runs/{id}/report", tag = "runs", params(("id" = i64, Path, description = "The run's id")),
+    responses((status = 200, description = "The report exactly as uploaded", body = serde_json::Value, content_type = "application/json")))]
 async fn report(
     State(state): State<AppState>,
     principal: Principal,

@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct RunView {
     pub id: i64,
     pub project: String,
@@ -19,6 +19,7 @@ pub struct RunView {
     /// Score per area, for trends.
     pub areas: BTreeMap<String, Option<i64>>,
     pub gate_failed: Option<bool>,
+    #[schema(value_type = Object)]
     pub counts: Map<String, Value>,
     pub report_sha256: String,
     pub report_bytes: i64,

@@ -27,6 +27,13 @@ pub fn router() -> Router<AppState> {
         }))
 }
 
+/// This module's operations in the OpenAPI document (see crate::openapi).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(create, list, update))]
+pub struct Api;
+
+#[utoipa::path(post, path = "/api/v1/users", tag = "users", request_body = CreateUser,
+    responses((status = 201, description = "The user; `Location` names it", body = UserView), (status = 409, description = "The username or e-mail is taken", body = Problem, content_type = "application/problem+json")))]
 async fn create(
     State(state): State<AppState>,
     principal: Principal,
@@ -73,11 +80,15 @@ async fn create(
     Ok(response)
 }
 
+#[utoipa::path(get, path = "/api/v1/users", tag = "users",
+    responses((status = 200, description = "Every user", body = Vec<UserView>)))]
 async fn list(State(state): State<AppState>) -> ApiResult<Json<Vec<UserView>>> {
     let records = users::list(&state.db).await?;
     Ok(Json(records.into_iter().map(UserView::from).collect()))
 }
 
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "users", params(("id" = i64, Path, description = "The user's id")), request_body = UpdateUser,
+    responses((status = 200, description = "The updated user", body = UserView), (status = 409, description = "The change would leave no enabled admin", body = Problem, content_type = "application/problem+json")))]
 async fn update(
     State(state): State<AppState>,
     principal: Principal,

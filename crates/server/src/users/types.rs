@@ -11,7 +11,7 @@ const MAX_USERNAME: usize = 64;
 const MAX_EMAIL: usize = 254;
 const MAX_DISPLAY_NAME: usize = 100;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUser {
     pub username: String,
@@ -23,7 +23,7 @@ pub struct CreateUser {
 
 /// Absent fields stay as they are; `password` resets the password (and ends the user's
 /// sessions), `disabled: true` locks the account (and ends them too).
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUser {
     pub display_name: Option<String>,
@@ -32,7 +32,7 @@ pub struct UpdateUser {
     pub password: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct UserView {
     id: i64,
     username: String,

@@ -32,7 +32,12 @@ pub fn router() -> Router<AppState> {
         .route("/webhooks/{id}/deliveries", get(deliveries))
 }
 
-#[derive(Deserialize)]
+/// This module's operations in the OpenAPI document (see crate::openapi).
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(create, list, show, remove, deliveries))]
+pub struct Api;
+
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateEndpoint {
     url: String,
@@ -45,7 +50,7 @@ pub struct CreateEndpoint {
     enabled: Option<bool>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct EndpointView {
     id: i64,
     url: String,
@@ -58,7 +63,7 @@ pub struct EndpointView {
     created_at: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct BreakerView {
     state: String,
     consecutive_failures: i64,
@@ -86,7 +91,7 @@ impl From<EndpointRecord> for EndpointView {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct DeliveryView {
     id: i64,
     event: String,
@@ -120,6 +125,8 @@ impl From<DeliveryRecord> for DeliveryView {
     }
 }
 
+#[utoipa::path(post, path = "/api/v1/webhooks", tag = "webhooks", request_body = CreateEndpoint,
+    responses((status = 201, description = "The endpoint; `Location` names it", body = EndpointView)))]
 async fn create(
     State(state): State<AppState>,
     principal: Principal,
@@ -198,6 +205,8 @@ async fn create(
     Ok(created(&location, EndpointView::from(record)))
 }
 
+#[utoipa::path(get, path = "/api/v1/webhooks", tag = "webhooks",
+    responses((status = 200, description = "Every endpoint", body = Vec<EndpointView>)))]
 async fn list(
     State(state): State<AppState>,
     principal: Principal,
@@ -207,6 +216,8 @@ async fn list(
     Ok(Json(records.into_iter().map(EndpointView::from).collect()))
 }
 
+#[utoipa::path(get, path = "/api/v1/webhooks/{id}", tag = "webhooks", params(("id" = i64, Path, description = "The endpoint's id")),
+    responses((status = 200, description = "The endpoint and its breaker", body = EndpointView)))]
 async fn show(
     State(state): State<AppState>,
     principal: Principal,
@@ -216,6 +227,8 @@ async fn show(
     Ok(Json(find(&state, id).await?.into()))
 }
 
+#[utoipa::path(delete, path = "/api/v1/webhooks/{id}", tag = "webhooks", params(("id" = i64, Path, description = "The endpoint's id")),
+    responses((status = 204, description = "Deleted")))]
 async fn remove(
     State(state): State<AppState>,
     principal: Principal,
@@ -229,6 +242,8 @@ async fn remove(
     }
 }
 
+#[utoipa::path(get, path = "/api/v1/webhooks/{id}/deliveries", tag = "webhooks", params(("id" = i64, Path, description = "The endpoint's id"), PageQuery),
+    responses((status = 200, description = "A page of the endpoint's deliveries, newest first", body = Page<DeliveryView>)))]
 async fn deliveries(
     State(state): State<AppState>,
     principal: Principal,

@@ -43,19 +43,7 @@ async fn populate(s: &TestServer) {
         assert_eq!(response.status(), 201);
     }
     let old = s.key(&["read"]).await;
-    let keys: Value = s
-        .get("/api/v1/api-keys", &s.admin)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let old_id = keys
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|k| old.starts_with(k["prefix"].as_str().unwrap()))
-        .unwrap()["id"]
-        .clone();
+    let old_id = s.key_id(&old).await;
     let revoked = s.revoke_key(&old_id).await;
     assert_eq!(revoked.status(), 204);
 }

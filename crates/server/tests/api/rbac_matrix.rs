@@ -53,10 +53,11 @@ const ENGINEER_202: [u16; 9] = [403, 202, 202, 403, 202, 401, 401, 401, 401];
 const CHECKLISTS_201: [u16; 9] = [403, 201, 201, 403, 403, 401, 401, 401, 401];
 
 /// (method, path as routed, status for each caller in `CALLERS` order).
-const ROUTES: &[(&str, &str, [u16; 9])] = &[
+pub const ROUTES: &[(&str, &str, [u16; 9])] = &[
     ("GET", "/healthz", PUBLIC),
     ("GET", "/readyz", PUBLIC),
     ("GET", "/.well-known/jwks.json", PUBLIC),
+    ("GET", "/api/openapi.json", PUBLIC),
     // The credential is in the body: the Authorization header plays no part.
     ("POST", "/api/v1/auth/login", PUBLIC),
     ("POST", "/api/v1/auth/refresh", PUBLIC),
@@ -73,6 +74,7 @@ const ROUTES: &[(&str, &str, [u16; 9])] = &[
     ("POST", "/api/v1/api-keys", ADMIN_201),
     ("GET", "/api/v1/api-keys", ADMIN_200),
     ("DELETE", "/api/v1/api-keys/{id}", ADMIN_204),
+    ("POST", "/api/v1/api-keys/{id}/rotate", ADMIN_200),
     ("POST", "/api/v1/users", ADMIN_201),
     ("GET", "/api/v1/users", ADMIN_200),
     ("PATCH", "/api/v1/users/{id}", ADMIN_200),
@@ -263,21 +265,15 @@ async fn call(
         ("POST", "/api/v1/api-keys") => Some(json!({"name": format!("k{n}"), "scopes": ["read"]})),
         ("DELETE", "/api/v1/api-keys/{id}") => {
             // A fresh key each time, so an allowed call has something to revoke.
-            let secret = s.key(&["read"]).await;
-            let keys: Value = s
-                .get("/api/v1/api-keys", &s.admin)
-                .await
-                .json()
-                .await
-                .unwrap();
-            let id = keys
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|k| secret.starts_with(k["prefix"].as_str().unwrap()))
-                .unwrap()["id"]
-                .clone();
+            let id = fresh_key_id(s).await;
             return (format!("/api/v1/api-keys/{id}"), None);
+        }
+        ("POST", "/api/v1/api-keys/{id}/rotate") => {
+            let id = fresh_key_id(s).await;
+            return (
+                format!("/api/v1/api-keys/{id}/rotate"),
+                Some(json!({"grace_seconds": 0})),
+            );
         }
         ("POST", "/api/v1/users") => {
             Some(json!({"username": format!("made-{n}"), "role": "viewer", "password": PASSWORD}))
@@ -299,6 +295,12 @@ async fn call(
         _ => None,
     };
     (path, body)
+}
+
+/// The id of a new `read` key made for one call.
+async fn fresh_key_id(s: &TestServer) -> Value {
+    let secret = s.key(&["read"]).await;
+    s.key_id(&secret).await
 }
 
 async fn every_route_answers_every_caller_exactly(backend: Backend) {

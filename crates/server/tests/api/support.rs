@@ -266,6 +266,22 @@ impl TestServer {
         key
     }
 
+    /// The id of the API key whose secret is `secret` (found by its prefix in the list).
+    pub async fn key_id(&self, secret: &str) -> Value {
+        let keys: Value = self
+            .get("/api/v1/api-keys", &self.admin)
+            .await
+            .json()
+            .await
+            .unwrap();
+        keys.as_array()
+            .unwrap()
+            .iter()
+            .find(|k| secret.starts_with(k["prefix"].as_str().unwrap()))
+            .expect("the key is listed")["id"]
+            .clone()
+    }
+
     /// Revokes an API key through the API with the admin key.
     pub async fn revoke_key(&self, id: &Value) -> Response {
         self.request(
