@@ -13,6 +13,7 @@ pub mod auth;
 pub mod backup;
 pub mod clock;
 pub mod config;
+pub mod dashboard;
 pub mod db;
 pub mod http;
 pub mod jobs;
