@@ -125,20 +125,19 @@ pub fn csrf_token(session_token: &str) -> String {
 
 /// True unless the browser says the request came from another site. SameSite=Strict already
 /// keeps the cookie off cross-site requests; this also covers the login form, which has no
-/// session yet (login CSRF).
+/// session yet (login CSRF). `Sec-Fetch-Site` decides when sent; otherwise `Origin` must name
+/// this host (pages send `Referrer-Policy: same-origin`, so a browser's own forms carry it).
 pub fn same_origin(headers: &HeaderMap) -> bool {
-    let fetch_site = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok());
-    if matches!(fetch_site, Some("cross-site" | "same-site")) {
-        return false;
+    let text = |name| headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok());
+    if let Some(site) = text(header::HeaderName::from_static("sec-fetch-site")) {
+        return matches!(site, "same-origin" | "none");
     }
-    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    match (origin, host) {
-        (Some("null"), _) => false,
+    match (text(header::ORIGIN), text(header::HOST)) {
         (Some(origin), Some(host)) => origin
             .split_once("://")
             .is_some_and(|(_, rest)| rest == host),
-        _ => true,
+        (Some(_), None) => false,
+        (None, _) => true,
     }
 }
 

@@ -30,6 +30,8 @@ async fn text(response: reqwest::Response, status: u16) -> String {
         .to_string();
     assert!(csp.starts_with("default-src 'self'"), "{csp}");
     assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert_eq!(response.headers()["referrer-policy"], "same-origin");
+    assert_eq!(response.headers()["x-frame-options"], "DENY");
     response.text().await.unwrap()
 }
 
