@@ -35,6 +35,8 @@ pub struct AppState {
     pub jobs: Arc<crate::jobs::JobsHandle>,
     /// Wakes the webhook sender and counts its failures.
     pub webhooks: Arc<webhooks::Handle>,
+    /// Signs server-made sign-offs; the signer keys uploads are restricted to.
+    pub signoff_keys: Arc<crate::checklists::key::SignoffKeys>,
 }
 
 pub fn router(state: AppState) -> Router {
@@ -46,6 +48,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::jobs::routes::router())
         .merge(webhooks::routes::router())
         .merge(crate::audit_log::routes::router())
+        .merge(crate::checklists::routes::router())
         .layer(from_fn_with_state(state.clone(), idempotency))
         .layer(from_fn_with_state(state.clone(), rate_limit::per_key));
     let authenticated = Router::new()

@@ -20,6 +20,8 @@ pub const ENV_SIGNING_KEY_FILE: &str = "VOUCH_SIGNING_KEY_FILE";
 pub const ENV_PREVIOUS_PUBLIC_KEYS: &str = "VOUCH_PREVIOUS_PUBLIC_KEYS";
 pub const ENV_JOB_WORKERS: &str = "VOUCH_JOB_WORKERS";
 pub const ENV_BACKUP_DIR: &str = "VOUCH_BACKUP_DIR";
+pub const ENV_SIGNOFF_KEY_FILE: &str = "VOUCH_SIGNOFF_KEY_FILE";
+pub const ENV_SIGNOFF_TRUSTED_KEYS: &str = "VOUCH_SIGNOFF_TRUSTED_KEYS";
 
 /// How strict the server is about its own set-up.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -183,6 +185,15 @@ pub struct Config {
     /// Scheduled backups older than this many days are deleted after each backup (the newest
     /// is always kept); 0, the default, sets no age limit.
     pub backup_keep_days: u64,
+    /// The Ed25519 key that signs the sign-offs users make in the server (dashboard, `POST
+    /// /api/v1/projects/{name}/checklist/signoffs`): a PKCS#8 PEM file (`VOUCH_SIGNOFF_KEY_FILE`),
+    /// e.g. from `openssl genpkey -algorithm ed25519`. Without one, development mode signs with
+    /// a key generated at start and production mode refuses to start.
+    pub signoff_key_file: Option<PathBuf>,
+    /// Public keys (64 hex digits, as `vouch keygen` prints them) of the people whose uploaded
+    /// sign-offs this server accepts (`VOUCH_SIGNOFF_TRUSTED_KEYS`, comma-separated). Empty, the
+    /// default, accepts any sign-off whose signature verifies.
+    pub signoff_trusted_keys: Vec<String>,
 }
 
 impl Default for Config {
@@ -232,6 +243,8 @@ impl Default for Config {
             backup_interval_secs: 0,
             backup_keep: 7,
             backup_keep_days: 0,
+            signoff_key_file: None,
+            signoff_trusted_keys: Vec::new(),
         }
     }
 }
@@ -320,12 +333,7 @@ impl Config {
             self.signing_key_file = Some(PathBuf::from(file));
         }
         if let Some(keys) = set(ENV_PREVIOUS_PUBLIC_KEYS) {
-            self.previous_public_keys = keys
-                .split(',')
-                .map(str::trim)
-                .filter(|k| !k.is_empty())
-                .map(String::from)
-                .collect();
+            self.previous_public_keys = comma_list(&keys);
         }
         if let Some(workers) = set(ENV_JOB_WORKERS) {
             self.job_workers = workers.trim().parse().map_err(|_| ConfigError::Invalid {
@@ -335,6 +343,12 @@ impl Config {
         }
         if let Some(dir) = set(ENV_BACKUP_DIR) {
             self.backup_dir = Some(PathBuf::from(dir));
+        }
+        if let Some(file) = set(ENV_SIGNOFF_KEY_FILE) {
+            self.signoff_key_file = Some(PathBuf::from(file));
+        }
+        if let Some(keys) = set(ENV_SIGNOFF_TRUSTED_KEYS) {
+            self.signoff_trusted_keys = comma_list(&keys);
         }
         Ok(())
     }
@@ -356,6 +370,15 @@ pub fn parse_listen(value: &str) -> Result<SocketAddr, ConfigError> {
         field: "listen",
         message: format!("`{value}` is not an address like 127.0.0.1:8080"),
     })
+}
+
+/// A comma-separated list, blanks dropped.
+fn comma_list(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .map(String::from)
+        .collect()
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ pub mod app;
 pub mod audit_log;
 pub mod auth;
 pub mod backup;
+pub mod checklists;
 pub mod clock;
 pub mod config;
 pub mod dashboard;

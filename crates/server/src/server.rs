@@ -37,6 +37,8 @@ pub enum ServeError {
     Serve(std::io::Error),
     #[error(transparent)]
     Webhooks(#[from] crate::webhooks::sender::SenderError),
+    #[error(transparent)]
+    SignoffKey(#[from] crate::checklists::key::SignoffKeyError),
 }
 
 /// Connects and migrates the configured database.
@@ -100,6 +102,7 @@ impl Running {
 pub async fn start(config: Config, db: Db) -> Result<Running, ServeError> {
     // Before binding: production refuses to run without a signing key of its own.
     let signing = Arc::new(SigningKeys::from_config(&config)?);
+    let signoff_keys = Arc::new(crate::checklists::key::SignoffKeys::from_config(&config)?);
     crate::ops::process::mark_start();
     let listener = TcpListener::bind(config.listen)
         .await
@@ -124,6 +127,7 @@ pub async fn start(config: Config, db: Db) -> Result<Running, ServeError> {
         metrics,
         rate_limits: Arc::new(RateLimits::new(&config)),
         signing,
+        signoff_keys,
         config: Arc::new(config),
         jobs,
     };

@@ -78,8 +78,9 @@ pub fn check_signoffs(
     checks
 }
 
-/// What differs between the signed items and the current ones, one line per change.
-fn changes(signed: &[SignedItem], current: &[SignedItem]) -> Vec<String> {
+/// What differs between the signed items and the current ones, one line per change (the
+/// server judges stored sign-offs against its latest checklist run with this too).
+pub fn changes(signed: &[SignedItem], current: &[SignedItem]) -> Vec<String> {
     let mut out = Vec::new();
     for old in signed {
         match current.iter().find(|c| c.id == old.id) {

@@ -10,7 +10,7 @@ pub mod record;
 pub mod section;
 pub mod store;
 
-pub use check::{SignoffCheck, check_signoffs};
+pub use check::{SignoffCheck, changes, check_signoffs};
 pub use keys::{generate_key_pair, read_signing_key};
 pub use record::{SignedItem, SignoffEntry, SignoffPayload, sign, signed_items};
 pub use section::select_section;

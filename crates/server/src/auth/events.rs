@@ -16,6 +16,12 @@ pub enum EventKind {
     PasswordChanged,
     UserDisabled,
     UserEnabled,
+    /// A signed sign-off was uploaded and stored.
+    SignoffUploaded,
+    /// An upload of sign-offs was refused (a bad signature or an untrusted key).
+    SignoffRejected,
+    /// The server signed a checklist section for a user.
+    SignoffSigned,
 }
 
 impl EventKind {
@@ -30,6 +36,9 @@ impl EventKind {
             EventKind::PasswordChanged => "user.password_changed",
             EventKind::UserDisabled => "user.disabled",
             EventKind::UserEnabled => "user.enabled",
+            EventKind::SignoffUploaded => "signoff.uploaded",
+            EventKind::SignoffRejected => "signoff.rejected",
+            EventKind::SignoffSigned => "signoff.signed",
         }
     }
 }

@@ -148,7 +148,7 @@ pub fn kid_of(key: &VerifyingKey) -> String {
     Base64UrlUnpadded::encode_string(&Sha256::digest(canonical.as_bytes()))
 }
 
-fn is_known_default(key: &SigningKey) -> bool {
+pub(crate) fn is_known_default(key: &SigningKey) -> bool {
     let seed = key.to_bytes();
     let seed_hex = hex(&seed);
     seed.iter().all(|b| *b == seed[0])

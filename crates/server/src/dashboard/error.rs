@@ -13,6 +13,8 @@ pub enum PageError {
     Forbidden(String),
     /// A POST form without this session's token, or from another site.
     Csrf,
+    /// The request cannot be done as asked (409, 422): the message says why.
+    Refused(StatusCode, String),
     Unavailable,
     Internal,
 }
@@ -25,6 +27,14 @@ impl From<Problem> for PageError {
         match problem.status {
             404 => PageError::NotFound(problem.detail.unwrap_or_default()),
             403 => PageError::Forbidden(problem.detail.unwrap_or_default()),
+            409 | 422 => {
+                let status = problem.status_code();
+                let mut why = problem.detail.unwrap_or_default();
+                for e in &problem.errors {
+                    why.push_str(&format!("; {}: {}", e.field, e.message));
+                }
+                PageError::Refused(status, why)
+            }
             503 => PageError::Unavailable,
             _ => PageError::Internal,
         }
@@ -47,6 +57,7 @@ impl IntoResponse for PageError {
                 "the form was not sent from this dashboard session; reload the page and try again"
                     .to_string(),
             ),
+            PageError::Refused(status, why) => (status, why),
             PageError::Unavailable => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "the database is unavailable; try again shortly".to_string(),

@@ -53,6 +53,8 @@ fn document(title: &str, header: Markup, content: Markup) -> Response {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · vouch" }
+                // No favicon request (it would be a 404 in every browser's console).
+                link rel="icon" href="data:,";
                 link rel="stylesheet" href=(assets::css_url());
                 script src=(assets::js_url()) defer {}
             }
@@ -72,6 +74,12 @@ fn document(title: &str, header: Markup, content: Markup) -> Response {
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(CSP),
+    );
+    // Not the API's `no-referrer`: with it a browser sends `Origin: null` on the page's own
+    // forms, which the same-origin check must then refuse. Nothing goes to other sites.
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
     );
     response
 }

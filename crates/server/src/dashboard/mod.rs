@@ -18,6 +18,7 @@ pub mod report;
 pub mod run;
 pub mod session;
 pub mod signoffs;
+pub mod stored;
 pub mod tables;
 pub mod widgets;
 

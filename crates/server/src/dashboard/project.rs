@@ -4,7 +4,7 @@
 use super::error::{PageError, PageResult};
 use super::filter::FindingFilter;
 use super::session::Session;
-use super::{chart, layout, report, tables, widgets};
+use super::{chart, layout, report, stored, tables, widgets};
 use crate::app::AppState;
 use crate::repo::projects::{self, ProjectRecord};
 use crate::repo::runs::{self, RunRecord};
@@ -43,6 +43,7 @@ pub async fn page(
     let recent = runs::list_for_project(&state.db, project.id, None, RECENT_RUNS).await?;
     let audit = latest_report(&state, &recent, "audit").await?;
     let checklist = latest_report(&state, &recent, "checklist").await?;
+    let stored = stored::signoffs(&state, project.id).await?;
     let history: Vec<chart::Point> = recent
         .iter()
         .rev()
@@ -88,7 +89,7 @@ pub async fn page(
                         a href=(format!("/projects/{}/signoffs", project.name)) { "Sign-offs by section" }
                     }
                     (tables::checklist(&report::items(doc)))
-                    (tables::signoffs(&report::signoffs(doc)))
+                    (tables::signoffs(&[report::signoffs(doc), stored.clone()].concat()))
                 }
                 None => { p { "No checklist run yet." } }
             }

@@ -33,10 +33,11 @@ pub struct Item {
     pub signed_off_by: Option<String>,
 }
 
-/// A sign-off recorded in a checklist report.
+/// A sign-off: recorded in a checklist report, or stored on the server (see `stored.rs`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Signoff {
-    pub section: String,
+    /// The section's heading path (a report names one heading).
+    pub section: Vec<String>,
     pub name: String,
     pub signed_at: String,
     pub valid: bool,
@@ -129,7 +130,7 @@ pub fn items(doc: &Value) -> Vec<Item> {
 pub fn signoffs(doc: &Value) -> Vec<Signoff> {
     list(doc, "signoffs")
         .map(|s| Signoff {
-            section: text(s, &["section"]),
+            section: vec![text(s, &["section"])],
             name: text(s, &["name"]),
             signed_at: text(s, &["signed_at"]),
             valid: s.get("valid").and_then(Value::as_bool).unwrap_or(false),

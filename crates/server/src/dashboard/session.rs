@@ -128,7 +128,11 @@ pub fn csrf_token(session_token: &str) -> String {
 /// session yet (login CSRF). `Sec-Fetch-Site` decides when sent; otherwise `Origin` must name
 /// this host (pages send `Referrer-Policy: same-origin`, so a browser's own forms carry it).
 pub fn same_origin(headers: &HeaderMap) -> bool {
-    let text = |name| headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok());
+    let text = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
     if let Some(site) = text(header::HeaderName::from_static("sec-fetch-site")) {
         return matches!(site, "same-origin" | "none");
     }

@@ -1,13 +1,16 @@
 //! `GET /projects/{name}/signoffs`: the sections of the latest checklist run, each with its
 //! items, verdicts and recorded sign-offs, and (for engineers and admins) a form that signs a
-//! section off. `POST` checks the form's CSRF token and the role, then signs.
+//! section off. `POST` checks the form's CSRF token and the role, then signs through
+//! [`sign_section`] (the server signs for the user, as `POST
+//! /api/v1/projects/{name}/checklist/signoffs` does).
 
 use super::error::{PageError, PageResult};
 use super::project::{find_project, latest_report};
 use super::report::{self, Item, Signoff};
 use super::session::{self, Session};
-use super::{layout, tables};
+use super::{layout, stored, tables};
 use crate::app::AppState;
+use crate::checklists::sign_section;
 use crate::repo::runs;
 use axum::Form;
 use axum::extract::{Path, Query, State};
@@ -83,6 +86,7 @@ pub async fn page(
     let project = find_project(&state, &name).await?;
     let recent = runs::list_for_project(&state.db, project.id, None, 50).await?;
     let checklist = latest_report(&state, &recent, "checklist").await?;
+    let stored = stored::signoffs(&state, project.id).await?;
     let title = format!("Sign-offs of {}", project.name);
     let content = html! {
         h1 { (title) }
@@ -94,7 +98,7 @@ pub async fn page(
             None => { p { "No checklist run yet: there is nothing to sign off." } }
             Some((run, doc)) => {
                 @let items = report::items(doc);
-                @let recorded = report::signoffs(doc);
+                @let recorded = [report::signoffs(doc), stored.clone()].concat();
                 p { "From checklist run #" (run.id) "." }
                 @for (i, section) in sections(&items).iter().enumerate() {
                     (section_view(i, section, &recorded, &session, &project.name))
@@ -114,9 +118,10 @@ fn section_view(
 ) -> Markup {
     let heading = format!("section-{index}");
     let owned: Vec<Item> = section.items.iter().map(|i| (*i).clone()).collect();
+    // A report's sign-off names one heading; a stored one the whole path.
     let signed: Vec<Signoff> = recorded
         .iter()
-        .filter(|s| s.section == section.name() || s.section == section.path.join(" > "))
+        .filter(|s| s.section == section.path || s.section == [section.name()])
         .cloned()
         .collect();
     html! {
@@ -155,23 +160,13 @@ pub async fn submit(
     }
     let project = find_project(&state, &name).await?;
     let path = parse_path_field(&form.section);
-    sign(&state, &session, &project.name, &path).await?;
+    sign_section(&state, &session.principal, &project.name, &path).await?;
     let back = format!(
         "/projects/{}/signoffs?signed={}",
         project.name,
         query_value(&path.join(" › "))
     );
     Ok(Redirect::to(&back).into_response())
-}
-
-/// Signs `section` of the project's latest checklist run as the session's user.
-async fn sign(
-    _state: &AppState,
-    _session: &Session,
-    _project: &str,
-    _section: &[String],
-) -> PageResult<()> {
-    Err(PageError::Unavailable)
 }
 
 /// Percent-encodes a query parameter value (RFC 3986 unreserved characters stay).

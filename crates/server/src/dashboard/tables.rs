@@ -121,7 +121,7 @@ pub fn signoffs(list: &[Signoff]) -> Markup {
                 tbody {
                     @for s in list {
                         tr {
-                            td { (s.section) }
+                            td { (s.section.join(" › ")) }
                             td { (s.name) }
                             td { (s.signed_at) }
                             td {

@@ -32,6 +32,11 @@ const SQLITE: &[(i64, &str, &str)] = &[
         "audit log",
         include_str!("../../migrations/sqlite/0005_audit_log.sql"),
     ),
+    (
+        6,
+        "checklists",
+        include_str!("../../migrations/sqlite/0006_checklists.sql"),
+    ),
 ];
 
 const POSTGRES: &[(i64, &str, &str)] = &[
@@ -59,6 +64,11 @@ const POSTGRES: &[(i64, &str, &str)] = &[
         5,
         "audit log",
         include_str!("../../migrations/postgres/0005_audit_log.sql"),
+    ),
+    (
+        6,
+        "checklists",
+        include_str!("../../migrations/postgres/0006_checklists.sql"),
     ),
 ];
 

@@ -3,6 +3,7 @@
 
 pub mod api_keys;
 pub mod audit_log;
+pub mod checklist_items;
 pub mod idempotency;
 pub mod jobs;
 pub mod outbox;
@@ -10,6 +11,7 @@ pub mod projects;
 pub mod refresh_tokens;
 pub mod run_signals;
 pub mod runs;
+pub mod signoffs;
 pub mod users;
 pub mod webhooks;
 

@@ -1,5 +1,6 @@
 //! `run_signals`: per run, the facts regressions are detected on (JSON of
-//! `webhooks::signals::Signals`), written in the run's own transaction.
+//! `webhooks::signals::Signals`), written in the run's own transaction (and amended when a
+//! sign-off is stored against the run).
 
 use sqlx::{AnyConnection, Row};
 
@@ -17,6 +18,29 @@ pub async fn insert(
     signals: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO run_signals (run_id, signals) VALUES ($1, $2)")
+        .bind(run_id)
+        .bind(signals)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The signals kept for one run.
+pub async fn of_run(conn: &mut AnyConnection, run_id: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT signals FROM run_signals WHERE run_id = $1")
+        .bind(run_id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Rewrites a run's signals: sign-offs stored after the run are added to its latest
+/// checklist run's signals (see `checklists::webhook_signals`).
+pub async fn replace(
+    conn: &mut AnyConnection,
+    run_id: i64,
+    signals: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE run_signals SET signals = $2 WHERE run_id = $1")
         .bind(run_id)
         .bind(signals)
         .execute(conn)

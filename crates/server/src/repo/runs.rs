@@ -150,6 +150,22 @@ pub async fn list_for_project(
     Ok(runs)
 }
 
+/// The project's newest run of this kind (without area scores).
+pub async fn latest_of_kind(
+    db: &Db,
+    project_id: i64,
+    kind: &str,
+) -> Result<Option<RunRecord>, sqlx::Error> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM runs WHERE project_id = $1 AND kind = $2 ORDER BY id DESC LIMIT 1"
+    ))
+    .bind(project_id)
+    .bind(kind)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
 /// One run with its compressed report.
 pub async fn find(db: &Db, id: i64) -> Result<Option<(RunRecord, Vec<u8>)>, sqlx::Error> {
     let Some(row) = sqlx::query(&format!(

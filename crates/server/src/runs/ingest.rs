@@ -1,6 +1,11 @@
 //! Reads an uploaded report: the `schema` field says which kind it is, and the numbers trends
 //! need (score, per-area scores, counts, gate, commit) are taken from it. Anything else is
 //! stored untouched. A body that is not a report of a known schema is a 422 listing the fields.
+//!
+//! `vouch probe --format json` writes a `vouch.report/v1` too: a report whose every result is a
+//! live control (`HTTP…`, `LOAD…`) is stored as a probe run. `vouch load --format json` writes
+//! `vouch.load/v1`, whose latency percentiles, rate, error rate and threshold verdicts are kept
+//! in the run's counts.
 
 use crate::http::problem::{FieldError, Problem};
 use crate::webhooks::signals::{self, Signals};
@@ -9,11 +14,17 @@ use vouch_core::Area;
 use vouch_core::report::REPORT_SCHEMA;
 
 pub const CHECKLIST_SCHEMA: &str = "vouch.checklist/v1";
+pub const LOAD_SCHEMA: &str = "vouch.load/v1";
+
+/// Control ID prefixes of the live controls `vouch probe` evaluates.
+const LIVE_PREFIXES: [&str; 2] = ["HTTP", "LOAD"];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RunKind {
     Audit,
     Checklist,
+    Probe,
+    Load,
 }
 
 impl RunKind {
@@ -21,6 +32,8 @@ impl RunKind {
         match self {
             RunKind::Audit => "audit",
             RunKind::Checklist => "checklist",
+            RunKind::Probe => "probe",
+            RunKind::Load => "load",
         }
     }
 }
@@ -39,6 +52,8 @@ pub struct Ingested {
     pub counts: Map<String, Value>,
     /// What regressions are detected on (critical findings, claims, sign-offs).
     pub signals: Signals,
+    /// A checklist run's items, for the verdict history.
+    pub checklist: Option<crate::checklists::items::ChecklistItems>,
 }
 
 pub fn ingest(body: &[u8]) -> Result<Ingested, Problem> {
@@ -58,10 +73,11 @@ pub fn ingest(body: &[u8]) -> Result<Ingested, Problem> {
     let ingested = match schema {
         REPORT_SCHEMA => audit(&doc, &mut errors),
         CHECKLIST_SCHEMA => checklist(&doc, &mut errors),
+        LOAD_SCHEMA => super::load::ingest(&doc, &mut errors),
         _ => {
             return Err(Problem::validation(vec![FieldError::new(
                 "schema",
-                format!("must be `{REPORT_SCHEMA}` or `{CHECKLIST_SCHEMA}`"),
+                format!("must be `{REPORT_SCHEMA}`, `{CHECKLIST_SCHEMA}` or `{LOAD_SCHEMA}`"),
             )]));
         }
     };
@@ -110,7 +126,11 @@ fn audit(doc: &Map<String, Value>, errors: &mut Vec<FieldError>) -> Ingested {
         }
     };
     Ingested {
-        kind: RunKind::Audit,
+        kind: if is_probe(doc) {
+            RunKind::Probe
+        } else {
+            RunKind::Audit
+        },
         schema: REPORT_SCHEMA.into(),
         tool_version: tool_version(doc),
         commit: commit(doc, errors),
@@ -119,7 +139,25 @@ fn audit(doc: &Map<String, Value>, errors: &mut Vec<FieldError>) -> Ingested {
         gate_failed,
         counts,
         signals: signals::of_audit(doc),
+        checklist: None,
     }
+}
+
+/// A report of live controls only: what `vouch probe` writes (an audit never runs them).
+fn is_probe(doc: &Map<String, Value>) -> bool {
+    let mut ids = doc
+        .get("results")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            r.get("control")
+                .and_then(|c| c.get("id"))
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+        })
+        .peekable();
+    ids.peek().is_some() && ids.all(|id| LIVE_PREFIXES.iter().any(|p| id.starts_with(p)))
 }
 
 fn checklist(doc: &Map<String, Value>, errors: &mut Vec<FieldError>) -> Ingested {
@@ -133,6 +171,7 @@ fn checklist(doc: &Map<String, Value>, errors: &mut Vec<FieldError>) -> Ingested
         gate_failed: None,
         counts: counts_object(doc.get("summary"), "summary", errors),
         signals: signals::of_checklist(doc),
+        checklist: Some(crate::checklists::items::of_report(doc)),
     }
 }
 
@@ -172,7 +211,7 @@ fn counts_object(
     map.clone()
 }
 
-fn tool_version(doc: &Map<String, Value>) -> Option<String> {
+pub(super) fn tool_version(doc: &Map<String, Value>) -> Option<String> {
     doc.get("tool")
         .and_then(|t| t.get("version"))
         .and_then(Value::as_str)
@@ -229,6 +268,31 @@ mod tests {
     }
 
     #[test]
+    fn a_report_of_live_controls_only_is_a_probe_run() {
+        let mut report = audit_report();
+        report["target"] = json!({"path": "http://127.0.0.1:8080"});
+        report["results"] = json!([
+            {"control": {"id": "HTTP001", "severity": "high"}, "outcome": "pass"},
+            {"control": {"id": "LOAD002", "severity": "medium"}, "outcome": "fail"}
+        ]);
+        let got = ingest(&serde_json::to_vec(&report).unwrap()).unwrap();
+        assert_eq!(got.kind, RunKind::Probe);
+        assert_eq!(got.score, Some(72));
+        assert_eq!(got.counts["fail"], json!(1));
+
+        report["results"][1]["control"]["id"] = json!("DKR001");
+        let got = ingest(&serde_json::to_vec(&report).unwrap()).unwrap();
+        assert_eq!(
+            got.kind,
+            RunKind::Audit,
+            "a static control makes it an audit"
+        );
+        report["results"] = json!([]);
+        let got = ingest(&serde_json::to_vec(&report).unwrap()).unwrap();
+        assert_eq!(got.kind, RunKind::Audit, "no results: nothing says probe");
+    }
+
+    #[test]
     fn a_checklist_report_has_counts_and_no_score() {
         let body = json!({
             "schema": "vouch.checklist/v1",
@@ -248,6 +312,7 @@ mod tests {
         let err = ingest(br#"{"schema":"vouch.report/v9"}"#).unwrap_err();
         assert_eq!(err.status, 422);
         assert_eq!(err.errors[0].field, "schema");
+        assert!(err.errors[0].message.contains("vouch.load/v1"));
 
         let mut bad = audit_report();
         bad["score"]["overall"] = json!(140);

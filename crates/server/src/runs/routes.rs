@@ -1,4 +1,4 @@
-//! Upload a run to a project, list a project's runs (newest first, with scores for trends),
+//! Upload a run (audit, probe, load or checklist report) to a project, list a project's runs (newest first, with scores for trends),
 //! show one run, download its original report. Runs are immutable: no update, no delete.
 
 use super::compress;
@@ -55,11 +55,20 @@ async fn upload(
         &prepared.new_run(project.id, principal.key_id(), clock::now_ms()),
     )
     .await?;
+    let signals = crate::checklists::run_items::on_run_stored(
+        &mut tx,
+        record.id,
+        project.id,
+        prepared.checklist_items(),
+        prepared.signals(),
+        &state.signoff_keys,
+    )
+    .await?;
     let enqueued = on_run_stored(
         &mut tx,
         &project.name,
         &record,
-        prepared.signals(),
+        &signals,
         state.config.webhook_score_drop_threshold,
     )
     .await?;

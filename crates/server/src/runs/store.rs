@@ -42,6 +42,11 @@ impl PreparedRun {
         &self.facts.signals
     }
 
+    /// A checklist run's items, for the verdict history.
+    pub fn checklist_items(&self) -> Option<&crate::checklists::items::ChecklistItems> {
+        self.facts.checklist.as_ref()
+    }
+
     pub fn new_run(&self, project_id: i64, uploaded_by: Option<i64>, now: i64) -> NewRun<'_> {
         NewRun {
             project_id,

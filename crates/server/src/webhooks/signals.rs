@@ -96,13 +96,7 @@ pub fn of_checklist(doc: &Map<String, Value>) -> Signals {
         .map(|item| Claim {
             id: text(item.get("id")),
             text: text(item.get("text")),
-            section: item
-                .get("section")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .map(|s| text(Some(s)))
-                .collect(),
+            section: strings(item.get("section")),
             verdict: text(item.get("verdict")),
         })
         .filter(|c| !c.id.is_empty())
@@ -129,7 +123,18 @@ fn array<'a>(doc: &'a Map<String, Value>, field: &str) -> impl Iterator<Item = &
         .flatten()
 }
 
-fn text(value: Option<&Value>) -> String {
+/// An array of strings, each bounded like [`text`].
+pub(crate) fn strings(value: Option<&Value>) -> Vec<String> {
+    value
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|s| text(Some(s)))
+        .collect()
+}
+
+/// A string field, at most `MAX_TEXT` characters; empty when absent or not a string.
+pub(crate) fn text(value: Option<&Value>) -> String {
     value
         .and_then(Value::as_str)
         .map(|s| s.chars().take(MAX_TEXT).collect())

@@ -347,6 +347,53 @@ async fn signing_off_checks_the_csrf_token_and_the_role(backend: Backend) {
     assert!(page.contains("needs the engineer or admin role"), "{page}");
     let anonymous = s.form("/projects/shop/signoffs", None, &section).await;
     assert_eq!(anonymous.status(), 303);
+
+    // The engineer's own token signs the section (the server signs for the user).
+    let token = csrf_of(&engineer_page);
+    let path = "Shop launch\r\nOperations";
+    let signed = s
+        .form(
+            "/projects/shop/signoffs",
+            Some(&engineer),
+            &[("csrf", &token), ("section", path)],
+        )
+        .await;
+    assert_eq!(signed.status(), 303);
+    let back = signed.headers()[LOCATION].to_str().unwrap().to_string();
+    assert_eq!(
+        back,
+        "/projects/shop/signoffs?signed=Shop%20launch%20%E2%80%BA%20Operations"
+    );
+    let page = text(s.page(&back, Some(&engineer)).await, 200).await;
+    assert!(
+        page.contains("Signed off section “Shop launch › Operations”."),
+        "{page}"
+    );
+    let operations = &page[page.find("Shop launch › Operations</h2>").unwrap()..];
+    let recorded = &operations[operations.find("<caption>Recorded sign-offs").unwrap()..];
+    assert!(
+        recorded.contains("<td>Shop launch › Operations</td><td>eng</td>"),
+        "{recorded}"
+    );
+    assert!(recorded.contains("<span class=\"badge pass\">valid</span>"));
+    // The API sees the same sign-off.
+    let checklist = s.get_json("/api/v1/projects/shop/checklist").await;
+    assert_eq!(checklist["signoffs"][0]["name"], "eng", "{checklist}");
+    assert_eq!(
+        checklist["signoffs"][0]["section"],
+        serde_json::json!(["Shop launch", "Operations"])
+    );
+
+    // A section the checklist does not have is refused with the reason.
+    let unknown = s
+        .form(
+            "/projects/shop/signoffs",
+            Some(&engineer),
+            &[("csrf", &token), ("section", "Nope")],
+        )
+        .await;
+    let page = text(unknown, 422).await;
+    assert!(page.contains("no items under"), "{page}");
 }
 
 async fn missing_things_are_html_pages_with_their_status(backend: Backend) {

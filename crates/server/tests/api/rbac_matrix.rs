@@ -53,6 +53,8 @@ const ENGINEER_202: [u16; 9] = [403, 202, 202, 403, 202, 401, 401, 401, 401];
 /// cookie is), so every caller here is sent to the login page: 303 to `/login` (dashboard.rs
 /// checks the Location and what a session cookie gets instead).
 const SEE_OTHER: [u16; 9] = [303; 9];
+/// `checklists:write`: engineers and admins, not the CI key.
+const CHECKLISTS_201: [u16; 9] = [403, 201, 201, 403, 403, 401, 401, 401, 401];
 
 /// (method, path as routed, status for each caller in `CALLERS` order).
 const ROUTES: &[(&str, &str, [u16; 9])] = &[
@@ -100,6 +102,18 @@ const ROUTES: &[(&str, &str, [u16; 9])] = &[
     ("GET", "/runs/{id}", SEE_OTHER),
     ("GET", "/jobs", SEE_OTHER),
     ("GET", "/assets/{file}", PUBLIC),
+    ("GET", "/api/v1/projects/{name}/checklist", READ),
+    (
+        "GET",
+        "/api/v1/projects/{name}/checklist/items/{id}/history",
+        READ,
+    ),
+    ("POST", "/api/v1/projects/{name}/signoffs", ENGINEER_201),
+    (
+        "POST",
+        "/api/v1/projects/{name}/checklist/signoffs",
+        CHECKLISTS_201,
+    ),
 ];
 
 /// Where each file's routes are mounted (see app.rs); any other file's under `/api/v1`.
@@ -156,6 +170,17 @@ async fn fixture(s: &TestServer, seed: &str) -> Fixture {
         )
         .await;
     let run_id = run.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let mut checklist = checklist_report();
+    checklist["items"] = json!([{"id": "M-1", "text": "Runs as non-root", "section": ["Launch"],
+                                 "status_in_doc": "done", "verdict": "done"}]);
+    let stored = s
+        .post(
+            &format!("/api/v1/projects/{project}/runs"),
+            &s.admin,
+            &checklist,
+        )
+        .await;
+    assert_eq!(stored.status(), 201);
     let job = s
         .post(
             &format!("/api/v1/projects/{project}/jobs"),
@@ -201,6 +226,22 @@ async fn fixture(s: &TestServer, seed: &str) -> Fixture {
     }
 }
 
+/// A `vouch.signoffs/v1` document with one entry no other call signed.
+fn signoff_doc(n: usize) -> Value {
+    use vouch_checklist::signoff::{SignoffPayload, sign};
+    let payload = SignoffPayload {
+        version: 1,
+        checklist: "launch.md".into(),
+        section: vec!["Launch".into()],
+        name: format!("signer {n}"),
+        signed_at: "2026-11-22T20:00:00Z".into(),
+        commit: None,
+        items: Vec::new(),
+    };
+    let key = ed25519_dalek::SigningKey::from_bytes(&keys::random::<32>().unwrap());
+    json!({"schema": "vouch.signoffs/v1", "signoffs": [sign(payload, &key)]})
+}
+
 fn webhook_body() -> Value {
     json!({"url": "http://127.0.0.1:9/hook", "events": ["score_drop"]})
 }
@@ -226,7 +267,8 @@ async fn call(
         .replace("/runs/{id}", &format!("/runs/{}", f.run_id))
         .replace("/users/{id}", &format!("/users/{}", f.user_id))
         .replace("/jobs/{id}", &format!("/jobs/{}", f.job_id))
-        .replace("/webhooks/{id}", &format!("/webhooks/{}", f.webhook_id));
+        .replace("/webhooks/{id}", &format!("/webhooks/{}", f.webhook_id))
+        .replace("/items/{id}", "/items/M-1");
     let body = match (method, route) {
         ("POST", "/api/v1/auth/login") => {
             Some(json!({"username": "matrix-viewer", "password": PASSWORD}))
@@ -269,6 +311,10 @@ async fn call(
             let id = create_webhook(s).await;
             return (format!("/api/v1/webhooks/{id}"), None);
         }
+        ("POST", "/api/v1/projects/{name}/checklist/signoffs") => {
+            Some(json!({"section": ["Launch"]}))
+        }
+        ("POST", "/api/v1/projects/{name}/signoffs") => Some(signoff_doc(n)),
         ("POST", "/api/v1/projects/{name}/jobs") => {
             Some(json!({"kind": "audit", "repository": "/nonexistent/matrix"}))
         }
