@@ -2,6 +2,7 @@
 //! `<title>` (its accessible name) that states the numbers, and the history chart comes with
 //! the same numbers as a table.
 
+use super::widgets;
 use maud::{Markup, html};
 
 /// One scored run, oldest first in a series.
@@ -77,7 +78,7 @@ pub fn history(series: &[Point]) -> Markup {
             summary { "Score history as a table" }
             table {
                 caption { "Score per audit run, oldest first" }
-                thead { tr { th scope="col" { "Run" } th scope="col" { "When" } th.num scope="col" { "Score" } } }
+                (widgets::columns(&["Run", "When", "Score"], &["Score"]))
                 tbody {
                     @for point in series {
                         tr {

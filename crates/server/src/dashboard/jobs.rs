@@ -29,18 +29,7 @@ pub async fn page(State(state): State<AppState>, session: Session) -> PageResult
         } @else {
             table #jobs {
                 caption { "The " (list.len()) " newest jobs of every project" }
-                thead {
-                    tr {
-                        th scope="col" { "Job" }
-                        th scope="col" { "Project" }
-                        th scope="col" { "Kind" }
-                        th scope="col" { "State" }
-                        th.num scope="col" { "Attempts" }
-                        th scope="col" { "Run" }
-                        th scope="col" { "Updated" }
-                        th scope="col" { "Last error" }
-                    }
-                }
+                (widgets::columns(&["Job", "Project", "Kind", "State", "Attempts", "Run", "Updated", "Last error"], &["Attempts"]))
                 tbody {
                     @for job in &list {
                         tr {

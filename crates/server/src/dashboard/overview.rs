@@ -57,18 +57,7 @@ pub async fn page(State(state): State<AppState>, session: Session) -> PageResult
         } @else {
             table #projects {
                 caption { (rows.len()) " projects: latest audit score, trend, gate and failing checklist claims" }
-                thead {
-                    tr {
-                        th scope="col" { "Project" }
-                        th scope="col" { "Team" }
-                        th scope="col" { "Tier" }
-                        th.num scope="col" { "Score" }
-                        th scope="col" { "Trend" }
-                        th scope="col" { "Gate" }
-                        th.num scope="col" { "Failing claims" }
-                        th scope="col" { "Last audit" }
-                    }
-                }
+                (widgets::columns(&["Project", "Team", "Tier", "Score", "Trend", "Gate", "Failing claims", "Last audit"], &["Score", "Failing claims"]))
                 tbody {
                     @for row in &rows {
                         @let latest = row.audits.first();

@@ -41,15 +41,7 @@ pub fn findings(found: &[Finding], filter: &FindingFilter, action: &str) -> Mark
         p #finding-count role="status" aria-live="polite" { (shown) " of " (found.len()) " findings shown" }
         table #findings {
             caption { "Failing findings with their evidence, most severe first" }
-            thead {
-                tr {
-                    th scope="col" { "Severity" }
-                    th scope="col" { "Control" }
-                    th scope="col" { "Area" }
-                    th scope="col" { "Evidence" }
-                    th scope="col" { "Message" }
-                }
-            }
+            (widgets::columns(&["Severity", "Control", "Area", "Evidence", "Message"], &[]))
             tbody {
                 @for f in found {
                     tr data-severity=(f.severity) data-area=(f.area) data-text=(filter::haystack(f))
@@ -79,15 +71,7 @@ pub fn checklist(items: &[Item]) -> Markup {
     html! {
         table #checklist {
             caption { "Checklist items with their verdicts and sign-offs" }
-            thead {
-                tr {
-                    th scope="col" { "Item" }
-                    th scope="col" { "Section" }
-                    th scope="col" { "Claim" }
-                    th scope="col" { "Verdict" }
-                    th scope="col" { "Signed off by" }
-                }
-            }
+            (widgets::columns(&["Item", "Section", "Claim", "Verdict", "Signed off by"], &[]))
             tbody {
                 @for item in items {
                     tr {
@@ -110,14 +94,7 @@ pub fn signoffs(list: &[Signoff]) -> Markup {
         } @else {
             table #signoffs {
                 caption { "Recorded sign-offs" }
-                thead {
-                    tr {
-                        th scope="col" { "Section" }
-                        th scope="col" { "By" }
-                        th scope="col" { "When" }
-                        th scope="col" { "State" }
-                    }
-                }
+                (widgets::columns(&["Section", "By", "When", "State"], &[]))
                 tbody {
                     @for s in list {
                         tr {
@@ -141,16 +118,7 @@ pub fn runs(list: &[RunRecord], caption: &str) -> Markup {
     html! {
         table #runs {
             caption { (caption) }
-            thead {
-                tr {
-                    th scope="col" { "Run" }
-                    th scope="col" { "Kind" }
-                    th.num scope="col" { "Score" }
-                    th scope="col" { "Gate" }
-                    th scope="col" { "Commit" }
-                    th scope="col" { "When" }
-                }
-            }
+            (widgets::columns(&["Run", "Kind", "Score", "Gate", "Commit", "When"], &["Score"]))
             tbody {
                 @for run in list {
                     tr {
@@ -172,7 +140,7 @@ pub fn areas(areas: &[(String, Option<i64>)]) -> Markup {
     html! {
         table #areas {
             caption { "Score per area" }
-            thead { tr { th scope="col" { "Area" } th.num scope="col" { "Score" } } }
+            (widgets::columns(&["Area", "Score"], &["Score"]))
             tbody {
                 @for (area, score) in areas {
                     tr { th scope="row" { (area) } td.num { (widgets::score(*score)) } }

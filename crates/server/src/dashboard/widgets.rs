@@ -52,3 +52,16 @@ pub fn commit(sha: Option<&str>) -> Markup {
         None => html! { "—" },
     }
 }
+
+/// A table's `thead`: one column header per name; those in `numeric` are right-aligned.
+pub fn columns(names: &[&str], numeric: &[&str]) -> Markup {
+    html! {
+        thead {
+            tr {
+                @for name in names {
+                    th.num[numeric.contains(name)] scope="col" { (name) }
+                }
+            }
+        }
+    }
+}

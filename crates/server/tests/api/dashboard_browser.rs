@@ -9,6 +9,7 @@
 
 use crate::dashboard_seed::*;
 use crate::support::*;
+use fantoccini::elements::Element;
 use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
@@ -132,7 +133,25 @@ async fn fits_the_window(client: &Client) {
     );
 }
 
-async fn press_tab(client: &Client) -> fantoccini::elements::Element {
+async fn by_id(client: &Client, id: &str) -> Element {
+    client.find(Locator::Id(id)).await.unwrap()
+}
+
+/// The element once the page that has it has loaded.
+async fn wait_for(client: &Client, id: &str) -> Element {
+    client
+        .wait()
+        .at_most(LONG)
+        .for_element(Locator::Id(id))
+        .await
+        .unwrap_or_else(|e| panic!("#{id} did not appear: {e}"))
+}
+
+async fn focused_id(element: Element) -> String {
+    element.attr("id").await.unwrap().unwrap_or_default()
+}
+
+async fn press_tab(client: &Client) -> Element {
     client
         .active_element()
         .await
@@ -221,22 +240,15 @@ async fn a_person_logs_in_filters_findings_and_signs_off_in_chromium() {
     client.goto(&s.url("/projects/shop")).await.unwrap();
     assert_eq!(client.current_url().await.unwrap().path(), "/login");
     screenshot(&client, "01-login").await;
-    client
-        .find(Locator::Id("username"))
+    by_id(&client, "username")
         .await
-        .unwrap()
         .send_keys("eng")
         .await
         .unwrap();
-    let password = client.find(Locator::Id("password")).await.unwrap();
+    let password = by_id(&client, "password").await;
     password.send_keys(PASSWORD).await.unwrap();
     password.send_keys(&Key::Enter).await.unwrap();
-    let projects = client
-        .wait()
-        .at_most(LONG)
-        .for_element(Locator::Id("projects"))
-        .await
-        .unwrap();
+    let projects = wait_for(&client, "projects").await;
     assert!(projects.text().await.unwrap().contains("shop"));
     fits_the_window(&client).await;
     screenshot(&client, "02-overview").await;
@@ -255,12 +267,7 @@ async fn a_person_logs_in_filters_findings_and_signs_off_in_chromium() {
         .send_keys(&Key::Enter)
         .await
         .unwrap();
-    let table = client
-        .wait()
-        .at_most(LONG)
-        .for_element(Locator::Id("findings"))
-        .await
-        .unwrap();
+    let table = wait_for(&client, "findings").await;
     assert_eq!(client.current_url().await.unwrap().path(), "/projects/shop");
     fits_the_window(&client).await;
     screenshot(&client, "03-project").await;
@@ -270,24 +277,8 @@ async fn a_person_logs_in_filters_findings_and_signs_off_in_chromium() {
         id == "filter-severity"
     })
     .await;
-    assert_eq!(
-        press_tab(&client)
-            .await
-            .attr("id")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("filter-area")
-    );
-    assert_eq!(
-        press_tab(&client)
-            .await
-            .attr("id")
-            .await
-            .unwrap()
-            .as_deref(),
-        Some("filter-text")
-    );
+    assert_eq!(focused_id(press_tab(&client).await).await, "filter-area");
+    assert_eq!(focused_id(press_tab(&client).await).await, "filter-text");
     assert_eq!(press_tab(&client).await.text().await.unwrap(), "Filter");
 
     // Filtering by severity hides exactly the other rows, at once (the script).
@@ -298,10 +289,8 @@ async fn a_person_logs_in_filters_findings_and_signs_off_in_chromium() {
         severities.push(row.attr("data-severity").await.unwrap().unwrap());
     }
     let chosen = severities.last().unwrap().clone();
-    client
-        .find(Locator::Id("filter-severity"))
+    by_id(&client, "filter-severity")
         .await
-        .unwrap()
         .select_by_value(&chosen)
         .await
         .unwrap();
@@ -313,7 +302,7 @@ async fn a_person_logs_in_filters_findings_and_signs_off_in_chromium() {
         );
     }
     let shown = severities.iter().filter(|s| **s == chosen).count();
-    let count = client.find(Locator::Id("finding-count")).await.unwrap();
+    let count = by_id(&client, "finding-count").await;
     assert_eq!(
         count.text().await.unwrap(),
         format!("{shown} of {} findings shown", rows.len())
@@ -321,17 +310,13 @@ async fn a_person_logs_in_filters_findings_and_signs_off_in_chromium() {
     screenshot(&client, "04-filtered-by-severity").await;
 
     // Text narrows further; clearing the severity shows every row matching the text.
-    client
-        .find(Locator::Id("filter-severity"))
+    by_id(&client, "filter-severity")
         .await
-        .unwrap()
         .select_by_value("")
         .await
         .unwrap();
-    client
-        .find(Locator::Id("filter-text"))
+    by_id(&client, "filter-text")
         .await
-        .unwrap()
         .send_keys("dockerfile")
         .await
         .unwrap();
@@ -361,12 +346,7 @@ async fn a_person_logs_in_filters_findings_and_signs_off_in_chromium() {
         .await
         .unwrap();
     button.click().await.unwrap();
-    let notice = client
-        .wait()
-        .at_most(LONG)
-        .for_element(Locator::Id("signed-notice"))
-        .await
-        .unwrap();
+    let notice = wait_for(&client, "signed-notice").await;
     assert_eq!(
         notice.text().await.unwrap(),
         "Signed off section “Shop launch › Operations”."
