@@ -1,11 +1,14 @@
 //! The items of a `vouch.checklist/v1` report as the server keeps them per run: id, heading
 //! path, text, verdict and whether the document ticks it. Read once at upload, stored in the
 //! run's transaction (`checklist_items`), so history and sign-offs never unpack old reports.
-//! Texts are bounded like the webhook signals read from the same report.
+//! Texts are bounded, generously: a signed item's text must survive whole to be compared.
 
-use crate::webhooks::signals::{strings, text};
+use crate::webhooks::signals::{bounded_text, strings};
 use serde::Serialize;
 use serde_json::{Map, Value};
+
+/// Longest text kept per field.
+const MAX_TEXT: usize = 4_000;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ChecklistItems {
@@ -33,7 +36,7 @@ pub fn of_report(doc: &Map<String, Value>) -> ChecklistItems {
         .flatten()
         .map(|item| Item {
             id: text(item.get("id")),
-            section: strings(item.get("section")),
+            section: strings(item.get("section"), MAX_TEXT),
             text: text(item.get("text")),
             verdict: text(item.get("verdict")),
             claimed: item.get("status_in_doc").and_then(Value::as_str) == Some("done"),
@@ -55,6 +58,10 @@ pub fn checklist_name(path: &str) -> String {
         rest = stripped;
     }
     rest.to_string()
+}
+
+fn text(value: Option<&Value>) -> String {
+    bounded_text(value, MAX_TEXT)
 }
 
 #[cfg(test)]
@@ -80,6 +87,13 @@ mod tests {
         assert_eq!(got.items[0].section, ["Launch", "Security"]);
         assert!(got.items[0].claimed && !got.items[1].claimed);
         assert_eq!(got.items[1].verdict, "manual");
+    }
+
+    #[test]
+    fn long_texts_are_kept_whole_up_to_the_bound() {
+        let long = "x".repeat(3_000);
+        let doc = json!({"items": [{"id": "L-1", "text": long, "verdict": "done"}]});
+        assert_eq!(of_report(doc.as_object().unwrap()).items[0].text, long);
     }
 
     #[test]

@@ -96,7 +96,7 @@ pub fn of_checklist(doc: &Map<String, Value>) -> Signals {
         .map(|item| Claim {
             id: text(item.get("id")),
             text: text(item.get("text")),
-            section: strings(item.get("section")),
+            section: strings(item.get("section"), MAX_TEXT),
             verdict: text(item.get("verdict")),
         })
         .filter(|c| !c.id.is_empty())
@@ -123,21 +123,25 @@ fn array<'a>(doc: &'a Map<String, Value>, field: &str) -> impl Iterator<Item = &
         .flatten()
 }
 
-/// An array of strings, each bounded like [`text`].
-pub(crate) fn strings(value: Option<&Value>) -> Vec<String> {
+/// An array of strings, each at most `max` characters.
+pub(crate) fn strings(value: Option<&Value>, max: usize) -> Vec<String> {
     value
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
-        .map(|s| text(Some(s)))
+        .map(|s| bounded_text(Some(s), max))
         .collect()
 }
 
-/// A string field, at most `MAX_TEXT` characters; empty when absent or not a string.
-pub(crate) fn text(value: Option<&Value>) -> String {
+fn text(value: Option<&Value>) -> String {
+    bounded_text(value, MAX_TEXT)
+}
+
+/// A string field, at most `max` characters; empty when absent or not a string.
+pub(crate) fn bounded_text(value: Option<&Value>, max: usize) -> String {
     value
         .and_then(Value::as_str)
-        .map(|s| s.chars().take(MAX_TEXT).collect())
+        .map(|s| s.chars().take(max).collect())
         .unwrap_or_default()
 }
 

@@ -334,6 +334,30 @@ async fn uploaded_signoffs_are_verified_and_stored_once(backend: Backend) {
         "nothing of the refused upload was stored"
     );
 
+    // A stored row altered in the database no longer verifies when shown.
+    let mut conn = raw_connection(&s.database_url).await;
+    let entry: String = sqlx::query_scalar("SELECT entry FROM signoffs")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE signoffs SET entry = $1")
+        .bind(entry.replace("\"done\"", "\"not_done\""))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let shown = &signoffs_of(&s).await[0];
+    assert_eq!(shown["valid"], false);
+    assert_eq!(
+        shown["problems"],
+        json!(["the signature does not match the signed content"])
+    );
+    sqlx::query("UPDATE signoffs SET entry = $1")
+        .bind(&entry)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(signoffs_of(&s).await[0]["valid"], true);
+
     let body = problem(
         s.post(
             "/api/v1/projects/api/signoffs",

@@ -140,7 +140,28 @@ async fn production_refuses_a_missing_or_published_key(backend: Backend) {
     config.mode = Mode::Production;
     config.init_admin_key = None;
     config.signing_key = Some(seed());
+    // The sign-off key is refused the same way (a file only, see docs/server.md).
+    let db = vouch_server::open_database(&config).await.unwrap();
+    let error = match vouch_server::start(config.clone(), db).await {
+        Ok(_) => panic!("production started without a sign-off key"),
+        Err(e) => e.to_string(),
+    };
+    assert!(error.contains("no sign-off key"), "{error}");
+    let dir = tempfile::tempdir().unwrap();
+    let signoff_key = dir.path().join("signoff.pem");
+    std::fs::write(&signoff_key, ed25519_pem()).unwrap();
+    config.signoff_key_file = Some(signoff_key);
     let db = vouch_server::open_database(&config).await.unwrap();
     let running = vouch_server::start(config, db).await.unwrap();
     running.shutdown().await.unwrap();
+}
+
+/// A new Ed25519 private key as a PKCS#8 PEM file's text.
+fn ed25519_pem() -> String {
+    use ed25519_dalek::pkcs8::EncodePrivateKey;
+    use ed25519_dalek::pkcs8::spki::der::pem::LineEnding;
+    ed25519_dalek::SigningKey::from_bytes(&vouch_server::auth::keys::random::<32>().unwrap())
+        .to_pkcs8_pem(LineEnding::LF)
+        .unwrap()
+        .to_string()
 }
