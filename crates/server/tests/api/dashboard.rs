@@ -10,6 +10,7 @@ use reqwest::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, LOCA
 both_backends!(
     pages_need_a_dashboard_session,
     login_sets_a_strict_cookie_and_logout_revokes_it,
+    a_session_ends_when_its_token_expires_or_its_user_is_disabled,
     report_text_renders_as_text,
     pages_show_projects_findings_checklists_runs_and_jobs,
     findings_filter_through_query_parameters,
@@ -140,6 +141,56 @@ async fn login_sets_a_strict_cookie_and_logout_revokes_it(backend: Backend) {
             .contains("Max-Age=0")
     );
     assert_eq!(s.page("/", Some(&cookie)).await.status(), 303, "revoked");
+}
+
+async fn a_session_ends_when_its_token_expires_or_its_user_is_disabled(backend: Backend) {
+    let s = start(backend).await;
+    let vera = s.create_user("vera", "viewer").await;
+    s.create_user("eng", "engineer").await;
+    let expiring = s.dashboard_login("eng").await;
+    let cookie = s.dashboard_login("vera").await;
+    assert_eq!(s.page("/", Some(&expiring)).await.status(), 200);
+
+    // Expired: the next page asks to log in again.
+    let hash = vouch_server::auth::keys::hash(&expiring);
+    let mut conn = raw_connection(&s.database_url).await;
+    let changed = sqlx::query("UPDATE refresh_tokens SET expires_at = 1 WHERE token_sha256 = $1")
+        .bind(&hash)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(changed.rows_affected(), 1);
+    let after = s.page("/", Some(&expiring)).await;
+    assert_eq!(after.status(), 303);
+    assert_eq!(after.headers()[LOCATION], "/login");
+
+    // A role change applies at once; a disabled user's session stops.
+    let patch = |body: serde_json::Value| {
+        s.request(
+            reqwest::Method::PATCH,
+            &format!("/api/v1/users/{vera}"),
+            Some(&s.admin),
+        )
+        .json(&body)
+        .send()
+    };
+    assert_eq!(
+        patch(serde_json::json!({"role": "engineer"}))
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let page = text(s.page("/", Some(&cookie)).await, 200).await;
+    assert!(page.contains("vera (engineer)"), "{page}");
+    assert_eq!(
+        patch(serde_json::json!({"disabled": true}))
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(s.page("/", Some(&cookie)).await.status(), 303);
 }
 
 async fn report_text_renders_as_text(backend: Backend) {
