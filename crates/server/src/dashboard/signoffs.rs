@@ -88,10 +88,17 @@ pub async fn page(
     let checklist = latest_report(&state, &recent, "checklist").await?;
     let stored = stored::signoffs(&state, project.id).await?;
     let title = format!("Sign-offs of {}", project.name);
+    // Confirmed only when this user's sign-off of that section is stored: a link cannot make
+    // the page claim one.
+    let confirmed = shown.signed.as_ref().filter(|signed| {
+        stored
+            .iter()
+            .any(|s| s.section.join(" › ") == **signed && s.name == session.principal.name)
+    });
     let content = html! {
         h1 { (title) }
         p.meta { a href=(format!("/projects/{}", project.name)) { "Back to project " (project.name) } }
-        @if let Some(section) = &shown.signed {
+        @if let Some(section) = confirmed {
             p #signed-notice .notice role="status" { "Signed off section “" (section) "”." }
         }
         @match &checklist {
