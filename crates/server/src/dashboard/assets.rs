@@ -75,6 +75,51 @@ pub async fn serve(Path(file): Path<String>) -> Response {
 mod tests {
     use super::*;
 
+    /// `--name: #rrggbb;` from the stylesheet's `:root`.
+    fn colour(name: &str) -> [f64; 3] {
+        let css = include_str!("assets/dashboard.css");
+        let start = css.find(&format!("--{name}: #")).unwrap() + name.len() + 5;
+        let hex = &css[start..start + 6];
+        [0, 2, 4].map(|i| f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()) / 255.0)
+    }
+
+    /// WCAG 2 relative luminance and contrast ratio.
+    fn contrast(a: [f64; 3], b: [f64; 3]) -> f64 {
+        let luminance = |c: [f64; 3]| {
+            let [r, g, b] = c.map(|v| {
+                if v <= 0.03928 {
+                    v / 12.92
+                } else {
+                    ((v + 0.055) / 1.055).powf(2.4)
+                }
+            });
+            0.2126 * r + 0.7152 * g + 0.0722 * b
+        };
+        let (x, y) = (luminance(a), luminance(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    #[test]
+    fn text_colours_meet_wcag_aa_on_their_backgrounds() {
+        let white = [1.0; 3];
+        let pairs = [
+            ("text", colour("text"), colour("bg")),
+            ("muted on bg", colour("muted"), colour("bg")),
+            ("muted on panel", colour("muted"), colour("panel")),
+            ("link on bg", colour("link"), colour("bg")),
+            ("link on panel", colour("link"), colour("panel")),
+            ("pass badge", white, colour("pass-bg")),
+            ("fail badge", white, colour("fail-bg")),
+            ("warn badge", white, colour("warn-bg")),
+            ("neutral badge", white, colour("neutral-bg")),
+            ("header", white, colour("text")),
+        ];
+        for (what, fg, bg) in pairs {
+            let ratio = contrast(fg, bg);
+            assert!(ratio >= 4.5, "{what}: {ratio:.2}:1");
+        }
+    }
+
     #[test]
     fn asset_names_carry_their_content_hash() {
         let css = asset("x", "css", "text/css", "a{}");
