@@ -16,6 +16,17 @@ if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null;
   fi
 fi
 
+# The dashboard test drives Chromium through Debian's chromedriver (WebDriver). Installed only
+# when missing.
+if ! command -v chromedriver >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-driver >/dev/null
+  else
+    echo "test.sh: chromedriver is required for the dashboard test: run 'apt-get install -y chromium-driver' as root" >&2
+    exit 2
+  fi
+fi
+
 # The probe tests run Debian's nginx as an independent real server (crates/probes/tests/live/
 # nginx*.rs), including the TLS-version probe's failing path (rustls cannot accept TLS 1.0/1.1).
 # Debian installs it in /usr/sbin, which is not on every user's PATH. Installed only when missing.

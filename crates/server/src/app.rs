@@ -1,4 +1,5 @@
-//! The router: public operations endpoints (health, JWKS, OpenAPI, login), the authenticated API under `/api/v1`, and the
+//! The router: public operations endpoints (health, JWKS, OpenAPI, login), the authenticated API under `/api/v1`, the
+//! dashboard's pages (outside `/api`), and the
 //! middleware stack every request goes through (outermost first): request ID + log line,
 //! metrics, security headers, problem fallback, rate limit per client address, body limit; then
 //! per route: auth, rate limit per API key, idempotency.
@@ -67,6 +68,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/openapi.json", get(crate::openapi::endpoint))
         .nest("/api/v1/auth", auth::session::router())
         .merge(authenticated)
+        // HTML pages for people, with their own session cookie (not the bearer middleware).
+        .merge(crate::dashboard::router())
         .route_layer(from_fn(remember_route))
         .fallback(|| async { Problem::not_found("no such resource").into_response() })
         .layer(from_fn(catch_panic))

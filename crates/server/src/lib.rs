@@ -14,6 +14,7 @@ pub mod backup;
 pub mod checklists;
 pub mod clock;
 pub mod config;
+pub mod dashboard;
 pub mod db;
 pub mod http;
 pub mod jobs;

@@ -52,22 +52,33 @@ async fn login(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<Login>,
 ) -> ApiResult<Json<TokenPair>> {
-    let name = body.username.trim().to_lowercase();
+    let user = check_password(&state, &body.username, body.password).await?;
+    Ok(Json(tokens::issue(&state, &user, None).await?))
+}
+
+/// The enabled user these credentials name, with the login recorded as a security event
+/// (success or failure). Every failure is the same 401. The API login and the dashboard's login
+/// form both go through this.
+pub async fn check_password(
+    state: &AppState,
+    username: &str,
+    password: String,
+) -> ApiResult<UserRecord> {
+    let name = username.trim().to_lowercase();
     // Bounded so an oversized body cannot buy a long argon2 run or a large query.
-    let plausible = !name.is_empty() && name.len() <= 254 && body.password.len() <= 1024;
+    let plausible = !name.is_empty() && name.len() <= 254 && password.len() <= 1024;
     let user = if plausible {
         users::find_by_login(&state.db, &name).await?
     } else {
         None
     };
     let phc = user.as_ref().map(|u| u.password_hash.clone());
-    let matches = password::verify_blocking(body.password, phc).await;
+    let matches = password::verify_blocking(password, phc).await;
     match user {
         Some(user) if matches && !user.disabled => {
-            let pair = tokens::issue(&state, &user, None).await?;
             let subject = format!("user:{}", user.id);
-            security_event(&state, EventKind::LoginSucceeded, &subject, &subject, "").await;
-            Ok(Json(pair))
+            security_event(state, EventKind::LoginSucceeded, &subject, &subject, "").await;
+            Ok(user)
         }
         user => {
             let why = match user {
@@ -76,7 +87,7 @@ async fn login(
                 Some(_) => "wrong password",
             };
             let shown: String = name.chars().take(64).collect();
-            security_event(&state, EventKind::LoginFailed, &shown, &shown, why).await;
+            security_event(state, EventKind::LoginFailed, &shown, &shown, why).await;
             Err(Problem::unauthorized(LOGIN_FAILED))
         }
     }
@@ -108,15 +119,36 @@ async fn logout(
     State(state): State<AppState>,
     ApiJson(body): ApiJson<RefreshBody>,
 ) -> ApiResult<StatusCode> {
+    end_session(&state, &body.refresh_token).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Revokes the refresh token's family (one login) when it is live; nothing otherwise.
+pub async fn end_session(state: &AppState, refresh_token: &str) -> ApiResult<()> {
     let now = clock::now_ms();
-    if let Some(record) = lookup(&state, &body.refresh_token).await?
+    if let Some(record) = lookup(state, refresh_token).await?
         && record.revoked_at.is_none()
     {
         refresh_tokens::revoke_family(&state.db, &record.family, now).await?;
         let subject = format!("user:{}", record.user_id);
-        security_event(&state, EventKind::Logout, &subject, &subject, "").await;
+        security_event(state, EventKind::Logout, &subject, &subject, "").await;
     }
-    Ok(StatusCode::NO_CONTENT)
+    Ok(())
+}
+
+/// The user of a refresh token that is live now (not expired, revoked or rotated), without
+/// rotating it: the dashboard keeps its session in a cookie holding such a token.
+pub async fn session_user(state: &AppState, refresh_token: &str) -> ApiResult<Option<UserRecord>> {
+    let now = clock::now_ms();
+    let Some(record) = lookup(state, refresh_token).await? else {
+        return Ok(None);
+    };
+    if record.revoked_at.is_some() || record.rotated_at.is_some() || record.expires_at <= now {
+        return Ok(None);
+    }
+    Ok(users::find(&state.db, record.user_id)
+        .await?
+        .filter(|u| !u.disabled))
 }
 
 async fn lookup(state: &AppState, token: &str) -> ApiResult<Option<RefreshRecord>> {

@@ -1,6 +1,7 @@
 //! Error responses made outside our handlers (axum's path, query and body-limit rejections,
 //! 405 from the method router) are plain text; this turns every 4xx/5xx that is not already a
-//! problem document into one, keeping the status and headers. 5xx text is not passed on.
+//! problem document into one, keeping the status and headers. 5xx text is not passed on. The
+//! dashboard's HTML error pages (text/html) are left as they are: a person reads them.
 
 use super::problem::{PROBLEM_JSON, Problem};
 use axum::body::{Body, to_bytes};
@@ -15,7 +16,10 @@ const MAX_DETAIL: usize = 1024;
 pub async fn problem_fallback(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     let status = response.status();
-    if !(status.is_client_error() || status.is_server_error()) || is_problem(&response) {
+    if !(status.is_client_error() || status.is_server_error())
+        || is_problem(&response)
+        || is_html(&response)
+    {
         return response;
     }
     let (mut parts, body) = response.into_parts();
@@ -44,6 +48,14 @@ fn is_problem(response: &Response) -> bool {
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()))
+}
+
+/// A dashboard error page.
+fn is_html(response: &Response) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"))
 }
 
 fn default_detail(status: u16) -> &'static str {

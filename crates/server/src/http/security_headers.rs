@@ -1,4 +1,7 @@
 //! Headers on every response: the API serves JSON only, so the strictest values cost nothing.
+//! Each is set only when the response has none: the dashboard's pages send their own
+//! Content-Security-Policy and Referrer-Policy (dashboard/layout.rs) and its assets their own
+//! Cache-Control.
 
 use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, header};

@@ -126,6 +126,17 @@ pub async fn list_for_project(
     rows.iter().map(from_row).collect()
 }
 
+/// The newest jobs of every project (the dashboard's jobs page), at most `limit`.
+pub async fn list_recent(db: &Db, limit: i64) -> Result<Vec<JobRecord>, sqlx::Error> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM jobs ORDER BY id DESC LIMIT $1"
+    ))
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
 /// Takes the oldest runnable queued job for `owner` until `now + lease_ms`, or None.
 ///
 /// PostgreSQL: `FOR UPDATE SKIP LOCKED` in a transaction, so replicas claiming at the same time

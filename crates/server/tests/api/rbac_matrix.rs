@@ -49,6 +49,10 @@ const ADMIN_201: [u16; 9] = [403, 403, 201, 403, 403, 401, 401, 401, 401];
 const ADMIN_204: [u16; 9] = [403, 403, 204, 403, 403, 401, 401, 401, 401];
 const ENGINEER_201: [u16; 9] = [403, 201, 201, 403, 201, 401, 401, 401, 401];
 const ENGINEER_202: [u16; 9] = [403, 202, 202, 403, 202, 401, 401, 401, 401];
+/// Dashboard pages: a bearer token or API key is not a dashboard credential (the session
+/// cookie is), so every caller here is sent to the login page: 303 to `/login` (dashboard.rs
+/// checks the Location and what a session cookie gets instead).
+const SEE_OTHER: [u16; 9] = [303; 9];
 /// `checklists:write`: engineers and admins, not the CI key.
 const CHECKLISTS_201: [u16; 9] = [403, 201, 201, 403, 403, 401, 401, 401, 401];
 
@@ -88,6 +92,18 @@ pub const ROUTES: &[(&str, &str, [u16; 9])] = &[
     ("GET", "/api/v1/webhooks/{id}/deliveries", ADMIN_200),
     ("GET", "/api/v1/audit-log", ADMIN_200),
     ("GET", "/api/v1/audit-log/verify", ADMIN_200),
+    ("GET", "/", SEE_OTHER),
+    ("GET", "/login", PUBLIC),
+    // The form's password is the credential: a correct one logs in (303 to `/`) whatever the
+    // Authorization header says.
+    ("POST", "/login", SEE_OTHER),
+    ("POST", "/logout", SEE_OTHER),
+    ("GET", "/projects/{name}", SEE_OTHER),
+    ("GET", "/projects/{name}/signoffs", SEE_OTHER),
+    ("POST", "/projects/{name}/signoffs", SEE_OTHER),
+    ("GET", "/runs/{id}", SEE_OTHER),
+    ("GET", "/jobs", SEE_OTHER),
+    ("GET", "/assets/{file}", PUBLIC),
     ("GET", "/api/v1/projects/{name}/checklist", READ),
     (
         "GET",
@@ -103,7 +119,11 @@ pub const ROUTES: &[(&str, &str, [u16; 9])] = &[
 ];
 
 /// Where each file's routes are mounted (see app.rs); any other file's under `/api/v1`.
-const MOUNTS: &[(&str, &str)] = &[("app.rs", ""), ("auth/session.rs", "/api/v1/auth")];
+const MOUNTS: &[(&str, &str)] = &[
+    ("app.rs", ""),
+    ("auth/session.rs", "/api/v1/auth"),
+    ("dashboard/mod.rs", ""),
+];
 
 struct Fixture {
     read_key: String,
@@ -242,7 +262,9 @@ async fn call(
     route: &str,
     n: usize,
 ) -> (String, Option<Value>) {
+    let asset = vouch_server::dashboard::assets::css_url();
     let path = route
+        .replace("/assets/{file}", &asset)
         .replace("{name}", &f.project)
         .replace("/runs/{id}", &format!("/runs/{}", f.run_id))
         .replace("/users/{id}", &format!("/users/{}", f.user_id))
@@ -303,6 +325,18 @@ async fn fresh_key_id(s: &TestServer) -> Value {
     s.key_id(&secret).await
 }
 
+/// The form body of a dashboard POST (the dashboard takes forms, not JSON).
+fn dashboard_form(method: &str, route: &str) -> Option<String> {
+    match (method, route) {
+        ("POST", "/login") => Some(format!(
+            "username=matrix-viewer&password={}",
+            PASSWORD.replace(' ', "+")
+        )),
+        ("POST", "/logout" | "/projects/{name}/signoffs") => Some("csrf=x&section=x".into()),
+        _ => None,
+    }
+}
+
 async fn every_route_answers_every_caller_exactly(backend: Backend) {
     let seed = hex(&keys::random::<32>().unwrap());
     let s = start_with(backend, |c| {
@@ -336,6 +370,11 @@ async fn every_route_answers_every_caller_exactly(backend: Backend) {
             );
             if let Some(body) = body {
                 request = request.json(&body);
+            }
+            if let Some(form) = dashboard_form(method, route) {
+                request = request
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(form);
             }
             let response = request.send().await.unwrap();
             let got = response.status().as_u16();

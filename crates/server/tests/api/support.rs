@@ -76,8 +76,10 @@ pub async fn start_with(backend: Backend, adjust: impl FnOnce(&mut Config)) -> T
     let running = serve(config.clone()).await;
     TestServer {
         running,
+        // Redirects are answers to assert (the dashboard's 303s), not followed.
         client: Client::builder()
             .timeout(Duration::from_secs(20))
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap(),
         admin,
