@@ -21,6 +21,7 @@ use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use std::sync::Arc;
+use tower_http::catch_panic::CatchPanicLayer;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -62,11 +63,13 @@ pub fn router(state: AppState) -> Router {
         .merge(authenticated)
         .route_layer(from_fn(remember_route))
         .fallback(|| async { Problem::not_found("no such resource").into_response() })
+        .layer(CatchPanicLayer::custom(crate::http::panic::into_problem))
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
         .layer(from_fn_with_state(state.clone(), rate_limit::per_ip))
         .layer(from_fn(problem_fallback))
         .layer(from_fn(security_headers))
         .layer(from_fn_with_state(state.clone(), metrics::track))
         .layer(from_fn(request_id))
+        .layer(from_fn(crate::ops::traces::trace_request))
         .with_state(state)
 }

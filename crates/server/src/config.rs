@@ -20,6 +20,9 @@ pub const ENV_SIGNING_KEY_FILE: &str = "VOUCH_SIGNING_KEY_FILE";
 pub const ENV_PREVIOUS_PUBLIC_KEYS: &str = "VOUCH_PREVIOUS_PUBLIC_KEYS";
 pub const ENV_JOB_WORKERS: &str = "VOUCH_JOB_WORKERS";
 pub const ENV_BACKUP_DIR: &str = "VOUCH_BACKUP_DIR";
+/// The OpenTelemetry specification's names, so a standard deployment configures vouch too.
+pub const ENV_OTLP_ENDPOINT: &str = "OTEL_EXPORTER_OTLP_ENDPOINT";
+pub const ENV_OTEL_SERVICE_NAME: &str = "OTEL_SERVICE_NAME";
 
 /// How strict the server is about its own set-up.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -183,6 +186,14 @@ pub struct Config {
     /// Scheduled backups older than this many days are deleted after each backup (the newest
     /// is always kept); 0, the default, sets no age limit.
     pub backup_keep_days: u64,
+    /// Base URL of an OpenTelemetry collector's OTLP/HTTP receiver, e.g.
+    /// `http://otel-collector:4318` (`OTEL_EXPORTER_OTLP_ENDPOINT`). When set, the server
+    /// exports traces (protobuf, POSTed to `<endpoint>/v1/traces`): a span per request, job run
+    /// and webhook delivery, continuing a caller's W3C `traceparent`. Unset (the default):
+    /// nothing is recorded or exported.
+    pub otlp_endpoint: Option<String>,
+    /// `service.name` of the exported traces (`OTEL_SERVICE_NAME`). Default `vouch-server`.
+    pub otel_service_name: String,
 }
 
 impl Default for Config {
@@ -232,6 +243,8 @@ impl Default for Config {
             backup_interval_secs: 0,
             backup_keep: 7,
             backup_keep_days: 0,
+            otlp_endpoint: None,
+            otel_service_name: "vouch-server".to_string(),
         }
     }
 }
@@ -335,6 +348,12 @@ impl Config {
         }
         if let Some(dir) = set(ENV_BACKUP_DIR) {
             self.backup_dir = Some(PathBuf::from(dir));
+        }
+        if let Some(endpoint) = set(ENV_OTLP_ENDPOINT) {
+            self.otlp_endpoint = Some(endpoint);
+        }
+        if let Some(name) = set(ENV_OTEL_SERVICE_NAME) {
+            self.otel_service_name = name;
         }
         Ok(())
     }

@@ -37,6 +37,8 @@ pub enum ServeError {
     Serve(std::io::Error),
     #[error(transparent)]
     Webhooks(#[from] crate::webhooks::sender::SenderError),
+    #[error(transparent)]
+    Traces(#[from] crate::ops::traces::TracesError),
 }
 
 /// Connects and migrates the configured database.
@@ -71,6 +73,7 @@ pub struct Running {
     task: JoinHandle<Result<(), ServeError>>,
     workers: Option<Workers>,
     backups: Option<JoinHandle<()>>,
+    traces: Option<crate::ops::traces::Traces>,
 }
 
 impl Running {
@@ -86,9 +89,15 @@ impl Running {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
-        self.task
+        let served = self
+            .task
             .await
-            .map_err(|e| ServeError::Serve(std::io::Error::other(e)))?
+            .map_err(|e| ServeError::Serve(std::io::Error::other(e)))?;
+        // Last: the spans of the final requests and jobs are exported too.
+        if let Some(traces) = self.traces.take() {
+            traces.shutdown().await;
+        }
+        served
     }
 
     pub fn url(&self) -> String {
@@ -101,6 +110,7 @@ pub async fn start(config: Config, db: Db) -> Result<Running, ServeError> {
     // Before binding: production refuses to run without a signing key of its own.
     let signing = Arc::new(SigningKeys::from_config(&config)?);
     crate::ops::process::mark_start();
+    let traces = crate::ops::traces::init(&config)?;
     let listener = TcpListener::bind(config.listen)
         .await
         .map_err(|source| ServeError::Listen {
@@ -168,6 +178,7 @@ pub async fn start(config: Config, db: Db) -> Result<Running, ServeError> {
         task,
         workers: Some(workers),
         backups,
+        traces,
     })
 }
 

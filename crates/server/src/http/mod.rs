@@ -5,6 +5,7 @@ pub mod created;
 pub mod idempotency;
 pub mod json;
 pub mod pagination;
+pub mod panic;
 pub mod problem;
 pub mod problem_fallback;
 pub mod rate_limit;

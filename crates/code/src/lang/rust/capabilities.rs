@@ -53,7 +53,10 @@ fn call(ctx: &Ctx<'_>, n: Node<'_>, file: &str, facts: &mut Vec<Fact>) {
         && let Some(arg) = ast::args(n).first()
     {
         let t = ctx.text(*arg);
-        if t.contains("Governor") || t.contains("RateLimit") {
+        // Named layers, and the service's own middleware functions wired with
+        // `middleware::from_fn(rate_limit::per_ip)`, `from_fn(request_id)`.
+        let own = |word: &str| is_own_middleware(t, word);
+        if t.contains("Governor") || t.contains("RateLimit") || own("rate_limit") {
             push(
                 facts,
                 FactKind::HasRateLimiter,
@@ -74,6 +77,7 @@ fn call(ctx: &Ctx<'_>, n: Node<'_>, file: &str, facts: &mut Vec<Fact>) {
             || t.contains("RequestIdentifier")
             || t.contains("RequestIdLayer")
             || t.contains("TracingLogger")
+            || own("request_id")
         {
             push(
                 facts,
@@ -458,13 +462,40 @@ fn sentry(ctx: &Ctx<'_>, n: Node<'_>, facts: &mut Vec<Fact>) {
 }
 
 /// `impl IntoResponse for AppError`, `impl ResponseError for ApiError`.
+/// `from_fn(request_id)`, `from_fn_with_state(state, rate_limit::per_key)`: axum middleware
+/// written by the service, whose function (or module) is named for what it does.
+fn is_own_middleware(layer: &str, word: &str) -> bool {
+    let Some(args) = layer
+        .strip_prefix("middleware::")
+        .or(Some(layer))
+        .and_then(|l| {
+            l.strip_prefix("from_fn_with_state(")
+                .or_else(|| l.strip_prefix("from_fn("))
+        })
+    else {
+        return false;
+    };
+    let function = args
+        .trim_end_matches(')')
+        .rsplit(',')
+        .next()
+        .unwrap_or("")
+        .trim();
+    function
+        .split("::")
+        .any(|segment| segment == word || segment.starts_with(&format!("{word}_")))
+}
+
 fn error_type(ctx: &Ctx<'_>, n: Node<'_>, facts: &mut Vec<Fact>) {
     let (Some(tr), Some(ty)) = (n.field("trait"), n.field("type")) else {
         return;
     };
     let tr = ctx.text(tr);
     let ty = ctx.text(ty);
-    if (tr.ends_with("IntoResponse") || tr.ends_with("ResponseError")) && ty.contains("Error") {
+    // `Problem`: an RFC 7807 problem-details type is the structured format itself.
+    if (tr.ends_with("IntoResponse") || tr.ends_with("ResponseError"))
+        && (ty.contains("Error") || ty.contains("Problem"))
+    {
         push(
             facts,
             FactKind::HasStructuredErrors,
