@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Starts (or reuses) a throwaway PostgreSQL cluster for the server tests and prints
 #   export VOUCH_TEST_DATABASE_URL=postgres://...
-# on stdout, for `eval "$(bash crates/server/scripts/test-postgres.sh)"`. Idempotent: a cluster
+# on stdout, for `eval "$(bash crates/server/scripts/test-postgres.sh)"`. With the argument
+# `stop`, stops the cluster instead (fault tests stop and restart a cluster of their own, given
+# by VOUCH_PG_DIR; VOUCH_PG_PORT restarts it on the same port). Idempotent: a cluster
 # already running in the directory is reused. Installs Debian's `postgresql` when missing
 # (as root). The cluster lives in target/pg-test (as root: /tmp/vouch-pg-test-<checkout hash>;
 # override with VOUCH_PG_DIR), listens on
@@ -51,6 +53,11 @@ if [ "$(id -u)" = 0 ]; then
   chown postgres "$DIR"
   # From /: the postgres user may not be able to enter the current directory.
   as_owner() { (cd / && runuser -u postgres -- "$@"); }
+fi
+
+if [ "${1:-}" = stop ]; then
+  as_owner "$BIN/pg_ctl" -D "$DIR/data" -m fast -w stop >/dev/null
+  exit 0
 fi
 
 if [ ! -f "$DIR/data/PG_VERSION" ]; then

@@ -79,5 +79,6 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn(security_headers))
         .layer(from_fn_with_state(state.clone(), metrics::track))
         .layer(from_fn(request_id))
+        .layer(from_fn(crate::ops::traces::trace_request))
         .with_state(state)
 }

@@ -25,6 +25,9 @@ pub const ENV_SIGNOFF_TRUSTED_KEYS: &str = "VOUCH_SIGNOFF_TRUSTED_KEYS";
 pub const ENV_OIDC_ISSUER: &str = "VOUCH_OIDC_ISSUER";
 pub const ENV_OIDC_AUDIENCE: &str = "VOUCH_OIDC_AUDIENCE";
 pub const ENV_OIDC_ROLE_MAP: &str = "VOUCH_OIDC_ROLE_MAP";
+/// The OpenTelemetry specification's names, so a standard deployment configures vouch too.
+pub const ENV_OTLP_ENDPOINT: &str = "OTEL_EXPORTER_OTLP_ENDPOINT";
+pub const ENV_OTEL_SERVICE_NAME: &str = "OTEL_SERVICE_NAME";
 
 /// How strict the server is about its own set-up.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -225,6 +228,14 @@ pub struct Config {
     pub oidc_jwks_min_refetch_secs: u64,
     /// OIDC: milliseconds one request to the issuer (discovery or keys) may take. Default 5000.
     pub oidc_fetch_timeout_ms: u64,
+    /// Base URL of an OpenTelemetry collector's OTLP/HTTP receiver, e.g.
+    /// `http://otel-collector:4318` (`OTEL_EXPORTER_OTLP_ENDPOINT`). When set, the server
+    /// exports traces (protobuf, POSTed to `<endpoint>/v1/traces`): a span per request, job run
+    /// and webhook delivery, continuing a caller's W3C `traceparent`. Unset (the default):
+    /// nothing is recorded or exported.
+    pub otlp_endpoint: Option<String>,
+    /// `service.name` of the exported traces (`OTEL_SERVICE_NAME`). Default `vouch-server`.
+    pub otel_service_name: String,
 }
 
 impl Default for Config {
@@ -284,6 +295,8 @@ impl Default for Config {
             oidc_jwks_cache_secs: 3_600,
             oidc_jwks_min_refetch_secs: 10,
             oidc_fetch_timeout_ms: 5_000,
+            otlp_endpoint: None,
+            otel_service_name: "vouch-server".to_string(),
         }
     }
 }
@@ -397,6 +410,12 @@ impl Config {
         }
         if let Some(pairs) = set(ENV_OIDC_ROLE_MAP) {
             self.oidc_role_map = parse_role_map(&pairs)?;
+        }
+        if let Some(endpoint) = set(ENV_OTLP_ENDPOINT) {
+            self.otlp_endpoint = Some(endpoint);
+        }
+        if let Some(name) = set(ENV_OTEL_SERVICE_NAME) {
+            self.otel_service_name = name;
         }
         Ok(())
     }

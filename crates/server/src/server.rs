@@ -41,6 +41,8 @@ pub enum ServeError {
     SignoffKey(#[from] crate::checklists::key::SignoffKeyError),
     #[error(transparent)]
     Oidc(#[from] crate::auth::oidc::OidcConfigError),
+    #[error(transparent)]
+    Traces(#[from] crate::ops::traces::TracesError),
 }
 
 /// Connects and migrates the configured database.
@@ -75,6 +77,7 @@ pub struct Running {
     task: JoinHandle<Result<(), ServeError>>,
     workers: Option<Workers>,
     backups: Option<JoinHandle<()>>,
+    traces: Option<crate::ops::traces::Traces>,
 }
 
 impl Running {
@@ -90,9 +93,15 @@ impl Running {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
-        self.task
+        let served = self
+            .task
             .await
-            .map_err(|e| ServeError::Serve(std::io::Error::other(e)))?
+            .map_err(|e| ServeError::Serve(std::io::Error::other(e)))?;
+        // Last: the spans of the final requests and jobs are exported too.
+        if let Some(traces) = self.traces.take() {
+            traces.shutdown().await;
+        }
+        served
     }
 
     pub fn url(&self) -> String {
@@ -107,6 +116,7 @@ pub async fn start(config: Config, db: Db) -> Result<Running, ServeError> {
     let signoff_keys = Arc::new(crate::checklists::key::SignoffKeys::from_config(&config)?);
     let oidc = crate::auth::oidc::Oidc::from_config(&config)?.map(Arc::new);
     crate::ops::process::mark_start();
+    let traces = crate::ops::traces::init(&config)?;
     let listener = TcpListener::bind(config.listen)
         .await
         .map_err(|source| ServeError::Listen {
@@ -176,6 +186,7 @@ pub async fn start(config: Config, db: Db) -> Result<Running, ServeError> {
         task,
         workers: Some(workers),
         backups,
+        traces,
     })
 }
 

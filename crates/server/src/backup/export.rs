@@ -5,7 +5,7 @@
 
 use super::BackupError;
 use super::format::{self, Checksum, FORMAT, Header, TableDigest, TableHeader};
-use super::schema::{self, Table, quote};
+use super::schema::{self, Table, quote_ident};
 use crate::clock;
 use crate::db::{Backend, Db};
 use flate2::Compression;
@@ -155,18 +155,18 @@ pub(super) async fn scan(
         .columns
         .iter()
         .map(|c| match &c.cast {
-            Some(_) => format!("{}::text AS {}", quote(&c.name), quote(&c.name)),
-            None => quote(&c.name),
+            Some(_) => format!("{}::text AS {}", quote_ident(&c.name), quote_ident(&c.name)),
+            None => quote_ident(&c.name),
         })
         .collect::<Vec<_>>()
         .join(", ");
     let order = table
         .order_by
         .iter()
-        .map(|c| quote(c))
+        .map(|c| quote_ident(c))
         .collect::<Vec<_>>()
         .join(", ");
-    let mut sql = format!("SELECT {select} FROM {}", quote(&table.name));
+    let mut sql = format!("SELECT {select} FROM {}", quote_ident(&table.name));
     if !order.is_empty() {
         sql.push_str(&format!(" ORDER BY {order}"));
     }

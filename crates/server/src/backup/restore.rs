@@ -5,7 +5,7 @@
 
 use super::BackupError;
 use super::format::{self, Column, ColumnKind, FORMAT, Header, RowLine};
-use super::schema::{self, quote};
+use super::schema::{self, quote_ident};
 use crate::db::{Backend, Db, migrations};
 use flate2::read::GzDecoder;
 use serde_json::Value;
@@ -88,10 +88,12 @@ async fn prepare(db: &Db, header: &Header, options: RestoreOptions) -> Result<()
     let tables = schema::tables(&mut conn, db.backend).await?;
     let mut with_rows = None;
     for table in &tables {
-        let count: i64 =
-            sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {}", quote(&table.name)))
-                .fetch_one(&mut *conn)
-                .await?;
+        let count: i64 = sqlx::query_scalar(&format!(
+            "SELECT COUNT(*) FROM {}",
+            quote_ident(&table.name)
+        ))
+        .fetch_one(&mut *conn)
+        .await?;
         if count > 0 {
             with_rows = Some(table.name.clone());
             break;
@@ -128,7 +130,7 @@ async fn wipe(
             let name: String = sqlx::query_scalar("SELECT current_schema()::text")
                 .fetch_one(&mut *conn)
                 .await?;
-            let schema = quote(&name);
+            let schema = quote_ident(&name);
             conn.execute(format!("DROP SCHEMA {schema} CASCADE; CREATE SCHEMA {schema}").as_str())
                 .await?;
         }
@@ -136,7 +138,7 @@ async fn wipe(
             // Children first; dropping a table drops its triggers and indexes with it.
             conn.execute("PRAGMA foreign_keys = OFF").await?;
             for table in tables.iter().rev() {
-                conn.execute(format!("DROP TABLE {}", quote(&table.name)).as_str())
+                conn.execute(format!("DROP TABLE {}", quote_ident(&table.name)).as_str())
                     .await?;
             }
             conn.execute(format!("DROP TABLE IF EXISTS {}", schema::MIGRATIONS_TABLE).as_str())
@@ -246,14 +248,14 @@ async fn load(
 fn insert_sql(backend: Backend, table: &str, columns: &[Column]) -> String {
     let names = columns
         .iter()
-        .map(|c| quote(&c.name))
+        .map(|c| quote_ident(&c.name))
         .collect::<Vec<_>>()
         .join(", ");
     let values = columns
         .iter()
         .enumerate()
         .map(|(i, c)| match &c.cast {
-            Some(cast) => format!("CAST(${} AS {})", i + 1, quote(cast)),
+            Some(cast) => format!("CAST(${} AS {})", i + 1, quote_ident(cast)),
             None => format!("${}", i + 1),
         })
         .collect::<Vec<_>>()
@@ -265,7 +267,7 @@ fn insert_sql(backend: Backend, table: &str, columns: &[Column]) -> String {
     };
     format!(
         "INSERT INTO {} ({names}){overriding} VALUES ({values})",
-        quote(table)
+        quote_ident(table)
     )
 }
 
@@ -299,15 +301,15 @@ async fn reset_sequences(conn: &mut AnyConnection, header: &Header) -> Result<()
         for column in table.columns.iter().filter(|c| c.kind == ColumnKind::Int) {
             let sequence: Option<String> =
                 sqlx::query_scalar("SELECT pg_get_serial_sequence($1, $2)")
-                    .bind(quote(&table.name))
+                    .bind(quote_ident(&table.name))
                     .bind(&column.name)
                     .fetch_one(&mut *conn)
                     .await?;
             let Some(sequence) = sequence else { continue };
             sqlx::query_scalar::<_, i64>(&format!(
                 "SELECT setval($1::regclass, COALESCE((SELECT MAX({}) FROM {}), 0) + 1, false)",
-                quote(&column.name),
-                quote(&table.name)
+                quote_ident(&column.name),
+                quote_ident(&table.name)
             ))
             .bind(sequence)
             .fetch_one(&mut *conn)

@@ -20,7 +20,7 @@ pub struct Table {
 }
 
 /// Double-quoted identifier for both databases.
-pub fn quote(name: &str) -> String {
+pub fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
@@ -255,7 +255,7 @@ mod tests {
 
     #[test]
     fn identifiers_are_quoted() {
-        assert_eq!(quote("runs"), "\"runs\"");
-        assert_eq!(quote("a\"b"), "\"a\"\"b\"");
+        assert_eq!(quote_ident("runs"), "\"runs\"");
+        assert_eq!(quote_ident("a\"b"), "\"a\"\"b\"");
     }
 }

@@ -62,6 +62,9 @@ pub struct PoolSettings {
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// The SQLite file (None for PostgreSQL and in-memory databases). Open connections keep
+    /// using a file that was deleted or moved, so readiness looks at the path itself.
+    pub sqlite_file: Option<std::path::PathBuf>,
 }
 
 impl Db {
@@ -69,8 +72,11 @@ impl Db {
     pub async fn connect(url: &str, settings: PoolSettings) -> Result<Db, DbError> {
         sqlx::any::install_default_drivers();
         let backend = Backend::of_url(url)?;
-        if backend == Backend::Sqlite {
-            create_sqlite_dir(url)?;
+        let sqlite_file = (backend == Backend::Sqlite)
+            .then(|| sqlite_path(url))
+            .flatten();
+        if let Some(file) = &sqlite_file {
+            create_parent_dir(file)?;
         }
         let options = AnyConnectOptions::from_str(url).map_err(DbError::Connect)?;
         let pool = AnyPoolOptions::new()
@@ -89,7 +95,11 @@ impl Db {
             .connect_with(options)
             .await
             .map_err(DbError::Connect)?;
-        Ok(Db { pool, backend })
+        Ok(Db {
+            pool,
+            backend,
+            sqlite_file,
+        })
     }
 
     /// Applies the embedded migrations this backend has not applied yet.
@@ -101,18 +111,20 @@ impl Db {
     }
 }
 
-/// `sqlite:///a/b/vouch.db?mode=rwc` → creates `/a/b`.
-fn create_sqlite_dir(url: &str) -> Result<(), DbError> {
+/// `sqlite:///a/b/vouch.db?mode=rwc` → `/a/b/vouch.db`; None for an in-memory database.
+fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {
     let path = url
         .trim_start_matches("sqlite:")
         .trim_start_matches("//")
         .split('?')
         .next()
         .unwrap_or_default();
-    if path.is_empty() || path == ":memory:" {
-        return Ok(());
-    }
-    match std::path::Path::new(path).parent() {
+    (!path.is_empty() && path != ":memory:").then(|| std::path::PathBuf::from(path))
+}
+
+/// `/a/b/vouch.db` → creates `/a/b`.
+fn create_parent_dir(path: &std::path::Path) -> Result<(), DbError> {
+    match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => {
             std::fs::create_dir_all(dir).map_err(|source| DbError::DataDir {
                 path: dir.display().to_string(),
@@ -142,7 +154,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let nested = dir.path().join("a/b");
         let url = format!("sqlite://{}?mode=rwc", nested.join("vouch.db").display());
-        create_sqlite_dir(&url).unwrap();
+        create_parent_dir(&sqlite_path(&url).unwrap()).unwrap();
         assert!(nested.is_dir());
+        assert_eq!(sqlite_path("sqlite::memory:"), None);
     }
 }

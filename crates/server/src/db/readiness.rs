@@ -24,6 +24,16 @@ impl std::fmt::Display for NotReady {
 
 /// Bounded by `timeout` so a hung database makes the probe fail, not hang.
 pub async fn check(db: &Db, timeout: Duration) -> Result<(), NotReady> {
+    // A deleted or moved SQLite file still answers through the open connections, but what is
+    // written there is lost: not ready until the file is back.
+    if let Some(file) = &db.sqlite_file
+        && !file.is_file()
+    {
+        return Err(NotReady::Unreachable(format!(
+            "the database file {} is missing",
+            file.display()
+        )));
+    }
     let query = sqlx::query_scalar::<_, Option<i64>>(
         "SELECT MAX(version) FROM _sqlx_migrations WHERE success",
     )

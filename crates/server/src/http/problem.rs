@@ -107,6 +107,9 @@ impl IntoResponse for Problem {
 impl From<sqlx::Error> for Problem {
     fn from(e: sqlx::Error) -> Self {
         if is_unavailable(&e) {
+            if matches!(e, sqlx::Error::PoolTimedOut) {
+                crate::ops::metrics::count_acquire_timeout();
+            }
             tracing::warn!(error = %e, "database unavailable");
             return Problem::unavailable("the database is unavailable; retry later");
         }

@@ -10,8 +10,11 @@ use crate::clock;
 use crate::config::Config;
 use crate::db::Db;
 use crate::ops::metrics::Metrics;
+use crate::ops::traces;
 use crate::repo::jobs::{self, JobRecord};
 use crate::runs::store;
+use opentelemetry::KeyValue;
+use opentelemetry::trace::SpanKind;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
@@ -166,6 +169,15 @@ impl Worker {
 
     async fn run_job(&self, job: JobRecord) {
         tracing::info!(job = job.id, attempt = job.attempts, owner = %self.owner, "job started");
+        let mut span = traces::TraceSpan::start(
+            "job",
+            SpanKind::Consumer,
+            vec![
+                KeyValue::new("vouch.job.id", job.id),
+                KeyValue::new("vouch.job.kind", job.kind.clone()),
+                KeyValue::new("vouch.job.attempt", job.attempts),
+            ],
+        );
         let started = Instant::now();
         let mut stop = self.stop.clone();
         let attempt = tokio::time::timeout(
@@ -197,6 +209,10 @@ impl Worker {
         self.metrics
             .jobs
             .observe(&job.kind, outcome, started.elapsed().as_secs_f64());
+        span.set(KeyValue::new("vouch.job.outcome", outcome));
+        if matches!(outcome, "failed" | "error") {
+            span.fail(outcome);
+        }
     }
 
     /// Renews the lease every third of its length; returns once the lease is lost.

@@ -123,6 +123,17 @@ impl Metrics {
             let _ = writeln!(out, "{name}_count{{{labels}}} {}", h.count);
         }
         drop(map);
+        let timeouts = "vouch_db_pool_acquire_timeouts_total";
+        let _ = writeln!(
+            out,
+            "# HELP {timeouts} Waits for a database connection that ran out of time (answered 503)."
+        );
+        let _ = writeln!(out, "# TYPE {timeouts} counter");
+        let _ = writeln!(
+            out,
+            "{timeouts} {}",
+            ACQUIRE_TIMEOUTS.load(Ordering::Relaxed)
+        );
         for (metric, help, value) in [
             (
                 "vouch_db_pool_connections",
@@ -133,6 +144,11 @@ impl Metrics {
                 "vouch_db_pool_idle_connections",
                 "Idle database connections.",
                 pool.idle,
+            ),
+            (
+                "vouch_db_pool_in_use_connections",
+                "Database connections lent to a request or task.",
+                pool.size.saturating_sub(pool.idle),
             ),
             (
                 "vouch_db_pool_max_connections",
@@ -148,6 +164,14 @@ impl Metrics {
         super::process::render(&mut out);
         out
     }
+}
+
+/// Connection waits that timed out, counted where the error becomes a 503 (sqlx keeps no
+/// such count); process-wide like the process metrics.
+static ACQUIRE_TIMEOUTS: AtomicU64 = AtomicU64::new(0);
+
+pub fn count_acquire_timeout() {
+    ACQUIRE_TIMEOUTS.fetch_add(1, Ordering::Relaxed);
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -243,6 +267,14 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("vouch_db_pool_max_connections 10"), "{text}");
+        assert!(
+            text.contains("vouch_db_pool_in_use_connections 1"),
+            "{text}"
+        );
+        assert!(
+            text.contains("# TYPE vouch_db_pool_acquire_timeouts_total counter"),
+            "{text}"
+        );
     }
 
     #[test]

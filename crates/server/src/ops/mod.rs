@@ -1,4 +1,4 @@
-//! Operations endpoints and signals: `/healthz`, `/readyz`, `/metrics`, logging, shutdown.
+//! Operations endpoints and signals: `/healthz`, `/readyz`, `/metrics`, logging, shutdown, traces.
 
 pub mod health;
 pub mod job_metrics;
@@ -6,3 +6,4 @@ pub mod logging;
 pub mod metrics;
 pub mod process;
 pub mod shutdown;
+pub mod traces;

@@ -191,7 +191,8 @@ pub async fn claim(
 
 /// A fenced update: `set` may use `$1` (now), `$4` (`text`) and `$5` (`number`).
 struct Change<'a> {
-    set: &'a str,
+    /// Always a literal: the SQL text is fixed, the values are bound.
+    set: &'static str,
     text: Option<&'a str>,
     number: Option<i64>,
 }

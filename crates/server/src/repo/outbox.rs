@@ -80,6 +80,7 @@ pub async fn insert(conn: &mut AnyConnection, new: &NewDelivery<'_>) -> Result<(
 }
 
 /// Which due deliveries a claim takes.
+#[derive(Clone, Copy)]
 pub enum Claim {
     /// Up to this many, of endpoints whose breaker is closed.
     Due(i64),
@@ -97,9 +98,13 @@ pub async fn claim(
     claimed_until: i64,
     token: &str,
 ) -> Result<Vec<DeliveryRecord>, sqlx::Error> {
-    let (filter, limit, endpoint) = match which {
-        Claim::Due(limit) => ("e.breaker_state = 'closed'", limit, None),
-        Claim::Probe(endpoint) => ("e.id = $5", 1, Some(endpoint)),
+    let filter = match which {
+        Claim::Due(_) => "e.breaker_state = 'closed'",
+        Claim::Probe(_) => "e.id = $5",
+    };
+    let (limit, endpoint) = match which {
+        Claim::Due(limit) => (limit, None),
+        Claim::Probe(endpoint) => (1, Some(endpoint)),
     };
     let lock = match db.backend {
         Backend::Postgres => "FOR UPDATE OF d SKIP LOCKED",

@@ -10,8 +10,11 @@ use crate::auth::keys;
 use crate::clock;
 use crate::config::Config;
 use crate::db::Db;
+use crate::ops::traces;
 use crate::repo::outbox::{self, Claim, DeliveryRecord, Outcome};
 use crate::repo::webhooks::{self, EndpointRecord};
+use opentelemetry::KeyValue;
+use opentelemetry::trace::SpanKind;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -97,6 +100,8 @@ pub fn spawn(db: Db, settings: Settings, handle: Arc<Handle>) -> Result<SenderTa
         // A webhook URL is exactly where it goes: a redirect is an endpoint error.
         .redirect(reqwest::redirect::Policy::none())
         .user_agent(concat!("vouch-server/", env!("CARGO_PKG_VERSION")))
+        // Each attempt also sets it; this covers any request built without one.
+        .timeout(settings.timeout)
         .build()?;
     let (stop_tx, stop) = watch::channel(false);
     let sender = Sender {
@@ -229,6 +234,18 @@ impl Sender {
         token: &str,
     ) -> Result<bool, sqlx::Error> {
         let timestamp = clock::now_ms() / 1000;
+        let mut span = traces::TraceSpan::start(
+            "webhook delivery",
+            SpanKind::Client,
+            vec![
+                KeyValue::new("vouch.webhook.endpoint_id", endpoint.id),
+                KeyValue::new("vouch.webhook.delivery_id", delivery.id),
+                KeyValue::new("vouch.webhook.event", delivery.event.clone()),
+                KeyValue::new("vouch.webhook.attempt", delivery.attempts.saturating_add(1)),
+            ],
+        );
+        let mut trace_headers = reqwest::header::HeaderMap::new();
+        span.inject(&mut trace_headers);
         let mut request = self
             .client
             .post(&endpoint.url)
@@ -237,6 +254,7 @@ impl Sender {
             .header("x-vouch-event", &delivery.event)
             .header("x-vouch-delivery", delivery.id.to_string())
             .header(TIMESTAMP_HEADER, timestamp.to_string())
+            .headers(trace_headers)
             .body(delivery.body.clone());
         if let Some(secret) = &endpoint.secret {
             request = request.header(
@@ -247,6 +265,7 @@ impl Sender {
         let (status, error) = match request.send().await {
             Ok(response) if response.status().is_success() => {
                 let status = i64::from(response.status().as_u16());
+                span.set(KeyValue::new("http.response.status_code", status));
                 self.delivered(endpoint, delivery, token, status).await?;
                 return Ok(false);
             }
@@ -256,6 +275,10 @@ impl Sender {
             }
             Err(e) => (None, describe(&e, self.settings.timeout)),
         };
+        if let Some(status) = status {
+            span.set(KeyValue::new("http.response.status_code", status));
+        }
+        span.fail(error.clone());
         self.failed(endpoint, delivery, token, status, &error).await
     }
 

@@ -106,4 +106,20 @@ async fn metrics_need_a_key(backend: Backend) {
     );
     assert!(text.contains("vouch_db_pool_max_connections 4"), "{text}");
     assert!(text.contains("vouch_db_pool_connections "), "{text}");
+    // Pool gauges and the acquire-timeout counter: the metric lines, each with a value.
+    for metric in [
+        "vouch_db_pool_idle_connections",
+        "vouch_db_pool_in_use_connections",
+        "vouch_db_pool_acquire_timeouts_total",
+    ] {
+        let value = text
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{metric} ")))
+            .unwrap_or_else(|| panic!("no {metric} in {text}"));
+        assert!(value.parse::<u64>().is_ok(), "{metric} {value}");
+    }
+    assert!(
+        text.contains("# TYPE vouch_db_pool_acquire_timeouts_total counter"),
+        "{text}"
+    );
 }

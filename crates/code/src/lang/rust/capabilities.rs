@@ -614,6 +614,7 @@ fn error_type(ctx: &Ctx<'_>, n: Node<'_>, facts: &mut Vec<Fact>) {
     };
     let tr = ctx.text(tr);
     let ty = ctx.text(ty);
+    // `Problem`: an RFC 7807 problem-details type is the structured format itself.
     if (tr.ends_with("IntoResponse") || tr.ends_with("ResponseError"))
         && (ty.contains("Error") || ty.contains("Problem"))
     {

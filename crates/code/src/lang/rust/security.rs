@@ -383,6 +383,19 @@ fn names_an_env_variable(name: &str, value: &str) -> bool {
     upper_snake && says_name_of_variable
 }
 
+/// `const API_KEY_CREATED: &str = "api_key.created"`: the value spells the binding's own name
+/// (an event name or label); a secret never does.
+fn spells_its_own_name(name: &str, value: &str) -> bool {
+    let letters = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !matches!(c, '_' | '.' | '-' | ':' | '/'))
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    let spelled = letters(value);
+    !spelled.is_empty() && spelled == letters(name)
+}
+
 fn credential_binding(ctx: &Ctx<'_>, n: Node<'_>, out: &mut FileCode) {
     let name = match n.kind() {
         "let_declaration" => n.field("pattern"),
@@ -398,7 +411,7 @@ fn credential_binding(ctx: &Ctx<'_>, n: Node<'_>, out: &mut FileCode) {
     let Some(lit) = ast::literal_string(value, ctx.src) else {
         return;
     };
-    if !may_be_credential(lit) || names_an_env_variable(name, lit) {
+    if !may_be_credential(lit) || names_an_env_variable(name, lit) || spells_its_own_name(name, lit) {
         return;
     }
     let mut fact = Fact::new(

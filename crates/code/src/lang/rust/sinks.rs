@@ -193,7 +193,19 @@ pub fn is_constant(ctx: &Ctx<'_>, at: Node<'_>, expr: &str) -> bool {
     if ast::is_const_name(root) || root.starts_with("Self::") {
         return true;
     }
+    if is_identifier_quoting(expr) {
+        return true;
+    }
     if let Some(ty) = param_type(ctx, at, root) {
+        if let Some(field) = expr
+            .trim_start_matches('&')
+            .strip_prefix(root)
+            .and_then(|r| r.strip_prefix('.'))
+            && ast::is_ident(field)
+            && literal_field(ctx, ty, field)
+        {
+            return true;
+        }
         let inner = ty
             .trim_start_matches('&')
             .rsplit(['<', ' '])
@@ -209,6 +221,87 @@ pub fn is_constant(ctx: &Ctx<'_>, at: Node<'_>, expr: &str) -> bool {
         return false;
     };
     literal_only(ctx, value)
+}
+
+/// Identifier-quoting helpers by their conventional names (PostgreSQL's `quote_ident`,
+/// libpq's `PQescapeIdentifier`): a table or column name that cannot be a bound parameter,
+/// quoted so it stays one identifier.
+const IDENTIFIER_QUOTERS: &[&str] = &["quote_ident", "quote_identifier", "escape_identifier"];
+
+/// `quote_ident(&table.name)`, `schema::quote_identifier(name)`.
+fn is_identifier_quoting(expr: &str) -> bool {
+    let expr = expr.trim().trim_start_matches('&');
+    let Some((callee, rest)) = expr.split_once('(') else {
+        return false;
+    };
+    let name = callee.rsplit("::").next().unwrap_or(callee);
+    if !IDENTIFIER_QUOTERS.contains(&name) {
+        return false;
+    }
+    // The whole expression is that one call: its `(` closes at the very end.
+    let mut depth = 1;
+    for (i, c) in rest.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            _ => {}
+        }
+        if depth == 0 {
+            return i + 1 == rest.len();
+        }
+    }
+    false
+}
+
+/// `change.set` where `change: Change<'_>` and `Change` is a private struct of this file whose
+/// `set` field is a `&'static str` given a literal or constant in every `Change { .. }` of the
+/// file (the only place a private struct can be built).
+fn literal_field(ctx: &Ctx<'_>, ty: &str, field: &str) -> bool {
+    let name = ty.trim_start_matches('&').trim();
+    let name = name.strip_prefix("mut ").unwrap_or(name);
+    let name = name.split('<').next().unwrap_or(name).trim();
+    let root = ctx.index.root();
+    let named = |n: &Node<'_>| n.field("name").is_some_and(|x| ctx.text(x) == name);
+    let Some(item) = ctx
+        .index
+        .of_kind(root, "struct_item")
+        .into_iter()
+        .find(named)
+    else {
+        return false;
+    };
+    let mut cursor = item.walk();
+    if item
+        .children(&mut cursor)
+        .any(|c| c.kind() == "visibility_modifier")
+    {
+        return false;
+    }
+    let declared = ctx
+        .index
+        .of_kind(item, "field_declaration")
+        .into_iter()
+        .find(|f| f.field("name").is_some_and(|n| ctx.text(n) == field))
+        .and_then(|f| f.field("type"))
+        .map(|t| ctx.text(t).split_whitespace().collect::<String>());
+    if declared.as_deref() != Some("&'staticstr") {
+        return false;
+    }
+    let built: Vec<Node<'_>> = ctx
+        .index
+        .of_kind(root, "struct_expression")
+        .into_iter()
+        .filter(|e| e.field("name").is_some_and(|n| ctx.text(n) == name))
+        .collect();
+    !built.is_empty()
+        && built.iter().all(|e| {
+            ctx.index
+                .of_kind(*e, "field_initializer")
+                .into_iter()
+                .find(|i| i.field("field").is_some_and(|f| ctx.text(f) == field))
+                .and_then(|i| i.field("value"))
+                .is_some_and(|v| literal_only(ctx, v) || arm_is_literal(ctx, v))
+        })
 }
 
 /// The declared type of parameter `name` of the function enclosing `at`.
@@ -248,7 +341,9 @@ fn literal_only(ctx: &Ctx<'_>, value: Node<'_>) -> bool {
     let text = ctx.text(value);
     if text.contains(".join(") {
         let literals = syntax::descendants_of_kind(value, "string_content");
-        return !literals.is_empty() && literals.iter().all(|l| is_placeholder_text(ctx.text(*l)));
+        return (!literals.is_empty()
+            && literals.iter().all(|l| is_placeholder_text(ctx.text(*l))))
+            || joins_quoted_identifiers(ctx, value);
     }
     match value.kind() {
         "match_expression" => {
@@ -263,6 +358,59 @@ fn literal_only(ctx: &Ctx<'_>, value: Node<'_>) -> bool {
             !blocks.is_empty() && blocks.iter().all(|b| arm_is_literal(ctx, *b))
         }
         _ => false,
+    }
+}
+
+/// `cols.iter().map(|c| quote_ident(&c.name)).collect::<Vec<_>>().join(", ")`: a list whose
+/// every item is a quoted identifier (or text built only from quoted identifiers).
+fn joins_quoted_identifiers(ctx: &Ctx<'_>, value: Node<'_>) -> bool {
+    let maps: Vec<Node<'_>> = ctx
+        .index
+        .of_kind(value, "call_expression")
+        .into_iter()
+        .filter(|c| ast::call_name(*c, ctx.src) == "map")
+        .collect();
+    !maps.is_empty()
+        && maps.iter().all(|map| {
+            ast::args(*map).first().is_some_and(|f| match f.kind() {
+                "closure_expression" => f.field("body").is_some_and(|b| quoted_value(ctx, b, 0)),
+                _ => is_identifier_quoting(&format!("{}(x)", ctx.text(*f))),
+            })
+        })
+}
+
+/// A closure's value that is a quoted identifier on every path.
+fn quoted_value(ctx: &Ctx<'_>, v: Node<'_>, depth: usize) -> bool {
+    if depth > 4 {
+        return false;
+    }
+    match v.kind() {
+        "block" => v
+            .named_child(u32::try_from(v.named_child_count().saturating_sub(1)).unwrap_or(0))
+            .is_some_and(|last| quoted_value(ctx, last, depth + 1)),
+        "expression_statement" | "parenthesized_expression" => v
+            .named_child(0)
+            .is_some_and(|e| quoted_value(ctx, e, depth + 1)),
+        "match_expression" => {
+            let arms = syntax::descendants_of_kind(v, "match_arm");
+            !arms.is_empty()
+                && arms.iter().all(|arm| {
+                    arm.field("value")
+                        .is_some_and(|value| quoted_value(ctx, value, depth + 1))
+                })
+        }
+        "macro_invocation" if ast::macro_name(v, ctx.src) == "format" => {
+            ast::format_inputs(v, ctx.src).is_some_and(|(_, inputs)| {
+                inputs
+                    .iter()
+                    .all(|i| is_identifier_quoting(i) || ast::is_const_name(ast::root_ident(i)))
+            })
+        }
+        _ => {
+            is_identifier_quoting(ctx.text(v))
+                || ast::literal_string(v, ctx.src).is_some()
+                || ast::is_const_name(ctx.text(v))
+        }
     }
 }
 
