@@ -61,6 +61,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
         crate::users::routes::Api::openapi(),
         crate::webhooks::routes::Api::openapi(),
         crate::audit_log::routes::Api::openapi(),
+        crate::checklists::routes::Api::openapi(),
     ] {
         doc.merge(part);
     }

@@ -23,6 +23,10 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use vouch_checklist::signoff::SignoffFile;
 
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(latest, history, sign, upload_signoffs))]
+pub struct Api;
+
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/projects/{name}/checklist", get(latest))
@@ -34,6 +38,8 @@ pub fn router() -> Router<AppState> {
         .route("/projects/{name}/signoffs", post(upload_signoffs))
 }
 
+#[utoipa::path(get, path = "/api/v1/projects/{name}/checklist", tag = "checklists", params(("name" = String, Path, description = "The project's name")),
+    responses((status = 200, description = "The latest checklist run: sections, items with verdicts, sign-offs with validity and staleness", body = serde_json::Value, content_type = "application/json")))]
 async fn latest(
     State(state): State<AppState>,
     principal: Principal,
@@ -60,6 +66,8 @@ async fn latest(
     }))
 }
 
+#[utoipa::path(get, path = "/api/v1/projects/{name}/checklist/items/{id}/history", tag = "checklists", params(("name" = String, Path, description = "The project's name"), ("id" = String, Path, description = "The checklist item's id"), PageQuery),
+    responses((status = 200, description = "A page of the item's verdicts, one per checklist run, newest first", body = serde_json::Value, content_type = "application/json")))]
 async fn history(
     State(state): State<AppState>,
     principal: Principal,
@@ -86,6 +94,9 @@ struct SignRequest {
     section: Vec<String>,
 }
 
+#[utoipa::path(post, path = "/api/v1/projects/{name}/checklist/signoffs", tag = "checklists", params(("name" = String, Path, description = "The project's name")),
+    request_body(content = serde_json::Value, description = "`{\"section\": [heading, ...]}`: the section of the latest checklist run to sign off", content_type = "application/json"),
+    responses((status = 201, description = "The sign-off, signed by the server for the calling user", body = serde_json::Value, content_type = "application/json")))]
 async fn sign(
     State(state): State<AppState>,
     principal: Principal,
@@ -105,6 +116,9 @@ struct UploadResult {
     signoffs: Vec<StoredSignoff>,
 }
 
+#[utoipa::path(post, path = "/api/v1/projects/{name}/signoffs", tag = "checklists", params(("name" = String, Path, description = "The project's name")),
+    request_body(content = serde_json::Value, description = "A `vouch.signoffs/v1` document (`.vouch/signoffs.json`); every signature is verified", content_type = "application/json"),
+    responses((status = 201, description = "New sign-offs stored", body = serde_json::Value, content_type = "application/json"), (status = 200, description = "Every sign-off was already stored", body = serde_json::Value, content_type = "application/json")))]
 async fn upload_signoffs(
     State(state): State<AppState>,
     principal: Principal,

@@ -31,7 +31,7 @@ mod runs;
 mod self_audit;
 mod shutdown;
 mod signing;
-mod upgrade;
 mod traces;
+mod upgrade;
 mod users;
 mod webhooks;

@@ -411,7 +411,8 @@ fn credential_binding(ctx: &Ctx<'_>, n: Node<'_>, out: &mut FileCode) {
     let Some(lit) = ast::literal_string(value, ctx.src) else {
         return;
     };
-    if !may_be_credential(lit) || names_an_env_variable(name, lit) || spells_its_own_name(name, lit) {
+    if !may_be_credential(lit) || names_an_env_variable(name, lit) || spells_its_own_name(name, lit)
+    {
         return;
     }
     let mut fact = Fact::new(
