@@ -8,6 +8,7 @@ use crate::auth;
 use crate::auth::signing::SigningKeys;
 use crate::config::Config;
 use crate::db::Db;
+use crate::fresh_cache::FreshCache;
 use crate::http::catch_panic::catch_panic;
 use crate::http::idempotency::idempotency;
 use crate::http::problem::Problem;
@@ -24,8 +25,26 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use std::sync::Arc;
 
+/// What every handler and middleware reaches: one shared allocation, so the clone each layer
+/// takes per request is a single reference-count increment.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl AppState {
+    pub fn new(shared: Shared) -> AppState {
+        AppState(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+pub struct Shared {
     pub db: Db,
     pub metrics: Arc<metrics::Metrics>,
     pub config: Arc<Config>,
@@ -40,6 +59,10 @@ pub struct AppState {
     pub signoff_keys: Arc<crate::checklists::key::SignoffKeys>,
     /// The external OIDC issuer whose tokens are accepted, when configured.
     pub oidc: Option<Arc<auth::oidc::Oidc>>,
+    /// Recently served pages of the project listing (`?after`, `?limit` → JSON body).
+    pub project_listing: Arc<FreshCache<(Option<String>, i64), bytes::Bytes>>,
+    /// Valid API keys recently seen, by the SHA-256 of their secret.
+    pub api_keys: Arc<FreshCache<String, auth::middleware::CachedKey>>,
 }
 
 pub fn router(state: AppState) -> Router {

@@ -16,6 +16,7 @@ pub mod clock;
 pub mod config;
 pub mod dashboard;
 pub mod db;
+pub mod fresh_cache;
 pub mod http;
 pub mod jobs;
 pub mod openapi;

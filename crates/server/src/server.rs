@@ -2,11 +2,12 @@
 //! shutdown stop accepting, let in-flight requests finish (bounded by the grace period), close
 //! the pool.
 
-use crate::app::{AppState, router};
+use crate::app::{AppState, Shared, router};
 use crate::auth::bootstrap;
 use crate::auth::signing::{KeyError, SigningKeys};
 use crate::config::Config;
 use crate::db::{Db, DbError, PoolSettings};
+use crate::fresh_cache::{self, FreshCache};
 use crate::http::rate_limit::RateLimits;
 use crate::jobs::{JobsHandle, Workers};
 use crate::ops::metrics::Metrics;
@@ -134,7 +135,7 @@ pub async fn start(config: Config, db: Db) -> Result<Running, ServeError> {
         crate::webhooks::sender::Settings::from_config(&config),
         webhooks.clone(),
     )?;
-    let state = AppState {
+    let state = AppState::new(Shared {
         oidc,
         webhooks,
         db: db.clone(),
@@ -144,7 +145,9 @@ pub async fn start(config: Config, db: Db) -> Result<Running, ServeError> {
         signoff_keys,
         config: Arc::new(config),
         jobs,
-    };
+        project_listing: Arc::new(FreshCache::new(fresh_cache::MAX_AGE)),
+        api_keys: Arc::new(FreshCache::new(fresh_cache::MAX_AGE)),
+    });
     let backups = crate::backup::schedule::Schedule::from_config(&state.config).map(|schedule| {
         crate::backup::schedule::spawn(db.clone(), schedule, state.metrics.clone())
     });

@@ -72,6 +72,7 @@ pub async fn rotate(
     .await?
     // Revoked between the read and the update.
     .ok_or_else(revoked)?;
+    state.api_keys.invalidate();
     audit_log::record(
         &state.db,
         SecurityEvent::new(

@@ -174,6 +174,7 @@ async fn revoke(
 ) -> ApiResult<StatusCode> {
     principal.require(Scope::Admin)?;
     if api_keys::revoke(&state.db, id, clock::now_ms()).await? {
+        state.api_keys.invalidate();
         audit_log::record(
             &state.db,
             SecurityEvent::new(

@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 use vouch_checklist::signoff::SignoffFile;
 
 #[derive(utoipa::OpenApi)]
-#[openapi(paths(latest, history, sign, upload_signoffs))]
+#[openapi(paths(latest, history, sign, list_signoffs, upload_signoffs))]
 pub struct Api;
 
 pub fn router() -> Router<AppState> {
@@ -35,7 +35,10 @@ pub fn router() -> Router<AppState> {
             get(history),
         )
         .route("/projects/{name}/checklist/signoffs", post(sign))
-        .route("/projects/{name}/signoffs", post(upload_signoffs))
+        .route(
+            "/projects/{name}/signoffs",
+            get(list_signoffs).post(upload_signoffs),
+        )
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{name}/checklist", tag = "checklists", params(("name" = String, Path, description = "The project's name")),
@@ -105,6 +108,40 @@ async fn sign(
 ) -> ApiResult<Response> {
     let signoff = sign_section(&state, &principal, &name, &body.section).await?;
     Ok((StatusCode::CREATED, Json(signoff)).into_response())
+}
+
+#[derive(Debug, Serialize)]
+struct SignoffList {
+    project: String,
+    /// Every sign-off of the project, oldest first; staleness is judged against the latest
+    /// checklist run when it is of the sign-off's checklist.
+    signoffs: Vec<StoredSignoff>,
+}
+
+#[utoipa::path(get, path = "/api/v1/projects/{name}/signoffs", tag = "checklists", params(("name" = String, Path, description = "The project's name")),
+    responses((status = 200, description = "Every sign-off of the project with its validity, trust and staleness", body = serde_json::Value, content_type = "application/json")))]
+async fn list_signoffs(
+    State(state): State<AppState>,
+    principal: Principal,
+    Path(name): Path<String>,
+) -> ApiResult<Json<SignoffList>> {
+    principal.require(Scope::Read)?;
+    let project = find_project(&state, &name).await?;
+    let latest = store::latest_checklist(&state, project.id)
+        .await?
+        .map(|(_, items)| items);
+    let signoffs = signoffs::list_for_project(&state.db.pool, project.id)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let items = latest.as_ref().filter(|i| i.checklist == r.checklist);
+            StoredSignoff::judge(r, &state.signoff_keys, items)
+        })
+        .collect();
+    Ok(Json(SignoffList {
+        project: project.name,
+        signoffs,
+    }))
 }
 
 #[derive(Debug, Serialize)]

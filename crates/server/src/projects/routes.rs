@@ -9,10 +9,11 @@ use crate::http::pagination::{Page, PageQuery};
 use crate::http::problem::{ApiResult, Problem};
 use crate::repo::{self, projects};
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
-use axum::response::Response;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use bytes::Bytes;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -37,6 +38,7 @@ async fn create(
     let record = projects::insert(&state.db, &fields, clock::now_ms())
         .await
         .map_err(|e| conflict_or(e, &fields.name))?;
+    state.project_listing.invalidate();
     let location = format!("/api/v1/projects/{}", record.name);
     Ok(with_location(
         StatusCode::CREATED,
@@ -51,16 +53,24 @@ async fn list(
     State(state): State<AppState>,
     principal: Principal,
     Query(page): Query<PageQuery>,
-) -> ApiResult<Json<Page<ProjectView>>> {
+) -> ApiResult<Response> {
     principal.require(Scope::Read)?;
     let limit = page.limit();
-    let records = projects::list(&state.db, page.after.as_deref(), limit + 1).await?;
-    Ok(Json(Page::of(
-        records,
-        limit,
-        |r| r.name.clone(),
-        ProjectView::from,
-    )))
+    let cache = &state.project_listing;
+    let key = (page.after, limit);
+    if let Some(body) = cache.get(&key) {
+        return Ok(json_body(body));
+    }
+    let generation = cache.generation();
+    let records = projects::list(&state.db, key.0.as_deref(), limit + 1).await?;
+    let page = Page::of(records, limit, |r| r.name.clone(), ProjectView::from);
+    let body = Bytes::from(serde_json::to_vec(&page).map_err(Problem::internal)?);
+    cache.put(key, generation, body.clone());
+    Ok(json_body(body))
+}
+
+fn json_body(body: Bytes) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 #[utoipa::path(get, path = "/api/v1/projects/{name}", tag = "projects", params(("name" = String, Path, description = "The project's name")),
@@ -90,6 +100,7 @@ async fn update(
         .await
         .map_err(|e| conflict_or(e, &fields.name))?
         .ok_or_else(|| not_found(&name))?;
+    state.project_listing.invalidate();
     Ok(Json(record.into()))
 }
 

@@ -17,22 +17,32 @@ pub struct PreparedRun {
     bytes: i64,
 }
 
-/// Reads and compresses `body` (off the async threads: reports can be megabytes).
+/// Reads, hashes and compresses `body`, all off the async threads: reports can be megabytes,
+/// and parsing one on a runtime thread would stall every other request scheduled there.
+/// Reading and compressing run side by side, so a big upload takes the longer of the two.
 pub async fn prepare(body: Bytes) -> Result<PreparedRun, Problem> {
-    let facts = ingest(&body)?;
-    let counts = serde_json::to_string(&facts.counts).map_err(Problem::internal)?;
-    let sha256 = crate::auth::keys::hex(&Sha256::digest(&body));
-    let bytes = i64::try_from(body.len()).unwrap_or(i64::MAX);
-    let packed = tokio::task::spawn_blocking(move || compress::gzip(&body))
+    tokio::task::spawn_blocking(move || prepare_blocking(&body))
         .await
         .map_err(Problem::internal)?
+}
+
+fn prepare_blocking(body: &[u8]) -> Result<PreparedRun, Problem> {
+    let (facts, packed) = std::thread::scope(|scope| {
+        let packing = scope.spawn(|| compress::gzip(body));
+        let facts = ingest(body);
+        (facts, packing.join())
+    });
+    let facts = facts?;
+    let packed = packed
+        .map_err(|_| Problem::internal("the report compressor panicked"))?
         .map_err(Problem::internal)?;
+    let counts = serde_json::to_string(&facts.counts).map_err(Problem::internal)?;
     Ok(PreparedRun {
         facts,
         counts,
         packed,
-        sha256,
-        bytes,
+        sha256: crate::auth::keys::hex(&Sha256::digest(body)),
+        bytes: i64::try_from(body.len()).unwrap_or(i64::MAX),
     })
 }
 

@@ -15,6 +15,7 @@ both_backends!(
     uploaded_signoffs_are_verified_and_stored_once,
     only_trusted_signers_are_accepted_when_a_list_is_set,
     a_server_signoff_goes_stale_when_the_checklist_changes,
+    an_item_id_with_a_slash_has_a_history,
 );
 
 /// A `vouch.checklist/v1` report of `launch.md`: (id, section, verdict, ticked).
@@ -256,6 +257,42 @@ async fn checklist_item_history_spans_every_upload(backend: Backend) {
     .await;
 }
 
+/// Item ids are the checklist's own (`security/auth-1` is common): percent-encoded, a slash
+/// stays part of the id instead of splitting the path.
+async fn an_item_id_with_a_slash_has_a_history(backend: Backend) {
+    let s = start(backend).await;
+    s.create_project("api").await;
+    for verdict in ["not_done", "done"] {
+        upload_run(
+            &s,
+            "api",
+            &checklist(&[("security/auth-1", SECURITY, verdict, true)]),
+        )
+        .await;
+    }
+    let history = s
+        .get_json("/api/v1/projects/api/checklist/items/security%2Fauth-1/history")
+        .await;
+    let verdicts: Vec<&str> = history["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["verdict"].as_str().unwrap())
+        .collect();
+    assert_eq!(verdicts, ["done", "not_done"]);
+    let unencoded = s
+        .get(
+            "/api/v1/projects/api/checklist/items/security/auth-1/history",
+            &s.admin,
+        )
+        .await;
+    assert_eq!(
+        unencoded.status(),
+        404,
+        "an unencoded slash is another path"
+    );
+}
+
 async fn signoffs_of(s: &TestServer) -> Vec<Value> {
     s.get_json("/api/v1/projects/api/checklist").await["signoffs"]
         .as_array()
@@ -300,6 +337,14 @@ async fn uploaded_signoffs_are_verified_and_stored_once(backend: Backend) {
         (&json!(0), &json!(1))
     );
     assert_eq!(again["signoffs"][0]["id"], stored["id"]);
+
+    // The project's sign-off list holds it once, judged like the checklist view does.
+    let listed = s.get_json("/api/v1/projects/api/signoffs").await;
+    assert_eq!(listed["project"], "api");
+    assert_eq!(listed["signoffs"].as_array().map(Vec::len), Some(1));
+    assert_eq!(listed["signoffs"][0]["id"], stored["id"]);
+    assert_eq!(listed["signoffs"][0]["stale"], false);
+    assert_eq!(listed["signoffs"], json!(signoffs_of(&s).await));
 
     // A tampered payload, or a signature under another key, refuses the whole upload.
     let grace = signed_doc(&random_key(), "Grace", "done");

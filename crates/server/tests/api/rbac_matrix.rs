@@ -110,6 +110,7 @@ pub const ROUTES: &[(&str, &str, [u16; 9])] = &[
         "/api/v1/projects/{name}/checklist/items/{id}/history",
         READ,
     ),
+    ("GET", "/api/v1/projects/{name}/signoffs", READ),
     ("POST", "/api/v1/projects/{name}/signoffs", ENGINEER_201),
     (
         "POST",

@@ -74,6 +74,43 @@ pub fn backup_tool(line: &str) -> Option<&'static str> {
         .iter()
         .find(|(a, b, _)| both(a, b))
         .map(|(_, _, tool)| *tool)
+        .or_else(|| backup_subcommand(t))
+}
+
+/// An application's own backup command writing somewhere: `myapp admin backup --to FILE`,
+/// `appctl db backup --output /backups/x.gz`. The subcommand must be the word `backup` after
+/// the program, with an output, so `echo "backup done" > /dev/stderr` or `rm -rf backup` is not
+/// one.
+fn backup_subcommand(line: &str) -> Option<&'static str> {
+    // YAML list items and exec-form arrays: `- app backup --to x`, `["app", "backup", ...]`.
+    let plain: String = line
+        .trim_start()
+        .trim_start_matches("- ")
+        .chars()
+        .map(|c| if "\"',[]".contains(c) { ' ' } else { c })
+        .collect();
+    let words: Vec<&str> = plain.split_whitespace().collect();
+    let (program, args) = words.split_first()?;
+    const NOT_PROGRAMS: [&str; 7] = ["echo", "printf", "log", "logger", "cat", "rm", "mkdir"];
+    if NOT_PROGRAMS.contains(program) || !args.contains(&"backup") {
+        return None;
+    }
+    const OUTPUTS: [&str; 7] = [
+        "--to",
+        "--output",
+        "--out",
+        "-o",
+        "--file",
+        "--dest",
+        "--destination",
+    ];
+    let writes = args.iter().any(|a| {
+        a.starts_with('>')
+            || OUTPUTS
+                .iter()
+                .any(|o| *a == *o || a.strip_prefix(o).is_some_and(|v| v.starts_with('=')))
+    });
+    writes.then_some("a `backup` command")
 }
 
 /// Whether a line limits how long backups are kept.
@@ -711,6 +748,23 @@ mod tests {
             Some("neo4j-admin")
         );
         assert_eq!(backup_tool("restic backup /data"), Some("restic"));
+        let own = Some("a `backup` command");
+        assert_eq!(backup_tool("  myapp admin backup --to \"$archive\""), own);
+        assert_eq!(backup_tool("appctl db backup --output=/backups/x.gz"), own);
+        assert_eq!(backup_tool("appctl backup > /backups/x.sql"), own);
+        assert_eq!(backup_tool("echo \"backup done\" > /dev/stderr"), None);
+        assert_eq!(backup_tool("rm -rf backup"), None);
+        assert_eq!(
+            backup_tool("appctl backup list"),
+            None,
+            "no output: not a backup"
+        );
+        assert_eq!(backup_tool("cp backup.tar --to /x"), None);
+        assert_eq!(backup_tool("- myapp backup --to /b/x"), own);
+        assert_eq!(
+            backup_tool(r#"args: ["admin", "backup", "--to", "/b/x"]"#),
+            own
+        );
         assert_eq!(backup_tool("# pg_dump disabled"), None);
         assert_eq!(backup_tool("TODO: run pg_dump nightly"), None);
         assert_eq!(backup_tool("restic snapshots"), None);
