@@ -27,15 +27,6 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- end -}}
 {{- end -}}
 
-{{/* The image, by digest when one is given. */}}
-{{- define "vouch.image" -}}
-{{- if .Values.image.digest -}}
-{{- printf "%s@%s" .Values.image.repository .Values.image.digest -}}
-{{- else -}}
-{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
-{{- end -}}
-{{- end -}}
-
 {{/* Restricted pod and container security settings, shared by the server and the backup job. */}}
 {{- define "vouch.podSecurityContext" -}}
 runAsNonRoot: true
