@@ -41,6 +41,8 @@ enum Command {
     Routes(cmd::routes::RoutesArgs),
     /// Run the readiness server: projects, runs and API keys over HTTP (SQLite or PostgreSQL).
     Serve(cmd::serve::ServeArgs),
+    /// Ask a running server's /healthz (for container HEALTHCHECKs): exit 0 healthy, 1 not.
+    Healthcheck(cmd::healthcheck::HealthcheckArgs),
     /// Server maintenance: backup, restore, verify a backup or the audit log.
     Admin(cmd::admin::AdminArgs),
     /// Scan the working tree (or, with --history, every commit) for credentials.
@@ -71,6 +73,7 @@ fn main() -> ExitCode {
         Command::Routes(args) => cmd::routes::run(args),
         Command::Secrets(args) => cmd::secrets::run(args),
         Command::Serve(args) => cmd::serve::run(args),
+        Command::Healthcheck(args) => cmd::healthcheck::run(args),
         Command::Admin(args) => cmd::admin::run(args),
         Command::Signoff(args) => cmd::signoff::run(args),
         Command::Init(args) => cmd::init::run(args),

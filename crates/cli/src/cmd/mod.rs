@@ -7,6 +7,7 @@ pub mod completions;
 pub mod controls;
 pub mod doctor;
 pub mod explain;
+pub mod healthcheck;
 pub mod init;
 pub mod keygen;
 pub mod load;

@@ -18,6 +18,7 @@ mod jobs;
 mod jobs_fault;
 mod key_rotation;
 mod migrations;
+mod monitoring_as_code;
 mod oidc;
 mod oidc_issuer;
 mod openapi;
