@@ -44,6 +44,10 @@ fi
 pg_env=$(bash crates/server/scripts/test-postgres.sh)
 eval "$pg_env"
 
+# The monitoring as code (alert rules and their unit tests, Prometheus and Alertmanager
+# configuration) checked with promtool and amtool from Debian's packages, installed when missing.
+bash scripts/check-monitoring.sh
+
 # Snapshot tests must never rewrite snapshots in CI.
 export INSTA_UPDATE=${INSTA_UPDATE:-no}
 if cargo nextest --version >/dev/null 2>&1; then
