@@ -2,7 +2,7 @@
 //! environment, then by command-line flags (the CLI sets fields directly). Every field is
 //! documented here because the configuration reference is generated from this file.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize, Serializer};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
@@ -29,8 +29,36 @@ pub const ENV_OIDC_ROLE_MAP: &str = "VOUCH_OIDC_ROLE_MAP";
 pub const ENV_OTLP_ENDPOINT: &str = "OTEL_EXPORTER_OTLP_ENDPOINT";
 pub const ENV_OTEL_SERVICE_NAME: &str = "OTEL_SERVICE_NAME";
 
+/// Each environment variable and the field it sets: the configuration reference's `env`
+/// column, and a test proves [`Config::apply_env`] reads exactly these.
+pub const ENV_FIELDS: &[(&str, &str)] = &[
+    (ENV_LISTEN, "listen"),
+    (ENV_DATABASE_URL, "database_url"),
+    (ENV_DATA_DIR, "data_dir"),
+    (ENV_MODE, "mode"),
+    (ENV_INIT_ADMIN_KEY, "init_admin_key"),
+    (ENV_LOG, "log"),
+    (ENV_INIT_ADMIN_USER, "init_admin_user"),
+    (ENV_INIT_ADMIN_PASSWORD_VAR, "init_admin_password"),
+    (ENV_SIGNING_KEY, "signing_key"),
+    (ENV_SIGNING_KEY_FILE, "signing_key_file"),
+    (ENV_PREVIOUS_PUBLIC_KEYS, "previous_public_keys"),
+    (ENV_JOB_WORKERS, "job_workers"),
+    (ENV_BACKUP_DIR, "backup_dir"),
+    (ENV_SIGNOFF_KEY_FILE, "signoff_key_file"),
+    (ENV_SIGNOFF_TRUSTED_KEYS, "signoff_trusted_keys"),
+    (ENV_OIDC_ISSUER, "oidc_issuer"),
+    (ENV_OIDC_AUDIENCE, "oidc_audience"),
+    (ENV_OIDC_ROLE_MAP, "oidc_role_map"),
+    (ENV_OTLP_ENDPOINT, "otlp_endpoint"),
+    (ENV_OTEL_SERVICE_NAME, "otel_service_name"),
+];
+
+/// Secrets a configuration file must not hold: they come from the environment only.
+pub const ENV_ONLY_FIELDS: &[&str] = &["init_admin_password", "signing_key"];
+
 /// How strict the server is about its own set-up.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// Local use: human-readable defaults are accepted.
@@ -54,21 +82,25 @@ impl std::str::FromStr for Mode {
     }
 }
 
-/// Everything `vouch serve` can be told.
-#[derive(Clone, Debug, Deserialize)]
+/// Everything `vouch serve` can be told. `Serialize` and `ToSchema` exist for the generated
+/// configuration reference (`config_reference`); secrets serialize redacted.
+#[derive(Clone, Debug, Deserialize, Serialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// Address and port the HTTP API listens on (`--listen`, `VOUCH_LISTEN`).
     /// Default `127.0.0.1:8080`: reachable from this machine only until you choose otherwise.
+    #[schema(value_type = String)]
     pub listen: SocketAddr,
     /// Database URL (`DATABASE_URL`). `postgres://user:pass@host/db` for PostgreSQL (several
     /// replicas can share it), `sqlite:///path/file.db` for SQLite. When absent the server uses
     /// the SQLite file `vouch.db` in `data_dir`, created on first start.
     pub database_url: Option<String>,
     /// Directory for the default SQLite database (`VOUCH_DATA_DIR`). Default `./vouch-data`.
+    #[schema(value_type = String)]
     pub data_dir: PathBuf,
     /// `development` or `production` (`VOUCH_MODE`). Production refuses a plaintext admin key
     /// given in the configuration file.
+    #[schema(inline)]
     pub mode: Mode,
     /// Largest request body accepted, in bytes; larger requests get 413. Default 16 MiB, which
     /// holds the biggest audit reports seen in practice with room to spare.
@@ -86,6 +118,7 @@ pub struct Config {
     /// When set, the key is stored (hash only) if no key with that hash exists yet, so a
     /// deployment can provision its first admin key from a secret store. Prefer
     /// `vouch serve --init-admin-key`, which generates one and prints it once.
+    #[serde(serialize_with = "redacted")]
     pub init_admin_key: Option<String>,
     /// Requests per second one client address may make on average (0: no limit). Default 50.
     /// Applies before authentication, so guessing keys is limited too; `/healthz` and
@@ -103,16 +136,17 @@ pub struct Config {
     pub init_admin_user: Option<String>,
     /// Password of the first admin user: from `VOUCH_INIT_ADMIN_PASSWORD` only, never from the
     /// configuration file. It must pass the password policy.
-    #[serde(skip)]
+    #[serde(serialize_with = "redacted")]
     pub init_admin_password: Option<String>,
     /// The Ed25519 key that signs access tokens, from `VOUCH_SIGNING_KEY` only (never from the
     /// configuration file): a PKCS#8 PEM private key, or the 32-byte seed in hex or base64.
-    #[serde(skip)]
+    #[serde(serialize_with = "redacted")]
     pub signing_key: Option<String>,
     /// A file holding the signing key in one of those formats (`VOUCH_SIGNING_KEY_FILE`), e.g.
     /// from `openssl genpkey -algorithm ed25519`. Without a key, development mode signs with a
     /// key generated at start (tokens die with the process) and production mode refuses to
     /// start.
+    #[schema(value_type = Option<String>)]
     pub signing_key_file: Option<PathBuf>,
     /// Public keys of earlier signing keys, still accepted for verification so a key rotation
     /// logs nobody out: each entry is the JWK `x` value (base64url) shown by
@@ -181,6 +215,7 @@ pub struct Config {
     /// Directory scheduled backups are written to (`VOUCH_BACKUP_DIR`), as
     /// `vouch-backup-<UTC time>.jsonl.gz` logical archives. Scheduled backups run when this and
     /// `backup_interval_secs` are both set; enable them on one replica only.
+    #[schema(value_type = Option<String>)]
     pub backup_dir: Option<PathBuf>,
     /// Seconds between scheduled backups, the first one at start; 0 (the default) turns them
     /// off. 86400 backs up daily.
@@ -195,6 +230,7 @@ pub struct Config {
     /// /api/v1/projects/{name}/checklist/signoffs`): a PKCS#8 PEM file (`VOUCH_SIGNOFF_KEY_FILE`),
     /// e.g. from `openssl genpkey -algorithm ed25519`. Without one, development mode signs with
     /// a key generated at start and production mode refuses to start.
+    #[schema(value_type = Option<String>)]
     pub signoff_key_file: Option<PathBuf>,
     /// Public keys (64 hex digits, as `vouch keygen` prints them) of the people whose uploaded
     /// sign-offs this server accepts (`VOUCH_SIGNOFF_TRUSTED_KEYS`, comma-separated). Empty, the
@@ -337,6 +373,24 @@ impl Config {
             path: path.to_path_buf(),
             message: e.to_string(),
         })?;
+        // Serialized, a secret is null exactly when unset.
+        let values = serde_json::to_value(&config).unwrap_or_default();
+        if let Some(field) = ENV_ONLY_FIELDS
+            .iter()
+            .copied()
+            .find(|f| !values[*f].is_null())
+        {
+            let env = ENV_FIELDS
+                .iter()
+                .find(|(_, f)| *f == field)
+                .map_or("", |(e, _)| e);
+            return Err(ConfigError::Parse {
+                path: path.to_path_buf(),
+                message: format!(
+                    "`{field}` is a secret read from {env} only, never from the configuration file"
+                ),
+            });
+        }
         if config.mode == Mode::Production && config.init_admin_key.is_some() {
             return Err(ConfigError::Invalid {
                 field: "init_admin_key",
@@ -429,6 +483,14 @@ impl Config {
                 self.data_dir.join("vouch.db").display()
             ),
         }
+    }
+}
+
+/// A secret in serialized form: whether it is set, never its value.
+fn redacted<S: Serializer>(value: &Option<String>, serializer: S) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(_) => serializer.serialize_str("(redacted)"),
+        None => serializer.serialize_none(),
     }
 }
 

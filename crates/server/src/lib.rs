@@ -14,6 +14,7 @@ pub mod backup;
 pub mod checklists;
 pub mod clock;
 pub mod config;
+pub mod config_reference;
 pub mod dashboard;
 pub mod db;
 pub mod fresh_cache;
