@@ -63,9 +63,18 @@ trap cleanup EXIT INT TERM
 admin_key="vk_$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')"
 [ ${#admin_key} -eq 67 ] || die "could not generate an admin key"
 
+# The server's defaults, except a per-address rate limit the rate-limit probe meets whatever
+# the machine's speed: a burst that holds every other probe's requests (about 100), refilled
+# slower than the probe's own burst of 200 arrives (as crates/server/tests/api/probes.rs).
+cat >"$work/vouch-serve.toml" <<'TOML'
+rate_limit_ip_per_sec = 10
+rate_limit_ip_burst = 150
+TOML
+
 # Port 0: the kernel picks a free port, and the server logs the address it bound.
 VOUCH_INIT_ADMIN_KEY=$admin_key VOUCH_LOG=info \
-  "$vouch" serve --listen 127.0.0.1:0 --data-dir "$work/data" 2>"$work/server.log" &
+  "$vouch" serve --config "$work/vouch-serve.toml" --listen 127.0.0.1:0 \
+  --data-dir "$work/data" 2>"$work/server.log" &
 server_pid=$!
 
 addr=
@@ -99,9 +108,12 @@ say "server ready at $url"
 
 # Every probe, with the server's OpenAPI document (so HTTP018 calls each write operation
 # without credentials) and the admin key for the probes that act as a client (/metrics).
+# Request bodies are refused above 16 MiB (max_body_bytes), so the body-size probe sends more
+# than that; the rate-limit probe's burst goes out at up to 200/s, well above the refill.
 probe_out="$work/probe.txt"
 status=0
 "$vouch" probe "$url" --openapi "$url/api/openapi.json" --token "$admin_key" \
+  --rate 200/s --max-requests 400 --max-body 17MiB \
   --fail-on info >"$probe_out" || status=$?
 cat "$probe_out"
 summary=$(grep -E '[0-9]+ passed · [0-9]+ failed · [0-9]+ unknown' "$probe_out" | tail -n 1 || true)
