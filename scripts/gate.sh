@@ -5,7 +5,9 @@
 #   2. `vouch checklist verify PRODUCTION_READINESS.md`: no ticked claim that a control refutes;
 #   3. a `vouch serve` started here (free port, temporary data directory, a generated admin key)
 #      passes every `vouch probe` control, with its own OpenAPI document.
-# Uses $VOUCH_BIN when set, else builds the release binary (a no-op when it is up to date).
+# Uses $VOUCH_BIN when set, else builds the binary: the release profile by default, the dev
+# profile with VOUCH_GATE_PROFILE=dev (what the test suite has just built, so CI pays no second
+# build; dependencies are optimised in dev too). A build is a no-op when it is up to date.
 # Exit 0 when all pass, 1 when a check fails, 2 on a set-up error. Idempotent: nothing is
 # left behind but the build.
 set -euo pipefail
@@ -18,9 +20,14 @@ if [ -n "${VOUCH_BIN:-}" ]; then
   vouch=$VOUCH_BIN
   [ -x "$vouch" ] || die "VOUCH_BIN=$vouch is not an executable"
 else
-  say "building the release binary (cargo build --release -p vouch-cli)"
-  cargo build --release --locked --quiet -p vouch-cli || die "the release build failed"
-  vouch="${CARGO_TARGET_DIR:-target}/release/vouch"
+  case ${VOUCH_GATE_PROFILE:-release} in
+    release) profile_flag=(--release) profile_dir=release ;;
+    dev) profile_flag=() profile_dir=debug ;;
+    *) die "VOUCH_GATE_PROFILE must be release or dev, not '$VOUCH_GATE_PROFILE'" ;;
+  esac
+  say "building vouch (cargo build ${profile_flag[*]} -p vouch-cli)"
+  cargo build "${profile_flag[@]}" --locked --quiet -p vouch-cli || die "the build failed"
+  vouch="${CARGO_TARGET_DIR:-target}/$profile_dir/vouch"
 fi
 say "using $("$vouch" --version)"
 
