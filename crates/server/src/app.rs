@@ -1,7 +1,8 @@
 //! The router: public operations endpoints (health, JWKS, OpenAPI, login), the authenticated API under `/api/v1`, the
 //! dashboard's pages (outside `/api`), and the
 //! middleware stack every request goes through (outermost first): request ID + log line,
-//! metrics, security headers, problem fallback, rate limit per client address, body limit; then
+//! metrics, security headers, problem fallback, request-head limits (URL and header size), rate
+//! limit per client address, body limit; then
 //! per route: auth, rate limit per API key, idempotency.
 
 use crate::auth;
@@ -98,6 +99,7 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn(catch_panic))
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
         .layer(from_fn_with_state(state.clone(), rate_limit::per_ip))
+        .layer(from_fn(crate::http::request_head::limit))
         .layer(from_fn(problem_fallback))
         .layer(from_fn(security_headers))
         .layer(from_fn_with_state(state.clone(), metrics::track))

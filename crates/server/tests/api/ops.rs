@@ -71,6 +71,26 @@ async fn operations_endpoints_headers_and_errors(backend: Backend) {
         .await
         .unwrap();
     problem(too_big, 413).await;
+
+    // The head is bounded too: a long URL and a large header block are refused before any
+    // handler, as problems with the request ID.
+    let long_url = format!("/healthz?padding={}", "a".repeat(32 * 1024));
+    let refused = s
+        .request(Method::GET, &long_url, None)
+        .send()
+        .await
+        .unwrap();
+    assert!(refused.headers().contains_key("x-request-id"));
+    problem(refused, 414).await;
+    for (padding, status) in [(64 * 1024, 431), (4 * 1024, 200)] {
+        let answer = s
+            .request(Method::GET, "/api/v1/projects", Some(&s.admin))
+            .header("x-padding", "p".repeat(padding))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), status, "{padding} bytes of padding");
+    }
 }
 
 async fn metrics_need_a_key(backend: Backend) {

@@ -11,10 +11,10 @@ both_backends!(vouch_probes_pass_against_the_server);
 
 /// Probes the server must pass (HTTP017 with the default per-address rate limit), including
 /// HTTP011-HTTP013, which judge HTML pages: the dashboard's.
-const MUST_PASS: [&str; 19] = [
+const MUST_PASS: [&str; 21] = [
     "HTTP001", "HTTP002", "HTTP003", "HTTP004", "HTTP005", "HTTP006", "HTTP007", "HTTP008",
     "HTTP009", "HTTP010", "HTTP011", "HTTP012", "HTTP013", "HTTP014", "HTTP015", "HTTP016",
-    "HTTP017", "HTTP018", "HTTP019",
+    "HTTP017", "HTTP018", "HTTP019", "HTTP028", "HTTP029",
 ];
 
 async fn vouch_probes_pass_against_the_server(backend: Backend) {
