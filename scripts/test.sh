@@ -44,6 +44,18 @@ fi
 pg_env=$(bash crates/server/scripts/test-postgres.sh)
 eval "$pg_env"
 
+# The restore-drill script's test runs the operator script, which uses curl, jq and gzip.
+for tool in curl jq gzip; do
+  if ! command -v "$tool" >/dev/null; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$tool" >/dev/null
+    else
+      echo "test.sh: $tool is required for the restore-drill test: run 'apt-get install -y $tool' as root" >&2
+      exit 2
+    fi
+  fi
+done
+
 # The monitoring as code (alert rules and their unit tests, Prometheus and Alertmanager
 # configuration) checked with promtool and amtool from Debian's packages, installed when missing.
 bash scripts/check-monitoring.sh
