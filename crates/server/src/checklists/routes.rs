@@ -1,6 +1,7 @@
 //! The latest checklist run with its sections, items and sign-offs; one item's verdict
 //! history; uploading signed sign-offs; signing off a section as the calling user.
 
+use super::items::ChecklistItems;
 use super::sign::sign_section;
 use super::store::{self, Source};
 use super::types::{ChecklistView, HistoryEntry, StoredSignoff, sections};
@@ -53,11 +54,10 @@ async fn latest(
     let (run, items) = store::latest_checklist(&state, project.id)
         .await?
         .ok_or_else(|| Problem::not_found(format!("project `{name}` has no checklist run yet")))?;
-    let signoffs = signoffs::list_for_project(&state.db.pool, project.id)
+    let signoffs = judged_signoffs(&state, project.id, Some(&items))
         .await?
         .into_iter()
-        .filter(|r| r.checklist == items.checklist)
-        .map(|r| StoredSignoff::judge(r, &state.signoff_keys, Some(&items)))
+        .filter(|s| s.checklist == items.checklist)
         .collect();
     Ok(Json(ChecklistView {
         project: project.name.clone(),
@@ -130,18 +130,28 @@ async fn list_signoffs(
     let latest = store::latest_checklist(&state, project.id)
         .await?
         .map(|(_, items)| items);
-    let signoffs = signoffs::list_for_project(&state.db.pool, project.id)
-        .await?
-        .into_iter()
-        .map(|r| {
-            let items = latest.as_ref().filter(|i| i.checklist == r.checklist);
-            StoredSignoff::judge(r, &state.signoff_keys, items)
-        })
-        .collect();
+    let signoffs = judged_signoffs(&state, project.id, latest.as_ref()).await?;
     Ok(Json(SignoffList {
         project: project.name,
         signoffs,
     }))
+}
+
+/// The project's sign-offs, oldest first, each verified and judged for staleness against
+/// `latest` when that run is of the sign-off's checklist.
+async fn judged_signoffs(
+    state: &AppState,
+    project_id: i64,
+    latest: Option<&ChecklistItems>,
+) -> ApiResult<Vec<StoredSignoff>> {
+    Ok(signoffs::list_for_project(&state.db.pool, project_id)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let items = latest.filter(|i| i.checklist == r.checklist);
+            StoredSignoff::judge(r, &state.signoff_keys, items)
+        })
+        .collect())
 }
 
 #[derive(Debug, Serialize)]
