@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Line coverage of the whole workspace, measured by cargo-tarpaulin while the full test suite
-# runs; fails below VOUCH_COVERAGE_MIN percent of lines (default 80). Prints the total and the
+# runs; fails below 80 percent of lines (tarpaulin's --fail-under). Prints the total and the
 # figure of each crate. Test code (tests/ directories, #[cfg(test)] modules) is not counted, as
 # tarpaulin does by default; nothing else is excluded.
 #
 # The LLVM engine instruments with rustc's -C instrument-coverage and tarpaulin reads the
 # .profraw files itself, so neither rustup's llvm-tools nor a system LLVM matching rustc is
-# needed. Install once with `cargo install cargo-tarpaulin --locked` (from crates.io).
+# needed. When cargo-tarpaulin is missing it is installed from crates.io (pinned version).
 #
 # The server tests need PostgreSQL: started here as scripts/test.sh does. The instrumented
 # build goes to $CARGO_TARGET_DIR/coverage (default target/coverage), apart from the normal
@@ -14,14 +14,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-min=${VOUCH_COVERAGE_MIN:-80}
 target=${CARGO_TARGET_DIR:-target}/coverage
 report=$target/report
 
 command -v jq >/dev/null || { echo "coverage.sh: jq is required (apt-get install jq)" >&2; exit 2; }
+tarpaulin_version=0.37.5
 cargo tarpaulin --version >/dev/null 2>&1 || {
-  echo "coverage.sh: cargo-tarpaulin is required: cargo install cargo-tarpaulin --locked" >&2
-  exit 2
+  echo "coverage.sh: installing cargo-tarpaulin $tarpaulin_version from crates.io" >&2
+  cargo install cargo-tarpaulin --locked --version "$tarpaulin_version"
 }
 
 pg_env=$(bash crates/server/scripts/test-postgres.sh)
@@ -29,10 +29,12 @@ eval "$pg_env"
 export INSTA_UPDATE=${INSTA_UPDATE:-no}
 
 # A failing test fails the gate too (after the report is written): coverage of a broken suite
-# means nothing.
+# means nothing. tarpaulin's --fail-under is the gate; the total printed below is its figure. Skipped here only: the 1 GiB single-line secret test, which bounds its own
+# time and takes 12 minutes instrumented; scripts/test.sh runs it.
 set +e
 cargo tarpaulin --engine llvm --workspace --target-dir "$target" --skip-clean \
-  --timeout 1800 --no-fail-fast --out Json --out Lcov --output-dir "$report"
+  --timeout 1800 --no-fail-fast --fail-under 80 --out Json --out Lcov --output-dir "$report" \
+  -- --skip one_gib_single_line_file_is_streamed_and_its_secret_found
 tests=$?
 set -e
 [ -f "$report/tarpaulin-report.json" ] || { echo "coverage.sh: tarpaulin wrote no report" >&2; exit 2; }
@@ -53,13 +55,9 @@ jq -r '
 read -r covered coverable < <(jq -r '[([.files[].covered] | add), ([.files[].coverable] | add)] | @tsv' \
   "$report/tarpaulin-report.json")
 total=$(awk -v c="$covered" -v t="$coverable" 'BEGIN { printf "%.2f", t ? 100 * c / t : 0 }')
-echo "workspace line coverage: $total% ($covered of $coverable lines; gate $min%)"
+echo "workspace line coverage: $total% ($covered of $coverable lines; gate 80%)"
 
 if [ "$tests" != 0 ]; then
-  echo "coverage.sh: tests failed under coverage (tarpaulin exit $tests)" >&2
-  exit 1
-fi
-if awk -v t="$total" -v m="$min" 'BEGIN { exit !(t < m) }'; then
-  echo "coverage.sh: below the $min% gate" >&2
+  echo "coverage.sh: a test failed or coverage is below 80% (tarpaulin exit $tests; see above)" >&2
   exit 1
 fi
