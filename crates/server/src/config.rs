@@ -28,6 +28,7 @@ pub const ENV_OIDC_ROLE_MAP: &str = "VOUCH_OIDC_ROLE_MAP";
 /// The OpenTelemetry specification's names, so a standard deployment configures vouch too.
 pub const ENV_OTLP_ENDPOINT: &str = "OTEL_EXPORTER_OTLP_ENDPOINT";
 pub const ENV_OTEL_SERVICE_NAME: &str = "OTEL_SERVICE_NAME";
+pub const ENV_SENTRY_DSN: &str = "VOUCH_SENTRY_DSN";
 
 /// Each environment variable and the field it sets: the configuration reference's `env`
 /// column, and a test proves [`Config::apply_env`] reads exactly these.
@@ -52,6 +53,7 @@ pub const ENV_FIELDS: &[(&str, &str)] = &[
     (ENV_OIDC_ROLE_MAP, "oidc_role_map"),
     (ENV_OTLP_ENDPOINT, "otlp_endpoint"),
     (ENV_OTEL_SERVICE_NAME, "otel_service_name"),
+    (ENV_SENTRY_DSN, "sentry_dsn"),
 ];
 
 /// Secrets a configuration file must not hold: they come from the environment only.
@@ -272,6 +274,14 @@ pub struct Config {
     pub otlp_endpoint: Option<String>,
     /// `service.name` of the exported traces (`OTEL_SERVICE_NAME`). Default `vouch-server`.
     pub otel_service_name: String,
+    /// DSN of a Sentry-protocol error tracker (Sentry, or a self-hosted Sentry or GlitchTip),
+    /// e.g. `https://<key>@errors.example.com/7` (`VOUCH_SENTRY_DSN`). When set, every log
+    /// line at error level (the causes of 5xx answers, failed workers and backups) and every panic is sent
+    /// there as an event with the line's fields, the info and warn lines before it as
+    /// breadcrumbs; the environment is the mode, the release `vouch@<version>`. No request
+    /// bodies, headers or user data are sent. Unset (the default): nothing leaves the server.
+    #[serde(serialize_with = "redacted")]
+    pub sentry_dsn: Option<String>,
 }
 
 impl Default for Config {
@@ -333,6 +343,7 @@ impl Default for Config {
             oidc_fetch_timeout_ms: 5_000,
             otlp_endpoint: None,
             otel_service_name: "vouch-server".to_string(),
+            sentry_dsn: None,
         }
     }
 }
@@ -470,6 +481,9 @@ impl Config {
         }
         if let Some(name) = set(ENV_OTEL_SERVICE_NAME) {
             self.otel_service_name = name;
+        }
+        if let Some(dsn) = set(ENV_SENTRY_DSN) {
+            self.sentry_dsn = Some(dsn);
         }
         Ok(())
     }

@@ -36,7 +36,9 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
     if let Some(mode) = &args.mode {
         config.mode = mode.parse::<Mode>()?;
     }
-    vouch_server::ops::logging::init(&config.log);
+    // Held until the process ends: dropping it sends the events still queued.
+    let error_tracking = vouch_server::ops::error_tracking::init(&config)?;
+    vouch_server::ops::logging::init(&config.log, error_tracking.is_some());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -2,6 +2,7 @@
 //! (cross-file: turn the family's import-relative names in link hints into the scope keys its
 //! routes use, before the shared linker applies mounts and guards).
 
+pub(crate) mod breaker_name;
 mod coverage;
 pub(crate) mod credential_value;
 pub mod go;

@@ -24,7 +24,7 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    vouch_server::ops::logging::init(&config.log);
+    vouch_server::ops::logging::init(&config.log, false);
     match serve(config).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

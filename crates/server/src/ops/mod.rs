@@ -1,5 +1,7 @@
-//! Operations endpoints and signals: `/healthz`, `/readyz`, `/metrics`, logging, shutdown, traces.
+//! Operations endpoints and signals: `/healthz`, `/readyz`, `/metrics`, logging, shutdown, traces,
+//! error tracking.
 
+pub mod error_tracking;
 pub mod health;
 pub mod job_metrics;
 pub mod logging;

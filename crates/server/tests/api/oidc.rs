@@ -381,8 +381,9 @@ async fn cached_keys_outlive_the_issuer_and_unknown_keys_fail_fast(backend: Back
         status(&s, "GET", "/api/v1/projects", &token, None).await.0,
         200
     );
-    let started = Instant::now();
+    // Signed before the clock starts: RSA key generation is slow in instrumented builds.
     let unknown = Key::rsa("rsa-2").sign(&claims);
+    let started = Instant::now();
     let (code, body) = status(&s, "GET", "/api/v1/projects", &unknown, None).await;
     assert_eq!(code, 401, "{body}");
     assert!(

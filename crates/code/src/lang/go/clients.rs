@@ -3,6 +3,7 @@
 //! libraries around them.
 
 use super::ast::{Call, Ctx, composite_type, keyed_fields};
+use crate::lang::breaker_name::names_circuit_breaker;
 use crate::model::{Fact, FactKind, FileCode};
 use crate::syntax::pos;
 use tree_sitter::Node;
@@ -118,5 +119,14 @@ fn retry_and_breaker(ctx: &Ctx<'_>, call: Call<'_>, out: &mut FileCode) {
     if let Some(detail) = breaker {
         out.facts
             .push(Fact::new(FactKind::HasCircuitBreaker, call.pos(), detail));
+    } else {
+        let called = format!("{}.{}", ctx.text(recv), call.name);
+        if names_circuit_breaker(&called) {
+            out.facts.push(Fact::new(
+                FactKind::HasCircuitBreaker,
+                call.pos(),
+                format!("circuit breaker `{called}(...)`"),
+            ));
+        }
     }
 }

@@ -144,7 +144,7 @@ pub const FACT_TRIGGERS: &[&str] = &[
     "getRuntime(",
 ];
 /// Fact words compared without case.
-pub const FACT_TRIGGERS_ANY_CASE: &[&str] = &["todo: implement", "todo implement"];
+pub const FACT_TRIGGERS_ANY_CASE: &[&str] = &["todo: implement", "todo implement", "breaker"];
 /// Credential and signing-key names: a fact only with a string literal beside them.
 pub const LITERAL_TRIGGERS: &[&str] = &[
     "password", "passwd", "token", "secret", "apikey", "api_key", "jwt", "signing",

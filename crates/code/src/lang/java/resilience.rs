@@ -5,6 +5,7 @@
 
 use super::ast::{self, Ctx};
 use super::capabilities::{KAFKA_DLQ_SCOPE, RABBIT_DLQ_SCOPE, WS_LIMITS_SCOPE};
+use crate::lang::breaker_name::names_circuit_breaker;
 use crate::model::{Fact, FactKind, FileCode, LinkHint, RouteKind};
 use crate::syntax::FieldChild;
 use tree_sitter::Node;
@@ -236,6 +237,12 @@ fn call(ctx: &Ctx<'_>, node: Node<'_>, file: &str, out: &mut FileCode) {
                 .unwrap_or(file);
             client(out, node, has_timeout(scope), "HttpURLConnection");
         }
+        _ if names_circuit_breaker(&format!("{recv}.{name}")) => push(
+            out,
+            FactKind::HasCircuitBreaker,
+            node,
+            format!("circuit breaker `{recv}.{name}(...)`"),
+        ),
         _ => {}
     }
 }

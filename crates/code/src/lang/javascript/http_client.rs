@@ -5,6 +5,7 @@
 
 use super::Ctx;
 use super::ast::{args, callee_object, object_arg, prop};
+use crate::lang::breaker_name::names_circuit_breaker;
 use crate::model::{FactKind, FileCode};
 use crate::syntax::FieldChild;
 use crate::syntax::text;
@@ -194,6 +195,13 @@ fn resilience(ctx: &Ctx<'_>, out: &mut FileCode) {
                 ),
                 _ => {}
             }
+        } else if names_circuit_breaker(callee) {
+            ctx.fact(
+                out,
+                FactKind::HasCircuitBreaker,
+                call,
+                format!("circuit breaker `{callee}(...)`"),
+            );
         }
     }
 }

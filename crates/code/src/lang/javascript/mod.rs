@@ -159,6 +159,7 @@ pub const FACT_TRIGGERS: &[&str] = &[
 /// Fact words compared without case.
 pub const FACT_TRIGGERS_ANY_CASE: &[&str] = &[
     "todo: implement",
+    "breaker",
     "todo implement",
     "request-id",
     "correlation-id",

@@ -6,6 +6,7 @@ use super::ctx::{
     Ctx, args, callee, decorator_expr, decorators, env_read, fact, function_name, is_true, kwarg,
     literal,
 };
+use crate::lang::breaker_name::names_circuit_breaker;
 use crate::model::{Fact, FactKind, FileCode, LinkHint};
 use crate::syntax;
 use crate::syntax::FieldChild;
@@ -89,7 +90,17 @@ fn resilience(ctx: &Ctx<'_>, call: Node<'_>, q: &str, last: &str, out: &mut File
         {
             fact(out, FactKind::HasCircuitBreaker, call, &format!("{q}(...)"));
         }
-        _ => {}
+        _ => {
+            let called = callee(call, ctx.src);
+            if names_circuit_breaker(called) {
+                fact(
+                    out,
+                    FactKind::HasCircuitBreaker,
+                    call,
+                    &format!("circuit breaker `{called}(...)`"),
+                );
+            }
+        }
     }
 }
 

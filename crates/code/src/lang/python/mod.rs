@@ -142,6 +142,7 @@ pub const FACT_TRIGGERS: &[&str] = &[
 /// Fact words compared without case.
 pub const FACT_TRIGGERS_ANY_CASE: &[&str] = &[
     "todo: implement",
+    "breaker",
     "todo implement",
     "has_permission",
     "has_object_permission",

@@ -5,6 +5,7 @@
 //! graceful shutdown, metrics endpoints, JSON logging, OpenTelemetry and Sentry.
 
 use super::ast::{self, Ctx};
+use crate::lang::breaker_name::names_circuit_breaker;
 use crate::model::{Fact, FactKind, FileCode, RouteKind};
 use crate::syntax;
 use crate::syntax::FieldChild;
@@ -141,7 +142,8 @@ fn call(ctx: &Ctx<'_>, n: Node<'_>, file: &str, facts: &mut Vec<Fact>) {
             format!("retries with backoff: `{}`", first_line(ctx.text(n))),
         );
     }
-    if callee.starts_with("failsafe::") || has("CircuitBreaker::") || name == "circuit_breaker" {
+    if callee.starts_with("failsafe::") || has("CircuitBreaker::") || names_circuit_breaker(callee)
+    {
         push(
             facts,
             FactKind::HasCircuitBreaker,

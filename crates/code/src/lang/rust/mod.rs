@@ -124,7 +124,7 @@ pub const FACT_TRIGGERS: &[&str] = &[
     "actix_ws",
 ];
 /// Fact words compared without case.
-pub const FACT_TRIGGERS_ANY_CASE: &[&str] = &[];
+pub const FACT_TRIGGERS_ANY_CASE: &[&str] = &["breaker"];
 /// Credential and signing-key names: a fact only with a string literal beside them.
 pub const LITERAL_TRIGGERS: &[&str] = &[
     "password", "passwd", "token", "secret", "apikey", "api_key", "jwt", "signing",
