@@ -32,9 +32,11 @@ static META: ControlMeta = ControlMeta {
     doc: r#"## What it checks
 
 When the code makes outbound HTTP calls, a circuit breaker is wired in somewhere (pybreaker,
-aiobreaker, opossum, gobreaker, failsafe-go, Resilience4j, Spring Cloud Circuit Breaker, ...).
-NotApplicable when the code makes no outbound HTTP calls. Breakers configured outside the code
-(a service mesh) are not visible here.
+aiobreaker, opossum, gobreaker, failsafe-go, Resilience4j, Spring Cloud Circuit Breaker, ...),
+or the code calls a breaker of its own: a call through something it names a breaker
+(`rates_breaker.allow()`, `statusBreaker.Done(err)`, `breaker_failure(..)`) counts, while
+`tieBreaker` and `line_breaker` do not. NotApplicable when the code makes no outbound HTTP
+calls. Breakers configured outside the code (a service mesh) are not visible here.
 
 ## Why it matters in production
 
