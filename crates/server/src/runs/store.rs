@@ -19,7 +19,7 @@ pub struct PreparedRun {
 
 /// Reads, hashes and compresses `body`, all off the async threads: reports can be megabytes,
 /// and parsing one on a runtime thread would stall every other request scheduled there.
-/// Reading and compressing run side by side, so a big upload takes the longer of the two.
+/// Reading runs beside compressing and hashing, so a big upload takes the longer of the two.
 pub async fn prepare(body: Bytes) -> Result<PreparedRun, Problem> {
     tokio::task::spawn_blocking(move || prepare_blocking(&body))
         .await
@@ -28,20 +28,20 @@ pub async fn prepare(body: Bytes) -> Result<PreparedRun, Problem> {
 
 fn prepare_blocking(body: &[u8]) -> Result<PreparedRun, Problem> {
     let (facts, packed) = std::thread::scope(|scope| {
-        let packing = scope.spawn(|| compress::gzip(body));
+        let packing = scope.spawn(|| (compress::gzip(body), Sha256::digest(body)));
         let facts = ingest(body);
         (facts, packing.join())
     });
     let facts = facts?;
-    let packed = packed
-        .map_err(|_| Problem::internal("the report compressor panicked"))?
-        .map_err(Problem::internal)?;
+    let (packed, digest) =
+        packed.map_err(|_| Problem::internal("the report compressor panicked"))?;
+    let packed = packed.map_err(Problem::internal)?;
     let counts = serde_json::to_string(&facts.counts).map_err(Problem::internal)?;
     Ok(PreparedRun {
         facts,
         counts,
         packed,
-        sha256: crate::auth::keys::hex(&Sha256::digest(body)),
+        sha256: crate::auth::keys::hex(&digest),
         bytes: i64::try_from(body.len()).unwrap_or(i64::MAX),
     })
 }
