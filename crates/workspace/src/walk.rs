@@ -167,15 +167,8 @@ fn read_one(root: &Path, rel: &str, options: &LoadOptions<'_>) -> Collected {
             return out;
         }
     };
-    let mut entry = FileEntry {
-        rel: rel.to_string(),
-        kind,
-        size,
-        tracked: None,
-        binary: false,
-        class: crate::PathClass::of(rel, kind),
-        text: None,
-    };
+    let mut entry = FileEntry::new(rel.to_string(), kind, size);
+    entry.class = crate::PathClass::of(rel, kind);
     if size > MAX_READ_BYTES {
         out.errors.push(InputError {
             path: rel.to_string(),
