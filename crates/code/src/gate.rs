@@ -285,8 +285,10 @@ fn default_import_before(src: &[u8], at: usize) -> bool {
 
 /// Settings and constants modules define the values other files refer to: always parsed.
 pub fn is_settings_path(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
-    let stem = name.split('.').next().unwrap_or("");
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let stem = name.split('.').next().unwrap_or("").as_bytes();
+    // Asked of every source file: compared without allocating a lower-case copy.
+    let eq = |a: &[u8], b: &str| a.eq_ignore_ascii_case(b.as_bytes());
     [
         "settings",
         "config",
@@ -296,7 +298,13 @@ pub fn is_settings_path(path: &str) -> bool {
         "environment",
     ]
     .iter()
-    .any(|s| stem == *s || stem.ends_with(&format!("_{s}")) || stem.starts_with(&format!("{s}_")))
+    .any(|s| {
+        let n = s.len();
+        eq(stem, s)
+            || stem.len() > n
+                && (eq(&stem[stem.len() - n..], s) && stem[stem.len() - n - 1] == b'_'
+                    || eq(&stem[..n], s) && stem[n] == b'_')
+    })
 }
 
 /// Whether the name at `start..end` has a non-empty string literal as its value: assigned,
@@ -625,5 +633,32 @@ mod tests {
             gate(Language::TypeScript, "src/blob.ts", js.as_bytes()),
             Gate::Nothing
         );
+    }
+
+    #[test]
+    fn settings_modules_by_name_in_any_case() {
+        for path in [
+            "app/settings.py",
+            "src/Config.ts",
+            "pkg/app_config.go",
+            "cfg/CONSTANTS.java",
+            "svc/env_prod.py",
+            "conf.rs",
+            "deploy/Environment.d.ts",
+            "_env.py",
+            "conf_",
+        ] {
+            assert!(is_settings_path(path), "{path}");
+        }
+        for path in [
+            "app/settingsx.py",
+            "src/reconfig.ts",
+            "pkg/_config_.go",
+            "envoy.py",
+            "a/b.env/main.py",
+            "config.settings/main.py",
+        ] {
+            assert!(!is_settings_path(path), "{path}");
+        }
     }
 }

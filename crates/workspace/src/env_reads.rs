@@ -6,6 +6,7 @@
 
 use crate::{is_docs_or_example_path, is_test_path};
 use regex::bytes::Regex;
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 /// One read of an environment variable by literal name.
@@ -93,6 +94,41 @@ pub fn extract(path: &str, text: &str) -> Vec<EnvRead> {
 
 /// As [`extract`], on raw bytes (invalid UTF-8 is decoded lossily where it is quoted).
 pub fn extract_bytes(path: &str, bytes: &[u8]) -> Vec<EnvRead> {
+    let mut out = Vec::new();
+    for_each_read(path, bytes, |found| out.push(found.into_read(path)));
+    out
+}
+
+/// A read as found in a file's bytes, borrowing them: an [`EnvRead`] once its path is added.
+#[derive(Debug)]
+pub struct Found<'a> {
+    pub line: u32,
+    pub column: u32,
+    pub name: &'a str,
+    pub expr: Cow<'a, str>,
+    pub has_default: bool,
+}
+
+impl Found<'_> {
+    pub fn into_read(self, path: &str) -> EnvRead {
+        EnvRead {
+            path: path.to_string(),
+            line: self.line,
+            column: self.column,
+            name: self.name.to_string(),
+            expr: self.expr.into_owned(),
+            has_default: self.has_default,
+        }
+    }
+
+    /// The order of [`represents_better`] for this read once it is in `path`.
+    pub fn rank<'p>(&self, path: &'p str) -> Rank<'p> {
+        (self.has_default, path, self.line, self.column)
+    }
+}
+
+/// Calls `found` for each read in one file's bytes, in the order of the file.
+pub fn for_each_read<'a>(path: &str, bytes: &'a [u8], mut found: impl FnMut(Found<'a>)) {
     let ext = path
         .rsplit_once('.')
         .map_or("", |(_, e)| e)
@@ -102,24 +138,26 @@ pub fn extract_bytes(path: &str, bytes: &[u8]) -> Vec<EnvRead> {
         .find(|(exts, _)| exts.contains(&ext.as_str()))
         .map(|(_, re)| re)
     else {
-        return Vec::new();
+        return;
     };
     // Rust unit tests sit at the end of the file they test.
     let bytes = match ext.as_str() {
         "rs" => rust_test_module_start(bytes).map_or(bytes, |cut| &bytes[..cut]),
         _ => bytes,
     };
-    // One search of the whole file (its literal prefixes are a SIMD search); the name is the
-    // capture group of whichever pattern matched.
-    let found = pattern.captures_iter(bytes).filter_map(|caps| {
-        let whole = caps.get(0)?;
-        let name = caps.iter().skip(1).flatten().next()?;
-        Some((whole.start(), whole.end(), name.range()))
+    // One search of the whole file (its literal prefixes are a SIMD search); the name is read
+    // from the match, which costs less than asking the regex for its capture groups.
+    let matches = pattern.find_iter(bytes).map(|m| {
+        let name = name_in(m.as_bytes());
+        (
+            m.start(),
+            m.end(),
+            m.start() + name.start..m.start() + name.end,
+        )
     });
-    let mut out = Vec::new();
     let (mut counted_to, mut line_no) = (0usize, 1u32);
     let mut covered_until = 0;
-    for (start, end, name) in found {
+    for (start, end, name) in matches {
         // A read is one expression on one line.
         if start < covered_until || memchr::memchr(b'\n', &bytes[start..end]).is_some() {
             continue;
@@ -138,20 +176,39 @@ pub fn extract_bytes(path: &str, bytes: &[u8]) -> Vec<EnvRead> {
         if is_write(after) {
             continue;
         }
-        let expr = String::from_utf8_lossy(&bytes[start..end]).into_owned();
-        out.push(EnvRead {
-            path: path.to_string(),
+        let expr = String::from_utf8_lossy(&bytes[start..end]);
+        // The patterns' names are ASCII.
+        let Ok(name) = std::str::from_utf8(&bytes[name]) else {
+            continue;
+        };
+        found(Found {
             line: line_no,
             column: String::from_utf8_lossy(&bytes[line_start..start])
                 .chars()
                 .count() as u32
                 + 1,
-            name: String::from_utf8_lossy(&bytes[name]).into_owned(),
+            name,
             has_default: has_default(&expr, after),
             expr,
         });
     }
-    out
+}
+
+/// The variable's name in a match of [`PATTERNS`]: the identifier after the first quote
+/// (`os.getenv("NAME"`, `ENV['NAME']`), or, where the name is not quoted (`process.env.NAME`),
+/// the identifier the match ends with. No pattern holds a quote before the name's own.
+fn name_in(matched: &[u8]) -> std::ops::Range<usize> {
+    let ident = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
+    match memchr::memchr2(b'"', b'\'', matched) {
+        Some(quote) => {
+            let len = matched[quote + 1..].iter().take_while(|b| ident(b)).count();
+            quote + 1..quote + 1 + len
+        }
+        None => {
+            let len = matched.iter().rev().take_while(|b| ident(b)).count();
+            matched.len() - len..matched.len()
+        }
+    }
 }
 
 /// Offset of a `#[cfg(test)]` at the start of a line.
@@ -216,12 +273,12 @@ pub fn is_application_code(rel: &str) -> bool {
     if is_test_path(rel) || is_docs_or_example_path(rel) {
         return false;
     }
-    let lower = rel.to_ascii_lowercase();
-    let mut parts: Vec<&str> = lower.split('/').collect();
-    let name = parts.pop().unwrap_or("");
-    let tooling_dir = parts.iter().any(|p| {
+    // Asked of every source file: a copy only for a path with upper-case letters.
+    let lower = crate::facts::paths::lowercase(rel);
+    let (folders, name) = lower.rsplit_once('/').unwrap_or(("", &lower));
+    let tooling_dir = folders.split('/').any(|p| {
         matches!(
-            *p,
+            p,
             "scripts"
                 | "script"
                 | "tools"
@@ -250,10 +307,16 @@ pub fn is_application_code(rel: &str) -> bool {
 /// Of two reads of the same variable, the one that represents it: a read without fallback
 /// (it makes the variable required) before one with, then the earliest by path and line.
 pub fn represents_better(candidate: &EnvRead, current: &EnvRead) -> bool {
-    fn key(r: &EnvRead) -> (bool, &str, u32, u32) {
-        (r.has_default, r.path.as_str(), r.line, r.column)
+    candidate.rank() < current.rank()
+}
+
+/// What [`represents_better`] compares: fallback, path, line, column.
+pub type Rank<'a> = (bool, &'a str, u32, u32);
+
+impl EnvRead {
+    pub fn rank(&self) -> Rank<'_> {
+        (self.has_default, self.path.as_str(), self.line, self.column)
     }
-    key(candidate) < key(current)
 }
 
 #[cfg(test)]

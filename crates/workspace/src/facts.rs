@@ -43,6 +43,10 @@ pub struct Facts {
     /// Documents (see [`doc_words::is_doc_extension`]) with the set of
     /// [`doc_words::DOC_WORDS`] each holds, sorted by path.
     pub doc_words: Vec<(String, u32)>,
+    /// The walk's representatives by name, moved into `env_read_names` by [`Facts::sort`]:
+    /// each of a big tree's hundreds of thousands of reads looks its name up, and a hash
+    /// lookup compares one name where the B-tree compared a dozen (scattered over the heap).
+    walk_env_reads: std::collections::HashMap<String, crate::env_reads::EnvRead>,
 }
 
 impl Facts {
@@ -55,16 +59,35 @@ impl Facts {
         self.unkept_yaml.extend(other.unkept_yaml);
         self.doc_words.extend(other.doc_words);
         for read in other.env_read_names.into_values() {
-            self.add_env_read(read);
+            add_env_read(&mut self.env_read_names, read);
+        }
+        for read in other.walk_env_reads.into_values() {
+            if self
+                .walk_env_reads
+                .get(&read.name)
+                .is_none_or(|current| crate::env_reads::represents_better(&read, current))
+            {
+                self.walk_env_reads.insert(read.name.clone(), read);
+            }
         }
     }
 
-    fn add_env_read(&mut self, read: crate::env_reads::EnvRead) {
-        match self.env_read_names.get(&read.name) {
-            Some(current) if !crate::env_reads::represents_better(&read, current) => {}
+    /// Keeps a read found in `path` if it represents its variable better than the one kept; it
+    /// is built only then (most reads lose, and cost no allocation).
+    fn add_found_env_read(&mut self, path: &str, found: crate::env_reads::Found<'_>) {
+        match self.walk_env_reads.get(found.name) {
+            Some(current) if current.rank() < found.rank(path) => {}
             _ => {
-                self.env_read_names.insert(read.name.clone(), read);
+                self.walk_env_reads
+                    .insert(found.name.to_string(), found.into_read(path));
             }
+        }
+    }
+
+    /// Moves the walk's representatives into `env_read_names`.
+    fn settle_env_reads(&mut self) {
+        for (_, read) in self.walk_env_reads.drain() {
+            add_env_read(&mut self.env_read_names, read);
         }
     }
 
@@ -95,6 +118,7 @@ impl Facts {
     }
 
     pub fn sort(&mut self) {
+        self.settle_env_reads();
         self.inline_ignores.sort();
         self.test_files.sort_by(|a, b| a.rel.cmp(&b.rel));
         self.unkept_yaml.sort_by(|a, b| a.0.cmp(&b.0));
@@ -105,6 +129,19 @@ impl Facts {
             &mut self.env_reads,
         ] {
             v.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
+        }
+    }
+}
+
+/// Keeps `read` if it represents its variable better than the read kept for it.
+fn add_env_read(
+    names: &mut std::collections::BTreeMap<String, crate::env_reads::EnvRead>,
+    read: crate::env_reads::EnvRead,
+) {
+    match names.get(&read.name) {
+        Some(current) if !crate::env_reads::represents_better(&read, current) => {}
+        _ => {
+            names.insert(read.name.clone(), read);
         }
     }
 }
@@ -122,8 +159,14 @@ const ENV_READ_PATTERNS: [&str; 9] = [
 ];
 
 /// Env-read needles are only searched in source files, and only up to the first hit.
-static ENV_READS: LazyLock<AhoCorasick> =
-    LazyLock::new(|| AhoCorasick::new(ENV_READ_PATTERNS).expect("static patterns"));
+/// Leftmost-first lets the search skip ahead with a SIMD prefilter (Teddy), which the
+/// standard match kind does not; no needle holds another, so the first hit is the same.
+static ENV_READS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+        .build(ENV_READ_PATTERNS)
+        .expect("static patterns")
+});
 static CONFLICT: LazyLock<memmem::Finder<'static>> =
     LazyLock::new(|| memmem::Finder::new("<<<<<<<"));
 static INLINE_IGNORE: LazyLock<memmem::Finder<'static>> =
@@ -170,8 +213,15 @@ pub fn yaml_words(text: &str) -> u32 {
 /// (`<<<<<<<`, `PRIVATE KEY`); common-prefixed env-read needles run only on source files.
 pub fn scan(path: &str, kind: FileKind, bytes: &[u8]) -> Facts {
     let mut facts = Facts::default();
+    scan_into(&mut facts, path, kind, bytes);
+    facts.settle_env_reads();
+    facts
+}
+
+/// As [`scan`], adding to the facts of the files scanned before (one walker thread's).
+pub fn scan_into(facts: &mut Facts, path: &str, kind: FileKind, bytes: &[u8]) {
     if CONFLICT.find(bytes).is_some() {
-        facts.conflict_markers = conflict_blocks(path, bytes);
+        facts.conflict_markers.extend(conflict_blocks(path, bytes));
     }
     if INLINE_IGNORE.find(bytes).is_some() {
         facts.inline_ignores.push(path.to_string());
@@ -186,9 +236,9 @@ pub fn scan(path: &str, kind: FileKind, bytes: &[u8]) -> Facts {
     {
         facts.env_reads.push(hit_at(path, bytes, m.start()));
         if crate::env_reads::is_application_code(path) {
-            for read in crate::env_reads::extract_bytes(path, bytes) {
-                facts.add_env_read(read);
-            }
+            crate::env_reads::for_each_read(path, bytes, |found| {
+                facts.add_found_env_read(path, found)
+            });
         }
     }
     if doc_words::is_doc_extension(path) {
@@ -203,7 +253,6 @@ pub fn scan(path: &str, kind: FileKind, bytes: &[u8]) -> Facts {
             .test_files
             .push(test_files::inspect(path, lang, bytes));
     }
-    facts
 }
 
 fn hit_at(path: &str, bytes: &[u8], offset: usize) -> TextHit {

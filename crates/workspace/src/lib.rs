@@ -59,6 +59,38 @@ pub struct FileEntry {
     pub class: PathClass,
     /// Kept for configuration kinds (see [`FileKind::keeps_text`]).
     pub text: Option<Arc<SourceText>>,
+    /// Where the file name starts in `rel` (which is not changed after construction).
+    name_at: u32,
+}
+
+impl FileEntry {
+    /// An entry with no class, no text and unknown tracking (the walk fills those in).
+    pub fn new(rel: String, kind: FileKind, size: u64) -> FileEntry {
+        let name_at = rel.rfind('/').map_or(0, |i| i + 1) as u32;
+        FileEntry {
+            rel,
+            kind,
+            size,
+            tracked: None,
+            binary: false,
+            class: PathClass::default(),
+            text: None,
+            name_at,
+        }
+    }
+
+    /// The file name (the last component of `rel`). Dozens of controls ask it of every file:
+    /// found once here, it costs no search of the path, and comparing it with a name of
+    /// another length reads only its length, not the path's bytes (which are spread over the
+    /// heap: reading them is most of the cost of such loops on a big tree).
+    pub fn name(&self) -> &str {
+        &self.rel[self.name_at as usize..]
+    }
+
+    /// [`FileEntry::name`] in ASCII lower case, allocated only when it has upper-case letters.
+    pub fn lowercase_name(&self) -> std::borrow::Cow<'_, str> {
+        facts::paths::lowercase(self.name())
+    }
 }
 
 /// Role of a YAML file, from its location and shape.

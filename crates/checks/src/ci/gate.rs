@@ -180,7 +180,7 @@ fn deployables(ws: &Workspace) -> Vec<(String, &'static str, bool)> {
     k8s.dedup();
     out.extend(k8s.into_iter().map(|p| (p, "Kubernetes manifest", true)));
     for f in &ws.files {
-        let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
+        let name = f.name();
         let platform = matches!(
             name,
             "Procfile"

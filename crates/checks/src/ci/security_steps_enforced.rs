@@ -263,7 +263,7 @@ fn fail_build_on_cvss_configured(ws: &Workspace, c: &Cmd) -> bool {
         return true;
     }
     ws.files.iter().any(|f| {
-        let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
+        let name = f.name();
         matches!(
             name,
             "pom.xml" | "maven.config" | "build.gradle" | "build.gradle.kts" | "gradle.properties"

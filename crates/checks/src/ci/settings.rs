@@ -42,10 +42,6 @@ static JACOCO_MIN: LazyLock<Regex> =
 static JVM_LINT: LazyLock<Regex> =
     LazyLock::new(|| re(r"checkstyle|spotbugs|maven-pmd-plugin|\bpmd\b|detekt|ktlint|errorprone"));
 
-fn name_of(rel: &str) -> &str {
-    rel.rsplit('/').next().unwrap_or(rel)
-}
-
 /// First (path, line) of a line matching `pattern` in files whose name satisfies `names`.
 fn first_match(
     ws: &Workspace,
@@ -54,7 +50,7 @@ fn first_match(
     accept: impl Fn(&str, &regex::Captures<'_>) -> bool,
 ) -> Option<(String, u32)> {
     for f in &ws.files {
-        if !names(name_of(&f.rel))
+        if !names(f.name())
             || f.class.test()
             || f.class.docs_or_example()
             || f.rel.contains("node_modules/")

@@ -1,5 +1,5 @@
 use super::gitignore::GitIgnore;
-use super::{env_assignments, file_name, is_credential_name};
+use super::{env_assignments, is_credential_name};
 use crate::prelude::*;
 use regex::Regex;
 use std::sync::LazyLock;
@@ -99,7 +99,7 @@ impl Check for EnvFileTracked {
         let mut findings = Vec::new();
         let mut evidence = Vec::new();
         for f in ws.files_of(FileKind::EnvFile) {
-            if f.class.test() || f.class.docs_or_example() || is_exempt_name(file_name(&f.rel)) {
+            if f.class.test() || f.class.docs_or_example() || is_exempt_name(f.name()) {
                 continue;
             }
             let Some(text) = ws.text(&f.rel) else {

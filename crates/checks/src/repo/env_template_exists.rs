@@ -1,5 +1,5 @@
+use super::committed;
 use super::env_reads::{EnvRead, env_reads};
-use super::{committed, file_name};
 use crate::prelude::*;
 use vouch_workspace::{FileEntry, FileKind};
 
@@ -110,7 +110,7 @@ pub(crate) fn templates(ws: &Workspace) -> impl Iterator<Item = &FileEntry> {
     ws.files.iter().filter(|f| {
         let by_kind = f.kind == FileKind::EnvTemplate;
         let by_name = matches!(
-            file_name(&f.rel).to_ascii_lowercase().as_str(),
+            &*f.lowercase_name(),
             "env.template" | "env.dist" | "env.tmpl"
         );
         (by_kind || by_name) && committed(f) && !f.class.test()

@@ -41,7 +41,7 @@ impl GitIgnore {
     fn from_workspace(ws: &Workspace) -> GitIgnore {
         let sources: Vec<(String, String)> = ws
             .files_of(FileKind::GitIgnore)
-            .filter(|f| f.rel.rsplit('/').next() == Some(".gitignore"))
+            .filter(|f| f.name() == ".gitignore")
             .filter_map(|f| Some((f.rel.clone(), ws.text(&f.rel)?.text.clone())))
             .collect();
         GitIgnore::from_sources(&sources)

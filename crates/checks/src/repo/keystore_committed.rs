@@ -1,4 +1,4 @@
-use super::{committed, file_name};
+use super::committed;
 use crate::prelude::*;
 
 pub struct KeystoreCommitted;
@@ -81,7 +81,7 @@ impl Check for KeystoreCommitted {
             if !committed(f) || f.class.test() {
                 continue;
             }
-            let Some(kind) = keystore_kind(file_name(&f.rel)) else {
+            let Some(kind) = keystore_kind(f.name()) else {
                 continue;
             };
             findings.push(finding_file(&f.rel, format!("{kind} committed")));

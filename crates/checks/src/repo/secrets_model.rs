@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use vouch_workspace::Workspace;
+use vouch_workspace::facts::paths::{file_name, lowercase};
 use vouch_workspace::secrets::{Category, ruleset};
 
 pub struct Place {
@@ -42,10 +43,16 @@ pub struct GroupedSecret {
 /// `*.example`, `*.sample`, `*.template`, `.env.example`, `example.env`: files that show the
 /// shape of a configuration; values there are at most informational.
 pub fn is_example_file(path: &str) -> bool {
-    let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+    // Asked of every file: no allocation unless the name has upper-case letters.
+    let name = lowercase(file_name(path));
     [".example", ".sample", ".template", ".dist", ".tmpl"]
         .iter()
-        .any(|s| name.ends_with(s) || name.contains(&format!("{s}.")))
+        .any(|s| {
+            name.ends_with(s)
+                || name
+                    .match_indices(s)
+                    .any(|(at, _)| name[at + s.len()..].starts_with('.'))
+        })
         || name.starts_with("example.")
         || name.starts_with("sample.")
 }

@@ -50,7 +50,8 @@ static SEARCH: LazyLock<Keywords> = LazyLock::new(|| Keywords::new(&DOC_WORDS));
 /// Whether a path has a documentation extension (`.md`, `.markdown`, `.rst`, `.adoc`, or
 /// `.txt` under a `doc`/`docs` folder).
 pub fn is_doc_extension(rel: &str) -> bool {
-    let lower = rel.to_ascii_lowercase();
+    // Asked of every text file: a copy only for a path with upper-case letters.
+    let lower = super::paths::lowercase(rel);
     [".md", ".markdown", ".rst", ".adoc"]
         .iter()
         .any(|e| lower.ends_with(e))

@@ -6,6 +6,16 @@ pub fn file_name(rel: &str) -> &str {
     rel.rsplit('/').next().unwrap_or(rel)
 }
 
+/// `s` in ASCII lower case, copied only when it has an upper-case letter (most paths have
+/// none): for tests run on every file of a tree.
+pub fn lowercase(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(s.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 /// Third-party code checked into the tree or left by a package manager: never the project's.
 pub fn is_vendored(rel: &str) -> bool {
     rel.split('/').any(|part| {

@@ -64,9 +64,10 @@ pub fn is_vendored(rel: &str) -> bool {
 
 /// Tooling files that do not make a code base (`noxfile.py`, `eslint.config.js`, ...).
 fn is_tooling(rel: &str) -> bool {
-    let name = rel.rsplit('/').next().unwrap_or(rel).to_ascii_lowercase();
+    let name =
+        vouch_workspace::facts::paths::lowercase(vouch_workspace::facts::paths::file_name(rel));
     matches!(
-        name.as_str(),
+        &*name,
         "noxfile.py"
             | "setup.py"
             | "fabfile.py"

@@ -45,7 +45,7 @@ fn prometheus_exposed(ws: &Workspace) -> bool {
     ws.files
         .iter()
         .filter(|f| {
-            let name = f.rel.rsplit('/').next().unwrap_or(&f.rel);
+            let name = f.name();
             name.starts_with("application")
                 && (name.ends_with(".properties")
                     || name.ends_with(".yml")

@@ -1,5 +1,5 @@
 use crate::data::support::deployable::deployment_artifact;
-use crate::data::support::paths::{file_name, is_product_path};
+use crate::data::support::paths::is_product_path;
 use crate::data::support::terraform::Terraform;
 use crate::data::support::with_message;
 use crate::data::support::yaml_files::for_each_yaml;
@@ -116,7 +116,7 @@ impl Check for InfrastructureAsCode {
             ));
         }
         for f in ws.files.iter().filter(|f| f.class.product()) {
-            let name = file_name(&f.rel);
+            let name = f.name();
             let what = match name {
                 "terragrunt.hcl" => "Terragrunt configuration",
                 "Pulumi.yaml" | "Pulumi.yml" => "Pulumi project",

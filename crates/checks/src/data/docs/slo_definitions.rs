@@ -205,7 +205,7 @@ fn slo_docs(ws: &Workspace) -> Vec<Finding> {
         let Some(src) = ws.text(&f.rel) else {
             continue;
         };
-        let stem = file_name(&f.rel).to_ascii_lowercase();
+        let stem = f.lowercase_name();
         let file_is_slo = stem.starts_with("slo")
             || stem.contains("service-level")
             || stem.contains("service_level");

@@ -1,6 +1,5 @@
 use crate::data::support::deployable::deployment_artifact;
 use crate::data::support::markdown::{content_lines, doc_files, sections, substantive_lines};
-use crate::data::support::paths::file_name;
 use crate::data::support::with_message;
 use crate::prelude::*;
 
@@ -88,10 +87,7 @@ impl Check for TroubleshootingGuide {
             let Some(src) = ws.text(&f.rel) else {
                 continue;
             };
-            if file_name(&f.rel)
-                .to_ascii_lowercase()
-                .contains("troubleshoot")
-            {
+            if f.name().to_ascii_lowercase().contains("troubleshoot") {
                 let n = content_lines(&src).len();
                 if n >= 2 {
                     evidence.push(finding_file(

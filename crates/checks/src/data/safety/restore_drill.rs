@@ -215,7 +215,7 @@ fn drill_records(ws: &Workspace) -> Vec<Finding> {
     let mut out = Vec::new();
     let words = vouch_workspace::facts::doc_words::mask_of(DRILL_WORD_LIST);
     for f in doc_files(ws) {
-        let file_about_drills = DRILL_TITLE.is_match(file_name(&f.rel));
+        let file_about_drills = DRILL_TITLE.is_match(f.name());
         // The walk noted which documents hold these words: the others are not read again.
         if !file_about_drills && !ws.facts.doc_may_hold(&f.rel, words) {
             continue;

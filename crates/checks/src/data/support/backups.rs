@@ -193,7 +193,7 @@ pub fn scripts_named(lines: &[(u32, String)]) -> Vec<String> {
 pub fn script_bodies(ws: &Workspace, name: &str) -> Vec<(Arc<SourceText>, u32, String)> {
     let mut out = Vec::new();
     for f in &ws.files {
-        if file_name(&f.rel) == name
+        if f.name() == name
             && f.class.product()
             && let Some(src) = ws.text(&f.rel)
         {
@@ -587,7 +587,7 @@ fn cron_files(ws: &Workspace, b: &mut Backups) {
         if f.binary {
             continue;
         }
-        let name = file_name(&f.rel).to_ascii_lowercase();
+        let name = f.lowercase_name();
         let crontab = name == "crontab"
             || name.ends_with(".cron")
             || name.ends_with(".crontab")
@@ -628,7 +628,7 @@ fn systemd_timer(ws: &Workspace, timer: &SourceText, b: &mut Backups) {
     let Some(service) = ws
         .files
         .iter()
-        .find(|f| file_name(&f.rel) == unit)
+        .find(|f| f.name() == unit)
         .and_then(|f| ws.text(&f.rel))
     else {
         return;
@@ -697,7 +697,7 @@ fn helm_templates(ws: &Workspace, b: &mut Backups) {
 /// Backup scripts (files named *backup*) that nothing above schedules.
 fn unscheduled(ws: &Workspace, b: &mut Backups) {
     for f in &ws.files {
-        let name = file_name(&f.rel).to_ascii_lowercase();
+        let name = f.lowercase_name();
         if !(f.kind == FileKind::Shell || name.ends_with(".py"))
             || !name.contains("backup")
             || !f.class.product()
@@ -718,7 +718,7 @@ fn unscheduled(ws: &Workspace, b: &mut Backups) {
                     && other
                         .text
                         .as_ref()
-                        .is_some_and(|t| t.text.contains(file_name(&f.rel)))
+                        .is_some_and(|t| t.text.contains(f.name()))
             });
         if !scheduled {
             let tool = backup_tool(line).unwrap_or("a backup tool");

@@ -6,7 +6,7 @@
 //! text itself), and finally driver imports at the top of the source files.
 
 use super::migrations::Migrations;
-use super::paths::{file_name, is_evidence_path, is_product_path};
+use super::paths::{is_evidence_path, is_product_path};
 use super::terraform::Terraform;
 use super::text::{column_of, read_head};
 use crate::prelude::*;
@@ -611,7 +611,7 @@ fn build(ws: &Workspace) -> BackingServices {
 fn prisma_on_mongodb(ws: &Workspace) -> bool {
     ws.files
         .iter()
-        .filter(|f| file_name(&f.rel) == "schema.prisma" && f.class.product())
+        .filter(|f| f.name() == "schema.prisma" && f.class.product())
         .filter_map(|f| ws.text(&f.rel))
         .any(|src| {
             src.lines()
@@ -815,7 +815,7 @@ fn from_manifest_text(ws: &Workspace, found: &mut Vec<Backing>) {
     let parsed: std::collections::HashSet<&str> =
         ws.dependencies.iter().map(|d| d.path.as_str()).collect();
     for f in &ws.files {
-        let name = file_name(&f.rel);
+        let name = f.name();
         let registry = match f.kind {
             FileKind::Manifest(eco) => Registry::of(eco),
             _ if name == "Gemfile" => Registry::RubyGems,

@@ -87,7 +87,7 @@ fn artifacts(ws: &Workspace) -> Vec<(String, &'static str)> {
                 "Dockerfile"
             } else if f.kind == FileKind::Terraform && f.rel.ends_with(".tf") {
                 "Terraform configuration"
-            } else if PLATFORM_FILES.contains(&file_name(&f.rel)) {
+            } else if PLATFORM_FILES.contains(&f.name()) {
                 "platform descriptor"
             } else {
                 return None;

@@ -215,7 +215,7 @@ fn configured_only(ws: &Workspace, sets: &[MigrationSet]) -> Vec<Finding> {
     let has = |tool: &str| sets.iter().any(|s| s.tool == tool);
     let mut out = Vec::new();
     for f in &ws.files {
-        let name = file_name(&f.rel);
+        let name = f.name();
         if !matches!(name, "alembic.ini" | "schema.prisma" | "diesel.toml")
             && !name.starts_with("knexfile.")
             || !f.class.product()

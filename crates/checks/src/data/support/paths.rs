@@ -2,7 +2,7 @@
 
 use vouch_workspace::{is_docs_or_example_path, is_test_path};
 
-pub use vouch_workspace::facts::paths::{file_name, is_fixture_path, is_vendored};
+pub use vouch_workspace::facts::paths::{file_name, is_fixture_path, is_vendored, lowercase};
 
 /// Neither vendored, nor test-only, nor documentation or an example.
 pub fn is_product_path(rel: &str) -> bool {
@@ -54,15 +54,7 @@ mod tests {
             "e2e/login.spec.ts",
             "pkg/test_helpers.go",
         ] {
-            let entry = FileEntry {
-                rel: rel.to_string(),
-                kind: vouch_workspace::classify(rel),
-                size: 0,
-                tracked: None,
-                binary: false,
-                class: Default::default(),
-                text: None,
-            };
+            let entry = FileEntry::new(rel.to_string(), vouch_workspace::classify(rel), 0);
             let c = vouch_workspace::PathClass::of(rel, entry.kind);
             assert_eq!(c.product(), is_product_path(rel), "{rel}");
             let source = matches!(entry.kind, FileKind::Source(_));

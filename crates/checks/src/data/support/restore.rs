@@ -1,7 +1,6 @@
 //! Restore procedures: documentation sections, restore commands and restore scripts.
 
 use super::markdown::{doc_files, sections, substantive_lines};
-use super::paths::file_name;
 use super::text::{contains_word, is_aspirational, is_comment};
 use crate::prelude::*;
 use std::sync::Arc;
@@ -188,7 +187,7 @@ fn build(ws: &Workspace) -> RestoreDocs {
         }
     }
     for f in &ws.files {
-        let name = file_name(&f.rel).to_ascii_lowercase();
+        let name = f.lowercase_name();
         let script = f.kind == FileKind::Shell || name.ends_with(".py") || name == "makefile";
         if !script || !f.class.product() || !(name.contains("restore") || name == "makefile") {
             continue;

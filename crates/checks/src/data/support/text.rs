@@ -5,7 +5,8 @@ use vouch_workspace::Workspace;
 
 /// Comment leaders of a file, by extension or name.
 pub fn comment_leaders(rel: &str) -> &'static [&'static str] {
-    let name = super::paths::file_name(rel).to_ascii_lowercase();
+    // Asked for every line of some files: no allocation for a lower-case name.
+    let name = super::paths::lowercase(super::paths::file_name(rel));
     let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
     match ext {
         "js" | "mjs" | "cjs" | "jsx" | "ts" | "tsx" | "go" | "rs" | "java" | "kt" | "kts"

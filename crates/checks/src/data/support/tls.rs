@@ -154,7 +154,7 @@ fn config_files(ws: &Workspace) -> Option<String> {
         .iter()
         .filter(|f| !f.binary && f.class.product())
         .find_map(|f| {
-            let name = file_name(&f.rel).to_ascii_lowercase();
+            let name = f.lowercase_name();
             let finder: fn(&SourceText) -> Option<(u32, &'static str)> = if is_caddyfile(&name) {
                 caddy_tls
             } else if name == "haproxy.cfg" {
@@ -293,7 +293,7 @@ fn public_https_address(token: &str) -> bool {
 /// count.
 fn committed_certificate(ws: &Workspace) -> Option<String> {
     ws.files.iter().filter(|f| f.class.product()).find_map(|f| {
-        let name = file_name(&f.rel).to_ascii_lowercase();
+        let name = f.lowercase_name();
         let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
         if !matches!(ext, "crt" | "cer" | "pem") || is_ca_or_dev(&f.rel) {
             return None;

@@ -127,7 +127,7 @@ impl Check for EndToEndTests {
 fn other_suites(ws: &Workspace) -> Vec<Finding> {
     let mut out = Vec::new();
     for f in &ws.files {
-        let name = file_name(&f.rel);
+        let name = f.name();
         let (marker, what) = if name.ends_with(".robot") {
             ("*** Test Cases ***", "Robot Framework suite")
         } else if name.ends_with(".feature") {

@@ -1,5 +1,5 @@
 use crate::data::support::deployable::deployment_artifact;
-use crate::data::support::paths::{file_name, is_docs_or_example, is_vendored};
+use crate::data::support::paths::{is_docs_or_example, is_vendored};
 use crate::data::support::text::{column_of, is_comment, read_head};
 use crate::data::support::with_message;
 use crate::data::support::yaml_files::for_each_yaml;
@@ -137,7 +137,7 @@ fn scripts(ws: &Workspace) -> Vec<Finding> {
         if f.binary {
             continue;
         }
-        let name = file_name(&f.rel).to_ascii_lowercase();
+        let name = f.lowercase_name();
         let (needles, what): (&[&str], &str) = match f.kind {
             FileKind::Source(Lang::JavaScript | Lang::TypeScript) if candidate(&f.rel) => (
                 &["from 'k6", "from \"k6", "require('k6", "require(\"k6"],
@@ -215,7 +215,7 @@ fn artillery(ws: &Workspace) -> Vec<Finding> {
 fn commands(ws: &Workspace) -> Vec<Finding> {
     let mut out = Vec::new();
     for f in &ws.files {
-        let name = file_name(&f.rel);
+        let name = f.name();
         // `ws.yaml` is sorted by path: a binary search, not a scan per file.
         let ci = || {
             f.kind == FileKind::Yaml

@@ -216,7 +216,6 @@ fn inline_rust_test(ws: &Workspace, files: &[&str]) -> Option<Finding> {
 
 /// Whether `rel` is a build manifest of the family (its folder is a module or package root).
 fn is_manifest_of(family: Family, rel: &str, kind: FileKind) -> bool {
-    let name = file_name(rel);
     match family {
         Family::Python => kind == FileKind::Manifest(Ecosystem::Python),
         Family::JavaScript => kind == FileKind::Manifest(Ecosystem::Npm),
@@ -226,9 +225,10 @@ fn is_manifest_of(family: Family, rel: &str, kind: FileKind) -> bool {
             kind,
             FileKind::Manifest(Ecosystem::Maven | Ecosystem::Gradle)
         ),
-        Family::Ruby => name == "Gemfile",
-        Family::Php => name == "composer.json",
-        Family::CSharp => name.ends_with(".csproj"),
+        // The name only where the kind does not tell (this runs for every file).
+        Family::Ruby => file_name(rel) == "Gemfile",
+        Family::Php => file_name(rel) == "composer.json",
+        Family::CSharp => file_name(rel).ends_with(".csproj"),
     }
 }
 
