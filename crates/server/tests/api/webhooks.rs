@@ -57,19 +57,6 @@ async fn one_failing_delivery(s: &TestServer) -> (Receiver, Value) {
     (receiver, hook)
 }
 
-/// Polls the endpoint's deliveries until the newest is no longer pending (at most 20 s).
-async fn wait_finished(s: &TestServer, hook: &Value) -> Vec<Value> {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let rows = deliveries(s, hook).await;
-        if rows[0]["state"] != "pending" {
-            return rows;
-        }
-        assert!(Instant::now() < deadline, "still pending: {rows:?}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
 async fn add_endpoint(s: &TestServer, body: Value) -> Value {
     let response = s.post("/api/v1/webhooks", &s.admin, &body).await;
     assert_eq!(response.status(), 201, "{:?}", response.text().await);
@@ -95,11 +82,15 @@ async fn json_of(s: &TestServer, path: &str) -> Value {
     response.json().await.unwrap()
 }
 
-async fn deliveries(s: &TestServer, endpoint: &Value) -> Vec<Value> {
-    let page = json_of(
-        s,
-        &format!("/api/v1/webhooks/{}/deliveries", endpoint["id"]),
-    )
+/// The endpoint's deliveries once none is pending. A receiver has a delivery before the sender
+/// has recorded the answer, so the outbox is read only after it caught up.
+async fn settled_deliveries(s: &TestServer, endpoint: &Value) -> Vec<Value> {
+    let path = format!("/api/v1/webhooks/{}/deliveries", endpoint["id"]);
+    let page = wait_until(s, &path, Duration::from_secs(20), |page| {
+        page["items"]
+            .as_array()
+            .is_some_and(|rows| rows.iter().all(|d| d["state"] != "pending"))
+    })
     .await;
     page["items"].as_array().unwrap().clone()
 }
@@ -387,7 +378,7 @@ async fn each_regression_is_delivered_signed_in_both_formats(backend: Backend) {
 
     // Exactly once each: the outbox says delivered, and nothing more arrived.
     for (hook, receiver) in [(&generic_hook, &generic), (&slack_hook, &slack)] {
-        let rows = deliveries(&s, hook).await;
+        let rows = settled_deliveries(&s, hook).await;
         assert_eq!(rows.len(), 4);
         assert!(
             rows.iter()
@@ -435,7 +426,7 @@ async fn failures_are_retried_with_backoff_until_delivered_or_dead(backend: Back
             i + 1
         );
     }
-    let rows = deliveries(&s, &flaky_hook).await;
+    let rows = settled_deliveries(&s, &flaky_hook).await;
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0]["state"], "delivered");
     assert_eq!(rows[0]["attempts"], 4);
@@ -443,7 +434,7 @@ async fn failures_are_retried_with_backoff_until_delivered_or_dead(backend: Back
     assert_eq!(rows[0]["last_error"], Value::Null);
 
     // Always failing: given up after 4 attempts, kept as dead with the last answer.
-    let rows = wait_finished(&s, &down_hook).await;
+    let rows = settled_deliveries(&s, &down_hook).await;
     assert_eq!(rows[0]["state"], "dead");
     assert_eq!(rows[0]["attempts"], 4);
     assert_eq!(rows[0]["last_status"], 500);
@@ -505,7 +496,7 @@ async fn the_breaker_opens_and_deliveries_resume_none_lost_none_duplicated(backe
 
     let mut delivered: Vec<i64> = got.iter().map(|r| r.delivery).collect();
     delivered.sort_unstable();
-    let rows = deliveries(&s, &hook).await;
+    let rows = settled_deliveries(&s, &hook).await;
     let mut ids: Vec<i64> = rows.iter().map(|d| d["id"].as_i64().unwrap()).collect();
     ids.sort_unstable();
     assert_eq!(delivered, ids, "every delivery arrived exactly once");
@@ -574,7 +565,7 @@ async fn pending_deliveries_survive_a_restart_and_a_dead_claim(backend: Backend)
         failed + 1,
         "the failures, then one delivery"
     );
-    let rows = deliveries(&s, &hook).await;
+    let rows = settled_deliveries(&s, &hook).await;
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0]["state"], "delivered");
     assert_eq!(rows[0]["attempts"], failed + 1);
@@ -616,7 +607,7 @@ async fn a_stop_during_a_probe_gives_it_back_at_once(backend: Backend) {
         3,
         "failure, cut-short probe, delivery"
     );
-    let rows = deliveries(&s, &hook).await;
+    let rows = settled_deliveries(&s, &hook).await;
     assert_eq!(rows[0]["state"], "delivered");
     assert_eq!(
         rows[0]["attempts"], 2,
@@ -642,7 +633,7 @@ async fn two_replicas_share_the_outbox_and_send_each_delivery_once(backend: Back
     ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), 10, "each delivery once: {got:#?}");
-    let rows = deliveries(&s, &hook).await;
+    let rows = settled_deliveries(&s, &hook).await;
     assert_eq!(rows.len(), 10);
     assert!(
         rows.iter()
@@ -661,7 +652,7 @@ async fn a_failing_delivery_past_its_max_age_is_dead(backend: Backend) {
     .await;
     let (receiver, hook) = one_failing_delivery(&s).await;
     receiver.wait_requests(1).await;
-    let rows = wait_finished(&s, &hook).await;
+    let rows = settled_deliveries(&s, &hook).await;
     assert_eq!(rows[0]["state"], "dead");
     assert_eq!(rows[0]["attempts"], 1, "too old to retry");
     assert_eq!(rows[0]["next_attempt_at"], Value::Null);
