@@ -4,6 +4,7 @@
 //! A linking pass then resolves what spans files (router prefixes, guards, settings).
 
 pub mod gate;
+mod identifier_words;
 mod index;
 pub mod lang;
 mod link;
@@ -11,6 +12,7 @@ pub mod model;
 mod parse;
 pub mod syntax;
 
+pub use identifier_words::identifier_words;
 pub use index::CodeIndex;
 pub use model::{
     Auth, ConfigValue, Fact, FactKind, FileCode, Language, LinkHint, Pos, Route, RouteKind, Value,

@@ -3,31 +3,6 @@
 use regex::Regex;
 use std::sync::LazyLock;
 
-/// Words of a name (`DB_PASSWORD`, `apiKey`, `tls.key`), lower case.
-fn words(name: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut prev_lower = false;
-    for c in name.chars() {
-        if !c.is_ascii_alphanumeric() {
-            if !cur.is_empty() {
-                out.push(std::mem::take(&mut cur));
-            }
-            prev_lower = false;
-            continue;
-        }
-        if c.is_ascii_uppercase() && prev_lower && !cur.is_empty() {
-            out.push(std::mem::take(&mut cur));
-        }
-        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        cur.push(c.to_ascii_lowercase());
-    }
-    if !cur.is_empty() {
-        out.push(cur);
-    }
-    out
-}
-
 /// Words whose presence makes a name secret-looking.
 const SECRET_PARTS: [&str; 9] = [
     "password",
@@ -60,7 +35,7 @@ const NOT_A_VALUE: [&str; 22] = [
 
 /// `DB_PASSWORD`, `apiKey`, `JWT_SECRET`, `tls.key` — but not `TOKEN_TTL` or `SECRET_NAME`.
 pub fn is_secret_name(name: &str) -> bool {
-    let w = words(name);
+    let w = vouch_code::identifier_words(name);
     if w.last().is_some_and(|l| NOT_A_VALUE.contains(&l.as_str())) {
         return false;
     }

@@ -11,31 +11,11 @@ const NOT_CIRCUIT: &[&str] = &["tie", "line", "word", "ice", "page", "column", "
 /// one of its identifiers has the word "breaker" (or "breakers", a breaker per host), split at
 /// `_`, `.`, `::` and camelCase.
 pub fn names_circuit_breaker(callee: &str) -> bool {
-    let words = words(callee);
+    let words = crate::identifier_words(callee);
     words.iter().enumerate().any(|(i, w)| {
         matches!(w.as_str(), "breaker" | "breakers")
             && !(i > 0 && NOT_CIRCUIT.contains(&words[i - 1].as_str()))
     })
-}
-
-/// Lower-case words of every identifier in `text`, in order.
-fn words(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for ident in text.split(|c: char| !c.is_ascii_alphanumeric()) {
-        let mut word = String::new();
-        let mut prev_lower = false;
-        for c in ident.chars() {
-            if c.is_ascii_uppercase() && prev_lower && !word.is_empty() {
-                out.push(std::mem::take(&mut word));
-            }
-            prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-            word.push(c.to_ascii_lowercase());
-        }
-        if !word.is_empty() {
-            out.push(word);
-        }
-    }
-    out
 }
 
 #[cfg(test)]
